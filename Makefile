@@ -1,0 +1,76 @@
+# Zhitong — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+ZT := $(BIN)/zhitong
+VENDOR := zhitong/static/vendor
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test setup vendor browser lint check pytest clean demo-reset
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed vendor
+
+# Front-end packages come from the npm registry at set-up time (never committed).
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(VENDOR)/.installed: node_modules/.installed
+	mkdir -p $(VENDOR)/htmx $(VENDOR)/echarts $(VENDOR)/pico
+	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
+	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
+	cp node_modules/@picocss/pico/css/pico.min.css $(VENDOR)/pico/
+	touch $@
+
+vendor: $(VENDOR)/.installed
+
+# Debian's chromium (and CJK fonts so screenshots show Chinese) for the browser tests.
+browser:
+	@if [ ! -x /usr/bin/chromium ] || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+		echo "Installing Debian chromium and CJK fonts with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+run: setup
+	mkdir -p var
+	$(ZT) migrate --no-input -v 0
+	$(ZT) demo --once
+	$(ZT) compilemessages -v 0 --ignore=.venv --ignore=node_modules 2>/dev/null || true
+	$(ZT) demo_logins
+	$(ZT) runserver $(HOST):$(PORT)
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check zhitong
+	$(BIN)/ruff format --check zhitong
+
+check: $(VENV)/.installed
+	$(ZT) check --fail-level WARNING
+	$(ZT) makemigrations --check --dry-run -v 0
+
+# pytest on SQLite; and on PostgreSQL as well when ZHITONG_TEST_DATABASE_URL is set.
+pytest: setup browser
+	$(BIN)/pytest
+	@if [ -n "$$ZHITONG_TEST_DATABASE_URL" ]; then \
+		echo "== the same suite on PostgreSQL =="; \
+		DATABASE_URL="$$ZHITONG_TEST_DATABASE_URL" $(BIN)/pytest; \
+	fi
+
+test: setup lint check pytest
+
+demo-reset: setup
+	rm -f var/zhitong.sqlite3*
+	$(ZT) migrate --no-input -v 0
+	$(ZT) demo
+
+clean:
+	rm -rf $(VENV) node_modules $(VENDOR) var

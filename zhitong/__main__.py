@@ -1,0 +1,3 @@
+from zhitong.cli import main
+
+main()

@@ -1,0 +1,211 @@
+from django.conf import settings
+from django.db import models
+
+from zhitong.common.models import TimeStampedModel
+
+from .choices import (
+    Channel,
+    CloseReason,
+    EscalationStatus,
+    ExemptionStatus,
+    Rating,
+    Status,
+    Tier,
+)
+
+
+class Category(models.Model):
+    """An appeal category with its time limits in working days. `legal_limit_days` is the
+    statutory ceiling that no extension may pass (seeds/003 六.3)."""
+
+    code = models.CharField("类别编码", max_length=32, unique=True)
+    name = models.CharField("类别名称", max_length=50)
+    handling_days = models.PositiveIntegerField("承诺办理时限(工作日)", null=True, blank=True)
+    legal_limit_days = models.PositiveIntegerField("法定时限(工作日)", null=True, blank=True)
+    required_materials = models.JSONField("所需材料", default=list, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+    is_active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name = "诉求类别"
+        verbose_name_plural = "诉求类别"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Appeal(TimeStampedModel):
+    """One difficulty raised by an enterprise or project owner, registered once.
+
+    The deadline columns are stored and indexed so the clock job and the light filters
+    are plain range queries; only services (appeals/services) write them.
+    """
+
+    code = models.CharField("编号", max_length=20, unique=True)
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="appeals"
+    )
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
+    title = models.CharField("标题", max_length=200)
+    description = models.TextField("诉求内容")
+    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.PROTECT, related_name="appeals")
+    channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices)
+    tier = models.CharField("办理层级", max_length=20, choices=Tier.choices, default=Tier.UNIT)
+    status = models.CharField("状态", max_length=24, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped by every move; a stale form is refused.")
+
+    # Intake and first-inquiry responsibility (首问负责, seeds/003 四)
+    received_at = models.DateTimeField("受理时间")
+    received_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="首问责任人", on_delete=models.PROTECT, related_name="first_inquiry_appeals"
+    )
+    received_unit = models.ForeignKey(
+        "organizations.Unit", verbose_name="首问单位", on_delete=models.PROTECT, related_name="received_appeals"
+    )
+    contact_name = models.CharField("联系人", max_length=50, blank=True)
+    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
+    materials_complete = models.BooleanField("材料齐全", default=True)
+    materials_completed_on = models.DateField("材料齐全日期", null=True, blank=True)
+
+    # Routing
+    lead_unit = models.ForeignKey(
+        "organizations.Unit", verbose_name="牵头单位", null=True, blank=True, on_delete=models.PROTECT, related_name="led_appeals"
+    )
+    cooperating_units = models.ManyToManyField(
+        "organizations.Unit", verbose_name="配合单位", through="Cooperation", related_name="cooperating_appeals", blank=True
+    )
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True, on_delete=models.SET_NULL, related_name="handled_appeals"
+    )
+    units_passed = models.PositiveIntegerField("流转单位数", default=0)
+    reopen_count = models.PositiveIntegerField("重办次数", default=0)
+    is_problem = models.BooleanField("问题诉求(提级督办)", default=False, db_index=True)
+
+    # The clock. `handling_due` is the handling deadline; `legal_due` the ceiling no
+    # extension passes; `clock_due`/`clock_yellow_from` the deadline of whatever the
+    # current state waits for (sign-for, materials notice, handling, rating), which the
+    # periodic job and the light filters read.
+    handling_days = models.PositiveIntegerField("办理时限(工作日)", null=True, blank=True)
+    sign_due = models.DateField("签收期限", null=True, blank=True)
+    handling_due = models.DateField("办理期限", null=True, blank=True)
+    legal_due = models.DateField("法定期限", null=True, blank=True)
+    clock_due = models.DateField("当前期限", null=True, blank=True, db_index=True)
+    clock_yellow_from = models.DateField(null=True, blank=True, db_index=True)
+    clock_provisional = models.BooleanField("期限按临时日历计算", default=False)
+
+    # Closure
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField("办理结果", blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
+    rating = models.PositiveSmallIntegerField("满意度", choices=Rating.choices, null=True, blank=True)
+    rating_comment = models.TextField("评价意见", blank=True)
+    rating_reminded_at = models.DateTimeField(null=True, blank=True)
+    resolved_on_time = models.BooleanField(null=True, blank=True)
+
+    # Exemption (不纳入考核, seeds/000 五(二)3)
+    exemption_status = models.CharField(
+        max_length=12, choices=ExemptionStatus.choices, default=ExemptionStatus.NONE
+    )
+
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_duplicates"
+    )
+    # Idempotent intake: a hotline that retries never creates twins.
+    source_system = models.CharField("来源系统", max_length=50, blank=True)
+    source_id = models.CharField("来源系统编号", max_length=100, blank=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+
+    class Meta:
+        verbose_name = "诉求"
+        verbose_name_plural = "诉求"
+        ordering = ["-received_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_system", "source_id"],
+                condition=~models.Q(source_id=""),
+                name="appeal_unique_source_id",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["lead_unit", "status"]),
+            models.Index(fields=["status", "clock_due"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def is_exempt(self) -> bool:
+        return self.exemption_status == ExemptionStatus.APPROVED
+
+
+class Cooperation(models.Model):
+    """A cooperating unit on an appeal; it answers the lead unit within 3 working days."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="cooperations")
+    unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
+    due = models.DateField("答复期限", null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer = models.TextField("配合意见", blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["appeal", "unit"], name="cooperation_unique_unit")]
+
+
+class Transition(models.Model):
+    """One move of an appeal: the history row written by every service (the timeline)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField(max_length=24, blank=True)
+    to_status = models.CharField(max_length=24)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_unit = models.ForeignKey("organizations.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(db_index=True)
+    note = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class EscalationRequest(TimeStampedModel):
+    """A request for city-leader coordination, with the fields of Annex 2 of seeds/000
+    (《企业或重大项目需市政府协调解决问题申报表》). Requests received by the 10th of a month
+    join that month's batch (seeds/000 二)."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="escalations")
+    project_name = models.CharField("项目名称", max_length=200)
+    basic_situation = models.TextField("基本情况")
+    problem = models.TextField("需要提请市里协调解决的问题")
+    units_to_coordinate = models.ManyToManyField(
+        "organizations.Unit", verbose_name="需协调的县(市)区或市直单位", related_name="+"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="分管市领导", null=True, blank=True, on_delete=models.PROTECT, related_name="escalations_to_lead"
+    )
+    reporting_unit = models.ForeignKey(
+        "organizations.Unit", verbose_name="申报单位", on_delete=models.PROTECT, related_name="escalations_reported"
+    )
+    contact_name = models.CharField("联系人", max_length=50)
+    contact_mobile = models.CharField("手机号码", max_length=20)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField("申报时间")
+    batch_month = models.DateField("所属批次(月份首日)", db_index=True)
+    status = models.CharField(max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.SUBMITTED, db_index=True)
+    review_note = models.TextField("审核意见", blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "提请市领导协调申报"
+        verbose_name_plural = "提请市领导协调申报"
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.project_name}：{self.problem[:20]}"

@@ -1,0 +1,56 @@
+from django.conf import settings
+from django.db import models
+
+
+class AuditEvent(models.Model):
+    """An append-only record of one action. Each event carries the hash of the previous
+    one (`prev_hash`) and its own (`hash`), so a row changed or removed behind the
+    application's back breaks the chain; `zhitong audit verify` finds the first break.
+
+    There is no update or delete path: the model refuses `save()` on an existing row and
+    `delete()`, and the admin is read-only.
+    """
+
+    at = models.DateTimeField("时间(UTC)", db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    actor_unit = models.ForeignKey(
+        "organizations.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    action = models.CharField("动作", max_length=64, db_index=True)
+    object_type = models.CharField("对象类型", max_length=64)
+    object_id = models.CharField("对象ID", max_length=64, blank=True)
+    before = models.JSONField("变更前", null=True, blank=True)
+    after = models.JSONField("变更后", null=True, blank=True)
+    client_addr = models.CharField("客户端地址", max_length=64, blank=True)
+    outcome = models.CharField("结果", max_length=20, default="ok")
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        verbose_name = "审计事件"
+        verbose_name_plural = "审计事件"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("AuditEvent is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RuntimeError("AuditEvent is append-only")
+
+
+class AuditChainHead(models.Model):
+    """A single row holding the hash of the newest event. Writers lock it
+    (SELECT … FOR UPDATE) so concurrent transactions append to the chain one at a time."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64)
+    last_event_id = models.BigIntegerField(default=0)

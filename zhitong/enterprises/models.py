@@ -1,0 +1,95 @@
+from django.conf import settings
+from django.db import models
+
+from zhitong.common.models import TimeStampedModel
+
+from .choices import Industry, TeamRole
+from .validators import validate_credit_code
+
+
+class Enterprise(TimeStampedModel):
+    """An enterprise identified by its unified social credit code (GB 32100-2015)."""
+
+    credit_code = models.CharField(
+        "统一社会信用代码", max_length=18, unique=True, validators=[validate_credit_code]
+    )
+    name = models.CharField("企业名称", max_length=200, db_index=True)
+    industry = models.CharField("行业", max_length=20, choices=Industry.choices)
+    location = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name="所在县区/园区",
+        on_delete=models.PROTECT,
+        related_name="enterprises",
+    )
+    address = models.CharField("地址", max_length=200, blank=True)
+    legal_representative = models.CharField("法定代表人", max_length=50, blank=True)
+    # Size flags (seeds/001 三: 规上, 即将上规, 濒临下规; seeds/002: 限上)
+    above_scale = models.BooleanField("规上企业", default=False)
+    above_quota = models.BooleanField("限上企业", default=False)
+    entering_scale = models.BooleanField("即将上规", default=False)
+    leaving_scale = models.BooleanField("濒临下规", default=False)
+    # Tags (seeds/001 三)
+    tag_xiangxian = models.BooleanField("乡贤企业", default=False)
+    tag_deputy = models.BooleanField("人大代表/政协委员企业", default=False)
+    tag_fic_executive = models.BooleanField("工商联执委企业", default=False)
+    tag_negotiating = models.BooleanField("在谈重点企业", default=False)
+    butler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="项目管家",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="butlered_enterprises",
+    )
+    is_active = models.BooleanField("有效", default=True)
+
+    class Meta:
+        verbose_name = "企业"
+        verbose_name_plural = "企业"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Contact(TimeStampedModel):
+    """A person at the enterprise. The phone is shown masked (138****1234) to anyone
+    whose role does not need it; each full view is audited."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField("姓名", max_length=50)
+    position = models.CharField("职务", max_length=50, blank=True)
+    phone = models.CharField("手机号码", max_length=20)
+    is_primary = models.BooleanField("主要联系人", default=False)
+
+    class Meta:
+        verbose_name = "企业联系人"
+        verbose_name_plural = "企业联系人"
+        ordering = ["-is_primary", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.enterprise.name}）"
+
+
+class TeamMember(TimeStampedModel):
+    """A member of the enterprise's "1+1+N" service team (seeds/002)."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="team")
+    role = models.CharField("团队角色", max_length=30, choices=TeamRole.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    unit = models.ForeignKey(
+        "organizations.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("姓名", max_length=50)
+    phone = models.CharField("联系电话", max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = "服务团队成员"
+        verbose_name_plural = "服务团队成员"
+        ordering = ["role", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} {self.name}"

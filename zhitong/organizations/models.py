@@ -1,0 +1,135 @@
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+
+from zhitong.common.models import TimeStampedModel
+
+from .choices import LeaderLevel, Role, UnitKind
+
+
+class Unit(TimeStampedModel):
+    """A unit of the city's organisation, in a tree (city government → departments,
+    counties, parks, associations, supervision office, People's Congress → sections).
+
+    `path` is a materialised path ("/1/7/23/") so "this unit and its sub-units" is one
+    indexed prefix query rather than a recursive walk.
+    """
+
+    code = models.CharField("单位编码", max_length=32, unique=True)
+    name = models.CharField("单位名称", max_length=100)
+    short_name = models.CharField("简称", max_length=30, blank=True)
+    kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    path = models.CharField(max_length=255, db_index=True, editable=False, default="")
+    duties = models.TextField("主要职责", blank=True)
+    is_active = models.BooleanField("启用", default=True)
+    sort_order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "单位"
+        verbose_name_plural = "单位"
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else "/"
+        return f"{prefix}{self.pk}/"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        new_path = self.compute_path()
+        if new_path != self.path:
+            old_path = self.path
+            self.path = new_path
+            Unit.objects.filter(pk=self.pk).update(path=new_path)
+            if old_path:
+                # Re-root descendants when a unit moves in the tree.
+                for child in Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk):
+                    child.path = new_path + child.path[len(old_path) :]
+                    Unit.objects.filter(pk=child.pk).update(path=child.path)
+
+
+class ServiceWindow(TimeStampedModel):
+    """The unit's published service window (一键启动, seeds/003 三): a responsible leader
+    and a section that receive enterprises' matters, with named staff and phones."""
+
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="window", verbose_name="单位")
+    leader_name = models.CharField("负责领导", max_length=50)
+    leader_position = models.CharField("领导职务", max_length=50, blank=True)
+    section_name = models.CharField("具体科室", max_length=50)
+    phone = models.CharField("对外联系电话", max_length=30)
+    address = models.CharField("办公地址", max_length=200, blank=True)
+    is_public = models.BooleanField("向社会公布", default=True)
+
+    class Meta:
+        verbose_name = "服务窗口"
+        verbose_name_plural = "服务窗口"
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}服务窗口"
+
+
+class WindowStaff(models.Model):
+    """A named person of a service window: name, position, post, duties, phone (seeds/003 三)."""
+
+    window = models.ForeignKey(ServiceWindow, on_delete=models.CASCADE, related_name="staff")
+    name = models.CharField("姓名", max_length=50)
+    position = models.CharField("职务", max_length=50)
+    post = models.CharField("岗位", max_length=50, blank=True)
+    duties = models.CharField("职责", max_length=200)
+    phone = models.CharField("联系电话", max_length=30)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "窗口人员"
+        verbose_name_plural = "窗口人员"
+        ordering = ["sort_order", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class User(AbstractUser):
+    """A person who signs in. `unit` is where they work; `role` is the capacity of this
+    account (see choices.Role). Leaders have a portfolio of units (分管)."""
+
+    full_name = models.CharField("姓名", max_length=50, blank=True)
+    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.HANDLER, db_index=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name="所在单位", null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
+    position = models.CharField("职务", max_length=50, blank=True)
+    phone = models.CharField("手机号码", max_length=20, blank=True)
+    leader_level = models.CharField("领导层级", max_length=20, choices=LeaderLevel.choices, blank=True)
+    portfolio = models.ManyToManyField(Unit, verbose_name="分管单位", blank=True, related_name="leaders")
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name="所属企业",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    failed_logins = models.PositiveIntegerField(default=0, editable=False)
+    locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "用户"
+        verbose_name_plural = "用户"
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    @property
+    def display_name(self) -> str:
+        return self.full_name or self.username
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_authenticated and self.role in roles

@@ -1,0 +1,18 @@
+import re
+
+from django.core.exceptions import ValidationError
+
+
+class CharacterClassValidator:
+    """Passwords need at least three of: lower case, upper case, digits, symbols."""
+
+    CLASSES = (r"[a-z]", r"[A-Z]", r"[0-9]", r"[^A-Za-z0-9]")
+
+    def validate(self, password, user=None):
+        if sum(1 for c in self.CLASSES if re.search(c, password or "")) < 3:
+            raise ValidationError(
+                "密码须至少包含小写字母、大写字母、数字、符号中的三类。", code="password_too_simple"
+            )
+
+    def get_help_text(self):
+        return "密码须至少包含小写字母、大写字母、数字、符号中的三类。"

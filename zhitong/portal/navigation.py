@@ -1,0 +1,39 @@
+"""Navigation per role. Each app adds its entries here; a view still checks permission
+itself — hiding a link is never the access control."""
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+
+from zhitong.organizations.choices import Role
+
+
+@dataclass
+class NavItem:
+    label: str
+    url: str
+    active: bool = False
+
+
+# (label, url name, roles that see it)
+ENTRIES: list[tuple[str, str, set[str]]] = [
+    ("首页", "home", set(Role.values)),
+    ("企业服务窗口", "organizations:directory", set(Role.values)),
+    ("企业库", "enterprises:list", {Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.LEADER, Role.SUPERVISOR, Role.ADMIN}),
+    ("工作日历", "workdays:calendar", {Role.ADMIN, Role.HUB}),
+    ("系统管理", "admin:index", {Role.ADMIN}),
+]
+
+
+def navigation_for(user, path: str) -> list[NavItem]:
+    items = []
+    for label, name, roles in ENTRIES:
+        if user.role not in roles and not user.is_superuser:
+            continue
+        try:
+            url = reverse(name)
+        except NoReverseMatch:
+            continue
+        active = path == url if url == "/" else path.startswith(url)
+        items.append(NavItem(label, url, active))
+    return items
