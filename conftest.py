@@ -1,5 +1,76 @@
+"""Shared test fixtures: the browser harness (Playwright driving Debian's chromium)."""
+
 import os
+from pathlib import Path
+
+import pytest
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls made by
 # test set-up in that thread are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("ZHITONG_CHROMIUM", "/usr/bin/chromium")
+SCREENSHOT_DIR = Path(os.environ.get("ZHITONG_SCREENSHOT_DIR", Path(__file__).parent / "var" / "screenshots"))
+# Flags that keep headless Chromium off the network (this machine has none beyond
+# loopback) and away from first-run prompts.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def _playwright_browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Debian chromium not found at {CHROMIUM}: run `make browser`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(_playwright_browser, live_server):
+    """A fresh browser page (own cookies) pointed at the live test server."""
+    ctx = _playwright_browser.new_context(
+        base_url=live_server.url, locale="zh-CN", viewport={"width": 1366, "height": 900}
+    )
+    pg = ctx.new_page()
+    pg.set_default_timeout(15_000)
+    yield pg
+    ctx.close()
+
+
+@pytest.fixture
+def screenshot():
+    """screenshot(page, "name") saves var/screenshots/<name>.png (full page) and returns the path."""
+    SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+
+    def take(pg, name: str) -> Path:
+        path = SCREENSHOT_DIR / f"{name}.png"
+        pg.screenshot(path=str(path), full_page=True)
+        return path
+
+    return take
+
+
+def browser_login(pg, username: str, password: str) -> None:
+    """Sign in through the real form; the caller asserts where it lands."""
+    pg.goto("/accounts/login/")
+    pg.fill("input[name=username]", username)
+    pg.fill("input[name=password]", password)
+    pg.click("button[type=submit]")
+    pg.wait_for_load_state("networkidle")
+
+
+@pytest.fixture
+def login():
+    return browser_login

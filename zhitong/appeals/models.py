@@ -47,23 +47,40 @@ class Appeal(TimeStampedModel):
         "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="appeals"
     )
     project = models.ForeignKey(
-        "projects.Project", verbose_name="项目", null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+        "projects.Project",
+        verbose_name="项目",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
     )
     title = models.CharField("标题", max_length=200)
     description = models.TextField("诉求内容")
-    category = models.ForeignKey(Category, verbose_name="类别", on_delete=models.PROTECT, related_name="appeals")
+    category = models.ForeignKey(
+        Category, verbose_name="类别", on_delete=models.PROTECT, related_name="appeals"
+    )
     channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices)
     tier = models.CharField("办理层级", max_length=20, choices=Tier.choices, default=Tier.UNIT)
-    status = models.CharField("状态", max_length=24, choices=Status.choices, default=Status.SUBMITTED, db_index=True)
-    version = models.PositiveIntegerField(default=1, help_text="Bumped by every move; a stale form is refused.")
+    status = models.CharField(
+        "状态", max_length=24, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+    )
+    version = models.PositiveIntegerField(
+        default=1, help_text="Bumped by every move; a stale form is refused."
+    )
 
     # Intake and first-inquiry responsibility (首问负责, seeds/003 四)
     received_at = models.DateTimeField("受理时间")
     received_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="首问责任人", on_delete=models.PROTECT, related_name="first_inquiry_appeals"
+        settings.AUTH_USER_MODEL,
+        verbose_name="首问责任人",
+        on_delete=models.PROTECT,
+        related_name="first_inquiry_appeals",
     )
     received_unit = models.ForeignKey(
-        "organizations.Unit", verbose_name="首问单位", on_delete=models.PROTECT, related_name="received_appeals"
+        "organizations.Unit",
+        verbose_name="首问单位",
+        on_delete=models.PROTECT,
+        related_name="received_appeals",
     )
     contact_name = models.CharField("联系人", max_length=50, blank=True)
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
@@ -72,13 +89,27 @@ class Appeal(TimeStampedModel):
 
     # Routing
     lead_unit = models.ForeignKey(
-        "organizations.Unit", verbose_name="牵头单位", null=True, blank=True, on_delete=models.PROTECT, related_name="led_appeals"
+        "organizations.Unit",
+        verbose_name="牵头单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="led_appeals",
     )
     cooperating_units = models.ManyToManyField(
-        "organizations.Unit", verbose_name="配合单位", through="Cooperation", related_name="cooperating_appeals", blank=True
+        "organizations.Unit",
+        verbose_name="配合单位",
+        through="Cooperation",
+        related_name="cooperating_appeals",
+        blank=True,
     )
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="承办人", null=True, blank=True, on_delete=models.SET_NULL, related_name="handled_appeals"
+        settings.AUTH_USER_MODEL,
+        verbose_name="承办人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="handled_appeals",
     )
     units_passed = models.PositiveIntegerField("流转单位数", default=0)
     reopen_count = models.PositiveIntegerField("重办次数", default=0)
@@ -165,7 +196,9 @@ class Transition(models.Model):
     from_status = models.CharField(max_length=24, blank=True)
     to_status = models.CharField(max_length=24)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
-    actor_unit = models.ForeignKey("organizations.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    actor_unit = models.ForeignKey(
+        "organizations.Unit", null=True, on_delete=models.PROTECT, related_name="+"
+    )
     at = models.DateTimeField(db_index=True)
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
@@ -187,19 +220,31 @@ class EscalationRequest(TimeStampedModel):
         "organizations.Unit", verbose_name="需协调的县(市)区或市直单位", related_name="+"
     )
     leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="分管市领导", null=True, blank=True, on_delete=models.PROTECT, related_name="escalations_to_lead"
+        settings.AUTH_USER_MODEL,
+        verbose_name="分管市领导",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalations_to_lead",
     )
     reporting_unit = models.ForeignKey(
-        "organizations.Unit", verbose_name="申报单位", on_delete=models.PROTECT, related_name="escalations_reported"
+        "organizations.Unit",
+        verbose_name="申报单位",
+        on_delete=models.PROTECT,
+        related_name="escalations_reported",
     )
     contact_name = models.CharField("联系人", max_length=50)
     contact_mobile = models.CharField("手机号码", max_length=20)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     received_at = models.DateTimeField("申报时间")
     batch_month = models.DateField("所属批次(月份首日)", db_index=True)
-    status = models.CharField(max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.SUBMITTED, db_index=True)
+    status = models.CharField(
+        max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.SUBMITTED, db_index=True
+    )
     review_note = models.TextField("审核意见", blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     reviewed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -24,8 +24,20 @@ def normalise(value):
     return None if value is None else json.loads(_canonical(value))
 
 
-def event_hash(*, prev_hash: str, at: datetime, actor_id, actor_unit_id, action: str, object_type: str,
-               object_id: str, before, after, client_addr: str, outcome: str) -> str:
+def event_hash(
+    *,
+    prev_hash: str,
+    at: datetime,
+    actor_id,
+    actor_unit_id,
+    action: str,
+    object_type: str,
+    object_id: str,
+    before,
+    after,
+    client_addr: str,
+    outcome: str,
+) -> str:
     payload = _canonical(
         {
             "prev": prev_hash,
@@ -88,7 +100,10 @@ def audit_record(
         )
         digest = event_hash(prev_hash=head.last_hash, **fields)
         event = AuditEvent(
-            actor_name=actor.get_username() if actor else "system", prev_hash=head.last_hash, hash=digest, **fields
+            actor_name=actor.get_username() if actor else "system",
+            prev_hash=head.last_hash,
+            hash=digest,
+            **fields,
         )
         event.save()
         AuditChainHead.objects.filter(id=1).update(last_hash=digest, last_event_id=event.pk)

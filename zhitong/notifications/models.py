@@ -6,7 +6,9 @@ class Notification(models.Model):
     """An in-app message. `dedupe_key` makes the periodic clock job idempotent: the same
     reminder for the same appeal and deadline is stored once however often the job runs."""
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
     kind = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)

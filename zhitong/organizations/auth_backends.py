@@ -48,6 +48,11 @@ class LockoutModelBackend(ModelBackend):
                 if request is not None:
                     request.zt_locked_until = user.locked_until
             user.save(update_fields=fields)
-            audit_record(action="auth.login_failed", obj=user, actor=user, outcome="denied",
-                         after={"failed_logins": user.failed_logins, "locked": "locked_until" in fields})
+            audit_record(
+                action="auth.login_failed",
+                obj=user,
+                actor=user,
+                outcome="denied",
+                after={"failed_logins": user.failed_logins, "locked": "locked_until" in fields},
+            )
         return None

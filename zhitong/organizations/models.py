@@ -19,7 +19,12 @@ class Unit(TimeStampedModel):
     short_name = models.CharField("简称", max_length=30, blank=True)
     kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
-        "self", verbose_name="上级单位", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name="上级单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
     duties = models.TextField("主要职责", blank=True)

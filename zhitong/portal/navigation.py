@@ -19,7 +19,11 @@ class NavItem:
 ENTRIES: list[tuple[str, str, set[str]]] = [
     ("首页", "home", set(Role.values)),
     ("企业服务窗口", "organizations:directory", set(Role.values)),
-    ("企业库", "enterprises:list", {Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.LEADER, Role.SUPERVISOR, Role.ADMIN}),
+    (
+        "企业库",
+        "enterprises:list",
+        {Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.LEADER, Role.SUPERVISOR, Role.ADMIN},
+    ),
     ("工作日历", "workdays:calendar", {Role.ADMIN, Role.HUB}),
     ("系统管理", "admin:index", {Role.ADMIN}),
 ]

@@ -30,10 +30,17 @@ class Project(TimeStampedModel):
     owner = models.ForeignKey(
         "enterprises.Enterprise", verbose_name="业主企业", on_delete=models.PROTECT, related_name="projects"
     )
-    level = models.CharField("项目层级", max_length=20, choices=ProjectLevel.choices, default=ProjectLevel.KEY)
-    stage = models.CharField("所处阶段", max_length=20, choices=ProjectStage.choices, default=ProjectStage.RESERVE)
+    level = models.CharField(
+        "项目层级", max_length=20, choices=ProjectLevel.choices, default=ProjectLevel.KEY
+    )
+    stage = models.CharField(
+        "所处阶段", max_length=20, choices=ProjectStage.choices, default=ProjectStage.RESERVE
+    )
     location = models.ForeignKey(
-        "organizations.Unit", verbose_name="落地县区/园区", on_delete=models.PROTECT, related_name="located_projects"
+        "organizations.Unit",
+        verbose_name="落地县区/园区",
+        on_delete=models.PROTECT,
+        related_name="located_projects",
     )
     lead_unit = models.ForeignKey(
         "organizations.Unit", verbose_name="牵头单位", on_delete=models.PROTECT, related_name="led_projects"
