@@ -138,6 +138,16 @@ class Appeal(TimeStampedModel):
     rating_reminded_at = models.DateTimeField(null=True, blank=True)
     resolved_on_time = models.BooleanField(null=True, blank=True)
 
+    # When the current status was entered; per-state clocks (sign-for, transfer settling,
+    # verification, rating) count from it.
+    state_since = models.DateTimeField("进入当前状态时间", null=True, blank=True)
+    assigned_at = models.DateTimeField("分办时间", null=True, blank=True)
+    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    # A pending extension request (seeds/003 六.3): the proposed deadline, awaiting the
+    # unit head. Stored on the row so `available_moves` needs no query.
+    extension_requested_due = models.DateField("申请延期至", null=True, blank=True)
+    extension_count = models.PositiveIntegerField("延期次数", default=0)
+
     # Exemption (不纳入考核, seeds/000 五(二)3)
     exemption_status = models.CharField(
         max_length=12, choices=ExemptionStatus.choices, default=ExemptionStatus.NONE
@@ -254,3 +264,107 @@ class EscalationRequest(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project_name}：{self.problem[:20]}"
+
+
+class AppealCounter(models.Model):
+    """The last sequence number issued per year for codes ZT-YYYY-NNNNNN. Intake locks
+    the year's row (SELECT … FOR UPDATE), so two concurrent intakes never share a code."""
+
+    year = models.PositiveIntegerField(primary_key=True)
+    last = models.PositiveIntegerField(default=0)
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", "待审批"
+    APPROVED = "approved", "已批准"
+    REJECTED = "rejected", "不予批准"
+
+
+class AppealExtension(models.Model):
+    """One extension request and the unit head's decision (seeds/003 六.3): asked before
+    the deadline with a reason; the new deadline never passes the legal limit."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="extensions")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField()
+    reason = models.TextField("延期理由")
+    old_due = models.DateField("原期限")
+    requested_due = models.DateField("申请延期至")
+    status = models.CharField(max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField("审批意见", blank=True)
+    approved_due = models.DateField("批准期限", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "延期申请"
+        verbose_name_plural = "延期申请"
+        ordering = ["requested_at", "id"]
+
+
+def evidence_upload_to(instance, filename: str) -> str:
+    # The stored name is the content hash, never the user's file name (which may carry
+    # path tricks); the original name is kept in `original_name`.
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}{instance.extension}"
+
+
+class AppealEvidence(models.Model):
+    """A file proving the handling (formal document, minutes, photos). Its type is checked
+    by content (magic bytes), not by the name; `sha256` identifies the content."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(upload_to=evidence_upload_to, max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    kind = models.CharField("文件类型", max_length=10)  # pdf, jpeg, png, docx, xlsx, doc
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    description = models.CharField("说明", max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField()
+    transition = models.ForeignKey(
+        Transition, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+
+    class Meta:
+        verbose_name = "办理佐证材料"
+        verbose_name_plural = "办理佐证材料"
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def extension(self) -> str:
+        return {"jpeg": ".jpg"}.get(self.kind, f".{self.kind}")
+
+
+class RoutingRule(models.Model):
+    """Category × industry × location → default lead unit, read at triage (seeds/000 一(一)).
+
+    Units are named by code and resolved when the rule is used, so rules can be seeded
+    before the units exist; a rule whose unit is missing is skipped. A rule with
+    `use_enterprise_location` routes to the enterprise's own county or park (local matters).
+    The lowest `priority` number among matching rules wins; blank criteria match anything.
+    """
+
+    name = models.CharField("规则名称", max_length=100)
+    priority = models.PositiveIntegerField("优先级(小者优先)", default=100)
+    category = models.ForeignKey(
+        Category, verbose_name="诉求类别", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    industry = models.CharField("行业", max_length=20, blank=True)
+    location_code = models.CharField("企业所在县区/园区编码", max_length=32, blank=True)
+    lead_unit_code = models.CharField("牵头单位编码", max_length=32, blank=True)
+    use_enterprise_location = models.BooleanField("由企业所在县区/园区牵头", default=False)
+    is_active = models.BooleanField("启用", default=True)
+    note = models.CharField("依据", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "分办规则"
+        verbose_name_plural = "分办规则"
+        ordering = ["priority", "id"]
+
+    def __str__(self) -> str:
+        return self.name
