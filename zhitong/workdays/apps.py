@@ -1,6 +1,23 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _reseed_if_empty(sender, using="default", **kwargs):
+    """A database flush (TransactionTestCase teardown, `zhitong flush`) empties the calendar
+    the data migration loaded, and every year would turn provisional. Django sends
+    post_migrate after a flush too, so put the package's years back when none is left."""
+    from .models import CalendarYear
+    from .services import calendar_seed_from_package
+
+    if CalendarYear.objects.using(using).exists() or using != "default":
+        return
+    calendar_seed_from_package()
 
 
 class WorkdaysConfig(AppConfig):
     name = "zhitong.workdays"
     label = "workdays"
+    verbose_name = "工作日历"
+
+    def ready(self):
+        post_migrate.connect(_reseed_if_empty, sender=self, dispatch_uid="zhitong.workdays.reseed")

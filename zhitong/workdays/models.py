@@ -26,8 +26,9 @@ class CalendarYear(TimeStampedModel):
 
 
 class CalendarDay(TimeStampedModel):
-    """An exception to Monday–Friday in an official year: a holiday on a weekday or an
-    adjusted working day (调休) on a weekend. Ordinary days are not stored."""
+    """A listed day: a holiday (any day of a holiday span, weekends included, so the
+    calendar page shows the span) or an adjusted working day (调休) on a weekend.
+    Ordinary days are not stored; a weekday counts unless listed as a holiday."""
 
     date = models.DateField("日期", primary_key=True)
     kind = models.CharField("类型", max_length=10, choices=DayKind.choices)

@@ -1,0 +1,484 @@
+"""Working-day arithmetic over the official calendar, and the writes that change it.
+
+Rules
+- A year with a CalendarYear row is *official*: a day is a working day when it is an
+  adjusted working day (调休上班), or a Monday–Friday that is not a listed holiday.
+- Any other year is *provisional* and never raises: weekends plus the fixed-date statutory
+  holidays (Jan 1, May 1–2, Oct 1–3; 《全国年节及纪念日放假办法》). Day rows stored for a
+  provisional year (an admin's partial knowledge) still apply on top of that rule.
+- "N working days after D" does not count D itself (《行政许可法》第八十二条: 期限开始之日不计算在内).
+
+Performance: these functions run in loops (deadline recomputation over hundreds of
+appeals), so the calendar is held in-process as a snapshot and reloaded only when the
+version number in Django's cache changes; the write services bump it. Each public call
+reads that version once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import NamedTuple
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from zhitong.common.errors import ServiceError
+
+from .models import CalendarDay, CalendarYear, DayKind
+
+# 《全国年节及纪念日放假办法》: the holidays whose dates are fixed in the Gregorian calendar.
+PROVISIONAL_FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
+CACHE_KEY = "zhitong:workdays:version"
+ONE_DAY = timedelta(days=1)
+
+
+class WorkdayResult(NamedTuple):
+    date: date
+    provisional: bool
+
+
+# ---------------------------------------------------------------------------------------
+# The in-process snapshot
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Snapshot:
+    version: str
+    official: frozenset[int]
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+
+    def is_workday(self, d: date) -> bool:
+        if d in self.workdays:
+            return True
+        if d in self.holidays:
+            return False
+        if d.weekday() >= 5:
+            return False
+        if d.year not in self.official and (d.month, d.day) in PROVISIONAL_FIXED_HOLIDAYS:
+            return False
+        return True
+
+    def any_provisional(self, first: date, last: date) -> bool:
+        return any(y not in self.official for y in range(first.year, last.year + 1))
+
+
+_lock = threading.Lock()
+_snapshot: _Snapshot | None = None
+# Set in the thread that wrote the calendar until its transaction is over: while a write
+# is uncommitted, this thread reads straight from the database (its own writes) and does
+# not cache what it read, since a rollback would leave the cache holding rows that
+# never existed.
+_local = threading.local()
+
+
+def _current_version() -> str:
+    version = cache.get(CACHE_KEY)
+    if version is None:
+        # Cold cache (restart, eviction): agree on one token; whoever adds first wins.
+        cache.add(CACHE_KEY, uuid.uuid4().hex, timeout=None)
+        version = cache.get(CACHE_KEY) or "cold"
+    return version
+
+
+def _load(version: str) -> _Snapshot:
+    official = frozenset(CalendarYear.objects.values_list("year", flat=True))
+    holidays, workdays = set(), set()
+    for d, kind in CalendarDay.objects.values_list("date", "kind"):
+        (workdays if kind == DayKind.ADJUSTED_WORKDAY else holidays).add(d)
+    return _Snapshot(version, official, frozenset(holidays), frozenset(workdays))
+
+
+def _calendar() -> _Snapshot:
+    """The snapshot valid now: one cache read, and two queries only after a change."""
+    global _snapshot
+    if getattr(_local, "pending", False):
+        if connection.in_atomic_block:
+            return _load("uncommitted")
+        _local.pending = False
+    version = _current_version()
+    snap = _snapshot
+    if snap is not None and snap.version == version:
+        return snap
+    snap = _load(version)
+    with _lock:
+        _snapshot = snap
+    return snap
+
+
+def invalidate_cache() -> None:
+    """Forget the calendar everywhere: this process now, other processes at their next call."""
+    global _snapshot
+    with _lock:
+        _snapshot = None
+    _local.pending = False
+    cache.set(CACHE_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _changed() -> None:
+    """Called by every write service inside its transaction."""
+    global _snapshot
+    with _lock:
+        _snapshot = None
+    _local.pending = True
+    # Other processes must reload only after the commit, or they would cache the old rows
+    # under the new version number.
+    transaction.on_commit(invalidate_cache)
+
+
+# ---------------------------------------------------------------------------------------
+# Reads
+# ---------------------------------------------------------------------------------------
+
+
+def is_workday(d: date) -> bool:
+    return _calendar().is_workday(d)
+
+
+def is_provisional(d: date) -> bool:
+    """True when d's year has no official schedule loaded."""
+    return d.year not in _calendar().official
+
+
+def official_years() -> list[int]:
+    return sorted(_calendar().official)
+
+
+def missing_years(around: date | None = None) -> list[int]:
+    """Years that matter now (the current one and the next, into which December deadlines
+    run) but have no official schedule."""
+    around = around or timezone.localdate()
+    official = _calendar().official
+    return [y for y in (around.year, around.year + 1) if y not in official]
+
+
+def _check_n(n: int) -> None:
+    if not isinstance(n, int) or isinstance(n, bool) or n < 0:
+        raise ServiceError("工作日数须为非负整数。", code="invalid_workdays", field="n")
+
+
+def _step(cal: _Snapshot, d: date, n: int, delta: timedelta) -> date:
+    try:
+        while n > 0:
+            d += delta
+            if cal.is_workday(d):
+                n -= 1
+    except OverflowError:
+        raise ServiceError("计算结果超出日期范围。", code="date_out_of_range")
+    return d
+
+
+def add_workdays(start: date, n: int) -> WorkdayResult:
+    """The date N working days after `start`, `start` itself not counted; n=0 gives start.
+
+    Provisional when any day counted lies in a year without an official schedule."""
+    _check_n(n)
+    cal = _calendar()
+    if n == 0:
+        return WorkdayResult(start, start.year not in cal.official)
+    end = _step(cal, start, n, ONE_DAY)
+    return WorkdayResult(end, cal.any_provisional(start + ONE_DAY, end))
+
+
+def subtract_workdays(d: date, n: int) -> WorkdayResult:
+    """The date N working days before `d`, `d` itself not counted (mirror of add)."""
+    _check_n(n)
+    cal = _calendar()
+    if n == 0:
+        return WorkdayResult(d, d.year not in cal.official)
+    start = _step(cal, d, n, -ONE_DAY)
+    return WorkdayResult(start, cal.any_provisional(start, d - ONE_DAY))
+
+
+def workdays_between(start: date, end: date) -> int:
+    """Working days in (start, end]; negative (the count in (end, start]) when end < start.
+
+    workdays_between(today, deadline) is what remains; negative means overdue by that many."""
+    if end == start:
+        return 0
+    if end < start:
+        return -workdays_between(end, start)
+    cal = _calendar()
+    # Whole weeks hold five weekdays each; only exceptions and provisional fixed holidays
+    # inside the range adjust that, so long ranges cost no more than short ones.
+    first = start + ONE_DAY
+    days = (end - first).days + 1
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    d = first + timedelta(days=weeks * 7)
+    for i in range(rest):
+        if (d + timedelta(days=i)).weekday() < 5:
+            count += 1
+    for h in cal.holidays:
+        if first <= h <= end and h.weekday() < 5:
+            count -= 1
+    for w in cal.workdays:
+        if first <= w <= end and w.weekday() >= 5:
+            count += 1
+    for year in range(first.year, end.year + 1):
+        if year in cal.official:
+            continue
+        for month, day in PROVISIONAL_FIXED_HOLIDAYS:
+            h = date(year, month, day)
+            if first <= h <= end and h.weekday() < 5 and h not in cal.holidays and h not in cal.workdays:
+                count -= 1
+    return count
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    date: date
+    workday: bool
+    kind: str  # "" | "holiday" | "workday" | "weekend" | "provisional_holiday"
+    name: str
+
+
+def year_days(year: int) -> dict[date, MonthDay]:
+    """Every day of `year` with how it counts, for the calendar page."""
+    cal = _calendar()
+    names = dict(CalendarDay.objects.filter(date__year=year).values_list("date", "name"))
+    out = {}
+    d = date(year, 1, 1)
+    while d.year == year:
+        if d in cal.workdays:
+            kind = "workday"
+        elif d in cal.holidays:
+            kind = "holiday"
+        elif year not in cal.official and (d.month, d.day) in PROVISIONAL_FIXED_HOLIDAYS:
+            kind = "provisional_holiday"
+        elif d.weekday() >= 5:
+            kind = "weekend"
+        else:
+            kind = ""
+        out[d] = MonthDay(d, cal.is_workday(d), kind, names.get(d, ""))
+        d += ONE_DAY
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Writes
+# ---------------------------------------------------------------------------------------
+
+
+KIND_ALIASES = {
+    "holiday": DayKind.HOLIDAY,
+    "休": DayKind.HOLIDAY,
+    "假": DayKind.HOLIDAY,
+    "放假": DayKind.HOLIDAY,
+    "节假日": DayKind.HOLIDAY,
+    "法定节假日": DayKind.HOLIDAY,
+    "workday": DayKind.ADJUSTED_WORKDAY,
+    "班": DayKind.ADJUSTED_WORKDAY,
+    "上班": DayKind.ADJUSTED_WORKDAY,
+    "调休": DayKind.ADJUSTED_WORKDAY,
+    "调休上班": DayKind.ADJUSTED_WORKDAY,
+}
+HEADER_WORDS = {"date", "日期"}
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int  # 1-based line number in the file
+    column: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"第{self.row}行 {self.column}：{self.reason}"
+
+
+@dataclass
+class ImportResult:
+    ok: bool
+    years: list[int] = field(default_factory=list)
+    days: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+
+def _validate_day(day: date, kind: str) -> str | None:
+    if kind == DayKind.ADJUSTED_WORKDAY and day.weekday() < 5:
+        return "调休上班日须为周六或周日（周一至周五本来就是工作日）"
+    return None
+
+
+def _read_text(fileobj) -> str:
+    raw = fileobj.read()
+    if isinstance(raw, str):
+        return raw.lstrip("\ufeff")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ServiceError("文件编码无法识别，请保存为 UTF-8 编码的 CSV。", code="bad_encoding")
+
+
+def _parse_csv(text: str) -> tuple[list[tuple[date, str, str]], list[RowError]]:
+    rows, errors, seen = [], [], {}
+    for lineno, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+        cells = [c.strip() for c in cells]
+        if not any(cells) or cells[0].startswith("#"):
+            continue
+        if lineno == 1 and cells[0].lower() in HEADER_WORDS:
+            continue
+        if len(cells) < 2:
+            errors.append(RowError(lineno, "类型", "缺少类型列（每行应为：日期,类型,名称）"))
+            continue
+        if len(cells) > 3:
+            errors.append(RowError(lineno, "名称", f"列数过多（{len(cells)}列），每行应为：日期,类型,名称"))
+            continue
+        raw_date, raw_kind, name = cells[0], cells[1], cells[2] if len(cells) > 2 else ""
+        try:
+            day = date.fromisoformat(raw_date)
+        except ValueError:
+            errors.append(RowError(lineno, "日期", f"“{raw_date}”不是有效日期，应为 YYYY-MM-DD"))
+            continue
+        kind = KIND_ALIASES.get(raw_kind.lower())
+        if kind is None:
+            errors.append(
+                RowError(lineno, "类型", f"“{raw_kind}”不是有效类型，应为 holiday（休）或 workday（班）")
+            )
+            continue
+        if len(name) > 50:
+            errors.append(RowError(lineno, "名称", "名称不得超过50个字"))
+            continue
+        problem = _validate_day(day, kind)
+        if problem:
+            errors.append(RowError(lineno, "类型", problem))
+            continue
+        if day in seen:
+            errors.append(RowError(lineno, "日期", f"{day.isoformat()} 与第{seen[day]}行重复"))
+            continue
+        seen[day] = lineno
+        rows.append((day, kind, name))
+    if not rows and not errors:
+        errors.append(RowError(1, "日期", "文件中没有数据行"))
+    return rows, errors
+
+
+def calendar_import_csv(
+    *, fileobj, actor, replace_year: bool = True, now: datetime | None = None
+) -> ImportResult:
+    """Load a year's official schedule from CSV lines `date,kind,name` (kind: holiday/休 or
+    workday/班). All or nothing: any bad row and nothing is written; the result lists every
+    problem (row, column, reason). Each year in the file becomes official; with
+    replace_year its previous rows are replaced, otherwise merged."""
+    from zhitong.audit.services import audit_record
+
+    now = now or timezone.now()
+    rows, errors = _parse_csv(_read_text(fileobj))
+    if errors:
+        return ImportResult(ok=False, errors=errors)
+    years = sorted({d.year for d, _, _ in rows})
+    with transaction.atomic():
+        before = {y: CalendarDay.objects.filter(date__year=y).count() for y in years}
+        if replace_year:
+            CalendarDay.objects.filter(date__year__in=years).delete()
+        else:
+            CalendarDay.objects.filter(date__in=[d for d, _, _ in rows]).delete()
+        CalendarDay.objects.bulk_create([CalendarDay(date=d, kind=k, name=n) for d, k, n in rows])
+        for y in years:
+            CalendarYear.objects.update_or_create(
+                year=y,
+                defaults={"source": "CSV导入", "note": f"{timezone.localtime(now):%Y-%m-%d %H:%M} 导入"},
+            )
+        _changed()
+        audit_record(
+            action="workdays.import",
+            object_type="workdays.calendaryear",
+            object_id=",".join(map(str, years)),
+            actor=actor,
+            before={"days_per_year": before},
+            after={"years": years, "days": len(rows), "replace_year": replace_year},
+            now=now,
+        )
+    return ImportResult(ok=True, years=years, days=len(rows))
+
+
+def calendar_day_set(
+    *, actor, day: date, kind: str, name: str = "", now: datetime | None = None
+) -> CalendarDay:
+    """Mark one day as a holiday or an adjusted working day (an admin's correction)."""
+    from zhitong.audit.services import audit_record
+
+    if kind not in DayKind.values:
+        raise ServiceError("类型须为法定节假日或调休上班。", code="invalid_kind", field="kind")
+    problem = _validate_day(day, kind)
+    if problem:
+        raise ServiceError(problem + "。", code="invalid_kind", field="kind")
+    name = (name or "").strip()
+    if len(name) > 50:
+        raise ServiceError("名称不得超过50个字。", field="name")
+    now = now or timezone.now()
+    with transaction.atomic():
+        old = CalendarDay.objects.select_for_update().filter(date=day).first()
+        before = {"kind": old.kind, "name": old.name} if old else None
+        obj, _ = CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
+        _changed()
+        audit_record(
+            action="workdays.day_set",
+            obj=obj,
+            actor=actor,
+            before=before,
+            after={"kind": kind, "name": name},
+            now=now,
+        )
+    return obj
+
+
+def calendar_day_clear(*, actor, day: date, now: datetime | None = None) -> bool:
+    """Remove a day's row: it counts by the weekday again. False when there was none."""
+    from zhitong.audit.services import audit_record
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        old = CalendarDay.objects.select_for_update().filter(date=day).first()
+        if old is None:
+            return False
+        before = {"kind": old.kind, "name": old.name}
+        old.delete()
+        _changed()
+        audit_record(
+            action="workdays.day_clear",
+            object_type="workdays.calendarday",
+            object_id=day.isoformat(),
+            actor=actor,
+            before=before,
+            after=None,
+            now=now,
+        )
+    return True
+
+
+def calendar_seed_from_package(*, years=None, actor=None, now: datetime | None = None) -> list[int]:
+    """Load the schedules the `chinesecalendar` package ships (default: every year it
+    covers), replacing those years' rows. Returns the years loaded."""
+    from zhitong.audit.services import audit_record
+
+    from .package import package_rows
+
+    now = now or timezone.now()
+    covered, rows = package_rows(years)
+    if not covered:
+        return []
+    with transaction.atomic():
+        CalendarDay.objects.filter(date__year__in=covered).delete()
+        CalendarDay.objects.bulk_create([CalendarDay(date=d, kind=k, name=n) for d, k, n in rows])
+        for y in covered:
+            CalendarYear.objects.update_or_create(year=y, defaults={"source": "chinesecalendar", "note": ""})
+        _changed()
+        audit_record(
+            action="workdays.seed",
+            object_type="workdays.calendaryear",
+            object_id=f"{covered[0]}-{covered[-1]}",
+            actor=actor,
+            after={"years": covered, "days": len(rows)},
+            now=now,
+        )
+    return covered
