@@ -4,6 +4,8 @@ itself — hiding a link is never the access control."""
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from zhitong.organizations.choices import Role
 
@@ -15,17 +17,18 @@ class NavItem:
     active: bool = False
 
 
-# (label, url name, roles that see it)
+# (label, url name, roles that see it). Wrap the label in _() so it is translated
+# (zhitong/locale); a plain string also works and is looked up at render time.
 ENTRIES: list[tuple[str, str, set[str]]] = [
-    ("首页", "home", set(Role.values)),
-    ("企业服务窗口", "organizations:directory", set(Role.values)),
+    (_("首页"), "home", set(Role.values)),
+    (_("企业服务窗口"), "organizations:directory", set(Role.values)),
     (
-        "企业库",
+        _("企业库"),
         "enterprises:list",
         {Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.LEADER, Role.SUPERVISOR, Role.ADMIN},
     ),
-    ("工作日历", "workdays:calendar", {Role.ADMIN, Role.HUB}),
-    ("系统管理", "admin:index", {Role.ADMIN}),
+    (_("工作日历"), "workdays:calendar", {Role.ADMIN, Role.HUB}),
+    (_("系统管理"), "admin:index", {Role.ADMIN}),
 ]
 
 
@@ -39,5 +42,5 @@ def navigation_for(user, path: str) -> list[NavItem]:
         except NoReverseMatch:
             continue
         active = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(label, url, active))
+        items.append(NavItem(gettext(str(label)), url, active))
     return items
