@@ -1,0 +1,125 @@
+import calendar as pycal
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhitong.common.errors import ServiceError
+from zhitong.organizations.choices import Role
+
+from . import services
+from .forms import CLEAR, DayForm, ImportForm
+from .models import CalendarYear
+
+WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+
+
+def _can_view(user) -> bool:
+    return user.is_superuser or user.role in (Role.ADMIN, Role.HUB)
+
+
+def _can_edit(user) -> bool:
+    return user.is_superuser or user.role == Role.ADMIN
+
+
+def _year_param(request, default: int) -> int:
+    try:
+        year = int(request.GET.get("year") or request.POST.get("year") or default)
+    except ValueError:
+        return default
+    return year if 1900 <= year <= 2200 else default
+
+
+def _months(year: int):
+    days = services.year_days(year)
+    months = []
+    for month in range(1, 13):
+        weeks = []
+        for week in pycal.Calendar(firstweekday=0).monthdatescalendar(year, month):
+            weeks.append([(d, days[d]) if d.month == month else (d, None) for d in week])
+        months.append({"month": month, "weeks": weeks})
+    return months
+
+
+def _page(request, *, year: int, day_form=None, import_form=None, import_result=None, status=200):
+    today = timezone.localdate()
+    years = {y.year: y for y in CalendarYear.objects.all()}
+    context = {
+        "year": year,
+        "official": years.get(year),
+        "months": _months(year),
+        "weekdays": WEEKDAYS,
+        "missing": services.missing_years(today),
+        "official_years": sorted(years),
+        "can_edit": _can_edit(request.user),
+        "day_form": day_form or DayForm(initial={"date": request.GET.get("day") or None}),
+        "import_form": import_form or ImportForm(),
+        "import_result": import_result,
+        "prev_year": year - 1,
+        "next_year": year + 1,
+        "today": today,
+    }
+    return TemplateResponse(request, "workdays/calendar.html", context, status=status)
+
+
+@login_required
+def calendar_view(request):
+    if not _can_view(request.user):
+        raise PermissionDenied("仅系统管理员和统筹协调专员可查看工作日历。")
+    return _page(request, year=_year_param(request, timezone.localdate().year))
+
+
+@login_required
+@require_POST
+def day_edit(request):
+    if not _can_edit(request.user):
+        raise PermissionDenied("仅系统管理员可修改工作日历。")
+    form = DayForm(request.POST)
+    year = _year_param(request, timezone.localdate().year)
+    if not form.is_valid():
+        return _page(request, year=year, day_form=form, status=400)
+    day: date = form.cleaned_data["date"]
+    try:
+        if form.cleaned_data["kind"] == CLEAR:
+            if services.calendar_day_clear(actor=request.user, day=day):
+                messages.success(request, f"{day:%Y-%m-%d} 已恢复为普通日。")
+            else:
+                messages.info(request, f"{day:%Y-%m-%d} 本来就没有设置。")
+        else:
+            obj = services.calendar_day_set(
+                actor=request.user, day=day, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"]
+            )
+            messages.success(request, f"{day:%Y-%m-%d} 已设置为{obj.get_kind_display()}。")
+    except ServiceError as exc:
+        form.add_error("kind", exc.message)
+        return _page(request, year=day.year, day_form=form, status=400)
+    return redirect(f"{reverse('workdays:calendar')}?year={day.year}")
+
+
+@login_required
+@require_POST
+def import_csv(request):
+    if not _can_edit(request.user):
+        raise PermissionDenied("仅系统管理员可导入工作日历。")
+    form = ImportForm(request.POST, request.FILES)
+    year = _year_param(request, timezone.localdate().year)
+    if not form.is_valid():
+        return _page(request, year=year, import_form=form, status=400)
+    try:
+        result = services.calendar_import_csv(
+            fileobj=form.cleaned_data["file"], actor=request.user, replace_year=not form.cleaned_data["merge"]
+        )
+    except ServiceError as exc:
+        form.add_error("file", exc.message)
+        return _page(request, year=year, import_form=form, status=400)
+    if not result.ok:
+        return _page(request, year=year, import_form=form, import_result=result, status=400)
+    years = "、".join(map(str, result.years))
+    messages.success(request, f"已导入 {years} 年度官方安排，共 {result.days} 天。")
+    return redirect(f"{reverse('workdays:calendar')}?year={result.years[0]}")
