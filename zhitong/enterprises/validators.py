@@ -4,6 +4,8 @@
 check character: C18 = 31 - (sum(Ci * Wi) mod 31), with 31 written as 0.
 """
 
+import re
+
 from django.core.exceptions import ValidationError
 
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -39,3 +41,20 @@ def validate_credit_code(code: str) -> None:
     err = credit_code_error(code)
     if err:
         raise ValidationError(err, code="credit_code")
+
+
+_MOBILE_RE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}(-\d{1,6})?$")
+
+
+def phone_error(phone: str) -> str | None:
+    """The reason (in Chinese) why `phone` is not a mainland mobile (11 digits starting
+    with 13–19) or a landline with area code (0591-87654321, optional extension)."""
+    if phone is None or str(phone).strip() == "":
+        return "电话号码不能为空"
+    p = str(phone).strip().replace(" ", "")
+    if _MOBILE_RE.match(p) or _LANDLINE_RE.match(p):
+        return None
+    if p.isdigit() and p.startswith("1"):
+        return f"手机号码“{p}”应为以13–19开头的11位数字"
+    return f"电话号码“{p}”格式不正确（手机号为11位数字，固定电话如 0591-87654321）"

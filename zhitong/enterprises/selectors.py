@@ -1,0 +1,189 @@
+"""Reads for enterprises and their contacts, filtered by the user's data scope.
+
+Who sees which enterprise (one rule, used by pages and the API alike):
+- hub, supervisor, overseer, admin, city leaders: every enterprise (leaders need the
+  whole city to coordinate across portfolios; what they may *do* is checked elsewhere);
+- enterprise users: only their own enterprise;
+- clerks, handlers and unit heads: enterprises located in their scope (their unit's
+  subtree), enterprises that have an appeal led by, cooperated on by, or received by a
+  unit in their scope, and enterprises whose 1+1+N team they belong to (butler or member);
+- anyone else: none.
+"""
+
+import re
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+
+from zhitong.common.errors import AccessDenied
+from zhitong.organizations.choices import Role
+from zhitong.organizations.selectors import UNIT_ROLES, user_scope_unit_ids
+
+from .models import Contact, Enterprise, TeamMember
+
+ALL_ENTERPRISES_ROLES = frozenset({Role.HUB, Role.SUPERVISOR, Role.OVERSEER, Role.ADMIN, Role.LEADER})
+
+# Filter names shown in the list page and accepted by the API.
+FLAGS = {
+    "above_scale": "规上企业",
+    "above_quota": "限上企业",
+    "entering_scale": "即将上规",
+    "leaving_scale": "濒临下规",
+}
+TAGS = {
+    "tag_xiangxian": "乡贤企业",
+    "tag_deputy": "人大代表/政协委员企业",
+    "tag_fic_executive": "工商联执委企业",
+    "tag_negotiating": "在谈重点企业",
+}
+
+
+def _appeal_scope_q(unit_ids: set[int]) -> Q:
+    """Enterprises with an appeal led, cooperated on or received by one of `unit_ids`.
+    Subqueries rather than joins, so an enterprise with many appeals is listed once."""
+    try:
+        from zhitong.appeals.models import Appeal, Cooperation
+    except ImportError:  # pragma: no cover - appeals is installed in every real setup
+        return Q(pk__in=[])
+    appeals = Appeal.objects.filter(enterprise_id=OuterRef("pk"))
+    return Q(
+        Exists(
+            appeals.filter(
+                Q(lead_unit_id__in=unit_ids)
+                | Q(received_unit_id__in=unit_ids)
+                | Q(pk__in=Cooperation.objects.filter(unit_id__in=unit_ids).values("appeal_id"))
+            )
+        )
+    )
+
+
+def _team_q(user) -> Q:
+    return Q(butler_id=user.pk) | Q(
+        Exists(TeamMember.objects.filter(enterprise_id=OuterRef("pk"), user=user))
+    )
+
+
+def enterprise_scope_q(user) -> Q | None:
+    """The Q an Enterprise queryset is filtered by for `user`; None = no restriction."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.is_superuser or user.role in ALL_ENTERPRISES_ROLES:
+        return None
+    if user.role == Role.ENTERPRISE:
+        return Q(pk=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
+    if user.role in UNIT_ROLES:
+        ids = user_scope_unit_ids(user) or set()
+        return Q(location_id__in=ids) | _appeal_scope_q(ids) | _team_q(user)
+    return Q(pk__in=[])
+
+
+def enterprise_list_for_user(
+    *,
+    user,
+    q: str | None = None,
+    location_id: int | None = None,
+    industry: str | None = None,
+    flag: str | None = None,
+    tag: str | None = None,
+    include_inactive: bool = False,
+) -> QuerySet[Enterprise]:
+    """Enterprises the user may see, optionally searched (name or credit code) and filtered.
+    `location_id` includes the location's sub-units; `flag` / `tag` are keys of FLAGS / TAGS."""
+    qs = Enterprise.objects.select_related("location", "butler")
+    scope = enterprise_scope_q(user)
+    if scope is not None:
+        qs = qs.filter(scope)
+    if not include_inactive:
+        qs = qs.filter(is_active=True)
+    if q:
+        q = q.strip()
+        cond = Q(name__icontains=q)
+        if re.fullmatch(r"[0-9A-Za-z]{4,18}", q):
+            cond |= Q(credit_code__contains=q.upper())
+        qs = qs.filter(cond)
+    if location_id:
+        from zhitong.organizations.models import Unit
+
+        loc = Unit.objects.filter(pk=location_id).first()
+        qs = qs.filter(location__path__startswith=loc.path) if loc else qs.none()
+    if industry:
+        qs = qs.filter(industry=industry)
+    if flag in FLAGS:
+        qs = qs.filter(**{flag: True})
+    if tag in TAGS:
+        qs = qs.filter(**{tag: True})
+    return qs.order_by("name", "id")
+
+
+def enterprise_get_for_user(*, user, enterprise_id: int) -> Enterprise:
+    """One enterprise in the user's scope, or AccessDenied (same for missing and not yours)."""
+    qs = Enterprise.objects.select_related("location", "butler", "butler__unit").prefetch_related(
+        Prefetch("contacts", queryset=Contact.objects.order_by("-is_primary", "id")),
+        Prefetch(
+            "team",
+            queryset=TeamMember.objects.select_related("unit", "user", "contact").order_by("role", "id"),
+        ),
+    )
+    scope = enterprise_scope_q(user)
+    if scope is not None:
+        qs = qs.filter(scope)
+    try:
+        return qs.get(pk=enterprise_id)
+    except (Enterprise.DoesNotExist, ValueError, TypeError):
+        raise AccessDenied()
+
+
+def contact_get_for_user(*, user, contact_id: int) -> Contact:
+    """A contact of an enterprise the user may see, or AccessDenied."""
+    contact = Contact.objects.select_related("enterprise").filter(pk=contact_id).first()
+    if contact is None:
+        raise AccessDenied()
+    enterprise_get_for_user(user=user, enterprise_id=contact.enterprise_id)
+    return contact
+
+
+# Roles that may see a contact's full number when the enterprise is in their scope.
+FULL_PHONE_UNIT_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
+
+
+def can_see_full_phone(user, enterprise: Enterprise) -> bool:
+    """Whether the user needs an enterprise contact's full phone number: its butler and
+    1+1+N team members (they call the enterprise), the hub (triage and routing), and the
+    handlers / unit heads of units whose scope includes the enterprise. Overseers,
+    supervisors, leaders, clerks and others see masked numbers only."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if enterprise.butler_id == user.pk:
+        return True
+    if TeamMember.objects.filter(enterprise=enterprise, user=user).exists():
+        return True
+    if user.role == Role.HUB:
+        return True
+    if user.role in FULL_PHONE_UNIT_ROLES:
+        scope = enterprise_scope_q(user)
+        return Enterprise.objects.filter(pk=enterprise.pk).filter(scope).exists()
+    return False
+
+
+_MOBILE = re.compile(r"^(\+?86[- ]?)?(1\d{2})[- ]?(\d{4})[- ]?(\d{4})$")
+_LANDLINE = re.compile(r"^(\(?0\d{2,3}\)?)[- ]?(\d{7,8})((?:-|转)\d{1,6})?$")
+
+
+def mask_phone(phone: str | None) -> str:
+    """Hide the middle of a phone number: mobiles 138****1234; landlines keep the area
+    code and the last four digits (0591-****4321); short numbers keep at most their last
+    two characters (a 5–6 digit number is not identifying once most of it is hidden)."""
+    if not phone:
+        return ""
+    p = phone.strip()
+    m = _MOBILE.match(p)
+    if m:
+        return f"{m.group(2)}****{m.group(4)}"
+    m = _LANDLINE.match(p)
+    if m:
+        return f"{m.group(1)}-****{m.group(2)[-4:]}"
+    chars = re.sub(r"\s", "", p)
+    if len(chars) >= 8:
+        return chars[:3] + "****" + chars[-4:]
+    if len(chars) >= 5:
+        return "*" * (len(chars) - 2) + chars[-2:]
+    return "****"

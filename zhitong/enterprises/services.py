@@ -1,0 +1,370 @@
+"""Writes for enterprises, contacts and 1+1+N teams, and the audited phone reveal.
+Every write records an audit event in the same transaction."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhitong.audit.services import audit_record
+from zhitong.common.errors import ConflictError, Forbidden, ServiceError
+from zhitong.organizations.choices import UnitKind
+from zhitong.organizations.models import Unit, User
+
+from .choices import Industry, TeamRole
+from .models import Contact, Enterprise, TeamMember
+from .selectors import can_see_full_phone, contact_get_for_user
+from .validators import credit_code_error, phone_error
+
+ENTERPRISE_FIELDS = (
+    "credit_code",
+    "name",
+    "industry",
+    "location_id",
+    "address",
+    "legal_representative",
+    "above_scale",
+    "above_quota",
+    "entering_scale",
+    "leaving_scale",
+    "tag_xiangxian",
+    "tag_deputy",
+    "tag_fic_executive",
+    "tag_negotiating",
+    "butler_id",
+    "is_active",
+)
+CONTACT_FIELDS = ("name", "position", "phone", "is_primary")
+LOCATION_KINDS = (UnitKind.COUNTY, UnitKind.PARK)
+
+
+def _snapshot(obj, fields) -> dict:
+    return {f: getattr(obj, f) for f in fields}
+
+
+def location_error(unit: Unit | None) -> str | None:
+    """An enterprise is located in a county/district or a park, or in a unit under one
+    (a town or street office)."""
+    if unit is None:
+        return "所在县区/园区不能为空"
+    ancestor_ids = [int(x) for x in unit.path.strip("/").split("/") if x]
+    if (
+        unit.kind in LOCATION_KINDS
+        or Unit.objects.filter(pk__in=ancestor_ids, kind__in=LOCATION_KINDS).exists()
+    ):
+        return None
+    return f"“{unit.name}”不是县（市）区或园区"
+
+
+def enterprise_check(e: Enterprise) -> None:
+    """Raise ServiceError (with `field`) if the enterprise breaks a rule; the import
+    calls it too, so both report the same reasons."""
+    err = credit_code_error(e.credit_code)
+    if err:
+        raise ServiceError(err, field="credit_code")
+    if not e.name or not e.name.strip():
+        raise ServiceError("企业名称不能为空", field="name")
+    if e.industry not in Industry.values:
+        raise ServiceError(f"行业“{e.industry}”无效", field="industry")
+    err = location_error(e.location)
+    if err:
+        raise ServiceError(err, field="location")
+    if e.above_scale and e.entering_scale:
+        raise ServiceError("已是规上企业，不能同时标为“即将上规”", field="entering_scale")
+    if e.leaving_scale and not e.above_scale:
+        raise ServiceError("“濒临下规”只适用于规上企业", field="leaving_scale")
+
+
+@transaction.atomic
+def enterprise_create(
+    *,
+    actor: User | None,
+    credit_code: str,
+    name: str,
+    industry: str,
+    location: Unit,
+    now: datetime | None = None,
+    **fields,
+) -> Enterprise:
+    """Register an enterprise. `fields` are the other ENTERPRISE_FIELDS (flags, tags,
+    address, legal representative, butler)."""
+    now = now or timezone.now()
+    unknown = set(fields) - set(ENTERPRISE_FIELDS) - {"butler"}
+    if unknown:
+        raise ServiceError(f"未知字段：{', '.join(sorted(unknown))}")
+    e = Enterprise(
+        credit_code=(credit_code or "").strip(),
+        name=(name or "").strip(),
+        industry=industry,
+        location=location,
+    )
+    for f, v in fields.items():
+        setattr(e, f, v)
+    enterprise_check(e)
+    if Enterprise.objects.filter(credit_code=e.credit_code).exists():
+        raise ConflictError(f"统一社会信用代码“{e.credit_code}”已登记", field="credit_code")
+    e.save()
+    if e.butler_id:
+        TeamMember.objects.create(
+            enterprise=e,
+            role=TeamRole.BUTLER,
+            user=e.butler,
+            unit=e.butler.unit,
+            name=e.butler.display_name,
+            phone=e.butler.phone,
+        )
+    audit_record(
+        action="enterprise.create", obj=e, actor=actor, after=_snapshot(e, ENTERPRISE_FIELDS), now=now
+    )
+    return e
+
+
+@transaction.atomic
+def enterprise_update(
+    *, actor: User | None, enterprise: Enterprise, now: datetime | None = None, **changes
+) -> Enterprise:
+    """Change an enterprise's fields; records only what changed. No change, no event."""
+    now = now or timezone.now()
+    e = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    for fk in ("location", "butler"):
+        if fk in changes:
+            obj = changes.pop(fk)
+            changes[f"{fk}_id"] = obj.pk if obj else None
+    unknown = set(changes) - set(ENTERPRISE_FIELDS)
+    if unknown:
+        raise ServiceError(f"不能修改字段：{', '.join(sorted(unknown))}")
+    before = _snapshot(e, ENTERPRISE_FIELDS)
+    for f, v in changes.items():
+        setattr(e, f, v.strip() if isinstance(v, str) else v)
+    after = _snapshot(e, ENTERPRISE_FIELDS)
+    if after == before:
+        return e
+    if "location_id" in changes:
+        e.location = Unit.objects.filter(pk=e.location_id).first()
+    enterprise_check(e)
+    if (
+        e.credit_code != before["credit_code"]
+        and Enterprise.objects.filter(credit_code=e.credit_code).exclude(pk=e.pk).exists()
+    ):
+        raise ConflictError(f"统一社会信用代码“{e.credit_code}”已登记", field="credit_code")
+    e.save()
+    changed = [k for k in after if after[k] != before[k]]
+    audit_record(
+        action="enterprise.update",
+        obj=e,
+        actor=actor,
+        before={k: before[k] for k in changed},
+        after={k: after[k] for k in changed},
+        now=now,
+    )
+    return e
+
+
+def _validate_contact(name: str, phone: str) -> None:
+    if not name or not name.strip():
+        raise ServiceError("联系人姓名不能为空", field="name")
+    err = phone_error(phone)
+    if err:
+        raise ServiceError(err, field="phone")
+
+
+@transaction.atomic
+def contact_create(
+    *,
+    actor: User | None,
+    enterprise: Enterprise,
+    name: str,
+    phone: str,
+    position: str = "",
+    is_primary: bool = False,
+    now: datetime | None = None,
+) -> Contact:
+    now = now or timezone.now()
+    phone = (phone or "").strip().replace(" ", "")
+    _validate_contact(name, phone)
+    if is_primary:
+        # One primary contact per enterprise: the new one takes over.
+        enterprise.contacts.filter(is_primary=True).update(is_primary=False)
+    c = Contact.objects.create(
+        enterprise=enterprise, name=name.strip(), phone=phone, position=position, is_primary=is_primary
+    )
+    # The audit log keeps the masked number only: it is read more widely than contacts are.
+    audit_record(
+        action="enterprise.contact_create",
+        obj=c,
+        actor=actor,
+        after={**_snapshot(c, ("name", "position", "is_primary")), "enterprise_id": enterprise.pk},
+        now=now,
+    )
+    return c
+
+
+@transaction.atomic
+def contact_update(
+    *, actor: User | None, contact: Contact, now: datetime | None = None, **changes
+) -> Contact:
+    now = now or timezone.now()
+    c = Contact.objects.select_for_update().get(pk=contact.pk)
+    unknown = set(changes) - set(CONTACT_FIELDS)
+    if unknown:
+        raise ServiceError(f"不能修改字段：{', '.join(sorted(unknown))}")
+    if "phone" in changes:
+        changes["phone"] = (changes["phone"] or "").strip().replace(" ", "")
+    before = _snapshot(c, CONTACT_FIELDS)
+    for f, v in changes.items():
+        setattr(c, f, v)
+    after = _snapshot(c, CONTACT_FIELDS)
+    if after == before:
+        return c
+    _validate_contact(c.name, c.phone)
+    if c.is_primary and not before["is_primary"]:
+        Contact.objects.filter(enterprise_id=c.enterprise_id, is_primary=True).exclude(pk=c.pk).update(
+            is_primary=False
+        )
+    c.save()
+    changed = [k for k in after if after[k] != before[k]]
+    audit_record(
+        action="enterprise.contact_update",
+        obj=c,
+        actor=actor,
+        before={k: ("(已变更)" if k == "phone" else before[k]) for k in changed},
+        after={k: ("(已变更)" if k == "phone" else after[k]) for k in changed},
+        now=now,
+    )
+    return c
+
+
+@transaction.atomic
+def contact_delete(*, actor: User | None, contact: Contact, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    before = {
+        **_snapshot(contact, ("name", "position", "is_primary")),
+        "enterprise_id": contact.enterprise_id,
+    }
+    audit_record(action="enterprise.contact_delete", obj=contact, actor=actor, before=before, now=now)
+    contact.delete()
+
+
+@transaction.atomic
+def enterprise_set_butler(
+    *, actor: User | None, enterprise: Enterprise, butler: User | None, now: datetime | None = None
+) -> Enterprise:
+    """Assign the enterprise's 项目管家 (seeds/002: every 规上工业 and 限上商贸 enterprise
+    has one) and keep the butler row of its 1+1+N team in step."""
+    now = now or timezone.now()
+    e = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+    if butler is not None and (butler.role == "enterprise" or not butler.is_active):
+        raise ServiceError("项目管家须为在职的政府工作人员")
+    before = e.butler_id
+    if before == (butler.pk if butler else None):
+        return e
+    e.butler = butler
+    e.save(update_fields=["butler", "updated_at"])
+    TeamMember.objects.filter(enterprise=e, role=TeamRole.BUTLER).delete()
+    if butler is not None:
+        TeamMember.objects.create(
+            enterprise=e,
+            role=TeamRole.BUTLER,
+            user=butler,
+            unit=butler.unit,
+            name=butler.display_name,
+            phone=butler.phone,
+        )
+    audit_record(
+        action="enterprise.butler_set",
+        obj=e,
+        actor=actor,
+        before={"butler_id": before},
+        after={"butler_id": e.butler_id},
+        now=now,
+    )
+    return e
+
+
+@transaction.atomic
+def team_member_add(
+    *,
+    actor: User | None,
+    enterprise: Enterprise,
+    role: str,
+    user: User | None = None,
+    contact: Contact | None = None,
+    unit: Unit | None = None,
+    name: str = "",
+    phone: str = "",
+    now: datetime | None = None,
+) -> TeamMember:
+    """Add a member to the enterprise's "1+1+N" team (seeds/002: 项目管家 + 企业联系人 +
+    相关行政职能部门联系人; 项目秘书 as well). The butler is set with enterprise_set_butler."""
+    now = now or timezone.now()
+    if role not in TeamRole.values:
+        raise ServiceError(f"团队角色“{role}”无效")
+    if role == TeamRole.BUTLER:
+        raise ServiceError("项目管家请通过“设置项目管家”指定")
+    if role == TeamRole.ENTERPRISE_CONTACT:
+        if contact is None or contact.enterprise_id != enterprise.pk:
+            raise ServiceError("企业联系人须从本企业的联系人中选择")
+        name, phone = contact.name, contact.phone
+    else:
+        if user is None and not name.strip():
+            raise ServiceError("请填写团队成员姓名或选择用户")
+        if user is not None:
+            name = name or user.display_name
+            phone = phone or user.phone
+            unit = unit or user.unit
+        if role == TeamRole.DEPARTMENT_CONTACT and unit is None:
+            raise ServiceError("职能部门联系人须注明所在部门")
+    if user is not None and TeamMember.objects.filter(enterprise=enterprise, role=role, user=user).exists():
+        raise ConflictError(f"{user.display_name}已是该企业服务团队成员")
+    m = TeamMember.objects.create(
+        enterprise=enterprise,
+        role=role,
+        user=user,
+        contact=contact,
+        unit=unit,
+        name=name.strip(),
+        phone=phone,
+    )
+    audit_record(
+        action="enterprise.team_add",
+        obj=enterprise,
+        actor=actor,
+        after={"member_id": m.pk, "role": role, "name": m.name, "user_id": m.user_id, "unit_id": m.unit_id},
+        now=now,
+    )
+    return m
+
+
+@transaction.atomic
+def team_member_remove(*, actor: User | None, member: TeamMember, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    if member.role == TeamRole.BUTLER:
+        raise ServiceError("项目管家请通过“设置项目管家”更换")
+    audit_record(
+        action="enterprise.team_remove",
+        obj=member.enterprise,
+        actor=actor,
+        before={"member_id": member.pk, "role": member.role, "name": member.name, "user_id": member.user_id},
+        now=now,
+    )
+    member.delete()
+
+
+@transaction.atomic
+def contact_reveal_phone(*, user: User, contact_id: int, now: datetime | None = None) -> str:
+    """The contact's full number for a user who needs it; each reveal is audited.
+
+    AccessDenied when the enterprise is outside the user's scope (or the contact does not
+    exist); Forbidden when the user may see the enterprise but not its full numbers."""
+    now = now or timezone.now()
+    contact = contact_get_for_user(user=user, contact_id=contact_id)
+    if not can_see_full_phone(user, contact.enterprise):
+        raise Forbidden("您的角色无需查看企业联系人的完整号码")
+    audit_record(
+        action="enterprise.contact_phone_revealed",
+        obj=contact,
+        actor=user,
+        after={"enterprise_id": contact.enterprise_id, "contact": contact.name},
+        now=now,
+    )
+    return contact.phone

@@ -1,0 +1,457 @@
+"""Bulk import from .xlsx (staff keep units and enterprises in Excel — SPEC "Interfaces").
+
+The shared machinery (reading a sheet, the per-row report) lives here with the units
+import; zhitong/enterprises/imports.py builds the enterprise import on it.
+
+Rules common to every import:
+- the first sheet's first row holds the headers; a trailing "*" (required mark in our
+  templates) and surrounding spaces are ignored; a missing required column is a fatal
+  error that names the column, and nothing is read;
+- every bad cell is reported as (row, column, reason in Chinese), with the row number as
+  Excel shows it;
+- all or nothing by default: a file with any bad row imports nothing and says so; with
+  `good_rows_only=True` (the user's explicit choice) the good rows are imported and the
+  bad ones listed as skipped — in one transaction either way;
+- a code that already exists updates that record (the sheet is the master copy), and a
+  blank optional cell leaves the existing value unchanged, so a partial sheet never wipes
+  data.
+"""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from io import BytesIO
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhitong.audit.services import audit_record
+
+from .choices import UnitKind
+from .models import Unit
+
+MAX_ROWS = 10_000
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    required: bool = False  # a value is required in every row
+    header_required: bool = True  # the column must be present in the sheet
+    note: str = ""  # shown in the template's instructions sheet
+    example: str = ""
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str
+    reason: str
+
+
+@dataclass
+class ImportReport:
+    """What an import found and did; rendered by the page and printed by the CLI."""
+
+    kind: str  # "unit" | "enterprise" (the audit action is "<kind>.import")
+    kind_label: str
+    good_rows_only: bool = False
+    total_rows: int = 0
+    fatal: str | None = None
+    errors: list[RowError] = field(default_factory=list)
+    created: int = 0
+    updated: int = 0
+    imported: bool = False
+
+    @property
+    def bad_rows(self) -> list[int]:
+        return sorted({e.row for e in self.errors})
+
+    @property
+    def good_row_count(self) -> int:
+        return self.total_rows - len(self.bad_rows)
+
+    @property
+    def ok(self) -> bool:
+        return self.fatal is None and not self.errors
+
+    def add(self, row: int, column: str, reason: str) -> None:
+        self.errors.append(RowError(row, column, reason))
+
+    @property
+    def summary(self) -> str:
+        if self.fatal:
+            return f"导入失败：{self.fatal}。未导入任何数据。"
+        if self.total_rows == 0:
+            return "文件中没有数据行，未导入任何数据。"
+        counts = f"新增{self.created}条，更新{self.updated}条"
+        if not self.errors:
+            return f"共{self.total_rows}行，全部导入成功：{counts}。"
+        bad = len(self.bad_rows)
+        if self.imported:
+            return (
+                f"共{self.total_rows}行，其中{bad}行有误已跳过；按您的选择仅导入无误的"
+                f"{self.good_row_count}行：{counts}。"
+            )
+        if self.good_rows_only:
+            return f"共{self.total_rows}行，全部有误，未导入任何数据。"
+        return (
+            f"共{self.total_rows}行，其中{bad}行有误，未导入任何数据。请修正后重新上传，"
+            f"或选择“仅导入无误的行”导入其余{self.good_row_count}行。"
+        )
+
+    def as_text(self) -> str:
+        lines = [f"【{self.kind_label}导入】{self.summary}"]
+        if self.errors:
+            lines.append("行\t列\t原因")
+            lines.extend(f"{e.row}\t{e.column}\t{e.reason}" for e in sorted(self.errors, key=_err_key))
+        return "\n".join(lines)
+
+
+def _err_key(e: RowError):
+    return (e.row, e.column)
+
+
+class FatalImportError(Exception):
+    pass
+
+
+def cell_text(value) -> str:
+    """A cell as text: numbers typed into Excel come back as int/float (a phone number
+    becomes 13812341234.0), so whole floats lose their '.0'."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    return str(value).strip()
+
+
+def normalise_header(value) -> str:
+    return re.sub(r"\s+", "", cell_text(value)).rstrip("*＊")
+
+
+def read_sheet(fileobj, columns: list[Column]) -> list[tuple[int, dict[str, str]]]:
+    """[(excel row number, {key: text})] for the non-blank rows of the first sheet.
+    Raises FatalImportError for an unreadable file or a missing required column."""
+    from openpyxl import load_workbook
+
+    data = fileobj.read() if hasattr(fileobj, "read") else Path(fileobj).read_bytes()
+    try:
+        wb = load_workbook(BytesIO(data), read_only=True, data_only=True)
+    except Exception:
+        raise FatalImportError("无法读取文件，请上传 Excel 工作簿（.xlsx）")
+    try:
+        ws = wb.worksheets[0]
+        rows = ws.iter_rows(values_only=True)
+        header_row = next(rows, None)
+        if header_row is None:
+            raise FatalImportError("工作表为空，第1行应为列标题")
+        headers = [normalise_header(h) for h in header_row]
+        by_header = {c.header: c for c in columns}
+        positions: dict[str, int] = {}
+        for idx, h in enumerate(headers):
+            if h in by_header:
+                if by_header[h].key in positions:
+                    raise FatalImportError(f"列“{h}”出现了不止一次")
+                positions[by_header[h].key] = idx
+        missing = [c.header for c in columns if c.header_required and c.key not in positions]
+        if missing:
+            raise FatalImportError("缺少必填列：" + "、".join(f"“{m}”" for m in missing))
+        out = []
+        for rownum, row in enumerate(rows, start=2):
+            values = {key: cell_text(row[idx]) if idx < len(row) else "" for key, idx in positions.items()}
+            if not any(values.values()):
+                continue
+            if len(out) >= MAX_ROWS:
+                raise FatalImportError(f"一次最多导入{MAX_ROWS}行，请分批导入")
+            out.append((rownum, values))
+        return out
+    finally:
+        wb.close()
+
+
+TRUE_WORDS = {"是", "y", "yes", "1", "true", "√", "✓", "t"}
+FALSE_WORDS = {"否", "n", "no", "0", "false", "×", "f"}
+
+
+def parse_bool(text: str) -> bool | None:
+    """是/否, Y/N, 1/0 (and yes/no, true/false, √/×); None if not one of them."""
+    t = text.strip().lower()
+    if t in TRUE_WORDS:
+        return True
+    if t in FALSE_WORDS:
+        return False
+    return None
+
+
+BOOL_REASON = "应填“是”或“否”（也可填 Y/N、1/0）"
+
+
+def parse_choice(text: str, choices) -> str | None:
+    """A TextChoices value from its label (制造业) or its value (manufacturing)."""
+    t = text.strip()
+    for value, label in choices.choices:
+        if t == str(label) or t.lower() == value:
+            return value
+    return None
+
+
+def check_length(report: ImportReport, row: int, column: str, text: str, max_length: int) -> bool:
+    if len(text) > max_length:
+        report.add(row, column, f"不能超过{max_length}个字（现为{len(text)}个字）")
+        return False
+    return True
+
+
+@dataclass
+class PlannedRow:
+    row: int
+    existing: object | None
+    data: dict
+
+
+def run_import(
+    *,
+    report: ImportReport,
+    fileobj,
+    columns: list[Column],
+    validate: Callable[[ImportReport, list[tuple[int, dict]]], list[PlannedRow]],
+    apply: Callable[[PlannedRow], None],
+    actor,
+    good_rows_only: bool,
+    now: datetime,
+) -> ImportReport:
+    """Read, validate every row, then (all good, or explicitly good rows only) apply the
+    good rows in one transaction with one summary audit event."""
+    report.good_rows_only = good_rows_only
+    try:
+        rows = read_sheet(fileobj, columns)
+    except FatalImportError as exc:
+        report.fatal = str(exc)
+        return report
+    report.total_rows = len(rows)
+    plan = validate(report, rows)
+    bad = set(report.bad_rows)
+    good = [p for p in plan if p.row not in bad]
+    if not good or (bad and not good_rows_only):
+        return report
+    with transaction.atomic():
+        for p in good:
+            apply(p)
+            if p.existing is None:
+                report.created += 1
+            else:
+                report.updated += 1
+        audit_record(
+            action=f"{report.kind}.import",
+            object_type=report.kind,
+            object_id="",
+            actor=actor,
+            after={
+                "rows": report.total_rows,
+                "created": report.created,
+                "updated": report.updated,
+                "skipped_rows": sorted(bad),
+                "good_rows_only": good_rows_only,
+            },
+            now=now,
+        )
+    report.imported = True
+    return report
+
+
+# ---------------------------------------------------------------------------- units
+
+UNIT_COLUMNS = [
+    Column(
+        "单位编码", "code", required=True, note="唯一，字母、数字、连字符，如 GXJ、GXJ-QYFW", example="GXJ"
+    ),
+    Column("单位名称", "name", required=True, note="全称", example="榕城市工业和信息化局"),
+    Column(
+        "单位类型",
+        "kind",
+        required=True,
+        note="、".join(str(label) for _, label in UnitKind.choices),
+        example="市直部门",
+    ),
+    Column(
+        "上级单位编码",
+        "parent",
+        note="已有单位的编码，或本文件中写在前面的单位的编码；留空为顶级单位",
+        example="SZF",
+    ),
+    Column("简称", "short_name", header_required=False, example="市工信局"),
+    Column(
+        "主要职责", "duties", header_required=False, example="负责工业和信息化企业生产经营、技改项目有关问题"
+    ),
+    Column("排序", "sort_order", header_required=False, note="非负整数，越小越靠前", example="10"),
+]
+_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+
+
+def _validate_units(report: ImportReport, rows) -> list[PlannedRow]:
+    existing = {u.code: u for u in Unit.objects.all()}
+    seen: dict[str, int] = {}  # code → first row in the file
+    plan: list[PlannedRow] = []
+    planned_by_code: dict[str, PlannedRow] = {}
+    for rownum, v in rows:
+        errs_before = len(report.errors)
+        code = v.get("code", "")
+        if not code:
+            report.add(rownum, "单位编码", "不能为空")
+        elif not _CODE_RE.match(code):
+            report.add(rownum, "单位编码", "只能包含字母、数字、下划线和连字符")
+        elif check_length(report, rownum, "单位编码", code, 32) and code in seen:
+            report.add(rownum, "单位编码", f"与第{seen[code]}行重复")
+        if code and code not in seen:
+            seen[code] = rownum
+        unit = existing.get(code)
+        name = v.get("name", "")
+        if not name:
+            report.add(rownum, "单位名称", "不能为空")
+        else:
+            check_length(report, rownum, "单位名称", name, 100)
+        kind = parse_choice(v.get("kind", ""), UnitKind)
+        if not v.get("kind"):
+            report.add(rownum, "单位类型", "不能为空")
+        elif kind is None:
+            report.add(rownum, "单位类型", f"“{v['kind']}”不是有效的单位类型")
+        parent_code = v.get("parent", "")
+        parent_ref = None
+        if parent_code:
+            if parent_code == code:
+                report.add(rownum, "上级单位编码", "不能是单位自己")
+            elif parent_code in planned_by_code:
+                parent_ref = ("row", planned_by_code[parent_code])
+            elif parent_code in seen:
+                report.add(rownum, "上级单位编码", f"上级单位所在的第{seen[parent_code]}行有误")
+            elif parent_code in existing:
+                parent_ref = ("unit", existing[parent_code])
+                if unit is not None and existing[parent_code].path.startswith(unit.path):
+                    report.add(rownum, "上级单位编码", "不能把单位移到它自己的下级单位之下")
+            else:
+                report.add(
+                    rownum, "上级单位编码", f"单位“{parent_code}”不存在（如在本文件中，须写在其下级单位之前）"
+                )
+        short_name = v.get("short_name", "")
+        if short_name:
+            check_length(report, rownum, "简称", short_name, 30)
+        sort_order = None
+        if v.get("sort_order"):
+            if re.fullmatch(r"\d+", v["sort_order"]):
+                sort_order = int(v["sort_order"])
+            else:
+                report.add(rownum, "排序", "应为非负整数")
+        if len(report.errors) > errs_before:
+            continue
+        p = PlannedRow(
+            rownum,
+            unit,
+            {
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "parent_ref": parent_ref,
+                "short_name": short_name,
+                "duties": v.get("duties", ""),
+                "sort_order": sort_order,
+            },
+        )
+        plan.append(p)
+        planned_by_code[code] = p
+    return plan
+
+
+def units_import(
+    fileobj, *, actor=None, good_rows_only: bool = False, now: datetime | None = None
+) -> ImportReport:
+    """Import units from an .xlsx (columns: UNIT_COLUMNS). See the module docstring."""
+    from .services import unit_create, unit_update
+
+    now = now or timezone.now()
+    report = ImportReport(kind="unit", kind_label="单位")
+    saved: dict[int, Unit] = {}  # row → unit, so a child row finds a parent made from the file
+
+    def parent_of(p: PlannedRow) -> Unit | None:
+        ref = p.data["parent_ref"]
+        if ref is None:
+            return None
+        return ref[1] if ref[0] == "unit" else saved[ref[1].row]
+
+    def apply(p: PlannedRow) -> None:
+        d = p.data
+        parent = parent_of(p)
+        if p.existing is None:
+            saved[p.row] = unit_create(
+                actor=actor,
+                code=d["code"],
+                name=d["name"],
+                kind=d["kind"],
+                parent=parent,
+                short_name=d["short_name"],
+                duties=d["duties"],
+                sort_order=d["sort_order"] or 0,
+                now=now,
+            )
+            return
+        changes = {"name": d["name"], "kind": d["kind"]}
+        if d["parent_ref"] is not None:
+            changes["parent"] = parent
+        for f in ("short_name", "duties", "sort_order"):
+            if d[f] not in ("", None):  # blank optional cells leave the value unchanged
+                changes[f] = d[f]
+        saved[p.row] = unit_update(actor=actor, unit=p.existing, now=now, **changes)
+
+    return run_import(
+        report=report,
+        fileobj=fileobj,
+        columns=UNIT_COLUMNS,
+        validate=_validate_units,
+        apply=apply,
+        actor=actor,
+        good_rows_only=good_rows_only,
+        now=now,
+    )
+
+
+def template_xlsx(columns: list[Column], *, title: str) -> bytes:
+    """An empty import template: the header row (required columns marked *) and a sheet
+    of instructions with an example for each column."""
+    import xlsxwriter
+
+    buf = BytesIO()
+    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
+    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    head_req = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "font_color": "#C00000"})
+    text = wb.add_format({"num_format": "@"})
+    ws = wb.add_worksheet(title)
+    for i, c in enumerate(columns):
+        ws.write_string(0, i, c.header + ("*" if c.required else ""), head_req if c.required else head)
+        ws.set_column(i, i, max(12, len(c.header) * 2 + 4), text)
+    ws.freeze_panes(1, 0)
+    help_ws = wb.add_worksheet("填写说明")
+    for i, h in enumerate(["列名", "是否必填", "说明", "示例"]):
+        help_ws.write_string(0, i, h, head)
+    for r, c in enumerate(columns, start=1):
+        help_ws.write_string(r, 0, c.header)
+        help_ws.write_string(r, 1, "必填" if c.required else "选填")
+        help_ws.write_string(r, 2, c.note)
+        help_ws.write_string(r, 3, c.example)
+    help_ws.write_string(len(columns) + 2, 0, "说明：第1行为列标题，从第2行起每行一条；带*的列必须填写。")
+    help_ws.write_string(
+        len(columns) + 3,
+        0,
+        "编码已存在的记录将被更新（留空的选填项保持原值）；任何一行有误时整个文件不导入，除非选择“仅导入无误的行”。",
+    )
+    help_ws.set_column(0, 0, 22)
+    help_ws.set_column(1, 1, 10)
+    help_ws.set_column(2, 3, 50)
+    wb.close()
+    return buf.getvalue()

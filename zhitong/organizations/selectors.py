@@ -1,0 +1,185 @@
+"""Reads for units, service windows and people — and the data scope every app uses.
+
+Scope (SPEC "Users and roles"): a user sees what their unit and its sub-units lead,
+cooperate on, received or supervise; leaders see their portfolio; supervisors, the hub,
+the People's Congress overseer and admins see all; enterprises see only their own.
+`user_scope_unit_ids` turns that into a set of unit ids (or None for "all") that each
+app's `*_for_user` selector filters by, so the query layer — not a template — decides.
+"""
+
+from collections import OrderedDict
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from zhitong.common.errors import AccessDenied
+
+from .choices import Role, UnitKind
+from .models import ServiceWindow, Unit, User, WindowStaff
+
+# Roles whose scope is the whole city.
+SEES_ALL_ROLES = frozenset({Role.HUB, Role.SUPERVISOR, Role.OVERSEER, Role.ADMIN})
+# Roles whose scope is their own unit's subtree.
+UNIT_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.UNIT_HEAD})
+
+
+def unit_subtree_ids(unit: Unit) -> list[int]:
+    """The unit and all its descendants: one prefix query on the materialised path."""
+    return list(Unit.objects.filter(path__startswith=unit.path).values_list("id", flat=True))
+
+
+def _subtree_q(units) -> Q:
+    q = Q(pk__in=[])
+    for u in units:
+        q |= Q(path__startswith=u.path)
+    return q
+
+
+def scope_root(unit: Unit) -> Unit:
+    """The unit whose subtree a member of `unit` sees. Staff of a section (科室) work for
+    its department: an appeal is led by the department, not by the section, so a section's
+    staff see from the nearest ancestor that is not a section."""
+    while unit.kind == UnitKind.SECTION and unit.parent_id:
+        unit = unit.parent
+    return unit
+
+
+def user_sees_all(user) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return user.is_superuser or user.role in SEES_ALL_ROLES
+
+
+def user_scope_unit_ids(user) -> set[int] | None:
+    """Unit ids in the user's scope; None means the whole city.
+
+    - hub, supervisor, overseer, admin (and superusers): None;
+    - leader: the units of their portfolio (分管) and their subtrees — the mayor's
+      portfolio is the city government itself, which is the whole tree;
+    - clerk, handler, unit head: their unit's subtree (from the department, for section staff);
+    - enterprise users and anyone else: the empty set.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return set()
+    if user_sees_all(user):
+        return None
+    if user.role == Role.LEADER:
+        roots = list(user.portfolio.all())
+        if not roots:
+            return set()
+        return set(Unit.objects.filter(_subtree_q(roots)).values_list("id", flat=True))
+    if user.role in UNIT_ROLES and user.unit_id:
+        return set(unit_subtree_ids(scope_root(user.unit)))
+    return set()
+
+
+def unit_list(*, kind: str | None = None, active_only: bool = True) -> QuerySet[Unit]:
+    """All units (the organisation chart is public information), tree order by path."""
+    qs = Unit.objects.all()
+    if active_only:
+        qs = qs.filter(is_active=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("sort_order", "code")
+
+
+def unit_list_for_user(*, user) -> QuerySet[Unit]:
+    """Units inside the user's scope."""
+    ids = user_scope_unit_ids(user)
+    qs = Unit.objects.filter(is_active=True)
+    if ids is not None:
+        qs = qs.filter(pk__in=ids)
+    return qs.order_by("sort_order", "code")
+
+
+def unit_get_for_user(*, user, unit_id: int) -> Unit:
+    """A unit in the user's scope, or AccessDenied (same error for missing and not yours)."""
+    ids = user_scope_unit_ids(user)
+    if ids is not None and unit_id not in ids:
+        raise AccessDenied()
+    unit = Unit.objects.select_related("parent").filter(pk=unit_id).first()
+    if unit is None:
+        raise AccessDenied()
+    return unit
+
+
+def unit_get_by_code(code: str) -> Unit | None:
+    return Unit.objects.filter(code=code).first()
+
+
+def unit_tree(*, active_only: bool = True) -> list[dict]:
+    """The whole organisation as nested dicts {unit, children: [...]}, siblings in
+    sort order. Built from one query."""
+    units = list(unit_list(active_only=active_only))
+    nodes = {u.pk: {"unit": u, "children": []} for u in units}
+    roots = []
+    for u in units:
+        node = nodes[u.pk]
+        parent = nodes.get(u.parent_id)
+        (parent["children"] if parent else roots).append(node)
+    return roots
+
+
+def unit_depth(unit: Unit) -> int:
+    return max(unit.path.count("/") - 2, 0)
+
+
+# The directory groups windows in this order (seeds/000 一: departments first, then
+# counties and the park, then the association).
+DIRECTORY_KINDS = [
+    UnitKind.CITY_GOVERNMENT,
+    UnitKind.DEPARTMENT,
+    UnitKind.COUNTY,
+    UnitKind.PARK,
+    UnitKind.ASSOCIATION,
+    UnitKind.SUPERVISION,
+    UnitKind.CONGRESS,
+    UnitKind.OTHER,
+    UnitKind.SECTION,
+]
+
+
+def service_window_list(*, q: str | None = None) -> list[ServiceWindow]:
+    """Published windows (一键启动, seeds/003 三) with their staff, in directory order."""
+    qs = (
+        ServiceWindow.objects.filter(is_public=True, unit__is_active=True)
+        .select_related("unit")
+        .prefetch_related(Prefetch("staff", queryset=WindowStaff.objects.order_by("sort_order", "id")))
+        .order_by("unit__sort_order", "unit__code")
+    )
+    if q:
+        qs = qs.filter(
+            Q(unit__name__icontains=q)
+            | Q(unit__short_name__icontains=q)
+            | Q(unit__duties__icontains=q)
+            | Q(section_name__icontains=q)
+            | Q(staff__name__icontains=q)
+            | Q(staff__duties__icontains=q)
+        ).distinct()
+    return list(qs)
+
+
+def service_window_directory(*, q: str | None = None) -> list[tuple[str, str, list[ServiceWindow]]]:
+    """[(kind, kind label, windows)] for the public directory, empty groups left out."""
+    groups: OrderedDict[str, list[ServiceWindow]] = OrderedDict((k.value, []) for k in DIRECTORY_KINDS)
+    for w in service_window_list(q=q):
+        groups.setdefault(w.unit.kind, []).append(w)
+    return [(kind, UnitKind(kind).label, ws) for kind, ws in groups.items() if ws]
+
+
+def leaders_for_unit(unit: Unit) -> QuerySet[User]:
+    """City leaders whose portfolio covers `unit` (the unit itself or an ancestor),
+    nearest first is left to the caller; used to route escalations to 分管领导."""
+    ancestor_ids = [int(x) for x in unit.path.strip("/").split("/") if x]
+    return (
+        User.objects.filter(role=Role.LEADER, is_active=True, portfolio__in=ancestor_ids)
+        .distinct()
+        .order_by("id")
+    )
+
+
+def user_list_for_unit(*, unit: Unit, role: str | None = None, subtree: bool = False) -> QuerySet[User]:
+    qs = User.objects.filter(is_active=True)
+    qs = qs.filter(unit__path__startswith=unit.path) if subtree else qs.filter(unit=unit)
+    if role:
+        qs = qs.filter(role=role)
+    return qs.order_by("id")
