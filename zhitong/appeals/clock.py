@@ -1,0 +1,231 @@
+"""The appeal clock: deadlines in working days, stored on the row, and the periodic job.
+
+Every state that waits for someone has one deadline, `clock_due`, and the day its light
+turns yellow, `clock_yellow_from` (2 working days before). Both are stored and indexed, so
+the workbench's light filter and this job are plain range queries (STYLE habit 3). Only
+the services write them, through `recompute`, after every move.
+
+What each state waits for:
+- submitted: the materials check and triage, 2 working days from receipt
+  (seeds/003 六.2: one notice listing every missing item, at once or within 2 days);
+- materials_pending: the enterprise — no clock (the time limit counts from complete
+  materials, seeds/003 六.2);
+- assigned: sign-for by the lead unit, 1 working day (`sign_due`);
+- transfer_requested: the hub reroutes, 1 working day (our choice; the seeds are silent);
+- in_progress, escalated: handling, `handling_due` (the committed limit, seeds/003 六.1);
+- resolved: verification by the hub or supervision office, 3 working days (our choice);
+- verified: the enterprise's rating, 10 working days; then one reminder, then closed as
+  not rated;
+- closed, merged: no clock.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.conf import settings
+from django.db.models import Case, CharField, Q, Value, When
+from django.utils import timezone
+
+from .choices import OPEN_STATUSES, Channel, Light, Status
+
+YELLOW_WORKDAYS = 2  # SPEC: yellow when ≤ 2 working days remain
+MATERIALS_NOTICE_WORKDAYS = 2  # seeds/003 六.2
+SIGN_WORKDAYS = 1  # SPEC / issue: sign-for within 1 working day
+TRANSFER_SETTLE_WORKDAYS = 1
+VERIFY_WORKDAYS = 3
+RATING_WORKDAYS = 10  # issue 3: no rating within 10 working days → reminder → not rated
+COOPERATION_WORKDAYS = 3  # cooperating units answer the lead unit within 3 working days
+MAYOR_MAILBOX_WORKDAYS = 7  # seeds/003 七: mayor's mailbox, result to the enterprise within 7 working days
+
+CLOCK_FIELDS = ("clock_due", "clock_yellow_from", "clock_provisional")
+
+
+def local_date(dt: datetime | None) -> date | None:
+    return timezone.localdate(dt) if dt is not None else None
+
+
+def add_workdays(start: date, n: int):
+    from zhitong.workdays.services import add_workdays as _add
+
+    return _add(start, n)
+
+
+def subtract_workdays(d: date, n: int):
+    from zhitong.workdays.services import subtract_workdays as _sub
+
+    return _sub(d, n)
+
+
+def is_provisional(d: date) -> bool:
+    from zhitong.workdays.services import is_provisional as _p
+
+    return _p(d)
+
+
+def handling_days_for(*, category, channel: str, explicit: int | None = None) -> int:
+    """The handling limit in working days: the hub's explicit choice, else the mayor's
+    mailbox rule (7, seeds/003 七), else the category's committed limit, else the
+    configurable default (settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS)."""
+    if explicit:
+        return int(explicit)
+    if channel == Channel.MAYOR_MAILBOX:
+        return MAYOR_MAILBOX_WORKDAYS
+    if category is not None and category.handling_days:
+        return category.handling_days
+    return settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS
+
+
+def legal_days_for(*, category, handling_days: int) -> int:
+    """The statutory ceiling no extension may pass (seeds/003 六.3). Where the category
+    records none, we allow at most twice the handling limit — an assumption, stated here."""
+    legal = category.legal_limit_days if category is not None else None
+    return max(legal or 2 * handling_days, handling_days)
+
+
+def _since(appeal) -> date:
+    return local_date(appeal.state_since or appeal.received_at)
+
+
+def state_due(appeal) -> date | None:
+    """The deadline of whatever the current state waits for (see the module docstring)."""
+    s = appeal.status
+    if s == Status.SUBMITTED:
+        return add_workdays(_since(appeal), MATERIALS_NOTICE_WORKDAYS).date
+    if s == Status.ASSIGNED:
+        return appeal.sign_due or add_workdays(_since(appeal), SIGN_WORKDAYS).date
+    if s == Status.TRANSFER_REQUESTED:
+        return add_workdays(_since(appeal), TRANSFER_SETTLE_WORKDAYS).date
+    if s in (Status.IN_PROGRESS, Status.ESCALATED):
+        return appeal.handling_due
+    if s == Status.RESOLVED:
+        return add_workdays(_since(appeal), VERIFY_WORKDAYS).date
+    if s == Status.VERIFIED:
+        return add_workdays(_since(appeal), RATING_WORKDAYS).date
+    return None
+
+
+def recompute(appeal) -> list[str]:
+    """Set the stored clock columns from the appeal's state; return the names changed."""
+    due = state_due(appeal)
+    yellow = subtract_workdays(due, YELLOW_WORKDAYS).date if due else None
+    deadlines = [d for d in (due, appeal.sign_due, appeal.handling_due, appeal.legal_due) if d]
+    provisional = any(is_provisional(d) for d in deadlines)
+    changed = []
+    for name, value in (
+        ("clock_due", due),
+        ("clock_yellow_from", yellow),
+        ("clock_provisional", provisional),
+    ):
+        if getattr(appeal, name) != value:
+            setattr(appeal, name, value)
+            changed.append(name)
+    return changed
+
+
+def light_for(clock_due: date | None, yellow_from: date | None, today: date) -> str:
+    if clock_due is None:
+        return Light.NONE
+    if today > clock_due:
+        return Light.RED
+    if yellow_from is not None and today >= yellow_from:
+        return Light.YELLOW
+    return Light.GREEN
+
+
+def light_of(appeal, today: date | None = None) -> str:
+    """The appeal's light today: red when overdue, yellow when ≤ 2 working days remain,
+    green otherwise, none when nothing is waiting on a clock."""
+    return light_for(appeal.clock_due, appeal.clock_yellow_from, today or timezone.localdate())
+
+
+def light_q(light: str, today: date) -> Q:
+    """A filter for one light on the indexed columns (the same rule as `light_for`)."""
+    if light == Light.NONE:
+        return Q(clock_due__isnull=True)
+    if light == Light.RED:
+        return Q(clock_due__lt=today)
+    if light == Light.YELLOW:
+        return Q(clock_due__gte=today, clock_yellow_from__lte=today)
+    if light == Light.GREEN:
+        return Q(clock_due__gte=today) & (Q(clock_yellow_from__gt=today) | Q(clock_yellow_from__isnull=True))
+    raise ValueError(light)
+
+
+def light_annotation(today: date) -> Case:
+    return Case(
+        When(clock_due__isnull=True, then=Value(Light.NONE.value)),
+        When(clock_due__lt=today, then=Value(Light.RED.value)),
+        When(clock_yellow_from__lte=today, then=Value(Light.YELLOW.value)),
+        default=Value(Light.GREEN.value),
+        output_field=CharField(),
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# The periodic job
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ClockReport:
+    yellow: int = 0
+    red: int = 0
+    cooperation_overdue: int = 0
+    rating_reminders: int = 0
+    closed_not_rated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return (
+            f"临期提醒 {self.yellow}，超期通知 {self.red}，配合超期 {self.cooperation_overdue}，"
+            f"评价提醒 {self.rating_reminders}，未评价关闭 {self.closed_not_rated}"
+        )
+
+
+def run_appeal_clock(*, now: datetime | None = None) -> ClockReport:
+    """Send yellow reminders and red overdue notices, remind enterprises to rate, and close
+    appeals not rated in time. Idempotent: every notice carries a dedupe key made of the
+    appeal, the state and the deadline, so a second run (or two workers at once) sends
+    nothing new; the not-rated close goes through the service, which re-checks the state
+    on the locked row."""
+    from . import services
+    from .models import Appeal, Cooperation
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    report = ClockReport()
+    open_qs = Appeal.objects.filter(status__in=OPEN_STATUSES, clock_due__isnull=False).exclude(
+        status=Status.VERIFIED
+    )
+
+    # Yellow: due today or later, yellow from today or earlier (index on clock_yellow_from).
+    for appeal in open_qs.filter(light_q(Light.YELLOW, today)).select_related("category"):
+        report.yellow += services.notify_clock(appeal=appeal, light=Light.YELLOW, now=now)
+    for appeal in open_qs.filter(light_q(Light.RED, today)).select_related("category"):
+        report.red += services.notify_clock(appeal=appeal, light=Light.RED, now=now)
+
+    for coop in Cooperation.objects.filter(
+        answered_at__isnull=True, due__lt=today, appeal__status__in=OPEN_STATUSES
+    ).select_related("appeal", "unit"):
+        report.cooperation_overdue += services.notify_cooperation_overdue(cooperation=coop, now=now)
+
+    # Rating: one reminder once the rating light turns yellow (or later, if the job was
+    # down); the close comes only after the 10 working days AND on a later day than the
+    # reminder, so the enterprise always had its one reminder.
+    verified = Appeal.objects.filter(status=Status.VERIFIED, clock_due__isnull=False)
+    for appeal in verified.filter(rating_reminded_at__isnull=True, clock_yellow_from__lte=today):
+        report.rating_reminders += services.appeal_remind_rating(appeal_id=appeal.pk, now=now)
+    for appeal_id in verified.filter(clock_due__lt=today, rating_reminded_at__isnull=False).values_list(
+        "pk", flat=True
+    ):
+        appeal = Appeal.objects.only("rating_reminded_at").get(pk=appeal_id)
+        if local_date(appeal.rating_reminded_at) >= today:
+            continue
+        try:
+            services.appeal_close_not_rated(appeal_id=appeal_id, now=now)
+            report.closed_not_rated += 1
+        except services.ConflictError as exc:  # rated or closed meanwhile: nothing to do
+            report.errors.append(f"{appeal_id}: {exc.message}")
+    return report

@@ -1,0 +1,344 @@
+"""Reads for appeals, scoped in the query (SPEC "Data scope"; STYLE habit 4).
+
+- `appeal_list_for_user` — the workbench/API list: scoped, filtered, annotated with the
+  light; select_related/prefetch so a page of any size costs a constant number of queries.
+- `appeal_get_for_user` — the one access function: AccessDenied for missing and not yours.
+- `triage_queue` — the hub's queue (submitted, transfer requested, problem appeals).
+- `appeal_timeline` — transitions (moves, notes, other apps' entries) with their evidence.
+- `appeal_possible_duplicates` — open appeals of the same enterprise ranked by text similarity.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from zhitong.common.errors import AccessDenied
+from zhitong.organizations.choices import Role
+
+from . import clock
+from .choices import OPEN_STATUSES, Light, Status
+from .machine import MOVES
+from .models import Appeal, AppealEvidence, Cooperation, EscalationRequest, Transition
+
+
+def _scope_unit_ids(user) -> set[int] | None:
+    from zhitong.organizations.selectors import user_scope_unit_ids
+
+    return user_scope_unit_ids(user)
+
+
+def appeal_scope_q(user) -> Q | None:
+    """The filter for what `user` may see; None means everything (hub, supervisor,
+    overseer, admin). Unit staff: what their unit (and its sections) leads, cooperates
+    on or received; leaders: the same over their portfolio, plus escalations addressed
+    to them; enterprise users: their own enterprise's appeals."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.role == Role.ENTERPRISE:
+        return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
+    units = _scope_unit_ids(user)
+    if units is None:
+        return None
+    q = Q(received_by_id=user.pk)
+    if units:
+        q |= (
+            Q(lead_unit_id__in=units)
+            | Q(received_unit_id__in=units)
+            | Exists(Cooperation.objects.filter(appeal_id=OuterRef("pk"), unit_id__in=units))
+        )
+    if user.role == Role.LEADER:
+        q |= Exists(EscalationRequest.objects.filter(appeal_id=OuterRef("pk"), leader_id=user.pk))
+    return q
+
+
+def appeal_base_qs() -> QuerySet[Appeal]:
+    """Everything a list row or the detail header shows, in a fixed number of queries."""
+    return Appeal.objects.select_related(
+        "enterprise",
+        "enterprise__location",
+        "category",
+        "lead_unit",
+        "received_unit",
+        "received_by",
+        "handler",
+        "project",
+        "merged_into",
+    ).prefetch_related(
+        Prefetch("cooperations", queryset=Cooperation.objects.select_related("unit").order_by("id"))
+    )
+
+
+def appeals_for_user(user) -> QuerySet[Appeal]:
+    q = appeal_scope_q(user)
+    qs = appeal_base_qs()
+    return qs if q is None else qs.filter(q)
+
+
+def appeals_with_light(qs: QuerySet[Appeal], today: date | None = None) -> QuerySet[Appeal]:
+    """Annotate `light` (green/yellow/red/none) from the stored clock columns."""
+    return qs.annotate(light=clock.light_annotation(today or timezone.localdate()))
+
+
+def appeal_filter_light(qs: QuerySet[Appeal], light: str, today: date | None = None) -> QuerySet[Appeal]:
+    return qs.filter(clock.light_q(light, today or timezone.localdate()))
+
+
+ORDERINGS = {
+    "received": ("-received_at", "-id"),
+    "due": ("clock_due", "id"),  # nulls last on both databases (F().asc(nulls_last) below)
+    "updated": ("-updated_at", "-id"),
+}
+
+
+def appeal_list_for_user(
+    *,
+    user,
+    q: str = "",
+    status: str | list[str] | None = None,
+    light: str | None = None,
+    open_only: bool = False,
+    lead_unit_id: int | None = None,
+    category_id: int | None = None,
+    channel: str | None = None,
+    enterprise_id: int | None = None,
+    is_problem: bool | None = None,
+    exempt: bool | None = None,
+    mine: bool = False,
+    order: str = "received",
+    today: date | None = None,
+) -> QuerySet[Appeal]:
+    """The scoped list, annotated with `light`. `q` searches code, title, description and
+    the enterprise name (plain substring: fine for Chinese, which has no word breaks).
+    `mine`: appeals where the user is the handler or the first-inquiry owner."""
+    from django.db.models import F
+
+    today = today or timezone.localdate()
+    qs = appeals_with_light(appeals_for_user(user), today)
+    if q:
+        q = q.strip()
+        qs = qs.filter(
+            Q(code__icontains=q)
+            | Q(title__icontains=q)
+            | Q(description__icontains=q)
+            | Q(enterprise__name__icontains=q)
+        )
+    if status:
+        qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
+    if open_only:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    if light:
+        qs = qs.filter(clock.light_q(light, today))
+    if lead_unit_id:
+        qs = qs.filter(lead_unit_id=lead_unit_id)
+    if category_id:
+        qs = qs.filter(category_id=category_id)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if enterprise_id:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    if is_problem is not None:
+        qs = qs.filter(is_problem=is_problem)
+    if exempt is not None:
+        from .choices import ExemptionStatus
+
+        qs = (
+            qs.filter(exemption_status=ExemptionStatus.APPROVED)
+            if exempt
+            else qs.exclude(exemption_status=ExemptionStatus.APPROVED)
+        )
+    if mine:
+        qs = qs.filter(Q(handler_id=user.pk) | Q(received_by_id=user.pk))
+    if order == "due":
+        return qs.order_by(F("clock_due").asc(nulls_last=True), "id")
+    return qs.order_by(*ORDERINGS.get(order, ORDERINGS["received"]))
+
+
+def appeal_light_counts(qs: QuerySet[Appeal], today: date | None = None) -> dict[str, int]:
+    """Counts per light for the workbench tabs (one query)."""
+    from django.db.models import Count
+
+    today = today or timezone.localdate()
+    rows = (
+        qs.order_by().values("light").annotate(n=Count("id"))
+        if "light" in qs.query.annotations
+        else (appeals_with_light(qs, today).order_by().values("light").annotate(n=Count("id")))
+    )
+    out = {light: 0 for light in Light.values}
+    for row in rows:
+        out[row["light"]] = row["n"]
+    return out
+
+
+def appeal_get_for_user(*, user, appeal_id) -> Appeal:
+    """The appeal if `user` may see it, else AccessDenied (missing and not yours alike).
+    Prefetched for `machine.available_moves` and the detail page."""
+    try:
+        appeal_id = int(appeal_id)
+    except (TypeError, ValueError):
+        raise AccessDenied()
+    appeal = appeals_with_light(appeals_for_user(user)).filter(pk=appeal_id).first()
+    if appeal is None:
+        raise AccessDenied()
+    return appeal
+
+
+def triage_queue(*, user, today: date | None = None) -> QuerySet[Appeal]:
+    """The hub's queue: awaiting triage, objections to settle, and open problem appeals
+    (提级督办), most urgent first. Hub only (supervisors and admins see it read-only)."""
+    from django.db.models import F
+
+    if not getattr(user, "is_authenticated", False) or user.role not in (
+        Role.HUB,
+        Role.SUPERVISOR,
+        Role.ADMIN,
+    ):
+        raise AccessDenied()
+    qs = appeals_with_light(appeal_base_qs(), today or timezone.localdate()).filter(
+        Q(status__in=[Status.SUBMITTED, Status.TRANSFER_REQUESTED, Status.RESOLVED])
+        | Q(is_problem=True, status__in=OPEN_STATUSES)
+    )
+    return qs.order_by(F("clock_due").asc(nulls_last=True), "received_at", "id")
+
+
+# ---------------------------------------------------------------------------------------
+# Timeline
+# ---------------------------------------------------------------------------------------
+
+EXTRA_ACTION_LABELS = {
+    "intake": "登记受理",
+    "merged_in": "重复诉求并入",
+    "remind_rating": "提醒企业评价",
+    "meeting_opinion": "协调会意见",
+}
+
+
+def action_label(action: str, data: dict | None = None) -> str:
+    if data and data.get("label"):
+        return str(data["label"])
+    if action in MOVES:
+        return MOVES[action].label
+    return EXTRA_ACTION_LABELS.get(action, action)
+
+
+@dataclass
+class TimelineEntry:
+    at: datetime
+    action: str
+    label: str
+    actor: object | None
+    actor_unit: object | None
+    from_status: str
+    to_status: str
+    note: str
+    data: dict
+    evidence: list = field(default_factory=list)
+
+    @property
+    def status_changed(self) -> bool:
+        return bool(self.from_status) and self.from_status != self.to_status
+
+    @property
+    def to_status_label(self) -> str:
+        return Status(self.to_status).label if self.to_status in Status.values else self.to_status
+
+
+def appeal_timeline(appeal) -> list[TimelineEntry]:
+    """Every entry of the appeal's history in time order: moves, notes, other apps'
+    entries, each with its evidence files. Two queries whatever the length."""
+    rows = (
+        Transition.objects.filter(appeal_id=appeal.pk)
+        .select_related("actor", "actor_unit")
+        .prefetch_related(Prefetch("evidence", queryset=AppealEvidence.objects.order_by("id")))
+        .order_by("at", "id")
+    )
+    return [
+        TimelineEntry(
+            at=t.at,
+            action=t.action,
+            label=action_label(t.action, t.data),
+            actor=t.actor,
+            actor_unit=t.actor_unit,
+            from_status=t.from_status,
+            to_status=t.to_status,
+            note=t.note,
+            data=t.data or {},
+            evidence=list(t.evidence.all()),
+        )
+        for t in rows
+    ]
+
+
+def appeal_evidence_list(appeal) -> QuerySet[AppealEvidence]:
+    return (
+        AppealEvidence.objects.filter(appeal_id=appeal.pk)
+        .select_related("uploaded_by")
+        .order_by("uploaded_at", "id")
+    )
+
+
+def appeal_evidence_get_for_user(*, user, evidence_id) -> AppealEvidence:
+    """An evidence file if the user may see its appeal (for the download view)."""
+    ev = AppealEvidence.objects.filter(pk=evidence_id).first()
+    if ev is None:
+        raise AccessDenied()
+    appeal_get_for_user(user=user, appeal_id=ev.appeal_id)
+    return ev
+
+
+# ---------------------------------------------------------------------------------------
+# Duplicates at intake
+# ---------------------------------------------------------------------------------------
+
+
+def _bigrams(text: str) -> set[str]:
+    # Chinese has no spaces: overlapping character pairs are a fair, cheap similarity unit.
+    chars = [
+        c for c in (text or "").lower() if not c.isspace() and c not in "，。、；：！？,.;:!?（）()“”\"'"
+    ]
+    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
+
+
+def text_similarity(a: str, b: str) -> float:
+    """Dice coefficient over character bigrams, 0..1."""
+    x, y = _bigrams(a), _bigrams(b)
+    if not x or not y:
+        return 0.0
+    return 2 * len(x & y) / (len(x) + len(y))
+
+
+def appeal_possible_duplicates(
+    *,
+    enterprise_id: int,
+    title: str,
+    description: str = "",
+    exclude_id: int | None = None,
+    limit: int = 5,
+    threshold: float = 0.2,
+) -> list[Appeal]:
+    """Open appeals of the same enterprise that look like this one, most similar first;
+    each carries `.similarity` (0..1). The title weighs double."""
+    qs = Appeal.objects.filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES).select_related(
+        "category", "lead_unit"
+    )
+    if exclude_id:
+        qs = qs.exclude(pk=exclude_id)
+    scored = []
+    for a in qs[:500]:
+        score = (
+            2 * text_similarity(title, a.title)
+            + text_similarity(f"{title}{description}", f"{a.title}{a.description}")
+        ) / 3
+        if score >= threshold:
+            a.similarity = round(score, 3)
+            scored.append(a)
+    scored.sort(key=lambda a: (-a.similarity, -a.pk))
+    return scored[:limit]
+
+
+def appeal_light(appeal, today: date | None = None) -> str:
+    """The light of one appeal (uses the annotation when present)."""
+    return getattr(appeal, "light", None) or clock.light_of(appeal, today)

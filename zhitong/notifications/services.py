@@ -1,0 +1,68 @@
+"""Writing in-app notifications. Callers in a transaction use `notify_on_commit`, so a
+message is never sent for a change that rolled back."""
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Notification
+
+
+def notify(
+    *,
+    recipients: Iterable,
+    kind: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str | None = None,
+    now: datetime | None = None,
+) -> int:
+    """Store one notification per recipient (users or user ids); returns how many are new.
+
+    With a `dedupe_key`, a recipient who already has a notification with that key gets
+    nothing new — this is what makes the periodic clock job idempotent. The unique
+    constraint (recipient, dedupe_key) settles a race between two runs."""
+    now = now or timezone.now()
+    ids = {getattr(r, "pk", r) for r in recipients if r is not None}
+    ids.discard(None)
+    if not ids:
+        return 0
+    if dedupe_key:
+        ids -= set(
+            Notification.objects.filter(dedupe_key=dedupe_key, recipient_id__in=ids).values_list(
+                "recipient_id", flat=True
+            )
+        )
+        if not ids:
+            return 0
+    rows = [
+        Notification(
+            recipient_id=uid,
+            kind=kind,
+            title=title[:200],
+            body=body,
+            url=url[:300],
+            created_at=now,
+            dedupe_key=dedupe_key,
+        )
+        for uid in sorted(ids)
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=bool(dedupe_key))
+    return len(rows)
+
+
+def notify_on_commit(*, recipients: Callable[[], Iterable] | Iterable, **kwargs) -> None:
+    """`notify` after the current transaction commits (at once outside one). `recipients`
+    may be a callable, evaluated after the commit, so the transaction stays short."""
+
+    def send():
+        notify(recipients=recipients() if callable(recipients) else recipients, **kwargs)
+
+    transaction.on_commit(send)
+
+
+def notification_unread_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
