@@ -2,13 +2,37 @@ from django.conf import settings
 from django.db import models
 
 
+class AppendOnly(RuntimeError):
+    pass
+
+
+class AuditEventQuerySet(models.QuerySet):
+    """No bulk path around the chain: rows are added only by `audit_record`, one at a time,
+    and never changed or removed through the ORM."""
+
+    def update(self, **kwargs):
+        raise AppendOnly("AuditEvent is append-only")
+
+    def delete(self):
+        raise AppendOnly("AuditEvent is append-only")
+
+    def bulk_create(self, *args, **kwargs):
+        raise AppendOnly("AuditEvent rows are written one at a time by audit_record")
+
+    def bulk_update(self, *args, **kwargs):
+        raise AppendOnly("AuditEvent is append-only")
+
+    update_or_create = bulk_update
+
+
 class AuditEvent(models.Model):
     """An append-only record of one action. Each event carries the hash of the previous
     one (`prev_hash`) and its own (`hash`), so a row changed or removed behind the
     application's back breaks the chain; `zhitong audit verify` finds the first break.
 
     There is no update or delete path: the model refuses `save()` on an existing row and
-    `delete()`, and the admin is read-only.
+    `delete()`, its queryset refuses `update()`/`delete()`/bulk writes, and the admin is
+    read-only.
     """
 
     at = models.DateTimeField("时间(UTC)", db_index=True)
@@ -29,6 +53,8 @@ class AuditEvent(models.Model):
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         verbose_name = "审计事件"
         verbose_name_plural = "审计事件"
@@ -39,17 +65,22 @@ class AuditEvent(models.Model):
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("AuditEvent is append-only")
+        if self.pk is not None or not self._state.adding:
+            raise AppendOnly("AuditEvent is append-only")
+        if not self.hash or not self.prev_hash:
+            raise AppendOnly("AuditEvent rows are written by zhitong.audit.services.audit_record")
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise RuntimeError("AuditEvent is append-only")
+        raise AppendOnly("AuditEvent is append-only")
 
 
 class AuditChainHead(models.Model):
-    """A single row holding the hash of the newest event. Writers lock it
-    (SELECT … FOR UPDATE) so concurrent transactions append to the chain one at a time."""
+    """A single row holding the hash and id of the newest event. Writers lock it
+    (SELECT … FOR UPDATE) so concurrent transactions append to the chain one at a time,
+    and `verify` compares it with the last event, so removing the newest events (which
+    would leave the rest of the chain intact) is detected too."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)

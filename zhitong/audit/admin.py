@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from .models import AuditEvent
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: no add, change or delete, and no bulk actions (the log is append-only)."""
+
+    list_display = (
+        "id",
+        "at",
+        "actor_name",
+        "actor_unit",
+        "action",
+        "object_type",
+        "object_id",
+        "outcome",
+        "client_addr",
+    )
+    list_filter = ("outcome", "action", "object_type")
+    search_fields = ("=object_id", "actor_name", "action")
+    date_hierarchy = "at"
+    list_select_related = ("actor_unit",)
+    actions = None
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

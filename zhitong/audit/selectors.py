@@ -1,0 +1,32 @@
+from django.db.models import QuerySet
+
+from zhitong.common.errors import Forbidden
+from zhitong.organizations.choices import Role
+
+from .models import AuditEvent
+
+AUDIT_READERS = {Role.ADMIN, Role.SUPERVISOR}
+
+
+def can_read_audit(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in AUDIT_READERS)
+
+
+def audit_events_for_user(
+    *, user, object_type: str = "", object_id: str = "", actor: str = "", action: str = ""
+) -> QuerySet[AuditEvent]:
+    """The log for the system administrator and the supervision office (督查室), newest first.
+    Filters are exact on the object, a prefix on the action (`appeal.` = every appeal
+    action) and the sign-in name for the actor."""
+    if not can_read_audit(user):
+        raise Forbidden("仅系统管理员和督查人员可查看审计日志。")
+    qs = AuditEvent.objects.select_related("actor_unit").order_by("-id")
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if object_id:
+        qs = qs.filter(object_id=object_id)
+    if actor:
+        qs = qs.filter(actor_name=actor)
+    if action:
+        qs = qs.filter(action__startswith=action)
+    return qs

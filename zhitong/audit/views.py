@@ -1,0 +1,32 @@
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.template.response import TemplateResponse
+
+from zhitong.common.errors import Forbidden
+
+from .selectors import audit_events_for_user
+
+
+class AuditFilterForm(forms.Form):
+    object_type = forms.CharField(label="对象类型", required=False, help_text="如 appeals.appeal")
+    object_id = forms.CharField(label="对象ID", required=False)
+    actor = forms.CharField(label="操作人（登录名）", required=False)
+    action = forms.CharField(label="动作", required=False, help_text="前缀匹配，如 auth.")
+
+
+@login_required
+def audit_list(request):
+    form = AuditFilterForm(request.GET or None)
+    filters = {k: v.strip() for k, v in form.cleaned_data.items()} if form.is_valid() else {}
+    try:
+        events = audit_events_for_user(user=request.user, **filters)
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return TemplateResponse(
+        request, "audit/list.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
