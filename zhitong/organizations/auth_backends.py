@@ -32,7 +32,12 @@ class LockoutModelBackend(ModelBackend):
                     request.zt_locked_until = user.locked_until
                 audit_record(action="auth.login_refused_locked", obj=user, actor=user, outcome="denied")
                 return None
-            if user.check_password(password) and self.user_can_authenticate(user):
+            password_ok = user.check_password(password)
+            if password_ok and not self.user_can_authenticate(user):
+                # A deactivated account: refused, but not a guessing attempt to count.
+                audit_record(action="auth.login_refused_inactive", obj=user, actor=user, outcome="denied")
+                return None
+            if password_ok:
                 if user.failed_logins or user.locked_until:
                     user.failed_logins = 0
                     user.locked_until = None

@@ -1,5 +1,6 @@
 import re
 
+from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
 
@@ -16,3 +17,14 @@ class CharacterClassValidator:
 
     def get_help_text(self):
         return "密码须至少包含小写字母、大写字母、数字、符号中的三类。"
+
+
+class MinimumLengthValidator(password_validation.MinimumLengthValidator):
+    """Django's length rule with its message in Chinese: Django 5.2 changed the message's
+    msgid and its zh_Hans catalogue still has only the old one, so it showed in English."""
+
+    def get_error_message(self):
+        return f"密码太短，至少需要 {self.min_length} 个字符。"
+
+    def get_help_text(self):
+        return f"密码至少需要 {self.min_length} 个字符。"
