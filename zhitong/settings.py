@@ -30,7 +30,9 @@ if not DEBUG and SECRET_KEY == _embedded_secret and env_bool("ZHITONG_PRODUCTION
     raise RuntimeError("SECRET_KEY must be set in production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
-if env_bool("BEHIND_PROXY", False):
+# Behind the reverse proxy: trust its X-Forwarded-Proto/Host/For (docs/deploy.md).
+BEHIND_PROXY = env_bool("BEHIND_PROXY", False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -31,9 +31,15 @@ def reset(token) -> None:
 
 
 def client_addr_from_meta(meta) -> str:
-    # Behind the reverse proxy (docs/deploy.md) the proxy sets X-Forwarded-For; we trust
-    # only its last hop, which the proxy itself appended.
+    """The client's address for the audit log.
+
+    Behind the reverse proxy (BEHIND_PROXY=1, docs/deploy.md) the proxy appends the
+    address it saw to X-Forwarded-For; only that last entry is trusted, the rest being
+    whatever the client sent. Without a proxy the header is the client's own say-so and
+    is ignored, or anyone could write any address into the audit log."""
+    from django.conf import settings
+
     fwd = meta.get("HTTP_X_FORWARDED_FOR", "")
-    if fwd:
-        return fwd.split(",")[-1].strip()
+    if fwd and getattr(settings, "BEHIND_PROXY", False):
+        return fwd.split(",")[-1].strip()[:64]
     return meta.get("REMOTE_ADDR", "") or ""
