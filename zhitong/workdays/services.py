@@ -31,6 +31,7 @@ from django.utils import timezone
 from zhitong.common.errors import ServiceError
 
 from .models import CalendarDay, CalendarYear, DayKind
+from .signals import calendar_changed
 
 # 《全国年节及纪念日放假办法》: the holidays whose dates are fixed in the Gregorian calendar.
 PROVISIONAL_FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
@@ -122,15 +123,21 @@ def invalidate_cache() -> None:
     cache.set(CACHE_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _changed() -> None:
+def _changed(years) -> None:
     """Called by every write service inside its transaction."""
     global _snapshot
     with _lock:
         _snapshot = None
     _local.pending = True
-    # Other processes must reload only after the commit, or they would cache the old rows
-    # under the new version number.
-    transaction.on_commit(invalidate_cache)
+    years = sorted(set(years))
+
+    def committed():
+        # Other processes must reload only after the commit, or they would cache the old
+        # rows under the new version number.
+        invalidate_cache()
+        calendar_changed.send(sender=None, years=years)
+
+    transaction.on_commit(committed)
 
 
 # ---------------------------------------------------------------------------------------
@@ -388,11 +395,11 @@ def calendar_import_csv(
                 year=y,
                 defaults={"source": "CSV导入", "note": f"{timezone.localtime(now):%Y-%m-%d %H:%M} 导入"},
             )
-        _changed()
+        _changed(years)
         audit_record(
             action="workdays.import",
             object_type="workdays.calendaryear",
-            object_id=",".join(map(str, years)),
+            object_id=str(years[0]) if len(years) == 1 else f"{years[0]}-{years[-1]}",
             actor=actor,
             before={"days_per_year": before},
             after={"years": years, "days": len(rows), "replace_year": replace_year},
@@ -420,7 +427,7 @@ def calendar_day_set(
         old = CalendarDay.objects.select_for_update().filter(date=day).first()
         before = {"kind": old.kind, "name": old.name} if old else None
         obj, _ = CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
-        _changed()
+        _changed([day.year])
         audit_record(
             action="workdays.day_set",
             obj=obj,
@@ -443,7 +450,7 @@ def calendar_day_clear(*, actor, day: date, now: datetime | None = None) -> bool
             return False
         before = {"kind": old.kind, "name": old.name}
         old.delete()
-        _changed()
+        _changed([day.year])
         audit_record(
             action="workdays.day_clear",
             object_type="workdays.calendarday",
@@ -472,7 +479,7 @@ def calendar_seed_from_package(*, years=None, actor=None, now: datetime | None =
         CalendarDay.objects.bulk_create([CalendarDay(date=d, kind=k, name=n) for d, k, n in rows])
         for y in covered:
             CalendarYear.objects.update_or_create(year=y, defaults={"source": "chinesecalendar", "note": ""})
-        _changed()
+        _changed(covered)
         audit_record(
             action="workdays.seed",
             object_type="workdays.calendaryear",

@@ -69,3 +69,23 @@ def test_reseeding_restores_the_package_schedule(admin):
     assert services.calendar_seed_from_package(years=[2025, 2099]) == [2025]
     assert services.is_workday(date(2025, 10, 9))
     assert services.add_workdays(date(2025, 9, 30), 7).date == date(2025, 10, 16)
+
+
+def test_apps_are_told_which_years_changed_once_the_change_commits(admin, django_capture_on_commit_callbacks):
+    from zhitong.workdays.signals import calendar_changed
+
+    received = []
+
+    def receiver(sender, years, **kwargs):
+        received.append(years)
+
+    calendar_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as callbacks:
+            services.calendar_day_set(actor=admin, day=date(2026, 3, 3), kind=DayKind.HOLIDAY)
+        assert received == []  # not before the commit
+        for callback in callbacks:
+            callback()
+        assert received == [[2026]]
+    finally:
+        calendar_changed.disconnect(receiver)
