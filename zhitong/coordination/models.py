@@ -1,0 +1,365 @@
+"""Coordination: the monthly escalation batch, city-leader coordination meetings (协调会),
+face-to-face events (面对面), the tasks their opinions give to units, and the counting
+facts the scorecards read. Only coordination/services write these rows."""
+
+from django.conf import settings
+from django.db import models
+
+from zhitong.common.models import TimeStampedModel
+from zhitong.organizations.choices import LeaderLevel
+
+from .choices import (
+    BatchStatus,
+    CountedAs,
+    EventItemSource,
+    EventKind,
+    EventLevel,
+    EventStatus,
+    MeetingStatus,
+    NoticeKind,
+    TaskReportKind,
+    TaskStatus,
+    Verification,
+)
+
+
+class EscalationBatch(TimeStampedModel):
+    """One month's batch of requests for city-leader coordination (seeds/000 二, Annex 2).
+
+    Its members are the appeals app's EscalationRequest rows with `batch_month == month`.
+    `cutoff` is stored so the page and the export say which day closed the batch: the
+    10th, or the next working day when the 10th is not one (see services/batches.py).
+    """
+
+    month = models.DateField("批次月份(月份首日)", unique=True)
+    cutoff = models.DateField("申报截止日")
+    cutoff_provisional = models.BooleanField("截止日按临时日历计算", default=False)
+    status = models.CharField(
+        "状态", max_length=20, choices=BatchStatus.choices, default=BatchStatus.OPEN, db_index=True
+    )
+    review_started_at = models.DateTimeField(null=True, blank=True)
+    review_started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "提请市领导协调批次"
+        verbose_name_plural = "提请市领导协调批次"
+        ordering = ["-month"]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y年%m月}批次"
+
+    @property
+    def label(self) -> str:
+        return f"{self.month.year}年{self.month.month}月"
+
+
+class OpinionFields(models.Model):
+    """An opinion on one appeal (协调意见 / 处理意见) and the deadline it gives the units:
+    either a number of working days from the day of the opinion, or a date."""
+
+    opinion = models.TextField("意见", blank=True)
+    opinion_at = models.DateTimeField(null=True, blank=True)
+    opinion_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    responsible_units = models.ManyToManyField(
+        "organizations.Unit", verbose_name="责任单位", blank=True, related_name="+"
+    )
+    due_workdays = models.PositiveIntegerField("办理时限(工作日)", null=True, blank=True)
+    due_date = models.DateField("办理期限", null=True, blank=True)
+    due_provisional = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def has_opinion(self) -> bool:
+        return bool(self.opinion_at)
+
+
+class Meeting(TimeStampedModel):
+    """A coordination meeting (协调会) convened by a leader: county principal leaders,
+    a vice mayor or the mayor (seeds/000 五(二)1; seeds/004: at least one a month for each
+    project in construction)."""
+
+    title = models.CharField("会议名称", max_length=200)
+    level = models.CharField("召开领导层级", max_length=20, choices=LeaderLevel.choices)
+    convener = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="召开协调会的领导",
+        on_delete=models.PROTECT,
+        related_name="convened_meetings",
+    )
+    held_at = models.DateTimeField("召开时间", db_index=True)
+    place = models.CharField("地点", max_length=200, blank=True)
+    units_present = models.ManyToManyField(
+        "organizations.Unit", verbose_name="参会单位", blank=True, related_name="meetings_attended"
+    )
+    status = models.CharField(
+        "状态", max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED, db_index=True
+    )
+    minutes = models.FileField("会议纪要", upload_to="coordination/minutes/%Y/%m/", blank=True)
+    minutes_name = models.CharField(max_length=200, blank=True)
+    minutes_size = models.PositiveIntegerField(default=0)
+    minutes_uploaded_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "协调会"
+        verbose_name_plural = "协调会"
+        ordering = ["-held_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class MeetingItem(OpinionFields):
+    """One appeal discussed at a meeting. `unit` is the unit that reported the problem
+    (申报单位), whose Annex 3 lists the row and whose scorecard the fact credits."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
+    appeal = models.ForeignKey("appeals.Appeal", on_delete=models.PROTECT, related_name="meeting_items")
+    escalation = models.ForeignKey(
+        "appeals.EscalationRequest",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meeting_items",
+    )
+    unit = models.ForeignKey(
+        "organizations.Unit", verbose_name="申报单位", on_delete=models.PROTECT, related_name="+"
+    )
+    project_name = models.CharField("项目名称", max_length=200)
+    basic_situation = models.TextField("基本情况", blank=True)
+    problem = models.TextField("需协调解决的问题")
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "appeal"], name="meeting_item_unique_appeal")
+        ]
+
+
+class Event(TimeStampedModel):
+    """A face-to-face government–enterprise event (面对面政企交流活动, seeds/001) run by its
+    office (the task-force office at 工信局 for city events, the county for county events)
+    through the eight steps of seeds/001 四."""
+
+    title = models.CharField("活动名称", max_length=200)
+    kind = models.CharField("活动方式", max_length=20, choices=EventKind.choices)
+    level = models.CharField("层级", max_length=10, choices=EventLevel.choices, default=EventLevel.CITY)
+    office_unit = models.ForeignKey(
+        "organizations.Unit", verbose_name="专班办公室", on_delete=models.PROTECT, related_name="+"
+    )
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="出席市政府领导(审定)",
+        on_delete=models.PROTECT,
+        related_name="chaired_events",
+    )
+    deputy = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="专班副组长(审核)",
+        on_delete=models.PROTECT,
+        related_name="deputy_events",
+    )
+    scheduled_at = models.DateTimeField("活动时间", db_index=True)
+    place = models.CharField("地点", max_length=200, blank=True)
+    status = models.CharField(
+        "状态", max_length=20, choices=EventStatus.choices, default=EventStatus.COLLECTING, db_index=True
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    # seeds/001 四(二): the catalog reaches 市府办 at least 4 working days before the event.
+    catalog_due = models.DateField("目录报送截止日", null=True, blank=True)
+    catalog_due_provisional = models.BooleanField(default=False)
+    catalog_submitted_at = models.DateTimeField(null=True, blank=True)
+    catalog_late_workdays = models.PositiveIntegerField("目录逾期工作日", default=0)
+    review_note = models.TextField("副组长审核意见", blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    approval_note = models.TextField("市领导审定意见", blank=True)
+    approved_at = models.DateTimeField(null=True, blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+
+    document = models.FileField("企业诉求事项处理意见", upload_to="coordination/events/%Y/", blank=True)
+    document_number = models.CharField("文号", max_length=50, blank=True)
+    document_generated_at = models.DateTimeField(null=True, blank=True)
+    document_review_note = models.TextField(blank=True)
+    document_reviewed_at = models.DateTimeField(null=True, blank=True)
+    document_approved_at = models.DateTimeField(null=True, blank=True)
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "面对面活动"
+        verbose_name_plural = "面对面活动"
+        ordering = ["-scheduled_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventItem(OpinionFields):
+    """One enterprise problem on an event's catalog, from collection to the on-site opinion."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="items")
+    appeal = models.ForeignKey("appeals.Appeal", on_delete=models.PROTECT, related_name="event_items")
+    source = models.CharField(max_length=12, choices=EventItemSource.choices)
+    unit = models.ForeignKey(
+        "organizations.Unit", verbose_name="核实单位", on_delete=models.PROTECT, related_name="+"
+    )
+    verification = models.CharField(
+        "核实结果", max_length=16, choices=Verification.choices, default=Verification.PENDING
+    )
+    verification_note = models.TextField("核实情况", blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_handling = models.TextField("处理意见建议", blank=True)
+    in_final_list = models.BooleanField("列入现场研究清单", null=True, blank=True)
+    sort_order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["event", "appeal"], name="event_item_unique_appeal")]
+
+
+class EventNotice(models.Model):
+    """One line of the printable notice list (seeds/001 四(四)): a department head or an
+    enterprise's principal asked to attend."""
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="notices")
+    kind = models.CharField(max_length=12, choices=NoticeKind.choices)
+    unit = models.ForeignKey(
+        "organizations.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    name = models.CharField("姓名", max_length=50, blank=True)
+    position = models.CharField("职务", max_length=50, blank=True)
+    phone = models.CharField("联系电话", max_length=30, blank=True)
+    notified_users = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["kind", "id"]
+
+
+class Task(TimeStampedModel):
+    """A task an opinion gives to one unit, with its deadline (stored, indexed: the lights
+    and the supervision list are range queries on `due`)."""
+
+    meeting_item = models.ForeignKey(
+        MeetingItem, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+    )
+    event_item = models.ForeignKey(
+        EventItem, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+    )
+    appeal = models.ForeignKey("appeals.Appeal", on_delete=models.PROTECT, related_name="coordination_tasks")
+    unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name="责任单位",
+        on_delete=models.PROTECT,
+        related_name="coordination_tasks",
+    )
+    is_lead = models.BooleanField("牵头", default=True)
+    content = models.TextField("任务内容")
+    due = models.DateField("办理期限", db_index=True)
+    due_provisional = models.BooleanField(default=False)
+    status = models.CharField(
+        "状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED, db_index=True
+    )
+    assigned_at = models.DateTimeField()
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    last_note = models.TextField("最新进展", blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "交办任务"
+        verbose_name_plural = "交办任务"
+        ordering = ["due", "id"]
+        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["status", "due"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(meeting_item__isnull=False, event_item__isnull=True)
+                | models.Q(meeting_item__isnull=True, event_item__isnull=False),
+                name="task_from_meeting_or_event",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}：{self.content[:30]}"
+
+    @property
+    def source_label(self) -> str:
+        if self.meeting_item_id:
+            return self.meeting_item.meeting.title
+        return self.event_item.event.title
+
+
+class TaskReport(models.Model):
+    """The task's history: progress notes, the unit's report of completion, the hub's or
+    supervisor's confirmation or return."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    kind = models.CharField(max_length=12, choices=TaskReportKind.choices)
+    note = models.TextField(blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class CoordinationFact(models.Model):
+    """What a meeting counts for in the scorecard (seeds/000 五(二)2), one row per counted
+    problem: a project's problems at one meeting are one project problem; the same project
+    at another meeting is another; an enterprise's (non-project) problems at one meeting are
+    one enterprise problem (一企一议); exempted appeals are left out. Evaluated by
+    services/facts.py (see there for when)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="facts")
+    unit = models.ForeignKey(
+        "organizations.Unit", on_delete=models.PROTECT, related_name="coordination_facts"
+    )
+    month = models.DateField("月份(月份首日)", db_index=True)
+    counted_as = models.CharField(max_length=20, choices=CountedAs.choices)
+    project = models.ForeignKey(
+        "projects.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
+    appeal_ids = models.JSONField("涉及诉求", default=list)
+    evaluated_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "协调计数"
+        verbose_name_plural = "协调计数"
+        ordering = ["month", "meeting_id", "id"]
+        indexes = [models.Index(fields=["unit", "month"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "unit", "project"],
+                condition=models.Q(counted_as="project_problem"),
+                name="fact_one_project_problem_per_meeting",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "unit", "enterprise"],
+                condition=models.Q(counted_as="enterprise_problem"),
+                name="fact_one_enterprise_problem_per_meeting",
+            ),
+        ]

@@ -1,0 +1,409 @@
+"""The monthly escalation batch (seeds/000 二): requests for city-leader coordination
+reported by the 10th of a month are reviewed by the hub (市发改委审核) and reported to the
+vice mayor or mayor in charge (上报市政府分管副市长、市长协调解决, Annex 2).
+
+The cut-off when the 10th is not a working day
+-----------------------------------------------
+"每月10日前报送" is a time limit like any statutory one, and a limit that ends on a rest
+day runs to the next working day (《民法典》第二百零三条 / 《行政许可法》的期间规定: 期间的
+最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日). So the cut-off of month M is
+the 10th of M when that is a working day, otherwise the first working day after it, by the
+official calendar (adjusted working days 调休 count as working days: 2026-10-10, a
+Saturday, is a working day and is itself the cut-off). A unit never loses days to a
+holiday: a request received on Sunday 11 January 2026 still joins January's batch, whose
+cut-off is Monday 12 January. "By the 10th" includes the cut-off day itself. A request
+received after the cut-off joins next month's batch.
+
+`batch_month_for` is the single source of that rule; `batch_start_review` re-files any
+request whose stored `batch_month` disagrees with it (see there).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhitong.appeals.choices import EscalationStatus
+from zhitong.appeals.models import EscalationRequest
+from zhitong.audit.services import audit_record
+from zhitong.common.errors import ConflictError, ServiceError
+from zhitong.organizations.choices import LeaderLevel, Role
+from zhitong.organizations.models import Unit, User
+from zhitong.workdays.services import WorkdayResult
+
+from .. import permissions
+from ..choices import BatchStatus
+from ..models import EscalationBatch
+from ._common import local_date, month_start, next_month, notify, prev_month, timeline_note
+
+CUTOFF_DAY = 10  # seeds/000 二: 每月10日前报送市发改委
+
+
+def batch_cutoff(month: date) -> WorkdayResult:
+    """The last day a request may be received and still join `month`'s batch: the 10th, or
+    the next working day when the 10th is a weekend or holiday (module docstring)."""
+    from zhitong.workdays.services import add_workdays, is_provisional, is_workday
+
+    tenth = month.replace(day=CUTOFF_DAY)
+    if is_workday(tenth):
+        return WorkdayResult(tenth, is_provisional(tenth))
+    return add_workdays(tenth, 1)
+
+
+def batch_month_for(received: datetime | date) -> date:
+    """The batch (first day of its month) a request received at `received` belongs to."""
+    day = local_date(received)
+    month = month_start(day)
+    return month if day <= batch_cutoff(month).date else next_month(month)
+
+
+def batch_window(month: date) -> tuple[datetime, datetime]:
+    """[start, end) of the receipt times that belong to `month`'s batch: from the day after
+    the previous cut-off to the end of this cut-off day (Asia/Shanghai)."""
+    from datetime import timedelta
+
+    month = month_start(month)
+    first = batch_cutoff(prev_month(month)).date + timedelta(days=1)
+    after = batch_cutoff(month).date + timedelta(days=1)
+    tz = timezone.get_current_timezone()
+    return (
+        datetime(first.year, first.month, first.day, tzinfo=tz),
+        datetime(after.year, after.month, after.day, tzinfo=tz),
+    )
+
+
+def _escalation_snapshot(req: EscalationRequest) -> dict:
+    return {
+        "status": req.status,
+        "batch_month": req.batch_month,
+        "leader_id": req.leader_id,
+        "review_note": req.review_note,
+    }
+
+
+def batch_get_or_open(*, month: date) -> EscalationBatch:
+    """The batch of `month`, created (open) on first use with its cut-off stored."""
+    month = month_start(month)
+    batch = EscalationBatch.objects.filter(month=month).first()
+    if batch is not None:
+        return batch
+    cutoff = batch_cutoff(month)
+    batch, _ = EscalationBatch.objects.get_or_create(
+        month=month, defaults={"cutoff": cutoff.date, "cutoff_provisional": cutoff.provisional}
+    )
+    return batch
+
+
+def _lock_batch(month: date) -> EscalationBatch:
+    batch_get_or_open(month=month)
+    return EscalationBatch.objects.select_for_update().get(month=month_start(month))
+
+
+def leaders_in_charge(*, units) -> list[User]:
+    """Leaders whose portfolio (分管) holds one of `units` or an ancestor of it, in the
+    order of `units` (the reporting unit first), vice mayors before the executive vice mayor
+    and the mayor (the 分管 leader is asked first; seeds/000 二: 分管副市长、市长)."""
+    rank = {
+        LeaderLevel.VICE_MAYOR: 0,
+        LeaderLevel.EXECUTIVE_VICE_MAYOR: 1,
+        LeaderLevel.MAYOR: 2,
+        LeaderLevel.COUNTY_PRINCIPAL: 3,
+        "": 4,
+    }
+    found: list[User] = []
+    for unit in units:
+        if unit is None:
+            continue
+        ancestor_ids = [int(x) for x in unit.path.strip("/").split("/") if x]
+        # Nearest portfolio first: a leader in charge of the unit itself before one in
+        # charge of the city government as a whole.
+        depth = {uid: i for i, uid in enumerate(reversed(ancestor_ids))}
+        leaders = list(
+            User.objects.filter(role=Role.LEADER, is_active=True, portfolio__in=ancestor_ids)
+            .prefetch_related("portfolio")
+            .distinct()
+        )
+
+        def key(leader, depth=depth):
+            nearest = min(depth.get(u.pk, 99) for u in leader.portfolio.all())
+            return (nearest, rank.get(leader.leader_level, 4), leader.pk)
+
+        for leader in sorted(leaders, key=key):
+            if leader not in found:
+                found.append(leader)
+    return found
+
+
+def default_leader_for(request: EscalationRequest) -> User | None:
+    """The leader in charge of the reporting unit, else of a unit to coordinate."""
+    units = [request.reporting_unit, *request.units_to_coordinate.all()]
+    leaders = leaders_in_charge(units=units)
+    return leaders[0] if leaders else None
+
+
+@transaction.atomic
+def batch_start_review(*, actor: User, month: date, now: datetime | None = None) -> EscalationBatch:
+    """The hub closes the batch for review once its cut-off has passed.
+
+    Re-files requests by `batch_month_for` first: the appeals app stores `batch_month` at
+    intake; should its rule ever differ from this one (a 10th on a holiday), the request
+    is moved here, with an audit event, before anyone reviews it.
+    """
+    now = now or timezone.now()
+    permissions.require_batch_reviewer(actor)
+    batch = _lock_batch(month)
+    if batch.status != BatchStatus.OPEN:
+        raise ConflictError(f"{batch.label}批次已在审核或已报送")
+    today = local_date(now)
+    if today <= batch.cutoff:
+        raise ConflictError(
+            f"{batch.label}批次的申报截止日为{batch.cutoff:%Y-%m-%d}，截止日之后方可开始审核",
+            code="batch_not_closed",
+        )
+    neighbours = [prev_month(batch.month), batch.month, next_month(batch.month)]
+    refiled = 0
+    for req in EscalationRequest.objects.select_for_update().filter(
+        status=EscalationStatus.SUBMITTED, batch_month__in=neighbours
+    ):
+        right = batch_month_for(req.received_at)
+        if right != req.batch_month and batch.month in (right, req.batch_month):
+            before = _escalation_snapshot(req)
+            req.batch_month = right
+            req.save(update_fields=["batch_month", "updated_at"])
+            audit_record(
+                action="escalation.refile",
+                obj=req,
+                actor=actor,
+                before=before,
+                after=_escalation_snapshot(req),
+                now=now,
+            )
+            refiled += 1
+    before = {"status": batch.status}
+    batch.status = BatchStatus.UNDER_REVIEW
+    batch.review_started_at = now
+    batch.review_started_by = actor
+    batch.save(update_fields=["status", "review_started_at", "review_started_by", "updated_at"])
+    audit_record(
+        action="escalation_batch.start_review",
+        obj=batch,
+        actor=actor,
+        before=before,
+        after={"status": batch.status, "refiled": refiled},
+        now=now,
+    )
+    return batch
+
+
+def _lock_request(request_id: int) -> EscalationRequest:
+    req = (
+        EscalationRequest.objects.select_for_update()
+        .select_related("appeal", "reporting_unit", "leader", "requested_by")
+        .filter(pk=request_id)
+        .first()
+    )
+    if req is None:
+        raise ServiceError("申报不存在")
+    return req
+
+
+def _require_reviewable(req: EscalationRequest) -> EscalationBatch:
+    batch = EscalationBatch.objects.select_for_update().filter(month=req.batch_month).first()
+    if batch is None or batch.status != BatchStatus.UNDER_REVIEW:
+        raise ConflictError("该申报所在批次尚未开始审核或已报送，不能审核", code="batch_not_under_review")
+    if req.status not in (EscalationStatus.SUBMITTED, EscalationStatus.ACCEPTED, EscalationStatus.RETURNED):
+        raise ConflictError(f"申报当前状态为“{req.get_status_display()}”，不能审核")
+    return batch
+
+
+@transaction.atomic
+def escalation_accept(
+    *, actor: User, request_id: int, leader: User | None = None, note: str = "", now: datetime | None = None
+) -> EscalationRequest:
+    """The hub accepts a request and names the leader in charge: the hub's choice, else the
+    leader the unit named on its form, else the leader whose portfolio holds the reporting
+    unit or a unit to coordinate."""
+    now = now or timezone.now()
+    permissions.require_batch_reviewer(actor)
+    req = _lock_request(request_id)
+    _require_reviewable(req)
+    if req.status == EscalationStatus.RETURNED:
+        raise ConflictError("已退回的申报不能再审核通过，请申报单位重新申报")
+    leader = leader or req.leader or default_leader_for(req)
+    if leader is None:
+        raise ServiceError("没有分管该单位的市领导，请选择分管市领导", field="leader_id")
+    if leader.role != Role.LEADER or not leader.is_active:
+        raise ServiceError("所选人员不是市领导", field="leader_id")
+    before = _escalation_snapshot(req)
+    req.status = EscalationStatus.ACCEPTED
+    req.leader = leader
+    req.review_note = note.strip()
+    req.reviewed_by = actor
+    req.reviewed_at = now
+    req.save(update_fields=["status", "leader", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
+    audit_record(
+        action="escalation.accept",
+        obj=req,
+        actor=actor,
+        before=before,
+        after=_escalation_snapshot(req),
+        now=now,
+    )
+    timeline_note(
+        appeal=req.appeal,
+        actor=actor,
+        action="coordination.escalation_accept",
+        note=f"提请市领导协调申报审核通过，拟报{leader.display_name}协调"
+        + (f"：{req.review_note}" if req.review_note else ""),
+        data={"escalation_id": req.pk, "leader_id": leader.pk, "batch_month": req.batch_month.isoformat()},
+        now=now,
+    )
+    return req
+
+
+@transaction.atomic
+def escalation_return(
+    *, actor: User, request_id: int, reason: str, now: datetime | None = None
+) -> EscalationRequest:
+    """The hub returns a request with a reason; the lead unit handles the appeal on."""
+    now = now or timezone.now()
+    permissions.require_batch_reviewer(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("退回须说明理由", field="reason")
+    req = _lock_request(request_id)
+    _require_reviewable(req)
+    if req.status == EscalationStatus.RETURNED:
+        raise ConflictError("该申报已退回")
+    before = _escalation_snapshot(req)
+    req.status = EscalationStatus.RETURNED
+    req.review_note = reason
+    req.reviewed_by = actor
+    req.reviewed_at = now
+    req.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
+    audit_record(
+        action="escalation.return",
+        obj=req,
+        actor=actor,
+        before=before,
+        after=_escalation_snapshot(req),
+        now=now,
+    )
+    timeline_note(
+        appeal=req.appeal,
+        actor=actor,
+        action="coordination.escalation_return",
+        note=f"提请市领导协调申报被退回：{reason}",
+        data={"escalation_id": req.pk},
+        now=now,
+    )
+    _resume_appeal(appeal=req.appeal, actor=actor, note=f"申报退回：{reason}", now=now)
+    notify(
+        recipients=[req.requested_by],
+        kind="escalation_returned",
+        title=f"提请市领导协调申报被退回：{req.project_name}",
+        body=reason,
+        url=f"/appeals/{req.appeal_id}/",
+        now=now,
+    )
+    return req
+
+
+def _resume_appeal(*, appeal, actor, note: str, now: datetime) -> None:
+    """An appeal waiting in 提请市领导协调 goes back to its lead unit (the appeals app's
+    `resume_handling` move; only its service changes an appeal's status)."""
+    from zhitong.appeals import services as appeal_services
+    from zhitong.appeals.choices import Status
+
+    appeal.refresh_from_db(fields=["status", "version"])
+    if appeal.status != Status.ESCALATED:
+        return
+    appeal_services.appeal_resume_handling(appeal_id=appeal.pk, actor=actor, note=note, now=now)
+
+
+@transaction.atomic
+def batch_submit(*, actor: User, month: date, now: datetime | None = None) -> EscalationBatch:
+    """Report the batch to the leaders: every request decided, the accepted ones go to
+    their leader (each leader is told once, with the count)."""
+    now = now or timezone.now()
+    permissions.require_batch_reviewer(actor)
+    batch = _lock_batch(month)
+    if batch.status != BatchStatus.UNDER_REVIEW:
+        raise ConflictError(f"{batch.label}批次不在审核中，不能报送")
+    members = EscalationRequest.objects.select_for_update().filter(batch_month=batch.month)
+    pending = members.filter(status=EscalationStatus.SUBMITTED).count()
+    if pending:
+        raise ConflictError(f"还有{pending}件申报未审核（通过或退回），不能报送")
+    accepted = list(members.filter(status=EscalationStatus.ACCEPTED).select_related("leader", "appeal"))
+    per_leader: dict[int, list[EscalationRequest]] = {}
+    for req in accepted:
+        before = _escalation_snapshot(req)
+        req.status = EscalationStatus.SENT_TO_LEADER
+        req.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action="escalation.send",
+            obj=req,
+            actor=actor,
+            before=before,
+            after=_escalation_snapshot(req),
+            now=now,
+        )
+        timeline_note(
+            appeal=req.appeal,
+            actor=actor,
+            action="coordination.escalation_send",
+            note=f"已随{batch.label}批次报送{req.leader.display_name}协调",
+            data={"escalation_id": req.pk, "leader_id": req.leader_id},
+            now=now,
+        )
+        per_leader.setdefault(req.leader_id, []).append(req)
+    before = {"status": batch.status}
+    batch.status = BatchStatus.SUBMITTED
+    batch.submitted_at = now
+    batch.submitted_by = actor
+    batch.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    audit_record(
+        action="escalation_batch.submit",
+        obj=batch,
+        actor=actor,
+        before=before,
+        after={"status": batch.status, "sent": len(accepted)},
+        now=now,
+    )
+    for reqs in per_leader.values():
+        notify(
+            recipients=[reqs[0].leader],
+            kind="escalation_batch",
+            title=f"{batch.label}提请市领导协调问题{len(reqs)}件待协调",
+            url="/coordination/my-batch/",
+            dedupe_key=f"batch:{batch.month.isoformat()}",
+            now=now,
+        )
+    return batch
+
+
+def units_by_ids(ids) -> list[Unit]:
+    ids = [int(i) for i in ids or []]
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=ids, is_active=True)}
+    missing = [i for i in ids if i not in units]
+    if missing:
+        raise ServiceError("所选单位不存在或已停用", field="unit_ids")
+    return [units[i] for i in dict.fromkeys(ids)]
+
+
+__all__ = [
+    "CUTOFF_DAY",
+    "batch_cutoff",
+    "batch_get_or_open",
+    "batch_month_for",
+    "batch_start_review",
+    "batch_submit",
+    "batch_window",
+    "default_leader_for",
+    "escalation_accept",
+    "escalation_return",
+    "leaders_in_charge",
+    "units_by_ids",
+]

@@ -1,0 +1,365 @@
+"""Coordination meetings (协调会): a leader convenes, several enterprises' and projects'
+appeals are discussed, minutes are filed as evidence, and one opinion per appeal becomes
+tasks for units with deadlines. Each step is written on the appeal's timeline."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus
+from zhitong.appeals.models import Appeal, EscalationRequest
+from zhitong.appeals.services import evidence_check
+from zhitong.audit.services import audit_record
+from zhitong.common.errors import ConflictError, Forbidden, ServiceError
+from zhitong.organizations.choices import LeaderLevel, Role
+from zhitong.organizations.models import User
+
+from .. import permissions
+from ..choices import MeetingStatus
+from ..models import Meeting, MeetingItem
+from ._common import local_date, timeline_note
+from .batches import units_by_ids
+from .facts import facts_evaluate_meeting
+from .tasks import tasks_create_for_item
+
+
+def _snapshot(meeting: Meeting) -> dict:
+    return {
+        "title": meeting.title,
+        "level": meeting.level,
+        "convener_id": meeting.convener_id,
+        "held_at": meeting.held_at,
+        "place": meeting.place,
+        "status": meeting.status,
+        "unit_ids": sorted(meeting.units_present.values_list("pk", flat=True)) if meeting.pk else [],
+    }
+
+
+def _meeting_label(meeting: Meeting) -> str:
+    return f"{timezone.localtime(meeting.held_at):%Y-%m-%d}{meeting.convener.display_name}召开的协调会「{meeting.title}」"
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    actor: User,
+    title: str,
+    convener: User,
+    held_at: datetime,
+    place: str = "",
+    unit_ids=(),
+    level: str = "",
+    now: datetime | None = None,
+) -> Meeting:
+    """The hub schedules a meeting for a leader, or a leader schedules their own."""
+    now = now or timezone.now()
+    if not permissions.can_create_meeting(actor):
+        raise Forbidden("只有统筹协调专员或市领导可以安排协调会")
+    if actor.role == Role.LEADER and convener.pk != actor.pk:
+        raise Forbidden("市领导只能安排本人召开的协调会")
+    if convener.role != Role.LEADER or not convener.is_active:
+        raise ServiceError("召开协调会的须为市领导或县(市)区主要领导", field="convener_id")
+    level = level or convener.leader_level
+    if level not in LeaderLevel.values:
+        raise ServiceError("请选择召开领导的层级", field="level")
+    title = (title or "").strip()
+    if not title:
+        raise ServiceError("请填写会议名称", field="title")
+    if held_at is None:
+        raise ServiceError("请填写召开时间", field="held_at")
+    units = units_by_ids(unit_ids)
+    meeting = Meeting.objects.create(
+        title=title, level=level, convener=convener, held_at=held_at, place=place.strip(), created_by=actor
+    )
+    meeting.units_present.set(units)
+    audit_record(
+        action="meeting.create", obj=meeting, actor=actor, before=None, after=_snapshot(meeting), now=now
+    )
+    return meeting
+
+
+def _lock(meeting_id: int) -> Meeting:
+    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+    if meeting is None:
+        raise ServiceError("协调会不存在")
+    return meeting
+
+
+@transaction.atomic
+def meeting_update(
+    *,
+    actor: User,
+    meeting_id: int,
+    title: str,
+    held_at: datetime,
+    place: str = "",
+    unit_ids=(),
+    now: datetime | None = None,
+) -> Meeting:
+    now = now or timezone.now()
+    meeting = _lock(meeting_id)
+    permissions.require_meeting_manager(actor, meeting)
+    if meeting.items.filter(opinion_at__isnull=False).exists() and held_at != meeting.held_at:
+        raise ConflictError("已有协调意见的协调会不能修改召开时间")
+    before = _snapshot(meeting)
+    meeting.title = (title or "").strip() or meeting.title
+    meeting.held_at = held_at or meeting.held_at
+    meeting.place = place.strip()
+    meeting.save()
+    meeting.units_present.set(units_by_ids(unit_ids))
+    audit_record(
+        action="meeting.update", obj=meeting, actor=actor, before=before, after=_snapshot(meeting), now=now
+    )
+    return meeting
+
+
+@transaction.atomic
+def meeting_add_items(
+    *,
+    actor: User,
+    meeting_id: int,
+    appeal_ids=(),
+    escalation_ids=(),
+    now: datetime | None = None,
+) -> list[MeetingItem]:
+    """Put appeals on the agenda: from requests reported to the leaders (Annex 2 fields
+    carry over), or any open appeal."""
+    now = now or timezone.now()
+    meeting = _lock(meeting_id)
+    permissions.require_meeting_manager(actor, meeting)
+    existing = set(meeting.items.values_list("appeal_id", flat=True))
+    order = meeting.items.count()
+    added: list[MeetingItem] = []
+    escalations = list(
+        EscalationRequest.objects.select_related("appeal", "appeal__project", "reporting_unit").filter(
+            pk__in=[int(i) for i in escalation_ids]
+        )
+    )
+    if len(escalations) != len(set(escalation_ids)):
+        raise ServiceError("所选申报不存在")
+    plan: list[tuple[Appeal, EscalationRequest | None]] = []
+    for req in escalations:
+        if req.status not in (EscalationStatus.SENT_TO_LEADER, EscalationStatus.COORDINATED):
+            raise ConflictError(f"申报“{req.project_name}”尚未报送市领导，不能列入协调会")
+        plan.append((req.appeal, req))
+    appeals = list(
+        Appeal.objects.select_related("project", "enterprise").filter(pk__in=[int(i) for i in appeal_ids])
+    )
+    if len(appeals) != len(set(appeal_ids)):
+        raise ServiceError("所选诉求不存在")
+    plan.extend((a, None) for a in appeals)
+    for appeal, req in plan:
+        if appeal.pk in existing:
+            continue
+        if appeal.status not in OPEN_STATUSES:
+            raise ConflictError(f"诉求{appeal.code}已办结或已合并，不能列入协调会")
+        unit = (req.reporting_unit if req else None) or appeal.lead_unit or appeal.received_unit
+        project_name = (req.project_name if req else "") or (
+            appeal.project.name if appeal.project_id else appeal.enterprise.name
+        )
+        basic = (
+            (req.basic_situation if req else "")
+            or (appeal.project.summary if appeal.project_id else "")
+            or appeal.description
+        )
+        problem = (req.problem if req else "") or appeal.title
+        order += 1
+        item = MeetingItem.objects.create(
+            meeting=meeting,
+            appeal=appeal,
+            escalation=req,
+            unit=unit,
+            project_name=project_name[:200],
+            basic_situation=basic,
+            problem=problem,
+            sort_order=order,
+        )
+        existing.add(appeal.pk)
+        added.append(item)
+        audit_record(
+            action="meeting.add_item",
+            obj=meeting,
+            actor=actor,
+            before=None,
+            after={"item_id": item.pk, "appeal_id": appeal.pk, "escalation_id": req.pk if req else None},
+            now=now,
+        )
+        timeline_note(
+            appeal=appeal,
+            actor=actor,
+            action="coordination.meeting_agenda",
+            note=f"列入{_meeting_label(meeting)}议题",
+            data={"meeting_id": meeting.pk, "item_id": item.pk},
+            now=now,
+        )
+    return added
+
+
+@transaction.atomic
+def meeting_remove_item(*, actor: User, item_id: int, now: datetime | None = None) -> None:
+    now = now or timezone.now()
+    item = MeetingItem.objects.select_related("meeting").filter(pk=item_id).first()
+    if item is None:
+        raise ServiceError("议题不存在")
+    meeting = _lock(item.meeting_id)
+    permissions.require_meeting_manager(actor, meeting)
+    item = MeetingItem.objects.select_for_update().get(pk=item_id)
+    if item.opinion_at:
+        raise ConflictError("已有协调意见的议题不能移除")
+    audit_record(
+        action="meeting.remove_item",
+        obj=meeting,
+        actor=actor,
+        before={"item_id": item.pk, "appeal_id": item.appeal_id},
+        after=None,
+        now=now,
+    )
+    timeline_note(
+        appeal=item.appeal,
+        actor=actor,
+        action="coordination.meeting_agenda_remove",
+        note=f"从{_meeting_label(meeting)}议题中移除",
+        data={"meeting_id": meeting.pk},
+        now=now,
+    )
+    item.delete()
+
+
+def _require_held(meeting: Meeting, now: datetime) -> None:
+    if meeting.held_at > now:
+        raise ConflictError(
+            f"协调会定于{timezone.localtime(meeting.held_at):%Y-%m-%d %H:%M}召开，召开后方可录入"
+        )
+
+
+@transaction.atomic
+def meeting_upload_minutes(*, actor: User, meeting_id: int, upload, now: datetime | None = None) -> Meeting:
+    """File the minutes (会议纪要) — the evidence seeds/000 五(二)1 asks for."""
+    now = now or timezone.now()
+    meeting = _lock(meeting_id)
+    permissions.require_meeting_manager(actor, meeting)
+    _require_held(meeting, now)
+    # The appeals app's evidence check: type by content (magic bytes), size by
+    # ZHITONG_EVIDENCE_MAX_BYTES — minutes are evidence like any other.
+    original, data, kind = evidence_check(upload)
+    size = len(data)
+    sha = hashlib.sha256(data).hexdigest()
+    before = {"minutes_name": meeting.minutes_name, "status": meeting.status}
+    ext = {"jpeg": "jpg"}.get(kind, kind)
+    meeting.minutes.save(f"{meeting.pk}-{sha[:16]}.{ext}", ContentFile(data), save=False)
+    meeting.minutes_name = original
+    meeting.minutes_size = size
+    meeting.minutes_uploaded_at = now
+    meeting.status = MeetingStatus.HELD
+    meeting.save()
+    audit_record(
+        action="meeting.minutes",
+        obj=meeting,
+        actor=actor,
+        before=before,
+        after={"minutes_name": original, "size": size, "sha256": sha, "status": meeting.status},
+        now=now,
+    )
+    for item in meeting.items.select_related("appeal"):
+        timeline_note(
+            appeal=item.appeal,
+            actor=actor,
+            action="coordination.meeting_minutes",
+            note=f"{_meeting_label(meeting)}会议纪要已上传",
+            data={"meeting_id": meeting.pk},
+            now=now,
+        )
+    return meeting
+
+
+@transaction.atomic
+def meeting_record_opinion(
+    *,
+    actor: User,
+    item_id: int,
+    opinion: str,
+    unit_ids,
+    due_workdays: int | None = None,
+    due_date: date | None = None,
+    now: datetime | None = None,
+) -> MeetingItem:
+    """The meeting's one opinion on one appeal (协调意见), which becomes one task per
+    responsible unit with the deadline. Recorded once; later steps are the tasks'."""
+    from ._common import resolve_due
+
+    now = now or timezone.now()
+    item = MeetingItem.objects.filter(pk=item_id).first()
+    if item is None:
+        raise ServiceError("议题不存在")
+    meeting = _lock(item.meeting_id)
+    permissions.require_meeting_manager(actor, meeting)
+    _require_held(meeting, now)
+    item = MeetingItem.objects.select_for_update().select_related("appeal", "escalation").get(pk=item_id)
+    if item.opinion_at:
+        raise ConflictError("该诉求已有本次协调会的协调意见")
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ServiceError("请填写协调意见", field="opinion")
+    units = units_by_ids(unit_ids)
+    if not units:
+        raise ServiceError("请选择至少一个责任单位", field="unit_ids")
+    due, provisional = resolve_due(today=local_date(now), due_workdays=due_workdays, due_date=due_date)
+    item.opinion = opinion
+    item.opinion_at = now
+    item.opinion_by = actor
+    item.due_workdays = due_workdays
+    item.due_date = due
+    item.due_provisional = provisional
+    item.save()
+    item.responsible_units.set(units)
+    if meeting.status != MeetingStatus.HELD:
+        meeting.status = MeetingStatus.HELD
+        meeting.save(update_fields=["status", "updated_at"])
+    audit_record(
+        action="meeting.opinion",
+        obj=item,
+        actor=actor,
+        before=None,
+        after={"opinion": opinion, "unit_ids": [u.pk for u in units], "due": due},
+        now=now,
+    )
+    timeline_note(
+        appeal=item.appeal,
+        actor=actor,
+        action="coordination.meeting_opinion",
+        note=f"{_meeting_label(meeting)}协调意见：{opinion}",
+        data={"meeting_id": meeting.pk, "item_id": item.pk},
+        now=now,
+    )
+    tasks_create_for_item(item=item, actor=actor, due=due, due_provisional=provisional, now=now)
+    req = item.escalation
+    if req is not None and req.status == EscalationStatus.SENT_TO_LEADER:
+        req = EscalationRequest.objects.select_for_update().get(pk=req.pk)
+        before = {"status": req.status}
+        req.status = EscalationStatus.COORDINATED
+        req.save(update_fields=["status", "updated_at"])
+        audit_record(
+            action="escalation.coordinated",
+            obj=req,
+            actor=actor,
+            before=before,
+            after={"status": req.status},
+            now=now,
+        )
+    facts_evaluate_meeting(meeting=meeting, now=now)
+    return item
+
+
+__all__ = [
+    "meeting_add_items",
+    "meeting_create",
+    "meeting_record_opinion",
+    "meeting_remove_item",
+    "meeting_update",
+    "meeting_upload_minutes",
+]
