@@ -1,14 +1,24 @@
+import importlib
+import importlib.util
+from functools import cache
+
 from django import forms
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
+from django.core.exceptions import ImproperlyConfigured
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhitong.organizations.choices import Role
+
+from . import selectors
 
 
 class ZhitongAuthenticationForm(AuthenticationForm):
@@ -22,15 +32,24 @@ class ZhitongAuthenticationForm(AuthenticationForm):
             if until is not None:
                 local = timezone.localtime(until).strftime("%H:%M")
                 raise forms.ValidationError(
-                    f"连续输错密码次数过多，账号已锁定至 {local}（15分钟），请稍后再试。", code="locked"
+                    _("连续输错密码次数过多，账号已锁定至 %(time)s（%(minutes)s分钟），请稍后再试。")
+                    % {"time": local, "minutes": settings.ZHITONG_LOCKOUT_MINUTES},
+                    code="locked",
                 )
-            raise forms.ValidationError("用户名或密码错误。", code="invalid_login")
+            raise forms.ValidationError(_("用户名或密码错误。"), code="invalid_login")
 
 
 class ZhitongLoginView(LoginView):
     template_name = "registration/login.html"
     authentication_form = ZhitongAuthenticationForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["idle_minutes"] = settings.ZHITONG_IDLE_TIMEOUT_MINUTES
+        context["lockout_failures"] = settings.ZHITONG_LOCKOUT_FAILURES
+        context["lockout_minutes"] = settings.ZHITONG_LOCKOUT_MINUTES
+        return context
 
 
 @require_POST
@@ -51,9 +70,59 @@ HOME_TEMPLATES = {
     Role.ADMIN: "portal/home_admin.html",
 }
 
+# The home pages that this app fills itself; the other roles' pages are filled by the
+# apps that own them, through their `home.py` hooks.
+OWN_HOME_CONTEXT = {
+    Role.ENTERPRISE: selectors.enterprise_home,
+    Role.SUPERVISOR: selectors.supervisor_home,
+    Role.OVERSEER: selectors.overseer_home,
+    Role.ADMIN: selectors.admin_home,
+}
+
+
+@cache
+def home_hooks() -> tuple:
+    """The `home_context(request) -> dict` functions of every zhitong app that has a
+    `home.py`, in INSTALLED_APPS order. Lets each app put widgets on the home pages
+    without editing this view (see /work/notes/home_hook.md)."""
+    hooks = []
+    for config in apps.get_app_configs():
+        if not config.name.startswith("zhitong.") or config.name == __package__:
+            continue
+        name = f"{config.name}.home"
+        # find_spec first so that an ImportError *inside* an app's home.py is not
+        # mistaken for "this app has no hook".
+        if importlib.util.find_spec(name) is None:
+            continue
+        hooks.append((config.label, importlib.import_module(name).home_context))
+    return tuple(hooks)
+
+
+def home_context(request, *, role: str) -> dict:
+    context: dict = {"home_widgets": []}
+    own = OWN_HOME_CONTEXT.get(role)
+    if own is not None:
+        context.update(own(user=request.user, today=timezone.localdate()))
+    owners: dict[str, str] = {}
+    for label, hook in home_hooks():
+        extra = dict(hook(request) or {})
+        context["home_widgets"].extend(extra.pop("home_widgets", []))
+        for key in extra:
+            if key in context or key in owners:
+                raise ImproperlyConfigured(
+                    f"home_context of {label!r} sets {key!r}, already set by {owners.get(key, 'portal')!r}; "
+                    "prefix home keys with the app label"
+                )
+            owners[key] = label
+        context.update(extra)
+    return context
+
 
 @login_required
 def home(request):
     user = request.user
     role = Role.ADMIN if user.is_superuser and user.role not in HOME_TEMPLATES else user.role
-    return TemplateResponse(request, HOME_TEMPLATES[role], {"role": role, "role_label": Role(role).label})
+    # `home_role` marks the page (body[data-home]) for the browser journey tests.
+    context = {"role": role, "role_label": Role(role).label, "home_role": role}
+    context.update(home_context(request, role=role))
+    return TemplateResponse(request, HOME_TEMPLATES[role], context)
