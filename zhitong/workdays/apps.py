@@ -5,13 +5,17 @@ from django.db.models.signals import post_migrate
 def _reseed_if_empty(sender, using="default", **kwargs):
     """A database flush (TransactionTestCase teardown, `zhitong flush`) empties the calendar
     the data migration loaded, and every year would turn provisional. Django sends
-    post_migrate after a flush too, so put the package's years back when none is left."""
-    from .models import CalendarYear
-    from .services import calendar_seed_from_package
+    post_migrate after a flush too, so put the package's years back when none is left.
 
-    if CalendarYear.objects.using(using).exists() or using != "default":
+    Not audited: it restores the state a fresh database starts in (the data migration is
+    not audited either), and an event here would land in the emptied log of every flushed
+    test."""
+    from .models import CalendarYear
+    from .services import _seed
+
+    if using != "default" or CalendarYear.objects.using(using).exists():
         return
-    calendar_seed_from_package()
+    _seed(years=None, audit=False)
 
 
 class WorkdaysConfig(AppConfig):

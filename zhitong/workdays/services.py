@@ -466,6 +466,10 @@ def calendar_day_clear(*, actor, day: date, now: datetime | None = None) -> bool
 def calendar_seed_from_package(*, years=None, actor=None, now: datetime | None = None) -> list[int]:
     """Load the schedules the `chinesecalendar` package ships (default: every year it
     covers), replacing those years' rows. Returns the years loaded."""
+    return _seed(years=years, actor=actor, now=now, audit=True)
+
+
+def _seed(*, years, actor=None, now=None, audit: bool) -> list[int]:
     from zhitong.audit.services import audit_record
 
     from .package import package_rows
@@ -480,12 +484,13 @@ def calendar_seed_from_package(*, years=None, actor=None, now: datetime | None =
         for y in covered:
             CalendarYear.objects.update_or_create(year=y, defaults={"source": "chinesecalendar", "note": ""})
         _changed(covered)
-        audit_record(
-            action="workdays.seed",
-            object_type="workdays.calendaryear",
-            object_id=f"{covered[0]}-{covered[-1]}",
-            actor=actor,
-            after={"years": covered, "days": len(rows)},
-            now=now,
-        )
+        if audit:
+            audit_record(
+                action="workdays.seed",
+                object_type="workdays.calendaryear",
+                object_id=f"{covered[0]}-{covered[-1]}",
+                actor=actor,
+                after={"years": covered, "days": len(rows)},
+                now=now,
+            )
     return covered

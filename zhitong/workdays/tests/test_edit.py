@@ -89,3 +89,13 @@ def test_apps_are_told_which_years_changed_once_the_change_commits(admin, django
         assert received == [[2026]]
     finally:
         calendar_changed.disconnect(receiver)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_flushed_database_gets_the_package_calendar_back():
+    from django.core.management import call_command
+
+    call_command("flush", interactive=False, verbosity=0)
+    assert list(CalendarYear.objects.values_list("year", flat=True)) == package_years()
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == []  # flushed tests start from an empty log
+    assert services.add_workdays(date(2025, 9, 30), 7) == services.WorkdayResult(date(2025, 10, 16), False)
