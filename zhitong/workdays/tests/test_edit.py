@@ -97,5 +97,7 @@ def test_a_flushed_database_gets_the_package_calendar_back():
 
     call_command("flush", interactive=False, verbosity=0)
     assert list(CalendarYear.objects.values_list("year", flat=True)) == package_years()
-    assert list(AuditEvent.objects.values_list("action", flat=True)) == []  # flushed tests start from an empty log
+    assert (
+        list(AuditEvent.objects.values_list("action", flat=True)) == []
+    )  # flushed tests start from an empty log
     assert services.add_workdays(date(2025, 9, 30), 7) == services.WorkdayResult(date(2025, 10, 16), False)
