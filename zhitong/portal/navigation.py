@@ -28,6 +28,7 @@ ENTRIES: list[tuple[str, str, set[str]]] = [
         {Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.LEADER, Role.SUPERVISOR, Role.ADMIN},
     ),
     (_("工作日历"), "workdays:calendar", {Role.ADMIN, Role.HUB}),
+    (_("审计日志"), "audit:list", {Role.ADMIN, Role.SUPERVISOR}),
     (_("系统管理"), "admin:index", {Role.ADMIN}),
 ]
 
