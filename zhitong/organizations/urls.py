@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "organizations"
-urlpatterns: list = []
+urlpatterns = [
+    path("directory/", views.directory, name="directory"),
+    path("units/", views.unit_tree, name="units"),
+]

@@ -1,0 +1,66 @@
+from django.contrib import admin
+
+from zhitong.organizations.admin import AuditedAdminMixin
+
+from .models import Contact, Enterprise, TeamMember
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    extra = 0
+    autocomplete_fields = ("user", "unit")
+    fields = ("role", "name", "user", "unit", "contact", "phone")
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "credit_code",
+        "industry",
+        "location",
+        "above_scale",
+        "above_quota",
+        "butler",
+        "is_active",
+    )
+    list_filter = (
+        "industry",
+        "location",
+        "above_scale",
+        "above_quota",
+        "entering_scale",
+        "leaving_scale",
+        "tag_xiangxian",
+        "tag_deputy",
+        "tag_fic_executive",
+        "tag_negotiating",
+        "is_active",
+    )
+    search_fields = ("name", "credit_code")
+    autocomplete_fields = ("location", "butler")
+    inlines = [ContactInline, TeamMemberInline]
+    fieldsets = (
+        (
+            None,
+            {
+                "fields": (
+                    "credit_code",
+                    "name",
+                    "industry",
+                    "location",
+                    "address",
+                    "legal_representative",
+                    "is_active",
+                )
+            },
+        ),
+        ("规模", {"fields": ("above_scale", "above_quota", "entering_scale", "leaving_scale")}),
+        ("标签", {"fields": ("tag_xiangxian", "tag_deputy", "tag_fic_executive", "tag_negotiating")}),
+        ("服务", {"fields": ("butler",)}),
+    )

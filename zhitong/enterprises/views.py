@@ -1,0 +1,231 @@
+import time
+import uuid
+from io import BytesIO
+from pathlib import Path
+from urllib.parse import quote
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.views.decorators.http import require_POST
+
+from zhitong.common.errors import AccessDenied, Forbidden
+from zhitong.organizations.choices import Role, UnitKind
+from zhitong.organizations.imports import UNIT_COLUMNS, template_xlsx, units_import
+from zhitong.organizations.models import Unit
+
+from . import selectors, services
+from .choices import Industry, TeamRole
+from .imports import ENTERPRISE_COLUMNS, enterprises_import
+
+PAGE_SIZE = 25
+IMPORT_ROLES = {Role.ADMIN, Role.HUB}
+IMPORT_KINDS = {
+    "enterprises": ("企业", ENTERPRISE_COLUMNS, enterprises_import),
+    "units": ("单位", UNIT_COLUMNS, units_import),
+}
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def enterprise_list(request):
+    g = request.GET
+    filters = {
+        "q": (g.get("q") or "").strip(),
+        "location_id": _int_or_none(g.get("location")),
+        "industry": g.get("industry") if g.get("industry") in Industry.values else None,
+        "flag": g.get("flag") if g.get("flag") in selectors.FLAGS else None,
+        "tag": g.get("tag") if g.get("tag") in selectors.TAGS else None,
+    }
+    qs = selectors.enterprise_list_for_user(user=request.user, **{k: v or None for k, v in filters.items()})
+    page = Paginator(qs, PAGE_SIZE).get_page(g.get("page"))
+    rest = g.copy()
+    rest.pop("page", None)
+    ctx = {
+        "page_obj": page,
+        "page_prefix": "?" + (rest.urlencode() + "&" if rest else ""),
+        "filters": filters,
+        "locations": Unit.objects.filter(kind__in=[UnitKind.COUNTY, UnitKind.PARK], is_active=True).order_by(
+            "sort_order"
+        ),
+        "industries": Industry.choices,
+        "flags": selectors.FLAGS.items(),
+        "tags": selectors.TAGS.items(),
+        "can_import": _can_import(request.user),
+    }
+    template = "enterprises/_list_results.html" if request.htmx else "enterprises/list.html"
+    return TemplateResponse(request, template, ctx)
+
+
+def _detail_context(request, enterprise, revealed=None):
+    user = request.user
+    full_ok = selectors.can_see_full_phone(user, enterprise)
+    contacts = [
+        {
+            "contact": c,
+            "masked": selectors.mask_phone(c.phone),
+            "revealed": (revealed or {}).get(c.pk),
+        }
+        for c in enterprise.contacts.all()
+    ]
+    team = {role: [] for role, _ in TeamRole.choices}
+    for m in enterprise.team.all():
+        # Government members' numbers are work numbers (published, like a window's); the
+        # enterprise contact's is masked like any contact's.
+        phone = selectors.mask_phone(m.phone) if m.role == TeamRole.ENTERPRISE_CONTACT else m.phone
+        team[m.role].append({"member": m, "phone": phone})
+    projects = list(enterprise.projects.select_related("lead_unit").order_by("code"))
+    return {
+        "enterprise": enterprise,
+        "contacts": contacts,
+        "can_reveal": full_ok,
+        "team": [(TeamRole(role).label, role, members) for role, members in team.items()],
+        "has_team": any(team.values()),
+        "projects": projects,
+        "flags": [label for key, label in selectors.FLAGS.items() if getattr(enterprise, key)],
+        "tags": [label for key, label in selectors.TAGS.items() if getattr(enterprise, key)],
+    }
+
+
+@login_required
+def enterprise_detail(request, enterprise_id: int):
+    try:
+        enterprise = selectors.enterprise_get_for_user(user=request.user, enterprise_id=enterprise_id)
+    except AccessDenied:
+        raise Http404("企业不存在或您无权查看")
+    return TemplateResponse(request, "enterprises/detail.html", _detail_context(request, enterprise))
+
+
+@login_required
+@require_POST
+def contact_reveal_phone(request, contact_id: int):
+    """The full number (audited). htmx swaps it into the row; without JS the detail page
+    is rendered again with the number shown."""
+    try:
+        phone = services.contact_reveal_phone(user=request.user, contact_id=contact_id)
+    except AccessDenied:
+        raise Http404("联系人不存在或您无权查看")
+    except Forbidden as exc:
+        raise PermissionDenied(exc.message)
+    if request.htmx:
+        return TemplateResponse(request, "enterprises/_phone_revealed.html", {"phone": phone})
+    contact = selectors.contact_get_for_user(user=request.user, contact_id=contact_id)
+    enterprise = selectors.enterprise_get_for_user(user=request.user, enterprise_id=contact.enterprise_id)
+    return TemplateResponse(
+        request, "enterprises/detail.html", _detail_context(request, enterprise, revealed={contact_id: phone})
+    )
+
+
+# ------------------------------------------------------------------------------ import
+
+
+def _can_import(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.role in IMPORT_ROLES)
+
+
+PENDING_MAX_AGE_SECONDS = 24 * 3600
+
+
+def _pending_dir() -> Path:
+    d = Path(settings.MEDIA_ROOT) / "imports"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _drop_stale_pending() -> None:
+    """Files kept for "仅导入无误的行" that nobody came back for within a day."""
+    cutoff = time.time() - PENDING_MAX_AGE_SECONDS
+    for f in _pending_dir().glob("*.xlsx"):
+        if f.stat().st_mtime < cutoff:
+            f.unlink(missing_ok=True)
+
+
+def _pending_path(token: str) -> Path | None:
+    try:
+        uuid.UUID(token)
+    except (ValueError, TypeError):
+        return None
+    return _pending_dir() / f"{token}.xlsx"
+
+
+SESSION_KEY = "zt_import_pending"
+
+
+@login_required
+def import_page(request):
+    """Upload → all-or-nothing import; with bad rows, the report and an explicit
+    "仅导入无误的行" button that imports the same file's good rows."""
+    if not _can_import(request.user):
+        raise PermissionDenied("只有系统管理员和统筹协调专员可以批量导入")
+    ctx = {
+        "kinds": [(k, v[0]) for k, v in IMPORT_KINDS.items()],
+        "kind": request.GET.get("kind", "enterprises"),
+    }
+    if request.method != "POST":
+        return TemplateResponse(request, "enterprises/import.html", ctx)
+
+    kind = request.POST.get("kind")
+    if kind not in IMPORT_KINDS:
+        ctx["error"] = "请选择导入的数据类型"
+        return TemplateResponse(request, "enterprises/import.html", ctx, status=400)
+    ctx["kind"] = kind
+    label, _columns, run = IMPORT_KINDS[kind]
+    pending = request.session.get(SESSION_KEY) or {}
+    if request.POST.get("good_rows_only"):
+        token = request.POST.get("token", "")
+        path = _pending_path(token)
+        if path is None or pending.get("token") != token or pending.get("kind") != kind or not path.exists():
+            ctx["error"] = "上传的文件已失效，请重新上传。"
+            return TemplateResponse(request, "enterprises/import.html", ctx, status=400)
+        with path.open("rb") as f:
+            report = run(f, actor=request.user, good_rows_only=True)
+        path.unlink(missing_ok=True)
+        request.session.pop(SESSION_KEY, None)
+        ctx.update(report=report, filename=pending.get("filename", ""))
+        return TemplateResponse(request, "enterprises/import.html", ctx)
+
+    upload = request.FILES.get("file")
+    if upload is None:
+        ctx["error"] = "请选择要上传的 .xlsx 文件"
+        return TemplateResponse(request, "enterprises/import.html", ctx, status=400)
+    data = upload.read()
+    report = run(BytesIO(data), actor=request.user, good_rows_only=False)
+    ctx.update(report=report, filename=upload.name)
+    if report.errors and not report.fatal and report.good_row_count > 0:
+        # Keep the file so the user can choose to import only its good rows.
+        old = _pending_path(pending.get("token", ""))
+        if old is not None:
+            old.unlink(missing_ok=True)
+        _drop_stale_pending()
+        token = str(uuid.uuid4())
+        _pending_path(token).write_bytes(data)
+        request.session[SESSION_KEY] = {"token": token, "kind": kind, "filename": upload.name}
+        ctx["token"] = token
+    return TemplateResponse(request, "enterprises/import.html", ctx)
+
+
+@login_required
+def import_template(request, kind: str):
+    if not _can_import(request.user):
+        raise PermissionDenied("只有系统管理员和统筹协调专员可以批量导入")
+    if kind not in IMPORT_KINDS:
+        raise Http404()
+    label, columns, _run = IMPORT_KINDS[kind]
+    body = template_xlsx(columns, title=f"{label}导入")
+    resp = HttpResponse(
+        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    filename = f"{label}导入模板.xlsx"
+    resp["Content-Disposition"] = (
+        f"attachment; filename=\"{kind}-template.xlsx\"; filename*=UTF-8''{quote(filename)}"
+    )
+    return resp

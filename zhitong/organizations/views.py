@@ -1,0 +1,33 @@
+from django.contrib.auth.decorators import login_required
+from django.template.response import TemplateResponse
+
+from . import selectors
+
+
+def directory(request):
+    """The public directory of service windows (一键启动, seeds/003 三: each unit's leader,
+    section, people, posts, duties and phones "向社会公布"), so it needs no sign-in."""
+    q = (request.GET.get("q") or "").strip()
+    groups = selectors.service_window_directory(q=q or None)
+    return TemplateResponse(
+        request,
+        "organizations/directory.html",
+        {"groups": groups, "q": q, "count": sum(len(ws) for _, _, ws in groups)},
+    )
+
+
+@login_required
+def unit_tree(request):
+    """The organisation chart, with the user's own scope marked."""
+    scope = selectors.user_scope_unit_ids(request.user)
+    rows = []
+
+    def walk(nodes, depth):
+        for n in nodes:
+            rows.append((n["unit"], depth, scope is None or n["unit"].pk in scope))
+            walk(n["children"], depth + 1)
+
+    walk(selectors.unit_tree(), 0)
+    return TemplateResponse(
+        request, "organizations/unit_tree.html", {"rows": rows, "sees_all": scope is None}
+    )
