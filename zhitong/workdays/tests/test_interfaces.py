@@ -144,3 +144,21 @@ def test_the_import_form_shows_the_row_report(admin_client):
     response = admin_client.post(reverse("workdays:import"), {"file": upload, "year": 2027})
     assert response.status_code == 302
     assert CalendarYear.objects.filter(year=2027).exists()
+
+
+def test_the_admin_home_page_warns_about_missing_years(admin_client, time_machine):
+    time_machine.move_to("2026-11-20 10:00 +0800")
+    response = admin_client.get(reverse("home"))
+    assert response.status_code == 200
+    assert 'data-testid="workdays-missing"' in response.text and "2027 年" in response.text
+
+
+def test_the_home_page_does_not_warn_when_both_years_are_loaded(admin_client, time_machine):
+    time_machine.move_to("2025-06-20 10:00 +0800")
+    assert 'data-testid="workdays-missing"' not in admin_client.get(reverse("home")).text
+
+
+def test_a_handlers_home_page_has_no_calendar_warning(client, time_machine):
+    time_machine.move_to("2026-11-20 10:00 +0800")
+    client.login(username=UserFactory(role=Role.HANDLER).username, password=PASSWORD)
+    assert 'data-testid="workdays-missing"' not in client.get(reverse("home")).text
