@@ -478,10 +478,7 @@ def appeal_request_materials(
         raise ServiceError("请逐项列出需补齐的全部材料", code="required", field="missing_items")
     with _moving(
         appeal_id=appeal_id, move="request_materials", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         appeal.materials_complete = False
         appeal.materials_completed_on = None
         data = _materials_notice(appeal, actor=actor, missing=missing, at=now, now=now)
@@ -510,10 +507,7 @@ def appeal_complete_materials(
         actor=actor,
         expected_version=expected_version,
         now=now,
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         appeal.materials_complete = True
         appeal.materials_completed_on = timezone.localdate(now)
         _commit(
@@ -670,10 +664,7 @@ def appeal_assign(
     now = _now(now)
     with _moving(
         appeal_id=appeal_id, move="assign", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         base = appeal.materials_completed_on or timezone.localdate(appeal.received_at)
         lead, _, data, fields = _route(
             appeal,
@@ -707,10 +698,7 @@ def appeal_sign(*, appeal_id: int, actor, expected_version=None, now=None) -> Ap
     now = _now(now)
     with _moving(
         appeal_id=appeal_id, move="sign", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         appeal.handler = actor
         appeal.signed_at = now
         on_time = appeal.sign_due is None or timezone.localdate(now) <= appeal.sign_due
@@ -750,10 +738,7 @@ def appeal_object(*, appeal_id: int, actor, reason: str, expected_version=None, 
     reason = _text(reason, "退回理由", "reason")
     with _moving(
         appeal_id=appeal_id, move="object", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         _commit(
             appeal,
             move="object",
@@ -787,10 +772,7 @@ def appeal_settle_transfer(
     reason = _text(reason, "改派理由", "reason")
     with _moving(
         appeal_id=appeal_id, move="settle_transfer", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         old_lead = appeal.lead_unit_id
         lead, _, data, fields = _route(
             appeal,
@@ -863,10 +845,7 @@ def appeal_cooperate_answer(*, appeal_id: int, actor, answer: str, expected_vers
     answer = _text(answer, "配合意见", "answer")
     with _moving(
         appeal_id=appeal_id, move="cooperate_answer", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         path = actor.unit.path if actor.unit_id else ""
         coop = next(
             (
@@ -911,10 +890,7 @@ def appeal_request_extension(
     new_due = _date(new_due, "new_due")
     with _moving(
         appeal_id=appeal_id, move="request_extension", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         _check_new_due(appeal, new_due)
         AppealExtension.objects.create(
             appeal=appeal,
@@ -973,10 +949,7 @@ def appeal_approve_extension(
     now = _now(now)
     with _moving(
         appeal_id=appeal_id, move="approve_extension", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         ext = _pending_extension(appeal)
         due = _date(new_due, "new_due") if new_due not in (None, "") else ext.requested_due
         _check_new_due(appeal, due)
@@ -1021,10 +994,7 @@ def appeal_reject_extension(*, appeal_id: int, actor, reason: str, expected_vers
     reason = _text(reason, "不批准理由", "reason")
     with _moving(
         appeal_id=appeal_id, move="reject_extension", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         ext = _pending_extension(appeal)
         ext.status, ext.decided_by, ext.decided_at, ext.decision_note = (
             ExtensionStatus.REJECTED,
@@ -1096,10 +1066,7 @@ def appeal_escalate(
             raise ServiceError("所选分管市领导不存在", field="leader_id")
     with _moving(
         appeal_id=appeal_id, move="escalate", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         if leader is None:
             from zhitong.organizations.selectors import leaders_for_unit
 
@@ -1146,10 +1113,7 @@ def appeal_resume_handling(
     now = _now(now)
     with _moving(
         appeal_id=appeal_id, move="resume_handling", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         appeal.tier = _tier_for(appeal.lead_unit, appeal) if appeal.lead_unit_id else appeal.tier
         _commit(
             appeal,
@@ -1284,10 +1248,7 @@ def appeal_add_evidence(
         raise ServiceError("请选择要上传的文件", code="required", field="evidence_files")
     with _moving(
         appeal_id=appeal_id, move="add_evidence", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         evidence = _store_evidence(appeal, evidence_files, actor=actor, now=now, description=note or "")
         t = _commit(
             appeal,
@@ -1311,10 +1272,7 @@ def appeal_resolve(
     resolution = _text(resolution, "办理结果", "resolution")
     with _moving(
         appeal_id=appeal_id, move="resolve", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         evidence = _store_evidence(appeal, evidence_files, actor=actor, now=now)
         if not evidence and not AppealEvidence.objects.filter(appeal=appeal).exists():
             raise ServiceError(
@@ -1354,10 +1312,7 @@ def appeal_verify(*, appeal_id: int, actor, note: str = "", expected_version=Non
     now = _now(now)
     with _moving(
         appeal_id=appeal_id, move="verify", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         appeal.verified_at = now
         appeal.rating_reminded_at = None
         _commit(
@@ -1443,10 +1398,7 @@ def appeal_rate(
     comment = _text(comment, "不满意的原因", "comment", required=unsatisfied)
     with _moving(
         appeal_id=appeal_id, move="rate", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         appeal.rating, appeal.rating_comment = int(rating), comment
         fields = ["rating", "rating_comment"]
         data = {
@@ -1543,15 +1495,12 @@ def appeal_remind_rating(*, appeal_id: int, now=None) -> int:
     return 1
 
 
-def appeal_close_not_rated(*, appeal_id: int, now=None, actor=None) -> Appeal:
+def appeal_close_not_rated(*, appeal_id: int, now=None, actor=None, expected_version=None) -> Appeal:
     """No rating within 10 working days after the one reminder: closed as not rated (clock job)."""
     now = _now(now)
     with _moving(
-        appeal_id=appeal_id, move="close_not_rated", actor=actor, expected_version=None, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+        appeal_id=appeal_id, move="close_not_rated", actor=actor, expected_version=expected_version, now=now
+    ) as (appeal, before):
         if (
             appeal.rating_reminded_at is None
             or appeal.clock_due is None
@@ -1586,10 +1535,7 @@ def appeal_request_exemption(
     explanation = _text(explanation, "解释说明", "explanation")
     with _moving(
         appeal_id=appeal_id, move="request_exemption", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         evidence = _store_evidence(appeal, evidence_files, actor=actor, now=now, description="不纳入考核说明")
         appeal.exemption_status = ExemptionStatus.REQUESTED
         t = _commit(
@@ -1667,10 +1613,7 @@ def appeal_merge(
         raise ServiceError("请选择要合并至的诉求", field="into_id")
     with _moving(
         appeal_id=appeal_id, move="merge", actor=actor, expected_version=expected_version, now=now
-    ) as (
-        appeal,
-        before,
-    ):
+    ) as (appeal, before):
         target = Appeal.objects.filter(pk=into_id).first()
         if target is None or target.pk == appeal.pk:
             raise ServiceError("要合并至的诉求不存在", field="into_id")
