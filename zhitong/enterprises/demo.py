@@ -147,7 +147,8 @@ def _name(rng, loc_code: str, industry: str, used: set[str]) -> str:
 def _address(rng, loc: Unit) -> str:
     roads = ROADS.get(loc.code)
     if roads:
-        return f"{'榕城' if loc.code == 'GXQ' else '榕城市'}{loc.short_name}{rng.choice(roads)}{rng.randrange(1, 300)}号"
+        place = loc.short_name if loc.short_name.startswith("榕城") else f"榕城市{loc.short_name}"
+        return f"{place}{rng.choice(roads)}{rng.randrange(1, 300)}号"
     from zhitong.organizations.demo import address
 
     return address(rng, loc.short_name)

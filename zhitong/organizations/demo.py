@@ -308,6 +308,8 @@ def _head_position(unit: Unit) -> str:
         return "副主任"
     if unit.kind == K.ASSOCIATION:
         return "副主席"
+    if unit.name.endswith("办公厅"):
+        return "副秘书长"
     if unit.name.endswith(("委员会", "管理委员会")):
         return "副主任"
     return "副局长" if unit.name.endswith("局") else "副主任"
