@@ -129,3 +129,10 @@ def test_only_the_admin_sees_the_administration_link(client):
     assert 'href="/admin/"' in client.get("/").content.decode()
     client.force_login(UserFactory(role=Role.HANDLER))
     assert 'href="/admin/"' not in client.get("/").content.decode()
+
+
+def test_the_admin_site_carries_the_product_name(client):
+    client.force_login(UserFactory(role=Role.ADMIN, is_staff=True, is_superuser=True))
+    page = client.get("/admin/").content.decode()
+    assert "直通 · 后台管理" in page
+    assert "基础数据管理" in page
