@@ -324,7 +324,7 @@ MOVES: dict[str, Move] = {
         _m(
             "request_exemption",
             "申请不纳入考核",
-            ALL_OPEN - {S.MATERIALS_PENDING, S.SUBMITTED},
+            ACTIVE_HANDLING,
             None,
             {LEAD_HANDLER},
             ("explanation", "evidence_files"),

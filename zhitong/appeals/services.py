@@ -297,6 +297,13 @@ def _existing_intake(idempotency_key, source_system, source_id) -> Appeal | None
     return None
 
 
+def _replay(existing: Appeal, actor) -> Appeal:
+    # A key is the client's own: another unit's key must not reveal that unit's appeal.
+    if getattr(actor, "unit_id", None) != existing.received_unit_id:
+        raise ConflictError("该幂等键或来源编号已被其他单位使用", code="idempotency_key_reused")
+    return existing
+
+
 def appeal_intake(
     *,
     actor,
@@ -333,7 +340,7 @@ def appeal_intake(
     source_system, source_id = (source_system or "").strip(), (source_id or "").strip()
     existing = _existing_intake(idempotency_key, source_system, source_id)
     if existing is not None:
-        return existing, False
+        return _replay(existing, actor), False
 
     if actor is None or not actor.is_active or actor.role not in INTAKE_ROLES:
         raise Forbidden("您无权登记诉求")
@@ -415,7 +422,7 @@ def appeal_intake(
         # A concurrent post with the same key won the race: return its appeal.
         existing = _existing_intake(idempotency_key, source_system, source_id)
         if existing is not None:
-            return existing, False
+            return _replay(existing, actor), False
         raise
     if duplicate_of_id:
         appeal = appeal_merge(
@@ -1101,7 +1108,6 @@ def appeal_escalate(
             esc.problem,
             now=now,
         )
-    appeal._escalation = esc
     return appeal
 
 

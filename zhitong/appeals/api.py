@@ -1,0 +1,222 @@
+"""/api/v1/appeals — the same operations as the pages, through the same selectors and
+services. Token authentication (Authorization: Bearer …) comes from zhitong.api.
+
+- GET    /appeals                      scoped list, paginated, filters incl. light
+- POST   /appeals                      intake; idempotent by `Idempotency-Key` header or
+                                       source_system + source_id (201 created, 200 replay)
+- GET    /appeals/{id}                 detail with timeline and the caller's available moves
+- POST   /appeals/{id}/moves/{move}    any move of the state machine: {"expected_version", "data"}
+- POST   /appeals/{id}/evidence        multipart upload of evidence files
+- POST   /appeals/{id}/escalations     Annex 2 request for city-leader coordination
+- GET    /appeals/moves                the state machine table
+- GET    /appeals/categories, /appeals/triage, /appeals/duplicates
+
+Errors are JSON {"code", "message"} with a Chinese message: 400 bad data, 403 not your
+move, 404 missing or out of scope, 409 illegal or stale move.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+
+from zhitong.common.errors import ServiceError
+
+from . import selectors, services
+from .choices import Light
+from .machine import MOVES, available_moves
+from .models import Category, EscalationRequest
+from .schemas import (
+    AppealDetailOut,
+    AppealOut,
+    AppealPage,
+    CategoryOut,
+    ErrorOut,
+    EscalationIn,
+    EscalationOut,
+    EvidenceOut,
+    IntakeIn,
+    MoveIn,
+    MoveSpecOut,
+    appeal_detail_out,
+    appeal_out,
+    escalation_out,
+    evidence_out,
+    move_out,
+)
+
+router = Router(tags=["appeals"])
+
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+MAX_PAGE_SIZE = 100
+
+
+class ListFilters(Schema):
+    q: str = ""
+    status: str = ""  # one or several, comma-separated
+    light: str = ""
+    lead_unit_id: int | None = None
+    category_id: int | None = None
+    channel: str = ""
+    enterprise_id: int | None = None
+    is_problem: bool | None = None
+    open_only: bool = False
+    order: str = "received"
+    page: int = 1
+    page_size: int = 20
+
+
+def _detail(request, appeal_id: int) -> dict:
+    appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
+    return appeal_detail_out(
+        appeal,
+        moves=available_moves(request.user, appeal),
+        timeline=selectors.appeal_timeline(appeal),
+    )
+
+
+@router.get("", response={200: AppealPage, **ERRORS}, summary="诉求列表（按用户范围）")
+def appeal_list(request, filters: Query[ListFilters]):
+    if filters.light and filters.light not in Light.values:
+        raise ServiceError("灯号须为 green、yellow、red 或 none", field="light")
+    page_size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
+    page = max(1, filters.page)
+    qs = selectors.appeal_list_for_user(
+        user=request.user,
+        q=filters.q,
+        status=[s for s in filters.status.split(",") if s] or None,
+        light=filters.light or None,
+        lead_unit_id=filters.lead_unit_id,
+        category_id=filters.category_id,
+        channel=filters.channel or None,
+        enterprise_id=filters.enterprise_id,
+        is_problem=filters.is_problem,
+        open_only=filters.open_only,
+        order=filters.order,
+    )
+    count = qs.count()
+    items = list(qs[(page - 1) * page_size : page * page_size])
+    return {"count": count, "page": page, "page_size": page_size, "items": [appeal_out(a) for a in items]}
+
+
+@router.post("", response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS}, summary="登记诉求（幂等）")
+def appeal_create(request, payload: IntakeIn):
+    """Idempotent: send an `Idempotency-Key` header, or `source_system` + `source_id`.
+    A repeat returns 200 with the appeal registered the first time."""
+    key = request.headers.get("Idempotency-Key", "").strip() or None
+    if key and len(key) > 100:
+        raise ServiceError("Idempotency-Key 不能超过100个字符", field="Idempotency-Key")
+    appeal, created = services.appeal_intake(actor=request.user, idempotency_key=key, **payload.dict())
+    return Status(201 if created else 200, _detail(request, appeal.pk))
+
+
+@router.get("/moves", response=list[MoveSpecOut], summary="状态机：全部操作及可执行角色")
+def move_table(request):
+    return [
+        move_out(m)
+        | {
+            "sources": sorted(m.sources),
+            "actors": sorted(m.actors),
+            "alt_target": m.alt_target,
+            "description": m.description,
+        }
+        for m in MOVES.values()
+    ]
+
+
+@router.get("/categories", response=list[CategoryOut], summary="诉求类别")
+def category_list(request):
+    return list(Category.objects.filter(is_active=True))
+
+
+@router.get(
+    "/triage",
+    response={200: list[AppealOut], **ERRORS},
+    summary="统筹协调待办（待分办、待改派、待核验、问题诉求）",
+)
+def triage(request):
+    return [appeal_out(a) for a in selectors.triage_queue(user=request.user)[:200]]
+
+
+class DuplicateOut(AppealOut):
+    similarity: float
+
+
+@router.get("/duplicates", response=list[DuplicateOut], summary="登记时提示可能重复的诉求")
+def duplicates(request, enterprise_id: int, title: str, description: str = ""):
+    visible = set(
+        selectors.appeals_for_user(request.user)
+        .filter(enterprise_id=enterprise_id)
+        .values_list("pk", flat=True)
+    )
+    found = selectors.appeal_possible_duplicates(
+        enterprise_id=enterprise_id, title=title, description=description
+    )
+    today = timezone.localdate()
+    return [
+        appeal_out(a, light=selectors.appeal_light(a, today)) | {"similarity": a.similarity}
+        for a in found
+        if a.pk in visible
+    ]
+
+
+@router.get(
+    "/{appeal_id}", response={200: AppealDetailOut, **ERRORS}, summary="诉求详情（含全过程记录和可执行操作）"
+)
+def appeal_detail(request, appeal_id: int):
+    return _detail(request, appeal_id)
+
+
+@router.post("/{appeal_id}/moves/{move}", response={200: AppealDetailOut, **ERRORS}, summary="执行状态机操作")
+def appeal_do_move(request, appeal_id: int, move: str, payload: MoveIn):
+    """`data` holds the move's fields (GET /appeals/moves lists them); `expected_version`
+    is the version the client last saw — a stale one is refused with 409."""
+    selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
+    if move in MOVES and "evidence_files" in payload.data:
+        raise ServiceError("佐证材料请通过 /evidence 接口以 multipart 上传", field="evidence_files")
+    services.appeal_move(
+        appeal_id=appeal_id,
+        move=move,
+        actor=request.user,
+        expected_version=payload.expected_version,
+        **payload.data,
+    )
+    return _detail(request, appeal_id)
+
+
+@router.post("/{appeal_id}/evidence", response={201: list[EvidenceOut], **ERRORS}, summary="上传佐证材料")
+def appeal_upload_evidence(
+    request,
+    appeal_id: int,
+    files: File[list[UploadedFile]],
+    note: Form[str] = "",
+    expected_version: Form[int | None] = None,
+):
+    selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
+    evidence = services.appeal_add_evidence(
+        appeal_id=appeal_id,
+        actor=request.user,
+        evidence_files=files,
+        note=note,
+        expected_version=expected_version,
+    )
+    return Status(201, [evidence_out(e) for e in evidence])
+
+
+@router.post(
+    "/{appeal_id}/escalations", response={201: EscalationOut, **ERRORS}, summary="提请市领导协调（附件2）"
+)
+def appeal_create_escalation(request, appeal_id: int, payload: EscalationIn):
+    selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
+    data = payload.dict()
+    expected_version = data.pop("expected_version")
+    services.appeal_escalate(
+        appeal_id=appeal_id, actor=request.user, expected_version=expected_version, **data
+    )
+    esc = (
+        EscalationRequest.objects.select_related("leader", "reporting_unit")
+        .prefetch_related("units_to_coordinate")
+        .filter(appeal_id=appeal_id)
+        .latest("received_at", "id")
+    )
+    return Status(201, escalation_out(esc))

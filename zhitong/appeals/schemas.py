@@ -1,0 +1,304 @@
+"""API schemas for appeals, and the functions that turn appeals into them (one place, so
+the list and the detail agree)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from ninja import Schema
+
+from .choices import Status
+from .machine import Move
+from .selectors import TimelineEntry
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class UserRef(Schema):
+    id: int
+    name: str
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class FieldOut(Schema):
+    name: str
+    label: str
+    kind: str
+    required: bool
+
+
+class MoveOut(Schema):
+    name: str
+    label: str
+    target: str | None
+    needs_reason: bool
+    fields: list[FieldOut]
+
+
+class MoveSpecOut(MoveOut):
+    sources: list[str]
+    actors: list[str]
+    alt_target: str | None
+    description: str
+
+
+class CooperationOut(Schema):
+    unit: UnitRef
+    due: date | None
+    answered_at: datetime | None
+    answer: str
+
+
+class EvidenceOut(Schema):
+    id: int
+    name: str
+    kind: str
+    size: int
+    sha256: str
+    uploaded_at: datetime
+
+
+class TimelineOut(Schema):
+    at: datetime
+    action: str
+    label: str
+    actor: UserRef | None
+    actor_unit: UnitRef | None
+    from_status: str
+    to_status: str
+    note: str
+    data: dict[str, Any]
+    evidence: list[EvidenceOut]
+
+
+class AppealOut(Schema):
+    id: int
+    code: str
+    title: str
+    status: str
+    status_label: str
+    channel: str
+    category: Ref
+    enterprise: Ref
+    lead_unit: UnitRef | None
+    received_at: datetime
+    received_unit: UnitRef
+    handling_due: date | None
+    legal_due: date | None
+    clock_due: date | None
+    clock_provisional: bool
+    light: str
+    is_problem: bool
+    exemption_status: str
+    version: int
+
+
+class AppealDetailOut(AppealOut):
+    description: str
+    tier: str
+    project_id: int | None
+    received_by: UserRef
+    handler: UserRef | None
+    contact_name: str
+    materials_complete: bool
+    cooperations: list[CooperationOut]
+    units_passed: int
+    reopen_count: int
+    extension_requested_due: date | None
+    resolution: str
+    rating: int | None
+    rating_comment: str
+    close_reason: str
+    merged_into_id: int | None
+    available_moves: list[MoveOut]
+    timeline: list[TimelineOut]
+
+
+class AppealPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    items: list[AppealOut]
+
+
+class IntakeIn(Schema):
+    enterprise_id: int
+    title: str
+    description: str
+    category_id: int
+    channel: str
+    project_id: int | None = None
+    contact_name: str = ""
+    contact_phone: str = ""
+    materials_missing: list[str] = []
+    received_at: datetime | None = None
+    source_system: str = ""
+    source_id: str = ""
+    duplicate_of_id: int | None = None
+
+
+class MoveIn(Schema):
+    expected_version: int | None = None
+    data: dict[str, Any] = {}
+
+
+class EscalationIn(Schema):
+    project_name: str
+    basic_situation: str
+    problem: str
+    unit_ids_to_coordinate: list[int]
+    leader_id: int | None = None
+    contact_name: str
+    contact_mobile: str
+    expected_version: int | None = None
+
+
+class EscalationOut(Schema):
+    id: int
+    appeal_id: int
+    batch_month: date
+    status: str
+    received_at: datetime
+    project_name: str
+    problem: str
+    leader: UserRef | None
+    reporting_unit: UnitRef
+    units_to_coordinate: list[UnitRef]
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    handling_days: int | None
+    legal_limit_days: int | None
+    required_materials: list[str]
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def unit_ref(u) -> dict | None:
+    return {"id": u.pk, "code": u.code, "name": u.name} if u is not None else None
+
+
+def user_ref(u) -> dict | None:
+    return {"id": u.pk, "name": u.display_name} if u is not None else None
+
+
+def move_out(m: Move) -> dict:
+    return {
+        "name": m.name,
+        "label": m.label,
+        "target": m.target,
+        "needs_reason": m.needs_reason,
+        "fields": [
+            {"name": f.name, "label": f.label, "kind": f.kind, "required": f.required}
+            for f in m.form_fields()
+        ],
+    }
+
+
+def evidence_out(e) -> dict:
+    return {
+        "id": e.pk,
+        "name": e.original_name,
+        "kind": e.kind,
+        "size": e.size,
+        "sha256": e.sha256,
+        "uploaded_at": e.uploaded_at,
+    }
+
+
+def appeal_out(a, light: str | None = None) -> dict:
+    return {
+        "id": a.pk,
+        "code": a.code,
+        "title": a.title,
+        "status": a.status,
+        "status_label": Status(a.status).label,
+        "channel": a.channel,
+        "category": {"id": a.category_id, "name": a.category.name},
+        "enterprise": {"id": a.enterprise_id, "name": a.enterprise.name},
+        "lead_unit": unit_ref(a.lead_unit),
+        "received_at": a.received_at,
+        "received_unit": unit_ref(a.received_unit),
+        "handling_due": a.handling_due,
+        "legal_due": a.legal_due,
+        "clock_due": a.clock_due,
+        "clock_provisional": a.clock_provisional,
+        "light": light or getattr(a, "light", None) or "none",
+        "is_problem": a.is_problem,
+        "exemption_status": a.exemption_status,
+        "version": a.version,
+    }
+
+
+def timeline_out(e: TimelineEntry) -> dict:
+    return {
+        "at": e.at,
+        "action": e.action,
+        "label": e.label,
+        "actor": user_ref(e.actor),
+        "actor_unit": unit_ref(e.actor_unit),
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "note": e.note,
+        "data": e.data,
+        "evidence": [evidence_out(x) for x in e.evidence],
+    }
+
+
+def appeal_detail_out(a, *, moves: list[Move], timeline: list[TimelineEntry]) -> dict:
+    return appeal_out(a) | {
+        "description": a.description,
+        "tier": a.tier,
+        "project_id": a.project_id,
+        "received_by": user_ref(a.received_by),
+        "handler": user_ref(a.handler),
+        "contact_name": a.contact_name,
+        "materials_complete": a.materials_complete,
+        "cooperations": [
+            {"unit": unit_ref(c.unit), "due": c.due, "answered_at": c.answered_at, "answer": c.answer}
+            for c in a.cooperations.all()
+        ],
+        "units_passed": a.units_passed,
+        "reopen_count": a.reopen_count,
+        "extension_requested_due": a.extension_requested_due,
+        "resolution": a.resolution,
+        "rating": a.rating,
+        "rating_comment": a.rating_comment,
+        "close_reason": a.close_reason,
+        "merged_into_id": a.merged_into_id,
+        "available_moves": [move_out(m) for m in moves],
+        "timeline": [timeline_out(e) for e in timeline],
+    }
+
+
+def escalation_out(e) -> dict:
+    return {
+        "id": e.pk,
+        "appeal_id": e.appeal_id,
+        "batch_month": e.batch_month,
+        "status": e.status,
+        "received_at": e.received_at,
+        "project_name": e.project_name,
+        "problem": e.problem,
+        "leader": user_ref(e.leader),
+        "reporting_unit": unit_ref(e.reporting_unit),
+        "units_to_coordinate": [unit_ref(u) for u in e.units_to_coordinate.all()],
+    }

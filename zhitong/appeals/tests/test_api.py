@@ -1,0 +1,183 @@
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from zhitong.api.models import ApiToken
+from zhitong.appeals.choices import Channel, Status
+from zhitong.appeals.models import Appeal, EscalationRequest
+
+from .conftest import PDF
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api(client):
+    def call(user, method, path, body=None, headers=None, **kw):
+        _, raw = ApiToken.issue(user=user, name="测试")
+        extra = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+        for k, v in (headers or {}).items():
+            extra["HTTP_" + k.upper().replace("-", "_")] = v
+        fn = getattr(client, method)
+        if body is not None and method != "get" and "data" not in kw:
+            return fn(
+                f"/api/v1/appeals{path}", data=json.dumps(body), content_type="application/json", **extra
+            )
+        return fn(f"/api/v1/appeals{path}", **kw, **extra)
+
+    return call
+
+
+def intake_body(city, **kw):
+    return {
+        "enterprise_id": city.enterprise.pk,
+        "title": "技改项目设备补贴资金尚未兑付",
+        "description": "企业2024年技改项目已通过验收，设备补贴资金至今未兑付。",
+        "category_id": city.category.pk,
+        "channel": Channel.HOTLINE,
+    } | kw
+
+
+def test_the_same_intake_posted_three_times_with_one_key_creates_one_appeal(api, city):
+    responses = [
+        api(city.clerk, "post", "", intake_body(city), headers={"Idempotency-Key": "hotline-20250901-0001"})
+        for _ in range(3)
+    ]
+    assert [r.status_code for r in responses] == [201, 200, 200]
+    assert len({r.json()["id"] for r in responses}) == 1
+    assert responses[1].json() == responses[2].json()
+    assert Appeal.objects.count() == 1
+    assert responses[0].json()["code"].startswith("ZT-2025-")
+
+
+def test_the_source_systems_own_id_also_makes_intake_idempotent(api, city):
+    body = intake_body(city, source_system="12345", source_id="GD202509010001")
+    first = api(city.clerk, "post", "", body)
+    second = api(city.clerk, "post", "", body)
+    assert (first.status_code, second.status_code) == (201, 200)
+    assert Appeal.objects.count() == 1
+
+
+def test_another_units_key_is_refused_not_revealed(api, city):
+    api(city.clerk, "post", "", intake_body(city), headers={"Idempotency-Key": "k-1"})
+    r = api(city.handler, "post", "", intake_body(city), headers={"Idempotency-Key": "k-1"})
+    assert r.status_code == 409
+    assert r.json()["code"] == "idempotency_key_reused"
+
+
+def test_an_enterprise_user_cannot_register_through_the_staff_intake(api, city):
+    r = api(city.enterprise_user, "post", "", intake_body(city))
+    assert r.status_code == 403
+    assert r.json()["message"] == "您无权登记诉求"
+
+
+def test_intake_without_token_is_unauthorized(client, city):
+    r = client.post("/api/v1/appeals", data=json.dumps(intake_body(city)), content_type="application/json")
+    assert r.status_code == 401
+
+
+def test_detail_shows_timeline_and_only_the_callers_moves(api, flow, city):
+    appeal = flow.to(Status.ASSIGNED)
+    as_handler = api(city.handler, "get", f"/{appeal.pk}").json()
+    assert [m["name"] for m in as_handler["available_moves"]] == ["sign", "object"]
+    assert [e["action"] for e in as_handler["timeline"]] == ["intake", "assign"]
+    as_clerk = api(city.clerk, "get", f"/{appeal.pk}").json()
+    assert [m["name"] for m in as_clerk["available_moves"]] == ["follow_up", "merge"]
+
+
+def test_outsider_gets_404_for_detail_and_moves(api, flow, city):
+    appeal = flow.to(Status.ASSIGNED)
+    assert api(city.outsider, "get", f"/{appeal.pk}").status_code == 404
+    r = api(city.outsider, "post", f"/{appeal.pk}/moves/sign", {})
+    assert r.status_code == 404
+    assert r.json() == {"code": "not_found", "message": "对象不存在或您无权访问"}
+
+
+def test_a_move_through_the_api_and_a_stale_repeat_is_409(api, flow, city):
+    appeal = flow.to(Status.ASSIGNED)
+    r = api(city.handler, "post", f"/{appeal.pk}/moves/sign", {"expected_version": appeal.version})
+    assert r.status_code == 200
+    assert r.json()["status"] == Status.IN_PROGRESS
+    again = api(city.handler, "post", f"/{appeal.pk}/moves/sign", {"expected_version": appeal.version})
+    assert again.status_code == 409
+    assert again.json()["message"] == "该诉求已被他人处理，请刷新后重试"
+
+
+def test_an_illegal_move_is_409_and_a_move_not_yours_is_403(api, flow, city):
+    appeal = flow.to(Status.IN_PROGRESS)
+    r = api(city.handler, "post", f"/{appeal.pk}/moves/sign", {})
+    assert r.status_code == 409
+    assert "不能执行" in r.json()["message"]
+    r = api(city.clerk, "post", f"/{appeal.pk}/moves/resolve", {"data": {"resolution": "已办结"}})
+    assert r.status_code == 403
+
+
+def test_missing_field_is_400_with_the_field(api, flow, city):
+    appeal = flow.to(Status.ASSIGNED)
+    r = api(city.handler, "post", f"/{appeal.pk}/moves/object", {"data": {"reason": ""}})
+    assert r.status_code == 400
+    assert r.json()["field"] == "reason"
+
+
+def test_evidence_upload_checks_content_not_the_name(api, flow, city):
+    appeal = flow.to(Status.IN_PROGRESS)
+    good = SimpleUploadedFile("纪要.pdf", PDF)
+    r = api(city.handler, "post", f"/{appeal.pk}/evidence", data={"files": [good], "note": "会议纪要"})
+    assert r.status_code == 201
+    assert r.json()[0]["kind"] == "pdf"
+    exe = SimpleUploadedFile("通知.pdf", b"MZ\x90\x00\x03" + b"\x00" * 64)
+    r = api(city.handler, "post", f"/{appeal.pk}/evidence", data={"files": [exe]})
+    assert r.status_code == 400
+    assert r.json()["code"] == "file_type"
+
+
+def test_escalation_create_returns_the_batch_month(api, flow, city):
+    appeal = flow.to(Status.IN_PROGRESS)
+    r = api(city.handler, "post", f"/{appeal.pk}/escalations", flow.escalation_data())
+    assert r.status_code == 201, r.content
+    body = r.json()
+    assert body["batch_month"] == "2025-09-01"
+    assert body["reporting_unit"]["code"] == "GXJ"
+    assert EscalationRequest.objects.get().appeal_id == appeal.pk
+
+
+def test_list_is_scoped_and_filters_by_light(api, flow, city):
+    mine = flow.to(Status.IN_PROGRESS)
+    flow.to(Status.SUBMITTED)  # received by the hotline, not routed: not GXJ's
+    r = api(city.handler, "get", "")
+    assert [a["id"] for a in r.json()["items"]] == [mine.pk]
+    assert r.json()["items"][0]["light"] == "green"
+    assert api(city.handler, "get", "", QUERY_STRING="light=red").json()["count"] == 0
+    assert api(city.hub, "get", "").json()["count"] == 2
+    assert api(city.outsider, "get", "").json()["count"] == 0
+
+
+def test_list_costs_the_same_queries_for_one_or_many_appeals(api, flow, city):
+    flow.to(Status.IN_PROGRESS)
+    _, raw = ApiToken.issue(user=city.hub, name="q")
+    from django.test import Client
+
+    c = Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    c.get("/api/v1/appeals")  # the token's first use records last_used_at
+    with CaptureQueriesContext(connection) as one:
+        assert c.get("/api/v1/appeals?page_size=100").status_code == 200
+    for _ in range(4):
+        flow.to(Status.IN_PROGRESS)
+    with CaptureQueriesContext(connection) as many:
+        assert len(c.get("/api/v1/appeals?page_size=100").json()["items"]) == 5
+    assert len(many) == len(one)
+
+
+def test_openapi_lists_the_appeal_routes(client):
+    doc = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/appeals/{appeal_id}/moves/{move}" in doc["paths"]
+    assert "/api/v1/appeals" in doc["paths"]
+
+
+def test_move_table_is_published(api, city):
+    table = api(city.hub, "get", "/moves").json()
+    sign = next(m for m in table if m["name"] == "sign")
+    assert sign["sources"] == ["assigned"] and sign["actors"] == ["lead_handler"]
