@@ -74,3 +74,14 @@ def browser_login(pg, username: str, password: str) -> None:
 @pytest.fixture
 def login():
     return browser_login
+
+
+@pytest.fixture(autouse=True)
+def _workdays_calendar_cache_per_test():
+    """The working-day calendar is cached in-process (zhitong.workdays.services). A test that
+    changes calendar rows has them rolled back at its end; the cached copy must not carry
+    them into the next test."""
+    yield
+    from zhitong.workdays.services import invalidate_cache
+
+    invalidate_cache()
