@@ -1,4 +1,17 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "appeals"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.workbench, name="workbench"),
+    path("intake/", views.intake, name="intake"),
+    path("intake/enterprises/", views.intake_enterprises, name="intake_enterprises"),
+    path("intake/enterprise/", views.intake_enterprise, name="intake_enterprise"),
+    path("intake/duplicates/", views.intake_duplicates, name="intake_duplicates"),
+    path("intake/materials/", views.intake_materials, name="intake_materials"),
+    path("triage/", views.triage, name="triage"),
+    path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
+    path("<int:appeal_id>/", views.appeal_detail, name="detail"),
+    path("<int:appeal_id>/move/<slug:name>/", views.appeal_move_view, name="move"),
+]

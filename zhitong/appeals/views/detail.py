@@ -1,0 +1,182 @@
+"""Appeal detail: header facts, the whole timeline, and only the moves this user may make,
+each a form posting to the move endpoint."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from zhitong.common.errors import AccessDenied, ServiceError
+
+from .. import selectors, services
+from ..choices import Status
+from ..forms import MoveChoices, MoveForm, move_form
+from ..machine import MOVES, Move, available_moves
+from ..models import EscalationRequest
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+    "doc": "application/msword",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+@dataclass
+class FailedMove:
+    """A move the user tried that was refused: re-shown with what they typed."""
+
+    move: Move
+    form: MoveForm
+    message: str
+    code: str = ""
+
+
+def get_appeal_or_404(user, appeal_id):
+    try:
+        return selectors.appeal_get_for_user(user=user, appeal_id=appeal_id)
+    except AccessDenied:
+        raise Http404("对象不存在或您无权访问")
+
+
+def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    moves = available_moves(user, appeal, today=today)
+    choices = MoveChoices(appeal=appeal, user=user)
+    move_forms = []
+    for move in moves:
+        if failed is not None and failed.move.name == move.name:
+            move_forms.append((move, failed.form, failed))
+        else:
+            move_forms.append((move, move_form(move, appeal=appeal, user=user, choices=choices), None))
+    timeline = selectors.appeal_timeline(appeal)
+    evidence = [ev for entry in timeline for ev in entry.evidence]
+    # thin: the Annex 2 requests of this appeal and the duplicates merged into it.
+    escalations = list(
+        EscalationRequest.objects.filter(appeal_id=appeal.pk)
+        .select_related("leader", "reporting_unit")
+        .order_by("received_at")
+    )
+    duplicates = list(
+        appeal.merged_duplicates.order_by("received_at").only("pk", "code", "title", "received_at")
+    )
+    return {
+        "appeal": appeal,
+        "light": selectors.appeal_light(appeal, today),
+        "move_forms": move_forms,
+        # A refused move that is no longer available (the appeal moved on): still shown,
+        # so the user's text is not lost.
+        "failed_orphan": failed if failed is not None and failed.move not in moves else None,
+        "timeline": timeline,
+        "evidence": evidence,
+        "escalations": escalations,
+        "duplicates": duplicates,
+        "cooperations": list(appeal.cooperations.all()),
+        "today": today,
+        "clock_label": CLOCK_LABELS.get(appeal.status, "当前期限"),
+    }
+
+
+CLOCK_LABELS = {
+    Status.SUBMITTED: "分办/告知期限",
+    Status.ASSIGNED: "签收期限",
+    Status.TRANSFER_REQUESTED: "改派期限",
+    Status.IN_PROGRESS: "办理期限",
+    Status.ESCALATED: "办理期限",
+    Status.RESOLVED: "核验期限",
+    Status.VERIFIED: "评价期限",
+}
+
+
+@login_required
+def appeal_detail(request, appeal_id: int):
+    appeal = get_appeal_or_404(request.user, appeal_id)
+    return TemplateResponse(request, "appeals/detail.html", detail_context(request, appeal))
+
+
+@login_required
+@require_POST
+def appeal_move_view(request, appeal_id: int, name: str):
+    """POST one move. A refusal (stale version, illegal move, no right, bad data) re-renders
+    the detail page with the user's input kept and the reason in Chinese, with the HTTP
+    status of the error (409 / 403 / 400)."""
+    user = request.user
+    appeal = get_appeal_or_404(user, appeal_id)
+    move = MOVES.get(name)
+    if move is None:
+        raise Http404("未知的操作")
+    form = move_form(
+        move,
+        appeal=appeal,
+        user=user,
+        choices=MoveChoices(appeal=appeal, user=user),
+        data=request.POST,
+        files=request.FILES,
+    )
+    if not form.is_valid():
+        failed = FailedMove(move, form, "请检查下面标红的内容后重新提交。", "invalid")
+        return TemplateResponse(
+            request, "appeals/detail.html", detail_context(request, appeal, failed=failed), status=400
+        )
+    try:
+        services.appeal_move(
+            appeal_id=appeal.pk,
+            move=move.name,
+            actor=user,
+            expected_version=form.cleaned_data.get("expected_version"),
+            **form.service_data(),
+        )
+    except AccessDenied:
+        raise Http404("对象不存在或您无权访问")
+    except ServiceError as exc:
+        if exc.field and exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        fresh = get_appeal_or_404(user, appeal_id)
+        message = exc.message
+        if exc.status == 409:
+            # The page now shows the appeal as it is; the form keeps the user's text and
+            # carries the current version, so re-submitting after a look is deliberate.
+            data = form.data.copy()
+            data[form.add_prefix("expected_version")] = str(fresh.version)
+            form.data = data
+            message = f"{exc.message}。页面已更新为最新状态，您填写的内容已保留，请核对后再提交。"
+        if form.has_files and request.FILES:
+            message += "（出于安全原因，已选择的文件需要重新选择。）"
+        failed = FailedMove(move, form, message, exc.code)
+        return TemplateResponse(
+            request, "appeals/detail.html", detail_context(request, fresh, failed=failed), status=exc.status
+        )
+    messages.success(request, f"已完成“{move.label}”。")
+    nxt = request.POST.get("next", "")
+    if nxt and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):
+        return redirect(nxt)
+    return redirect("appeals:detail", appeal_id=appeal.pk)
+
+
+@login_required
+def evidence_download(request, evidence_id: int):
+    try:
+        ev = selectors.appeal_evidence_get_for_user(user=request.user, evidence_id=evidence_id)
+    except AccessDenied:
+        raise Http404("文件不存在或您无权访问")
+    try:
+        handle = ev.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("文件已不存在")
+    return FileResponse(
+        handle,
+        as_attachment=ev.kind not in ("pdf", "jpeg", "png"),
+        filename=ev.original_name,
+        content_type=CONTENT_TYPES.get(ev.kind, "application/octet-stream"),
+    )

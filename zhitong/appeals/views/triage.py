@@ -1,0 +1,95 @@
+"""The hub's triage queue (分办队列): appeals waiting to be routed, objections to settle,
+resolutions to verify and problem appeals (提级督办), each with the lead unit the routing
+rules suggest."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.template.response import TemplateResponse
+from django.utils import timezone
+
+from zhitong.common.errors import AccessDenied
+
+from .. import selectors
+from ..choices import Status
+from ..forms import MoveChoices, move_form
+from ..machine import MOVES, available_moves
+from ..routing import suggest_lead_unit
+from . import helpers
+
+SECTIONS = [
+    ("submitted", "待分办", "受理后待确定牵头单位的诉求"),
+    ("transfer", "退回待改派", "牵头单位认为不属本单位职责、已退回的诉求"),
+    ("resolved", "待核验", "牵头单位已办结、待核验办理结果的诉求"),
+    ("problem", "问题诉求(提级督办)", "流转3个及以上单位或重办3次及以上的诉求"),
+]
+PAGE_SIZE = 30
+
+
+def _section_q(section: str) -> Q:
+    return {
+        "submitted": Q(status=Status.SUBMITTED),
+        "transfer": Q(status=Status.TRANSFER_REQUESTED),
+        "resolved": Q(status=Status.RESOLVED),
+        "problem": Q(is_problem=True)
+        & ~Q(status__in=[Status.SUBMITTED, Status.TRANSFER_REQUESTED, Status.RESOLVED]),
+    }[section]
+
+
+@login_required
+def triage(request):
+    user = request.user
+    try:
+        queue = selectors.triage_queue(user=user)
+    except AccessDenied:
+        raise PermissionDenied("分办队列仅供统筹协调专员使用")
+    today = timezone.localdate()
+    counts = queue.order_by().aggregate(**{key: Count("id", filter=_section_q(key)) for key, *_ in SECTIONS})
+    section = request.GET.get("section") or next((k for k, *_ in SECTIONS if counts[k]), "submitted")
+    if section not in counts:
+        section = "submitted"
+    page = Paginator(queue.filter(_section_q(section)), PAGE_SIZE).get_page(request.GET.get("page"))
+
+    choices = MoveChoices(user=user)
+    objections = helpers.latest_objections(a.pk for a in page.object_list) if section == "transfer" else {}
+    # The same category, industry and location always get the same suggestion: ask once.
+    suggestions: dict = {}
+    rows = []
+    for appeal in page.object_list:
+        key = (appeal.category_id, appeal.enterprise.industry, appeal.enterprise.location_id)
+        if key not in suggestions:
+            suggestions[key] = suggest_lead_unit(category=appeal.category, enterprise=appeal.enterprise)
+        suggestion = suggestions[key]
+        moves = {m.name for m in available_moves(user, appeal, today=today)}
+        forms = {}
+        for name in ("assign", "settle_transfer", "verify"):
+            if name in moves:
+                forms[name] = move_form(
+                    MOVES[name],
+                    appeal=appeal,
+                    user=user,
+                    choices=choices,
+                    initial={"lead_unit_id": suggestion.unit.pk} if suggestion and name != "verify" else None,
+                    auto_id=f"id_{appeal.pk}_%s",
+                )
+        rows.append(
+            {
+                "appeal": appeal,
+                "suggestion": suggestion,
+                "forms": forms,
+                "objection": objections.get(appeal.pk, ""),
+                "light": selectors.appeal_light(appeal, today),
+            }
+        )
+    context = {
+        "sections": [(key, label, help_text, counts[key]) for key, label, help_text in SECTIONS],
+        "section": section,
+        "section_label": dict((k, label) for k, label, _ in SECTIONS)[section],
+        "page_obj": page,
+        "rows": rows,
+        "today": today,
+    }
+    return TemplateResponse(request, "appeals/triage.html", context)
