@@ -9,11 +9,11 @@ app's `*_for_user` selector filters by, so the query layer — not a template �
 
 from collections import OrderedDict
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from zhitong.common.errors import AccessDenied
 
-from .choices import Role, UnitKind
+from .choices import LeaderLevel, Role, UnitKind
 from .models import ServiceWindow, Unit, User, WindowStaff
 
 # Roles whose scope is the whole city.
@@ -166,14 +166,35 @@ def service_window_directory(*, q: str | None = None) -> list[tuple[str, str, li
     return [(kind, UnitKind(kind).label, ws) for kind, ws in groups.items() if ws]
 
 
-def leaders_for_unit(unit: Unit) -> QuerySet[User]:
-    """City leaders whose portfolio covers `unit` (the unit itself or an ancestor),
-    nearest first is left to the caller; used to route escalations to 分管领导."""
+LEADER_LEVEL_RANK = {
+    LeaderLevel.COUNTY_PRINCIPAL: 0,
+    LeaderLevel.VICE_MAYOR: 1,
+    LeaderLevel.EXECUTIVE_VICE_MAYOR: 2,
+    LeaderLevel.MAYOR: 3,
+    "": 4,
+}
+
+
+def leaders_for_unit(unit: Unit, *, include_county_principals: bool = False) -> QuerySet[User]:
+    """Leaders whose portfolio (分管) covers `unit` — the unit itself or an ancestor —
+    the one in charge first: the most specific portfolio unit wins (the vice mayor in
+    charge of 工信局 before the mayor, whose portfolio is the whole city), then the lower
+    level. Escalations go to city leaders (seeds/000 二: 分管副市长、市长), so county
+    principals are left out unless asked for."""
     ancestor_ids = [int(x) for x in unit.path.strip("/").split("/") if x]
-    return (
-        User.objects.filter(role=Role.LEADER, is_active=True, portfolio__in=ancestor_ids)
-        .distinct()
-        .order_by("id")
+    depth = {pk: i for i, pk in enumerate(ancestor_ids)}
+    qs = User.objects.filter(role=Role.LEADER, is_active=True, portfolio__in=ancestor_ids)
+    if not include_county_principals:
+        qs = qs.exclude(leader_level=LeaderLevel.COUNTY_PRINCIPAL)
+    best: dict[int, tuple] = {}
+    for user_id, level, unit_id in qs.values_list("id", "leader_level", "portfolio"):
+        key = (-depth[unit_id], LEADER_LEVEL_RANK.get(level, 4), user_id)
+        best[user_id] = min(best.get(user_id, key), key)
+    ordered = sorted(best, key=best.__getitem__)
+    if not ordered:
+        return User.objects.none()
+    return User.objects.filter(pk__in=ordered).order_by(
+        Case(*[When(pk=pk, then=Value(i)) for i, pk in enumerate(ordered)], output_field=IntegerField())
     )
 
 

@@ -65,10 +65,22 @@ def test_unit_get_for_user_allows_the_own_subtree_and_denies_another(org):
 
 
 def test_leaders_for_a_unit_are_those_whose_portfolio_covers_it(org):
-    leader = UserFactory(role=Role.LEADER, unit=org.root)
+    leader = UserFactory(role=Role.LEADER, unit=org.root, leader_level=LeaderLevel.VICE_MAYOR)
     leader.portfolio.set([org.unit_a])
     assert list(leaders_for_unit(org.section_a)) == [leader]
     assert list(leaders_for_unit(org.unit_b)) == []
+
+
+def test_the_leader_in_charge_comes_before_the_mayor_and_county_principals_are_left_out(org):
+    mayor = UserFactory(role=Role.LEADER, unit=org.root, leader_level=LeaderLevel.MAYOR)
+    mayor.portfolio.set([org.root])
+    vice = UserFactory(role=Role.LEADER, unit=org.root, leader_level=LeaderLevel.VICE_MAYOR)
+    vice.portfolio.set([org.unit_b])
+    principal = UserFactory(role=Role.LEADER, unit=org.unit_b, leader_level=LeaderLevel.COUNTY_PRINCIPAL)
+    principal.portfolio.set([org.unit_b])
+    assert list(leaders_for_unit(org.unit_b)) == [vice, mayor]
+    assert list(leaders_for_unit(org.unit_b, include_county_principals=True)) == [principal, vice, mayor]
+    assert list(leaders_for_unit(org.unit_a)) == [mayor]
 
 
 def test_the_tree_nests_children_under_parents(org):
