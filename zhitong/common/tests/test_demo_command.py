@@ -4,6 +4,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from zhitong.audit.models import AuditEvent
 from zhitong.common.demo import DEMO_PASSWORD
 from zhitong.enterprises.models import Enterprise
 from zhitong.enterprises.validators import credit_code_error
@@ -54,6 +55,11 @@ def test_demo_builds_a_believable_city_once(capsys):
     assert User.objects.get(username="enterprise").enterprise is not None
     assert User.objects.get(username="hub").check_password(DEMO_PASSWORD)
     assert Project.objects.count() >= 30
+    assert set(AuditEvent.objects.filter(action="demo.build").values_list("object_id", flat=True)) >= {
+        "organizations",
+        "enterprises",
+        "projects",
+    }
 
     again = StringIO()
     call_command("demo", once=True, stdout=again)

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from zhitong.audit.services import audit_record
 from zhitong.common.demo import DemoContext
 
 # Each app's builder runs in this order; later ones find earlier data by its codes.
@@ -67,5 +68,12 @@ class Command(BaseCommand):
             self.stdout.write(f"- {app} …")
             with transaction.atomic():
                 module.build(ctx)
+                # Bulk-loaded demo rows bypass the services, so one event says where they came from.
+                audit_record(
+                    action="demo.build",
+                    object_type="demo",
+                    object_id=app,
+                    after={"today": today.isoformat(), "seed": opts["seed"]},
+                )
             self.stdout.write(f"  完成（{time.monotonic() - t0:.1f} 秒）")
         self.stdout.write(self.style.SUCCESS(f"演示城市已建立，用时 {time.monotonic() - started:.1f} 秒。"))
