@@ -21,6 +21,23 @@ class NavItem:
 # (zhitong/locale); a plain string also works and is looked up at render time.
 ENTRIES: list[tuple[str, str, set[str]]] = [
     (_("首页"), "home", set(Role.values)),
+    (
+        _("诉求工作台"),
+        "appeals:workbench",
+        {
+            Role.CLERK,
+            Role.HANDLER,
+            Role.UNIT_HEAD,
+            Role.HUB,
+            Role.LEADER,
+            Role.SUPERVISOR,
+            Role.OVERSEER,
+            Role.ADMIN,
+        },
+    ),
+    (_("我的诉求"), "appeals:workbench", {Role.ENTERPRISE}),
+    (_("登记诉求"), "appeals:intake", {Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB}),
+    (_("分办队列"), "appeals:triage", {Role.HUB}),
     (_("企业服务窗口"), "organizations:directory", set(Role.values)),
     (
         _("企业库"),
