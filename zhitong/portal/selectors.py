@@ -88,6 +88,7 @@ def _oldest_overdue(qs, today: date, *, limit: int) -> list[Appeal]:
     )
     for appeal in appeals:
         appeal.overdue_days = (today - appeal.clock_due).days
+        appeal.url = url_or_none("appeals:detail", appeal.pk)
     return appeals
 
 
@@ -137,9 +138,10 @@ def supervisor_home(*, user, today: date) -> dict:
     return {
         "totals": totals,
         "by_unit": _by_unit(appeals, today, unit_field="lead_unit", limit=15),
+        "workbench_url": url_or_none("appeals:workbench"),
         "oldest_overdue": _oldest_overdue(appeals, today, limit=10),
         "links": _links(
-            (_("诉求列表"), "appeals:list"),
+            (_("诉求工作台"), "appeals:workbench"),
             (_("督办事项"), "supervision:list"),
             (_("月度台账"), "reports:ledger"),
             (_("企业库"), "enterprises:list"),
@@ -165,8 +167,9 @@ def overseer_home(*, user, today: date) -> dict:
         },
         "unreported_by_unit": _by_unit(intake, today, unit_field="received_unit", limit=10),
         "late_by_unit": _by_unit(handling, today, unit_field="lead_unit", limit=10),
+        "workbench_url": url_or_none("appeals:workbench"),
         "links": _links(
-            (_("诉求列表"), "appeals:list"),
+            (_("诉求工作台"), "appeals:workbench"),
             (_("月度台账"), "reports:ledger"),
             (_("成绩单"), "assessment:scorecards"),
         ),

@@ -100,6 +100,9 @@ def test_the_supervisor_home_counts_overdue_and_due_soon_per_lead_unit(client, m
     oldest = response.context["oldest_overdue"]
     assert [a.clock_due for a in oldest] == [date(2026, 3, 5), date(2026, 3, 9)]
     assert oldest[0].overdue_days == 5
+    page = response.content.decode()
+    assert f'href="/appeals/?lead_unit={unit_a.pk}&amp;light=red"' in page
+    assert f'href="/appeals/{oldest[0].pk}/"' in page
 
 
 def test_the_overseer_home_tells_unreported_items_from_late_ones(client, make_appeal, unit_a, unit_b):
