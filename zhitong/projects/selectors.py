@@ -1,0 +1,60 @@
+"""Reads for projects, filtered by the user's data scope (SPEC "Users and roles").
+
+- hub, supervisor, overseer, admin: every project;
+- city leaders: projects they are responsible for (包挂领导) and projects led by or
+  located in their portfolio (分管) units and sub-units;
+- clerks, handlers, unit heads: projects led by or located in their unit's subtree;
+- enterprise users: their own enterprise's projects.
+"""
+
+from django.db.models import Q, QuerySet
+
+from zhitong.common.errors import AccessDenied
+from zhitong.organizations.choices import Role
+from zhitong.organizations.selectors import user_scope_unit_ids
+
+from .models import Project
+
+
+def project_scope_q(user) -> Q | None:
+    """The Q a Project queryset is filtered by for `user`; None = no restriction."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Q(pk__in=[])
+    if user.role == Role.ENTERPRISE:
+        return Q(owner_id=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
+    ids = user_scope_unit_ids(user)
+    if ids is None:
+        return None
+    q = Q(lead_unit_id__in=ids) | Q(location_id__in=ids)
+    if user.role == Role.LEADER:
+        q |= Q(leader=user)
+    return q
+
+
+def project_list_for_user(
+    *, user, q: str | None = None, stage: str | None = None, level: str | None = None
+) -> QuerySet[Project]:
+    qs = Project.objects.select_related("owner", "location", "lead_unit", "leader")
+    scope = project_scope_q(user)
+    if scope is not None:
+        qs = qs.filter(scope)
+    if q:
+        q = q.strip()
+        qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(owner__name__icontains=q))
+    if stage:
+        qs = qs.filter(stage=stage)
+    if level:
+        qs = qs.filter(level=level)
+    return qs.order_by("code")
+
+
+def project_get_for_user(*, user, project_id: int) -> Project:
+    """One project in the user's scope, or AccessDenied (same for missing and not yours)."""
+    qs = Project.objects.select_related("owner", "location", "lead_unit", "leader")
+    scope = project_scope_q(user)
+    if scope is not None:
+        qs = qs.filter(scope)
+    try:
+        return qs.get(pk=project_id)
+    except (Project.DoesNotExist, ValueError, TypeError):
+        raise AccessDenied()
