@@ -107,6 +107,7 @@ def enterprise_home(*, user, today: date) -> dict:
     recent = list(appeals.select_related("lead_unit", "category").order_by("-received_at", "-id")[:10])
     for appeal in recent:
         appeal.light = _light_of(appeal, today)
+        appeal.url = url_or_none("appeals:detail", appeal.pk)
     butler = enterprise.butler
     team = list(enterprise.team.select_related("unit")[:10])
     return {
@@ -117,6 +118,7 @@ def enterprise_home(*, user, today: date) -> dict:
         "butler": butler if butler is not None and not any(m.user_id == butler.pk for m in team) else None,
         "team": team,
         "submit_url": url_or_none("portal:appeal_submit"),
+        "workbench_url": url_or_none("appeals:workbench"),
     }
 
 

@@ -60,7 +60,7 @@ def test_the_enterprise_home_counts_only_its_own_appeals(client, make_appeal):
     mine = EnterpriseFactory(name="甲科技有限公司")
     other = EnterpriseFactory(name="乙制造有限公司")
     signed_in(client, role=Role.ENTERPRISE, unit=None, enterprise=mine)
-    make_appeal(enterprise=mine, status=Status.IN_PROGRESS, title="厂房消防验收")
+    own = make_appeal(enterprise=mine, status=Status.IN_PROGRESS, title="厂房消防验收")
     make_appeal(enterprise=mine, status=Status.ASSIGNED)
     make_appeal(enterprise=mine, status=Status.VERIFIED)
     make_appeal(enterprise=mine, status=Status.CLOSED)
@@ -73,6 +73,7 @@ def test_the_enterprise_home_counts_only_its_own_appeals(client, make_appeal):
     page = response.content.decode()
     assert "厂房消防验收" in page
     assert "别人家的用地问题" not in page
+    assert f'href="/appeals/{own.pk}/"' in page
 
 
 def test_the_enterprise_home_says_so_when_the_account_has_no_enterprise(client):
