@@ -14,6 +14,7 @@ function (`appeal_sign(...)`).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import zipfile
@@ -84,11 +85,17 @@ def _now(now: datetime | None) -> datetime:
     return now or timezone.now()
 
 
-def appeal_url(appeal_id: int) -> str:
+@functools.cache
+def _appeal_url_template() -> str:
     try:
-        return reverse("appeals:detail", kwargs={"appeal_id": appeal_id})
+        return reverse("appeals:detail", kwargs={"appeal_id": 987654321}).replace("987654321", "{}")
     except NoReverseMatch:
-        return f"/appeals/{appeal_id}/"
+        return "/appeals/{}/"
+
+
+def appeal_url(appeal_id: int) -> str:
+    """The appeal's page, for notification links (reverse() once, not per notification)."""
+    return _appeal_url_template().format(appeal_id)
 
 
 # ---------------------------------------------------------------------------------------
