@@ -68,8 +68,16 @@ class OpinionFields(models.Model):
     opinion_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    lead_unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name="牵头责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     responsible_units = models.ManyToManyField(
-        "organizations.Unit", verbose_name="责任单位", blank=True, related_name="+"
+        "organizations.Unit", verbose_name="责任单位(含牵头)", blank=True, related_name="+"
     )
     due_workdays = models.PositiveIntegerField("办理时限(工作日)", null=True, blank=True)
     due_date = models.DateField("办理期限", null=True, blank=True)
@@ -81,6 +89,13 @@ class OpinionFields(models.Model):
     @property
     def has_opinion(self) -> bool:
         return bool(self.opinion_at)
+
+    def ordered_units(self) -> list:
+        """The responsible units, the lead unit first (a many-to-many keeps no order)."""
+        units = sorted(
+            self.responsible_units.all(), key=lambda u: (u.pk != self.lead_unit_id, u.sort_order, u.code)
+        )
+        return units
 
 
 class Meeting(TimeStampedModel):

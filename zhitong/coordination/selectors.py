@@ -475,7 +475,7 @@ def task_force_for(event: Event) -> TaskForce:
         items = items.filter(in_final_list=True)
     touched: dict[int, Unit] = {}
     for item in items.select_related("unit").prefetch_related("responsible_units"):
-        for unit in [item.unit, *item.responsible_units.all()]:
+        for unit in [item.unit, *item.ordered_units()]:
             touched.setdefault(unit.pk, unit)
     fixed_ids = {u.pk for u in units.values()} | (
         {event.office_unit_id} if event.level == EventLevel.COUNTY else set()

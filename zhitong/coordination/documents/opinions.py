@@ -45,7 +45,7 @@ def opinion_rows(event) -> list[dict]:
     )
     rows = []
     for no, item in enumerate(items, start=1):
-        units = list(item.responsible_units.all())
+        units = item.ordered_units()
         unit_names = "、".join(
             u.display_name + ("（牵头）" if i == 0 and len(units) > 1 else "") for i, u in enumerate(units)
         )

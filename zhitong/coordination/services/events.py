@@ -682,6 +682,8 @@ def event_record_opinion(
     item.due_date = due_date
     item.due_provisional = provisional
     item.save()
+    item.lead_unit = units[0]
+    item.save(update_fields=["lead_unit"])
     item.responsible_units.set(units)
     if event.status == S.DOCUMENT_DRAFTED:
         # The document no longer matches the opinions: it must be generated again.

@@ -316,6 +316,8 @@ def meeting_record_opinion(
     item.due_date = due
     item.due_provisional = provisional
     item.save()
+    item.lead_unit = units[0]
+    item.save(update_fields=["lead_unit"])
     item.responsible_units.set(units)
     if meeting.status != MeetingStatus.HELD:
         meeting.status = MeetingStatus.HELD

@@ -29,7 +29,7 @@ def tasks_create_for_item(
 ) -> list[Task]:
     """One task per responsible unit of an item's opinion (the first unit leads). Called by
     the meeting and event services inside their transaction."""
-    units = list(item.responsible_units.all())
+    units = item.ordered_units()
     if not units:
         raise ServiceError("请选择至少一个责任单位", field="unit_ids")
     source = {"meeting_item": item} if item.__class__.__name__ == "MeetingItem" else {"event_item": item}
