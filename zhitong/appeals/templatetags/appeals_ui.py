@@ -41,6 +41,9 @@ def query_with(context, **changes) -> str:
             params.pop(key, None)
         else:
             params[key] = str(value)
+    # Empty filters add nothing but noise to a link someone may bookmark or send.
+    for key in [k for k, values in params.lists() if not any(values)]:
+        params.pop(key)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
 

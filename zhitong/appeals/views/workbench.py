@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from zhitong.organizations.choices import Role
 from zhitong.organizations.selectors import user_sees_all
@@ -87,10 +88,13 @@ def workbench(request):
         "is_enterprise": user.role == Role.ENTERPRISE,
         **helpers.page_links(user),
     }
-    template = "appeals/workbench.html"
     if request.htmx and not request.htmx.boosted:
-        template = "appeals/_workbench_results.html"
-    return TemplateResponse(request, template, context)
+        response = TemplateResponse(request, "appeals/_workbench_results.html", context)
+        # The address bar gets the filter without its empty fields (a link to share).
+        clean = {k: v for k, v in request.GET.items() if v}
+        response["HX-Push-Url"] = f"{request.path}?{urlencode(clean)}" if clean else request.path
+        return response
+    return TemplateResponse(request, "appeals/workbench.html", context)
 
 
 def _export(qs, *, today) -> HttpResponse:
