@@ -2,6 +2,8 @@
 for filter links and pagination, masked phone numbers. No business rules here — the light
 itself comes from the selector (stored deadline columns)."""
 
+import re
+
 from django import template
 from django.utils.html import format_html
 
@@ -155,3 +157,13 @@ def timeline_facts(entry) -> list[tuple[str, str]]:
     if data.get("summary"):
         out.append(("摘要", str(data["summary"])))
     return out
+
+
+_SEED_CITATION = re.compile(r"^\s*seeds/\d+\s*[^：:]*[：:]\s*")
+
+
+@register.filter
+def plain_help(text: str) -> str:
+    """A move's description without its leading source citation ("seeds/003 六.2："), which
+    is for developers; the rule itself is what the user needs to read."""
+    return _SEED_CITATION.sub("", text or "")

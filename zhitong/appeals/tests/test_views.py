@@ -206,6 +206,14 @@ def test_an_objection_without_a_reason_is_shown_again_with_the_error(client, cit
     assert appeal.status == Status.ASSIGNED
 
 
+def test_a_refused_move_says_why_even_when_its_fields_are_empty(client, city, flow):
+    appeal = flow.to(Status.ASSIGNED)
+    client.force_login(city.enterprise_user)
+    response = client.post(move_url(appeal, "object"), {"object-expected_version": appeal.version})
+    assert response.status_code == 403
+    assert "无权" in html(response)
+
+
 def test_a_move_posted_by_get_is_not_allowed(client, city, flow):
     appeal = flow.to(Status.ASSIGNED)
     client.force_login(city.handler)

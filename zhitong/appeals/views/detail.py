@@ -19,7 +19,7 @@ from zhitong.common.errors import AccessDenied, ServiceError
 from .. import selectors, services
 from ..choices import Status
 from ..forms import MoveChoices, MoveForm, move_form
-from ..machine import MOVES, Move, available_moves
+from ..machine import MOVES, Move, available_moves, check_move
 from ..models import EscalationRequest
 
 CONTENT_TYPES = {
@@ -52,7 +52,8 @@ def get_appeal_or_404(user, appeal_id):
 def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict:
     user = request.user
     today = timezone.localdate()
-    moves = available_moves(user, appeal, today=today)
+    # The table's order, with the main next step ("primary") first on the page.
+    moves = sorted(available_moves(user, appeal, today=today), key=lambda m: m.style != "primary")
     choices = MoveChoices(appeal=appeal, user=user)
     move_forms = []
     for move in moves:
@@ -124,12 +125,15 @@ def appeal_move_view(request, appeal_id: int, name: str):
         data=request.POST,
         files=request.FILES,
     )
-    if not form.is_valid():
-        failed = FailedMove(move, form, "请检查下面标红的内容后重新提交。", "invalid")
-        return TemplateResponse(
-            request, "appeals/detail.html", detail_context(request, appeal, failed=failed), status=400
-        )
     try:
+        if not form.is_valid():
+            # Say first why the move cannot be made at all, if so (a refusal beats a
+            # list of empty fields); otherwise point at the fields.
+            check_move(user, appeal, move.name, today=timezone.localdate())
+            failed = FailedMove(move, form, "请检查下面标红的内容后重新提交。", "invalid")
+            return TemplateResponse(
+                request, "appeals/detail.html", detail_context(request, appeal, failed=failed), status=400
+            )
         services.appeal_move(
             appeal_id=appeal.pk,
             move=move.name,
