@@ -20,7 +20,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -56,6 +56,7 @@ from .routing import suggest_lead_unit
 STALE_MESSAGE = "该诉求已被他人处理，请刷新后重试"
 PROBLEM_UNITS = 3  # issue 3: passed through 3 or more units → problem appeal (提级督办)
 PROBLEM_REOPENS = 3  # … or reopened 3 or more times
+INTAKE_CLOCK_SKEW = timedelta(minutes=10)
 INTAKE_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB})
 
 # Fields whose old and new values go into the audit event of a move.
@@ -369,8 +370,10 @@ def appeal_intake(
         if project is None:
             raise ServiceError("项目不存在或不属于该企业", field="project_id")
     received_at = received_at or now
-    if received_at > now:
+    # A source system's clock may run a little ahead; anything more is a data error.
+    if received_at > now + INTAKE_CLOCK_SKEW:
         raise ServiceError("受理时间不能晚于当前时间", field="received_at")
+    received_at = min(received_at, now)
     missing = [m.strip() for m in (materials_missing or []) if m and m.strip()]
     received_on = timezone.localdate(received_at)
 

@@ -1,6 +1,7 @@
 """Fixtures for the appeals domain tests: a small city, its people, and `flow`, which
 drives a fresh appeal through the real services into any state."""
 
+import importlib
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 from zoneinfo import ZoneInfo
@@ -51,10 +52,21 @@ def _fresh_calendar_cache():
     workdays.invalidate_cache()
 
 
+def _seeded_categories_and_rules():
+    """The rows migration 0005 seeds. A transactional test elsewhere may have flushed
+    them (pytest-django flushes after each one), so put them back when missing."""
+    if not Category.objects.filter(code="SCJY").exists():
+        from django.apps import apps
+
+        seed = importlib.import_module("zhitong.appeals.migrations.0005_seed_categories_routing").seed
+        seed(apps, None)
+
+
 @pytest.fixture
 def city(db):
     """Units by their demo codes and the people of the access tests: `handler` (handler of
     unit A = GXJ), `head` (head of unit A), `outsider` (handler of unit B = SWJ)."""
+    _seeded_categories_and_rules()
     root = UnitFactory(code="SZF", name="榕城市人民政府", kind=UnitKind.CITY_GOVERNMENT)
     u = SimpleNamespace(root=root)
     for code, name, kind in [

@@ -209,3 +209,29 @@ def test_the_management_command_and_the_task_run_the_job(flow, city):
         assert "临期提醒 1" in task.delay().get()
         call_command("appeal_clock")
     assert _notes(city.handler, "appeal.clock_yellow") == 1
+
+
+@pytest.mark.parametrize(
+    "today, light",
+    [
+        (date(2026, 2, 12), Light.GREEN),
+        (date(2026, 2, 13), Light.YELLOW),
+        (date(2026, 2, 18), Light.YELLOW),  # 春节: nine days off count for nothing
+        (date(2026, 2, 24), Light.YELLOW),
+        (date(2026, 2, 25), Light.RED),
+    ],
+)
+def test_deadline_and_lights_across_the_2026_spring_festival(flow, city, today, light):
+    """2026 Spring Festival: 15–23 February off; Saturday 14 and Saturday 28 February are
+    adjusted working days."""
+    if is_provisional(date(2026, 2, 1)):
+        pytest.skip("the 2026 schedule is not loaded")
+    flow.now = at(date(2026, 2, 12), 9)  # Thursday
+    appeal = flow.move(flow.intake(), "assign", city.hub, handling_days=3)
+    appeal = flow.move(appeal, "sign", city.handler)
+    # Feb 13 (Fri), Feb 14 (adjusted Sat), Feb 24 (Tue).
+    assert (appeal.handling_due, appeal.clock_yellow_from) == (date(2026, 2, 24), date(2026, 2, 13))
+    assert clock.light_for(appeal.clock_due, appeal.clock_yellow_from, today) == light
+    assert (
+        selectors.appeal_list_for_user(user=city.hub, light=light, today=today).filter(pk=appeal.pk).exists()
+    )

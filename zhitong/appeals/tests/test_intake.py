@@ -123,3 +123,14 @@ def test_a_confirmed_duplicate_is_linked_at_intake_never_lost(flow, city):
     assert (dup.status, dup.merged_into_id) == (Status.MERGED, original.pk)
     assert Appeal.objects.filter(pk=dup.pk).exists()
     assert list(original.merged_duplicates.all()) == [dup]
+
+
+def test_a_received_time_in_the_future_is_refused_beyond_a_small_clock_skew(flow):
+    from datetime import timedelta
+
+    now = flow.tick()
+    a = flow.intake(received_at=now + timedelta(minutes=3), now=now)
+    assert a.received_at == now
+    with pytest.raises(ServiceError) as exc:
+        flow.intake(received_at=now + timedelta(hours=1), now=now)
+    assert exc.value.field == "received_at"
