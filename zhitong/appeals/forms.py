@@ -11,7 +11,6 @@ import re
 from functools import cached_property
 
 from django import forms
-from django.utils import timezone
 
 from zhitong.organizations.choices import Role
 
@@ -366,12 +365,6 @@ class IntakeForm(forms.Form):
             *[(a.pk, a.code) for a in duplicates],
         ]
         self.enterprises = list(enterprises)
-
-    def clean_received_at(self):
-        value = self.cleaned_data.get("received_at")
-        if value and value > timezone.now():
-            raise forms.ValidationError("受理时间不能晚于当前时间")
-        return value
 
     def clean(self):
         data = super().clean()

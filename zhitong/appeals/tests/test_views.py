@@ -442,6 +442,15 @@ def test_the_intake_form_keeps_what_was_typed_when_something_is_missing(client, 
     assert not Appeal.objects.exists()
 
 
+def test_a_receipt_time_in_the_future_is_refused_on_its_field(client, city):
+    client.force_login(city.clerk)
+    later = timezone.localtime() + timedelta(days=1)
+    response = client.post(INTAKE, _intake_data(city, received_at=later.strftime("%Y-%m-%dT%H:%M")))
+    assert response.status_code == 200
+    assert response.context["form"].errors["received_at"] == ["受理时间不能晚于当前时间"]
+    assert not Appeal.objects.exists()
+
+
 @pytest.mark.parametrize("who", ["enterprise_user", "leader", "supervisor"])
 def test_intake_is_refused_to_roles_that_do_not_register(client, city, who):
     client.force_login(getattr(city, who))
