@@ -569,7 +569,8 @@ class Sim:
                 )
                 if step(1, 4):
                     if rng.random() < 0.75:
-                        appeal = move("approve_exemption", p.hub, note="经审核，同意不纳入考核。")
+                        # Excluded from scoring, still open and visible: it waits for the policy.
+                        return move("approve_exemption", p.hub, note="经审核，同意不纳入考核。")
                     else:
                         appeal = move("reject_exemption", p.hub, reason="不属于国家政策变动情形。")
             if reopenings == 0 and rng.random() < 0.07:
