@@ -5,7 +5,7 @@ live in the owning apps' pages."""
 from datetime import date
 
 from django.core.cache import cache
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -86,8 +86,11 @@ def _oldest_overdue(qs, today: date, *, limit: int) -> list[Appeal]:
         .select_related("lead_unit", "received_unit", "enterprise")
         .order_by("clock_due", "id")[:limit]
     )
+    from zhitong.workdays.services import workdays_between
+
     for appeal in appeals:
-        appeal.overdue_days = (today - appeal.clock_due).days
+        # Deadlines are in working days, so lateness is too (seeds/003 六).
+        appeal.overdue_days = workdays_between(appeal.clock_due, today)
         appeal.url = url_or_none("appeals:detail", appeal.pk)
     return appeals
 
@@ -104,7 +107,13 @@ def enterprise_home(*, user, today: date) -> dict:
         to_rate=Count("id", filter=Q(status=Status.VERIFIED)),
         closed=Count("id", filter=Q(status=Status.CLOSED)),
     )
-    recent = list(appeals.select_related("lead_unit", "category").order_by("-received_at", "-id")[:10])
+    # Open appeals first: those are what the enterprise is waiting on.
+    is_open = Case(
+        When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    recent = list(
+        appeals.select_related("lead_unit", "category").order_by(is_open, "-received_at", "-id")[:10]
+    )
     for appeal in recent:
         appeal.light = _light_of(appeal, today)
         appeal.url = url_or_none("appeals:detail", appeal.pk)

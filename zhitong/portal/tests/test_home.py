@@ -1,5 +1,5 @@
 import importlib.util
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -76,6 +76,19 @@ def test_the_enterprise_home_counts_only_its_own_appeals(client, make_appeal):
     assert f'href="/appeals/{own.pk}/"' in page
 
 
+def test_the_enterprise_home_lists_open_appeals_before_closed_ones(client, make_appeal):
+    mine = EnterpriseFactory()
+    signed_in(client, role=Role.ENTERPRISE, unit=None, enterprise=mine)
+    old_open = make_appeal(
+        enterprise=mine, status=Status.IN_PROGRESS, received_at=FROZEN - timedelta(days=90)
+    )
+    new_closed = make_appeal(enterprise=mine, status=Status.CLOSED, received_at=FROZEN - timedelta(days=5))
+
+    recent = client.get("/").context["recent_appeals"]
+
+    assert [a.pk for a in recent] == [old_open.pk, new_closed.pk]
+
+
 def test_the_enterprise_home_says_so_when_the_account_has_no_enterprise(client):
     signed_in(client, role=Role.ENTERPRISE, unit=None, enterprise=None)
     response = client.get("/")
@@ -100,7 +113,7 @@ def test_the_supervisor_home_counts_overdue_and_due_soon_per_lead_unit(client, m
     assert [(r["unit"], r["open"], r["yellow"], r["red"]) for r in rows] == [("甲局", 3, 1, 2)]
     oldest = response.context["oldest_overdue"]
     assert [a.clock_due for a in oldest] == [date(2026, 3, 5), date(2026, 3, 9)]
-    assert oldest[0].overdue_days == 5
+    assert oldest[0].overdue_days == 3  # working days: Fri 6, Mon 9, Tue 10 March
     page = response.content.decode()
     assert f'href="/appeals/?lead_unit={unit_a.pk}&amp;light=red"' in page
     assert f'href="/appeals/{oldest[0].pk}/"' in page
