@@ -51,14 +51,24 @@ ENTRIES: list[tuple[str, str, set[str]]] = [
 
 
 def navigation_for(user, path: str) -> list[NavItem]:
-    items = []
+    """The entries for the user's role (a superuser counts as an admin, not as every role:
+    it would otherwise get the enterprise's "我的诉求" too). One URL appears once. Only the
+    most specific entry is current: on /appeals/intake/ that is 登记诉求, not 诉求工作台."""
+    role = user.role or (Role.ADMIN if user.is_superuser else "")
+    items: list[NavItem] = []
+    seen: set[str] = set()
     for label, name, roles in ENTRIES:
-        if user.role not in roles and not user.is_superuser:
+        if role not in roles and not (user.is_superuser and Role.ADMIN in roles):
             continue
         try:
             url = reverse(name)
         except NoReverseMatch:
             continue
-        active = path == url if url == "/" else path.startswith(url)
-        items.append(NavItem(gettext(str(label)), url, active))
+        if url in seen:
+            continue
+        seen.add(url)
+        items.append(NavItem(gettext(str(label)), url))
+    matches = [i for i in items if (path == i.url if i.url == "/" else path.startswith(i.url))]
+    if matches:
+        max(matches, key=lambda i: len(i.url)).active = True
     return items
