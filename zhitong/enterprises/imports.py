@@ -14,10 +14,12 @@ from django.utils import timezone
 from zhitong.common.errors import ServiceError
 from zhitong.organizations.imports import (
     BOOL_REASON,
+    NUMBER_CELL_REASON,
     Column,
     ImportReport,
     PlannedRow,
     check_length,
+    looks_like_lost_number,
     parse_bool,
     parse_choice,
     run_import,
@@ -114,7 +116,7 @@ def _validate(report: ImportReport, rows) -> list[PlannedRow]:
     for rownum, v in rows:
         errs_before = len(report.errors)
         code = v.get("credit_code", "")
-        err = credit_code_error(code)
+        err = NUMBER_CELL_REASON if looks_like_lost_number(code) else credit_code_error(code)
         if err:
             report.add(rownum, _HEADER["credit_code"], err)
         elif code in seen:

@@ -126,6 +126,10 @@ def cell_text(value) -> str:
         return ""
     if isinstance(value, bool):
         return "是" if value else "否"
+    if isinstance(value, float) and abs(value) >= 1e15:
+        # Excel keeps 15 significant digits: an 18-digit code typed into a number cell
+        # has already lost its last digits. Keep the tell-tale form so the row says so.
+        return f"{value:.15E}"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, datetime):
@@ -192,6 +196,11 @@ def parse_bool(text: str) -> bool | None:
 
 
 BOOL_REASON = "应填“是”或“否”（也可填 Y/N、1/0）"
+NUMBER_CELL_REASON = "单元格被 Excel 存成了数字，末几位已丢失：请把该列设为“文本”格式后重新填写"
+
+
+def looks_like_lost_number(text: str) -> bool:
+    return bool(re.fullmatch(r"\d\.\d+E\+\d+", text))
 
 
 def parse_choice(text: str, choices) -> str | None:

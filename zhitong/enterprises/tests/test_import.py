@@ -136,6 +136,13 @@ def test_lowercase_and_forbidden_letters_are_reported(city):
     assert "“S”" in reasons[3]
 
 
+def test_a_code_stored_as_a_number_by_excel_is_explained(city):
+    rows = [HEADER, [913501024782410227, "数字格式有限公司", "制造业", "甲区", "", "", ""]]
+    report = enterprises_import(make_xlsx(rows))
+    assert [(e.row, e.column) for e in report.errors] == [(2, "统一社会信用代码")]
+    assert "文本" in report.errors[0].reason
+
+
 def test_a_missing_required_column_is_named(city):
     rows = [["统一社会信用代码", "企业名称", "所在县区/园区"], [code(1), "缺列有限公司", "甲区"]]
     report = enterprises_import(make_xlsx(rows))
