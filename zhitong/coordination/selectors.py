@@ -191,6 +191,18 @@ def meeting_get_for_user(*, user, meeting_id: int) -> Meeting:
     return meeting
 
 
+def meeting_item_get_for_user(*, user, item_id: int) -> MeetingItem:
+    item = MeetingItem.objects.filter(pk=item_id).only("pk", "meeting_id").first()
+    if item is None:
+        raise AccessDenied()
+    meeting_get_for_user(user=user, meeting_id=item.meeting_id)
+    return item
+
+
+def appeal_ids_by_codes(codes) -> list[int]:
+    return list(Appeal.objects.filter(code__in=list(codes)).values_list("pk", flat=True))
+
+
 def meeting_items(meeting: Meeting) -> QuerySet[MeetingItem]:
     return (
         meeting.items.select_related("appeal", "appeal__enterprise", "appeal__project", "unit", "escalation")
@@ -383,6 +395,14 @@ def event_get_for_user(*, user, event_id: int) -> Event:
     if event is None:
         raise AccessDenied()
     return event
+
+
+def event_item_get_for_user(*, user, item_id: int) -> EventItem:
+    item = EventItem.objects.filter(pk=item_id).only("pk", "event_id").first()
+    if item is None:
+        raise AccessDenied()
+    event_get_for_user(user=user, event_id=item.event_id)
+    return item
 
 
 def event_items(event: Event) -> QuerySet[EventItem]:

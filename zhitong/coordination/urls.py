@@ -1,4 +1,42 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "coordination"
-urlpatterns: list = []
+urlpatterns = [
+    # The monthly escalation batch (seeds/000 二, Annex 2)
+    path("batches/", views.batch_list, name="batches"),
+    path("batches/<str:month>/", views.batch_detail, name="batch_detail"),
+    path("batches/<str:month>/start/", views.batch_start_review, name="batch_start_review"),
+    path("batches/<str:month>/submit/", views.batch_submit, name="batch_submit"),
+    path("batches/<str:month>/annex2.xlsx", views.batch_annex2, name="batch_annex2"),
+    path("requests/<int:pk>/accept/", views.request_accept, name="request_accept"),
+    path("requests/<int:pk>/return/", views.request_return, name="request_return"),
+    path("my-batch/", views.my_batch, name="my_batch"),
+    # Coordination meetings (协调会) and Annex 3
+    path("meetings/", views.meeting_list, name="meetings"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/items/", views.meeting_add_items, name="meeting_add_items"),
+    path("meetings/<int:pk>/minutes/", views.meeting_minutes, name="meeting_minutes"),
+    path("meetings/<int:pk>/minutes/file/", views.meeting_minutes_file, name="meeting_minutes_file"),
+    path("meeting-items/<int:pk>/opinion/", views.meeting_opinion, name="meeting_opinion"),
+    path("meeting-items/<int:pk>/remove/", views.meeting_remove_item, name="meeting_remove_item"),
+    path("annex3/", views.annex3, name="annex3"),
+    path("facts/", views.facts, name="facts"),
+    # Tasks
+    path("tasks/", views.task_list, name="tasks"),
+    path("tasks/<int:pk>/", views.task_detail, name="task_detail"),
+    path("tasks/<int:pk>/report/", views.task_report, name="task_report"),
+    path("tasks/<int:pk>/confirm/", views.task_confirm, name="task_confirm"),
+    path("tasks/<int:pk>/reject/", views.task_reject, name="task_reject"),
+    # Face-to-face events (面对面, seeds/001)
+    path("events/", views.event_list, name="events"),
+    path("events/new/", views.event_create, name="event_create"),
+    path("events/<int:pk>/", views.event_detail, name="event_detail"),
+    path("events/<int:pk>/pick/", views.event_pick, name="event_pick"),
+    path("events/<int:pk>/notices/", views.event_notices, name="event_notices"),
+    path("events/<int:pk>/document.docx", views.event_document, name="event_document"),
+    path("events/<int:pk>/<slug:action>/", views.event_action, name="event_action"),
+    path("event-items/<int:pk>/<slug:action>/", views.event_item_action, name="event_item_action"),
+]

@@ -29,12 +29,12 @@ from docx.shared import Cm, Pt, RGBColor
 TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "data" / "opinions_template.docx"
 RED = RGBColor(0xC0, 0x00, 0x00)
 COLUMNS = [
-    ("序号", 1.1, "r.no"),
-    ("企业名称", 3.0, "r.enterprise"),
-    ("诉求事项", 3.6, "r.matter"),
+    ("序号", 1.3, "r.no"),
+    ("企业名称", 2.8, "r.enterprise"),
+    ("诉求事项", 3.4, "r.matter"),
     ("处理意见", 4.4, "r.opinion"),
-    ("责任单位", 2.3, "r.units"),
-    ("办理时限", 2.0, "r.deadline"),
+    ("责任单位", 2.5, "r.units"),
+    ("办理时限", 2.4, "r.deadline"),
 ]
 
 
@@ -76,16 +76,34 @@ def _para(
     return p
 
 
-def _red_rule(paragraph) -> None:
+# Children of w:pPr that must come after w:pBdr (ECMA-376 order); Word and LibreOffice
+# ignore a border placed after them.
+_AFTER_PBDR = ("w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc", "w:rPr")
+
+
+def _borders(paragraph, sides: dict[str, tuple[str, str]]) -> None:
+    """Paragraph borders: {side: (size in eighths of a point, colour)}."""
     ppr = paragraph._p.get_or_add_pPr()
     border = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    bottom.set(qn("w:val"), "single")
-    bottom.set(qn("w:sz"), "18")
-    bottom.set(qn("w:space"), "1")
-    bottom.set(qn("w:color"), "C00000")
-    border.append(bottom)
-    ppr.append(border)
+    for side in ("top", "bottom"):
+        if side not in sides:
+            continue
+        size, color = sides[side]
+        el = OxmlElement(f"w:{side}")
+        el.set(qn("w:val"), "single")
+        el.set(qn("w:sz"), size)
+        el.set(qn("w:space"), "1")
+        el.set(qn("w:color"), color)
+        border.append(el)
+    successor = next((c for c in ppr if any(c.tag == qn(t) for t in _AFTER_PBDR)), None)
+    if successor is not None:
+        successor.addprevious(border)
+    else:
+        ppr.append(border)
+
+
+def _red_rule(paragraph) -> None:
+    _borders(paragraph, {"bottom": ("18", "C00000")})
 
 
 def _shade(cell, fill: str) -> None:
@@ -120,7 +138,7 @@ def build_opinions_template() -> bytes:
         "{{ issuer }}",
         align=WD_ALIGN_PARAGRAPH.CENTER,
         east_asia="宋体",
-        size=24,
+        size=20,
         bold=True,
         color=RED,
         space_after=12,
@@ -151,8 +169,10 @@ def build_opinions_template() -> bytes:
     table = doc.add_table(rows=4, cols=len(COLUMNS))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
     header, loop_open, data, loop_close = table.rows
     for i, (label, width, expr) in enumerate(COLUMNS):
+        table.columns[i].width = Cm(width)  # w:gridCol, which LibreOffice reads
         for row in table.rows:
             row.cells[i].width = Cm(width)
         _cell_text(header.cells[i], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, east_asia="黑体")
@@ -173,16 +193,7 @@ def build_opinions_template() -> bytes:
     _para(doc, "{{ issuer }}", align=WD_ALIGN_PARAGRAPH.RIGHT, size=16)
     _para(doc, "{{ date_cn }}", align=WD_ALIGN_PARAGRAPH.RIGHT, size=16, space_after=24)
     cc = _para(doc, "抄送：{{ copy_to }}。", size=14)
-    ppr = cc._p.get_or_add_pPr()
-    border = OxmlElement("w:pBdr")
-    for side in ("top", "bottom"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), "6")
-        el.set(qn("w:space"), "1")
-        el.set(qn("w:color"), "000000")
-        border.append(el)
-    ppr.append(border)
+    _borders(cc, {"top": ("6", "000000"), "bottom": ("6", "000000")})
 
     buf = io.BytesIO()
     doc.save(buf)

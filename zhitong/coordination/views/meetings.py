@@ -1,0 +1,227 @@
+"""Pages of coordination meetings (协调会) and Annex 3."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from zhitong.common.errors import ServiceError
+from zhitong.organizations.choices import Role
+from zhitong.organizations.models import Unit
+from zhitong.organizations.selectors import scope_root, user_sees_all
+
+from .. import permissions, selectors, services
+from ..documents.annex import annex3_xlsx
+from ..forms import MeetingForm, MinutesForm, OpinionForm, unit_choices
+from ._common import get_or_404, invalid, parse_month, perform, today
+from .batches import XLSX
+
+
+@login_required
+def meeting_list(request):
+    meetings = selectors.meeting_list_for_user(user=request.user).order_by("-held_at")
+    mine = request.GET.get("mine") == "1"
+    if mine:
+        meetings = meetings.filter(convener=request.user)
+    return TemplateResponse(
+        request,
+        "coordination/meeting_list.html",
+        {
+            "meetings": meetings[:200],
+            "mine": mine,
+            "can_create": permissions.can_create_meeting(request.user),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+def meeting_create(request):
+    if not permissions.can_create_meeting(request.user):
+        raise PermissionDenied
+    initial = {"convener": request.user.pk} if request.user.role == Role.LEADER else {}
+    form = MeetingForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            meeting = services.meeting_create(
+                actor=request.user,
+                title=d["title"],
+                convener=d["convener"],
+                held_at=d["held_at"],
+                place=d["place"],
+                unit_ids=[u.pk for u in d["units"]],
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, "协调会已安排")
+            return redirect("coordination:meeting_detail", meeting.pk)
+    return TemplateResponse(request, "coordination/meeting_form.html", {"form": form})
+
+
+@login_required
+def meeting_detail(request, pk):
+    meeting = get_or_404(selectors.meeting_get_for_user, user=request.user, meeting_id=pk)
+    items = list(selectors.meeting_items(meeting))
+    can_manage = permissions.can_manage_meeting(request.user, meeting)
+    for item in items:
+        item.task_list = list(item.tasks.all())
+        item.form = (
+            OpinionForm(prefix=f"i{item.pk}", initial={"lead_unit": item.unit_id, "due_workdays": 10})
+            if can_manage and not item.opinion_at
+            else None
+        )
+    return TemplateResponse(
+        request,
+        "coordination/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "can_manage": can_manage,
+            "held": meeting.held_at <= timezone.now(),
+            "candidates": list(selectors.meeting_candidates(meeting=meeting)) if can_manage else [],
+            "minutes_form": MinutesForm(),
+            "today": today(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def meeting_add_items(request, pk):
+    meeting = get_or_404(selectors.meeting_get_for_user, user=request.user, meeting_id=pk)
+    back = reverse("coordination:meeting_detail", args=[meeting.pk])
+    escalation_ids = [int(x) for x in request.POST.getlist("escalation_ids") if x.isdigit()]
+    codes = [c.strip() for c in request.POST.get("codes", "").replace("，", ",").split(",") if c.strip()]
+    appeal_ids = list(selectors.appeal_ids_by_codes(codes))
+    if codes and len(appeal_ids) != len(set(codes)):
+        messages.error(request, "部分诉求编号不存在，请核对")
+        return redirect(back)
+    if not escalation_ids and not appeal_ids:
+        messages.error(request, "请选择申报事项或填写诉求编号")
+        return redirect(back)
+    return perform(
+        request,
+        back,
+        lambda: services.meeting_add_items(
+            actor=request.user, meeting_id=meeting.pk, escalation_ids=escalation_ids, appeal_ids=appeal_ids
+        ),
+        "已列入议题",
+    )
+
+
+@login_required
+@require_POST
+def meeting_remove_item(request, pk):
+    item = get_or_404(selectors.meeting_item_get_for_user, user=request.user, item_id=pk)
+    return perform(
+        request,
+        reverse("coordination:meeting_detail", args=[item.meeting_id]),
+        lambda: services.meeting_remove_item(actor=request.user, item_id=item.pk),
+        "已移除议题",
+    )
+
+
+@login_required
+@require_POST
+def meeting_opinion(request, pk):
+    item = get_or_404(selectors.meeting_item_get_for_user, user=request.user, item_id=pk)
+    back = reverse("coordination:meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}"
+    form = OpinionForm(request.POST, prefix=f"i{item.pk}")
+    if not form.is_valid():
+        return invalid(request, back, form)
+    d = form.cleaned_data
+    return perform(
+        request,
+        back,
+        lambda: services.meeting_record_opinion(
+            actor=request.user,
+            item_id=item.pk,
+            opinion=d["opinion"],
+            unit_ids=form.unit_ids(),
+            due_workdays=d["due_workdays"],
+            due_date=d["due_date"],
+        ),
+        "协调意见已录入，任务已交办",
+    )
+
+
+@login_required
+@require_POST
+def meeting_minutes(request, pk):
+    meeting = get_or_404(selectors.meeting_get_for_user, user=request.user, meeting_id=pk)
+    back = reverse("coordination:meeting_detail", args=[meeting.pk])
+    form = MinutesForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return invalid(request, back, form)
+    return perform(
+        request,
+        back,
+        lambda: services.meeting_upload_minutes(
+            actor=request.user, meeting_id=meeting.pk, upload=form.cleaned_data["file"]
+        ),
+        "会议纪要已上传",
+    )
+
+
+@login_required
+def meeting_minutes_file(request, pk):
+    meeting = get_or_404(selectors.meeting_get_for_user, user=request.user, meeting_id=pk)
+    if not meeting.minutes:
+        raise Http404
+    return FileResponse(
+        meeting.minutes.open("rb"), as_attachment=True, filename=meeting.minutes_name or "minutes"
+    )
+
+
+def _annex3_units(user):
+    """Hub, supervisor, overseer and admin pick any unit; unit staff their own department."""
+    if user_sees_all(user):
+        return list(unit_choices())
+    if user.role in (Role.HANDLER, Role.UNIT_HEAD, Role.CLERK) and user.unit_id:
+        return [scope_root(user.unit)]
+    raise PermissionDenied
+
+
+@login_required
+def annex3(request):
+    units = _annex3_units(request.user)
+    try:
+        unit = (
+            next(u for u in units if str(u.pk) == request.GET.get("unit"))
+            if request.GET.get("unit")
+            else units[0]
+        )
+    except StopIteration:
+        raise Http404
+    month = parse_month(request.GET["month"]) if request.GET.get("month") else today().replace(day=1)
+    rows = selectors.annex3_rows(unit=unit, month=month)
+    if request.GET.get("format") == "xlsx":
+        response = HttpResponse(annex3_xlsx(month=month, unit_name=unit.name, rows=rows), content_type=XLSX)
+        response["Content-Disposition"] = f"attachment; filename=annex3-{unit.code}-{month:%Y-%m}.xlsx"
+        return response
+    return TemplateResponse(
+        request, "coordination/annex3.html", {"units": units, "unit": unit, "month": month, "rows": rows}
+    )
+
+
+@login_required
+def facts(request):
+    """The counting facts of a month (seeds/000 五(二)2), for the hub's certification."""
+    if not user_sees_all(request.user):
+        raise PermissionDenied
+    month = parse_month(request.GET["month"]) if request.GET.get("month") else today().replace(day=1)
+    rows = list(selectors.facts_for(month=month).order_by("unit__path", "meeting__held_at"))
+    per_unit: dict[Unit, dict] = {}
+    for f in rows:
+        c = per_unit.setdefault(f.unit, {"project_problem": 0, "enterprise_problem": 0})
+        c[f.counted_as] += 1
+    return TemplateResponse(
+        request, "coordination/facts.html", {"month": month, "facts": rows, "per_unit": per_unit.items()}
+    )
