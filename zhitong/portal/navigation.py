@@ -38,6 +38,23 @@ ENTRIES: list[tuple[str, str, set[str]]] = [
     (_("我的诉求"), "appeals:workbench", {Role.ENTERPRISE}),
     (_("登记诉求"), "appeals:intake", {Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB}),
     (_("分办队列"), "appeals:triage", {Role.HUB}),
+    (_("提请协调批次"), "coordination:batches", {Role.HUB}),
+    (_("报我协调"), "coordination:my_batch", {Role.LEADER}),
+    (
+        _("协调会"),
+        "coordination:meetings",
+        {Role.HUB, Role.LEADER, Role.SUPERVISOR, Role.OVERSEER, Role.ADMIN, Role.UNIT_HEAD},
+    ),
+    (
+        _("面对面活动"),
+        "coordination:events",
+        {Role.HUB, Role.LEADER, Role.SUPERVISOR, Role.OVERSEER, Role.ADMIN, Role.HANDLER, Role.UNIT_HEAD},
+    ),
+    (
+        _("交办任务"),
+        "coordination:tasks",
+        {Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.SUPERVISOR, Role.LEADER, Role.OVERSEER, Role.ADMIN},
+    ),
     (_("企业服务窗口"), "organizations:directory", set(Role.values)),
     (
         _("企业库"),
