@@ -45,7 +45,6 @@ run: setup
 	mkdir -p var
 	$(ZT) migrate --no-input -v 0
 	$(ZT) demo --once
-	$(ZT) compilemessages -v 0 --ignore=.venv --ignore=node_modules 2>/dev/null || true
 	$(ZT) demo_logins
 	$(ZT) runserver $(HOST):$(PORT)
 
