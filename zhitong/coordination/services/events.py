@@ -270,8 +270,9 @@ def event_register_problem(
     event = _lock(event_id)
     permissions.require_event_office(actor, event)
     _expect(event, *COLLECTING_STATES)
-    if unit is None:
+    if unit is None or unit == "":
         raise ServiceError("请选择核实单位", field="unit_id")
+    (unit,) = units_by_ids([getattr(unit, "pk", unit)])
     appeal, _created = appeal_intake(
         actor=actor,
         enterprise_id=getattr(enterprise, "pk", enterprise),
