@@ -17,14 +17,26 @@ What each state waits for:
 - verified: the enterprise's rating, 10 working days; then one reminder, then closed as
   not rated;
 - closed, merged: no clock.
+
+The light (green/yellow/red/none) is a unit's light: it shows only the clocks a unit or
+the hub answers for (`ACCOUNTABLE_STATUSES`). A verified appeal waits for the
+enterprise's rating, so its light is "none" everywhere — workbench, home pages, counts —
+although its `clock_due` still drives the rating reminder and the not-rated close. The
+rule lives here only: `light_of` (one appeal), `light_q` (a filter) and
+`light_annotation` (a column) say the same thing.
+
+Stored deadlines are recomputed when the working-day calendar changes
+(`appeal_clock_recompute`, connected to `workdays.signals.calendar_changed` in apps.py).
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 
@@ -40,6 +52,21 @@ COOPERATION_WORKDAYS = 3  # cooperating units answer the lead unit within 3 work
 MAYOR_MAILBOX_WORKDAYS = 7  # seeds/003 七: mayor's mailbox, result to the enterprise within 7 working days
 
 CLOCK_FIELDS = ("clock_due", "clock_yellow_from", "clock_provisional")
+DEADLINE_FIELDS = ("sign_due", "handling_due", "legal_due", *CLOCK_FIELDS)
+
+# The states whose clock a unit or the hub answers for. Not materials_pending (the
+# enterprise owes the materials, and no clock runs), not verified (the enterprise owes
+# its rating), not closed or merged.
+ACCOUNTABLE_STATUSES = (
+    Status.SUBMITTED,
+    Status.ASSIGNED,
+    Status.TRANSFER_REQUESTED,
+    Status.IN_PROGRESS,
+    Status.ESCALATED,
+    Status.RESOLVED,
+)
+
+logger = logging.getLogger(__name__)
 
 
 def local_date(dt: datetime | None) -> date | None:
@@ -82,6 +109,18 @@ def legal_days_for(*, category, handling_days: int) -> int:
     records none, we allow at most twice the handling limit — an assumption, stated here."""
     legal = category.legal_limit_days if category is not None else None
     return max(legal or 2 * handling_days, handling_days)
+
+
+def sign_due_for(assigned_on: date) -> date:
+    """Sign-for deadline of an appeal routed on `assigned_on` (1 working day)."""
+    return add_workdays(assigned_on, SIGN_WORKDAYS).date
+
+
+def handling_dues_for(*, base: date, days: int, category) -> tuple[date, date]:
+    """(handling_due, legal_due) for a handling limit of `days` counted from `base` (the
+    day materials were complete, or the day of a reroute or reopening)."""
+    legal = legal_days_for(category=category, handling_days=days)
+    return add_workdays(base, days).date, add_workdays(base, legal).date
 
 
 def _since(appeal) -> date:
@@ -136,26 +175,34 @@ def light_for(clock_due: date | None, yellow_from: date | None, today: date) -> 
 
 def light_of(appeal, today: date | None = None) -> str:
     """The appeal's light today: red when overdue, yellow when ≤ 2 working days remain,
-    green otherwise, none when nothing is waiting on a clock."""
+    green otherwise; none when no unit or hub clock runs (see ACCOUNTABLE_STATUSES)."""
+    if appeal.status not in ACCOUNTABLE_STATUSES:
+        return Light.NONE
     return light_for(appeal.clock_due, appeal.clock_yellow_from, today or timezone.localdate())
 
 
 def light_q(light: str, today: date) -> Q:
-    """A filter for one light on the indexed columns (the same rule as `light_for`)."""
+    """A filter for one light on the indexed columns (the same rule as `light_of`)."""
     if light == Light.NONE:
-        return Q(clock_due__isnull=True)
+        return Q(clock_due__isnull=True) | ~Q(status__in=ACCOUNTABLE_STATUSES)
+    running = Q(status__in=ACCOUNTABLE_STATUSES)
     if light == Light.RED:
-        return Q(clock_due__lt=today)
+        return running & Q(clock_due__lt=today)
     if light == Light.YELLOW:
-        return Q(clock_due__gte=today, clock_yellow_from__lte=today)
+        return running & Q(clock_due__gte=today, clock_yellow_from__lte=today)
     if light == Light.GREEN:
-        return Q(clock_due__gte=today) & (Q(clock_yellow_from__gt=today) | Q(clock_yellow_from__isnull=True))
+        return (
+            running
+            & Q(clock_due__gte=today)
+            & (Q(clock_yellow_from__gt=today) | Q(clock_yellow_from__isnull=True))
+        )
     raise ValueError(light)
 
 
 def light_annotation(today: date) -> Case:
+    """The `light` column (the same rule as `light_of`)."""
     return Case(
-        When(clock_due__isnull=True, then=Value(Light.NONE.value)),
+        When(light_q(Light.NONE, today), then=Value(Light.NONE.value)),
         When(clock_due__lt=today, then=Value(Light.RED.value)),
         When(clock_yellow_from__lte=today, then=Value(Light.YELLOW.value)),
         default=Value(Light.GREEN.value),
@@ -196,9 +243,8 @@ def run_appeal_clock(*, now: datetime | None = None) -> ClockReport:
     now = now or timezone.now()
     today = timezone.localdate(now)
     report = ClockReport()
-    open_qs = Appeal.objects.filter(status__in=OPEN_STATUSES, clock_due__isnull=False).exclude(
-        status=Status.VERIFIED
-    )
+    # The lights' own rule (light_q) leaves out the rating clock, handled further down.
+    open_qs = Appeal.objects.filter(clock_due__isnull=False)
 
     # Yellow: due today or later, yellow from today or earlier (index on clock_yellow_from).
     for appeal in open_qs.filter(light_q(Light.YELLOW, today)).select_related("category"):
@@ -229,3 +275,137 @@ def run_appeal_clock(*, now: datetime | None = None) -> ClockReport:
         except services.ConflictError as exc:  # rated or closed meanwhile: nothing to do
             report.errors.append(f"{appeal_id}: {exc.message}")
     return report
+
+
+# ---------------------------------------------------------------------------------------
+# Re-timing stored deadlines after a calendar change
+# ---------------------------------------------------------------------------------------
+
+# The moves that (re)start the handling limit; `approve_extension` replaces the handling
+# deadline with the date the unit head approved.
+_HANDLING_ANCHORS = ("assign", "settle_transfer", "rate")
+_HISTORY_ACTIONS = (*_HANDLING_ANCHORS, "approve_extension")
+
+
+def _local_midnight(d: date) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time.min))
+
+
+def _handling_base(appeal, anchor: dict) -> date:
+    """The day the handling limit counts from, as the move that set it counted it."""
+    recorded = (anchor["data"] or {}).get("handling_from")
+    if recorded:
+        return date.fromisoformat(recorded)
+    if anchor["action"] == "assign":
+        # appeal_assign: from the day the materials were complete (seeds/003 六.2)
+        return appeal.materials_completed_on or local_date(appeal.received_at)
+    # settle_transfer and a reopening rating: the full limit again from that day.
+    return local_date(anchor["at"])
+
+
+def restore_deadlines(appeal, history: list[dict]) -> list[str]:
+    """Recompute the stored deadlines of `appeal` from their start dates with the current
+    calendar, by the same functions the moves use; return the names changed.
+
+    `history`: the appeal's assign / settle_transfer / rate / approve_extension
+    transitions in time order (dicts with action, at, data). An approved extension keeps
+    its approved date: the unit head chose that date, not a number of working days."""
+    old = {name: getattr(appeal, name) for name in DEADLINE_FIELDS}
+    if appeal.assigned_at is not None and appeal.sign_due is not None:
+        appeal.sign_due = sign_due_for(local_date(appeal.assigned_at))
+    anchors = [
+        i
+        for i, t in enumerate(history)
+        if t["action"] in ("assign", "settle_transfer")
+        or (t["action"] == "rate" and t["data"].get("reopened"))
+    ]
+    if anchors and appeal.handling_due is not None:
+        i = anchors[-1]
+        days = appeal.handling_days or handling_days_for(category=appeal.category, channel=appeal.channel)
+        handling_due, legal_due = handling_dues_for(
+            base=_handling_base(appeal, history[i]), days=days, category=appeal.category
+        )
+        appeal.legal_due = legal_due
+        if not any(t["action"] == "approve_extension" for t in history[i + 1 :]):
+            appeal.handling_due = handling_due
+    recompute(appeal)
+    return [name for name in DEADLINE_FIELDS if getattr(appeal, name) != old[name]]
+
+
+def appeal_clock_recompute(*, years, now: datetime | None = None) -> int:
+    """Re-time the stored deadlines of open appeals after the working-day calendar of
+    `years` changed (a CSV import, a day set or cleared); return how many changed.
+
+    Candidates: every open appeal whose deadlines are provisional, and every open appeal
+    with a deadline on or after 1 January of the first year that was received before the
+    end of the last (its working-day count may walk over a changed day). Rows are locked
+    while recomputed, so a concurrent move either finishes first or waits; the version is
+    not bumped (nobody's open form becomes stale because a holiday was added). One audit
+    event records the whole run."""
+    from zhitong.audit.services import audit_record
+
+    from .models import Appeal, Category, Transition
+
+    years = sorted({int(y) for y in years or ()})
+    if not years:
+        return 0
+    now = now or timezone.now()
+    first = date(years[0], 1, 1)
+    after_last = _local_midnight(date(years[-1] + 1, 1, 1))
+    in_years = Q(received_at__lt=after_last) & (
+        Q(clock_due__gte=first)
+        | Q(sign_due__gte=first)
+        | Q(handling_due__gte=first)
+        | Q(legal_due__gte=first)
+    )
+    with transaction.atomic():
+        appeals = list(
+            Appeal.objects.select_for_update()
+            .filter(Q(status__in=OPEN_STATUSES) & (Q(clock_provisional=True) | in_years))
+            .order_by("pk")
+        )
+        categories = Category.objects.in_bulk({a.category_id for a in appeals})
+        history: dict[int, list[dict]] = {a.pk: [] for a in appeals}
+        rows = (
+            Transition.objects.filter(appeal_id__in=list(history), action__in=_HISTORY_ACTIONS)
+            .order_by("appeal_id", "at", "id")
+            .values("appeal_id", "action", "at", "data")
+        )
+        for row in rows:
+            row["data"] = row["data"] or {}
+            history[row["appeal_id"]].append(row)
+        changed, before, after = [], {}, {}
+        for appeal in appeals:
+            appeal.category = categories[appeal.category_id]
+            old = {name: getattr(appeal, name) for name in DEADLINE_FIELDS}
+            names = restore_deadlines(appeal, history[appeal.pk])
+            if names:
+                changed.append(appeal)
+                before[appeal.code] = {n: _jsonable(old[n]) for n in names}
+                after[appeal.code] = {n: _jsonable(getattr(appeal, n)) for n in names}
+        if changed:
+            Appeal.objects.bulk_update(changed, DEADLINE_FIELDS, batch_size=500)
+        audit_record(
+            action="appeal.clock_recomputed",
+            object_type="appeals.appeal",
+            object_id="",
+            before=before,
+            after={"years": years, "examined": len(appeals), "count": len(changed), "appeals": after},
+            now=now,
+        )
+    logger.info("calendar %s: %d of %d open appeals re-timed", years, len(changed), len(appeals))
+    return len(changed)
+
+
+def _jsonable(value):
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def on_calendar_changed(sender=None, years=(), **kwargs) -> None:
+    """Receiver of `workdays.signals.calendar_changed` (sent after the change commits).
+    The calendar change itself stands whatever happens here, so a failure is logged, not
+    raised into the admin's request; `zhitong appeal_clock --recompute YEAR` repeats it."""
+    try:
+        appeal_clock_recompute(years=years)
+    except Exception:
+        logger.exception("re-timing appeal deadlines after the calendar change of %s failed", years)

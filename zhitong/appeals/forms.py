@@ -12,8 +12,6 @@ from functools import cached_property
 
 from django import forms
 
-from zhitong.organizations.choices import Role
-
 from .choices import Channel, Light, Rating, Status
 from .machine import Move
 
@@ -166,9 +164,9 @@ class MoveChoices:
 
     @cached_property
     def merge_targets(self) -> list[tuple[int, str]]:
-        from .views.helpers import merge_target_choices
+        from .selectors import appeal_merge_targets
 
-        return merge_target_choices(appeal=self.appeal) if self.appeal is not None else []
+        return appeal_merge_targets(appeal=self.appeal) if self.appeal is not None else []
 
 
 class MoveForm(forms.Form):
@@ -287,8 +285,6 @@ def move_form(
 # ---------------------------------------------------------------------------------------
 # Intake
 # ---------------------------------------------------------------------------------------
-
-INTAKE_ROLES = (Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.ADMIN)
 
 
 class IntakeForm(forms.Form):

@@ -6,6 +6,8 @@
 - `triage_queue` — the hub's queue (submitted, transfer requested, problem appeals).
 - `appeal_timeline` — transitions (moves, notes, other apps' entries) with their evidence.
 - `appeal_possible_duplicates` — open appeals of the same enterprise ranked by text similarity.
+- counts for the pages: `appeal_light_counts`, `appeal_status_counts`, `appeal_pending_counts`;
+  `appeal_merge_targets`, `appeal_latest_objections`.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from zhitong.common.errors import AccessDenied
 from zhitong.organizations.choices import Role
 
 from . import clock
-from .choices import OPEN_STATUSES, Light, Status
+from .choices import OPEN_STATUSES, ExemptionStatus, Light, Status
 from .machine import MOVES
 from .models import Appeal, AppealEvidence, Cooperation, EscalationRequest, Transition
 
@@ -87,6 +89,67 @@ def appeal_filter_light(qs: QuerySet[Appeal], light: str, today: date | None = N
     return qs.filter(clock.light_q(light, today or timezone.localdate()))
 
 
+def appeal_filter_received(qs: QuerySet[Appeal], date_from: date | None, date_to: date | None) -> QuerySet:
+    """Received between two local dates, inclusive."""
+    if date_from:
+        qs = qs.filter(received_at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(received_at__date__lte=date_to)
+    return qs
+
+
+# Not yet taken up by a lead unit: the first-inquiry owner still follows it (seeds/003 四).
+PRE_SIGN_STATUSES = (Status.MATERIALS_PENDING, Status.SUBMITTED, Status.ASSIGNED, Status.TRANSFER_REQUESTED)
+PENDING_FILTERS = ("extension", "exemption", "cooperation", "follow")
+
+
+def _unanswered_cooperations(user) -> QuerySet[Cooperation]:
+    """Unanswered cooperation requests of the appeal (OuterRef) addressed to the user's units."""
+    coops = Cooperation.objects.filter(appeal_id=OuterRef("pk"), answered_at__isnull=True)
+    units = _scope_unit_ids(user)
+    return coops if units is None else coops.filter(unit_id__in=units)
+
+
+def _pending_q(pending: str, *, user) -> Q:
+    open_q = Q(status__in=OPEN_STATUSES)
+    return {
+        "extension": open_q & Q(extension_requested_due__isnull=False),
+        "exemption": Q(exemption_status=ExemptionStatus.REQUESTED),
+        "cooperation": open_q & Q(Exists(_unanswered_cooperations(user))),
+        "follow": Q(received_by_id=user.pk, status__in=PRE_SIGN_STATUSES),
+    }[pending]
+
+
+def appeal_filter_pending(qs: QuerySet[Appeal], pending: str | None, *, user) -> QuerySet[Appeal]:
+    """The workbench's "待办" shortcuts: extensions and exemptions awaiting a decision,
+    cooperation answers the user's unit owes, appeals the user follows as first-inquiry
+    owner. An unknown value filters nothing."""
+    if pending not in PENDING_FILTERS:
+        return qs
+    return qs.filter(_pending_q(pending, user=user))
+
+
+def appeal_status_counts(qs: QuerySet[Appeal]) -> dict[str, int]:
+    """Counts per status in one GROUP BY."""
+    out = {s: 0 for s in Status.values}
+    for row in qs.order_by().values("status").annotate(n=Count("id")):
+        out[row["status"]] = row["n"]
+    return out
+
+
+def appeal_pending_counts(qs: QuerySet[Appeal], *, user) -> dict[str, int]:
+    """The home pages' to-do numbers for the user's scope, in one aggregate query; the
+    `PENDING_FILTERS` keys count what `appeal_filter_pending` lists."""
+    open_q = Q(status__in=OPEN_STATUSES)
+    by_status = {s.value: Count("id", filter=Q(status=s)) for s in OPEN_STATUSES}
+    return qs.aggregate(
+        open=Count("id", filter=open_q),
+        **by_status,
+        problem=Count("id", filter=open_q & Q(is_problem=True)),
+        **{key: Count("id", filter=_pending_q(key, user=user)) for key in PENDING_FILTERS},
+    )
+
+
 ORDERINGS = {
     "received": ("-received_at", "-id"),
     "due": ("clock_due", "id"),  # nulls last on both databases (F().asc(nulls_last) below)
@@ -108,12 +171,17 @@ def appeal_list_for_user(
     is_problem: bool | None = None,
     exempt: bool | None = None,
     mine: bool = False,
+    received_from: date | None = None,
+    received_to: date | None = None,
+    pending: str | None = None,
     order: str = "received",
     today: date | None = None,
 ) -> QuerySet[Appeal]:
     """The scoped list, annotated with `light`. `q` searches code, title, description and
     the enterprise name (plain substring: fine for Chinese, which has no word breaks).
-    `mine`: appeals where the user is the handler or the first-inquiry owner."""
+    `mine`: appeals where the user is the handler or the first-inquiry owner.
+    `received_from`/`received_to`: local dates, inclusive. `pending`: one of
+    PENDING_FILTERS (see `appeal_filter_pending`)."""
     from django.db.models import F
 
     today = today or timezone.localdate()
@@ -143,8 +211,6 @@ def appeal_list_for_user(
     if is_problem is not None:
         qs = qs.filter(is_problem=is_problem)
     if exempt is not None:
-        from .choices import ExemptionStatus
-
         qs = (
             qs.filter(exemption_status=ExemptionStatus.APPROVED)
             if exempt
@@ -152,6 +218,8 @@ def appeal_list_for_user(
         )
     if mine:
         qs = qs.filter(Q(handler_id=user.pk) | Q(received_by_id=user.pk))
+    qs = appeal_filter_received(qs, received_from, received_to)
+    qs = appeal_filter_pending(qs, pending, user=user)
     if order == "due":
         return qs.order_by(F("clock_due").asc(nulls_last=True), "id")
     return qs.order_by(*ORDERINGS.get(order, ORDERINGS["received"]))
@@ -159,8 +227,6 @@ def appeal_list_for_user(
 
 def appeal_light_counts(qs: QuerySet[Appeal], today: date | None = None) -> dict[str, int]:
     """Counts per light for the workbench tabs (one query)."""
-    from django.db.models import Count
-
     today = today or timezone.localdate()
     rows = (
         qs.order_by().values("light").annotate(n=Count("id"))
@@ -202,6 +268,30 @@ def triage_queue(*, user, today: date | None = None) -> QuerySet[Appeal]:
         | Q(is_problem=True, status__in=OPEN_STATUSES)
     )
     return qs.order_by(F("clock_due").asc(nulls_last=True), "received_at", "id")
+
+
+def appeal_latest_objections(appeal_ids) -> dict[int, str]:
+    """The reason of the latest objection (退回) of each appeal, with the objecting unit,
+    for the triage queue. One query."""
+    out: dict[int, str] = {}
+    rows = Transition.objects.filter(appeal_id__in=list(appeal_ids), action="object").order_by(
+        "appeal_id", "at", "id"
+    )
+    for t in rows.values("appeal_id", "note", "actor_unit__name"):
+        out[t["appeal_id"]] = f"{t['actor_unit__name'] or ''}：{t['note']}"
+    return out
+
+
+def appeal_merge_targets(*, appeal, limit: int = 50) -> list[tuple[int, str]]:
+    """Open appeals of the same enterprise this one could be merged into, newest first, as
+    (id, "code title") choices (the merge service re-checks the target)."""
+    rows = (
+        Appeal.objects.filter(enterprise_id=appeal.enterprise_id, status__in=OPEN_STATUSES)
+        .exclude(pk=appeal.pk)
+        .order_by("-received_at")
+        .values_list("pk", "code", "title")[:limit]
+    )
+    return [(pk, f"{code} {title}") for pk, code, title in rows]
 
 
 # ---------------------------------------------------------------------------------------
@@ -252,7 +342,9 @@ def appeal_timeline(appeal) -> list[TimelineEntry]:
     rows = (
         Transition.objects.filter(appeal_id=appeal.pk)
         .select_related("actor", "actor_unit")
-        .prefetch_related(Prefetch("evidence", queryset=AppealEvidence.objects.order_by("id")))
+        .prefetch_related(
+            Prefetch("evidence", queryset=AppealEvidence.objects.select_related("uploaded_by").order_by("id"))
+        )
         .order_by("at", "id")
     )
     return [

@@ -57,7 +57,8 @@ STALE_MESSAGE = "该诉求已被他人处理，请刷新后重试"
 PROBLEM_UNITS = 3  # issue 3: passed through 3 or more units → problem appeal (提级督办)
 PROBLEM_REOPENS = 3  # … or reopened 3 or more times
 INTAKE_CLOCK_SKEW = timedelta(minutes=10)
-INTAKE_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB})
+# The issue lists the administrator among those who register (the intake form).
+INTAKE_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.ADMIN})
 
 # Fields whose old and new values go into the audit event of a move.
 AUDITED = (
@@ -593,7 +594,6 @@ def _route(
                 f"办理时限不得超过法定时限{category.legal_limit_days}个工作日", field="handling_days"
             )
     days = clock.handling_days_for(category=category, channel=appeal.channel, explicit=handling_days or None)
-    legal = clock.legal_days_for(category=category, handling_days=days)
     today = timezone.localdate(now)
 
     appeal.lead_unit = lead
@@ -602,9 +602,9 @@ def _route(
     appeal.assigned_at = now
     appeal.tier = _tier_for(lead, appeal)
     appeal.handling_days = days
-    appeal.sign_due = clock.add_workdays(today, clock.SIGN_WORKDAYS).date
-    appeal.handling_due = clock.add_workdays(base, days).date
-    appeal.legal_due = clock.add_workdays(base, legal).date
+    # clock.appeal_clock_recompute re-times these with the same functions after a calendar change.
+    appeal.sign_due = clock.sign_due_for(today)
+    appeal.handling_due, appeal.legal_due = clock.handling_dues_for(base=base, days=days, category=category)
     appeal.extension_requested_due = None
     AppealExtension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).update(
         status=ExtensionStatus.REJECTED, decided_at=now, decision_note="诉求已改派，申请失效"
@@ -626,6 +626,7 @@ def _route(
         "cooperating_units": [u.name for u in coop_units],
         "handling_days": days,
         "handling_due": appeal.handling_due.isoformat(),
+        "handling_from": base.isoformat(),
         "suggested_unit_id": suggestion.unit.pk if suggestion else None,
         "rule": suggestion.rule.name if suggestion else "",
         "overridden": overridden,
@@ -1392,10 +1393,9 @@ def _reopen_deadlines(appeal, now) -> list[str]:
     """Re-handling gets the unit's full limit again from today."""
     today = timezone.localdate(now)
     days = appeal.handling_days or clock.handling_days_for(category=appeal.category, channel=appeal.channel)
-    appeal.handling_due = clock.add_workdays(today, days).date
-    appeal.legal_due = clock.add_workdays(
-        today, clock.legal_days_for(category=appeal.category, handling_days=days)
-    ).date
+    appeal.handling_due, appeal.legal_due = clock.handling_dues_for(
+        base=today, days=days, category=appeal.category
+    )
     return ["handling_due", "legal_due"]
 
 
@@ -1434,6 +1434,7 @@ def appeal_rate(
                 *_reopen_deadlines(appeal, now),
             ]
             data["reopened"] = True
+            data["handling_from"] = timezone.localdate(now).isoformat()
             _commit(
                 appeal,
                 move="rate",

@@ -11,15 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus, Light, Status
-from zhitong.appeals.clock import light_for, light_q
+from zhitong.appeals.clock import light_of, light_q
 from zhitong.appeals.models import Appeal, EscalationRequest
 from zhitong.appeals.selectors import appeal_scope_q
 from zhitong.enterprises.models import Enterprise
 from zhitong.organizations.models import Unit, User
 
-# The clock of a verified appeal waits for the enterprise's rating, not for a unit, so
-# it never makes a unit late.
-GOVERNMENT_CLOCK_STATUSES = tuple(s for s in OPEN_STATUSES if s != Status.VERIFIED)
 # "问题不上报" (seeds/000 四): an appeal still waiting to be routed or signed for — no lead
 # unit has taken it up yet.
 INTAKE_STATUSES = (Status.MATERIALS_PENDING, Status.SUBMITTED, Status.ASSIGNED, Status.TRANSFER_REQUESTED)
@@ -37,14 +34,19 @@ def url_or_none(name: str, *args) -> str | None:
         return None
 
 
+# The lights are the appeals app's rule (appeals.clock.light_q / light_of), used as is so
+# these numbers equal the workbench's: only clocks a unit or the hub answers for — a
+# verified appeal waiting for the enterprise's rating makes no unit late.
+
+
 def red_q(today: date) -> Q:
-    """Overdue (red light, appeals.clock): a government clock whose deadline has passed."""
-    return Q(status__in=GOVERNMENT_CLOCK_STATUSES) & light_q(Light.RED, today)
+    """Overdue (red light)."""
+    return light_q(Light.RED, today)
 
 
 def yellow_q(today: date) -> Q:
-    """Due soon (yellow light, appeals.clock): ≤ 2 working days left on a government clock."""
-    return Q(status__in=GOVERNMENT_CLOCK_STATUSES) & light_q(Light.YELLOW, today)
+    """Due soon (yellow light): ≤ 2 working days left."""
+    return light_q(Light.YELLOW, today)
 
 
 def appeals_in_scope(user) -> QuerySet[Appeal]:
@@ -115,7 +117,7 @@ def enterprise_home(*, user, today: date) -> dict:
         appeals.select_related("lead_unit", "category").order_by(is_open, "-received_at", "-id")[:10]
     )
     for appeal in recent:
-        appeal.light = _light_of(appeal, today)
+        appeal.light = light_of(appeal, today)
         appeal.url = url_or_none("appeals:detail", appeal.pk)
     butler = enterprise.butler
     team = list(enterprise.team.select_related("unit")[:10])
@@ -129,14 +131,6 @@ def enterprise_home(*, user, today: date) -> dict:
         "submit_url": url_or_none("portal:appeal_submit"),
         "workbench_url": url_or_none("appeals:workbench"),
     }
-
-
-def _light_of(appeal: Appeal, today: date) -> str:
-    # A verified appeal's clock is the enterprise's own rating deadline, not a handling
-    # deadline: no light for it in the "办理期限" column.
-    if appeal.status not in GOVERNMENT_CLOCK_STATUSES:
-        return Light.NONE
-    return light_for(appeal.clock_due, appeal.clock_yellow_from, today)
 
 
 def supervisor_home(*, user, today: date) -> dict:

@@ -24,7 +24,7 @@ def appeals_home(context, urgent: int = 8, mine: bool = False) -> dict:
     )
     return {
         "lights": lights,
-        "pending": helpers.pending_counts(scoped, user=user),
+        "pending": selectors.appeal_pending_counts(scoped, user=user),
         "urgent": list(listing[:urgent]),
         "workbench": reverse("appeals:workbench"),
         "today": today,

@@ -725,3 +725,31 @@ def test_an_unknown_role_user_without_unit_sees_an_empty_workbench(client, city,
     response = client.get(WORKBENCH)
     assert response.status_code == 200
     assert list(response.context["appeals"]) == []
+
+
+# ---------------------------------------------------------------------------------------
+# Follow-ups (issue 3): admin intake, uploader on the timeline
+# ---------------------------------------------------------------------------------------
+
+
+def test_an_administrator_registers_an_appeal_from_the_intake_form(client, city):
+    admin = UserFactory(username="t_admin", role=Role.ADMIN, unit=city.units.root)
+    client.force_login(admin)
+    assert client.get(INTAKE).status_code == 200
+    response = client.post(INTAKE, _intake_data(city))
+    assert response.status_code == 302
+    appeal = Appeal.objects.get(title="新厂房用地规划许可办理受阻")
+    assert (appeal.received_by, appeal.received_unit) == (admin, city.units.root)
+    assert f'href="{INTAKE}"' in html(client.get(WORKBENCH))  # the workbench offers the form too
+
+
+def test_the_timeline_names_who_uploaded_each_file_at_no_extra_query_cost(client, city, flow):
+    plain = flow.to(Status.IN_PROGRESS)
+    filed = flow.to(Status.IN_PROGRESS)
+    flow.move(filed, "add_evidence", city.handler, evidence_files=[pdf("会议纪要.pdf")])
+    flow.move(filed, "add_evidence", city.head, evidence_files=[pdf("复函.pdf", PDF + b"2")])
+    client.force_login(city.handler)
+    page = html(client.get(detail_url(filed)))
+    assert f"上传人：{city.handler.display_name}" in page
+    assert f"上传人：{city.head.display_name}" in page
+    assert _count_queries(client, detail_url(filed)) == _count_queries(client, detail_url(plain))

@@ -17,8 +17,7 @@ from .. import selectors
 from ..choices import Status
 from ..forms import MoveChoices, move_form
 from ..machine import MOVES, available_moves
-from ..routing import suggest_lead_unit
-from . import helpers
+from ..routing import routing_suggestions
 
 SECTIONS = [
     ("submitted", "待分办", "受理后待确定牵头单位的诉求"),
@@ -54,15 +53,13 @@ def triage(request):
     page = Paginator(queue.filter(_section_q(section)), PAGE_SIZE).get_page(request.GET.get("page"))
 
     choices = MoveChoices(user=user)
-    objections = helpers.latest_objections(a.pk for a in page.object_list) if section == "transfer" else {}
-    # The same category, industry and location always get the same suggestion: ask once.
-    suggestions: dict = {}
+    appeals = list(page.object_list)
+    objections = selectors.appeal_latest_objections(a.pk for a in appeals) if section == "transfer" else {}
+    # The rules are read once for the whole page, however many rows.
+    suggestions = routing_suggestions(appeals)
     rows = []
-    for appeal in page.object_list:
-        key = (appeal.category_id, appeal.enterprise.industry, appeal.enterprise.location_id)
-        if key not in suggestions:
-            suggestions[key] = suggest_lead_unit(category=appeal.category, enterprise=appeal.enterprise)
-        suggestion = suggestions[key]
+    for appeal in appeals:
+        suggestion = suggestions[appeal.pk]
         moves = {m.name for m in available_moves(user, appeal, today=today)}
         forms = {}
         for name in ("assign", "settle_transfer", "verify"):

@@ -34,7 +34,7 @@ def _status_args(status: str) -> dict:
 
 
 def _list(user, f: dict, *, today, with_status=True, with_light=True):
-    qs = selectors.appeal_list_for_user(
+    return selectors.appeal_list_for_user(
         user=user,
         q=f.get("q") or "",
         light=f.get("light") if with_light else None,
@@ -43,12 +43,13 @@ def _list(user, f: dict, *, today, with_status=True, with_light=True):
         channel=f.get("channel") or None,
         is_problem=True if f.get("problem") else None,
         exempt=True if f.get("exempt") else None,
+        received_from=f.get("date_from"),
+        received_to=f.get("date_to"),
+        pending=f.get("pending") or None,
         order=f.get("order") or "due",
         today=today,
         **(_status_args(f["status"]) if with_status else {}),
     )
-    qs = helpers.filter_received_between(qs, f.get("date_from"), f.get("date_to"))
-    return helpers.filter_pending(qs, f.get("pending"), user=user)
 
 
 @login_required
@@ -69,7 +70,7 @@ def workbench(request):
         return _export(qs[:EXPORT_LIMIT], today=today)
 
     light_counts = selectors.appeal_light_counts(_list(user, f, today=today, with_light=False), today)
-    status_counts = helpers.status_counts(_list(user, f, today=today, with_status=False))
+    status_counts = selectors.appeal_status_counts(_list(user, f, today=today, with_status=False))
     page = Paginator(qs, f["per_page"]).get_page(request.GET.get("page"))
     context = {
         "form": form,
