@@ -36,7 +36,7 @@ ENTRIES: list[tuple[str, str, set[str]]] = [
         },
     ),
     (_("我的诉求"), "appeals:workbench", {Role.ENTERPRISE}),
-    (_("登记诉求"), "appeals:intake", {Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB}),
+    (_("登记诉求"), "appeals:intake", {Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.ADMIN}),
     (_("分办队列"), "appeals:triage", {Role.HUB}),
     (_("提请协调批次"), "coordination:batches", {Role.HUB}),
     (_("报我协调"), "coordination:my_batch", {Role.LEADER}),
