@@ -98,7 +98,7 @@ def batch_get_or_open(*, month: date) -> EscalationBatch:
 
 def _lock_batch(month: date) -> EscalationBatch:
     batch_get_or_open(month=month)
-    return EscalationBatch.objects.select_for_update().get(month=month_start(month))
+    return EscalationBatch.objects.select_for_update(of=("self",)).get(month=month_start(month))
 
 
 def leaders_in_charge(*, units) -> list[User]:
@@ -164,7 +164,7 @@ def batch_start_review(*, actor: User, month: date, now: datetime | None = None)
         )
     neighbours = [prev_month(batch.month), batch.month, next_month(batch.month)]
     refiled = 0
-    for req in EscalationRequest.objects.select_for_update().filter(
+    for req in EscalationRequest.objects.select_for_update(of=("self",)).filter(
         status=EscalationStatus.SUBMITTED, batch_month__in=neighbours
     ):
         right = batch_month_for(req.received_at)
@@ -199,7 +199,7 @@ def batch_start_review(*, actor: User, month: date, now: datetime | None = None)
 
 def _lock_request(request_id: int) -> EscalationRequest:
     req = (
-        EscalationRequest.objects.select_for_update()
+        EscalationRequest.objects.select_for_update(of=("self",))
         .select_related("appeal", "reporting_unit", "leader", "requested_by")
         .filter(pk=request_id)
         .first()
@@ -210,7 +210,7 @@ def _lock_request(request_id: int) -> EscalationRequest:
 
 
 def _require_reviewable(req: EscalationRequest) -> EscalationBatch:
-    batch = EscalationBatch.objects.select_for_update().filter(month=req.batch_month).first()
+    batch = EscalationBatch.objects.select_for_update(of=("self",)).filter(month=req.batch_month).first()
     if batch is None or batch.status != BatchStatus.UNDER_REVIEW:
         raise ConflictError("该申报所在批次尚未开始审核或已报送，不能审核", code="batch_not_under_review")
     if req.status not in (EscalationStatus.SUBMITTED, EscalationStatus.ACCEPTED, EscalationStatus.RETURNED):
@@ -332,7 +332,7 @@ def batch_submit(*, actor: User, month: date, now: datetime | None = None) -> Es
     batch = _lock_batch(month)
     if batch.status != BatchStatus.UNDER_REVIEW:
         raise ConflictError(f"{batch.label}批次不在审核中，不能报送")
-    members = EscalationRequest.objects.select_for_update().filter(batch_month=batch.month)
+    members = EscalationRequest.objects.select_for_update(of=("self",)).filter(batch_month=batch.month)
     pending = members.filter(status=EscalationStatus.SUBMITTED).count()
     if pending:
         raise ConflictError(f"还有{pending}件申报未审核（通过或退回），不能报送")

@@ -87,7 +87,7 @@ def _snapshot(event: Event) -> dict:
 
 def _lock(event_id: int) -> Event:
     event = (
-        Event.objects.select_for_update()
+        Event.objects.select_for_update(of=("self",))
         .select_related("office_unit", "chair", "deputy")
         .filter(pk=event_id)
         .first()
@@ -298,7 +298,7 @@ def event_item_set_unit(*, actor: User, item_id: int, unit_id: int, now: datetim
     event = _lock(item.event_id)
     permissions.require_event_office(actor, event)
     _expect(event, *COLLECTING_STATES)
-    item = EventItem.objects.select_for_update().get(pk=item_id)
+    item = EventItem.objects.select_for_update(of=("self",)).get(pk=item_id)
     (unit,) = units_by_ids([unit_id])
     before = {"unit_id": item.unit_id, "verification": item.verification}
     item.unit = unit
@@ -378,7 +378,11 @@ def event_item_verify(
     if item is None:
         raise ServiceError("问题不存在")
     event = _lock(item.event_id)
-    item = EventItem.objects.select_for_update().select_related("unit", "appeal", "event").get(pk=item_id)
+    item = (
+        EventItem.objects.select_for_update(of=("self",))
+        .select_related("unit", "appeal", "event")
+        .get(pk=item_id)
+    )
     permissions.require_item_verifier(actor, item)
     _expect(event, S.VERIFYING)
     if result not in (Verification.CONFIRMED, Verification.NOT_CONFIRMED):
@@ -464,7 +468,10 @@ def event_review(
     event = _lock(event_id)
     permissions.require_event_deputy(actor, event)
     _expect(event, S.CATALOG_SUBMITTED, version=version)
-    items = {i.pk: i for i in event.items.select_for_update().filter(verification=Verification.CONFIRMED)}
+    items = {
+        i.pk: i
+        for i in event.items.select_for_update(of=("self",)).filter(verification=Verification.CONFIRMED)
+    }
     proposals = {int(k): (v or "").strip() for k, v in (proposals or {}).items()}
     unknown = set(proposals) - set(items)
     if unknown:
@@ -515,7 +522,7 @@ def event_approve(
     chosen = {int(i) for i in item_ids or []}
     confirmed = {
         i.pk: i
-        for i in event.items.select_for_update()
+        for i in event.items.select_for_update(of=("self",))
         .select_related("appeal")
         .filter(verification=Verification.CONFIRMED)
     }
@@ -523,7 +530,7 @@ def event_approve(
         raise ServiceError("请至少选择一个问题列入现场研究清单", field="item_ids")
     if chosen - set(confirmed):
         raise ServiceError("只能从核实属实的问题中选择", field="item_ids")
-    for item in event.items.select_for_update().select_related("appeal"):
+    for item in event.items.select_for_update(of=("self",)).select_related("appeal"):
         item.in_final_list = item.pk in chosen
         item.save(update_fields=["in_final_list"])
         timeline_note(
@@ -664,7 +671,7 @@ def event_record_opinion(
     event = _lock(item.event_id)
     permissions.require_event_office(actor, event)
     _expect(event, S.HELD, S.DOCUMENT_DRAFTED)
-    item = EventItem.objects.select_for_update().select_related("appeal").get(pk=item_id)
+    item = EventItem.objects.select_for_update(of=("self",)).select_related("appeal").get(pk=item_id)
     if not item.in_final_list:
         raise ConflictError("该问题未列入现场研究清单")
     opinion = (opinion or "").strip()

@@ -84,7 +84,7 @@ def meeting_create(
 
 
 def _lock(meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.select_for_update().filter(pk=meeting_id).first()
+    meeting = Meeting.objects.select_for_update(of=("self",)).filter(pk=meeting_id).first()
     if meeting is None:
         raise ServiceError("协调会不存在")
     return meeting
@@ -208,7 +208,7 @@ def meeting_remove_item(*, actor: User, item_id: int, now: datetime | None = Non
         raise ServiceError("议题不存在")
     meeting = _lock(item.meeting_id)
     permissions.require_meeting_manager(actor, meeting)
-    item = MeetingItem.objects.select_for_update().get(pk=item_id)
+    item = MeetingItem.objects.select_for_update(of=("self",)).get(pk=item_id)
     if item.opinion_at:
         raise ConflictError("已有协调意见的议题不能移除")
     audit_record(
@@ -299,9 +299,20 @@ def meeting_record_opinion(
     meeting = _lock(item.meeting_id)
     permissions.require_meeting_manager(actor, meeting)
     _require_held(meeting, now)
-    item = MeetingItem.objects.select_for_update().select_related("appeal", "escalation").get(pk=item_id)
+    item = (
+        MeetingItem.objects.select_for_update(of=("self",))
+        .select_related("appeal", "escalation")
+        .get(pk=item_id)
+    )
     if item.opinion_at:
         raise ConflictError("该诉求已有本次协调会的协调意见")
+    # Lock the request now, before the timeline notes take the audit chain's lock, so
+    # every writer takes the locks in the same order.
+    req = (
+        EscalationRequest.objects.select_for_update(of=("self",)).filter(pk=item.escalation_id).first()
+        if item.escalation_id
+        else None
+    )
     opinion = (opinion or "").strip()
     if not opinion:
         raise ServiceError("请填写协调意见", field="opinion")
@@ -339,9 +350,7 @@ def meeting_record_opinion(
         now=now,
     )
     tasks_create_for_item(item=item, actor=actor, due=due, due_provisional=provisional, now=now)
-    req = item.escalation
     if req is not None and req.status == EscalationStatus.SENT_TO_LEADER:
-        req = EscalationRequest.objects.select_for_update().get(pk=req.pk)
         before = {"status": req.status}
         req.status = EscalationStatus.COORDINATED
         req.save(update_fields=["status", "updated_at"])

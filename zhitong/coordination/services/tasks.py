@@ -81,7 +81,12 @@ def tasks_create_for_item(
 
 
 def _lock(task_id: int) -> Task:
-    task = Task.objects.select_for_update().select_related("unit", "appeal").filter(pk=task_id).first()
+    task = (
+        Task.objects.select_for_update(of=("self",))
+        .select_related("unit", "appeal")
+        .filter(pk=task_id)
+        .first()
+    )
     if task is None:
         raise ServiceError("任务不存在")
     return task
