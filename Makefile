@@ -53,6 +53,7 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff format --check zhitong
 
 check: $(VENV)/.installed
+	mkdir -p var
 	$(ZT) check --fail-level WARNING
 	$(ZT) makemigrations --check --dry-run -v 0
 
