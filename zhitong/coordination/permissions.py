@@ -97,7 +97,7 @@ def can_create_event(user) -> bool:
 def is_event_office(user, event) -> bool:
     """The task-force office runs the event (seeds/001 一: 专班办公室设在市工业和信息化局);
     a county event is run by the county's own office. Other hubs see but do not act."""
-    return is_hub(user) and user.unit_id == event.office_unit_id
+    return is_hub(user) and bool(user.unit_id) and scope_root(user.unit).pk == event.office_unit_id
 
 
 def require_event_office(user, event) -> None:

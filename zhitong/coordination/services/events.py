@@ -27,6 +27,7 @@ from zhitong.audit.services import audit_record
 from zhitong.common.errors import ConflictError, Forbidden, ServiceError
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit, User
+from zhitong.organizations.selectors import scope_root
 
 from .. import permissions
 from ..choices import EventKind, EventLevel, EventStatus, NoticeKind, TaskStatus, Verification
@@ -146,6 +147,8 @@ def event_create(
     now = now or timezone.now()
     if not permissions.can_create_event(actor):
         raise Forbidden("只有统筹协调专员可以组织面对面活动")
+    if not actor.unit_id:
+        raise ServiceError("组织者未设置所在单位")
     title = (title or "").strip()
     if not title:
         raise ServiceError("请填写活动名称", field="title")
@@ -162,7 +165,8 @@ def event_create(
         title=title,
         kind=kind,
         level=level,
-        office_unit=actor.unit,
+        # The office is the department (a hub in its section acts for it).
+        office_unit=scope_root(actor.unit),
         chair=chair,
         deputy=deputy,
         scheduled_at=scheduled_at,
@@ -823,7 +827,9 @@ def event_review_document(
             fields=("document_review_note",),
         )
         notify(
-            recipients=User.objects.filter(unit=event.office_unit, role=Role.HUB, is_active=True),
+            recipients=User.objects.filter(
+                unit__path__startswith=event.office_unit.path, role=Role.HUB, is_active=True
+            ),
             kind="event_document_returned",
             title=f"《企业诉求事项处理意见》（{event.title}）退回修改",
             body=note,
@@ -853,7 +859,9 @@ def event_approve_document(
         fields=("document_approved_at",),
     )
     notify(
-        recipients=User.objects.filter(unit=event.office_unit, role=Role.HUB, is_active=True),
+        recipients=User.objects.filter(
+            unit__path__startswith=event.office_unit.path, role=Role.HUB, is_active=True
+        ),
         kind="event_document_approved",
         title=f"《企业诉求事项处理意见》（{event.title}）已审定，请交办",
         url=f"/coordination/events/{event.pk}/",

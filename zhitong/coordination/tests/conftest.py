@@ -92,7 +92,8 @@ def city(db):
     )
     people = dict(
         hub=UserFactory(username="t_hub", role=Role.HUB, unit=u.fgw),
-        hub_gxj=UserFactory(username="t_hub_gxj", role=Role.HUB, unit=u.gxj),
+        # As in the demo city, the 面对面 office's hub sits in a section of GXJ.
+        hub_gxj=UserFactory(username="t_hub_gxj", role=Role.HUB, unit=u.gxj_section),
         clerk=UserFactory(username="t_clerk", role=Role.CLERK, unit=u.hotline),
         handler=UserFactory(username="t_handler", role=Role.HANDLER, unit=u.gxj),
         head=UserFactory(

@@ -40,6 +40,11 @@ def test_the_catalog_is_due_four_working_days_before_an_event_on_a_monday_after_
     assert event.catalog_due == date(2025, 9, 30)
 
 
+def test_the_office_is_the_department_of_the_hub_who_opens_the_event(city):
+    event = new_event(city)
+    assert event.office_unit == city.units.gxj  # the hub sits in a section of it
+
+
 def test_a_regular_event_has_no_catalog_deadline(city):
     event = new_event(city, kind=EventKind.BREAKFAST)
     assert event.catalog_due is None
