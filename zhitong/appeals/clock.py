@@ -341,7 +341,7 @@ def appeal_clock_recompute(*, years, now: datetime | None = None) -> int:
     end of the last (its working-day count may walk over a changed day). Rows are locked
     while recomputed, so a concurrent move either finishes first or waits; the version is
     not bumped (nobody's open form becomes stale because a holiday was added). One audit
-    event records the whole run."""
+    event records the whole run, if anything changed."""
     from zhitong.audit.services import audit_record
 
     from .models import Appeal, Category, Transition
@@ -385,14 +385,16 @@ def appeal_clock_recompute(*, years, now: datetime | None = None) -> int:
                 after[appeal.code] = {n: _jsonable(getattr(appeal, n)) for n in names}
         if changed:
             Appeal.objects.bulk_update(changed, DEADLINE_FIELDS, batch_size=500)
-        audit_record(
-            action="appeal.clock_recomputed",
-            object_type="appeals.appeal",
-            object_id="",
-            before=before,
-            after={"years": years, "examined": len(appeals), "count": len(changed), "appeals": after},
-            now=now,
-        )
+            # No change, no event: a calendar re-seed on an empty database (post_migrate
+            # after a flush) leaves the log as it was.
+            audit_record(
+                action="appeal.clock_recomputed",
+                object_type="appeals.appeal",
+                object_id="",
+                before=before,
+                after={"years": years, "examined": len(appeals), "count": len(changed), "appeals": after},
+                now=now,
+            )
     logger.info("calendar %s: %d of %d open appeals re-timed", years, len(changed), len(appeals))
     return len(changed)
 
