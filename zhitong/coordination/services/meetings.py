@@ -153,12 +153,16 @@ def meeting_add_items(
     if len(appeals) != len(set(appeal_ids)):
         raise ServiceError("所选诉求不存在")
     plan.extend((a, None) for a in appeals)
+    # seeds/000 五(二)1: a problem coordinated by a county's (or park's) principal leaders is
+    # that county's — its Annex 3 lists it and its scorecard counts it, whoever leads the
+    # appeal. City leaders' meetings credit the unit that reported the problem.
+    credited = _county_of(meeting.convener) if meeting.level == LeaderLevel.COUNTY_PRINCIPAL else None
     for appeal, req in plan:
         if appeal.pk in existing:
             continue
         if appeal.status not in OPEN_STATUSES:
             raise ConflictError(f"诉求{appeal.code}已办结或已合并，不能列入协调会")
-        unit = (req.reporting_unit if req else None) or appeal.lead_unit or appeal.received_unit
+        unit = credited or (req.reporting_unit if req else None) or appeal.lead_unit or appeal.received_unit
         project_name = (req.project_name if req else "") or (
             appeal.project.name if appeal.project_id else appeal.enterprise.name
         )
@@ -198,6 +202,16 @@ def meeting_add_items(
             now=now,
         )
     return added
+
+
+def _county_of(user: User):
+    from zhitong.organizations.choices import UnitKind
+    from zhitong.organizations.selectors import scope_root
+
+    if not user.unit_id:
+        return None
+    unit = scope_root(user.unit)
+    return unit if unit.kind in (UnitKind.COUNTY, UnitKind.PARK) else None
 
 
 @transaction.atomic

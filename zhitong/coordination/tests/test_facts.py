@@ -125,3 +125,24 @@ def test_an_item_without_an_opinion_is_not_counted(city, scene):
     services.meeting_add_items(actor=city.hub, meeting_id=meeting.pk, appeal_ids=[a1.pk], now=at(2025, 9, 1))
     services.facts_evaluate_meeting(meeting=meeting, now=at(2025, 9, 16))
     assert facts(meeting=meeting) == []
+
+
+def test_a_county_principals_meeting_credits_the_county_whoever_leads_the_appeal(city, scene):
+    from zhitong.organizations.choices import LeaderLevel, Role
+    from zhitong.organizations.tests.factories import UserFactory
+
+    county_leader = UserFactory(
+        username="t_glq_leader",
+        role=Role.LEADER,
+        unit=city.units.glq,
+        leader_level=LeaderLevel.COUNTY_PRINCIPAL,
+    )
+    a1 = scene.appeal(project=city.project)  # led by GXJ
+    meeting = hold(city, [a1], day=15, convener=county_leader)
+    assert meeting.level == LeaderLevel.COUNTY_PRINCIPAL
+    (fact,) = facts(meeting=meeting)
+    assert fact.unit == city.units.glq
+    assert (
+        selectors.annex3_rows(unit=city.units.glq, month=date(2025, 9, 1))[0][5]
+        == f"{county_leader.display_name}（县区主要领导）"
+    )
