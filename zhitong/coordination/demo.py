@@ -550,7 +550,7 @@ class CoordinationDemo:
                 upload=self.pdf("会议纪要.pdf"),
                 now=t + timedelta(hours=1),
             )
-        self.follow_tasks(tasks, force_done_before=self.today - timedelta(days=45))
+        self.follow_tasks(tasks, force_done_before=self.today - timedelta(days=20))
 
     def county_meetings(self, month: date, problems: list[Problem]) -> None:
         """seeds/004 绵阳: each project in construction coordinated at least once a month —
@@ -665,8 +665,37 @@ class CoordinationDemo:
                 returned=False,
                 current=False,
             )
+        # A visit next week whose catalog waits for the deputy leader's review (首页 "待我审定").
+        day = add_workdays(today, 6).date
+        self.event(
+            title=f"{day.year}年{day.month}月外资企业走访座谈",
+            kind=EventKind.VISIT,
+            day=day,
+            chair=self.users["exec_leader"],
+            deputy=self.users["leader"],
+            place="榕城高新区企业服务中心",
+            problems=list(zip(problems[:2], rng.sample(pool, k=2), strict=True)),
+            late=False,
+            returned=False,
+            current=False,
+            pending_review=True,
+        )
 
-    def event(self, *, title, kind, day, chair, deputy, place, problems, late, returned, current) -> None:
+    def event(
+        self,
+        *,
+        title,
+        kind,
+        day,
+        chair,
+        deputy,
+        place,
+        problems,
+        late,
+        returned,
+        current,
+        pending_review=False,
+    ) -> None:
         rng = self.rng
         created = self.at(day - timedelta(days=30), 10, 0)
         event = services.event_create(
@@ -750,6 +779,11 @@ class CoordinationDemo:
         due = event.catalog_due or add_workdays(day, 0).date
         submit_day = add_workdays(due, 1).date if late else due
         submit = self.at(submit_day if kind == EventKind.QUARTERLY else day - timedelta(days=6), 11, 0)
+        if pending_review:
+            services.event_submit_catalog(
+                actor=self.office, event_id=event.pk, now=self.now - timedelta(hours=5)
+            )
+            return
         if not self.past(submit + timedelta(days=2, hours=4)):
             return
         services.event_submit_catalog(actor=self.office, event_id=event.pk, now=submit)
@@ -811,7 +845,7 @@ class CoordinationDemo:
             return
         services.event_assign(actor=self.office, event_id=event.pk, now=assign)
         tasks = list(Task.objects.filter(event_item__event=event).select_related("unit"))
-        self.follow_tasks(tasks, force_done_before=self.today - timedelta(days=40))
+        self.follow_tasks(tasks, force_done_before=self.today - timedelta(days=20))
         # The appeals close when their tasks are done; the event closes after the last.
         last_done = None
         all_done = True

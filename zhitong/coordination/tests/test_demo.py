@@ -1,0 +1,72 @@
+import random
+from datetime import date, datetime, time
+
+import pytest
+from django.utils import timezone
+
+from zhitong.appeals.models import Transition
+from zhitong.common.demo import DemoContext
+from zhitong.coordination import demo
+from zhitong.coordination.choices import BatchStatus, EventKind, EventStatus, TaskStatus
+from zhitong.coordination.models import (
+    CoordinationFact,
+    EscalationBatch,
+    Event,
+    Meeting,
+    MeetingItem,
+    Task,
+    TaskReport,
+)
+from zhitong.projects.models import Project, ProjectStage
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_year_is_driven_through_the_services(monkeypatch, settings, tmp_path):
+    from zhitong.appeals import demo as appeals_demo
+    from zhitong.enterprises import demo as enterprises_demo
+    from zhitong.organizations import demo as organizations_demo
+    from zhitong.projects import demo as projects_demo
+
+    settings.MEDIA_ROOT = tmp_path
+    today = date(2026, 3, 16)
+    now = timezone.make_aware(datetime.combine(today, time(17, 30)))
+    ctx = DemoContext(today=today, now=now, rng=random.Random(7), log=lambda msg: None)
+    for module in (organizations_demo, enterprises_demo, projects_demo):
+        module.build(ctx)
+    monkeypatch.setattr(appeals_demo, "APPEAL_COUNT", 60)
+    appeals_demo.build(ctx)
+    monkeypatch.setattr(demo, "MONTHS", 6)
+    demo.build(ctx)
+
+    # Batches: submitted ones, and the latest closed one still under review.
+    statuses = set(EscalationBatch.objects.values_list("status", flat=True))
+    assert {BatchStatus.SUBMITTED, BatchStatus.UNDER_REVIEW} <= statuses
+    # seeds/004 绵阳: every project in construction is coordinated in every past month (a
+    # project may raise its first problem a month into the window; from then on, monthly).
+    in_construction = set(
+        Project.objects.filter(stage=ProjectStage.CONSTRUCTION).values_list("pk", flat=True)
+    )
+    for month in (date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)):
+        start = timezone.make_aware(datetime(month.year, month.month, 1))
+        end = timezone.make_aware(datetime(month.year + month.month // 12, month.month % 12 + 1, 1))
+        coordinated = set(
+            MeetingItem.objects.filter(meeting__held_at__gte=start, meeting__held_at__lt=end).values_list(
+                "appeal__project_id", flat=True
+            )
+        )
+        assert in_construction <= coordinated, month
+    # Four quarterly events, the latest in progress, and regular ones.
+    quarterly = list(Event.objects.filter(kind=EventKind.QUARTERLY).order_by("scheduled_at"))
+    assert len(quarterly) == 4
+    assert quarterly[-1].status == EventStatus.VERIFYING
+    assert quarterly[0].status in (EventStatus.CLOSED, EventStatus.ASSIGNED)
+    assert Event.objects.exclude(kind=EventKind.QUARTERLY).exists()
+    assert Event.objects.filter(status=EventStatus.CATALOG_SUBMITTED).exists()
+    # Tasks in every state; nothing dated after "now".
+    assert set(Task.objects.values_list("status", flat=True)) == set(TaskStatus.values)
+    assert not TaskReport.objects.filter(at__gt=now).exists()
+    assert not Transition.objects.filter(at__gt=now).exists()
+    assert not Task.objects.filter(assigned_at__gt=now).exists()
+    assert Meeting.objects.filter(held_at__gt=now, items__opinion_at__isnull=False).count() == 0
+    assert CoordinationFact.objects.exists()
