@@ -45,7 +45,7 @@ run: setup
 	mkdir -p var
 	$(ZT) migrate --no-input -v 0
 	$(ZT) demo --once
-	$(ZT) demo_logins
+	$(ZT) demo_logins --url http://$(HOST):$(PORT)/
 	$(ZT) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed

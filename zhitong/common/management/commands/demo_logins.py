@@ -8,6 +8,9 @@ from zhitong.common.demo import DEMO_PASSWORD
 class Command(BaseCommand):
     help = "列出演示城市的登录账号（用户名、密码、角色、单位）。"
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="where the server listens")
+
     def handle(self, *args, **opts):
         from zhitong.organizations.demo import MAIN_LOGINS
         from zhitong.organizations.models import User
@@ -32,7 +35,7 @@ class Command(BaseCommand):
                 where = u.unit.display_name if u.unit else ""
             rows.append((u.username, DEMO_PASSWORD, u.get_role_display(), where))
         widths = [max(_width(r[i]) for r in rows) for i in range(3)]
-        self.stdout.write("演示账号（http://127.0.0.1:8000/ 登录）：")
+        self.stdout.write(f"演示账号（{opts['url']} 登录）：")
         for r in rows:
             cells = [r[i] + " " * (widths[i] - _width(r[i])) for i in range(3)]
             self.stdout.write("  " + "  ".join([*cells, r[3]]))
