@@ -189,9 +189,9 @@ def build_opinions_template() -> bytes:
     trpr.append(repeat)
 
     _para(doc, "", size=12)
-    _para(doc, "{{ closing }}", size=16, indent=True, space_after=24)
+    _para(doc, "{{ closing }}", size=16, indent=True, space_after=10)
     _para(doc, "{{ issuer }}", align=WD_ALIGN_PARAGRAPH.RIGHT, size=16)
-    _para(doc, "{{ date_cn }}", align=WD_ALIGN_PARAGRAPH.RIGHT, size=16, space_after=24)
+    _para(doc, "{{ date_cn }}", align=WD_ALIGN_PARAGRAPH.RIGHT, size=16, space_after=14)
     cc = _para(doc, "抄送：{{ copy_to }}。", size=14)
     _borders(cc, {"top": ("6", "000000"), "bottom": ("6", "000000")})
 
