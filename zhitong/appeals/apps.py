@@ -1,4 +1,23 @@
+import importlib
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+
+
+def _reseed_if_empty(sender, using="default", apps=None, **kwargs):
+    """A database flush (TransactionTestCase teardown, `zhitong flush`) empties the appeal
+    categories and routing rules that migration 0005 seeds, and no appeal can be registered
+    or routed without them. Django sends post_migrate after a flush too: put them back, by
+    the migration's own function, when no category is left (an admin's later edits to a
+    populated table are never touched)."""
+    from django.apps import apps as global_apps
+
+    from .models import Category
+
+    if using != "default" or Category.objects.using(using).exists():
+        return
+    seed = importlib.import_module("zhitong.appeals.migrations.0005_seed_categories_routing").seed
+    seed(global_apps, None)
 
 
 class AppealsConfig(AppConfig):
@@ -12,3 +31,4 @@ class AppealsConfig(AppConfig):
 
         # Stored deadlines were counted on the old calendar: re-time them after it changes.
         calendar_changed.connect(on_calendar_changed, dispatch_uid="appeals.clock.on_calendar_changed")
+        post_migrate.connect(_reseed_if_empty, sender=self, dispatch_uid="zhitong.appeals.reseed")
