@@ -1,0 +1,65 @@
+"""Read-only admin views: every change goes through the services (audited), so the admin
+only shows the rows, for support and inspection."""
+
+from django.contrib import admin
+
+from .models import CoordinationFact, EscalationBatch, Event, EventItem, Meeting, MeetingItem, Task
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(EscalationBatch)
+class EscalationBatchAdmin(ReadOnlyAdmin):
+    list_display = ("month", "cutoff", "status", "submitted_at")
+
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ("title", "convener", "level", "held_at", "status")
+    list_filter = ("level", "status")
+    search_fields = ("title",)
+
+
+@admin.register(MeetingItem)
+class MeetingItemAdmin(ReadOnlyAdmin):
+    list_display = ("meeting", "appeal", "unit", "opinion_at")
+
+
+@admin.register(Event)
+class EventAdmin(ReadOnlyAdmin):
+    list_display = (
+        "title",
+        "kind",
+        "level",
+        "scheduled_at",
+        "status",
+        "catalog_due",
+        "catalog_late_workdays",
+    )
+    list_filter = ("kind", "level", "status")
+
+
+@admin.register(EventItem)
+class EventItemAdmin(ReadOnlyAdmin):
+    list_display = ("event", "appeal", "unit", "verification", "in_final_list")
+
+
+@admin.register(Task)
+class TaskAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "appeal", "due", "status")
+    list_filter = ("status",)
+
+
+@admin.register(CoordinationFact)
+class CoordinationFactAdmin(ReadOnlyAdmin):
+    list_display = ("meeting", "unit", "month", "counted_as", "project", "enterprise")
+    list_filter = ("counted_as", "month")
