@@ -1038,14 +1038,12 @@ def appeal_reject_extension(*, appeal_id: int, actor, reason: str, expected_vers
 def escalation_batch_month(received: datetime) -> date:
     """The monthly batch an escalation request joins (seeds/000 二: 每月10日前报送).
 
-    "Received by the 10th" counts calendar days in Asia/Shanghai: a request received at
-    any time on the 10th or earlier joins this month's batch; from the 11th it joins next
-    month's. Returns the first day of the batch month. (The coordination app may refine
-    this, e.g. to move a 10th that falls on a holiday.)"""
-    d = timezone.localdate(received) if isinstance(received, datetime) else received
-    if d.day <= 10:
-        return d.replace(day=1)
-    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    One rule for the whole product, kept by the coordination app that runs the batches
+    (docs/coordination.md): the cut-off is the 10th, or the next working day when the 10th
+    is a rest day, in Asia/Shanghai calendar days. Returns the first day of the batch month."""
+    from zhitong.coordination.services.batches import batch_month_for
+
+    return batch_month_for(received)
 
 
 def appeal_escalate(

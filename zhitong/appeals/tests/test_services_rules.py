@@ -299,6 +299,10 @@ def test_resolve_needs_evidence_but_earlier_uploads_count(flow, city):
         (datetime(2025, 12, 15, 9, 0, tzinfo=TZ), date(2026, 1, 1)),
         # 16:30 UTC on the 10th is 00:30 on the 11th in Shanghai: next month's batch.
         (datetime.fromisoformat("2025-09-10T16:30:00+00:00"), date(2025, 10, 1)),
+        # 2026-01-10 is a Saturday: the cut-off moves to Monday the 12th.
+        (datetime(2026, 1, 11, 10, 0, tzinfo=TZ), date(2026, 1, 1)),
+        (datetime(2026, 1, 12, 23, 0, tzinfo=TZ), date(2026, 1, 1)),
+        (datetime(2026, 1, 13, 8, 0, tzinfo=TZ), date(2026, 2, 1)),
     ],
 )
 def test_escalation_batch_month_counts_calendar_days_to_the_tenth(received, batch):
