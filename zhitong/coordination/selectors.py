@@ -579,4 +579,23 @@ def event_action_for(event: Event, user) -> str:
     return ""
 
 
+OFFICE_ACTIONS = {
+    EventStatus.COLLECTING: "收集问题后发部门核实",
+    EventStatus.VERIFYING: "核实完毕后报送问题目录",
+    EventStatus.APPROVED: "印发活动通知",
+    EventStatus.NOTIFIED: "活动举行后登记召开",
+    EventStatus.HELD: "录入现场处理意见，生成处理意见",
+    EventStatus.DOCUMENT_APPROVED: "交办并转督查室",
+}
+
+
+def event_office_action(event: Event, user) -> str:
+    """What the event's office must do now (for the hub's home), or ""."""
+    from .permissions import is_event_office
+
+    if not is_event_office(user, event):
+        return ""
+    return OFFICE_ACTIONS.get(event.status, "")
+
+
 BATCH_STATUS_LABELS = dict(BatchStatus.choices)

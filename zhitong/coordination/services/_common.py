@@ -46,12 +46,36 @@ def resolve_due(*, today: date, due_workdays: int | None, due_date: date | None)
     return due_date, is_provisional(due_date)
 
 
+# How the appeal's timeline names each coordination step (data["label"], read by the
+# appeals app's timeline).
+TIMELINE_LABELS = {
+    "coordination.escalation_accept": "提请协调申报审核通过",
+    "coordination.escalation_return": "提请协调申报退回",
+    "coordination.escalation_send": "报送市领导协调",
+    "coordination.meeting_agenda": "列入协调会议题",
+    "coordination.meeting_agenda_remove": "移出协调会议题",
+    "coordination.meeting_minutes": "协调会纪要",
+    "coordination.meeting_opinion": "协调会意见",
+    "coordination.task_assign": "交办任务",
+    "coordination.task_progress": "交办任务进展",
+    "coordination.task_done": "交办任务报办结",
+    "coordination.task_confirm": "交办任务确认办结",
+    "coordination.task_reject": "交办任务退回",
+    "coordination.event_collect": "列入面对面活动",
+    "coordination.event_remove": "移出面对面活动",
+    "coordination.event_verify": "面对面问题核实",
+    "coordination.event_list": "面对面问题清单审定",
+    "coordination.event_opinion": "面对面现场处理意见",
+}
+
+
 def timeline_note(*, appeal, actor, action: str, note: str, data: dict | None = None, now: datetime) -> None:
     """Put a coordination step on the appeal's timeline through the appeals app's own
     service (a Transition with the status unchanged, plus its audit event)."""
     from zhitong.appeals.services import appeal_timeline_note
 
-    appeal_timeline_note(appeal=appeal, actor=actor, action=action, note=note, data=data or {}, now=now)
+    data = {"label": TIMELINE_LABELS.get(action, "协调"), **(data or {})}
+    appeal_timeline_note(appeal=appeal, actor=actor, action=action, note=note, data=data, now=now)
 
 
 def notify(

@@ -225,3 +225,22 @@ def test_annex3_is_offered_to_a_unit_for_its_own_department_only(city, as_user):
     xlsx = c.get(reverse("coordination:annex3") + "?month=2025-09&format=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     assert as_user(city.leader).get(reverse("coordination:annex3")).status_code == 403
+
+
+def test_the_home_pages_say_what_waits(city, batch, scene, as_user):
+    event = services.event_create(
+        actor=city.hub_gxj,
+        title="季度面对面活动",
+        kind=EventKind.QUARTERLY,
+        scheduled_at=at(2025, 10, 13, 15),
+        chair=city.mayor,
+        deputy=city.leader,
+        now=at(2025, 9, 2),
+    )
+    with time_machine.travel(at(2025, 9, 11, 9), tick=False):
+        hub_home = as_user(city.hub).get("/").content.decode()
+        office_home = as_user(city.hub_gxj).get("/").content.decode()
+    assert "2025年9月批次" in hub_home and "1件待开始审核" in hub_home
+    assert event.title not in hub_home  # not this hub's office
+    assert event.title in office_home and "收集问题后发部门核实" in office_home
+    assert "待我审定" in as_user(city.leader).get("/").content.decode()
