@@ -22,6 +22,8 @@ Face-to-face events (面对面, seeds/001)
   POST /event-items/{id}/verify {result, note}, POST /event-items/{id}/opinion,
   POST /events/{id}/actions/{action} — start_verification, submit_catalog, review, approve,
   notify, hold, generate_document, review_document, approve_document, assign, close
+- POST /events/{id}/reschedule, POST /event-items/{id}/unit, DELETE /event-items/{id},
+  DELETE /meeting-items/{id}
 - GET /events/{id}/document → the .docx
 
 Errors are JSON {"code", "message"} in Chinese: 400 bad data, 403 not yours to do, 404 missing
@@ -29,6 +31,8 @@ or out of scope, 409 wrong step or stale version.
 """
 
 from __future__ import annotations
+
+from datetime import datetime
 
 from django.http import FileResponse
 from django.utils import timezone
@@ -233,6 +237,15 @@ def meeting_opinion(request, item_id: int, body: OpinionIn):
     return _meeting(request, item.meeting_id)
 
 
+@router.delete(
+    "/meeting-items/{item_id}", response={200: MeetingOut, **ERRORS}, summary="移出议题（尚无协调意见）"
+)
+def meeting_remove_item(request, item_id: int):
+    item = selectors.meeting_item_get_for_user(user=request.user, item_id=item_id)
+    services.meeting_remove_item(actor=request.user, item_id=item_id)
+    return _meeting(request, item.meeting_id)
+
+
 class Annex3Query(Schema):
     unit_id: int | None = None
     month: str = ""
@@ -433,6 +446,42 @@ def event_item_opinion(request, item_id: int, body: OpinionIn):
         due_workdays=body.due_workdays,
         due_date=body.due_date,
     )
+    return _event(request, item.event_id)
+
+
+class RescheduleIn(Schema):
+    scheduled_at: datetime
+    place: str = ""
+
+
+@router.post(
+    "/events/{event_id}/reschedule",
+    response={200: EventOut, **ERRORS},
+    summary="调整活动时间（目录截止日随之重算）",
+)
+def event_reschedule(request, event_id: int, body: RescheduleIn):
+    selectors.event_get_for_user(user=request.user, event_id=event_id)
+    services.event_reschedule(
+        actor=request.user, event_id=event_id, scheduled_at=body.scheduled_at, place=body.place
+    )
+    return _event(request, event_id)
+
+
+class UnitIn(Schema):
+    unit_id: int
+
+
+@router.post("/event-items/{item_id}/unit", response={200: EventOut, **ERRORS}, summary="调整核实单位")
+def event_item_set_unit(request, item_id: int, body: UnitIn):
+    item = selectors.event_item_get_for_user(user=request.user, item_id=item_id)
+    services.event_item_set_unit(actor=request.user, item_id=item_id, unit_id=body.unit_id)
+    return _event(request, item.event_id)
+
+
+@router.delete("/event-items/{item_id}", response={200: EventOut, **ERRORS}, summary="移出问题目录")
+def event_remove_item(request, item_id: int):
+    item = selectors.event_item_get_for_user(user=request.user, item_id=item_id)
+    services.event_remove_item(actor=request.user, item_id=item_id)
     return _event(request, item.event_id)
 
 

@@ -202,3 +202,33 @@ def test_an_event_end_to_end_through_the_api(city, scene, api):
     assert services.catalog_due_for(kind="quarterly", scheduled_at=at(2025, 10, 13, 15))[0] == date(
         2025, 9, 30
     )
+
+
+def test_collecting_corrections_through_the_api(city, scene, api):
+    appeal = scene.appeal()
+    office = api(city.hub_gxj)
+    eid = office(
+        "post",
+        "/events",
+        {
+            "title": "早餐会",
+            "kind": "breakfast",
+            "scheduled_at": "2025-10-13T08:00:00+08:00",
+            "chair_id": city.mayor.pk,
+            "deputy_id": city.leader.pk,
+        },
+    ).json()["id"]
+    r = office(
+        "post",
+        f"/events/{eid}/reschedule",
+        {"scheduled_at": "2025-10-20T08:00:00+08:00", "place": "市民服务中心"},
+    )
+    assert r.status_code == 200 and r.json()["scheduled_at"].startswith("2025-10-20")
+    (item,) = office("post", f"/events/{eid}/appeals", {"appeal_ids": [appeal.pk]}).json()["items"]
+    assert (
+        api(city.hub)("post", f"/event-items/{item['id']}/unit", {"unit_id": city.units.swj.pk}).status_code
+        == 403
+    )
+    r = office("post", f"/event-items/{item['id']}/unit", {"unit_id": city.units.swj.pk})
+    assert r.json()["items"][0]["unit"]["id"] == city.units.swj.pk
+    assert office("delete", f"/event-items/{item['id']}").json()["items"] == []
