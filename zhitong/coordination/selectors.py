@@ -221,6 +221,25 @@ def meeting_candidates(*, meeting: Meeting) -> QuerySet[EscalationRequest]:
     )
 
 
+def projects_not_coordinated(*, month: date):
+    """Projects in construction that no meeting held (or planned) in `month` has discussed —
+    seeds/004 绵阳: 在建项目每月至少召开1次协调会."""
+    from zhitong.projects.models import Project, ProjectStage
+
+    start = timezone.make_aware(timezone.datetime(month.year, month.month, 1))
+    nm = next_month(month)
+    end = timezone.make_aware(timezone.datetime(nm.year, nm.month, 1))
+    covered = MeetingItem.objects.filter(meeting__held_at__gte=start, meeting__held_at__lt=end).values(
+        "appeal__project_id"
+    )
+    return (
+        Project.objects.filter(stage=ProjectStage.CONSTRUCTION)
+        .exclude(pk__in=covered)
+        .select_related("location", "lead_unit")
+        .order_by("code")
+    )
+
+
 def item_resolved(item, tasks: list[Task]) -> bool:
     """是否已解决: every task done, or the appeal itself resolved."""
     if item.appeal.status in (Status.RESOLVED, Status.VERIFIED, Status.CLOSED):

@@ -230,3 +230,14 @@ def test_annex3_rows_follow_the_opinions_and_their_tasks(city, sent):
     assert row[7] == "市住房和城乡建设局：待办理" and row[8] == "否"
     # Another unit's Annex 3 does not list it.
     assert selectors.annex3_rows(unit=city.units.swj, month=date(2025, 9, 1)) == []
+
+
+def test_projects_in_construction_without_a_meeting_this_month_are_listed(city, scene):
+    assert list(selectors.projects_not_coordinated(month=date(2025, 9, 1))) == [city.project]
+    appeal = scene.appeal(project=city.project)
+    meeting = meeting_for(city)  # 20 September
+    services.meeting_add_items(
+        actor=city.hub, meeting_id=meeting.pk, appeal_ids=[appeal.pk], now=at(2025, 9, 12)
+    )
+    assert list(selectors.projects_not_coordinated(month=date(2025, 9, 1))) == []
+    assert list(selectors.projects_not_coordinated(month=date(2025, 10, 1))) == [city.project]

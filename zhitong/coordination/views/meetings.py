@@ -36,6 +36,9 @@ def meeting_list(request):
             "mine": mine,
             "can_create": permissions.can_create_meeting(request.user),
             "now": timezone.now(),
+            "uncovered": list(selectors.projects_not_coordinated(month=today().replace(day=1)))
+            if user_sees_all(request.user)
+            else [],
         },
     )
 
