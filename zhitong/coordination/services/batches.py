@@ -14,8 +14,9 @@ holiday: a request received on Sunday 11 January 2026 still joins January's batc
 cut-off is Monday 12 January. "By the 10th" includes the cut-off day itself. A request
 received after the cut-off joins next month's batch.
 
-`batch_month_for` is the single source of that rule; `batch_start_review` re-files any
-request whose stored `batch_month` disagrees with it (see there).
+`batch_month_for` is the single source of that rule (the appeals app's
+`escalation_batch_month` delegates to it); `batch_start_review` re-files any request whose
+stored `batch_month` disagrees with it, a safety net for rows stored under an older rule.
 """
 
 from __future__ import annotations
@@ -147,9 +148,9 @@ def default_leader_for(request: EscalationRequest) -> User | None:
 def batch_start_review(*, actor: User, month: date, now: datetime | None = None) -> EscalationBatch:
     """The hub closes the batch for review once its cut-off has passed.
 
-    Re-files requests by `batch_month_for` first: the appeals app stores `batch_month` at
-    intake; should its rule ever differ from this one (a 10th on a holiday), the request
-    is moved here, with an audit event, before anyone reviews it.
+    Re-files requests by `batch_month_for` first: the appeals app stores `batch_month` when
+    a unit escalates (by this same rule); a row stored under an older rule is moved here,
+    with an audit event, before anyone reviews it.
     """
     now = now or timezone.now()
     permissions.require_batch_reviewer(actor)

@@ -47,19 +47,29 @@ def test_a_request_joins_the_batch_its_receipt_day_falls_in(db, received, batch)
     assert services.batch_month_for(received) == batch
 
 
-def test_a_request_received_on_a_holiday_11th_is_refiled_into_that_months_batch(city, scene):
+def test_a_request_received_on_a_holiday_11th_joins_that_months_batch(city, scene):
     scene.now = at(2026, 1, 5)
     appeal = scene.appeal()
     req = scene.escalate(appeal, when=at(2026, 1, 11, 10))  # Sunday; the cut-off is Monday 12th
-    # The open batch already shows it where the rule puts it…
+    assert req.batch_month == date(2026, 1, 1)  # the appeals app files it by the same rule
     assert req in selectors.batch_requests(month=date(2026, 1, 1))
     assert req not in selectors.batch_requests(month=date(2026, 2, 1))
-    # …and starting the review files it there for good, with an audit event.
+
+
+def test_a_request_filed_under_the_wrong_month_is_refiled_when_the_review_starts(city, scene):
+    """A safety net for rows stored by an older rule (calendar day <= 10): the review files
+    every request by the cut-off rule before anyone reviews it, with an audit event."""
+    from zhitong.appeals.models import EscalationRequest
+    from zhitong.audit.models import AuditEvent
+
+    scene.now = at(2026, 1, 5)
+    req = scene.escalate(scene.appeal(), when=at(2026, 1, 11, 10))
+    EscalationRequest.objects.filter(pk=req.pk).update(batch_month=date(2026, 2, 1))
+    # The open batch already shows it where the rule puts it…
+    assert req in selectors.batch_requests(month=date(2026, 1, 1))
     services.batch_start_review(actor=city.hub, month=date(2026, 1, 1), now=at(2026, 1, 13))
     req.refresh_from_db()
     assert req.batch_month == date(2026, 1, 1)
-    from zhitong.audit.models import AuditEvent
-
     assert AuditEvent.objects.filter(action="escalation.refile", object_id=str(req.pk)).exists()
 
 
