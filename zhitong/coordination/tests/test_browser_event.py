@@ -27,6 +27,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)  # a Monday
 EVENT_DAY = datetime(2026, 3, 16, 17, 0, tzinfo=TZ)  # the event: Monday 16 March, 15:00
+WAIT = 15_000  # ms: a loaded CI machine renders these pages slower than expect()'s 5 s default
 
 
 @pytest.fixture
@@ -67,7 +68,7 @@ def test_a_quarterly_event_runs_end_to_end_in_the_browser(page, login, screensho
         page.select_option("select[name=chair]", str(people["mayor"].pk))
         page.select_option("select[name=deputy]", str(people["leader"].pk))
         page.get_by_role("button", name="创建").click()
-        expect(page.locator("#event-status")).to_have_text("收集汇总问题")
+        expect(page.locator("#event-status")).to_have_text("收集汇总问题", timeout=WAIT)
         event = Event.objects.get()
         assert event.catalog_due.isoformat() == "2026-03-10"  # 4 working days before Monday 16th
 
@@ -83,10 +84,10 @@ def test_a_quarterly_event_runs_end_to_end_in_the_browser(page, login, screensho
             form.locator("select[name=category]").select_option(index=1)
             form.locator("select[name=unit]").select_option(str(unit.pk))
             form.get_by_role("button", name="登记", exact=True).click()
-            expect(page.locator(".zt-msg-success")).to_contain_text("已登记企业问题")
+            expect(page.locator(".zt-msg-success")).to_contain_text("已登记企业问题", timeout=WAIT)
         screenshot(page, "event_1_collected")
         page.get_by_role("button", name="发送有关部门核实").click()
-        expect(page.locator("#event-status")).to_have_text("核实企业问题")
+        expect(page.locator("#event-status")).to_have_text("核实企业问题", timeout=WAIT)
         items = list(event.items.order_by("sort_order"))
 
         # 二、The department verifies its problem; the office the other one, then reports the catalog.
@@ -98,7 +99,7 @@ def test_a_quarterly_event_runs_end_to_end_in_the_browser(page, login, screensho
             "经核实，不动产权证因测绘成果未备案受阻，情况属实。"
         )
         card.get_by_role("button", name="提交核实情况").click()
-        expect(page.locator(".zt-msg-success")).to_contain_text("核实情况已提交")
+        expect(page.locator(".zt-msg-success")).to_contain_text("核实情况已提交", timeout=WAIT)
         assert page.locator(f"#item-{items[1].pk} form").count() == 0  # not this unit's problem
         screenshot(page, "event_2_verified_by_unit")
 
@@ -111,33 +112,33 @@ def test_a_quarterly_event_runs_end_to_end_in_the_browser(page, login, screensho
         )
         card.get_by_role("button", name="提交核实情况").click()
         page.get_by_role("button", name="报送企业问题目录").click()
-        expect(page.locator("#event-status")).to_have_text("目录已报市府办")
+        expect(page.locator("#event-status")).to_have_text("目录已报市府办", timeout=WAIT)
         assert page.locator(".zt-warning").count() == 0  # on time
         screenshot(page, "event_3_catalog_submitted")
 
         # 三、The deputy leader proposes handling; the city leader approves the list.
         sign_in(page, login, "leader")
-        expect(page.locator("#pending")).to_contain_text("审核问题目录，提出处理意见建议")
+        expect(page.locator("#pending")).to_contain_text("审核问题目录，提出处理意见建议", timeout=WAIT)
         screenshot(page, "event_4_leader_home")
         page.locator("#pending a").first.click()
         for item in items:
             page.fill(f"textarea[name=proposal-{item.pk}]", "建议列入现场研究，由核实单位提出解决方案。")
         page.get_by_role("button", name="提出处理意见建议，报领导审定").click()
-        expect(page.locator("#event-status")).to_have_text("副组长已提出处理建议")
+        expect(page.locator("#event-status")).to_have_text("副组长已提出处理建议", timeout=WAIT)
 
         sign_in(page, login, "mayor")
         page.goto(f"/coordination/events/{event.pk}/")
         screenshot(page, "event_5_mayor_approves")
         page.get_by_role("button", name="审定问题清单").click()
-        expect(page.locator("#event-status")).to_have_text("市领导已审定问题清单")
+        expect(page.locator("#event-status")).to_have_text("市领导已审定问题清单", timeout=WAIT)
 
         # 四、Notices to department heads and enterprise principals.
         sign_in(page, login, "hub_gxj")
         page.goto(f"/coordination/events/{event.pk}/")
         page.get_by_role("button", name="发出活动通知").click()
-        expect(page.locator("#event-status")).to_have_text("已印发活动通知")
+        expect(page.locator("#event-status")).to_have_text("已印发活动通知", timeout=WAIT)
         page.get_by_role("link", name="通知名单（可打印）").click()
-        expect(page.locator("h1")).to_contain_text("参加人员通知名单")
+        expect(page.locator("h1")).to_contain_text("参加人员通知名单", timeout=WAIT)
         screenshot(page, "event_6_notice_list")
 
     with time_machine.travel(EVENT_DAY, tick=True):
@@ -145,7 +146,7 @@ def test_a_quarterly_event_runs_end_to_end_in_the_browser(page, login, screensho
         sign_in(page, login, "hub_gxj")
         page.goto(f"/coordination/events/{event.pk}/")
         page.get_by_role("button", name="登记活动已召开").click()
-        expect(page.locator("#event-status")).to_have_text("活动已召开")
+        expect(page.locator("#event-status")).to_have_text("活动已召开", timeout=WAIT)
         for item, text, unit, days in [
             (items[0], "由市工信局牵头协调市自然资源和规划局，15个工作日内办结不动产权证", gxj, "15"),
             (items[1], "由市商务局牵头对接海关，20个工作日内完成AEO认证辅导", swj, "20"),
@@ -155,9 +156,9 @@ def test_a_quarterly_event_runs_end_to_end_in_the_browser(page, login, screensho
             card.locator(f"select[name='o{item.pk}-lead_unit']").select_option(str(unit.pk))
             card.locator(f"input[name='o{item.pk}-due_workdays']").fill(days)
             card.get_by_role("button", name="录入现场处理意见").click()
-            expect(page.locator(".zt-msg-success")).to_contain_text("现场处理意见已录入")
+            expect(page.locator(".zt-msg-success")).to_contain_text("现场处理意见已录入", timeout=WAIT)
         page.get_by_role("button", name="生成《企业诉求事项处理意见》").click()
-        expect(page.locator("#event-status")).to_have_text("处理意见已形成待审核")
+        expect(page.locator("#event-status")).to_have_text("处理意见已形成待审核", timeout=WAIT)
         shot = screenshot(page, "event_7_document_generated")
         with page.expect_download() as dl:
             page.locator("#document-link").click()
@@ -167,22 +168,22 @@ def test_a_quarterly_event_runs_end_to_end_in_the_browser(page, login, screensho
         sign_in(page, login, "leader")
         page.goto(f"/coordination/events/{event.pk}/")
         page.get_by_role("button", name="审核通过，呈领导审定").click()
-        expect(page.locator("#event-status")).to_have_text("处理意见已审核待审定")
+        expect(page.locator("#event-status")).to_have_text("处理意见已审核待审定", timeout=WAIT)
         sign_in(page, login, "mayor")
         page.goto(f"/coordination/events/{event.pk}/")
         page.get_by_role("button", name="审定", exact=True).click()
-        expect(page.locator("#event-status")).to_have_text("处理意见已审定待交办")
+        expect(page.locator("#event-status")).to_have_text("处理意见已审定待交办", timeout=WAIT)
 
         # 七、Assignment, handed to the supervision office; the handler sees the task.
         sign_in(page, login, "hub_gxj")
         page.goto(f"/coordination/events/{event.pk}/")
         page.get_by_role("button", name="交办并转督查室").click()
-        expect(page.locator("#event-status")).to_have_text("已交办督办中")
+        expect(page.locator("#event-status")).to_have_text("已交办督办中", timeout=WAIT)
         screenshot(page, "event_8_assigned")
 
         sign_in(page, login, "handler")
         page.goto("/coordination/tasks/")
-        expect(page.locator("table")).to_contain_text("由市工信局牵头协调市自然资源和规划局")
+        expect(page.locator("table")).to_contain_text("由市工信局牵头协调市自然资源和规划局", timeout=WAIT)
         screenshot(page, "event_9_handler_tasks")
 
     event.refresh_from_db()
