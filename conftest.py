@@ -67,8 +67,11 @@ def browser_login(pg, username: str, password: str) -> None:
     pg.goto("/accounts/login/")
     pg.fill("input[name=username]", username)
     pg.fill("input[name=password]", password)
-    pg.click("button[type=submit]")
-    pg.wait_for_load_state("networkidle")
+    # Wait for the navigation the submit causes (a redirect home, or the form re-rendered
+    # with an error). Waiting for a load state alone races: right after the click the old
+    # page is still loaded, so it can return before the POST has even been sent.
+    with pg.expect_navigation(wait_until="load", timeout=30_000):
+        pg.click("button[type=submit]")
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from zhitong.appeals.choices import Status
 from zhitong.appeals.models import Appeal, Transition
 from zhitong.common.errors import ConflictError
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ from zhitong.coordination.choices import EventStatus, TaskStatus
 from zhitong.coordination.models import Event, Task
 from zhitong.organizations.models import Unit, User
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TZ = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)  # a Monday

@@ -12,7 +12,7 @@ from zhitong.coordination.models import MeetingItem, Task, TaskReport
 
 from .conftest import at
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
