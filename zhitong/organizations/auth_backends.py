@@ -7,10 +7,6 @@ from django.db import transaction
 from django.utils import timezone
 
 
-class AccountLocked(Exception):
-    pass
-
-
 class LockoutModelBackend(ModelBackend):
     """ModelBackend with a lockout: ZHITONG_LOCKOUT_FAILURES wrong passwords lock the
     account for ZHITONG_LOCKOUT_MINUTES (also against the right password meanwhile)."""
