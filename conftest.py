@@ -25,6 +25,19 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hasher():
+    """PBKDF2 at production strength was ~84% of the suite's CPU. Tests prove behaviour,
+    not hash strength: MD5 here (production keeps Django's default hashers)."""
+    from django.conf import settings
+    from django.contrib.auth.hashers import get_hashers, get_hashers_by_algorithm
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    get_hashers.cache_clear()
+    get_hashers_by_algorithm.cache_clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def _playwright_browser():
     if not Path(CHROMIUM).exists():
