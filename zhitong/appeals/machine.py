@@ -17,13 +17,14 @@ of the appeal (prefetch `cooperations`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import dataclasses
 from datetime import date
 
-from zhitong.common.errors import ConflictError, Forbidden
+from zhitong.common.transitions import SYSTEM, Field, Machine, Move, move
 from zhitong.organizations.choices import Role
 
 from .choices import OPEN_STATUSES, ExemptionStatus, Status
+from .models import Appeal
 
 # Relations a user can have to one appeal.
 HUB = "hub"  # the coordinating office (role hub): triage, routing, verification, exemptions
@@ -33,7 +34,6 @@ LEAD_HANDLER = "lead_handler"  # staff (handler/unit head) of the lead unit or o
 LEAD_HEAD = "lead_head"  # the head of the lead unit (approves its extensions)
 COOPERATING = "cooperating"  # staff of a cooperating unit whose answer is still due
 ENTERPRISE = "enterprise"  # the enterprise's own user
-SYSTEM = "system"  # the periodic clock job (actor None)
 
 RELATIONS: tuple[str, ...] = (
     HUB,
@@ -61,18 +61,6 @@ UNIT_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
 
 ALL_OPEN = frozenset(OPEN_STATUSES)
 ACTIVE_HANDLING = frozenset({Status.IN_PROGRESS, Status.ESCALATED})
-
-
-@dataclass(frozen=True)
-class Field:
-    """One input of a move's form. `kind` tells a page which widget to render:
-    text, textarea, date, int, unit, units, user, appeal, rating, files, items."""
-
-    name: str
-    label: str
-    kind: str
-    required: bool = True
-    help: str = ""
 
 
 FIELDS: dict[str, Field] = {
@@ -106,256 +94,233 @@ FIELDS: dict[str, Field] = {
 }
 
 
-@dataclass(frozen=True)
-class Move:
-    name: str
-    label: str  # the button text
-    sources: frozenset[str]
-    target: str | None  # None: status unchanged
-    actors: frozenset[str]
-    fields: tuple[str, ...] = ()
-    needs_reason: bool = False
-    # A second outcome decided by the data: `rate` with 不满意 or worse reopens
-    # (target IN_PROGRESS) instead of closing.
-    alt_target: str | None = None
-    description: str = ""
-    style: str = ""  # "primary" / "secondary" / "contrast" hint for buttons
-
-    def form_fields(self) -> list[Field]:
-        return [FIELDS[f] for f in self.fields]
-
-
-def _m(name, label, sources, target, actors, fields=(), **kw) -> Move:
-    return Move(name, label, frozenset(sources), target, frozenset(actors), tuple(fields), **kw)
+_m = move
 
 
 S = Status
 PRE_SIGN = {S.MATERIALS_PENDING, S.SUBMITTED, S.ASSIGNED, S.TRANSFER_REQUESTED}
 
-MOVES: dict[str, Move] = {
-    m.name: m
-    for m in [
-        _m(
-            "request_materials",
-            "一次性告知补正材料",
-            {S.SUBMITTED},
-            S.MATERIALS_PENDING,
-            {FIRST_INQUIRY, HUB},
-            ("missing_items", "note"),
-            description="seeds/003 六.2：收件后2个工作日内一次性告知需补齐的全部内容；材料齐全后开始计时",
+_MOVES: list[Move] = [
+    _m(
+        "request_materials",
+        "一次性告知补正材料",
+        {S.SUBMITTED},
+        S.MATERIALS_PENDING,
+        {FIRST_INQUIRY, HUB},
+        ("missing_items", "note"),
+        description="seeds/003 六.2：收件后2个工作日内一次性告知需补齐的全部内容；材料齐全后开始计时",
+    ),
+    _m(
+        "complete_materials",
+        "材料已补齐",
+        {S.MATERIALS_PENDING},
+        S.SUBMITTED,
+        {FIRST_INQUIRY, HUB, ENTERPRISE},
+        ("note",),
+        style="primary",
+    ),
+    _m(
+        "assign",
+        "分办",
+        {S.SUBMITTED},
+        S.ASSIGNED,
+        {HUB},
+        ("lead_unit_id", "cooperating_unit_ids", "handling_days", "override_reason"),
+        description="确定一个牵头单位和若干配合单位及办理时限；不按分办规则须说明理由",
+        style="primary",
+    ),
+    _m("sign", "签收", {S.ASSIGNED}, S.IN_PROGRESS, {LEAD_HANDLER}, style="primary"),
+    _m(
+        "object",
+        "退回(非本单位职责)",
+        {S.ASSIGNED},
+        S.TRANSFER_REQUESTED,
+        {LEAD_HANDLER},
+        ("reason",),
+        needs_reason=True,
+        style="secondary",
+    ),
+    _m(
+        "settle_transfer",
+        "改派",
+        {S.TRANSFER_REQUESTED},
+        S.ASSIGNED,
+        {HUB},
+        ("lead_unit_id", "cooperating_unit_ids", "handling_days", "reason"),
+        needs_reason=True,
+        description="统筹协调专员重新确定牵头单位；首问责任人不变",
+        style="primary",
+    ),
+    _m(
+        "follow_up",
+        "首问跟踪记录",
+        PRE_SIGN,
+        None,
+        {FIRST_INQUIRY},
+        ("note",),
+        description="seeds/003 四：首问责任人跟踪至牵头单位签收",
+        style="secondary",
+    ),
+    _m(
+        "cooperate_answer",
+        "提交配合意见",
+        {S.ASSIGNED, S.IN_PROGRESS, S.ESCALATED},
+        None,
+        {COOPERATING},
+        ("answer",),
+        description="配合单位3个工作日内向牵头单位答复",
+        style="primary",
+    ),
+    _m(
+        "add_progress",
+        "填报进展",
+        ACTIVE_HANDLING,
+        None,
+        {LEAD_HANDLER, HUB},
+        ("note",),
+        style="secondary",
+    ),
+    _m(
+        "add_evidence",
+        "上传佐证材料",
+        ACTIVE_HANDLING | {S.RESOLVED},
+        None,
+        {LEAD_HANDLER},
+        ("evidence_files", "note"),
+        style="secondary",
+    ),
+    _m(
+        "request_extension",
+        "申请延期",
+        {S.IN_PROGRESS},
+        None,
+        {LEAD_HANDLER},
+        ("new_due", "reason"),
+        needs_reason=True,
+        description="seeds/003 六.3：期限届满前申请，单位负责人签署意见，最长不超过法定时限",
+        style="secondary",
+    ),
+    _m(
+        "approve_extension",
+        "批准延期",
+        ACTIVE_HANDLING,
+        None,
+        {LEAD_HEAD},
+        ("new_due", "note"),
+        style="primary",
+    ),
+    _m(
+        "reject_extension",
+        "不批准延期",
+        ACTIVE_HANDLING,
+        None,
+        {LEAD_HEAD},
+        ("reason",),
+        needs_reason=True,
+        style="secondary",
+    ),
+    _m(
+        "escalate",
+        "提请市领导协调",
+        {S.IN_PROGRESS},
+        S.ESCALATED,
+        {LEAD_HANDLER},
+        (
+            "project_name",
+            "basic_situation",
+            "problem",
+            "unit_ids_to_coordinate",
+            "leader_id",
+            "contact_name",
+            "contact_mobile",
         ),
-        _m(
-            "complete_materials",
-            "材料已补齐",
-            {S.MATERIALS_PENDING},
-            S.SUBMITTED,
-            {FIRST_INQUIRY, HUB, ENTERPRISE},
-            ("note",),
-            style="primary",
-        ),
-        _m(
-            "assign",
-            "分办",
-            {S.SUBMITTED},
-            S.ASSIGNED,
-            {HUB},
-            ("lead_unit_id", "cooperating_unit_ids", "handling_days", "override_reason"),
-            description="确定一个牵头单位和若干配合单位及办理时限；不按分办规则须说明理由",
-            style="primary",
-        ),
-        _m("sign", "签收", {S.ASSIGNED}, S.IN_PROGRESS, {LEAD_HANDLER}, style="primary"),
-        _m(
-            "object",
-            "退回(非本单位职责)",
-            {S.ASSIGNED},
-            S.TRANSFER_REQUESTED,
-            {LEAD_HANDLER},
-            ("reason",),
-            needs_reason=True,
-            style="secondary",
-        ),
-        _m(
-            "settle_transfer",
-            "改派",
-            {S.TRANSFER_REQUESTED},
-            S.ASSIGNED,
-            {HUB},
-            ("lead_unit_id", "cooperating_unit_ids", "handling_days", "reason"),
-            needs_reason=True,
-            description="统筹协调专员重新确定牵头单位；首问责任人不变",
-            style="primary",
-        ),
-        _m(
-            "follow_up",
-            "首问跟踪记录",
-            PRE_SIGN,
-            None,
-            {FIRST_INQUIRY},
-            ("note",),
-            description="seeds/003 四：首问责任人跟踪至牵头单位签收",
-            style="secondary",
-        ),
-        _m(
-            "cooperate_answer",
-            "提交配合意见",
-            {S.ASSIGNED, S.IN_PROGRESS, S.ESCALATED},
-            None,
-            {COOPERATING},
-            ("answer",),
-            description="配合单位3个工作日内向牵头单位答复",
-            style="primary",
-        ),
-        _m(
-            "add_progress",
-            "填报进展",
-            ACTIVE_HANDLING,
-            None,
-            {LEAD_HANDLER, HUB},
-            ("note",),
-            style="secondary",
-        ),
-        _m(
-            "add_evidence",
-            "上传佐证材料",
-            ACTIVE_HANDLING | {S.RESOLVED},
-            None,
-            {LEAD_HANDLER},
-            ("evidence_files", "note"),
-            style="secondary",
-        ),
-        _m(
-            "request_extension",
-            "申请延期",
-            {S.IN_PROGRESS},
-            None,
-            {LEAD_HANDLER},
-            ("new_due", "reason"),
-            needs_reason=True,
-            description="seeds/003 六.3：期限届满前申请，单位负责人签署意见，最长不超过法定时限",
-            style="secondary",
-        ),
-        _m(
-            "approve_extension",
-            "批准延期",
-            ACTIVE_HANDLING,
-            None,
-            {LEAD_HEAD},
-            ("new_due", "note"),
-            style="primary",
-        ),
-        _m(
-            "reject_extension",
-            "不批准延期",
-            ACTIVE_HANDLING,
-            None,
-            {LEAD_HEAD},
-            ("reason",),
-            needs_reason=True,
-            style="secondary",
-        ),
-        _m(
-            "escalate",
-            "提请市领导协调",
-            {S.IN_PROGRESS},
-            S.ESCALATED,
-            {LEAD_HANDLER},
-            (
-                "project_name",
-                "basic_situation",
-                "problem",
-                "unit_ids_to_coordinate",
-                "leader_id",
-                "contact_name",
-                "contact_mobile",
-            ),
-            description="seeds/000 二 附件2：每月10日前报送的申报进入当月批次",
-            style="secondary",
-        ),
-        _m(
-            "resume_handling",
-            "恢复办理",
-            {S.ESCALATED},
-            S.IN_PROGRESS,
-            {HUB},
-            ("note",),
-            description="申报退回或协调会已提出意见后，由牵头单位继续办理",
-            style="secondary",
-        ),
-        _m(
-            "resolve",
-            "办结",
-            ACTIVE_HANDLING,
-            S.RESOLVED,
-            {LEAD_HANDLER},
-            ("resolution", "evidence_files"),
-            description="须上传正式文件、会议纪要等佐证材料",
-            style="primary",
-        ),
-        _m("verify", "核验通过", {S.RESOLVED}, S.VERIFIED, {HUB, SUPERVISOR}, ("note",), style="primary"),
-        _m(
-            "reject_verification",
-            "核验不通过",
-            {S.RESOLVED},
-            S.IN_PROGRESS,
-            {HUB, SUPERVISOR},
-            ("reason",),
-            needs_reason=True,
-            style="secondary",
-        ),
-        _m(
-            "rate",
-            "满意度评价",
-            {S.VERIFIED},
-            S.CLOSED,
-            {ENTERPRISE, HUB},
-            ("rating", "comment"),
-            alt_target=S.IN_PROGRESS,
-            description="“不满意”及以下退回原牵头单位重办，计入该单位重办次数；统筹协调专员可录入电话回访评价",
-            style="primary",
-        ),
-        _m(
-            "close_not_rated",
-            "未评价关闭",
-            {S.VERIFIED},
-            S.CLOSED,
-            {SYSTEM},
-            description="核验后10个工作日内未评价，提醒一次后按未评价关闭",
-        ),
-        _m(
-            "request_exemption",
-            "申请不纳入考核",
-            ACTIVE_HANDLING,
-            None,
-            {LEAD_HANDLER},
-            ("explanation", "evidence_files"),
-            needs_reason=True,
-            description="seeds/000 五(二)3：因国家政策变动等特殊情况当年无法解决，须正式行文解释说明",
-            style="secondary",
-        ),
-        _m("approve_exemption", "批准不纳入考核", ALL_OPEN, None, {HUB}, ("note",), style="primary"),
-        _m(
-            "reject_exemption",
-            "不批准不纳入考核",
-            ALL_OPEN,
-            None,
-            {HUB},
-            ("reason",),
-            needs_reason=True,
-            style="secondary",
-        ),
-        _m(
-            "merge",
-            "合并至重复诉求",
-            {S.MATERIALS_PENDING, S.SUBMITTED, S.ASSIGNED, S.TRANSFER_REQUESTED},
-            S.MERGED,
-            {HUB, FIRST_INQUIRY},
-            ("into_id", "reason"),
-            needs_reason=True,
-            description="同一企业未办结诉求的重复件：关联保留，不丢失",
-            style="secondary",
-        ),
-    ]
-}
+        description="seeds/000 二 附件2：每月10日前报送的申报进入当月批次",
+        style="secondary",
+    ),
+    _m(
+        "resume_handling",
+        "恢复办理",
+        {S.ESCALATED},
+        S.IN_PROGRESS,
+        {HUB},
+        ("note",),
+        description="申报退回或协调会已提出意见后，由牵头单位继续办理",
+        style="secondary",
+    ),
+    _m(
+        "resolve",
+        "办结",
+        ACTIVE_HANDLING,
+        S.RESOLVED,
+        {LEAD_HANDLER},
+        ("resolution", "evidence_files"),
+        description="须上传正式文件、会议纪要等佐证材料",
+        style="primary",
+    ),
+    _m("verify", "核验通过", {S.RESOLVED}, S.VERIFIED, {HUB, SUPERVISOR}, ("note",), style="primary"),
+    _m(
+        "reject_verification",
+        "核验不通过",
+        {S.RESOLVED},
+        S.IN_PROGRESS,
+        {HUB, SUPERVISOR},
+        ("reason",),
+        needs_reason=True,
+        style="secondary",
+    ),
+    _m(
+        "rate",
+        "满意度评价",
+        {S.VERIFIED},
+        S.CLOSED,
+        {ENTERPRISE, HUB},
+        ("rating", "comment"),
+        alt_target=S.IN_PROGRESS,
+        description="“不满意”及以下退回原牵头单位重办，计入该单位重办次数；统筹协调专员可录入电话回访评价",
+        style="primary",
+    ),
+    _m(
+        "close_not_rated",
+        "未评价关闭",
+        {S.VERIFIED},
+        S.CLOSED,
+        {SYSTEM},
+        description="核验后10个工作日内未评价，提醒一次后按未评价关闭",
+    ),
+    _m(
+        "request_exemption",
+        "申请不纳入考核",
+        ACTIVE_HANDLING,
+        None,
+        {LEAD_HANDLER},
+        ("explanation", "evidence_files"),
+        needs_reason=True,
+        description="seeds/000 五(二)3：因国家政策变动等特殊情况当年无法解决，须正式行文解释说明",
+        style="secondary",
+    ),
+    _m("approve_exemption", "批准不纳入考核", ALL_OPEN, None, {HUB}, ("note",), style="primary"),
+    _m(
+        "reject_exemption",
+        "不批准不纳入考核",
+        ALL_OPEN,
+        None,
+        {HUB},
+        ("reason",),
+        needs_reason=True,
+        style="secondary",
+    ),
+    _m(
+        "merge",
+        "合并至重复诉求",
+        {S.MATERIALS_PENDING, S.SUBMITTED, S.ASSIGNED, S.TRANSFER_REQUESTED},
+        S.MERGED,
+        {HUB, FIRST_INQUIRY},
+        ("into_id", "reason"),
+        needs_reason=True,
+        description="同一企业未办结诉求的重复件：关联保留，不丢失",
+        style="secondary",
+    ),
+]
 
 
 def _unit_path(user) -> str:
@@ -368,16 +333,13 @@ def _within(path: str, unit_id) -> bool:
     return bool(unit_id) and f"/{unit_id}/" in path
 
 
-def relations_of(user, appeal) -> set[str]:
-    """The relations `user` has to `appeal`. `user=None` is the clock job (SYSTEM).
+def _relations(user, appeal) -> set[str]:
+    """The relations an active, signed-in `user` has to `appeal` (the kernel adds SYSTEM for
+    the clock job and nothing for anonymous or inactive users).
 
     Needs `user.unit` (for its path) and, for COOPERATING, `appeal.cooperations` — prefetch
     them for lists; otherwise each costs a query.
     """
-    if user is None:
-        return {SYSTEM}
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return set()
     rel: set[str] = set()
     role = user.role
     if role == Role.HUB:
@@ -434,57 +396,71 @@ def _guard(move: Move, appeal, today: date | None) -> str | None:
     return None
 
 
+_GUARDED = {"request_extension", "approve_extension", "reject_extension", "request_exemption"}
+_GUARDED |= {"approve_exemption", "reject_exemption"}
+
+
+def _with_guard(m: Move) -> Move:
+    if m.name not in _GUARDED:
+        return m
+    return dataclasses.replace(m, guard=lambda appeal, today, m=m: _guard(m, appeal, today))
+
+
+APPEAL = Machine(
+    kind="appeal",
+    model=Appeal,
+    noun="诉求",
+    states=Status,
+    fields=FIELDS.values(),
+    moves=[_with_guard(m) for m in _MOVES],
+    relations=_relations,
+    relation_labels=RELATION_LABELS,
+    audited=(
+        "status",
+        "lead_unit_id",
+        "handler_id",
+        "tier",
+        "handling_days",
+        "sign_due",
+        "handling_due",
+        "legal_due",
+        "clock_due",
+        "materials_complete",
+        "units_passed",
+        "reopen_count",
+        "is_problem",
+        "exemption_status",
+        "extension_requested_due",
+        "rating",
+        "close_reason",
+        "merged_into_id",
+    ),
+    since_field="state_since",
+    stale_message="该诉求已被他人处理，请刷新后重试",
+    initial=(Status.SUBMITTED, Status.MATERIALS_PENDING),
+    pk_arg="appeal_id",
+)
+MOVES: dict[str, Move] = APPEAL.moves
+relations_of = APPEAL.relations_of
+
+
 def check_move(user, appeal, move_name: str, *, today: date | None = None) -> Move:
     """Raise unless `user` may make `move_name` on `appeal` as it is now; return the Move.
-
-    ConflictError (409) when the appeal's state does not allow it (including a stale
-    form); Forbidden (403) when the state allows it but this user may not.
-    """
-    move = MOVES.get(move_name)
-    if move is None:
-        raise ConflictError(f"未知的操作：{move_name}", code="unknown_move")
-    if appeal.status not in move.sources:
-        raise ConflictError(
-            f"诉求当前状态为“{Status(appeal.status).label}”，不能执行“{move.label}”，请刷新后重试",
-            code="illegal_move",
-        )
-    if not (relations_of(user, appeal) & move.actors):
-        raise Forbidden(f"您无权对该诉求执行“{move.label}”", code="forbidden_move")
-    reason = _guard(move, appeal, today)
-    if reason:
-        raise ConflictError(reason, code="move_not_possible")
-    return move
+    ConflictError (409) for the state, Forbidden (403) for the user (the kernel's gate)."""
+    return APPEAL.check(user, appeal, move_name, today=today)
 
 
 def available_moves(user, appeal, *, today: date | None = None) -> list[Move]:
     """The moves `user` may make now, in table order (for buttons and the API)."""
-    if today is None:
-        from django.utils import timezone
-
-        today = timezone.localdate()
-    if (
-        user is not None
-        and getattr(user, "role", None) == Role.ENTERPRISE
-        and user.enterprise_id != appeal.enterprise_id
-    ):
-        return []
-    rel = relations_of(user, appeal)
-    out = []
-    for move in MOVES.values():
-        if appeal.status in move.sources and rel & move.actors and _guard(move, appeal, today) is None:
-            out.append(move)
-    return out
+    return APPEAL.available(user, appeal, today=today)
 
 
 def can(user, appeal, move_name: str, *, today: date | None = None) -> bool:
-    try:
-        check_move(user, appeal, move_name, today=today)
-    except (ConflictError, Forbidden):
-        return False
-    return True
+    return APPEAL.can(user, appeal, move_name, today=today)
 
 
 __all__ = [
+    "APPEAL",
     "FIELDS",
     "MOVES",
     "RELATIONS",

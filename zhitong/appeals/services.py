@@ -33,13 +33,14 @@ from django.utils.dateparse import parse_date
 
 from zhitong.audit.services import audit_record
 from zhitong.common.errors import AccessDenied, ConflictError, Forbidden, ServiceError
+from zhitong.common.transitions import Step
 from zhitong.notifications.services import notify, notify_on_commit
 from zhitong.organizations.choices import Role, UnitKind
 from zhitong.organizations.models import Unit, User
 
 from . import clock
 from .choices import OPEN_STATUSES, Channel, CloseReason, ExemptionStatus, Light, Rating, Status, Tier
-from .machine import MOVES, check_move
+from .machine import APPEAL
 from .models import (
     Appeal,
     AppealCounter,
@@ -59,28 +60,6 @@ PROBLEM_REOPENS = 3  # … or reopened 3 or more times
 INTAKE_CLOCK_SKEW = timedelta(minutes=10)
 # The issue lists the administrator among those who register (the intake form).
 INTAKE_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.ADMIN})
-
-# Fields whose old and new values go into the audit event of a move.
-AUDITED = (
-    "status",
-    "lead_unit_id",
-    "handler_id",
-    "tier",
-    "handling_days",
-    "sign_due",
-    "handling_due",
-    "legal_due",
-    "clock_due",
-    "materials_complete",
-    "units_passed",
-    "reopen_count",
-    "is_problem",
-    "exemption_status",
-    "extension_requested_due",
-    "rating",
-    "close_reason",
-    "merged_into_id",
-)
 
 
 def _now(now: datetime | None) -> datetime:
@@ -149,24 +128,14 @@ def _tell(recipients, kind: str, appeal, title: str, body: str = "", now=None) -
 # ---------------------------------------------------------------------------------------
 
 
-def _snapshot(appeal) -> dict:
-    return {f: getattr(appeal, f) for f in AUDITED}
-
-
 @contextmanager
 def _moving(*, appeal_id: int, move: str, actor, expected_version: int | None, now: datetime):
-    """Open the transaction, lock the row, re-check the move. Yields (appeal, before)."""
-    with transaction.atomic():
-        # No select_related: FOR UPDATE over a nullable outer join is refused by PostgreSQL.
-        appeal = Appeal.objects.select_for_update().filter(pk=appeal_id).first()
-        if appeal is None:
-            raise AccessDenied()
-        if expected_version is not None and int(expected_version) != appeal.version:
-            raise ConflictError(STALE_MESSAGE, code="stale")
-        if actor is not None and not actor.is_active:
-            raise Forbidden("账号已停用")
-        check_move(actor, appeal, move, today=timezone.localdate(now))
-        yield appeal, _snapshot(appeal)
+    """The kernel's recipe (zhitong.common.transitions): transaction, row lock, re-read,
+    expected version, the gate. Yields (appeal, before)."""
+    with APPEAL.moving(
+        pk=appeal_id, move=move, actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        yield step.obj, step.before
 
 
 def _flag_problem(appeal, *, now) -> list[str]:
@@ -186,6 +155,30 @@ def _flag_problem(appeal, *, now) -> list[str]:
     return []
 
 
+def _recompute(appeal, step) -> list[str]:
+    """The kernel's deadline hook: the stored clock, then the problem-appeal flag."""
+    return [*clock.recompute(appeal), *_flag_problem(appeal, now=step.now)]
+
+
+def _history(appeal, *, move, from_status, to_status, actor, now, note, data) -> Transition:
+    """The kernel's history hook: the appeal's timeline row."""
+    return Transition.objects.create(
+        appeal=appeal,
+        action=move,
+        from_status=from_status,
+        to_status=to_status,
+        actor=actor,
+        actor_unit_id=getattr(actor, "unit_id", None),
+        at=now,
+        note=note,
+        data=data,
+    )
+
+
+APPEAL.history = _history
+APPEAL.recompute = _recompute
+
+
 def _commit(
     appeal: Appeal,
     *,
@@ -198,39 +191,8 @@ def _commit(
     note: str = "",
     data: dict | None = None,
 ) -> Transition:
-    from_status = before["status"]
-    update = set(fields)
-    if to_status and to_status != appeal.status:
-        appeal.status = to_status
-        appeal.state_since = now
-        update |= {"status", "state_since"}
-    update |= set(clock.recompute(appeal))
-    update |= set(_flag_problem(appeal, now=now))
-    appeal.version += 1
-    update |= {"version", "updated_at"}
-    appeal.save(update_fields=sorted(update))
-    transition = Transition.objects.create(
-        appeal=appeal,
-        action=move,
-        from_status=from_status,
-        to_status=appeal.status,
-        actor=actor,
-        actor_unit_id=getattr(actor, "unit_id", None),
-        at=now,
-        note=note or "",
-        data=data or {},
-    )
-    after = _snapshot(appeal)
-    changed = [k for k in AUDITED if before[k] != after[k]]
-    audit_record(
-        action=f"appeal.{move}",
-        obj=appeal,
-        actor=actor,
-        before={k: before[k] for k in changed} | {"version": appeal.version - 1},
-        after={k: after[k] for k in changed} | {"version": appeal.version, "note": note or ""},
-        now=now,
-    )
-    return transition
+    step = Step(APPEAL, appeal, APPEAL.moves[move], actor, now, before)
+    return step.commit(fields=fields, to_status=to_status or appeal.status, note=note, data=data)
 
 
 def _text(value, label: str, field: str, *, required: bool = True, max_len: int = 5000) -> str:
@@ -1801,6 +1763,9 @@ SERVICES: dict[str, Callable] = {
 }
 
 
+APPEAL.services.update(SERVICES)
+
+
 def appeal_move(
     *,
     appeal_id: int,
@@ -1814,12 +1779,8 @@ def appeal_move(
     machine.MOVES[move].fields); other keys are ignored, so a whole form's data may be
     passed. Raises ConflictError (409) for an unknown, illegal or stale move, Forbidden
     (403) for a move this user may not make, ServiceError (400) for bad data."""
-    spec = MOVES.get(move)
-    if spec is None or move not in SERVICES:
-        raise ConflictError(f"未知的操作：{move}", code="unknown_move")
-    kwargs = {k: v for k, v in data.items() if k in spec.fields}
-    result = SERVICES[move](
-        appeal_id=appeal_id, actor=actor, expected_version=expected_version, now=now, **kwargs
+    result = APPEAL.dispatch(
+        pk=appeal_id, move=move, actor=actor, expected_version=expected_version, now=now, **data
     )
     if isinstance(result, Appeal):
         return result

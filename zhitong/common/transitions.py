@@ -1,0 +1,330 @@
+"""The transition kernel: one declared table of moves per object type (STYLE habits 1-2).
+
+A `Machine` holds the table of an object type (appeal, event, task, …). A `Move` names the
+states it may start from (`sources`), the state it leads to (`target`; None = the status
+stays, e.g. a progress note), who may make it (`actors`, *relations* between the user and
+the object computed by the machine's `relations(user, obj)`), the inputs its form needs
+(`fields`, described by `Field`s so pages and the API render and validate them generically)
+and an optional `guard(obj, today)` for conditions beyond status and relation.
+
+The machine is the single gate and the single recipe:
+
+- `check` raises ConflictError (409) when the state does not allow the move and Forbidden
+  (403) when the state allows it but this user may not; `available` lists the moves a user
+  may make now (the buttons); neither queries beyond what the caller prefetched.
+- `moving(...)` opens the transaction, locks the row (`select_for_update`), re-reads it,
+  checks the caller's expected version (a stale form is a 409) and the move, and yields a
+  `Step`; `Step.commit(...)` changes the status, runs the deadline-recompute hook, bumps the
+  version, saves `update_fields`, writes the history row and an audit event with before and
+  after; `Step.tell(...)` queues a notification sent only after the commit.
+- `perform(...)` is `moving` + `commit` for a move whose service only sets fields.
+- `dispatch(move=…)` runs the service registered for a move by name (`@machine.service`),
+  passing only the move's declared fields: one dispatcher for the page and the API.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhitong.audit.services import audit_record
+from zhitong.notifications.services import notify_on_commit
+
+from .errors import AccessDenied, ConflictError, Forbidden
+
+SYSTEM = "system"  # the relation of the periodic jobs (actor None)
+MACHINES: dict[str, Machine] = {}
+
+
+@dataclass(frozen=True)
+class Field:
+    """One input of a move's form. `kind` tells a page which widget to render: text,
+    textarea, date, datetime, int, unit, units, user, appeal, rating, files, items, bool."""
+
+    name: str
+    label: str
+    kind: str
+    required: bool = True
+    help: str = ""
+
+
+@dataclass(frozen=True)
+class Move:
+    name: str
+    label: str  # the button text
+    sources: frozenset[str]
+    target: str | None  # None: status unchanged
+    actors: frozenset[str]
+    fields: tuple[str, ...] = ()
+    needs_reason: bool = False
+    alt_target: str | None = None  # a second outcome decided by the data (e.g. rate → reopen)
+    description: str = ""
+    style: str = ""  # "primary" / "secondary" / "contrast" hint for buttons
+    guard: Callable[[Any, date | None], str | None] | None = field(default=None, compare=False)
+    form: tuple[Field, ...] = ()  # filled in by the Machine from its field table
+
+    def form_fields(self) -> list[Field]:
+        return list(self.form)
+
+
+def move(name, label, sources, target, actors, fields=(), **kw) -> Move:
+    return Move(name, label, frozenset(sources), target, frozenset(actors), tuple(fields), **kw)
+
+
+@dataclass
+class Step:
+    """One move in progress: the locked object and its snapshot before the change."""
+
+    machine: Machine
+    obj: Any
+    move: Move
+    actor: Any
+    now: datetime
+    before: dict
+
+    def commit(self, *, fields: Iterable[str] = (), to_status: str | None = None, note: str = "", data=None):
+        return self.machine.commit(self, fields=fields, to_status=to_status, note=note, data=data)
+
+    def tell(self, recipients, *, kind: str, title: str, body: str = "", url: str = "", dedupe_key=None):
+        """A notification written after the commit (a rolled-back move sends nothing).
+        `recipients`: users or ids, or a callable evaluated after the commit."""
+        notify_on_commit(
+            recipients=recipients,
+            kind=kind,
+            title=title,
+            body=body,
+            url=url,
+            dedupe_key=dedupe_key,
+            now=self.now,
+        )
+
+
+class Machine:
+    """The declared table of moves of one object type and the recipe that performs them."""
+
+    def __init__(
+        self,
+        *,
+        kind: str,
+        model,
+        noun: str,
+        states,
+        moves: Iterable[Move],
+        relations: Callable[[Any, Any], set[str]],
+        audited: Iterable[str],
+        fields: Iterable[Field] = (),
+        relation_labels: dict[str, str] | None = None,
+        history: Callable[..., Any] | None = None,
+        recompute: Callable[[Any, Step], Iterable[str]] | None = None,
+        status_field: str = "status",
+        since_field: str | None = None,
+        version_field: str = "version",
+        stale_message: str = "",
+        initial: Iterable[str] = (),
+        pk_arg: str = "pk",
+    ):
+        self.kind, self.model, self.noun, self.states = kind, model, noun, states
+        self.relations, self.audited = relations, ("status", *[f for f in audited if f != status_field])
+        self.relation_labels = relation_labels or {}
+        self.history, self.recompute = history, recompute
+        self.status_field, self.since_field, self.version_field = status_field, since_field, version_field
+        self.stale_message = stale_message or f"该{noun}已被他人处理，请刷新后重试"
+        self.initial = tuple(initial) or (states.values[0],)
+        self.pk_arg = pk_arg  # the services' keyword for the object's id (e.g. appeal_id)
+        self.fields = {f.name: f for f in fields}
+        valid = set(states.values)
+        self.moves: dict[str, Move] = {}
+        for m in moves:
+            unknown = [s for s in (*m.sources, m.target, m.alt_target) if s is not None and s not in valid]
+            missing = [f for f in m.fields if f not in self.fields]
+            if unknown or missing or m.name in self.moves:
+                raise ValueError(f"{kind}.{m.name}: unknown states {unknown} or fields {missing}, or twice")
+            self.moves[m.name] = Move(**{**m.__dict__, "form": tuple(self.fields[f] for f in m.fields)})
+        self.services: dict[str, Callable] = {}
+        MACHINES[kind] = self
+
+    def status_label(self, value: str) -> str:
+        return self.states(value).label if value in self.states.values else value
+
+    # -- the gate ----------------------------------------------------------------------
+    def relations_of(self, user, obj) -> set[str]:
+        if user is None:
+            return {SYSTEM}
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return set()
+        return self.relations(user, obj)
+
+    def check(self, user, obj, name: str, *, today: date | None = None) -> Move:
+        """Raise unless `user` may make move `name` on `obj` as it is now; return the Move."""
+        m = self.moves.get(name)
+        if m is None:
+            raise ConflictError(f"未知的操作：{name}", code="unknown_move")
+        status = getattr(obj, self.status_field)
+        if status not in m.sources:
+            raise ConflictError(
+                f"{self.noun}当前状态为“{self.status_label(status)}”，不能执行“{m.label}”，请刷新后重试",
+                code="illegal_move",
+            )
+        if not (self.relations_of(user, obj) & m.actors):
+            raise Forbidden(f"您无权对该{self.noun}执行“{m.label}”", code="forbidden_move")
+        reason = m.guard(obj, today) if m.guard else None
+        if reason:
+            raise ConflictError(reason, code="move_not_possible")
+        return m
+
+    def available(self, user, obj, *, today: date | None = None) -> list[Move]:
+        """The moves `user` may make now, in table order (the buttons, the API's list)."""
+        today = today or timezone.localdate()
+        rel, status = self.relations_of(user, obj), getattr(obj, self.status_field)
+        return [
+            m
+            for m in self.moves.values()
+            if status in m.sources and rel & m.actors and not (m.guard and m.guard(obj, today))
+        ]
+
+    def can(self, user, obj, name: str, *, today: date | None = None) -> bool:
+        try:
+            self.check(user, obj, name, today=today)
+        except (ConflictError, Forbidden):
+            return False
+        return True
+
+    # -- the recipe --------------------------------------------------------------------
+    def snapshot(self, obj) -> dict:
+        return {f: getattr(obj, f) for f in self.audited}
+
+    def lock(self, pk):
+        # Lock our own row only: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+        obj = self.model.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+        if obj is None:
+            raise AccessDenied()
+        return obj
+
+    @contextmanager
+    def moving(self, *, pk, move: str, actor, expected_version=None, now: datetime | None = None):
+        """Transaction, row lock, re-read, expected version, the gate. Yields a Step."""
+        now = now or timezone.now()
+        with transaction.atomic():
+            obj = self.lock(pk)
+            if expected_version not in (None, "") and int(expected_version) != getattr(
+                obj, self.version_field
+            ):
+                raise ConflictError(self.stale_message, code="stale")
+            if actor is not None and not actor.is_active:
+                raise Forbidden("账号已停用")
+            m = self.check(actor, obj, move, today=timezone.localdate(now))
+            yield Step(self, obj, m, actor, now, self.snapshot(obj))
+
+    def commit(self, step: Step, *, fields=(), to_status=None, note: str = "", data=None):
+        obj, now = step.obj, step.now
+        from_status = step.before["status"] if "status" in step.before else getattr(obj, self.status_field)
+        update = set(fields)
+        to_status = to_status or step.move.target
+        if to_status and to_status != getattr(obj, self.status_field):
+            setattr(obj, self.status_field, to_status)
+            update.add(self.status_field)
+            if self.since_field:
+                setattr(obj, self.since_field, now)
+                update.add(self.since_field)
+        if self.recompute:
+            update |= set(self.recompute(obj, step))
+        setattr(obj, self.version_field, getattr(obj, self.version_field) + 1)
+        update |= {self.version_field, *(["updated_at"] if hasattr(obj, "updated_at") else [])}
+        obj.save(update_fields=sorted(update))
+        row = None
+        if self.history:
+            row = self.history(
+                obj,
+                move=step.move.name,
+                from_status=from_status,
+                to_status=getattr(obj, self.status_field),
+                actor=step.actor,
+                now=now,
+                note=note or "",
+                data=data or {},
+            )
+        after = self.snapshot(obj)
+        changed = [k for k in self.audited if step.before.get(k) != after[k]]
+        version = getattr(obj, self.version_field)
+        audit_record(
+            action=f"{self.kind}.{step.move.name}",
+            obj=obj,
+            actor=step.actor,
+            before={k: step.before[k] for k in changed} | {"version": version - 1},
+            after={k: after[k] for k in changed} | {"version": version, "note": note or ""},
+            now=now,
+        )
+        return row
+
+    def perform(
+        self, *, pk, move: str, actor, expected_version=None, now=None, apply=None, note="", data=None
+    ):
+        """A move whose service only sets fields: `apply(step)` changes `step.obj` and returns
+        the names of the fields it set."""
+        with self.moving(pk=pk, move=move, actor=actor, expected_version=expected_version, now=now) as step:
+            fields = apply(step) if apply else ()
+            step.commit(fields=fields or (), note=note, data=data)
+        return step.obj
+
+    # -- the dispatcher ----------------------------------------------------------------
+    def service(self, name: str):
+        """Register the service that performs move `name` (it takes the move's fields as
+        keyword arguments besides pk/actor/expected_version/now)."""
+        if name not in self.moves:
+            raise ValueError(f"{self.kind}: no move {name}")
+
+        def register(func):
+            self.services[name] = func
+            return func
+
+        return register
+
+    def dispatch(self, *, pk, move: str, actor, expected_version=None, now=None, **data):
+        """Perform any move of the table by name; `data` may hold a whole form (only the
+        move's declared fields are passed on)."""
+        m = self.moves.get(move)
+        if m is None or move not in self.services:
+            raise ConflictError(f"未知的操作：{move}", code="unknown_move")
+        kwargs = {k: v for k, v in data.items() if k in m.fields}
+        kwargs[self.pk_arg] = pk
+        return self.services[move](actor=actor, expected_version=expected_version, now=now, **kwargs)
+
+    def unserved(self) -> list[str]:
+        """Moves without a service (a test asserts none)."""
+        return [n for n in self.moves if n not in self.services]
+
+
+def record_state_change(obj, *, move, from_status, to_status, actor, now, note, data):
+    """The default history row (`Machine(history=record_state_change)`)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import StateChange
+
+    return StateChange.objects.create(
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=obj.pk,
+        action=move,
+        from_status=from_status or "",
+        to_status=to_status,
+        actor=actor,
+        at=now,
+        note=note,
+        data=data,
+    )
+
+
+def state_changes(obj):
+    """The history rows of `obj`, oldest first (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import StateChange
+
+    return StateChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk
+    ).select_related("actor")
