@@ -1,0 +1,38 @@
+"""/api/v1/coordination — the same operations as the pages, through the same selectors and
+services. Token authentication (Authorization: Bearer …) comes from zhitong.api.
+
+Monthly escalation batch (seeds/000 二, Annex 2)
+- GET  /batches                         months with their cut-off and counts (hub)
+- GET  /batches/{YYYY-MM}               one batch with its requests (hub)
+- POST /batches/{YYYY-MM}/start-review  close the batch after its cut-off (hub)
+- POST /batches/{YYYY-MM}/submit        report the accepted requests to their leaders (hub)
+- POST /requests/{id}/accept            {leader_id?, note} (hub)
+- POST /requests/{id}/return            {reason} (hub)
+- GET  /my-batch                        the requests reported to the calling leader
+Coordination meetings (协调会)
+- GET/POST /meetings, GET /meetings/{id}, POST /meetings/{id}/items {appeal_ids, escalation_ids},
+  POST /meetings/{id}/minutes (multipart `file`), POST /meeting-items/{id}/opinion
+- GET /annex3?unit_id=&month=YYYY-MM (rows of Annex 3), GET /facts?month=YYYY-MM (counting facts)
+Tasks
+- GET /tasks?status=&light=&source=, GET /tasks/{id},
+  POST /tasks/{id}/progress|done {note, version}, /confirm {note}, /reject {reason}
+Face-to-face events (面对面, seeds/001)
+- GET/POST /events, GET /events/{id}, POST /events/{id}/appeals {appeal_ids},
+  POST /events/{id}/problems (a new problem → a face_to_face appeal),
+  POST /event-items/{id}/verify {result, note}, POST /event-items/{id}/opinion,
+  POST /events/{id}/actions/{action} — start_verification, submit_catalog, review, approve,
+  notify, hold, generate_document, review_document, approve_document, assign, close
+- POST /events/{id}/reschedule, POST /event-items/{id}/unit, DELETE /event-items/{id},
+  DELETE /meeting-items/{id}
+- GET /events/{id}/document → the .docx
+
+Errors are JSON {"code", "message"} in Chinese: 400 bad data, 403 not yours to do, 404 missing
+or out of scope, 409 wrong step or stale version.
+"""
+
+# One router; each aggregate module adds its endpoints to it when imported (in this order,
+# which is the order of the OpenAPI document).
+from . import batches, meetings, facts, tasks, events  # noqa: F401, I001
+from ._common import router
+
+__all__ = ["router"]

@@ -1,0 +1,196 @@
+"""/api/v1/coordination — face-to-face events (面对面, seeds/001)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.http import FileResponse
+from django.utils import timezone
+from ninja import Schema
+
+from zhitong.common.errors import AccessDenied
+
+from .. import selectors, services
+from ..schemas import OpinionIn
+from ..schemas.events import EventActionIn, EventIn, EventOut, ProblemIn, VerifyIn, event_out
+from ._common import ERRORS, active_user, router
+
+
+def _event(request, event_id: int, *, with_items: bool = True) -> dict:
+    event = selectors.event_get_for_user(user=request.user, event_id=event_id)
+    step = next(
+        s.number for s in selectors.event_steps(event) if s.state == "current" or event.status in s.statuses
+    )
+    return event_out(
+        event,
+        step=step,
+        warning=services.catalog_warning(event, timezone.localdate()),
+        force_label=selectors.task_force_for(event).label if with_items else "",
+        items=list(selectors.event_items(event)) if with_items else None,
+    )
+
+
+@router.get("/events", response={200: list[EventOut], **ERRORS}, summary="面对面活动列表")
+def event_list(request):
+    return [
+        _event(request, e.pk, with_items=False)
+        for e in selectors.event_list_for_user(user=request.user)[:200]
+    ]
+
+
+@router.post("/events", response={201: EventOut, **ERRORS}, summary="新建面对面活动（专班办公室）")
+def event_create(request, body: EventIn):
+    event = services.event_create(
+        actor=request.user,
+        title=body.title,
+        kind=body.kind,
+        level=body.level,
+        scheduled_at=body.scheduled_at,
+        place=body.place,
+        chair=active_user(body.chair_id, "chair_id"),
+        deputy=active_user(body.deputy_id, "deputy_id"),
+    )
+    return 201, _event(request, event.pk)
+
+
+@router.get("/events/{event_id}", response={200: EventOut, **ERRORS}, summary="面对面活动详情")
+def event_detail(request, event_id: int):
+    return _event(request, event_id)
+
+
+class AppealIdsIn(Schema):
+    appeal_ids: list[int]
+
+
+@router.post("/events/{event_id}/appeals", response={200: EventOut, **ERRORS}, summary="从在办诉求选取问题")
+def event_add_appeals(request, event_id: int, body: AppealIdsIn):
+    selectors.event_get_for_user(user=request.user, event_id=event_id)
+    services.event_add_appeals(actor=request.user, event_id=event_id, appeal_ids=body.appeal_ids)
+    return _event(request, event_id)
+
+
+@router.post(
+    "/events/{event_id}/problems", response={201: EventOut, **ERRORS}, summary="登记企业新提出的问题"
+)
+def event_register_problem(request, event_id: int, body: ProblemIn):
+    selectors.event_get_for_user(user=request.user, event_id=event_id)
+    services.event_register_problem(
+        actor=request.user,
+        event_id=event_id,
+        enterprise=body.enterprise_id,
+        project=body.project_id,
+        title=body.title,
+        description=body.description,
+        category=body.category_id,
+        unit=body.unit_id,
+        contact_name=body.contact_name,
+        contact_phone=body.contact_phone,
+    )
+    return 201, _event(request, event_id)
+
+
+@router.post(
+    "/event-items/{item_id}/verify", response={200: EventOut, **ERRORS}, summary="核实问题（有关部门）"
+)
+def event_item_verify(request, item_id: int, body: VerifyIn):
+    item = selectors.event_item_get_for_user(user=request.user, item_id=item_id)
+    services.event_item_verify(actor=request.user, item_id=item_id, result=body.result, note=body.note)
+    return _event(request, item.event_id)
+
+
+@router.post("/event-items/{item_id}/opinion", response={200: EventOut, **ERRORS}, summary="录入现场处理意见")
+def event_item_opinion(request, item_id: int, body: OpinionIn):
+    item = selectors.event_item_get_for_user(user=request.user, item_id=item_id)
+    services.event_record_opinion(
+        actor=request.user,
+        item_id=item_id,
+        opinion=body.opinion,
+        unit_ids=body.unit_ids,
+        due_workdays=body.due_workdays,
+        due_date=body.due_date,
+    )
+    return _event(request, item.event_id)
+
+
+class RescheduleIn(Schema):
+    scheduled_at: datetime
+    place: str = ""
+
+
+@router.post(
+    "/events/{event_id}/reschedule",
+    response={200: EventOut, **ERRORS},
+    summary="调整活动时间（目录截止日随之重算）",
+)
+def event_reschedule(request, event_id: int, body: RescheduleIn):
+    selectors.event_get_for_user(user=request.user, event_id=event_id)
+    services.event_reschedule(
+        actor=request.user, event_id=event_id, scheduled_at=body.scheduled_at, place=body.place
+    )
+    return _event(request, event_id)
+
+
+class UnitIn(Schema):
+    unit_id: int
+
+
+@router.post("/event-items/{item_id}/unit", response={200: EventOut, **ERRORS}, summary="调整核实单位")
+def event_item_set_unit(request, item_id: int, body: UnitIn):
+    item = selectors.event_item_get_for_user(user=request.user, item_id=item_id)
+    services.event_item_set_unit(actor=request.user, item_id=item_id, unit_id=body.unit_id)
+    return _event(request, item.event_id)
+
+
+@router.delete("/event-items/{item_id}", response={200: EventOut, **ERRORS}, summary="移出问题目录")
+def event_remove_item(request, item_id: int):
+    item = selectors.event_item_get_for_user(user=request.user, item_id=item_id)
+    services.event_remove_item(actor=request.user, item_id=item_id)
+    return _event(request, item.event_id)
+
+
+SIMPLE = {
+    "start_verification": services.event_start_verification,
+    "submit_catalog": services.event_submit_catalog,
+    "notify": services.event_notify,
+    "hold": services.event_hold,
+    "generate_document": services.event_generate_document,
+    "assign": services.event_assign,
+    "close": services.event_close,
+}
+
+
+@router.post(
+    "/events/{event_id}/actions/{action}", response={200: EventOut, **ERRORS}, summary="推进活动环节"
+)
+def event_action(request, event_id: int, action: str, body: EventActionIn):
+    selectors.event_get_for_user(user=request.user, event_id=event_id)
+    user, v = request.user, body.version
+    if action in SIMPLE:
+        SIMPLE[action](actor=user, event_id=event_id, version=v)
+    elif action == "review":
+        services.event_review(
+            actor=user, event_id=event_id, proposals=body.proposals, note=body.note, version=v
+        )
+    elif action == "approve":
+        services.event_approve(
+            actor=user, event_id=event_id, item_ids=body.item_ids, note=body.note, version=v
+        )
+    elif action == "review_document":
+        services.event_review_document(
+            actor=user, event_id=event_id, approve=body.approve, note=body.note, version=v
+        )
+    elif action == "approve_document":
+        services.event_approve_document(actor=user, event_id=event_id, note=body.note, version=v)
+    else:
+        raise AccessDenied(f"未知的环节操作：{action}")
+    return _event(request, event_id)
+
+
+@router.get(
+    "/events/{event_id}/document", response={200: None, **ERRORS}, summary="下载《企业诉求事项处理意见》"
+)
+def event_document(request, event_id: int):
+    event = selectors.event_get_for_user(user=request.user, event_id=event_id)
+    if not event.document:
+        raise AccessDenied("尚未生成《企业诉求事项处理意见》")
+    return FileResponse(event.document.open("rb"), as_attachment=True, filename=f"opinions-{event.pk}.docx")

@@ -1,0 +1,133 @@
+"""API schemas of the face-to-face events and their items."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+
+from ._common import Ref, ref
+
+
+class EventIn(Schema):
+    title: str
+    kind: str
+    level: str = "city"
+    scheduled_at: datetime
+    place: str = ""
+    chair_id: int
+    deputy_id: int
+
+
+class ProblemIn(Schema):
+    enterprise_id: int
+    project_id: int | None = None
+    title: str
+    description: str
+    category_id: int
+    unit_id: int
+    contact_name: str = ""
+    contact_phone: str = ""
+
+
+class VerifyIn(Schema):
+    result: str
+    note: str
+
+
+class EventActionIn(Schema):
+    """Fields used by some actions: review → proposals ({item_id: text}) and note; approve →
+    item_ids and note; review_document → approve (bool) and note."""
+
+    version: int | None = None
+    note: str = ""
+    proposals: dict[int, str] = {}
+    item_ids: list[int] = []
+    approve: bool = True
+
+
+class EventItemOut(Schema):
+    id: int
+    appeal_id: int
+    appeal_code: str
+    enterprise: str
+    title: str
+    source: str
+    unit: Ref
+    verification: str
+    verification_note: str
+    proposed_handling: str
+    in_final_list: bool | None
+    opinion: str
+    responsible_units: list[Ref]
+    due_workdays: int | None
+    due_date: date | None
+    task_ids: list[int]
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    kind: str
+    level: str
+    office_unit: Ref
+    chair: Ref
+    deputy: Ref
+    scheduled_at: datetime
+    place: str
+    status: str
+    status_label: str
+    step: int
+    version: int
+    catalog_due: date | None
+    catalog_late_workdays: int
+    catalog_warning: str
+    document_number: str
+    has_document: bool
+    task_force: str
+    items: list[EventItemOut] = []
+
+
+def event_out(event, *, step: int, warning: str, force_label: str, items=None) -> dict:
+    return {
+        "id": event.pk,
+        "title": event.title,
+        "kind": event.kind,
+        "level": event.level,
+        "office_unit": ref(event.office_unit),
+        "chair": ref(event.chair),
+        "deputy": ref(event.deputy),
+        "scheduled_at": event.scheduled_at,
+        "place": event.place,
+        "status": event.status,
+        "status_label": event.get_status_display(),
+        "step": step,
+        "version": event.version,
+        "catalog_due": event.catalog_due,
+        "catalog_late_workdays": event.catalog_late_workdays,
+        "catalog_warning": warning,
+        "document_number": event.document_number,
+        "has_document": bool(event.document),
+        "task_force": force_label,
+        "items": [
+            {
+                "id": i.pk,
+                "appeal_id": i.appeal_id,
+                "appeal_code": i.appeal.code,
+                "enterprise": i.appeal.enterprise.name,
+                "title": i.appeal.title,
+                "source": i.source,
+                "unit": ref(i.unit),
+                "verification": i.verification,
+                "verification_note": i.verification_note,
+                "proposed_handling": i.proposed_handling,
+                "in_final_list": i.in_final_list,
+                "opinion": i.opinion,
+                "responsible_units": [ref(u) for u in i.ordered_units()],
+                "due_workdays": i.due_workdays,
+                "due_date": i.due_date,
+                "task_ids": [t.pk for t in i.tasks.all()],
+            }
+            for i in (items or [])
+        ],
+    }

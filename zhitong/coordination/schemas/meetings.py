@@ -1,0 +1,80 @@
+"""API schemas of the coordination meetings and their items."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from ninja import Schema
+
+from ._common import Ref, ref
+
+
+class MeetingIn(Schema):
+    title: str
+    convener_id: int
+    held_at: datetime
+    place: str = ""
+    unit_ids: list[int] = []
+    level: str = ""
+
+
+class ItemsIn(Schema):
+    appeal_ids: list[int] = []
+    escalation_ids: list[int] = []
+
+
+class MeetingItemOut(Schema):
+    id: int
+    appeal_id: int
+    appeal_code: str
+    escalation_id: int | None
+    unit: Ref
+    project_name: str
+    problem: str
+    opinion: str
+    due_date: date | None
+    task_ids: list[int]
+
+
+class MeetingOut(Schema):
+    id: int
+    title: str
+    level: str
+    level_label: str
+    convener: Ref
+    held_at: datetime
+    place: str
+    status: str
+    units_present: list[Ref]
+    minutes_name: str
+    items: list[MeetingItemOut] = []
+
+
+def meeting_out(meeting, *, items=None) -> dict:
+    return {
+        "id": meeting.pk,
+        "title": meeting.title,
+        "level": meeting.level,
+        "level_label": meeting.get_level_display(),
+        "convener": ref(meeting.convener),
+        "held_at": meeting.held_at,
+        "place": meeting.place,
+        "status": meeting.status,
+        "units_present": [ref(u) for u in meeting.units_present.all()],
+        "minutes_name": meeting.minutes_name,
+        "items": [
+            {
+                "id": i.pk,
+                "appeal_id": i.appeal_id,
+                "appeal_code": i.appeal.code,
+                "escalation_id": i.escalation_id,
+                "unit": ref(i.unit),
+                "project_name": i.project_name,
+                "problem": i.problem,
+                "opinion": i.opinion,
+                "due_date": i.due_date,
+                "task_ids": [t.pk for t in i.tasks.all()],
+            }
+            for i in (items or [])
+        ],
+    }

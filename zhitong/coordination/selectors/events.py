@@ -1,0 +1,245 @@
+"""Reads of the face-to-face events: scope, steps, the task force, satisfaction, and what
+waits for a leader or the event's office."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus, Rating
+from zhitong.appeals.models import Appeal, EscalationRequest
+from zhitong.common.errors import AccessDenied
+from zhitong.organizations.choices import LeaderLevel, Role
+from zhitong.organizations.models import Unit, User
+from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
+
+from ..choices import EVENT_STEPS, EventLevel, EventStatus
+from ..models import Event, EventItem, Meeting
+
+
+def event_list_for_user(*, user) -> QuerySet[Event]:
+    qs = Event.objects.select_related("office_unit", "chair", "deputy").annotate(
+        item_count=Count("items", distinct=True)
+    )
+    if user_sees_all(user) or (getattr(user, "role", None) == Role.LEADER and user.is_active):
+        # City leaders chair, review and attend the events: all of them are theirs to see.
+        return qs
+    scope = user_scope_unit_ids(user)
+    if not scope:
+        return qs.none()
+    q = (
+        Q(office_unit__in=scope)
+        | Q(items__unit__in=scope)
+        | Q(items__tasks__unit__in=scope)
+        | Q(notices__unit__in=scope)
+    )
+    return qs.filter(pk__in=Event.objects.filter(q).values("pk"))
+
+
+def event_get_for_user(*, user, event_id: int) -> Event:
+    event = event_list_for_user(user=user).filter(pk=event_id).first()
+    if event is None:
+        raise AccessDenied()
+    return event
+
+
+def event_item_get_for_user(*, user, item_id: int) -> EventItem:
+    item = EventItem.objects.filter(pk=item_id).only("pk", "event_id").first()
+    if item is None:
+        raise AccessDenied()
+    event_get_for_user(user=user, event_id=item.event_id)
+    return item
+
+
+def event_items(event: Event) -> QuerySet[EventItem]:
+    return (
+        event.items.select_related("appeal", "appeal__enterprise", "appeal__project", "unit", "verified_by")
+        .prefetch_related("responsible_units", "tasks__unit")
+        .order_by("sort_order", "id")
+    )
+
+
+@dataclass
+class Step:
+    number: int
+    label: str
+    state: str  # done / current / todo
+    statuses: tuple[str, ...]
+
+
+def event_steps(event: Event) -> list[Step]:
+    order = list(EventStatus.values)
+    current = order.index(event.status)
+    steps = []
+    for number, label, statuses in EVENT_STEPS:
+        first = order.index(statuses[0])
+        last = order.index(statuses[-1])
+        if event.status == EventStatus.CLOSED and EventStatus.CLOSED in statuses:
+            state = "done"
+        elif current > last:
+            state = "done"
+        elif first <= current <= last:
+            state = "current"
+        else:
+            state = "todo"
+        steps.append(Step(number, label, state, statuses))
+    return steps
+
+
+# seeds/001 一: the task force "7+N". The fixed part: the leaders and the seven departments.
+TASK_FORCE_LEADERS = [
+    ("组长", "市委常委、常务副市长", LeaderLevel.EXECUTIVE_VICE_MAYOR),
+    ("常务副组长", "副市长", LeaderLevel.VICE_MAYOR),
+]
+TASK_FORCE_UNITS = [
+    ("副组长", "市政府副秘书长", "SZFB"),
+    ("副组长", "市工业和信息化局局长", "GXJ"),
+    ("成员", "市发展改革局局长", "FGW"),
+    ("成员", "市人力资源社会保障局局长", "RSJ"),
+    ("成员", "市自然资源局局长", "ZRJ"),
+    ("成员", "市商务局局长", "SWJ"),
+    ("成员", "市政务服务和数据管理局局长", "XZFW"),
+    ("成员", "市工商联党组书记、常务副主席", "GSL"),
+]
+# The "7": the departments among the fixed members (the 副秘书长 is of the city government).
+SEVEN_UNIT_CODES = ("GXJ", "FGW", "RSJ", "ZRJ", "SWJ", "XZFW", "GSL")
+
+
+@dataclass
+class TaskForce:
+    leaders: list[tuple[str, str, User | None]]
+    members: list[tuple[str, str, Unit | None]]
+    seven: list[Unit]
+    n_units: list[Unit]
+
+    @property
+    def label(self) -> str:
+        return f"{len(self.seven)}+{len(self.n_units)}"
+
+
+def task_force_for(event: Event) -> TaskForce:
+    """The event's task force: the fixed members, plus the "N" — the departments the
+    catalog's problems mainly concern (seeds/001 一: 当次活动企业提出的意见建议主要涉及的职能部门),
+    i.e. the verifying and responsible units of the items (the approved list once there is
+    one) that are not already among the seven."""
+    units = {u.code: u for u in Unit.objects.filter(code__in=[c for *_, c in TASK_FORCE_UNITS])}
+    leaders = []
+    for title, position, level in TASK_FORCE_LEADERS:
+        if level == LeaderLevel.VICE_MAYOR and event.deputy.leader_level == LeaderLevel.VICE_MAYOR:
+            person = event.deputy
+        else:
+            person = (
+                User.objects.filter(role=Role.LEADER, leader_level=level, is_active=True)
+                .order_by("pk")
+                .first()
+            )
+        leaders.append((title, position, person))
+    members = [(title, position, units.get(code)) for title, position, code in TASK_FORCE_UNITS]
+    seven = [units[c] for c in SEVEN_UNIT_CODES if c in units]
+    items = event.items.all()
+    if event.items.filter(in_final_list=True).exists():
+        items = items.filter(in_final_list=True)
+    touched: dict[int, Unit] = {}
+    for item in items.select_related("unit").prefetch_related("responsible_units"):
+        for unit in [item.unit, *item.ordered_units()]:
+            touched.setdefault(unit.pk, unit)
+    fixed_ids = {u.pk for u in units.values()} | (
+        {event.office_unit_id} if event.level == EventLevel.COUNTY else set()
+    )
+    n_units = [u for pk, u in sorted(touched.items()) if pk not in fixed_ids]
+    return TaskForce(leaders=leaders, members=members, seven=seven, n_units=n_units)
+
+
+@dataclass
+class Satisfaction:
+    total: int
+    rated: int
+    by_rating: list[tuple[str, int]]
+    satisfied: int
+
+    @property
+    def rate(self) -> float | None:
+        return round(100 * self.satisfied / self.rated, 1) if self.rated else None
+
+
+def event_satisfaction(event: Event) -> Satisfaction:
+    """The enterprises' ratings (the appeals app's) of the problems on the approved list;
+    满意率 counts 非常满意, 满意 and 基本满意 among those rated."""
+    appeals = Appeal.objects.filter(event_items__event=event, event_items__in_final_list=True).distinct()
+    ratings = list(appeals.values_list("rating", flat=True))
+    rated = [r for r in ratings if r is not None]
+    by = [(Rating(v).label, sum(1 for r in rated if r == v)) for v in sorted(Rating.values, reverse=True)]
+    return Satisfaction(
+        total=len(ratings),
+        rated=len(rated),
+        by_rating=by,
+        satisfied=sum(1 for r in rated if r >= Rating.NEUTRAL),
+    )
+
+
+def open_appeals_for_event(*, event: Event, q: str = "", channel: str = "") -> QuerySet[Appeal]:
+    """Candidate problems from the channels: open appeals not yet on this event's list."""
+    qs = (
+        Appeal.objects.filter(status__in=OPEN_STATUSES)
+        .exclude(event_items__event=event)
+        .select_related("enterprise", "lead_unit")
+        .order_by("-received_at")
+    )
+    if channel:
+        qs = qs.filter(channel=channel)
+    if q:
+        qs = qs.filter(Q(title__icontains=q) | Q(enterprise__name__icontains=q) | Q(code__icontains=q))
+    return qs
+
+
+def leader_pending(*, user) -> dict:
+    """What waits for a leader (首页 "待我审定"): event lists and documents to review or
+    approve, requests reported to them not yet coordinated, their meetings."""
+    if getattr(user, "role", None) != Role.LEADER:
+        return {"events": [], "requests": 0, "meetings": []}
+    events = (
+        Event.objects.filter(
+            Q(deputy=user, status__in=[EventStatus.CATALOG_SUBMITTED, EventStatus.DOCUMENT_DRAFTED])
+            | Q(chair=user, status__in=[EventStatus.REVIEWED, EventStatus.DOCUMENT_REVIEWED])
+        )
+        .select_related("office_unit")
+        .order_by("scheduled_at")
+    )
+    requests = EscalationRequest.objects.filter(leader=user, status=EscalationStatus.SENT_TO_LEADER).count()
+    meetings = (
+        Meeting.objects.filter(convener=user).annotate(item_count=Count("items")).order_by("-held_at")[:8]
+    )
+    return {"events": list(events), "requests": requests, "meetings": list(meetings)}
+
+
+def event_action_for(event: Event, user) -> str:
+    """The label of what `user` is expected to do on `event` now, for lists."""
+    if event.deputy_id == user.pk and event.status == EventStatus.CATALOG_SUBMITTED:
+        return "审核问题目录，提出处理意见建议"
+    if event.chair_id == user.pk and event.status == EventStatus.REVIEWED:
+        return "审定现场研究问题清单"
+    if event.deputy_id == user.pk and event.status == EventStatus.DOCUMENT_DRAFTED:
+        return "审核《企业诉求事项处理意见》"
+    if event.chair_id == user.pk and event.status == EventStatus.DOCUMENT_REVIEWED:
+        return "审定《企业诉求事项处理意见》"
+    return ""
+
+
+OFFICE_ACTIONS = {
+    EventStatus.COLLECTING: "收集问题后发部门核实",
+    EventStatus.VERIFYING: "核实完毕后报送问题目录",
+    EventStatus.APPROVED: "印发活动通知",
+    EventStatus.NOTIFIED: "活动举行后登记召开",
+    EventStatus.HELD: "录入现场处理意见，生成处理意见",
+    EventStatus.DOCUMENT_APPROVED: "交办并转督查室",
+}
+
+
+def event_office_action(event: Event, user) -> str:
+    """What the event's office must do now (for the hub's home), or ""."""
+    from ..permissions import is_event_office
+
+    if not is_event_office(user, event):
+        return ""
+    return OFFICE_ACTIONS.get(event.status, "")

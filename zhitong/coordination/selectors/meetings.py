@@ -1,0 +1,147 @@
+"""Reads of the coordination meetings, their items and Annex 3 (the follow-up of what
+meetings decided)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from zhitong.appeals.choices import EscalationStatus, Status
+from zhitong.appeals.models import Appeal, EscalationRequest
+from zhitong.common.errors import AccessDenied
+from zhitong.organizations.choices import Role
+from zhitong.organizations.models import Unit
+from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
+
+from ..choices import TaskStatus
+from ..models import Meeting, MeetingItem, Task
+from ..services._common import next_month
+
+
+def meeting_list_for_user(*, user) -> QuerySet[Meeting]:
+    qs = Meeting.objects.select_related("convener").annotate(item_count=Count("items", distinct=True))
+    if user_sees_all(user):
+        return qs
+    q = Q(pk__in=[])
+    if user.role == Role.LEADER:
+        q |= Q(convener=user)
+    scope = user_scope_unit_ids(user)
+    if scope:
+        q |= Q(units_present__in=scope) | Q(items__unit__in=scope) | Q(items__tasks__unit__in=scope)
+    return qs.filter(pk__in=Meeting.objects.filter(q).values("pk"))
+
+
+def meeting_get_for_user(*, user, meeting_id: int) -> Meeting:
+    meeting = meeting_list_for_user(user=user).filter(pk=meeting_id).first()
+    if meeting is None:
+        raise AccessDenied()
+    return meeting
+
+
+def meeting_item_get_for_user(*, user, item_id: int) -> MeetingItem:
+    item = MeetingItem.objects.filter(pk=item_id).only("pk", "meeting_id").first()
+    if item is None:
+        raise AccessDenied()
+    meeting_get_for_user(user=user, meeting_id=item.meeting_id)
+    return item
+
+
+def appeal_ids_by_codes(codes) -> list[int]:
+    return list(Appeal.objects.filter(code__in=list(codes)).values_list("pk", flat=True))
+
+
+def meeting_items(meeting: Meeting) -> QuerySet[MeetingItem]:
+    return (
+        meeting.items.select_related("appeal", "appeal__enterprise", "appeal__project", "unit", "escalation")
+        .prefetch_related("responsible_units", "tasks__unit")
+        .order_by("sort_order", "id")
+    )
+
+
+def meeting_candidates(*, meeting: Meeting) -> QuerySet[EscalationRequest]:
+    """Requests reported to this meeting's leader that no meeting has coordinated yet."""
+    return (
+        EscalationRequest.objects.filter(leader=meeting.convener, status=EscalationStatus.SENT_TO_LEADER)
+        .exclude(appeal__meeting_items__meeting=meeting)
+        .select_related("appeal", "reporting_unit")
+        .order_by("batch_month", "received_at")
+    )
+
+
+def projects_not_coordinated(*, month: date):
+    """Projects in construction that no meeting held (or planned) in `month` has discussed —
+    seeds/004 绵阳: 在建项目每月至少召开1次协调会."""
+    from zhitong.projects.models import Project, ProjectStage
+
+    start = timezone.make_aware(timezone.datetime(month.year, month.month, 1))
+    nm = next_month(month)
+    end = timezone.make_aware(timezone.datetime(nm.year, nm.month, 1))
+    covered = MeetingItem.objects.filter(meeting__held_at__gte=start, meeting__held_at__lt=end).values(
+        "appeal__project_id"
+    )
+    return (
+        Project.objects.filter(stage=ProjectStage.CONSTRUCTION)
+        .exclude(pk__in=covered)
+        .select_related("location", "lead_unit")
+        .order_by("code")
+    )
+
+
+def item_resolved(item, tasks: list[Task]) -> bool:
+    """是否已解决: every task done, or the appeal itself resolved."""
+    if item.appeal.status in (Status.RESOLVED, Status.VERIFIED, Status.CLOSED):
+        return True
+    return bool(tasks) and all(t.status == TaskStatus.DONE for t in tasks)
+
+
+def implementation_text(tasks: list[Task]) -> str:
+    parts = []
+    for t in tasks:
+        text = f"{t.unit.display_name}：{t.get_status_display()}"
+        if t.last_note:
+            text += f"，{t.last_note}"
+        parts.append(text)
+    return "；".join(parts)
+
+
+def annex3_items(*, unit: Unit, month: date) -> list[MeetingItem]:
+    """The unit's coordinated items for Annex 3 of `month`: those of meetings held that
+    month, and earlier ones not yet solved (their follow-up is still being reported)."""
+    start = timezone.make_aware(timezone.datetime(month.year, month.month, 1))
+    nm = next_month(month)
+    end = timezone.make_aware(timezone.datetime(nm.year, nm.month, 1))
+    items = list(
+        MeetingItem.objects.filter(unit=unit, opinion_at__isnull=False, meeting__held_at__lt=end)
+        .select_related("meeting", "meeting__convener", "appeal")
+        .prefetch_related("tasks__unit")
+        .order_by("meeting__held_at", "sort_order", "id")
+    )
+    out = []
+    for item in items:
+        tasks = list(item.tasks.all())
+        if item.meeting.held_at >= start or not item_resolved(item, tasks):
+            out.append(item)
+    return out
+
+
+def annex3_rows(*, unit: Unit, month: date) -> list[list]:
+    rows = []
+    for no, item in enumerate(annex3_items(unit=unit, month=month), start=1):
+        tasks = list(item.tasks.all())
+        convener = item.meeting.convener
+        rows.append(
+            [
+                no,
+                item.project_name,
+                item.basic_situation,
+                item.problem,
+                f"{timezone.localtime(item.meeting.held_at):%Y-%m-%d}",
+                f"{convener.display_name}（{item.meeting.get_level_display()}）",
+                item.opinion,
+                implementation_text(tasks),
+                "是" if item_resolved(item, tasks) else "否",
+            ]
+        )
+    return rows
