@@ -72,7 +72,7 @@ HOME_TEMPLATES = {
 }
 
 # The home pages that this app fills itself; the other roles' pages are filled by the
-# apps that own them, through their `home.py` hooks.
+# apps that own them, through their `home.py` hooks (HOME_HOOKS below).
 OWN_HOME_CONTEXT = {
     Role.ENTERPRISE: selectors.enterprise_home,
     Role.SUPERVISOR: selectors.supervisor_home,
