@@ -1,9 +1,13 @@
 """The REST API under /api/v1. Each domain app contributes a router from its `api.py`."""
 
-from django.utils.module_loading import import_string
 from ninja import NinjaAPI
 
+from zhitong.appeals import api as appeals_api
 from zhitong.common.errors import ServiceError
+from zhitong.coordination import api as coordination_api
+from zhitong.enterprises import api as enterprises_api
+from zhitong.organizations import api as organizations_api
+from zhitong.workdays import api as workdays_api
 
 from .auth import TokenAuth
 
@@ -24,17 +28,14 @@ def service_error(request, exc: ServiceError):
     return api.create_response(request, body, status=exc.status)
 
 
-# Routers are registered here, one per app, in a fixed order.
+# Routers are registered here, one per app, in a fixed order. The API app sits above the
+# domain apps, so it imports their routers directly: a broken router is an error at start-up.
 ROUTERS = [
-    ("/organizations", "zhitong.organizations.api.router"),
-    ("/enterprises", "zhitong.enterprises.api.router"),
-    ("/workdays", "zhitong.workdays.api.router"),
-    ("/appeals", "zhitong.appeals.api.router"),
-    ("/coordination", "zhitong.coordination.api.router"),
+    ("/organizations", organizations_api.router),
+    ("/enterprises", enterprises_api.router),
+    ("/workdays", workdays_api.router),
+    ("/appeals", appeals_api.router),
+    ("/coordination", coordination_api.router),
 ]
-for prefix, dotted in ROUTERS:
-    try:
-        router = import_string(dotted)
-    except ImportError:
-        continue
+for prefix, router in ROUTERS:
     api.add_router(prefix, router)

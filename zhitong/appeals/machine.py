@@ -21,6 +21,7 @@ import dataclasses
 from datetime import date
 
 from zhitong.common.transitions import SYSTEM, Field, Machine, Move, move
+from zhitong.organizations import capabilities
 from zhitong.organizations.choices import Role
 
 from .choices import OPEN_STATUSES, ExemptionStatus, Status
@@ -56,8 +57,8 @@ RELATION_LABELS = {
     SYSTEM: "系统",
 }
 
-STAFF_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB})
-UNIT_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
+STAFF_ROLES = capabilities.FIRST_INQUIRY_ROLES
+UNIT_ROLES = capabilities.UNIT_HANDLING_ROLES
 
 ALL_OPEN = frozenset(OPEN_STATUSES)
 ACTIVE_HANDLING = frozenset({Status.IN_PROGRESS, Status.ESCALATED})

@@ -19,7 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from zhitong.common.errors import AccessDenied
-from zhitong.organizations.choices import Role
+from zhitong.organizations.capabilities import can_triage, is_city_leader, is_enterprise_user
 
 from . import clock
 from .choices import OPEN_STATUSES, ExemptionStatus, Light, Status
@@ -40,7 +40,7 @@ def appeal_scope_q(user) -> Q | None:
     to them; enterprise users: their own enterprise's appeals."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
-    if user.role == Role.ENTERPRISE:
+    if is_enterprise_user(user):
         return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
     units = _scope_unit_ids(user)
     if units is None:
@@ -52,9 +52,26 @@ def appeal_scope_q(user) -> Q | None:
             | Q(received_unit_id__in=units)
             | Exists(Cooperation.objects.filter(appeal_id=OuterRef("pk"), unit_id__in=units))
         )
-    if user.role == Role.LEADER:
+    if is_city_leader(user):
         q |= Exists(EscalationRequest.objects.filter(appeal_id=OuterRef("pk"), leader_id=user.pk))
     return q
+
+
+def enterprises_with_appeals_q(unit_ids: set[int]) -> Q:
+    """On Enterprise: those with an appeal led, cooperated on or received by one of
+    `unit_ids` — registered into the enterprise scope of unit staff (apps.AppealsConfig.ready;
+    enterprises.selectors.register_unit_scope_extension). Subqueries rather than joins, so an
+    enterprise with many appeals is listed once."""
+    appeals = Appeal.objects.filter(enterprise_id=OuterRef("pk"))
+    return Q(
+        Exists(
+            appeals.filter(
+                Q(lead_unit_id__in=unit_ids)
+                | Q(received_unit_id__in=unit_ids)
+                | Q(pk__in=Cooperation.objects.filter(unit_id__in=unit_ids).values("appeal_id"))
+            )
+        )
+    )
 
 
 def appeal_base_qs() -> QuerySet[Appeal]:
@@ -257,11 +274,7 @@ def triage_queue(*, user, today: date | None = None) -> QuerySet[Appeal]:
     (提级督办), most urgent first. Hub only (supervisors and admins see it read-only)."""
     from django.db.models import F
 
-    if not getattr(user, "is_authenticated", False) or user.role not in (
-        Role.HUB,
-        Role.SUPERVISOR,
-        Role.ADMIN,
-    ):
+    if not can_triage(user):
         raise AccessDenied()
     qs = appeals_with_light(appeal_base_qs(), today or timezone.localdate()).filter(
         Q(status__in=[Status.SUBMITTED, Status.TRANSFER_REQUESTED, Status.RESOLVED])

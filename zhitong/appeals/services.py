@@ -35,6 +35,7 @@ from zhitong.audit.services import audit_record
 from zhitong.common.errors import AccessDenied, ConflictError, Forbidden, ServiceError
 from zhitong.common.transitions import Step
 from zhitong.notifications.services import notify, notify_on_commit
+from zhitong.organizations import capabilities
 from zhitong.organizations.choices import Role, UnitKind
 from zhitong.organizations.models import Unit, User
 
@@ -59,7 +60,7 @@ PROBLEM_UNITS = 3  # issue 3: passed through 3 or more units → problem appeal 
 PROBLEM_REOPENS = 3  # … or reopened 3 or more times
 INTAKE_CLOCK_SKEW = timedelta(minutes=10)
 # The issue lists the administrator among those who register (the intake form).
-INTAKE_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.ADMIN})
+INTAKE_ROLES = capabilities.APPEAL_REGISTRAR_ROLES
 
 
 def _now(now: datetime | None) -> datetime:

@@ -1,15 +1,11 @@
 from django.db.models import QuerySet
 
 from zhitong.common.errors import Forbidden
-from zhitong.organizations.choices import Role
+from zhitong.organizations.capabilities import can_read_audit
 
 from .models import AuditEvent
 
-AUDIT_READERS = {Role.ADMIN, Role.SUPERVISOR}
-
-
-def can_read_audit(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in AUDIT_READERS)
+__all__ = ["audit_events_for_user", "can_read_audit"]
 
 
 def audit_events_for_user(

@@ -3,35 +3,21 @@ Forbidden with the reason); views and templates call the `can_*` ones to show bu
 Seeing an object is decided by selectors' access functions, not here."""
 
 from zhitong.common.errors import Forbidden
-from zhitong.organizations.choices import Role
+from zhitong.organizations import capabilities
+from zhitong.organizations.capabilities import is_hub, is_supervisor
+from zhitong.organizations.models import Unit
 from zhitong.organizations.selectors import scope_root
 
+__all__ = ["is_hub", "is_supervisor"]  # and the functions below
 
-def _active(user) -> bool:
-    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
-
-
-def is_hub(user) -> bool:
-    return _active(user) and user.role == Role.HUB
-
-
-def is_leader(user) -> bool:
-    return _active(user) and user.role == Role.LEADER
-
-
-def is_supervisor(user) -> bool:
-    return _active(user) and user.role == Role.SUPERVISOR
+# The coordination name of capabilities.is_city_leader.
+is_leader = capabilities.is_city_leader
 
 
 def is_unit_member(user, unit) -> bool:
     """Staff (handler or head) of `unit` or of a department whose subtree holds it. Section
     staff act for their department (organizations.selectors.scope_root)."""
-    if (
-        not _active(user)
-        or user.role not in (Role.HANDLER, Role.UNIT_HEAD)
-        or not user.unit_id
-        or unit is None
-    ):
+    if not capabilities.handles_unit_matters(user) or not user.unit_id or unit is None:
         return False
     root = scope_root(user.unit)
     return unit.path.startswith(root.path)
@@ -47,6 +33,48 @@ def can_review_batch(user) -> bool:
 def require_batch_reviewer(user) -> None:
     if not can_review_batch(user):
         raise Forbidden("只有统筹协调专员可以审核提请市领导协调的申报")
+
+
+def can_read_leader_batch(user) -> bool:
+    """The requests reported to a leader for coordination (报我协调): city leaders only.
+    The page and GET /coordination/my-batch both ask this."""
+    return is_leader(user)
+
+
+# -- reports (pages and API ask the same function) ----------------------------------------------
+
+
+def can_read_facts(user) -> bool:
+    """The month's counting facts (seeds/000 五(二)2): read city-wide, for the hub's
+    certification — hub, supervisor, overseer, admin."""
+    return capabilities.sees_whole_city(user)
+
+
+def annex3_units(user) -> list[Unit]:
+    """The units whose Annex 3 (落实情况表) `user` may read: any unit (not a section) for the
+    city-wide roles; unit staff their own department; nobody else (empty list)."""
+    if capabilities.sees_whole_city(user):
+        from .forms import unit_choices
+
+        return list(unit_choices())
+    if capabilities.is_unit_staff(user) and user.unit_id:
+        return [scope_root(user.unit)]
+    return []
+
+
+def can_read_annex3(user) -> bool:
+    """Whether `user` may read some unit's Annex 3 (see `annex3_units`)."""
+    return capabilities.sees_whole_city(user) or (capabilities.is_unit_staff(user) and bool(user.unit_id))
+
+
+def annex3_unit(user, unit_id, *, units: list[Unit] | None = None) -> Unit | None:
+    """The unit whose Annex 3 `user` asked for (`unit_id`, None or "" = the first of
+    `annex3_units`: a unit's own department), or None when it is not one they may read.
+    Pass `units` when already read."""
+    units = annex3_units(user) if units is None else units
+    if unit_id in (None, ""):
+        return units[0] if units else None
+    return next((u for u in units if str(u.pk) == str(unit_id)), None)
 
 
 # -- coordination meetings ---------------------------------------------------------------

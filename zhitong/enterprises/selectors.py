@@ -11,16 +11,20 @@ Who sees which enterprise (one rule, used by pages and the API alike):
 """
 
 import re
+from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from zhitong.common.errors import AccessDenied
-from zhitong.organizations.choices import Role
-from zhitong.organizations.selectors import UNIT_ROLES, user_scope_unit_ids
+from zhitong.organizations.capabilities import (
+    is_enterprise_user,
+    is_unit_staff,
+    sees_all_enterprises,
+    sees_full_phones,
+)
+from zhitong.organizations.selectors import user_scope_unit_ids
 
 from .models import Contact, Enterprise, TeamMember
-
-ALL_ENTERPRISES_ROLES = frozenset({Role.HUB, Role.SUPERVISOR, Role.OVERSEER, Role.ADMIN, Role.LEADER})
 
 # Filter names shown in the list page and accepted by the API.
 FLAGS = {
@@ -37,23 +41,17 @@ TAGS = {
 }
 
 
-def _appeal_scope_q(unit_ids: set[int]) -> Q:
-    """Enterprises with an appeal led, cooperated on or received by one of `unit_ids`.
-    Subqueries rather than joins, so an enterprise with many appeals is listed once."""
-    try:
-        from zhitong.appeals.models import Appeal, Cooperation
-    except ImportError:  # pragma: no cover - appeals is installed in every real setup
-        return Q(pk__in=[])
-    appeals = Appeal.objects.filter(enterprise_id=OuterRef("pk"))
-    return Q(
-        Exists(
-            appeals.filter(
-                Q(lead_unit_id__in=unit_ids)
-                | Q(received_unit_id__in=unit_ids)
-                | Q(pk__in=Cooperation.objects.filter(unit_id__in=unit_ids).values("appeal_id"))
-            )
-        )
-    )
+# Apps above this one widen a unit's enterprise scope through this hook (the arrow may not
+# go up from here): each function takes the unit ids in scope and returns a Q on
+# Enterprise. The appeals app registers "enterprises with an appeal led, cooperated on or
+# received by one of these units" in its AppConfig.ready.
+_UNIT_SCOPE_EXTENSIONS: list[Callable[[set[int]], Q]] = []
+
+
+def register_unit_scope_extension(func: Callable[[set[int]], Q]) -> None:
+    """Add `func(unit_ids) -> Q` to the enterprises a unit's staff see (idempotent)."""
+    if func not in _UNIT_SCOPE_EXTENSIONS:
+        _UNIT_SCOPE_EXTENSIONS.append(func)
 
 
 def _team_q(user) -> Q:
@@ -66,13 +64,16 @@ def enterprise_scope_q(user) -> Q | None:
     """The Q an Enterprise queryset is filtered by for `user`; None = no restriction."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
-    if user.is_superuser or user.role in ALL_ENTERPRISES_ROLES:
+    if sees_all_enterprises(user):
         return None
-    if user.role == Role.ENTERPRISE:
+    if is_enterprise_user(user):
         return Q(pk=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
-    if user.role in UNIT_ROLES:
+    if is_unit_staff(user):
         ids = user_scope_unit_ids(user) or set()
-        return Q(location_id__in=ids) | _appeal_scope_q(ids) | _team_q(user)
+        q = Q(location_id__in=ids) | _team_q(user)
+        for extension in _UNIT_SCOPE_EXTENSIONS:
+            q |= extension(ids)
+        return q
     return Q(pk__in=[])
 
 
@@ -141,27 +142,23 @@ def contact_get_for_user(*, user, contact_id: int) -> Contact:
     return contact
 
 
-# Roles that may see a contact's full number when the enterprise is in their scope.
-FULL_PHONE_UNIT_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
-
-
 def can_see_full_phone(user, enterprise: Enterprise) -> bool:
-    """Whether the user needs an enterprise contact's full phone number: its butler and
-    1+1+N team members (they call the enterprise), the hub (triage and routing), and the
-    handlers / unit heads of units whose scope includes the enterprise. Overseers,
-    supervisors, leaders, clerks and others see masked numbers only."""
+    """Whether the user needs an enterprise contact's full phone number
+    (capabilities.sees_full_phones): its butler and 1+1+N team members (they call the
+    enterprise), the hub (triage and routing), and the handlers / unit heads of units whose
+    scope includes the enterprise. Overseers, supervisors, leaders, clerks and others see
+    masked numbers only."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if enterprise.butler_id == user.pk:
-        return True
-    if TeamMember.objects.filter(enterprise=enterprise, user=user).exists():
-        return True
-    if user.role == Role.HUB:
-        return True
-    if user.role in FULL_PHONE_UNIT_ROLES:
-        scope = enterprise_scope_q(user)
-        return Enterprise.objects.filter(pk=enterprise.pk).filter(scope).exists()
-    return False
+    on_team = (
+        enterprise.butler_id == user.pk
+        or TeamMember.objects.filter(enterprise=enterprise, user=user).exists()
+    )
+
+    def in_scope() -> bool:
+        return Enterprise.objects.filter(pk=enterprise.pk).filter(enterprise_scope_q(user)).exists()
+
+    return sees_full_phones(user, on_team=on_team, in_scope=in_scope)
 
 
 _MOBILE = re.compile(r"^(\+?86[- ]?)?(1\d{2})[- ]?(\d{4})[- ]?(\d{4})$")

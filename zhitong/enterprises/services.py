@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from zhitong.audit.services import audit_record
 from zhitong.common.errors import ConflictError, Forbidden, ServiceError
+from zhitong.organizations.capabilities import is_government_user
 from zhitong.organizations.choices import UnitKind
 from zhitong.organizations.models import Unit, User
 
@@ -253,7 +254,7 @@ def enterprise_set_butler(
     has one) and keep the butler row of its 1+1+N team in step."""
     now = now or timezone.now()
     e = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
-    if butler is not None and (butler.role == "enterprise" or not butler.is_active):
+    if butler is not None and not is_government_user(butler):
         raise ServiceError("项目管家须为在职的政府工作人员")
     before = e.butler_id
     if before == (butler.pk if butler else None):

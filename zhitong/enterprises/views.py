@@ -13,7 +13,8 @@ from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
 from zhitong.common.errors import AccessDenied, Forbidden
-from zhitong.organizations.choices import Role, UnitKind
+from zhitong.organizations.capabilities import can_import_data
+from zhitong.organizations.choices import UnitKind
 from zhitong.organizations.imports import UNIT_COLUMNS, template_xlsx, units_import
 from zhitong.organizations.models import Unit
 
@@ -22,7 +23,6 @@ from .choices import Industry, TeamRole
 from .imports import ENTERPRISE_COLUMNS, enterprises_import
 
 PAGE_SIZE = 25
-IMPORT_ROLES = {Role.ADMIN, Role.HUB}
 IMPORT_KINDS = {
     "enterprises": ("企业", ENTERPRISE_COLUMNS, enterprises_import),
     "units": ("单位", UNIT_COLUMNS, units_import),
@@ -129,7 +129,7 @@ def contact_reveal_phone(request, contact_id: int):
 
 
 def _can_import(user) -> bool:
-    return user.is_authenticated and (user.is_superuser or user.role in IMPORT_ROLES)
+    return can_import_data(user)
 
 
 PENDING_MAX_AGE_SECONDS = 24 * 3600

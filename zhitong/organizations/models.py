@@ -135,6 +135,3 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
-
-    def has_role(self, *roles: str) -> bool:
-        return self.is_authenticated and self.role in roles

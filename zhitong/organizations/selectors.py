@@ -13,13 +13,9 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 
 from zhitong.common.errors import AccessDenied
 
+from .capabilities import is_city_leader, is_unit_staff, sees_whole_city
 from .choices import LeaderLevel, Role, UnitKind
 from .models import ServiceWindow, Unit, User, WindowStaff
-
-# Roles whose scope is the whole city.
-SEES_ALL_ROLES = frozenset({Role.HUB, Role.SUPERVISOR, Role.OVERSEER, Role.ADMIN})
-# Roles whose scope is their own unit's subtree.
-UNIT_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.UNIT_HEAD})
 
 
 def unit_subtree_ids(unit: Unit) -> list[int]:
@@ -44,9 +40,8 @@ def scope_root(unit: Unit) -> Unit:
 
 
 def user_sees_all(user) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return user.is_superuser or user.role in SEES_ALL_ROLES
+    """The whole city is in the user's scope (capabilities.sees_whole_city)."""
+    return sees_whole_city(user)
 
 
 def user_scope_unit_ids(user) -> set[int] | None:
@@ -62,12 +57,12 @@ def user_scope_unit_ids(user) -> set[int] | None:
         return set()
     if user_sees_all(user):
         return None
-    if user.role == Role.LEADER:
+    if is_city_leader(user):
         roots = list(user.portfolio.all())
         if not roots:
             return set()
         return set(Unit.objects.filter(_subtree_q(roots)).values_list("id", flat=True))
-    if user.role in UNIT_ROLES and user.unit_id:
+    if is_unit_staff(user) and user.unit_id:
         return set(unit_subtree_ids(scope_root(user.unit)))
     return set()
 

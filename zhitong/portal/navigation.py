@@ -1,13 +1,15 @@
 """Navigation per role. Each app adds its entries here; a view still checks permission
 itself — hiding a link is never the access control."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from zhitong.organizations.choices import Role
+from zhitong.coordination import permissions as coordination
+from zhitong.organizations import capabilities as can
 
 
 @dataclass
@@ -17,65 +19,55 @@ class NavItem:
     active: bool = False
 
 
-# (label, url name, roles that see it). Wrap the label in _() so it is translated
-# (zhitong/locale); a plain string also works and is looked up at render time.
-ENTRIES: list[tuple[str, str, set[str]]] = [
-    (_("首页"), "home", set(Role.values)),
-    (
-        _("诉求工作台"),
-        "appeals:workbench",
-        {
-            Role.CLERK,
-            Role.HANDLER,
-            Role.UNIT_HEAD,
-            Role.HUB,
-            Role.LEADER,
-            Role.SUPERVISOR,
-            Role.OVERSEER,
-            Role.ADMIN,
-        },
-    ),
-    (_("我的诉求"), "appeals:workbench", {Role.ENTERPRISE}),
-    (_("登记诉求"), "appeals:intake", {Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.ADMIN}),
-    (_("分办队列"), "appeals:triage", {Role.HUB}),
-    (_("提请协调批次"), "coordination:batches", {Role.HUB}),
-    (_("报我协调"), "coordination:my_batch", {Role.LEADER}),
-    (
-        _("协调会"),
-        "coordination:meetings",
-        {Role.HUB, Role.LEADER, Role.SUPERVISOR, Role.OVERSEER, Role.ADMIN, Role.UNIT_HEAD},
-    ),
-    (
-        _("面对面活动"),
-        "coordination:events",
-        {Role.HUB, Role.LEADER, Role.SUPERVISOR, Role.OVERSEER, Role.ADMIN, Role.HANDLER, Role.UNIT_HEAD},
-    ),
-    (
-        _("交办任务"),
-        "coordination:tasks",
-        {Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.SUPERVISOR, Role.LEADER, Role.OVERSEER, Role.ADMIN},
-    ),
-    (_("企业服务窗口"), "organizations:directory", set(Role.values)),
-    (
-        _("企业库"),
-        "enterprises:list",
-        {Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB, Role.LEADER, Role.SUPERVISOR, Role.ADMIN},
-    ),
-    (_("工作日历"), "workdays:calendar", {Role.ADMIN, Role.HUB}),
-    (_("审计日志"), "audit:list", {Role.ADMIN, Role.SUPERVISOR}),
-    (_("系统管理"), "admin:index", {Role.ADMIN}),
+def _sees_meetings(user) -> bool:
+    return can.sees_whole_city(user) or can.is_city_leader(user) or can.is_unit_head(user)
+
+
+def _sees_events_and_tasks(user) -> bool:
+    return can.sees_whole_city(user) or can.is_city_leader(user) or can.handles_unit_matters(user)
+
+
+def _sees_enterprise_library(user) -> bool:
+    # Not the overseer: the People's Congress reads appeals' figures, not the enterprise library.
+    return (
+        can.is_unit_staff(user)
+        or can.is_hub(user)
+        or can.is_city_leader(user)
+        or can.is_supervisor(user)
+        or can.is_admin(user)
+    )
+
+
+# (label, url name, who sees it: a predicate of organizations.capabilities or of the owning
+# app's permissions). Wrap the label in _() so it is translated (zhitong/locale); a plain
+# string also works and is looked up at render time.
+ENTRIES: list[tuple[str, str, Callable[[object], bool]]] = [
+    (_("首页"), "home", can.is_signed_in),
+    (_("诉求工作台"), "appeals:workbench", can.is_government_user),
+    (_("我的诉求"), "appeals:workbench", can.is_enterprise_user),
+    (_("登记诉求"), "appeals:intake", can.can_register_appeals),
+    (_("分办队列"), "appeals:triage", can.is_hub),
+    (_("提请协调批次"), "coordination:batches", coordination.can_review_batch),
+    (_("报我协调"), "coordination:my_batch", coordination.can_read_leader_batch),
+    (_("协调会"), "coordination:meetings", _sees_meetings),
+    (_("面对面活动"), "coordination:events", _sees_events_and_tasks),
+    (_("交办任务"), "coordination:tasks", _sees_events_and_tasks),
+    (_("企业服务窗口"), "organizations:directory", can.is_signed_in),
+    (_("企业库"), "enterprises:list", _sees_enterprise_library),
+    (_("工作日历"), "workdays:calendar", can.can_view_calendar),
+    (_("审计日志"), "audit:list", can.can_read_audit),
+    (_("系统管理"), "admin:index", can.is_admin),
 ]
 
 
 def navigation_for(user, path: str) -> list[NavItem]:
-    """The entries for the user's role (a superuser counts as an admin, not as every role:
-    it would otherwise get the enterprise's "我的诉求" too). One URL appears once. Only the
-    most specific entry is current: on /appeals/intake/ that is 登记诉求, not 诉求工作台."""
-    role = user.role or (Role.ADMIN if user.is_superuser else "")
+    """The entries the user may open (a superuser has the admin's capabilities on top of its
+    role's, capabilities module). One URL appears once. Only the most specific entry is
+    current: on /appeals/intake/ that is 登记诉求, not 诉求工作台."""
     items: list[NavItem] = []
     seen: set[str] = set()
-    for label, name, roles in ENTRIES:
-        if role not in roles and not (user.is_superuser and Role.ADMIN in roles):
+    for label, name, allowed in ENTRIES:
+        if not allowed(user):
             continue
         try:
             url = reverse(name)

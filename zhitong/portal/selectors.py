@@ -134,7 +134,7 @@ def enterprise_home(*, user, today: date) -> dict:
 
 
 def supervisor_home(*, user, today: date) -> dict:
-    """督查室 sees the whole city (organizations.selectors.SEES_ALL_ROLES)."""
+    """督查室 sees the whole city (organizations.capabilities.sees_whole_city)."""
     appeals = appeals_in_scope(user)
     totals = _light_counts(appeals, today)
     totals["escalations_pending"] = EscalationRequest.objects.filter(

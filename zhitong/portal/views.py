@@ -1,9 +1,6 @@
-import importlib
-import importlib.util
-from functools import cache
+from datetime import date
 
 from django import forms
-from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -16,7 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from zhitong.appeals import home as appeals_home
+from zhitong.common.panels import HomeHook, HomePanel
+from zhitong.coordination import home as coordination_home
 from zhitong.organizations.choices import Role
+from zhitong.workdays import home as workdays_home
 
 from . import selectors
 
@@ -71,7 +72,7 @@ HOME_TEMPLATES = {
 }
 
 # The home pages that this app fills itself; the other roles' pages are filled by the
-# apps that own them, through their `home.py` hooks.
+# apps that own them, through their `home.py` hooks (HOME_HOOKS below).
 OWN_HOME_CONTEXT = {
     Role.ENTERPRISE: selectors.enterprise_home,
     Role.SUPERVISOR: selectors.supervisor_home,
@@ -80,41 +81,40 @@ OWN_HOME_CONTEXT = {
 }
 
 
-@cache
-def home_hooks() -> tuple:
-    """The `home_context(request) -> dict` functions of every zhitong app that has a
-    `home.py`, in INSTALLED_APPS order. Lets each app put widgets on the home pages
-    without editing this view (see /work/notes/home_hook.md)."""
-    hooks = []
-    for config in apps.get_app_configs():
-        if not config.name.startswith("zhitong.") or config.name == __package__:
-            continue
-        name = f"{config.name}.home"
-        # find_spec first so that an ImportError *inside* an app's home.py is not
-        # mistaken for "this app has no hook".
-        if importlib.util.find_spec(name) is None:
-            continue
-        hooks.append((config.label, importlib.import_module(name).home_context))
-    return tuple(hooks)
+# Every app's home hook (common.panels), by app label. The portal is the top floor: it imports
+# the apps it shows; a new app's panels are one line here.
+HOME_HOOKS: tuple[tuple[str, HomeHook], ...] = (
+    ("workdays", workdays_home.home_panels),
+    ("appeals", appeals_home.home_panels),
+    ("coordination", coordination_home.home_panels),
+)
+
+
+def home_panels(user, *, today: date) -> list[tuple[str, HomePanel]]:
+    """(app label, panel) of every app for `user`, in panel order (then HOME_HOOKS order)."""
+    panels = [(label, panel) for label, hook in HOME_HOOKS for panel in hook(user, today=today)]
+    return sorted(panels, key=lambda lp: lp[1].order)
 
 
 def home_context(request, *, role: str) -> dict:
-    context: dict = {"home_widgets": []}
+    today = timezone.localdate()
+    context: dict = {}
     own = OWN_HOME_CONTEXT.get(role)
     if own is not None:
-        context.update(own(user=request.user, today=timezone.localdate()))
+        context.update(own(user=request.user, today=today))
     owners: dict[str, str] = {}
-    for label, hook in home_hooks():
-        extra = dict(hook(request) or {})
-        context["home_widgets"].extend(extra.pop("home_widgets", []))
-        for key in extra:
-            if key in context or key in owners:
+    panels = home_panels(request.user, today=today)
+    for label, panel in panels:
+        for key in panel.context:
+            if key in context or key in owners or key == "home_panels":
                 raise ImproperlyConfigured(
-                    f"home_context of {label!r} sets {key!r}, already set by {owners.get(key, 'portal')!r}; "
+                    f"home panel of {label!r} sets {key!r}, already set by {owners.get(key, 'portal')!r}; "
                     "prefix home keys with the app label"
                 )
             owners[key] = label
-        context.update(extra)
+        context.update(panel.context)
+    # The panels with a template, for the page's panel area ({% include panel.template %}).
+    context["home_panels"] = [panel for _, panel in panels if panel.template]
     return context
 
 

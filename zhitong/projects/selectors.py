@@ -10,7 +10,7 @@
 from django.db.models import Q, QuerySet
 
 from zhitong.common.errors import AccessDenied
-from zhitong.organizations.choices import Role
+from zhitong.organizations.capabilities import is_city_leader, is_enterprise_user
 from zhitong.organizations.selectors import user_scope_unit_ids
 
 from .models import Project
@@ -20,13 +20,13 @@ def project_scope_q(user) -> Q | None:
     """The Q a Project queryset is filtered by for `user`; None = no restriction."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Q(pk__in=[])
-    if user.role == Role.ENTERPRISE:
+    if is_enterprise_user(user):
         return Q(owner_id=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
     ids = user_scope_unit_ids(user)
     if ids is None:
         return None
     q = Q(lead_unit_id__in=ids) | Q(location_id__in=ids)
-    if user.role == Role.LEADER:
+    if is_city_leader(user):
         q |= Q(leader=user)
     return q
 

@@ -1,16 +1,25 @@
-"""Home-page widget: tells the administrator (and the hub) which years still lack the
-official holiday schedule, so deadlines in them are provisional."""
+"""Home panel (common.panels protocol): tells the administrator (and the hub) which years
+still lack the official holiday schedule, so deadlines in them are provisional."""
 
-from zhitong.organizations.choices import Role
+from datetime import date
+
+from zhitong.common.panels import HomePanel
+from zhitong.organizations.capabilities import can_view_calendar
 
 
-def home_context(request) -> dict:
-    user = request.user
-    if not (user.is_superuser or user.role in (Role.ADMIN, Role.HUB)):
-        return {}
+def home_panels(user, *, today: date) -> list[HomePanel]:
+    if not can_view_calendar(user):
+        return []
     from .services import missing_years
 
-    missing = missing_years()
+    missing = missing_years(today)
     if not missing:
-        return {}
-    return {"workdays_missing_years": missing, "home_widgets": ["workdays/_home_missing.html"]}
+        return []
+    return [
+        HomePanel(
+            title="工作日历",
+            template="workdays/_home_missing.html",
+            context={"workdays_missing_years": missing},
+            order=10,
+        )
+    ]

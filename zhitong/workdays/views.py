@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhitong.common.errors import ServiceError
-from zhitong.organizations.choices import Role
+from zhitong.organizations.capabilities import can_manage_calendar, can_view_calendar
 
 from . import services
 from .forms import CLEAR, DayForm, ImportForm
@@ -21,11 +21,11 @@ WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
 
 
 def _can_view(user) -> bool:
-    return user.is_superuser or user.role in (Role.ADMIN, Role.HUB)
+    return can_view_calendar(user)
 
 
 def _can_edit(user) -> bool:
-    return user.is_superuser or user.role == Role.ADMIN
+    return can_manage_calendar(user)
 
 
 def _year_param(request, default: int) -> int:

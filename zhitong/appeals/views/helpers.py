@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from zhitong.organizations.capabilities import can_register_appeals, can_triage
 from zhitong.organizations.choices import Role, UnitKind
 from zhitong.organizations.models import Unit, User
 
 from ..models import Category
-
-# Who opens the triage queue: the roles `selectors.triage_queue` serves (hub; supervisors
-# and admins read-only). Used only to show or hide a link.
-TRIAGE_ROLES = frozenset({Role.HUB, Role.SUPERVISOR, Role.ADMIN})
 
 
 def unit_choices() -> list[tuple[int, str]]:
@@ -96,6 +93,4 @@ def primary_contact(enterprise_id):
 
 def page_links(user) -> dict:
     """Whether to show the intake and triage links (the views check again)."""
-    from .. import services
-
-    return {"can_intake": user.role in services.INTAKE_ROLES, "can_triage": user.role in TRIAGE_ROLES}
+    return {"can_intake": can_register_appeals(user), "can_triage": can_triage(user)}

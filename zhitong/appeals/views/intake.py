@@ -10,6 +10,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
 from zhitong.common.errors import ServiceError
+from zhitong.organizations.capabilities import can_register_appeals
 
 from .. import selectors, services
 from ..choices import Channel
@@ -19,9 +20,9 @@ from . import helpers
 
 
 def _require_intake_role(user):
-    # The service decides who may register (services.INTAKE_ROLES); the page only
-    # avoids showing a form that would be refused.
-    if user.role not in services.INTAKE_ROLES:
+    # The service decides who may register (capabilities.can_register_appeals); the page
+    # only avoids showing a form that would be refused.
+    if not can_register_appeals(user):
         raise PermissionDenied("您无权登记诉求")
 
 

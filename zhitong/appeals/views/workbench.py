@@ -9,8 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from zhitong.organizations.choices import Role
-from zhitong.organizations.selectors import user_sees_all
+from zhitong.organizations.capabilities import is_city_leader, is_enterprise_user, sees_whole_city
 
 from .. import selectors
 from ..choices import Light, Status
@@ -57,7 +56,7 @@ def workbench(request):
     user = request.user
     today = timezone.localdate()
     # Units other than one's own only mean something to those who see across units.
-    wide = user_sees_all(user) or user.role == Role.LEADER
+    wide = sees_whole_city(user) or is_city_leader(user)
     form = WorkbenchFilterForm(
         request.GET,
         categories=helpers.category_list(),
@@ -86,7 +85,7 @@ def workbench(request):
         "all_total": sum(status_counts.values()),
         "show_lead_unit": wide,
         "today": today,
-        "is_enterprise": user.role == Role.ENTERPRISE,
+        "is_enterprise": is_enterprise_user(user),
         **helpers.page_links(user),
     }
     if request.htmx and not request.htmx.boosted:

@@ -110,3 +110,32 @@ def test_who_sees_a_task(city, task):
     for person in (city.outsider, city.swj_head, city.enterprise_user, city.clerk):
         with pytest.raises(AccessDenied):
             selectors.task_get_for_user(user=person, task_id=task.pk)
+
+
+@pytest.mark.parametrize("who", ["handler", "head", "hub", "supervisor"])
+def test_the_home_panels_counts_equal_the_task_lists_they_open(city, task, client, who):
+    """common.panels protocol: each HomeCount's url, opened by the same user, lists `value` tasks."""
+    import time_machine
+
+    from zhitong.coordination.home import home_panels
+
+    user = getattr(city, who)
+    with time_machine.travel(at(2025, 9, 11, 9), tick=False):  # past the task's due date: red
+        client.force_login(user)
+        (panel,) = [p for p in home_panels(user, today=date(2025, 9, 11)) if p.counts]
+        figures = {c.label: c.value for c in panel.counts}
+        assert figures["未办结"] == 1 and figures["超期"] == 1 and figures["临期(≤2个工作日)"] == 0
+        for count in panel.counts:
+            page = client.get(count.url)
+            assert page.status_code == 200
+            assert len(page.context["page"].object_list) == count.value, count
+        home = client.get("/").content.decode()
+    assert panel.title in home and 'href="/coordination/tasks/?status=open&amp;light=red"' in home
+
+
+@pytest.mark.parametrize("who", ["leader", "outsider", "enterprise_user"])
+def test_no_task_panel_for_those_who_neither_report_nor_confirm(city, task, who):
+    from zhitong.coordination.home import home_panels
+
+    panels = home_panels(getattr(city, who), today=date(2025, 9, 11))
+    assert not [p for p in panels if p.template == "coordination/_home_tasks.html"]

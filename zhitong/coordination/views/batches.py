@@ -7,8 +7,6 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from zhitong.organizations.choices import Role
-
 from .. import permissions, selectors, services
 from ..documents.annex import annex2_xlsx
 from ..forms import AcceptForm, ReasonForm
@@ -131,7 +129,7 @@ def batch_annex2(request, month):
 @login_required
 def my_batch(request):
     """The leader's view of the requests reported to them, by batch."""
-    if request.user.role != Role.LEADER:
+    if not permissions.can_read_leader_batch(request.user):
         raise PermissionDenied
     groups = selectors.leader_batch(user=request.user)
     return TemplateResponse(request, "coordination/my_batch.html", {"groups": groups})

@@ -11,13 +11,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhitong.common.errors import ServiceError
-from zhitong.organizations.choices import Role
+from zhitong.organizations.capabilities import is_city_leader, sees_whole_city
 from zhitong.organizations.models import Unit
-from zhitong.organizations.selectors import scope_root, user_sees_all
 
 from .. import permissions, selectors, services
 from ..documents.annex import annex3_xlsx
-from ..forms import MeetingForm, MinutesForm, OpinionForm, unit_choices
+from ..forms import MeetingForm, MinutesForm, OpinionForm
 from ._common import get_or_404, invalid, parse_month, perform, today
 from .batches import XLSX
 
@@ -37,7 +36,7 @@ def meeting_list(request):
             "can_create": permissions.can_create_meeting(request.user),
             "now": timezone.now(),
             "uncovered": list(selectors.projects_not_coordinated(month=today().replace(day=1)))
-            if user_sees_all(request.user)
+            if sees_whole_city(request.user)
             else [],
         },
     )
@@ -47,7 +46,7 @@ def meeting_list(request):
 def meeting_create(request):
     if not permissions.can_create_meeting(request.user):
         raise PermissionDenied
-    initial = {"convener": request.user.pk} if request.user.role == Role.LEADER else {}
+    initial = {"convener": request.user.pk} if is_city_leader(request.user) else {}
     form = MeetingForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -183,25 +182,14 @@ def meeting_minutes_file(request, pk):
     )
 
 
-def _annex3_units(user):
-    """Hub, supervisor, overseer and admin pick any unit; unit staff their own department."""
-    if user_sees_all(user):
-        return list(unit_choices())
-    if user.role in (Role.HANDLER, Role.UNIT_HEAD, Role.CLERK) and user.unit_id:
-        return [scope_root(user.unit)]
-    raise PermissionDenied
-
-
 @login_required
 def annex3(request):
-    units = _annex3_units(request.user)
-    try:
-        unit = (
-            next(u for u in units if str(u.pk) == request.GET.get("unit"))
-            if request.GET.get("unit")
-            else units[0]
-        )
-    except StopIteration:
+    # Who reads which unit's Annex 3: permissions.annex3_units, as the API asks.
+    if not permissions.can_read_annex3(request.user):
+        raise PermissionDenied
+    units = permissions.annex3_units(request.user)
+    unit = permissions.annex3_unit(request.user, request.GET.get("unit"), units=units)
+    if unit is None:
         raise Http404
     month = parse_month(request.GET["month"]) if request.GET.get("month") else today().replace(day=1)
     rows = selectors.annex3_rows(unit=unit, month=month)
@@ -217,7 +205,7 @@ def annex3(request):
 @login_required
 def facts(request):
     """The counting facts of a month (seeds/000 五(二)2), for the hub's certification."""
-    if not user_sees_all(request.user):
+    if not permissions.can_read_facts(request.user):
         raise PermissionDenied
     month = parse_month(request.GET["month"]) if request.GET.get("month") else today().replace(day=1)
     rows = list(selectors.facts_for(month=month).order_by("unit__path", "meeting__held_at"))

@@ -1,3 +1,4 @@
+import importlib
 import importlib.util
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,6 +12,7 @@ from django.urls import reverse
 
 from zhitong.appeals.choices import Status
 from zhitong.audit.services import audit_record
+from zhitong.common.panels import HomePanel
 from zhitong.enterprises.tests.factories import EnterpriseFactory
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import PASSWORD, UserFactory
@@ -201,38 +203,57 @@ def test_the_admin_home_counts_master_data(client):
 
 
 class TestTheHomeHook:
-    def test_it_merges_each_apps_context_and_widgets(self, client, monkeypatch):
+    def test_it_merges_each_apps_panels_in_order(self, client, monkeypatch):
         signed_in(client, role=Role.SUPERVISOR)
+        late = HomePanel(title="乙", template="includes/light.html", context={"beta_note": 2}, order=50)
+        early = HomePanel(title="甲", template="includes/light.html", context={"alpha_note": 1}, order=5)
+        data_only = HomePanel(title="丙", context={"gamma_note": 3})
         hooks = (
-            ("alpha", lambda request: {"alpha_note": "甲", "home_widgets": ["includes/light.html"]}),
-            ("beta", lambda request: {"beta_note": request.user.role}),
+            ("beta", lambda user, *, today: [late] if user.role == Role.SUPERVISOR else []),
+            ("alpha", lambda user, *, today: [early, data_only] if today == TODAY else []),
         )
-        monkeypatch.setattr(views, "home_hooks", lambda: hooks)
+        monkeypatch.setattr(views, "HOME_HOOKS", hooks)
 
         response = client.get("/")
 
-        assert response.context["alpha_note"] == "甲"
-        assert response.context["beta_note"] == Role.SUPERVISOR
-        assert response.context["home_widgets"] == ["includes/light.html"]
+        assert (response.context["alpha_note"], response.context["beta_note"]) == (1, 2)
+        assert response.context["gamma_note"] == 3
+        # Only panels with a template are included, lowest order first.
+        assert response.context["home_panels"] == [early, late]
 
     def test_it_refuses_two_apps_setting_the_same_key(self, client, monkeypatch):
         signed_in(client, role=Role.HANDLER)
-        hooks = (("alpha", lambda request: {"note": 1}), ("beta", lambda request: {"note": 2}))
-        monkeypatch.setattr(views, "home_hooks", lambda: hooks)
+        hooks = (
+            ("alpha", lambda user, *, today: [HomePanel(title="a", context={"note": 1})]),
+            ("beta", lambda user, *, today: [HomePanel(title="b", context={"note": 2})]),
+        )
+        monkeypatch.setattr(views, "HOME_HOOKS", hooks)
 
         with pytest.raises(ImproperlyConfigured, match="note"):
             client.get("/")
 
-    def test_it_finds_only_apps_that_have_a_home_module(self):
-        found = {label for label, _ in views.home_hooks()}
-        expected = {
+    def test_every_app_with_a_home_module_is_listed(self):
+        listed = {label for label, _ in views.HOME_HOOKS}
+        with_home = {
             c.label
             for c in apps.get_app_configs()
             if c.name.startswith("zhitong.")
             and c.label != "portal"
             and importlib.util.find_spec(f"{c.name}.home")
         }
-        assert found == expected
+        assert listed == with_home
+        for label, hook in views.HOME_HOOKS:
+            assert hook is importlib.import_module(f"zhitong.{label}.home").home_panels
+
+    @pytest.mark.parametrize("role", [r for r in Role.values if r != Role.ENTERPRISE])
+    def test_each_count_opens_its_list(self, client, role):
+        from zhitong.common.panels import HomeCount
+
+        user = signed_in(client, role=role)
+        for _, panel in views.home_panels(user, today=TODAY):
+            for count in panel.counts:
+                assert isinstance(count, HomeCount) and isinstance(count.value, int)
+                assert client.get(count.url).status_code == 200, count
 
 
 def test_signing_out_needs_a_post(client):

@@ -1,5 +1,6 @@
 import pytest
 
+from zhitong.organizations.capabilities import is_admin
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import UserFactory
 from zhitong.portal.navigation import navigation_for
@@ -39,9 +40,9 @@ def test_only_the_most_specific_entry_is_current(monkeypatch):
         navigation,
         "ENTRIES",
         [
-            ("首页", "home", {Role.ADMIN}),
-            ("后台", "admin:index", {Role.ADMIN}),  # /admin/
-            ("改密码", "admin:password_change", {Role.ADMIN}),  # /admin/password_change/
+            ("首页", "home", is_admin),
+            ("后台", "admin:index", is_admin),  # /admin/
+            ("改密码", "admin:password_change", is_admin),  # /admin/password_change/
         ],
     )
     admin = UserFactory(role=Role.ADMIN)
@@ -52,3 +53,81 @@ def test_only_the_most_specific_entry_is_current(monkeypatch):
     assert current("/") == ["首页"]
     assert current("/admin/organizations/") == ["后台"]
     assert current("/admin/password_change/") == ["改密码"]
+
+
+# Each role's menu, entry by entry (the table the capabilities replaced).
+MENUS = {
+    Role.ENTERPRISE: ["首页", "我的诉求", "企业服务窗口"],
+    Role.CLERK: ["首页", "诉求工作台", "登记诉求", "企业服务窗口", "企业库"],
+    Role.HANDLER: ["首页", "诉求工作台", "登记诉求", "面对面活动", "交办任务", "企业服务窗口", "企业库"],
+    Role.UNIT_HEAD: [
+        "首页",
+        "诉求工作台",
+        "登记诉求",
+        "协调会",
+        "面对面活动",
+        "交办任务",
+        "企业服务窗口",
+        "企业库",
+    ],
+    Role.HUB: [
+        "首页",
+        "诉求工作台",
+        "登记诉求",
+        "分办队列",
+        "提请协调批次",
+        "协调会",
+        "面对面活动",
+        "交办任务",
+        "企业服务窗口",
+        "企业库",
+        "工作日历",
+    ],
+    Role.LEADER: [
+        "首页",
+        "诉求工作台",
+        "报我协调",
+        "协调会",
+        "面对面活动",
+        "交办任务",
+        "企业服务窗口",
+        "企业库",
+    ],
+    Role.SUPERVISOR: [
+        "首页",
+        "诉求工作台",
+        "协调会",
+        "面对面活动",
+        "交办任务",
+        "企业服务窗口",
+        "企业库",
+        "审计日志",
+    ],
+    Role.OVERSEER: ["首页", "诉求工作台", "协调会", "面对面活动", "交办任务", "企业服务窗口"],
+    Role.ADMIN: [
+        "首页",
+        "诉求工作台",
+        "登记诉求",
+        "协调会",
+        "面对面活动",
+        "交办任务",
+        "企业服务窗口",
+        "企业库",
+        "工作日历",
+        "审计日志",
+        "系统管理",
+    ],
+}
+
+
+@pytest.mark.parametrize("role", Role.values)
+def test_each_roles_menu(role):
+    from zhitong.organizations.models import User
+
+    assert labels(navigation_for(User(username="x", role=role), "/")) == MENUS[role]
+
+
+def test_an_inactive_user_gets_no_menu():
+    from zhitong.organizations.models import User
+
+    assert navigation_for(User(username="x", role=Role.ADMIN, is_superuser=True, is_active=False), "/") == []

@@ -1,0 +1,184 @@
+"""What a signed-in user may do, by role, in one place (SPEC "Users and roles").
+
+Every app asks these predicates instead of keeping its own set of roles. Rules common to
+all of them:
+
+- an anonymous or inactive user may do nothing (every predicate is False);
+- a superuser has the system administrator's capabilities on top of their own role's
+  (the navigation's rule: a superuser counts as an admin, not as every role);
+- they answer "may this *kind* of user do X"; whether X applies to a given object (this
+  appeal, that unit) is decided by the owning app's selectors and permissions, which call
+  these first.
+
+The `*_ROLES` sets are the role part of a predicate, exported only for code that needs the
+set itself (a relation table, a query); prefer the predicates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from .choices import Role
+
+# SPEC "Users and roles": supervisors and the hub see all; the People's Congress
+# overseer's oversight and the administrator's master data are city-wide too.
+WHOLE_CITY_ROLES = frozenset({Role.HUB, Role.SUPERVISOR, Role.OVERSEER, Role.ADMIN})
+# SPEC "Data scope": "a user sees what their unit (and its sub-units) leads …".
+UNIT_STAFF_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.UNIT_HEAD})
+# SPEC: handler and unit head act for their unit (sign, handle, approve).
+UNIT_HANDLING_ROLES = frozenset({Role.HANDLER, Role.UNIT_HEAD})
+# seeds/003 四 首问负责: whoever receives an enterprise's matter owns it until a lead unit signs.
+FIRST_INQUIRY_ROLES = frozenset({Role.CLERK, Role.HANDLER, Role.UNIT_HEAD, Role.HUB})
+# The intake issue lists the administrator among those who register (the intake form).
+APPEAL_REGISTRAR_ROLES = FIRST_INQUIRY_ROLES | {Role.ADMIN}
+# The hub triages; supervisors and admins open the queue read-only.
+TRIAGE_QUEUE_ROLES = frozenset({Role.HUB, Role.SUPERVISOR, Role.ADMIN})
+# enterprises/selectors: leaders coordinate across portfolios, so they see every enterprise.
+ALL_ENTERPRISES_ROLES = WHOLE_CITY_ROLES | {Role.LEADER}
+GOVERNMENT_ROLES = frozenset(set(Role.values) - {Role.ENTERPRISE})
+
+
+def _active(user) -> bool:
+    return bool(user is not None and getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _has_role(user, roles) -> bool:
+    """The user's role is one of `roles`; a superuser also passes when `roles` has ADMIN."""
+    if not _active(user):
+        return False
+    return user.role in roles or (bool(user.is_superuser) and Role.ADMIN in roles)
+
+
+# -- who the user is ---------------------------------------------------------------------------
+
+
+def is_signed_in(user) -> bool:
+    """Any active account (the home page, the public service-window directory)."""
+    return _active(user)
+
+
+def is_enterprise_user(user) -> bool:
+    """An enterprise's registered contact: submits and follows its own enterprise's
+    appeals only (SPEC "Users and roles": enterprise)."""
+    return _active(user) and user.role == Role.ENTERPRISE
+
+
+def is_government_user(user) -> bool:
+    """Any government account — every role but the enterprise's (the appeal workbench)."""
+    return _has_role(user, GOVERNMENT_ROLES)
+
+
+def is_hub(user) -> bool:
+    """The hub coordinator: triage, route, review escalations, run events (SPEC; seeds/000 二
+    由市发改委审核上报)."""
+    return _has_role(user, {Role.HUB})
+
+
+def is_city_leader(user) -> bool:
+    """A city leader (分管领导): sees their portfolio, convenes coordination meetings, gives
+    opinions, approves event catalogs (SPEC "Users and roles": city leader)."""
+    return _has_role(user, {Role.LEADER})
+
+
+def is_supervisor(user) -> bool:
+    """The supervision office (督查室): verifies closures, confirms tasks (SPEC: supervisor)."""
+    return _has_role(user, {Role.SUPERVISOR})
+
+
+def is_unit_head(user) -> bool:
+    """A unit's head: approves the unit's extensions, closures and reports (SPEC: unit head)."""
+    return _has_role(user, {Role.UNIT_HEAD})
+
+
+def is_admin(user) -> bool:
+    """The system administrator (or a superuser): master data, calendar, users (SPEC: admin)."""
+    return _has_role(user, {Role.ADMIN})
+
+
+# -- data scope --------------------------------------------------------------------------------
+
+
+def sees_whole_city(user) -> bool:
+    """Scope is the whole city: hub, supervisor, overseer, admin (SPEC "Data scope":
+    supervisors and hub see all; overseer's oversight and admin's master data are city-wide)."""
+    return _has_role(user, WHOLE_CITY_ROLES)
+
+
+def is_unit_staff(user) -> bool:
+    """Clerk, handler or unit head: scope is their unit's subtree, from the department for
+    section staff (SPEC "Data scope": their unit and its sub-units)."""
+    return _has_role(user, UNIT_STAFF_ROLES)
+
+
+def handles_unit_matters(user) -> bool:
+    """Handler or unit head: act for their unit — sign for and handle appeals, answer
+    cooperation, report coordination tasks (SPEC "Users and roles": handler, unit head)."""
+    return _has_role(user, UNIT_HANDLING_ROLES)
+
+
+def sees_all_enterprises(user) -> bool:
+    """Every enterprise in the library: the city-wide roles and city leaders, who coordinate
+    across portfolios (enterprises/selectors: one rule for pages and API)."""
+    return _has_role(user, ALL_ENTERPRISES_ROLES)
+
+
+def sees_full_phones(user, *, on_team: bool = False, in_scope: bool | Callable[[], bool] = False) -> bool:
+    """Whether the user sees an enterprise contact's full number (PIPL minimum necessity):
+    its butler and 1+1+N team (`on_team`, seeds/003 五 服务专员), the hub (triage and routing),
+    and handlers / unit heads when the enterprise is in their scope (`in_scope`, a bool or a
+    callable evaluated only when needed). Others see masked numbers."""
+    if not _active(user):
+        return False
+    if on_team or user.role == Role.HUB:
+        return True
+    if user.role in UNIT_HANDLING_ROLES:
+        return bool(in_scope() if callable(in_scope) else in_scope)
+    return False
+
+
+# -- appeals -----------------------------------------------------------------------------------
+
+
+def takes_first_inquiry(user) -> bool:
+    """Receives enterprises' matters and owns them until a lead unit signs (首问负责,
+    seeds/003 四): clerk, handler, unit head, hub."""
+    return _has_role(user, FIRST_INQUIRY_ROLES)
+
+
+def can_register_appeals(user) -> bool:
+    """Registers an appeal from any channel (SPEC: intake clerk; seeds/003 四 首问负责 — any
+    staff who receives the matter), the hub, and the administrator (the intake issue)."""
+    return _has_role(user, APPEAL_REGISTRAR_ROLES)
+
+
+def can_triage(user) -> bool:
+    """Opens the triage queue (分办队列): the hub acts on it (SPEC: hub triages and routes);
+    supervisors and admins read it."""
+    return _has_role(user, TRIAGE_QUEUE_ROLES)
+
+
+# -- administration ----------------------------------------------------------------------------
+
+
+def can_read_audit(user) -> bool:
+    """Reads the audit log: the administrator and the supervision office (督查室), which
+    verifies what was done (SPEC: supervisor, admin)."""
+    return _has_role(user, {Role.ADMIN, Role.SUPERVISOR})
+
+
+def can_import_data(user) -> bool:
+    """Bulk-imports master data (the enterprise library workbook): the administrator (SPEC:
+    master data) and the hub, which keeps the enterprise library."""
+    return _has_role(user, {Role.ADMIN, Role.HUB})
+
+
+def can_view_calendar(user) -> bool:
+    """Opens the working-day calendar page and is warned of a missing official year: the
+    administrator and the hub, whose deadlines depend on it (seeds/003 六: working days)."""
+    return _has_role(user, {Role.ADMIN, Role.HUB})
+
+
+def can_manage_calendar(user) -> bool:
+    """Edits the working-day calendar and imports the official holiday schedule (SPEC:
+    admin — calendar)."""
+    return _has_role(user, {Role.ADMIN})
