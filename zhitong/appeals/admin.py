@@ -8,7 +8,6 @@ from .models import (
     AppealEvidence,
     AppealExtension,
     Category,
-    EscalationRequest,
     RoutingRule,
     Transition,
 )
@@ -75,13 +74,6 @@ class AppealAdmin(ReadOnlyAdmin):
     date_hierarchy = "received_at"
     list_select_related = ("enterprise", "lead_unit")
     inlines = [TransitionInline]
-
-
-@admin.register(EscalationRequest)
-class EscalationRequestAdmin(ReadOnlyAdmin):
-    list_display = ("project_name", "reporting_unit", "batch_month", "status", "received_at")
-    list_filter = ("status", "batch_month")
-    search_fields = ("project_name", "problem")
 
 
 @admin.register(AppealExtension)

@@ -25,7 +25,7 @@ from zhitong.common.errors import ServiceError
 from . import selectors, services
 from .choices import Light
 from .machine import MOVES, available_moves
-from .models import Category, EscalationRequest
+from .models import Category
 from .schemas import (
     AppealDetailOut,
     AppealOut,
@@ -210,13 +210,12 @@ def appeal_create_escalation(request, appeal_id: int, payload: EscalationIn):
     selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
     data = payload.dict()
     expected_version = data.pop("expected_version")
-    services.appeal_escalate(
+    appeal = services.appeal_escalate(
         appeal_id=appeal_id, actor=request.user, expected_version=expected_version, **data
     )
     esc = (
-        EscalationRequest.objects.select_related("leader", "reporting_unit")
+        appeal.escalations.select_related("leader", "reporting_unit")
         .prefetch_related("units_to_coordinate")
-        .filter(appeal_id=appeal_id)
         .latest("received_at", "id")
     )
     return Status(201, escalation_out(esc))

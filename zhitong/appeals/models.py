@@ -6,7 +6,6 @@ from zhitong.common.models import TimeStampedModel
 from .choices import (
     Channel,
     CloseReason,
-    EscalationStatus,
     ExemptionStatus,
     Rating,
     Status,
@@ -215,55 +214,6 @@ class Transition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
-
-
-class EscalationRequest(TimeStampedModel):
-    """A request for city-leader coordination, with the fields of Annex 2 of seeds/000
-    (《企业或重大项目需市政府协调解决问题申报表》). Requests received by the 10th of a month
-    join that month's batch (seeds/000 二)."""
-
-    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="escalations")
-    project_name = models.CharField("项目名称", max_length=200)
-    basic_situation = models.TextField("基本情况")
-    problem = models.TextField("需要提请市里协调解决的问题")
-    units_to_coordinate = models.ManyToManyField(
-        "organizations.Unit", verbose_name="需协调的县(市)区或市直单位", related_name="+"
-    )
-    leader = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="分管市领导",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="escalations_to_lead",
-    )
-    reporting_unit = models.ForeignKey(
-        "organizations.Unit",
-        verbose_name="申报单位",
-        on_delete=models.PROTECT,
-        related_name="escalations_reported",
-    )
-    contact_name = models.CharField("联系人", max_length=50)
-    contact_mobile = models.CharField("手机号码", max_length=20)
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    received_at = models.DateTimeField("申报时间")
-    batch_month = models.DateField("所属批次(月份首日)", db_index=True)
-    status = models.CharField(
-        max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.SUBMITTED, db_index=True
-    )
-    review_note = models.TextField("审核意见", blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    reviewed_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        verbose_name = "提请市领导协调申报"
-        verbose_name_plural = "提请市领导协调申报"
-        ordering = ["-received_at"]
-
-    def __str__(self) -> str:
-        return f"{self.project_name}：{self.problem[:20]}"
 
 
 class AppealCounter(models.Model):

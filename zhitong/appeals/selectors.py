@@ -24,7 +24,7 @@ from zhitong.organizations.capabilities import can_triage, is_city_leader, is_en
 from . import clock
 from .choices import OPEN_STATUSES, ExemptionStatus, Light, Status
 from .machine import MOVES
-from .models import Appeal, AppealEvidence, Cooperation, EscalationRequest, Transition
+from .models import Appeal, AppealEvidence, Cooperation, Transition
 
 
 def _scope_unit_ids(user) -> set[int] | None:
@@ -53,7 +53,8 @@ def appeal_scope_q(user) -> Q | None:
             | Exists(Cooperation.objects.filter(appeal_id=OuterRef("pk"), unit_id__in=units))
         )
     if is_city_leader(user):
-        q |= Exists(EscalationRequest.objects.filter(appeal_id=OuterRef("pk"), leader_id=user.pk))
+        # Appeals with an escalation request (coordination app, reverse relation) naming them.
+        q |= Exists(Appeal.objects.filter(pk=OuterRef("pk"), escalations__leader_id=user.pk))
     return q
 
 

@@ -49,11 +49,11 @@ from .models import (
     AppealExtension,
     Category,
     Cooperation,
-    EscalationRequest,
     ExtensionStatus,
     Transition,
 )
 from .routing import suggest_lead_unit
+from .signals import appeal_escalated
 
 STALE_MESSAGE = "该诉求已被他人处理，请刷新后重试"
 PROBLEM_UNITS = 3  # issue 3: passed through 3 or more units → problem appeal (提级督办)
@@ -1023,8 +1023,9 @@ def appeal_escalate(
     expected_version=None,
     now=None,
 ) -> Appeal:
-    """Ask for city-leader coordination with the Annex 2 form (seeds/000 二). Creates an
-    EscalationRequest in the month's batch for the hub's review (coordination app)."""
+    """Ask for city-leader coordination with the Annex 2 form (seeds/000 二). The request
+    joins the month's batch for the hub's review: the coordination app files it on the
+    `appeal_escalated` signal, in this transaction (signals.py)."""
     now = _now(now)
     fields = dict(
         project_name=_text(project_name, "项目名称", "project_name", max_len=200),
@@ -1050,16 +1051,22 @@ def appeal_escalate(
             from zhitong.organizations.selectors import leaders_for_unit
 
             leader = leaders_for_unit(appeal.lead_unit).first()
-        esc = EscalationRequest.objects.create(
-            appeal=appeal,
-            leader=leader,
-            reporting_unit_id=appeal.lead_unit_id,
-            requested_by=actor,
-            received_at=now,
-            batch_month=escalation_batch_month(now),
-            **fields,
-        )
-        esc.units_to_coordinate.set(units)
+        filed = [
+            esc
+            for _, esc in appeal_escalated.send(
+                sender=Appeal,
+                appeal=appeal,
+                actor=actor,
+                now=now,
+                leader=leader,
+                units_to_coordinate=units,
+                **fields,
+            )
+            if esc is not None
+        ]
+        if len(filed) != 1:
+            raise RuntimeError("appeal_escalated: exactly one receiver must file the request")
+        esc = filed[0]
         appeal.tier = Tier.CITY_LEADER
         _commit(
             appeal,

@@ -3,7 +3,16 @@ only shows the rows, for support and inspection."""
 
 from django.contrib import admin
 
-from .models import CoordinationFact, EscalationBatch, Event, EventItem, Meeting, MeetingItem, Task
+from .models import (
+    CoordinationFact,
+    EscalationBatch,
+    EscalationRequest,
+    Event,
+    EventItem,
+    Meeting,
+    MeetingItem,
+    Task,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -20,6 +29,13 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 @admin.register(EscalationBatch)
 class EscalationBatchAdmin(ReadOnlyAdmin):
     list_display = ("month", "cutoff", "status", "submitted_at")
+
+
+@admin.register(EscalationRequest)
+class EscalationRequestAdmin(ReadOnlyAdmin):
+    list_display = ("project_name", "reporting_unit", "batch", "status", "received_at")
+    list_filter = ("status", "batch_month")
+    search_fields = ("project_name", "problem")
 
 
 @admin.register(Meeting)

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from zhitong.appeals import services as appeal_services
 from zhitong.appeals.choices import OPEN_STATUSES, Channel, EscalationStatus, Status
-from zhitong.appeals.models import Appeal, Category, EscalationRequest
+from zhitong.appeals.models import Appeal, Category
 from zhitong.common.demo import DemoContext
 from zhitong.enterprises.models import Enterprise
 from zhitong.organizations.choices import Role
@@ -32,7 +32,7 @@ from zhitong.workdays.services import add_workdays, is_workday
 
 from . import selectors, services
 from .choices import EventKind, TaskStatus, Verification
-from .models import Event, EventItem, Meeting, MeetingItem, Task
+from .models import EscalationRequest, Event, EventItem, Meeting, MeetingItem, Task
 from .services._common import month_start, next_month, prev_month
 
 MONTHS = 12

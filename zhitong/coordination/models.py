@@ -1,10 +1,12 @@
 """Coordination: the monthly escalation batch, city-leader coordination meetings (协调会),
 face-to-face events (面对面), the tasks their opinions give to units, and the counting
-facts the scorecards read. Only coordination/services write these rows."""
+facts the scorecards read, and the requests for city-leader coordination (Annex 2) that
+make up the batches. Only coordination/services write these rows."""
 
 from django.conf import settings
 from django.db import models
 
+from zhitong.appeals.choices import EscalationStatus
 from zhitong.common.models import TimeStampedModel
 from zhitong.organizations.choices import LeaderLevel
 
@@ -26,7 +28,7 @@ from .choices import (
 class EscalationBatch(TimeStampedModel):
     """One month's batch of requests for city-leader coordination (seeds/000 二, Annex 2).
 
-    Its members are the appeals app's EscalationRequest rows with `batch_month == month`.
+    Its members are the EscalationRequest rows with `batch_month == month` (and `batch` = it).
     `cutoff` is stored so the page and the export say which day closed the batch: the
     10th, or the next working day when the 10th is not one (see services/batches.py).
     """
@@ -57,6 +59,69 @@ class EscalationBatch(TimeStampedModel):
     @property
     def label(self) -> str:
         return f"{self.month.year}年{self.month.month}月"
+
+
+class EscalationRequest(TimeStampedModel):
+    """A request for city-leader coordination, with the fields of Annex 2 of seeds/000
+    (《企业或重大项目需市政府协调解决问题申报表》). Requests received by the 10th of a month
+    join that month's batch (seeds/000 二).
+
+    The appeals app's `escalate` move files it (through the `appeals.signals.appeal_escalated`
+    signal, in the move's transaction). The table keeps its original name: the model moved
+    here from the appeals app without a schema change. `batch` is the batch of `batch_month`
+    (kept together: set when the request is filed and when it is re-filed)."""
+
+    appeal = models.ForeignKey("appeals.Appeal", on_delete=models.PROTECT, related_name="escalations")
+    project_name = models.CharField("项目名称", max_length=200)
+    basic_situation = models.TextField("基本情况")
+    problem = models.TextField("需要提请市里协调解决的问题")
+    units_to_coordinate = models.ManyToManyField(
+        "organizations.Unit", verbose_name="需协调的县(市)区或市直单位", related_name="+"
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="分管市领导",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalations_to_lead",
+    )
+    reporting_unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name="申报单位",
+        on_delete=models.PROTECT,
+        related_name="escalations_reported",
+    )
+    contact_name = models.CharField("联系人", max_length=50)
+    contact_mobile = models.CharField("手机号码", max_length=20)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    received_at = models.DateTimeField("申报时间")
+    batch_month = models.DateField("所属批次(月份首日)", db_index=True)
+    batch = models.ForeignKey(
+        EscalationBatch,
+        verbose_name="所属批次",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="requests",
+    )
+    status = models.CharField(
+        max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.SUBMITTED, db_index=True
+    )
+    review_note = models.TextField("审核意见", blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        db_table = "appeals_escalationrequest"
+        verbose_name = "提请市领导协调申报"
+        verbose_name_plural = "提请市领导协调申报"
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return f"{self.project_name}：{self.problem[:20]}"
 
 
 class OpinionFields(models.Model):
@@ -141,7 +206,7 @@ class MeetingItem(OpinionFields):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     appeal = models.ForeignKey("appeals.Appeal", on_delete=models.PROTECT, related_name="meeting_items")
     escalation = models.ForeignKey(
-        "appeals.EscalationRequest",
+        EscalationRequest,
         null=True,
         blank=True,
         on_delete=models.PROTECT,

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus, Light, Status
 from zhitong.appeals.clock import light_of, light_q
-from zhitong.appeals.models import Appeal, EscalationRequest
+from zhitong.appeals.models import Appeal
 from zhitong.appeals.selectors import appeal_scope_q
+from zhitong.coordination.models import EscalationRequest
 from zhitong.enterprises.models import Enterprise
 from zhitong.organizations.models import Unit, User
 

@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from zhitong.api.models import ApiToken
 from zhitong.appeals.choices import Channel, Status
-from zhitong.appeals.models import Appeal, EscalationRequest
+from zhitong.appeals.models import Appeal
 
 from .conftest import PDF
 
@@ -141,7 +141,7 @@ def test_escalation_create_returns_the_batch_month(api, flow, city):
     body = r.json()
     assert body["batch_month"] == "2025-09-01"
     assert body["reporting_unit"]["code"] == "GXJ"
-    assert EscalationRequest.objects.get().appeal_id == appeal.pk
+    assert [e.pk for e in appeal.escalations.all()] == [body["id"]]
 
 
 def test_list_is_scoped_and_filters_by_light(api, flow, city):

@@ -9,7 +9,7 @@ import pytest
 
 from zhitong.appeals import clock, services
 from zhitong.appeals.choices import ExemptionStatus, Status, Tier
-from zhitong.appeals.models import AppealEvidence, AppealExtension, Category, EscalationRequest, RoutingRule
+from zhitong.appeals.models import AppealEvidence, AppealExtension, Category, RoutingRule
 from zhitong.appeals.routing import suggest_lead_unit
 from zhitong.audit.models import AuditEvent
 from zhitong.common.errors import ConflictError, ServiceError
@@ -312,7 +312,7 @@ def test_escalation_batch_month_counts_calendar_days_to_the_tenth(received, batc
 def test_escalation_creates_the_annex_2_request_and_resuming_returns_it(flow, city):
     flow.now = datetime(2025, 9, 12, 9, 0, tzinfo=TZ)
     appeal = flow.to(S.ESCALATED)
-    esc = EscalationRequest.objects.get(appeal=appeal)
+    esc = appeal.escalations.get()
     assert (esc.batch_month, esc.reporting_unit, esc.requested_by) == (
         date(2025, 10, 1),
         city.units.gxj,

@@ -20,7 +20,6 @@ from .. import selectors, services
 from ..choices import Status
 from ..forms import MoveChoices, MoveForm, move_form
 from ..machine import MOVES, Move, available_moves, check_move
-from ..models import EscalationRequest
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -64,11 +63,7 @@ def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict
     timeline = selectors.appeal_timeline(appeal)
     evidence = [ev for entry in timeline for ev in entry.evidence]
     # thin: the Annex 2 requests of this appeal and the duplicates merged into it.
-    escalations = list(
-        EscalationRequest.objects.filter(appeal_id=appeal.pk)
-        .select_related("leader", "reporting_unit")
-        .order_by("received_at")
-    )
+    escalations = list(appeal.escalations.select_related("leader", "reporting_unit").order_by("received_at"))
     duplicates = list(
         appeal.merged_duplicates.order_by("received_at").only("pk", "code", "title", "received_at")
     )

@@ -8,14 +8,13 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 
 from zhitong.appeals.choices import EscalationStatus
-from zhitong.appeals.models import EscalationRequest
 from zhitong.common.errors import AccessDenied
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit, User
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
 
 from ..choices import BatchStatus
-from ..models import EscalationBatch
+from ..models import EscalationBatch, EscalationRequest
 from ..services._common import month_start
 
 

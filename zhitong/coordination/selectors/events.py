@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus, Rating
-from zhitong.appeals.models import Appeal, EscalationRequest
+from zhitong.appeals.models import Appeal
 from zhitong.common.errors import AccessDenied
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.models import Unit, User
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
 
 from ..choices import EVENT_STEPS, EventLevel, EventStatus
-from ..models import Event, EventItem, Meeting
+from ..models import EscalationRequest, Event, EventItem, Meeting
 
 
 def event_list_for_user(*, user) -> QuerySet[Event]:

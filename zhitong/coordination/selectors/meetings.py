@@ -9,14 +9,14 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhitong.appeals.choices import EscalationStatus, Status
-from zhitong.appeals.models import Appeal, EscalationRequest
+from zhitong.appeals.models import Appeal
 from zhitong.common.errors import AccessDenied
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
 
 from ..choices import TaskStatus
-from ..models import Meeting, MeetingItem, Task
+from ..models import EscalationRequest, Meeting, MeetingItem, Task
 from ..services._common import next_month
 
 

@@ -11,6 +11,7 @@ from .batches import (
     batch_submit,
     default_leader_for,
     escalation_accept,
+    escalation_file,
     escalation_return,
     leaders_in_charge,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "catalog_warning",
     "default_leader_for",
     "escalation_accept",
+    "escalation_file",
     "escalation_return",
     "event_add_appeals",
     "event_approve",

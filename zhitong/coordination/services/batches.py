@@ -27,7 +27,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhitong.appeals.choices import EscalationStatus
-from zhitong.appeals.models import EscalationRequest
 from zhitong.audit.services import audit_record
 from zhitong.common.errors import ConflictError, ServiceError
 from zhitong.organizations.choices import LeaderLevel, Role
@@ -36,7 +35,7 @@ from zhitong.workdays.services import WorkdayResult
 
 from .. import permissions
 from ..choices import BatchStatus
-from ..models import EscalationBatch
+from ..models import EscalationBatch, EscalationRequest
 from ._common import local_date, month_start, next_month, notify, prev_month, timeline_note
 
 CUTOFF_DAY = 10  # seeds/000 二: 每月10日前报送市发改委
@@ -95,6 +94,48 @@ def batch_get_or_open(*, month: date) -> EscalationBatch:
         month=month, defaults={"cutoff": cutoff.date, "cutoff_provisional": cutoff.provisional}
     )
     return batch
+
+
+def escalation_file(
+    *,
+    appeal,
+    actor: User,
+    now: datetime,
+    leader: User | None,
+    units_to_coordinate,
+    project_name: str,
+    basic_situation: str,
+    problem: str,
+    contact_name: str,
+    contact_mobile: str,
+) -> EscalationRequest:
+    """File the Annex 2 request of an appeal the lead unit escalates, in the batch its
+    receipt time falls in (opened if needed). Called by the appeals app's `escalate` move
+    through the `appeal_escalated` signal, inside the move's transaction, which has already
+    checked the fields and who may escalate; the move records the step on the timeline."""
+    month = batch_month_for(now)
+    req = EscalationRequest.objects.create(
+        appeal=appeal,
+        leader=leader,
+        reporting_unit_id=appeal.lead_unit_id,
+        requested_by=actor,
+        received_at=now,
+        batch_month=month,
+        batch=batch_get_or_open(month=month),
+        project_name=project_name,
+        basic_situation=basic_situation,
+        problem=problem,
+        contact_name=contact_name,
+        contact_mobile=contact_mobile,
+    )
+    req.units_to_coordinate.set(units_to_coordinate)
+    return req
+
+
+def on_appeal_escalated(sender, **kwargs) -> EscalationRequest:
+    """Receiver of `zhitong.appeals.signals.appeal_escalated` (connected in apps.py)."""
+    kwargs.pop("signal", None)
+    return escalation_file(**kwargs)
 
 
 def _lock_batch(month: date) -> EscalationBatch:
@@ -172,7 +213,8 @@ def batch_start_review(*, actor: User, month: date, now: datetime | None = None)
         if right != req.batch_month and batch.month in (right, req.batch_month):
             before = _escalation_snapshot(req)
             req.batch_month = right
-            req.save(update_fields=["batch_month", "updated_at"])
+            req.batch = batch_get_or_open(month=right)
+            req.save(update_fields=["batch_month", "batch", "updated_at"])
             audit_record(
                 action="escalation.refile",
                 obj=req,
@@ -404,6 +446,7 @@ __all__ = [
     "batch_window",
     "default_leader_for",
     "escalation_accept",
+    "escalation_file",
     "escalation_return",
     "leaders_in_charge",
     "units_by_ids",

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus
-from zhitong.appeals.models import Appeal, EscalationRequest
+from zhitong.appeals.models import Appeal
 from zhitong.appeals.services import evidence_check
 from zhitong.audit.services import audit_record
 from zhitong.common.errors import ConflictError, Forbidden, ServiceError
@@ -21,7 +21,7 @@ from zhitong.organizations.models import User
 
 from .. import permissions
 from ..choices import MeetingStatus
-from ..models import Meeting, MeetingItem
+from ..models import EscalationRequest, Meeting, MeetingItem
 from ._common import local_date, timeline_note
 from .batches import units_by_ids
 from .facts import facts_evaluate_meeting

@@ -7,6 +7,7 @@ from zhitong.appeals.models import Appeal
 from zhitong.common.errors import AccessDenied, ConflictError, Forbidden, ServiceError
 from zhitong.coordination import selectors, services
 from zhitong.coordination.choices import BatchStatus
+from zhitong.coordination.models import EscalationBatch
 
 from .conftest import at
 
@@ -59,8 +60,8 @@ def test_a_request_received_on_a_holiday_11th_joins_that_months_batch(city, scen
 def test_a_request_filed_under_the_wrong_month_is_refiled_when_the_review_starts(city, scene):
     """A safety net for rows stored by an older rule (calendar day <= 10): the review files
     every request by the cut-off rule before anyone reviews it, with an audit event."""
-    from zhitong.appeals.models import EscalationRequest
     from zhitong.audit.models import AuditEvent
+    from zhitong.coordination.models import EscalationRequest
 
     scene.now = at(2026, 1, 5)
     req = scene.escalate(scene.appeal(), when=at(2026, 1, 11, 10))
@@ -70,7 +71,71 @@ def test_a_request_filed_under_the_wrong_month_is_refiled_when_the_review_starts
     services.batch_start_review(actor=city.hub, month=date(2026, 1, 1), now=at(2026, 1, 13))
     req.refresh_from_db()
     assert req.batch_month == date(2026, 1, 1)
+    assert req.batch.month == date(2026, 1, 1)  # the batch follows the month
     assert AuditEvent.objects.filter(action="escalation.refile", object_id=str(req.pk)).exists()
+
+
+def test_escalating_files_the_request_in_its_batch_opening_it_if_needed(city, scene):
+    scene.now = at(2026, 1, 5)
+    assert not EscalationBatch.objects.exists()
+    first = scene.escalate(scene.appeal(), when=at(2026, 1, 11, 10))
+    second = scene.escalate(scene.appeal(), when=at(2026, 1, 13, 9))  # after the cut-off
+    third = scene.escalate(scene.appeal(), when=at(2026, 1, 14, 9))
+    assert (first.batch.month, first.batch.cutoff) == (date(2026, 1, 1), date(2026, 1, 12))
+    assert second.batch.month == date(2026, 2, 1) and third.batch == second.batch
+    assert list(second.batch.requests.order_by("id")) == [second, third]
+    assert EscalationBatch.objects.count() == 2
+
+
+def test_a_failure_filing_the_request_rolls_the_escalate_move_back(city, scene):
+    """The request is filed on the appeals app's signal inside the move's transaction: an
+    error there leaves neither a request nor a moved appeal."""
+    from zhitong.appeals.signals import appeal_escalated
+
+    scene.now = at(2026, 1, 5)
+    appeal = scene.appeal()
+    before = (appeal.status, appeal.version, appeal.transitions.count())
+
+    def refuse(sender, **kwargs):
+        raise ServiceError("申报归档失败")
+
+    appeal_escalated.connect(refuse, dispatch_uid="test.refuse")
+    try:
+        with pytest.raises(ServiceError, match="申报归档失败"):
+            scene.escalate(appeal, when=at(2026, 1, 6, 10))
+    finally:
+        appeal_escalated.disconnect(dispatch_uid="test.refuse")
+    appeal.refresh_from_db()
+    assert (appeal.status, appeal.version, appeal.transitions.count()) == before
+    assert not appeal.escalations.exists()
+    assert not EscalationBatch.objects.exists()
+
+
+def test_the_migration_files_existing_requests_in_their_batches(city, scene):
+    """coordination 0003 fills `batch` from `batch_month`, opening missing batches with the
+    cut-off of services/batches.py and reusing existing ones."""
+    import importlib
+
+    from django.apps import apps
+
+    from zhitong.coordination.models import EscalationRequest
+
+    migration = importlib.import_module("zhitong.coordination.migrations.0003_escalationrequest_from_appeals")
+    scene.now = at(2025, 12, 20)
+    reqs = [
+        scene.escalate(scene.appeal(), when=at(2025, 12, 21, 10)),
+        scene.escalate(scene.appeal(), when=at(2026, 1, 11, 10)),
+        scene.escalate(scene.appeal(), when=at(2026, 5, 2, 10)),
+    ]
+    january = EscalationBatch.objects.get(month=date(2026, 1, 1))
+    EscalationRequest.objects.update(batch=None)
+    EscalationBatch.objects.exclude(pk=january.pk).delete()
+    migration.fill_batches(apps, None)
+    for req in reqs:
+        req.refresh_from_db()
+    assert [r.batch.month for r in reqs] == [date(2026, 1, 1), date(2026, 1, 1), date(2026, 5, 1)]
+    assert reqs[0].batch == january
+    assert (reqs[2].batch.cutoff, reqs[2].batch.status) == (date(2026, 5, 11), BatchStatus.OPEN)
 
 
 def test_the_review_cannot_start_before_the_cutoff_has_passed(city, scene):

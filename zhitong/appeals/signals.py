@@ -1,0 +1,15 @@
+"""Signals the appeals app sends for the apps above it (appeals imports none of them).
+
+`appeal_escalated` — the `escalate` move (`services.appeal_escalate`), sent inside the
+move's transaction once the appeal is locked and the move checked, before the move is
+recorded. Arguments: `appeal` (locked), `actor`, `now`, `leader` (the leader the unit
+named, else the one in charge of its lead unit, or None), `units_to_coordinate` (a list of
+Units) and the Annex 2 text fields `project_name`, `basic_situation`, `problem`,
+`contact_name`, `contact_mobile`. The receiver that files the request (the coordination
+app) returns it; the move records its `pk` and `batch_month` on the timeline. An exception
+in a receiver rolls the whole move back. Exactly one receiver must file the request.
+"""
+
+from django.dispatch import Signal
+
+appeal_escalated = Signal()
