@@ -25,10 +25,8 @@ class AppealsConfig(AppConfig):
     label = "appeals"
 
     def ready(self):
-        from zhitong.workdays.signals import calendar_changed
+        from . import deadlines
 
-        from .clock import on_calendar_changed
-
-        # Stored deadlines were counted on the old calendar: re-time them after it changes.
-        calendar_changed.connect(on_calendar_changed, dispatch_uid="appeals.clock.on_calendar_changed")
+        # Stored deadlines were counted on the calendar: re-time them when it changes.
+        deadlines.register()
         post_migrate.connect(_reseed_if_empty, sender=self, dispatch_uid="zhitong.appeals.reseed")
