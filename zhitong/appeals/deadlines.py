@@ -10,7 +10,7 @@ from datetime import date
 from django.db.models import Q
 
 from .choices import OPEN_STATUSES
-from .clock import _HISTORY_ACTIONS, DEADLINE_FIELDS, _local_midnight, restore_deadlines
+from .clock import _HISTORY_ACTIONS, _local_midnight, restore_deadlines
 
 
 def touches(years: list[int]) -> Q:
@@ -49,8 +49,10 @@ def register() -> None:
     deadlines.register(
         "appeals.Appeal",
         # clock_due first: a change of the provisional mark alone is recorded on it.
-        dates=("clock_due", *(f for f in DEADLINE_FIELDS if f not in ("clock_due", "clock_provisional"))),
+        dates=("clock_due", "sign_due", "handling_due", "legal_due"),
         provisional="clock_provisional",
+        derived=("clock_yellow_from",),  # two working days before clock_due
+        title="诉求",
         recompute=recompute,
         active=Q(status__in=OPEN_STATUSES),
         touches=touches,

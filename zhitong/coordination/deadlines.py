@@ -84,6 +84,7 @@ def register() -> None:
 
     deadlines.register(
         "coordination.EscalationBatch",
+        title="提请市领导协调批次",
         dates="cutoff",
         provisional="cutoff_provisional",
         recompute=recompute_batches,
@@ -92,6 +93,7 @@ def register() -> None:
     )
     deadlines.register(
         "coordination.Event",
+        title="面对面活动目录",
         dates="catalog_due",
         provisional="catalog_due_provisional",
         recompute=recompute_catalogs,
@@ -100,6 +102,7 @@ def register() -> None:
     )
     deadlines.register(
         "coordination.Task",
+        title="交办任务",
         dates="due",
         provisional="due_provisional",
         recompute=recompute_tasks,
@@ -107,6 +110,7 @@ def register() -> None:
     )
     deadlines.register(
         "coordination.MeetingItem",
+        title="协调会意见",
         dates="due_date",
         provisional="due_provisional",
         recompute=recompute_meeting_items,
@@ -114,6 +118,7 @@ def register() -> None:
     )
     deadlines.register(
         "coordination.EventItem",
+        title="面对面处理意见",
         dates="due_date",
         provisional="due_provisional",
         recompute=recompute_event_items,

@@ -54,6 +54,8 @@ class Deadline:
     touches: Callable[[list[int]], Q] | None = None
     ref: str = "pk"
     select_related: tuple[str, ...] = ()
+    derived: tuple[str, ...] = ()
+    title: str = ""
 
     @property
     def model(self) -> type[models.Model]:
@@ -88,10 +90,15 @@ def register(
     touches: Callable[[list[int]], Q] | None = None,
     ref: str = "pk",
     select_related: Sequence[str] = (),
+    derived: Sequence[str] = (),
+    title: str = "",
 ) -> Deadline:
     """Register a stored deadline (call from the owning app's AppConfig.ready). `dates`:
-    the date field(s), the main one first; registering the same model and flag again
-    replaces the entry."""
+    the date field(s), the main one first; `derived`: columns recompute also sets that are
+    no deadline of their own (saved when changed, not recorded as shifts); `ref`: the
+    attribute naming a row in the audit summary; `title`: how the calendar page names the
+    object type (default: the model's verbose_name). Registering the same model and flag
+    again replaces the entry."""
     label = model if isinstance(model, str) else model._meta.label
     entry = Deadline(
         model_label=label,
@@ -102,6 +109,8 @@ def register(
         touches=touches,
         ref=ref,
         select_related=tuple(select_related),
+        derived=tuple(derived),
+        title=title,
     )
     _registry[entry.key] = entry
     return entry
@@ -109,6 +118,14 @@ def register(
 
 def registered() -> list[Deadline]:
     return list(_registry.values())
+
+
+def title_for(model: type[models.Model]) -> str:
+    """The name the calendar page gives a registered model's deadlines."""
+    for entry in _registry.values():
+        if entry.model is model and entry.title:
+            return entry.title
+    return str(model._meta.verbose_name)
 
 
 def registered_fields() -> set[tuple[str, str]]:
@@ -181,7 +198,7 @@ def retime(
             result.examined[label] = result.examined.get(label, 0) + len(rows)
             if not rows:
                 continue
-            watched = (*entry.dates, entry.provisional)
+            watched = (*entry.dates, entry.provisional, *entry.derived)
             old = {row.pk: {name: getattr(row, name) for name in watched} for row in rows}
             entry.recompute(rows)
             ctype = ContentType.objects.get_for_model(model)
@@ -195,6 +212,8 @@ def retime(
                 ref = str(getattr(row, entry.ref))
                 new_flag, old_flag = getattr(row, entry.provisional), was[entry.provisional]
                 moved_dates = [name for name in entry.dates if name in names]
+                if not moved_dates and new_flag == old_flag:
+                    continue  # a derived column alone: nothing the page or the log must show
                 bucket = result.moved if moved_dates else result.confirmed
                 bucket[label] = bucket.get(label, 0) + 1
                 for name in moved_dates or entry.dates[:1]:
@@ -207,8 +226,8 @@ def retime(
                             field=name,
                             old_date=was[name],
                             new_date=getattr(row, name),
-                            old_provisional=old_flag,
-                            new_provisional=new_flag,
+                            provisional_before=old_flag,
+                            provisional_after=new_flag,
                             at=now,
                         )
                     )
@@ -245,3 +264,25 @@ def retime(
         sum(result.confirmed.values()),
     )
     return result
+
+
+def unregistered() -> list[str]:
+    """ "app.Model.field" for every stored working-day deadline not registered: by
+    convention a BooleanField `provisional` or `<x>_provisional` marks one, and when a
+    DateField `<x>` stands next to it, `<x>` is one of its dates."""
+    known = registered_fields()
+    missing = []
+    for model in apps.get_models():
+        label = model._meta.label
+        fields = {f.name: f for f in model._meta.concrete_fields}
+        for name, f in fields.items():
+            if not isinstance(f, models.BooleanField):
+                continue
+            if name != "provisional" and not name.endswith("_provisional"):
+                continue
+            if (label, name) not in known:
+                missing.append(f"{label}.{name}")
+            base = name.removesuffix("_provisional") if name != "provisional" else ""
+            if base and isinstance(fields.get(base), models.DateField) and (label, base) not in known:
+                missing.append(f"{label}.{base}")
+    return missing

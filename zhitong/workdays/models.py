@@ -89,8 +89,8 @@ class DeadlineShift(models.Model):
     field = models.CharField("字段", max_length=50)
     old_date = models.DateField("原期限", null=True, blank=True)
     new_date = models.DateField("新期限", null=True, blank=True)
-    old_provisional = models.BooleanField(default=False)
-    new_provisional = models.BooleanField(default=False)
+    provisional_before = models.BooleanField(default=False)
+    provisional_after = models.BooleanField(default=False)
     at = models.DateTimeField()
 
     class Meta:
