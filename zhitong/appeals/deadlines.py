@@ -57,5 +57,6 @@ def register() -> None:
         active=Q(status__in=OPEN_STATUSES),
         touches=touches,
         ref="code",
+        describe=lambda a: f"{a.code} {a.title}",
         select_related=("category",),
     )

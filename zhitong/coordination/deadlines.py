@@ -107,6 +107,8 @@ def register() -> None:
         provisional="due_provisional",
         recompute=recompute_tasks,
         active=OPEN_TASKS,
+        select_related=("unit",),
+        describe=lambda t: f"{t.unit.display_name}：{t.content[:40]}",
     )
     deadlines.register(
         "coordination.MeetingItem",
@@ -115,6 +117,7 @@ def register() -> None:
         provisional="due_provisional",
         recompute=recompute_meeting_items,
         active=Q(opinion_at__isnull=False),
+        describe=lambda i: i.project_name,
     )
     deadlines.register(
         "coordination.EventItem",
@@ -123,5 +126,6 @@ def register() -> None:
         provisional="due_provisional",
         recompute=recompute_event_items,
         active=Q(opinion_at__isnull=False),
-        select_related=("event",),
+        select_related=("event", "appeal"),
+        describe=lambda i: f"{i.event.title}：{i.appeal.title}",
     )

@@ -56,6 +56,7 @@ class Deadline:
     select_related: tuple[str, ...] = ()
     derived: tuple[str, ...] = ()
     title: str = ""
+    describe: Callable[[models.Model], str] | None = None
 
     @property
     def model(self) -> type[models.Model]:
@@ -92,12 +93,14 @@ def register(
     select_related: Sequence[str] = (),
     derived: Sequence[str] = (),
     title: str = "",
+    describe: Callable[[models.Model], str] | None = None,
 ) -> Deadline:
     """Register a stored deadline (call from the owning app's AppConfig.ready). `dates`:
     the date field(s), the main one first; `derived`: columns recompute also sets that are
     no deadline of their own (saved when changed, not recorded as shifts); `ref`: the
     attribute naming a row in the audit summary; `title`: how the calendar page names the
-    object type (default: the model's verbose_name). Registering the same model and flag
+    object type (default: the model's verbose_name); `describe(row)`: how it names a row
+    (default: `ref`; use `select_related` for what it reads). Registering the same model and flag
     again replaces the entry."""
     label = model if isinstance(model, str) else model._meta.label
     entry = Deadline(
@@ -111,6 +114,7 @@ def register(
         select_related=tuple(select_related),
         derived=tuple(derived),
         title=title,
+        describe=describe,
     )
     _registry[entry.key] = entry
     return entry
@@ -222,7 +226,7 @@ def retime(
                             change=change,
                             content_type=ctype,
                             object_id=str(row.pk),
-                            ref=ref[:200],
+                            ref=(entry.describe(row) if entry.describe else ref)[:200],
                             field=name,
                             old_date=was[name],
                             new_date=getattr(row, name),

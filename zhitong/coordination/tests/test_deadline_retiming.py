@@ -194,3 +194,19 @@ def test_the_calendar_page_shows_the_admin_what_moved(provisional_2027, client):
         assert f"<td>{title}</td>" in section
     assert "2027-02-10（临时）" in section and "<strong>2027-02-12</strong>" in section
     assert provisional_2027["appeal"].code in section
+
+
+def test_the_migration_gives_existing_tasks_what_their_due_date_was_counted_from(provisional_2027):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    task = provisional_2027["task"]
+    Task.objects.filter(pk=task.pk).update(due_base=None, due_workdays=None)
+    fill = importlib.import_module("zhitong.coordination.migrations.0003_task_due_inputs").fill
+    fill(apps, SimpleNamespace(connection=connection))
+    task.refresh_from_db()
+    # The opinion's 10 working days, from the day of the meeting opinion (Shanghai time).
+    assert (task.due_base, task.due_workdays) == (date(2027, 1, 25), 10)
