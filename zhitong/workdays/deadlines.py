@@ -187,6 +187,7 @@ def retime(
         wanted = {(m if isinstance(m, str) else m._meta.label).lower() for m in only}
     before_log: dict[str, dict] = {}
     after_log: dict[str, dict] = {}
+    stamp = timezone.now()  # updated_at, as auto_now would set it
     with transaction.atomic(), pinned_calendar():
         for entry in registered():
             model = entry.model
@@ -207,12 +208,16 @@ def retime(
             entry.recompute(rows)
             ctype = ContentType.objects.get_for_model(model)
             has_updated_at = any(f.name == "updated_at" for f in model._meta.concrete_fields)
+            # Saved with only the changed columns: one UPDATE … WHERE pk IN (…) per set of
+            # new values (deadlines cluster on few dates; bulk_update's CASE per row was
+            # 10 s for 2,000 tasks, measured). updated_at set as auto_now would.
+            to_save: dict[tuple, list] = {}
             for row in rows:
                 was = old[row.pk]
                 names = [name for name in watched if getattr(row, name) != was[name]]
                 if not names:
                     continue
-                row.save(update_fields=[*names, *(["updated_at"] if has_updated_at else [])])
+                to_save.setdefault(tuple((n, getattr(row, n)) for n in names), []).append(row.pk)
                 ref = str(getattr(row, entry.ref))
                 new_flag, old_flag = getattr(row, entry.provisional), was[entry.provisional]
                 moved_dates = [name for name in entry.dates if name in names]
@@ -237,8 +242,12 @@ def retime(
                     )
                 before_log.setdefault(label, {})[ref] = {n: _jsonable(was[n]) for n in names}
                 after_log.setdefault(label, {})[ref] = {n: _jsonable(getattr(row, n)) for n in names}
+            for values, pks in to_save.items():
+                extra = {"updated_at": stamp} if has_updated_at else {}
+                for i in range(0, len(pks), 500):
+                    model._default_manager.filter(pk__in=pks[i : i + 500]).update(**dict(values), **extra)
         if result.shifts:
-            DeadlineShift.objects.bulk_create(result.shifts)
+            DeadlineShift.objects.bulk_create(result.shifts, batch_size=500)
         if change is not None:
             change.examined = sum(result.examined.values())
             change.moved = sum(result.moved.values())
