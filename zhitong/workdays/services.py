@@ -7,11 +7,16 @@ Rules
   holidays (Jan 1, May 1–2, Oct 1–3; 《全国年节及纪念日放假办法》). Day rows stored for a
   provisional year (an admin's partial knowledge) still apply on top of that rule.
 - "N working days after D" does not count D itself (《行政许可法》第八十二条: 期限开始之日不计算在内).
+- "By the Nth of each month" ends on the Nth, or the next working day when the Nth is a
+  rest day (`monthly_cutoff`; the escalation batch's 10th, seeds/000 二).
+
+Every write re-times the stored deadlines registered in deadlines.py, inside its own
+transaction (`_changed`).
 
 Performance: these functions run in loops (deadline recomputation over hundreds of
 appeals), so the calendar is held in-process as a snapshot and reloaded only when the
 version number in Django's cache changes; the write services bump it. Each public call
-reads that version once.
+reads that version once; a re-timing run pins one snapshot (`pinned_calendar`).
 """
 
 from __future__ import annotations
