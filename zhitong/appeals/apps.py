@@ -26,15 +26,14 @@ class AppealsConfig(AppConfig):
 
     def ready(self):
         from zhitong.enterprises.selectors import register_unit_scope_extension
-        from zhitong.workdays.signals import calendar_changed
 
-        from .clock import on_calendar_changed
+        from . import deadlines
         from .selectors import enterprises_with_appeals_q
 
         # Unit staff also see the enterprises whose appeals their units lead, cooperate on
         # or received (enterprises sits below appeals, so it is told rather than importing).
         register_unit_scope_extension(enterprises_with_appeals_q)
 
-        # Stored deadlines were counted on the old calendar: re-time them after it changes.
-        calendar_changed.connect(on_calendar_changed, dispatch_uid="appeals.clock.on_calendar_changed")
+        # Stored deadlines were counted on the calendar: re-time them when it changes.
+        deadlines.register()
         post_migrate.connect(_reseed_if_empty, sender=self, dispatch_uid="zhitong.appeals.reseed")

@@ -25,8 +25,8 @@ although its `clock_due` still drives the rating reminder and the not-rated clos
 rule lives here only: `light_of` (one appeal), `light_q` (a filter) and
 `light_annotation` (a column) say the same thing.
 
-Stored deadlines are recomputed when the working-day calendar changes
-(`appeal_clock_recompute`, connected to `workdays.signals.calendar_changed` in apps.py).
+Stored deadlines are re-timed when the working-day calendar changes, inside the change's
+transaction: they are registered with the calendar in appeals/deadlines.py.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 
@@ -333,81 +332,17 @@ def restore_deadlines(appeal, history: list[dict]) -> list[str]:
 
 
 def appeal_clock_recompute(*, years, now: datetime | None = None) -> int:
-    """Re-time the stored deadlines of open appeals after the working-day calendar of
-    `years` changed (a CSV import, a day set or cleared); return how many changed.
+    """Re-time the stored deadlines of open appeals as if the working-day calendar of
+    `years` had just changed; return how many appeals changed. A calendar change does this
+    itself, for every registered deadline, in its own transaction (appeals/deadlines.py,
+    workdays/deadlines.py); this is the manual repeat (`zhitong appeal_clock --recompute`).
 
-    Candidates: every open appeal whose deadlines are provisional, and every open appeal
-    with a deadline on or after 1 January of the first year that was received before the
-    end of the last (its working-day count may walk over a changed day). Rows are locked
-    while recomputed, so a concurrent move either finishes first or waits; the version is
-    not bumped (nobody's open form becomes stale because a holiday was added). One audit
-    event records the whole run, if anything changed."""
-    from zhitong.audit.services import audit_record
+    Rows are locked while recomputed, so a concurrent move either finishes first or waits;
+    the version is not bumped (nobody's open form becomes stale because a holiday was
+    added). Each change is a DeadlineShift row; one audit event records the run."""
+    from zhitong.workdays.deadlines import retime
 
-    from .models import Appeal, Category, Transition
-
-    years = sorted({int(y) for y in years or ()})
-    if not years:
-        return 0
-    now = now or timezone.now()
-    first = date(years[0], 1, 1)
-    after_last = _local_midnight(date(years[-1] + 1, 1, 1))
-    in_years = Q(received_at__lt=after_last) & (
-        Q(clock_due__gte=first)
-        | Q(sign_due__gte=first)
-        | Q(handling_due__gte=first)
-        | Q(legal_due__gte=first)
-    )
-    with transaction.atomic():
-        appeals = list(
-            Appeal.objects.select_for_update()
-            .filter(Q(status__in=OPEN_STATUSES) & (Q(clock_provisional=True) | in_years))
-            .order_by("pk")
-        )
-        categories = Category.objects.in_bulk({a.category_id for a in appeals})
-        history: dict[int, list[dict]] = {a.pk: [] for a in appeals}
-        rows = (
-            Transition.objects.filter(appeal_id__in=list(history), action__in=_HISTORY_ACTIONS)
-            .order_by("appeal_id", "at", "id")
-            .values("appeal_id", "action", "at", "data")
-        )
-        for row in rows:
-            row["data"] = row["data"] or {}
-            history[row["appeal_id"]].append(row)
-        changed, before, after = [], {}, {}
-        for appeal in appeals:
-            appeal.category = categories[appeal.category_id]
-            old = {name: getattr(appeal, name) for name in DEADLINE_FIELDS}
-            names = restore_deadlines(appeal, history[appeal.pk])
-            if names:
-                changed.append(appeal)
-                before[appeal.code] = {n: _jsonable(old[n]) for n in names}
-                after[appeal.code] = {n: _jsonable(getattr(appeal, n)) for n in names}
-        if changed:
-            Appeal.objects.bulk_update(changed, DEADLINE_FIELDS, batch_size=500)
-            # No change, no event: a calendar re-seed on an empty database (post_migrate
-            # after a flush) leaves the log as it was.
-            audit_record(
-                action="appeal.clock_recomputed",
-                object_type="appeals.appeal",
-                object_id="",
-                before=before,
-                after={"years": years, "examined": len(appeals), "count": len(changed), "appeals": after},
-                now=now,
-            )
-    logger.info("calendar %s: %d of %d open appeals re-timed", years, len(changed), len(appeals))
-    return len(changed)
-
-
-def _jsonable(value):
-    return value.isoformat() if isinstance(value, date) else value
-
-
-def on_calendar_changed(sender=None, years=(), **kwargs) -> None:
-    """Receiver of `workdays.signals.calendar_changed` (sent after the change commits).
-    The calendar change itself stands whatever happens here, so a failure is logged, not
-    raised into the admin's request; `zhitong appeal_clock --recompute YEAR` repeats it."""
-    try:
-        appeal_clock_recompute(years=years)
-    except Exception:
-        logger.exception("re-timing appeal deadlines after the calendar change of %s failed", years)
+    result = retime(years=years, only=["appeals.appeal"], now=now)
+    count = result.moved.get("appeals.appeal", 0) + result.confirmed.get("appeals.appeal", 0)
+    logger.info("calendar %s: %d open appeals re-timed", sorted(years or ()), count)
+    return count

@@ -1001,12 +1001,12 @@ def appeal_reject_extension(*, appeal_id: int, actor, reason: str, expected_vers
 def escalation_batch_month(received: datetime) -> date:
     """The monthly batch an escalation request joins (seeds/000 二: 每月10日前报送).
 
-    One rule for the whole product, kept by the coordination app that runs the batches
+    One rule for the whole product, deadline arithmetic in the workdays app
     (docs/coordination.md): the cut-off is the 10th, or the next working day when the 10th
     is a rest day, in Asia/Shanghai calendar days. Returns the first day of the batch month."""
-    from zhitong.coordination.services.batches import batch_month_for
+    from zhitong.workdays.services import cutoff_month_for
 
-    return batch_month_for(received)
+    return cutoff_month_for(received)
 
 
 def appeal_escalate(

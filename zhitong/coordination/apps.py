@@ -8,7 +8,10 @@ class CoordinationConfig(AppConfig):
     def ready(self):
         from zhitong.appeals.signals import appeal_escalated
 
+        from . import deadlines
         from .services.batches import on_appeal_escalated
 
         # The appeals app's `escalate` move files its Annex 2 request here, in its transaction.
         appeal_escalated.connect(on_appeal_escalated, dispatch_uid="coordination.on_appeal_escalated")
+        # Stored deadlines were counted on the calendar: re-time them when it changes.
+        deadlines.register()

@@ -356,6 +356,11 @@ class Task(TimeStampedModel):
     content = models.TextField("任务内容")
     due = models.DateField("办理期限", db_index=True)
     due_provisional = models.BooleanField(default=False)
+    # What `due` was counted from, so a calendar change can count it again
+    # (coordination/deadlines.py): N working days after `due_base`; both empty for a date
+    # the leader set.
+    due_base = models.DateField("期限起算日", null=True, blank=True)
+    due_workdays = models.PositiveIntegerField("办理时限(工作日)", null=True, blank=True)
     status = models.CharField(
         "状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED, db_index=True
     )

@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
 from zhitong.common.models import TimeStampedModel
@@ -41,3 +43,65 @@ class CalendarDay(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+class ChangeSource(models.TextChoices):
+    IMPORT = "import", "导入官方安排"
+    DAY_SET = "day_set", "设置某一天"
+    DAY_CLEAR = "day_clear", "恢复普通日"
+    SEED = "seed", "按程序包重置"
+    RECOMPUTE = "recompute", "手工重算"
+
+
+class CalendarChange(models.Model):
+    """One write to the calendar (or a manual recompute), and the deadlines it re-timed:
+    `summary` holds the counts per object type, the moves themselves are DeadlineShift rows."""
+
+    source = models.CharField("变更方式", max_length=12, choices=ChangeSource.choices)
+    years = models.JSONField("涉及年度", default=list)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField("时间", db_index=True)
+    examined = models.PositiveIntegerField("检查的期限数", default=0)
+    moved = models.PositiveIntegerField("改变的期限数", default=0)
+    summary = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "日历变更"
+        verbose_name_plural = "日历变更"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {'、'.join(map(str, self.years))}"
+
+
+class DeadlineShift(models.Model):
+    """A stored working-day deadline that a calendar change re-timed: its date moved, or
+    only its provisional mark changed (the date was confirmed by an official schedule)."""
+
+    change = models.ForeignKey(
+        CalendarChange, null=True, blank=True, on_delete=models.CASCADE, related_name="shifts"
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    ref = models.CharField("对象", max_length=200, blank=True)
+    field = models.CharField("字段", max_length=50)
+    old_date = models.DateField("原期限", null=True, blank=True)
+    new_date = models.DateField("新期限", null=True, blank=True)
+    provisional_before = models.BooleanField(default=False)
+    provisional_after = models.BooleanField(default=False)
+    at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "期限调整记录"
+        verbose_name_plural = "期限调整记录"
+        ordering = ["id"]
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.ref or self.object_id} {self.field}: {self.old_date} → {self.new_date}"
+
+    @property
+    def moved(self) -> bool:
+        return self.old_date != self.new_date

@@ -7,11 +7,16 @@ Rules
   holidays (Jan 1, May 1–2, Oct 1–3; 《全国年节及纪念日放假办法》). Day rows stored for a
   provisional year (an admin's partial knowledge) still apply on top of that rule.
 - "N working days after D" does not count D itself (《行政许可法》第八十二条: 期限开始之日不计算在内).
+- "By the Nth of each month" ends on the Nth, or the next working day when the Nth is a
+  rest day (`monthly_cutoff`; the escalation batch's 10th, seeds/000 二).
+
+Every write re-times the stored deadlines registered in deadlines.py, inside its own
+transaction (`_changed`).
 
 Performance: these functions run in loops (deadline recomputation over hundreds of
 appeals), so the calendar is held in-process as a snapshot and reloaded only when the
 version number in Django's cache changes; the write services bump it. Each public call
-reads that version once.
+reads that version once; a re-timing run pins one snapshot (`pinned_calendar`).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import csv
 import io
 import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
@@ -30,8 +36,7 @@ from django.utils import timezone
 
 from zhitong.common.errors import ServiceError
 
-from .models import CalendarDay, CalendarYear, DayKind
-from .signals import calendar_changed
+from .models import CalendarDay, CalendarYear, ChangeSource, DayKind
 
 # 《全国年节及纪念日放假办法》: the holidays whose dates are fixed in the Gregorian calendar.
 PROVISIONAL_FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
@@ -100,6 +105,9 @@ def _load(version: str) -> _Snapshot:
 def _calendar() -> _Snapshot:
     """The snapshot valid now: one cache read, and two queries only after a change."""
     global _snapshot
+    pinned = getattr(_local, "pinned", None)
+    if pinned is not None:
+        return pinned
     if getattr(_local, "pending", False):
         if connection.in_atomic_block:
             return _load("uncommitted")
@@ -123,21 +131,44 @@ def invalidate_cache() -> None:
     cache.set(CACHE_KEY, uuid.uuid4().hex, timeout=None)
 
 
-def _changed(years) -> None:
-    """Called by every write service inside its transaction."""
+def _changed(years, *, source: str, actor=None, now: datetime | None = None):
+    """Called by every write service inside its transaction, after the write: from here
+    on this thread reads the uncommitted calendar, and every registered stored deadline
+    the change may move is re-timed in the same transaction (workdays/deadlines.py).
+    Returns the CalendarChange row the moves are recorded under."""
+    from .deadlines import retime
+    from .models import CalendarChange
+
+    years = sorted(set(years))
+    _changed_quietly(years)
+    now = now or timezone.now()
+    change = CalendarChange.objects.create(source=source, years=years, actor=actor, at=now)
+    retime(years=years, change=change, actor=actor, now=now)
+    return change
+
+
+def _changed_quietly(years) -> None:
+    """Drop the snapshot; this thread reads the uncommitted calendar until the commit."""
     global _snapshot
     with _lock:
         _snapshot = None
     _local.pending = True
-    years = sorted(set(years))
+    # Other processes must reload only after the commit, or they would cache the old
+    # rows under the new version number.
+    transaction.on_commit(invalidate_cache)
 
-    def committed():
-        # Other processes must reload only after the commit, or they would cache the old
-        # rows under the new version number.
-        invalidate_cache()
-        calendar_changed.send(sender=None, years=years)
 
-    transaction.on_commit(committed)
+@contextmanager
+def pinned_calendar():
+    """Hold this thread's calendar fixed for a loop of calls (a re-timing run inside the
+    calendar's own write transaction, which would otherwise reload it at every call)."""
+    outer = getattr(_local, "pinned", None)
+    if outer is None:
+        _local.pinned = _calendar()
+    try:
+        yield
+    finally:
+        _local.pinned = outer
 
 
 # ---------------------------------------------------------------------------------------
@@ -239,6 +270,58 @@ def workdays_between(start: date, end: date) -> int:
     return count
 
 
+# ---------------------------------------------------------------------------------------
+# Monthly cut-offs ("by the 10th of each month")
+# ---------------------------------------------------------------------------------------
+
+# seeds/000 二: 各县(市)区政府、高新区管委会和市直有关部门发现有需要市领导协调的问题，
+# 每月10日前报送市发改委 — the escalation batch's cut-off (docs/coordination.md).
+MONTHLY_CUTOFF_DAY = 10
+
+
+def monthly_cutoff(month: date, day: int = MONTHLY_CUTOFF_DAY) -> WorkdayResult:
+    """The last day of "by the `day`th of `month`": that day when it is a working day,
+    otherwise the first working day after it. A time limit whose last day is a rest day
+    runs to the next working day (《民法典》第二百零三条: 期间的最后一日是法定休假日的，
+    以法定休假日结束的次日为期间的最后一日); an adjusted working day (调休) counts, so
+    Saturday 10 October 2026 is itself the cut-off. "By the 10th" includes the cut-off.
+    Provisional when counted on a year without an official schedule."""
+    cal = _calendar()
+    last = month.replace(day=day)
+    if cal.is_workday(last):
+        return WorkdayResult(last, last.year not in cal.official)
+    end = _step(cal, last, 1, ONE_DAY)
+    return WorkdayResult(end, cal.any_provisional(last, end))
+
+
+def _first_of_next_month(d: date) -> date:
+    return date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+
+
+def cutoff_month_for(received: datetime | date, day: int = MONTHLY_CUTOFF_DAY) -> date:
+    """The month (its first day) whose cut-off `received` meets: this month's when received
+    on or before its cut-off (Asia/Shanghai calendar day), else the next month's."""
+    if isinstance(received, datetime):
+        received = timezone.localdate(received)
+    month = received.replace(day=1)
+    return month if received <= monthly_cutoff(month, day).date else _first_of_next_month(month)
+
+
+def cutoff_window(month: date, day: int = MONTHLY_CUTOFF_DAY) -> tuple[datetime, datetime]:
+    """[start, end) of the receipt times that meet `month`'s cut-off and not the previous
+    month's: from the day after the previous cut-off to the end of this cut-off day
+    (Asia/Shanghai)."""
+    month = month.replace(day=1)
+    prev = (month - ONE_DAY).replace(day=1)
+    first = monthly_cutoff(prev, day).date + ONE_DAY
+    after = monthly_cutoff(month, day).date + ONE_DAY
+    tz = timezone.get_current_timezone()
+    return (
+        datetime(first.year, first.month, first.day, tzinfo=tz),
+        datetime(after.year, after.month, after.day, tzinfo=tz),
+    )
+
+
 @dataclass(frozen=True)
 class MonthDay:
     date: date
@@ -306,6 +389,7 @@ class ImportResult:
     years: list[int] = field(default_factory=list)
     days: int = 0
     errors: list[RowError] = field(default_factory=list)
+    change: object = None  # the CalendarChange, with the deadlines it re-timed
 
 
 def _validate_day(day: date, kind: str) -> str | None:
@@ -395,7 +479,6 @@ def calendar_import_csv(
                 year=y,
                 defaults={"source": "CSV导入", "note": f"{timezone.localtime(now):%Y-%m-%d %H:%M} 导入"},
             )
-        _changed(years)
         audit_record(
             action="workdays.import",
             object_type="workdays.calendaryear",
@@ -405,7 +488,8 @@ def calendar_import_csv(
             after={"years": years, "days": len(rows), "replace_year": replace_year},
             now=now,
         )
-    return ImportResult(ok=True, years=years, days=len(rows))
+        change = _changed(years, source=ChangeSource.IMPORT, actor=actor, now=now)
+    return ImportResult(ok=True, years=years, days=len(rows), change=change)
 
 
 def calendar_day_set(
@@ -427,7 +511,6 @@ def calendar_day_set(
         old = CalendarDay.objects.select_for_update().filter(date=day).first()
         before = {"kind": old.kind, "name": old.name} if old else None
         obj, _ = CalendarDay.objects.update_or_create(date=day, defaults={"kind": kind, "name": name})
-        _changed([day.year])
         audit_record(
             action="workdays.day_set",
             obj=obj,
@@ -436,6 +519,7 @@ def calendar_day_set(
             after={"kind": kind, "name": name},
             now=now,
         )
+        _changed([day.year], source=ChangeSource.DAY_SET, actor=actor, now=now)
     return obj
 
 
@@ -450,7 +534,6 @@ def calendar_day_clear(*, actor, day: date, now: datetime | None = None) -> bool
             return False
         before = {"kind": old.kind, "name": old.name}
         old.delete()
-        _changed([day.year])
         audit_record(
             action="workdays.day_clear",
             object_type="workdays.calendarday",
@@ -460,6 +543,7 @@ def calendar_day_clear(*, actor, day: date, now: datetime | None = None) -> bool
             after=None,
             now=now,
         )
+        _changed([day.year], source=ChangeSource.DAY_CLEAR, actor=actor, now=now)
     return True
 
 
@@ -483,8 +567,11 @@ def _seed(*, years, actor=None, now=None, audit: bool) -> list[int]:
         CalendarDay.objects.bulk_create([CalendarDay(date=d, kind=k, name=n) for d, k, n in rows])
         for y in covered:
             CalendarYear.objects.update_or_create(year=y, defaults={"source": "chinesecalendar", "note": ""})
-        _changed(covered)
-        if audit:
+        if not audit:
+            # The post_migrate re-seed of an emptied (flushed) database: nothing stored
+            # to re-time, and nothing to record.
+            _changed_quietly(covered)
+        else:
             audit_record(
                 action="workdays.seed",
                 object_type="workdays.calendaryear",
@@ -493,4 +580,5 @@ def _seed(*, years, actor=None, now=None, audit: bool) -> list[int]:
                 after={"years": covered, "days": len(rows)},
                 now=now,
             )
+            _changed(covered, source=ChangeSource.SEED, actor=actor, now=now)
     return covered

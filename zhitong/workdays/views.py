@@ -1,9 +1,10 @@
 import calendar as pycal
 from datetime import date
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -13,9 +14,9 @@ from django.views.decorators.http import require_POST
 from zhitong.common.errors import ServiceError
 from zhitong.organizations.capabilities import can_manage_calendar, can_view_calendar
 
-from . import services
+from . import deadlines, services
 from .forms import CLEAR, DayForm, ImportForm
-from .models import CalendarYear
+from .models import CalendarChange, CalendarYear
 
 WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
 
@@ -47,6 +48,44 @@ def _months(year: int):
     return months
 
 
+SHIFT_LIST_LIMIT = 200
+
+
+def _last_change():
+    """The latest calendar change, with the deadlines it re-timed: counts per object type
+    and the list (the first SHIFT_LIST_LIMIT), for the admin who just made it."""
+    change = CalendarChange.objects.select_related("actor").first()
+    if change is None:
+        return None
+    shifts = list(change.shifts.select_related("content_type")[: SHIFT_LIST_LIMIT + 1])
+    per_type: dict[str, dict] = {}
+    rows = []
+    for shift in shifts[:SHIFT_LIST_LIMIT]:
+        model = shift.content_type.model_class()
+        type_name = deadlines.title_for(model) if model else shift.content_type.model
+        try:
+            field_name = model._meta.get_field(shift.field).verbose_name if model else shift.field
+        except FieldDoesNotExist:
+            field_name = shift.field
+        rows.append({"type": type_name, "field": field_name, "shift": shift})
+    for key, counts in (
+        ("moved", change.summary.get("moved", {})),
+        ("confirmed", change.summary.get("confirmed", {})),
+    ):
+        for label, n in counts.items():
+            try:
+                name = deadlines.title_for(apps.get_model(label))
+            except LookupError:
+                name = label
+            per_type.setdefault(name, {"type": name, "moved": 0, "confirmed": 0})[key] += n
+    return {
+        "change": change,
+        "per_type": sorted(per_type.values(), key=lambda r: r["type"]),
+        "rows": rows,
+        "truncated": len(shifts) > SHIFT_LIST_LIMIT,
+    }
+
+
 def _page(request, *, year: int, day_form=None, import_form=None, import_result=None, status=200):
     today = timezone.localdate()
     years = {y.year: y for y in CalendarYear.objects.all()}
@@ -64,6 +103,7 @@ def _page(request, *, year: int, day_form=None, import_form=None, import_result=
         "prev_year": year - 1,
         "next_year": year + 1,
         "today": today,
+        "last_change": _last_change() if _can_edit(request.user) else None,
     }
     return TemplateResponse(request, "workdays/calendar.html", context, status=status)
 

@@ -17,7 +17,7 @@ from zhitong.appeals.models import Appeal, Transition
 from zhitong.audit.models import AuditEvent
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import UserFactory
-from zhitong.workdays.models import CalendarYear
+from zhitong.workdays.models import CalendarYear, DeadlineShift
 from zhitong.workdays.services import calendar_day_clear, calendar_import_csv, is_provisional
 
 from .conftest import TZ, pdf
@@ -52,8 +52,8 @@ def in_2027(flow):
 
 @pytest.fixture
 def import_2027(django_capture_on_commit_callbacks):
-    """Import the 2027 schedule as an admin and run what waits for the commit (the
-    `calendar_changed` signal is sent from there)."""
+    """Import the 2027 schedule as an admin (stored deadlines are re-timed inside the
+    import's transaction) and run what waits for the commit (the cache version)."""
 
     def run():
         admin = UserFactory(role=Role.ADMIN)
@@ -86,10 +86,15 @@ def test_importing_the_2027_calendar_moves_a_provisional_deadline_past_the_sprin
     assert appeal.clock_yellow_from == date(2027, 2, 4)  # from then two working days are left: Feb 12, 15
     assert appeal.clock_provisional is False
     assert appeal.version == version  # nobody's open form turns stale over a holiday
-    event = AuditEvent.objects.get(action="appeal.clock_recomputed")
-    assert event.after["years"] == [2027] and event.after["count"] == 1
-    assert event.after["appeals"][appeal.code]["clock_due"] == "2027-02-15"
-    assert event.before[appeal.code]["clock_due"] == "2027-02-08"
+    # One event summarises every deadline the import re-timed (workdays/deadlines.py).
+    event = AuditEvent.objects.get(action="workdays.deadlines_retimed")
+    assert event.after["years"] == [2027] and event.after["moved"] == {"appeals.appeal": 1}
+    assert event.after["objects"]["appeals.appeal"][appeal.code]["clock_due"] == "2027-02-15"
+    assert event.before["appeals.appeal"][appeal.code]["clock_due"] == "2027-02-08"
+    shifts = {
+        s.field: (s.old_date, s.new_date) for s in DeadlineShift.objects.filter(object_id=str(appeal.pk))
+    }
+    assert shifts["clock_due"] == shifts["handling_due"] == (date(2027, 2, 8), date(2027, 2, 15))
 
 
 def test_a_sign_for_deadline_falling_on_the_new_holiday_moves_to_the_next_working_day(
@@ -204,7 +209,8 @@ def test_closed_appeals_and_appeals_outside_the_changed_years_are_left_alone(flo
     closed.refresh_from_db()
     assert in_2025.clock_due == date(2025, 12, 31)
     assert closed.clock_due is None
-    assert not AuditEvent.objects.filter(action="appeal.clock_recomputed").exists()
+    assert not AuditEvent.objects.filter(action="workdays.deadlines_retimed").exists()
+    assert not DeadlineShift.objects.exists()
 
 
 def test_recomputing_twice_changes_nothing_the_second_time(in_2027, city, import_2027):
@@ -215,7 +221,7 @@ def test_recomputing_twice_changes_nothing_the_second_time(in_2027, city, import
     assert clock.appeal_clock_recompute(years=[2027]) == 0
     appeal.refresh_from_db()
     assert appeal.clock_due == due
-    assert AuditEvent.objects.filter(action="appeal.clock_recomputed").count() == 1  # the import's only
+    assert AuditEvent.objects.filter(action="workdays.deadlines_retimed").count() == 1  # the import's only
 
 
 def test_clearing_a_holiday_moves_the_deadline_back(

@@ -14,8 +14,9 @@ holiday: a request received on Sunday 11 January 2026 still joins January's batc
 cut-off is Monday 12 January. "By the 10th" includes the cut-off day itself. A request
 received after the cut-off joins next month's batch.
 
-`batch_month_for` is the single source of that rule (the appeals app's
-`escalation_batch_month` delegates to it); `batch_start_review` re-files any request whose
+The rule itself is deadline arithmetic and lives in `zhitong.workdays.services`
+(`monthly_cutoff`, `cutoff_month_for`, `cutoff_window`), which both this module and the
+appeals app's `escalation_batch_month` call; `batch_start_review` re-files any request whose
 stored `batch_month` disagrees with it, a safety net for rows stored under an older rule.
 """
 
@@ -31,47 +32,37 @@ from zhitong.audit.services import audit_record
 from zhitong.common.errors import ConflictError, ServiceError
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.models import Unit, User
-from zhitong.workdays.services import WorkdayResult
+from zhitong.workdays.services import (
+    MONTHLY_CUTOFF_DAY,
+    WorkdayResult,
+    cutoff_month_for,
+    cutoff_window,
+    monthly_cutoff,
+)
 
 from .. import permissions
 from ..choices import BatchStatus
 from ..models import EscalationBatch, EscalationRequest
 from ._common import local_date, month_start, next_month, notify, prev_month, timeline_note
 
-CUTOFF_DAY = 10  # seeds/000 二: 每月10日前报送市发改委
+CUTOFF_DAY = MONTHLY_CUTOFF_DAY  # seeds/000 二: 每月10日前报送市发改委 (the rule: workdays.services)
 
 
 def batch_cutoff(month: date) -> WorkdayResult:
     """The last day a request may be received and still join `month`'s batch: the 10th, or
     the next working day when the 10th is a weekend or holiday (module docstring)."""
-    from zhitong.workdays.services import add_workdays, is_provisional, is_workday
-
-    tenth = month.replace(day=CUTOFF_DAY)
-    if is_workday(tenth):
-        return WorkdayResult(tenth, is_provisional(tenth))
-    return add_workdays(tenth, 1)
+    return monthly_cutoff(month, CUTOFF_DAY)
 
 
 def batch_month_for(received: datetime | date) -> date:
     """The batch (first day of its month) a request received at `received` belongs to."""
-    day = local_date(received)
-    month = month_start(day)
-    return month if day <= batch_cutoff(month).date else next_month(month)
+    return cutoff_month_for(received, CUTOFF_DAY)
 
 
 def batch_window(month: date) -> tuple[datetime, datetime]:
     """[start, end) of the receipt times that belong to `month`'s batch: from the day after
     the previous cut-off to the end of this cut-off day (Asia/Shanghai)."""
-    from datetime import timedelta
-
-    month = month_start(month)
-    first = batch_cutoff(prev_month(month)).date + timedelta(days=1)
-    after = batch_cutoff(month).date + timedelta(days=1)
-    tz = timezone.get_current_timezone()
-    return (
-        datetime(first.year, first.month, first.day, tzinfo=tz),
-        datetime(after.year, after.month, after.day, tzinfo=tz),
-    )
+    return cutoff_window(month, CUTOFF_DAY)
 
 
 def _escalation_snapshot(req: EscalationRequest) -> dict:

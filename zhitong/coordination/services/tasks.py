@@ -17,7 +17,7 @@ from zhitong.organizations.models import User
 from .. import permissions
 from ..choices import TaskReportKind, TaskStatus
 from ..models import Task, TaskReport
-from ._common import notify, timeline_note
+from ._common import local_date, notify, timeline_note
 
 
 def _snapshot(task: Task) -> dict:
@@ -43,6 +43,8 @@ def tasks_create_for_item(
             content=item.opinion,
             due=due,
             due_provisional=due_provisional,
+            due_workdays=item.due_workdays,
+            due_base=local_date(now) if item.due_workdays else None,
             assigned_at=now,
             assigned_by=actor,
         )

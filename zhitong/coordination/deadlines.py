@@ -1,0 +1,131 @@
+"""Coordination's stored working-day deadlines, registered with the calendar
+(zhitong/workdays/deadlines.py), each recomputed by the rule that set it:
+
+- a batch's cut-off: the 10th or the next working day (`batch_cutoff`), while the batch is
+  open (a batch under review or reported keeps the cut-off it closed on);
+- a quarterly event's catalog deadline: 4 working days before the event
+  (`catalog_due_for`), until the catalog is reported (its lateness is judged then);
+- an opinion's deadline (meeting item, event item) and its tasks' deadlines: N working days
+  after the day of the opinion or the assignment, or a date the leader set (only its
+  provisional mark can change), while the task is not done.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from .choices import BatchStatus, TaskStatus
+
+
+def _workdays():
+    from zhitong.workdays import services
+
+    return services
+
+
+def recompute_batches(batches: list) -> None:
+    from .services.batches import batch_cutoff
+
+    for batch in batches:
+        batch.cutoff, batch.cutoff_provisional = batch_cutoff(batch.month)
+
+
+def recompute_catalogs(events: list) -> None:
+    from .services.events import catalog_due_for
+
+    for event in events:
+        event.catalog_due, event.catalog_due_provisional = catalog_due_for(
+            kind=event.kind, scheduled_at=event.scheduled_at
+        )
+
+
+def _count_or_confirm(obj, *, date_field: str, base, n) -> None:
+    """N working days after `base` when both are known, else keep the date and say again
+    whether it is provisional."""
+    wd = _workdays()
+    if base is not None and n:
+        result = wd.add_workdays(base, n)
+        setattr(obj, date_field, result.date)
+        obj.due_provisional = result.provisional
+    elif getattr(obj, date_field) is not None:
+        obj.due_provisional = wd.is_provisional(getattr(obj, date_field))
+
+
+def recompute_tasks(tasks: list) -> None:
+    for task in tasks:
+        _count_or_confirm(task, date_field="due", base=task.due_base, n=task.due_workdays)
+
+
+def recompute_meeting_items(items: list) -> None:
+    from django.utils import timezone
+
+    for item in items:
+        base = timezone.localdate(item.opinion_at) if item.opinion_at else None
+        _count_or_confirm(item, date_field="due_date", base=base, n=item.due_workdays)
+
+
+def recompute_event_items(items: list) -> None:
+    from django.utils import timezone
+
+    for item in items:
+        # Counted at the event's assignment (event_assign); before it no date is stored.
+        assigned = item.event.assigned_at
+        base = timezone.localdate(assigned) if assigned else None
+        if base is None and item.due_date is None:
+            continue
+        _count_or_confirm(item, date_field="due_date", base=base, n=item.due_workdays)
+
+
+OPEN_TASKS = Q(status__in=[TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.REPORTED])
+
+
+def register() -> None:
+    from zhitong.workdays import deadlines
+
+    deadlines.register(
+        "coordination.EscalationBatch",
+        title="提请市领导协调批次",
+        dates="cutoff",
+        provisional="cutoff_provisional",
+        recompute=recompute_batches,
+        active=Q(status=BatchStatus.OPEN),
+        ref="label",
+    )
+    deadlines.register(
+        "coordination.Event",
+        title="面对面活动目录",
+        dates="catalog_due",
+        provisional="catalog_due_provisional",
+        recompute=recompute_catalogs,
+        active=Q(catalog_due__isnull=False, catalog_submitted_at__isnull=True),
+        ref="title",
+    )
+    deadlines.register(
+        "coordination.Task",
+        title="交办任务",
+        dates="due",
+        provisional="due_provisional",
+        recompute=recompute_tasks,
+        active=OPEN_TASKS,
+        select_related=("unit",),
+        describe=lambda t: f"{t.unit.display_name}：{t.content[:40]}",
+    )
+    deadlines.register(
+        "coordination.MeetingItem",
+        title="协调会意见",
+        dates="due_date",
+        provisional="due_provisional",
+        recompute=recompute_meeting_items,
+        active=Q(opinion_at__isnull=False),
+        describe=lambda i: i.project_name,
+    )
+    deadlines.register(
+        "coordination.EventItem",
+        title="面对面处理意见",
+        dates="due_date",
+        provisional="due_provisional",
+        recompute=recompute_event_items,
+        active=Q(opinion_at__isnull=False),
+        select_related=("event", "appeal"),
+        describe=lambda i: f"{i.event.title}：{i.appeal.title}",
+    )
