@@ -5,11 +5,11 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from zhitong.audit.models import AuditEvent
-from zhitong.common.demo import DEMO_PASSWORD
+from zhitong.demo import DEMO_PASSWORD
+from zhitong.demo.organizations import MAIN_LOGINS
 from zhitong.enterprises.models import Enterprise
 from zhitong.enterprises.validators import credit_code_error
 from zhitong.organizations.choices import Role, UnitKind
-from zhitong.organizations.demo import MAIN_LOGINS
 from zhitong.organizations.models import ServiceWindow, Unit, User
 from zhitong.projects.models import Project
 
