@@ -70,6 +70,6 @@ def test_history_before_the_quiet_moment_is_not_notified(django_capture_on_commi
             notify_on_commit(recipients=[a], kind="t", title="昨天", now=now - timedelta(days=1))
             notify_on_commit(recipients=[a], kind="t", title="无日期")
     assert len(callbacks) == 2
-    assert sorted(Notification.objects.values_list("title", flat=True)) == ["昨天", "无日期"]
+    assert set(Notification.objects.values_list("title", flat=True)) == {"昨天", "无日期"}
     # Outside the block nothing is held back.
     assert notify(recipients=[a], kind="t", title="两月前", now=now - timedelta(days=60)) == 1
