@@ -80,3 +80,23 @@ def test_demo_builds_a_believable_city_once(capsys):
 def test_demo_refuses_a_malformed_today():
     with pytest.raises(CommandError):
         call_command("demo", today="16/03/2026", stdout=StringIO())
+
+
+def test_progress_updates_one_line_on_a_terminal_and_prints_lines_otherwise():
+    from zhitong.demo.progress import ConsoleProgress
+
+    def run(tty):
+        out = StringIO()
+        p = ConsoleProgress(out, tty=tty)
+        p.stage(4, 5, "诉求（件）")
+        for n in range(0, 401, 100):
+            p.last_draw = 0.0  # no throttling in the test
+            p.tick(n, 400)
+        p.line("  诉求 400 件")
+        p.stage_done(12.34)
+        return out.getvalue()
+
+    shown = run(True)
+    assert "\r[4/5] 诉求（件） 200/400 …" in shown and "\n" not in shown.split("完成")[0]
+    assert shown.endswith("[4/5] 诉求（件）：完成（12.3 秒）\n  诉求 400 件\n")
+    assert run(False) == "[4/5] 诉求（件） …\n[4/5] 诉求（件）：完成（12.3 秒）\n  诉求 400 件\n"
