@@ -47,7 +47,7 @@ browser:
 	fi
 
 run: setup
-	@mkdir -p var
+	@mkdir -p var/static  # whitenoise warns at start-up when STATIC_ROOT is missing
 	@echo "==> Database: migrate"
 	$(ZT) migrate --no-input
 	@echo "==> Demo city: zhitong demo --once"
