@@ -11,16 +11,21 @@ PORT ?= 8000
 
 .PHONY: run test setup vendor browser lint check pytest clean demo-reset
 
+# The venv's own pip (bundled with Python) installs the project; upgrading it first cost
+# ~10 s and a newer pip prints the build backend's deprecation notices. Only pip's
+# "Collecting …" lines and its summary are shown, as progress.
 $(VENV)/.installed: pyproject.toml
+	@echo "==> Python packages: venv and pip install (a minute or two the first time)"
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	set -o pipefail; $(BIN)/pip install --disable-pip-version-check -e '.[dev]' 2>&1 \
+		| sed -u -n -E 's/ \(from .*//; /^(Collecting|Installing collected|Successfully|WARNING|ERROR)|[Ee]rror/p'
 	touch $@
 
 setup: $(VENV)/.installed vendor
 
 # Front-end packages come from the npm registry at set-up time (never committed).
 node_modules/.installed: package.json package-lock.json
+	@echo "==> Front-end packages: npm ci"
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -42,10 +47,13 @@ browser:
 	fi
 
 run: setup
-	mkdir -p var
-	$(ZT) migrate --no-input -v 0
+	@mkdir -p var/static  # whitenoise warns at start-up when STATIC_ROOT is missing
+	@echo "==> Database: migrate"
+	$(ZT) migrate --no-input
+	@echo "==> Demo city: zhitong demo --once"
 	$(ZT) demo --once
-	$(ZT) demo_logins --url http://$(HOST):$(PORT)/
+	@$(ZT) demo_logins --url http://$(HOST):$(PORT)/
+	@echo "==> Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(ZT) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed

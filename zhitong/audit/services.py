@@ -4,6 +4,8 @@ that transaction ends, so every audited write in the system queues behind it."""
 
 import hashlib
 import json
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -132,16 +134,61 @@ def audit_record(
         client_addr=(addr or "")[:64],
         outcome=outcome[:20],
     )
+    chain = _batch_head.get()
+    if chain is not None:
+        # Inside audit_batch(): the head is locked and held in memory until the block ends.
+        digest = event_hash(prev_hash=chain.last_hash, **fields)
+        event = AuditEvent(prev_hash=chain.last_hash, hash=digest, **fields)
+        event.save()
+        chain.last_hash, chain.last_event_id = digest, event.pk
+        return event
     with transaction.atomic():
-        # The head row is created by a migration; get_or_create covers a flushed database.
-        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-            id=1, defaults={"last_hash": GENESIS, "last_event_id": 0}
-        )
+        head = _lock_head()
         digest = event_hash(prev_hash=head.last_hash, **fields)
         event = AuditEvent(prev_hash=head.last_hash, hash=digest, **fields)
         event.save()
         AuditChainHead.objects.filter(id=1).update(last_hash=digest, last_event_id=event.pk)
     return event
+
+
+def _lock_head() -> AuditChainHead:
+    # The head row is created by a migration; get_or_create covers a flushed database.
+    head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+        id=1, defaults={"last_hash": GENESIS, "last_event_id": 0}
+    )
+    return head
+
+
+_batch_head: ContextVar[AuditChainHead | None] = ContextVar("audit_batch_head", default=None)
+
+
+@contextmanager
+def audit_batch():
+    """Many events in one transaction (a bulk load such as the demo city): the chain head
+    is locked and read once when the block starts and written once when it ends, instead
+    of per event. Each event is still written by audit_record, in order, with the same
+    hash. The head stays locked until the transaction ends either way. Only for code
+    that does not catch errors inside savepoints of its own: an event rolled back to a
+    savepoint would leave the in-memory head ahead of the table."""
+    if _batch_head.get() is not None:  # nested: the outer block owns the head
+        yield
+        return
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit_batch() must run inside a transaction")
+    head = _lock_head()
+    first_id, first_hash = head.last_event_id, head.last_hash
+    token = _batch_head.set(head)
+    try:
+        yield
+    finally:
+        _batch_head.reset(token)
+    if head.last_hash == first_hash:
+        return
+    # Every event the block recorded must still be there, the last one last.
+    written = AuditEvent.objects.filter(id__gt=first_id)
+    if written.order_by("-id").values_list("hash", flat=True).first() != head.last_hash:
+        raise RuntimeError("audit_batch(): an event was rolled back inside the block; the chain would break")
+    AuditChainHead.objects.filter(id=1).update(last_hash=head.last_hash, last_event_id=head.last_event_id)
 
 
 @dataclass(frozen=True)

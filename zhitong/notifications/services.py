@@ -2,12 +2,33 @@
 message is never sent for a change that rolled back."""
 
 from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
 from .models import Notification
+
+_quiet_before: ContextVar[datetime | None] = ContextVar("notifications_quiet_before", default=None)
+
+
+@contextmanager
+def notifications_quiet_before(moment: datetime):
+    """Within the block, notifications dated before `moment` are not stored. For history
+    written after the fact (the demo city's months of appeals): nobody is told today about
+    a step taken long ago."""
+    token = _quiet_before.set(moment)
+    try:
+        yield
+    finally:
+        _quiet_before.reset(token)
+
+
+def _quiet(now: datetime | None) -> bool:
+    cutoff = _quiet_before.get()
+    return cutoff is not None and now is not None and now < cutoff
 
 
 def notify(
@@ -25,6 +46,8 @@ def notify(
     With a `dedupe_key`, a recipient who already has a notification with that key gets
     nothing new — this is what makes the periodic clock job idempotent. The unique
     constraint (recipient, dedupe_key) settles a race between two runs."""
+    if _quiet(now):
+        return 0
     now = now or timezone.now()
     ids = {getattr(r, "pk", r) for r in recipients if r is not None}
     ids.discard(None)
@@ -57,6 +80,8 @@ def notify(
 def notify_on_commit(*, recipients: Callable[[], Iterable] | Iterable, **kwargs) -> None:
     """`notify` after the current transaction commits (at once outside one). `recipients`
     may be a callable, evaluated after the commit, so the transaction stays short."""
+    if _quiet(kwargs.get("now")):
+        return
 
     def send():
         notify(recipients=recipients() if callable(recipients) else recipients, **kwargs)

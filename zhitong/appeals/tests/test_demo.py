@@ -4,19 +4,19 @@ from datetime import date, datetime, time
 import pytest
 from django.utils import timezone
 
-from zhitong.appeals import demo
 from zhitong.appeals.choices import Status
 from zhitong.appeals.models import Appeal, Transition
 from zhitong.audit.models import AuditEvent
-from zhitong.common.demo import DemoContext
+from zhitong.demo import DemoContext
+from zhitong.demo import appeals as demo
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_appeals_are_driven_through_the_services(monkeypatch, settings, tmp_path):
-    from zhitong.enterprises import demo as enterprises_demo
-    from zhitong.organizations import demo as organizations_demo
-    from zhitong.projects import demo as projects_demo
+    from zhitong.demo import enterprises as enterprises_demo
+    from zhitong.demo import organizations as organizations_demo
+    from zhitong.demo import projects as projects_demo
 
     settings.MEDIA_ROOT = tmp_path
     today = date(2026, 3, 16)

@@ -8,7 +8,7 @@ from django.db import connection, connections, transaction
 from django.urls import reverse
 
 from zhitong.audit.models import AppendOnly, AuditChainHead, AuditEvent
-from zhitong.audit.services import GENESIS, audit_record, audit_verify
+from zhitong.audit.services import GENESIS, audit_batch, audit_record, audit_verify
 from zhitong.common import context
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import PASSWORD, UserFactory
@@ -186,3 +186,33 @@ def test_concurrent_appends_keep_one_valid_chain():
     assert result.ok and result.count == start + 2 * per_thread
     # Two events sharing a predecessor would mean a fork: every prev_hash is distinct.
     assert len(set(AuditEvent.objects.values_list("prev_hash", flat=True))) == start + 2 * per_thread
+
+
+@pytest.mark.django_db
+def test_a_batch_writes_the_same_chain_with_one_head_update():
+    record_some(2)
+    with transaction.atomic(), audit_batch():
+        with audit_batch():  # nested: joins the outer block
+            record_some(3)
+        # The head is written when the block ends.
+        assert AuditChainHead.objects.get(id=1).last_event_id != AuditEvent.objects.order_by("-id")[0].pk
+    last = AuditEvent.objects.order_by("-id")[0]
+    head = AuditChainHead.objects.get(id=1)
+    assert (head.last_event_id, head.last_hash) == (last.pk, last.hash)
+    assert audit_verify().ok and audit_verify().count == 5
+    record_some(1)  # and the chain goes on outside a batch
+    assert audit_verify().count == 6
+
+
+@pytest.mark.django_db
+def test_a_batch_refuses_an_event_rolled_back_inside_it():
+    with pytest.raises(RuntimeError):
+        with transaction.atomic(), audit_batch():
+            record_some(1)
+            try:
+                with transaction.atomic():
+                    record_some(1)
+                    raise ValueError
+            except ValueError:
+                pass
+    assert AuditEvent.objects.count() == 0

@@ -5,11 +5,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from zhitong.audit.models import AuditEvent
-from zhitong.common.demo import DEMO_PASSWORD
+from zhitong.audit.services import audit_verify
+from zhitong.demo import DEMO_PASSWORD
+from zhitong.demo.organizations import MAIN_LOGINS
 from zhitong.enterprises.models import Enterprise
 from zhitong.enterprises.validators import credit_code_error
 from zhitong.organizations.choices import Role, UnitKind
-from zhitong.organizations.demo import MAIN_LOGINS
 from zhitong.organizations.models import ServiceWindow, Unit, User
 from zhitong.projects.models import Project
 
@@ -60,6 +61,8 @@ def test_demo_builds_a_believable_city_once(capsys):
         "enterprises",
         "projects",
     }
+    # The demo writes its audit events in batches (one chain-head update per stage): the chain holds.
+    assert audit_verify().ok
 
     again = StringIO()
     call_command("demo", once=True, stdout=again)
@@ -77,3 +80,23 @@ def test_demo_builds_a_believable_city_once(capsys):
 def test_demo_refuses_a_malformed_today():
     with pytest.raises(CommandError):
         call_command("demo", today="16/03/2026", stdout=StringIO())
+
+
+def test_progress_updates_one_line_on_a_terminal_and_prints_lines_otherwise():
+    from zhitong.demo.progress import ConsoleProgress
+
+    def run(tty):
+        out = StringIO()
+        p = ConsoleProgress(out, tty=tty)
+        p.stage(4, 5, "诉求（件）")
+        for n in range(0, 401, 100):
+            p.last_draw = 0.0  # no throttling in the test
+            p.tick(n, 400)
+        p.line("  诉求 400 件")
+        p.stage_done(12.34)
+        return out.getvalue()
+
+    shown = run(True)
+    assert "\r[4/5] 诉求（件） 200/400 …" in shown and "\n" not in shown.split("完成")[0]
+    assert shown.endswith("[4/5] 诉求（件）：完成（12.3 秒）\n  诉求 400 件\n")
+    assert run(False) == "[4/5] 诉求（件） …\n[4/5] 诉求（件）：完成（12.3 秒）\n  诉求 400 件\n"

@@ -17,9 +17,9 @@ import time_machine
 from docx import Document
 from playwright.sync_api import expect
 
-from zhitong.common.demo import DEMO_PASSWORD, DemoContext
 from zhitong.coordination.choices import EventStatus, TaskStatus
 from zhitong.coordination.models import Event, Task
+from zhitong.demo import DEMO_PASSWORD, DemoContext
 from zhitong.organizations.models import Unit, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,9 +33,9 @@ WAIT = 15_000  # ms: a loaded CI machine renders these pages slower than expect(
 @pytest.fixture
 def demo_city(settings, tmp_path):
     """The demo city's units, people, enterprises and projects (their own demo builders)."""
-    from zhitong.enterprises import demo as enterprises_demo
-    from zhitong.organizations import demo as organizations_demo
-    from zhitong.projects import demo as projects_demo
+    from zhitong.demo import enterprises as enterprises_demo
+    from zhitong.demo import organizations as organizations_demo
+    from zhitong.demo import projects as projects_demo
 
     settings.MEDIA_ROOT = tmp_path / "media"
     ctx = DemoContext(today=START.date(), now=START, rng=random.Random(3), log=lambda msg: None)

@@ -5,8 +5,6 @@ import pytest
 from django.utils import timezone
 
 from zhitong.appeals.models import Transition
-from zhitong.common.demo import DemoContext
-from zhitong.coordination import demo
 from zhitong.coordination.choices import BatchStatus, EventKind, EventStatus, TaskStatus
 from zhitong.coordination.models import (
     CoordinationFact,
@@ -17,16 +15,18 @@ from zhitong.coordination.models import (
     Task,
     TaskReport,
 )
+from zhitong.demo import DemoContext
+from zhitong.demo import coordination as demo
 from zhitong.projects.models import Project, ProjectStage
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_demo_year_is_driven_through_the_services(monkeypatch, settings, tmp_path):
-    from zhitong.appeals import demo as appeals_demo
-    from zhitong.enterprises import demo as enterprises_demo
-    from zhitong.organizations import demo as organizations_demo
-    from zhitong.projects import demo as projects_demo
+    from zhitong.demo import appeals as appeals_demo
+    from zhitong.demo import enterprises as enterprises_demo
+    from zhitong.demo import organizations as organizations_demo
+    from zhitong.demo import projects as projects_demo
 
     settings.MEDIA_ROOT = tmp_path
     today = date(2026, 3, 16)

@@ -4,7 +4,7 @@ the audited phone reveal (htmx), and an import with a bad row."""
 import pytest
 
 from zhitong.audit.models import AuditEvent
-from zhitong.common.demo import DEMO_PASSWORD
+from zhitong.demo import DEMO_PASSWORD
 from zhitong.enterprises.models import Enterprise
 from zhitong.enterprises.tests.factories import make_credit_code
 
@@ -22,10 +22,10 @@ def demo_city(db):
 
     from django.utils import timezone
 
-    from zhitong.common.demo import DemoContext
-    from zhitong.enterprises import demo as enterprises_demo
-    from zhitong.organizations import demo as organizations_demo
-    from zhitong.projects import demo as projects_demo
+    from zhitong.demo import DemoContext
+    from zhitong.demo import enterprises as enterprises_demo
+    from zhitong.demo import organizations as organizations_demo
+    from zhitong.demo import projects as projects_demo
 
     ctx = DemoContext(today=date(2026, 3, 16), now=timezone.now(), rng=random.Random(1), log=lambda m: None)
     for builder in (organizations_demo, enterprises_demo, projects_demo):

@@ -1,8 +1,16 @@
+from datetime import timedelta
+
 import pytest
 from django.db import transaction
+from django.utils import timezone
 
 from zhitong.notifications.models import Notification
-from zhitong.notifications.services import notification_unread_count, notify, notify_on_commit
+from zhitong.notifications.services import (
+    notification_unread_count,
+    notifications_quiet_before,
+    notify,
+    notify_on_commit,
+)
 from zhitong.organizations.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -50,3 +58,18 @@ def test_notify_on_commit_waits_for_the_commit_and_skips_a_rollback(django_captu
         except RuntimeError:
             pass
     assert callbacks == [] and Notification.objects.count() == 1
+
+
+def test_history_before_the_quiet_moment_is_not_notified(django_capture_on_commit_callbacks):
+    a = UserFactory()
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with notifications_quiet_before(now - timedelta(days=30)):
+            notify_on_commit(recipients=[a], kind="t", title="两月前", now=now - timedelta(days=60))
+            assert notify(recipients=[a], kind="t", title="两月前", now=now - timedelta(days=60)) == 0
+            notify_on_commit(recipients=[a], kind="t", title="昨天", now=now - timedelta(days=1))
+            notify_on_commit(recipients=[a], kind="t", title="无日期")
+    assert len(callbacks) == 2
+    assert set(Notification.objects.values_list("title", flat=True)) == {"昨天", "无日期"}
+    # Outside the block nothing is held back.
+    assert notify(recipients=[a], kind="t", title="两月前", now=now - timedelta(days=60)) == 1

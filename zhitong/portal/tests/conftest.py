@@ -58,13 +58,13 @@ def unit_b(db):
 
 @pytest.fixture
 def demo_organisation(db):
-    """The demo city's units and logins (organizations/demo.py) and its enterprises, so
+    """The demo city's units and logins (zhitong/demo/organizations.py) and its enterprises, so
     the `enterprise` login has its enterprise and butler; no appeals or projects."""
     import random
 
-    from zhitong.common.demo import DemoContext
-    from zhitong.enterprises import demo as enterprises_demo
-    from zhitong.organizations import demo as organizations_demo
+    from zhitong.demo import DemoContext
+    from zhitong.demo import enterprises as enterprises_demo
+    from zhitong.demo import organizations as organizations_demo
 
     now = timezone.now()
     ctx = DemoContext(

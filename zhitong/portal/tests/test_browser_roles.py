@@ -3,9 +3,9 @@ home page, and signs out. Screenshots: var/screenshots/roles_<username>.png."""
 
 import pytest
 
-from zhitong.common.demo import DEMO_PASSWORD
+from zhitong.demo import DEMO_PASSWORD
+from zhitong.demo.organizations import MAIN_LOGINS
 from zhitong.organizations.choices import Role
-from zhitong.organizations.demo import MAIN_LOGINS
 from zhitong.organizations.models import User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -1,20 +1,15 @@
-"""`zhitong demo`: build the demo city 榕城市 (see zhitong/common/demo.py)."""
+"""`zhitong demo`: build the demo city 榕城市 (see zhitong/demo/)."""
 
-import importlib
 import random
-import time
 from datetime import date, datetime
 from datetime import time as dtime
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.utils import timezone
 
-from zhitong.audit.services import audit_record
-from zhitong.common.demo import DemoContext
+from zhitong.demo import DemoContext, build_demo
+from zhitong.demo.progress import ConsoleProgress
 
-# Each app's builder runs in this order; later ones find earlier data by its codes.
-APPS = ["organizations", "enterprises", "projects", "appeals", "coordination"]
 DEFAULT_SEED = 20260101
 
 
@@ -50,30 +45,7 @@ class Command(BaseCommand):
         else:
             now = timezone.now()
             today = timezone.localdate(now)
-        ctx = DemoContext(
-            today=today, now=now, rng=random.Random(opts["seed"]), log=lambda msg: self.stdout.write(msg)
-        )
+        ctx = DemoContext(today=today, now=now, rng=random.Random(opts["seed"]))
         self.stdout.write(f"建立演示城市“榕城市”（今天 = {today.isoformat()}，种子 = {opts['seed']}）")
-        started = time.monotonic()
-        for app in APPS:
-            module_name = f"zhitong.{app}.demo"
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name != module_name:
-                    raise  # a missing dependency inside the builder is a real error
-                self.stdout.write(f"- {app}: 尚无演示数据构建器，跳过")
-                continue
-            t0 = time.monotonic()
-            self.stdout.write(f"- {app} …")
-            with transaction.atomic():
-                module.build(ctx)
-                # Bulk-loaded demo rows bypass the services, so one event says where they came from.
-                audit_record(
-                    action="demo.build",
-                    object_type="demo",
-                    object_id=app,
-                    after={"today": today.isoformat(), "seed": opts["seed"]},
-                )
-            self.stdout.write(f"  完成（{time.monotonic() - t0:.1f} 秒）")
-        self.stdout.write(self.style.SUCCESS(f"演示城市已建立，用时 {time.monotonic() - started:.1f} 秒。"))
+        seconds = build_demo(ctx, progress=ConsoleProgress(self.stdout), seed=opts["seed"])
+        self.stdout.write(self.style.SUCCESS(f"演示城市已建立，用时 {seconds:.1f} 秒。"))

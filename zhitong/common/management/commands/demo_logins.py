@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from zhitong.common.demo import DEMO_PASSWORD
+from zhitong.demo import DEMO_PASSWORD
 
 
 class Command(BaseCommand):
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--url", default="http://127.0.0.1:8000/", help="where the server listens")
 
     def handle(self, *args, **opts):
-        from zhitong.organizations.demo import MAIN_LOGINS
+        from zhitong.demo.organizations import MAIN_LOGINS
         from zhitong.organizations.models import User
 
         users = {

@@ -7,10 +7,10 @@ team preamble); the duties follow seeds/000 一(一)–(三) and 二.
 
 from django.contrib.auth.hashers import make_password
 
-from zhitong.common.demo import DEMO_PASSWORD, DemoContext
+from zhitong.organizations.choices import LeaderLevel, Role, UnitKind
+from zhitong.organizations.models import ServiceWindow, Unit, User, WindowStaff
 
-from .choices import LeaderLevel, Role, UnitKind
-from .models import ServiceWindow, Unit, User, WindowStaff
+from .context import DEMO_PASSWORD, DemoContext
 
 # The logins printed by `zhitong demo_logins`, in this order.
 MAIN_LOGINS = [
@@ -353,7 +353,7 @@ def build_users(ctx: DemoContext, units: dict[str, Unit]) -> dict[str, User]:
     add("mayor", Role.LEADER, "SZF", "市长", leader_level=LeaderLevel.MAYOR)
     add("supervisor", Role.SUPERVISOR, "DCS-DCYK", "督查一科科长")
     add("overseer", Role.OVERSEER, "RD-CJW", "财政经济工作委员会副主任")
-    # The enterprise's own account; enterprises/demo.py attaches it to its enterprise.
+    # The enterprise's own account; zhitong/demo/enterprises.py attaches it to its enterprise.
     add("enterprise", Role.ENTERPRISE, None, "总经理", full_name="陈志明")
     add("clerk_xzfw", Role.CLERK, "XZFW-CKGL", "窗口受理员")
 

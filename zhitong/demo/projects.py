@@ -3,14 +3,14 @@ lead units chosen by the rules of seeds/003 二 and a responsible leader each.""
 
 from decimal import Decimal
 
-from zhitong.common.demo import DemoContext
 from zhitong.enterprises.choices import INDUSTRIAL, Industry
-from zhitong.enterprises.demo import BRANDS
 from zhitong.enterprises.models import Enterprise
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit, User
+from zhitong.projects.models import Project, ProjectLevel, ProjectStage
 
-from .models import Project, ProjectLevel, ProjectStage
+from .context import DemoContext, weighted
+from .enterprises import BRANDS
 
 PROJECT_COUNT = 40
 
@@ -50,11 +50,6 @@ TEMPLATES = {
 }
 MATERIALS = ["新型材料", "功能性纤维", "高性能涤纶", "食品级包装材料", "锂电正极材料", "环保涂料"]
 PRODUCTS = ["汽车零部件", "智能终端", "医疗器械", "光电显示模组", "智能家居设备", "电机控制器"]
-
-
-def _weighted(rng, pairs):
-    keys, weights = zip(*pairs, strict=True)
-    return rng.choices(keys, weights=weights, k=1)[0]
 
 
 def _brand(name: str) -> str:
@@ -108,8 +103,8 @@ def build(ctx: DemoContext) -> None:
     projects = []
     used_names = set()
     for i, owner in enumerate(owners, start=1):
-        stage = _weighted(rng, STAGES)
-        level = _weighted(rng, LEVELS)
+        stage = weighted(rng, STAGES)
+        level = weighted(rng, LEVELS)
         # A county-level project is the county's (or the park's) own.
         lead = owner.location if level == ProjectLevel.COUNTY else _lead_unit(rng, owner, stage, units)
         # The responsible leader (一个项目、一个领导, seeds/003 一): a city leader whose

@@ -2,13 +2,14 @@
 names, spread over the counties and the high-tech zone, with contacts, size flags, tags,
 butlers for every 规上/限上 enterprise and their 1+1+N teams (seeds/002)."""
 
-from zhitong.common.demo import DemoContext
-from zhitong.organizations.demo import mobile, person_name
+from zhitong.enterprises.choices import INDUSTRIAL, Industry, TeamRole
+from zhitong.enterprises.models import Contact, Enterprise, TeamMember
+from zhitong.enterprises.validators import credit_code_check_char
 from zhitong.organizations.models import Unit, User
 
-from .choices import INDUSTRIAL, Industry, TeamRole
-from .models import Contact, Enterprise, TeamMember
-from .validators import credit_code_check_char
+from .context import DemoContext, weighted
+from .organizations import address as city_address
+from .organizations import mobile, person_name
 
 ENTERPRISE_COUNT = 230
 
@@ -117,11 +118,6 @@ def make_demo_credit_code(rng, region: str) -> str:
     return first17 + credit_code_check_char(first17)
 
 
-def _weighted(rng, pairs):
-    keys, weights = zip(*pairs, strict=True)
-    return rng.choices(keys, weights=weights, k=1)[0]
-
-
 def _location_group(industry: str) -> str:
     if industry in INDUSTRIAL or industry in (Industry.AGRICULTURE, Industry.LOGISTICS):
         return "industrial"
@@ -134,7 +130,7 @@ def _name(rng, loc_code: str, industry: str, used: set[str]) -> str:
     for _ in range(100):
         r = rng.random()
         place = rng.choice(PLACE_WORD[loc_code]) if r < 0.45 else rng.choice(CITY_WORDS) if r < 0.8 else ""
-        form = _weighted(
+        form = weighted(
             rng, [("有限公司", 78), ("股份有限公司", 14), ("集团有限公司", 4), ("有限责任公司", 4)]
         )
         name = f"{place}{rng.choice(BRANDS)}{rng.choice(SUFFIXES[industry])}{form}"
@@ -149,9 +145,7 @@ def _address(rng, loc: Unit) -> str:
     if roads:
         place = loc.short_name if loc.short_name.startswith("榕城") else f"榕城市{loc.short_name}"
         return f"{place}{rng.choice(roads)}{rng.randrange(1, 300)}号"
-    from zhitong.organizations.demo import address
-
-    return address(rng, loc.short_name)
+    return city_address(rng, loc.short_name)
 
 
 def _flags(rng, industry: str) -> dict:
@@ -229,8 +223,8 @@ def build(ctx: DemoContext) -> None:
     )
 
     while len(specs) < ENTERPRISE_COUNT:
-        industry = _weighted(rng, INDUSTRY_WEIGHTS)
-        loc_code = _weighted(rng, LOCATION_WEIGHTS[_location_group(industry)].items())
+        industry = weighted(rng, INDUSTRY_WEIGHTS)
+        loc_code = weighted(rng, LOCATION_WEIGHTS[_location_group(industry)].items())
         loc = locations[loc_code]
         boss = person_name(rng)
         contacts = [(boss, rng.choice(PRIMARY_POSITIONS), mobile(rng))]

@@ -12,258 +12,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Q
 from django.utils import timezone
 
-from zhitong.common.demo import DemoContext
+from zhitong.appeals import clock, services
+from zhitong.appeals.choices import Channel, Status
+from zhitong.appeals.models import Appeal, Category
 from zhitong.enterprises.choices import INDUSTRIAL, Industry
 from zhitong.enterprises.models import Enterprise
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit, User
 from zhitong.projects.models import Project
 
-from . import clock, services
-from .choices import Channel, Status
-from .models import Appeal, Category
+from .context import DemoContext, demo_pdf, weighted
+from .data import (
+    CATEGORY_MIX,
+    CHANNELS,
+    COMMENTS_BAD,
+    COMMENTS_GOOD,
+    COOP_ANSWERS,
+    ITEMS,
+    OBJECTIONS,
+    PROGRESS_NOTES,
+    RESOLUTIONS,
+    TEXTS,
+)
 
 APPEAL_COUNT = 400
 WINDOW_DAYS = 182
-
-CHANNELS = [
-    (Channel.HOTLINE, 20),
-    (Channel.MAYOR_MAILBOX, 8),
-    (Channel.FACE_TO_FACE, 9),
-    (Channel.VISIT, 12),
-    (Channel.PHONE, 7),
-    (Channel.BREAKFAST, 5),
-    (Channel.CHAMBER, 7),
-    (Channel.NPC_CPPCC, 4),
-    (Channel.WINDOW, 10),
-    (Channel.PLATFORM, 6),
-    (Channel.WEB, 8),
-    (Channel.API, 4),
-]
-
-# Categories that fit an enterprise's line of business (weights).
-CATEGORY_MIX = {
-    "industrial": [
-        ("SCJY", 24),
-        ("JSGZ", 14),
-        ("YG", 10),
-        ("RZ", 8),
-        ("ZCDX", 10),
-        ("SDQ", 7),
-        ("YDGH", 5),
-        ("QT", 3),
-    ],
-    "services": [("SCJY", 18), ("FWY", 22), ("RZ", 10), ("YG", 8), ("ZCDX", 10), ("SDQ", 4), ("QT", 4)],
-    "building": [("QQSP", 20), ("ZDXM", 12), ("YDGH", 14), ("RZ", 6), ("YG", 6), ("QT", 3)],
-    "project": [("ZSXM", 14), ("QQSP", 16), ("ZDXM", 14), ("YDGH", 8)],
-}
-
-# Titles and descriptions per category. Fields: {n} a count, {amt} 万元, {months}, {item}.
-TEXTS = {
-    "SCJY": [
-        (
-            "原材料运输车辆进出园区受限，影响正常生产",
-            "园区道路实行限行后，企业原材料运输车辆每天只能在夜间进出，近{months}个月产能下降约{n}%，请求协调调整通行时段。",
-        ),
-        (
-            "出口订单增加急需办理海关AEO认证",
-            "企业今年出口订单同比增长，申请海关AEO高级认证已{months}个月未有进展，希望相关部门给予指导。",
-        ),
-        (
-            "厂区周边道路破损严重影响货车通行",
-            "厂区门前道路坑洼严重，雨天积水，货车多次陷车，影响产品按期交付，请求协调维修。",
-        ),
-        (
-            "企业产品进入本地政府采购目录遇到困难",
-            "企业自主研发的{item}已取得检测报告，希望了解进入本地采购目录的条件和流程。",
-        ),
-        (
-            "生产线扩建需增加用地指标",
-            "因订单增加，企业计划新增生产线，现有厂区已无空地，请求协调周边约{n}亩用地。",
-        ),
-    ],
-    "JSGZ": [
-        (
-            "技改项目设备补贴资金尚未兑付",
-            "企业{year}年技改项目已通过验收，按政策应获设备补贴约{amt}万元，至今未兑付，资金周转困难。",
-        ),
-        (
-            "智能化改造项目备案变更办理缓慢",
-            "企业技改项目因设备选型调整需变更备案，材料已提交{months}个月仍未办结。",
-        ),
-        (
-            "数字化车间认定标准不清晰",
-            "企业已完成数字化车间改造，申报市级数字化车间时对认定标准存在疑问，请求解释。",
-        ),
-        (
-            "技改项目新增变压器报装进度慢",
-            "技改项目新增设备需增容{n}千伏安，供电报装已申请{months}个月，影响设备调试。",
-        ),
-    ],
-    "ZSXM": [
-        (
-            "签约项目用地供地时间一再推迟",
-            "项目签约已{months}个月，约定的供地时间一再推迟，企业设备采购合同面临违约。",
-        ),
-        (
-            "招商引资协议约定的配套道路未按期建设",
-            "协议约定的园区配套道路应于上季度完工，目前尚未开工，影响项目进场施工。",
-        ),
-        ("落地项目人才公寓配套未落实", "项目投产后需引进技术人员约{n}名，协议约定的人才公寓尚未落实。"),
-    ],
-    "FWY": [
-        (
-            "商贸企业申报限上企业奖励政策咨询",
-            "企业今年营业额预计首次突破限额，希望了解限上企业入库奖励的申报条件和时间。",
-        ),
-        ("连锁门店消防审验办理时间过长", "企业新开{n}家连锁门店，消防审验平均耗时超过一个月，影响开业计划。"),
-        (
-            "外卖平台经营许可变更手续繁琐",
-            "企业更换经营地址后办理食品经营许可变更需往返多个窗口，希望简化流程。",
-        ),
-        ("文旅项目夜间经营审批不明确", "企业计划开展夜间文旅演艺活动，不清楚需要办理哪些审批手续。"),
-    ],
-    "QQSP": [
-        (
-            "项目环评批复迟迟未下达",
-            "项目环评报告已通过专家评审{months}个月，批复仍未下达，影响施工许可办理。",
-        ),
-        (
-            "施工图审查意见反复修改耗时过长",
-            "项目施工图审查已经{n}轮修改，审查意见前后不一致，请求协调一次性告知。",
-        ),
-        (
-            "项目用地规划许可证办理卡在红线调整",
-            "项目红线需微调，规划许可证办理暂停，企业不清楚后续办理路径。",
-        ),
-        ("项目能评审查排队时间过长", "项目能评材料提交后排队等待评审已{months}个月，计划开工时间临近。"),
-    ],
-    "ZDXM": [
-        (
-            "重大项目征迁剩余{n}户未签约影响进场",
-            "项目红线内仍有{n}户未完成征迁签约，施工单位无法整体进场，请求协调加快征迁。",
-        ),
-        (
-            "重大项目建设资金缺口约{amt}万元",
-            "项目建设进入主体施工阶段，银行贷款审批放缓，资金缺口约{amt}万元，请求协调金融支持。",
-        ),
-        (
-            "重大项目施工用电临时接入未落实",
-            "项目施工需临时用电，报装已申请{months}个月，目前仍靠柴油发电机供电。",
-        ),
-    ],
-    "YDGH": [
-        (
-            "厂房竣工验收消防备案迟迟未办结",
-            "企业新建厂房已完工{months}个月，消防验收备案材料提交后迟迟未办结，影响设备进场。",
-        ),
-        (
-            "历史遗留厂房不动产权证无法办理",
-            "企业{year}年建成的厂房因历史原因至今未办理不动产权证，影响融资抵押。",
-        ),
-        (
-            "工业用地容积率调整申请无人答复",
-            "企业申请提高工业用地容积率以建设多层厂房，材料提交后{months}个月无人答复。",
-        ),
-    ],
-    "RZ": [
-        (
-            "企业流动资金贷款续贷困难",
-            "企业一笔{amt}万元流动资金贷款即将到期，银行收紧授信，请求协调转贷应急资金支持。",
-        ),
-        (
-            "科技型企业知识产权质押融资咨询",
-            "企业拥有{n}项发明专利，希望通过知识产权质押获得贷款，不了解办理渠道。",
-        ),
-        ("政府性融资担保费率偏高", "企业通过政府性融资担保机构申请担保，费率高于政策规定，请求核实。"),
-    ],
-    "YG": [
-        (
-            "企业用工缺口约{n}人需人社部门协助招聘",
-            "企业订单饱满，普工和技术工缺口约{n}人，请求人社部门协助组织专场招聘。",
-        ),
-        ("外地技术人才子女入学问题", "企业引进的{n}名技术骨干子女需在本地入学，请求协调学位。"),
-        ("稳岗补贴申报系统无法提交", "企业申报稳岗补贴时系统多次提示材料不符，电话咨询未得到明确答复。"),
-    ],
-    "ZCDX": [
-        (
-            "上年度纳税奖励资金未按期拨付",
-            "按招商协议约定，企业上年度纳税奖励约{amt}万元应于一季度拨付，至今未到位。",
-        ),
-        ("高新技术企业认定奖励尚未兑现", "企业去年通过高新技术企业认定，市区两级奖励约{amt}万元尚未兑现。"),
-        (
-            "专精特新企业奖励申报结果未公布",
-            "企业已申报专精特新奖励{months}个月，结果一直未公布，请求了解进展。",
-        ),
-    ],
-    "SDQ": [
-        (
-            "生产用气压力不足影响产品质量",
-            "近{months}个月厂区天然气压力不稳定，烧结工序合格率下降，请求燃气公司排查。",
-        ),
-        (
-            "厂区频繁停电造成设备损坏",
-            "本季度厂区已非计划停电{n}次，造成部分精密设备损坏，请求供电部门排查线路。",
-        ),
-        ("工业用水管网改造后水压偏低", "园区供水管网改造后厂区水压偏低，冷却系统无法正常运行。"),
-    ],
-    "QT": [
-        ("企业周边夜间施工噪音扰民引发纠纷", "厂区周边工地夜间施工，员工宿舍受影响，企业多次反映未果。"),
-        (
-            "企业名称变更后多部门信息不同步",
-            "企业名称变更后，社保、税务、海关等系统信息未同步，办理业务屡次受阻。",
-        ),
-        ("企业申请设立公交站点方便员工通勤", "园区{n}余名员工通勤不便，希望在厂区附近增设公交站点。"),
-    ],
-}
-ITEMS = ["工业机器人", "智能电表", "环保涂料", "医用防护服", "新能源电池包", "智能门锁"]
-
-PROGRESS_NOTES = [
-    "已电话联系企业了解详细情况。",
-    "已会同相关科室现场踏勘，正在研究解决方案。",
-    "已发函征求相关部门意见，等待回复。",
-    "已召开专题会研究，明确了办理路径。",
-    "相关材料已报分管领导审定。",
-]
-RESOLUTIONS = [
-    "经协调，相关部门已完成办理，并已电话告知企业。",
-    "已召开协调会明确解决方案，相关事项已落实到位，企业表示认可。",
-    "已按政策完成资金拨付，拨付凭证见附件。",
-    "已完成现场整改，整改前后照片及验收意见见附件。",
-    "经研究出具正式答复意见，已送达企业。",
-]
-COOP_ANSWERS = ["我单位无异议，将按职责配合办理。", "已提供相关政策依据和办理指引。", "已安排专人对接企业。"]
-COMMENTS_GOOD = ["办理及时，非常感谢！", "问题已解决，服务态度好。", "基本解决，希望后续继续跟进。", ""]
-COMMENTS_BAD = [
-    "问题未实质解决，资金仍未到位。",
-    "答复敷衍，未解决实际困难。",
-    "办理期间多次联系不上承办人。",
-]
-OBJECTIONS = [
-    "该事项涉及用地审批，属自然资源部门职责，建议改派。",
-    "企业位于县区，建议由属地政府牵头办理。",
-    "该事项属于商贸领域，建议由商务局牵头。",
-]
-
-
-def _weighted(rng, pairs):
-    keys, weights = zip(*pairs, strict=True)
-    return rng.choices(keys, weights=weights, k=1)[0]
-
-
-def _pdf(title: str, salt: str) -> SimpleUploadedFile:
-    # A minimal, valid one-page PDF; the salt makes each file's content (and hash) its own.
-    body = (
-        "%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-        "2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        "3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-        f"% {salt}\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-    )
-    return SimpleUploadedFile(title, body.encode("latin-1", "replace"), content_type="application/pdf")
 
 
 @dataclass
@@ -406,9 +182,9 @@ class Sim:
             group = "building"
         else:
             group = "services"
-        code = _weighted(rng, CATEGORY_MIX[group])
+        code = weighted(rng, CATEGORY_MIX[group])
         title, description = self.text(code)
-        channel = _weighted(rng, CHANNELS)
+        channel = weighted(rng, CHANNELS)
         actor = self.intake_actor(channel, enterprise)
         contact = enterprise.contacts.all()[0] if enterprise.contacts.all() else None
         kw = dict(
@@ -437,7 +213,7 @@ class Sim:
         # Recent appeals are caught mid-way: some still wait for materials, triage, sign-for
         # or the hub's decision on an objection, whatever their simulated speed.
         recent = clock.add_workdays(timezone.localdate(received), 8).date >= self.ctx.today
-        stop_at = _weighted(
+        stop_at = weighted(
             rng,
             [("materials", 3), ("triage", 3), ("sign", 2), ("transfer", 1), ("", 4)] if recent else [("", 1)],
         )
@@ -598,7 +374,7 @@ class Sim:
                 handler,
                 resolution=rng.choice(RESOLUTIONS),
                 evidence_files=[
-                    _pdf(
+                    demo_pdf(
                         rng.choice(["办结报告.pdf", "协调会议纪要.pdf", "答复函.pdf"]),
                         f"{appeal.code}-{t.timestamp()}",
                     )
@@ -613,7 +389,7 @@ class Sim:
                 appeal = move(
                     "add_evidence",
                     handler,
-                    evidence_files=[_pdf("补充说明.pdf", f"{appeal.code}-x{t.timestamp()}")],
+                    evidence_files=[demo_pdf("补充说明.pdf", f"{appeal.code}-x{t.timestamp()}")],
                 )
                 if not step(0.1, 1):
                     return appeal
@@ -633,7 +409,7 @@ class Sim:
                 return appeal
             if not step(0.5, 8):
                 return appeal
-            rating = _weighted(
+            rating = weighted(
                 rng,
                 [
                     (5, 45),
@@ -684,7 +460,8 @@ def build(ctx: DemoContext) -> None:
 
     sim = Sim(ctx, people, units, cats)
     open_by_enterprise: dict[int, list[Appeal]] = {}
-    for d in received:
+    for n, d in enumerate(received, start=1):
+        ctx.tick(n - 1, len(received))
         enterprise = rng.choices(enterprises, weights=weights, k=1)[0]
         at = sim.office_time(d)
         if at >= ctx.now:
@@ -692,6 +469,7 @@ def build(ctx: DemoContext) -> None:
         open_same = [a for a in open_by_enterprise.get(enterprise.pk, []) if _still_open(a.pk)]
         appeal = sim.run(enterprise, at, projects.get(enterprise.pk, []), open_same)
         open_by_enterprise.setdefault(enterprise.pk, []).append(appeal)
+    ctx.tick(len(received), len(received))
 
     _duplicates(ctx, people)
     report = clock.run_appeal_clock(now=ctx.now)
@@ -707,7 +485,7 @@ def build(ctx: DemoContext) -> None:
 
 
 def _still_open(appeal_id: int) -> bool:
-    from .choices import OPEN_STATUSES
+    from zhitong.appeals.choices import OPEN_STATUSES
 
     return Appeal.objects.filter(pk=appeal_id, status__in=OPEN_STATUSES).exists()
 
@@ -715,7 +493,7 @@ def _still_open(appeal_id: int) -> bool:
 def _duplicates(ctx: DemoContext, people: People, count: int = 8) -> None:
     """Enterprises that raise the same matter again through another channel: the second
     registration is linked to the open original (at intake, or later by the hub)."""
-    from .choices import OPEN_STATUSES
+    from zhitong.appeals.choices import OPEN_STATUSES
 
     rng = ctx.rng
     originals = list(
