@@ -9,19 +9,29 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup vendor browser lint check pytest clean demo-reset
+.PHONY: run test setup setup-dev vendor browser lint check pytest clean demo-reset
 
 # The venv's own pip (bundled with Python) installs the project; upgrading it first cost
 # ~10 s and a newer pip prints the build backend's deprecation notices. Only pip's
 # "Collecting …" lines and its summary are shown, as progress.
+PIP_PROGRESS := sed -u -n -E 's/ \(from .*//; /^(Collecting|Installing collected|Successfully|WARNING|ERROR)|[Ee]rror/p'
+
+# `make run` needs only the runtime packages; the test tools (pytest, playwright, …) are
+# installed by the targets that use them, so a first `make run` does not wait for them.
 $(VENV)/.installed: pyproject.toml
-	@echo "==> Python packages: venv and pip install (a minute or two the first time)"
+	@echo "==> Python packages: venv and pip install"
 	$(PYTHON) -m venv $(VENV)
-	set -o pipefail; $(BIN)/pip install --disable-pip-version-check -e '.[dev]' 2>&1 \
-		| sed -u -n -E 's/ \(from .*//; /^(Collecting|Installing collected|Successfully|WARNING|ERROR)|[Ee]rror/p'
+	set -o pipefail; $(BIN)/pip install --disable-pip-version-check -e . 2>&1 | $(PIP_PROGRESS)
+	touch $@
+
+$(VENV)/.installed-dev: $(VENV)/.installed
+	@echo "==> Python test tools: pip install -e '.[dev]'"
+	set -o pipefail; $(BIN)/pip install --disable-pip-version-check -e '.[dev]' 2>&1 | $(PIP_PROGRESS)
 	touch $@
 
 setup: $(VENV)/.installed vendor
+
+setup-dev: setup $(VENV)/.installed-dev
 
 # Front-end packages come from the npm registry at set-up time (never committed).
 node_modules/.installed: package.json package-lock.json
@@ -56,24 +66,24 @@ run: setup
 	@echo "==> Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(ZT) runserver $(HOST):$(PORT)
 
-lint: $(VENV)/.installed
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check zhitong
 	$(BIN)/ruff format --check zhitong
 
-check: $(VENV)/.installed
+check: $(VENV)/.installed-dev
 	mkdir -p var
 	$(ZT) check --fail-level WARNING
 	$(ZT) makemigrations --check --dry-run -v 0
 
 # pytest on SQLite; and on PostgreSQL as well when ZHITONG_TEST_DATABASE_URL is set.
-pytest: setup browser
+pytest: setup-dev browser
 	$(BIN)/pytest
 	@if [ -n "$$ZHITONG_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL =="; \
 		DATABASE_URL="$$ZHITONG_TEST_DATABASE_URL" $(BIN)/pytest; \
 	fi
 
-test: setup lint check pytest
+test: setup-dev lint check pytest
 
 demo-reset: setup
 	rm -f var/zhitong.sqlite3*
