@@ -37,12 +37,6 @@ def test_the_batch_pages_cost_the_same_for_2_or_10_requests(city, scene, client,
     assert small == large
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known N+1: selectors.batch_list reads each month's batch and counts (3 queries a "
-    "month); left for the selectors split, since the open-batch membership rule lives in "
-    "batch_requests",
-)
 def test_the_batch_list_costs_the_same_for_2_or_6_months(city, scene, client, count_queries):
     _requests(scene, city, 1, month=1)
     _requests(scene, city, 1, month=2)
