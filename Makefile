@@ -64,6 +64,8 @@ check: $(VENV)/.installed
 # database (test_<name>_gw0, ...).
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL := -p xdist -n $(PYTEST_WORKERS) --dist worksteal
+# The coverage floor: set it to the total of the first full CI run (rounded down, minus 1).
+# Not measured yet (see the branch report), so it enforces nothing until then.
 COVERAGE_FLOOR ?= 0
 pytest: setup browser
 	$(BIN)/pytest $(PYTEST_PARALLEL) --cov=zhitong --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
