@@ -75,12 +75,21 @@ check: $(VENV)/.installed-dev
 	$(ZT) check --fail-level WARNING
 	$(ZT) makemigrations --check --dry-run -v 0
 
-# pytest on SQLite; and on PostgreSQL as well when ZHITONG_TEST_DATABASE_URL is set.
+# pytest on SQLite (every test, with the coverage floor); and on PostgreSQL as well when
+# ZHITONG_TEST_DATABASE_URL is set, without the browser journeys and the demo builds, which
+# prove nothing more there. Tests run in parallel processes (pytest-xdist, one per core;
+# PYTEST_WORKERS=0 runs them in one process). pytest-django gives each worker its own test
+# database (test_<name>_gw0, ...).
+PYTEST_WORKERS ?= auto
+PYTEST_PARALLEL := -p xdist -n $(PYTEST_WORKERS) --dist worksteal
+# The coverage floor: set it to the total of the first full CI run (rounded down, minus 1).
+# Not measured yet (see the branch report), so it enforces nothing until then.
+COVERAGE_FLOOR ?= 0
 pytest: setup-dev browser
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL) --cov=zhitong --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 	@if [ -n "$$ZHITONG_TEST_DATABASE_URL" ]; then \
-		echo "== the same suite on PostgreSQL =="; \
-		DATABASE_URL="$$ZHITONG_TEST_DATABASE_URL" $(BIN)/pytest; \
+		echo "== the same suite on PostgreSQL (without browser and demo tests) =="; \
+		DATABASE_URL="$$ZHITONG_TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_PARALLEL) -m "not browser and not demo"; \
 	fi
 
 test: setup-dev lint check pytest

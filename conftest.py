@@ -38,8 +38,20 @@ def _fast_password_hasher():
     yield
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _media_root_per_worker(tmp_path_factory):
+    """Uploads land in a temporary directory of this test process (each xdist worker has
+    its own), never in var/media, which the demo server uses and parallel workers share.
+    App fixtures may still point MEDIA_ROOT at a per-test tmp_path."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
+
+
 @pytest.fixture(scope="session")
 def _playwright_browser():
+    """One headless chromium per test process (per xdist worker)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"Debian chromium not found at {CHROMIUM}: run `make browser`")
     from playwright.sync_api import sync_playwright
@@ -64,7 +76,8 @@ def page(_playwright_browser, live_server):
 
 @pytest.fixture
 def screenshot():
-    """screenshot(page, "name") saves var/screenshots/<name>.png (full page) and returns the path."""
+    """screenshot(page, "name") saves var/screenshots/<name>.png (full page) and returns the path.
+    Names are unique per test, so parallel workers never write the same file."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
 
     def take(pg, name: str) -> Path:
@@ -101,3 +114,32 @@ def _workdays_calendar_cache_per_test():
     from zhitong.workdays.services import invalidate_cache
 
     invalidate_cache()
+
+
+@pytest.fixture
+def count_queries():
+    """count_queries(client, url, params=None) -> the number of SQL queries one GET costs.
+
+    For the N+1 guards (test_query_counts.py): a page must cost the same with few rows as
+    with many. The request is made twice and the second one counted, so one-off costs (the
+    working-day calendar loaded into the process, the session stamped) don't count.
+    `count_queries.html` is the last page counted, to check that the rows are really shown."""
+    import time_machine
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    def count(client, url, params=None) -> int:
+        # The clock stands still: otherwise, on a loaded machine, a minute may pass between
+        # the two requests and the idle-timeout stamp (common/middleware.py, one-minute
+        # resolution) is saved again inside the count.
+        with time_machine.travel(timezone.now(), tick=False):
+            client.get(url, params or {})
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(url, params or {})
+        assert response.status_code == 200, (url, response.status_code)
+        count.html = response.content.decode()
+        return len(ctx.captured_queries)
+
+    count.html = ""
+    return count

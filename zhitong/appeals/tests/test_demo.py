@@ -10,7 +10,7 @@ from zhitong.audit.models import AuditEvent
 from zhitong.demo import DemoContext
 from zhitong.demo import appeals as demo
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.demo, pytest.mark.django_db]
 
 
 def test_demo_appeals_are_driven_through_the_services(monkeypatch, settings, tmp_path):

@@ -20,6 +20,7 @@ pytestmark = pytest.mark.django_db
 UNIT_CODES = "SZF SZFB HOTLINE FGW GXJ TCJ SWJ XZFW ZRJ ZJJ RSJ SJJ HBJ SWUJ GSL DCS RD GLQ TJQ CSQ JAQ MWQ CLQ MHX GXQ".split()
 
 
+@pytest.mark.demo
 def test_demo_builds_a_believable_city_once(capsys):
     out = StringIO()
     call_command("demo", today="2026-03-16", stdout=out)

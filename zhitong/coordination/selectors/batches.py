@@ -44,23 +44,38 @@ def batch_for_month(month: date) -> EscalationBatch:
 def batch_list(*, today: date) -> list[BatchRow]:
     """Every month with a batch or a request, newest first, with counts; always the current
     month's (open) batch."""
-    from ..services.batches import batch_month_for
+    from ..services.batches import batch_cutoff, batch_month_for, batch_window
 
-    months = set(EscalationRequest.objects.values_list("batch_month", flat=True).distinct())
-    months |= set(EscalationBatch.objects.values_list("month", flat=True))
-    months.add(batch_month_for(today))
+    # Three queries for any number of months (no per-month reads): each month's counts
+    # follow batch_requests' membership rule, applied here in Python.
+    batches = {b.month: b for b in EscalationBatch.objects.all()}
+    per_month: dict[date, dict[str, int]] = {}
+    for month, status, n in (
+        EscalationRequest.objects.order_by()
+        .values_list("batch_month", "status")
+        .annotate(n=Count("id"))
+        .values_list("batch_month", "status", "n")
+    ):
+        per_month.setdefault(month, {})[status] = n
+    submitted_at = list(
+        EscalationRequest.objects.filter(status=EscalationStatus.SUBMITTED).values_list(
+            "received_at", flat=True
+        )
+    )
+    months = set(per_month) | set(batches) | {batch_month_for(today)}
     rows = []
     for month in sorted(months, reverse=True):
-        c = dict(
-            batch_requests(month=month)
-            .order_by()
-            .values_list("status")
-            .annotate(n=Count("id"))
-            .values_list("status", "n")
-        )
+        batch = batches.get(month)
+        if batch is None:
+            cutoff = batch_cutoff(month)
+            batch = EscalationBatch(month=month, cutoff=cutoff.date, cutoff_provisional=cutoff.provisional)
+        c = dict(per_month.get(month, {}))
+        if batch.pk is None or batch.status == BatchStatus.OPEN:
+            start, end = batch_window(month)
+            c[EscalationStatus.SUBMITTED] = sum(1 for at in submitted_at if start <= at < end)
         rows.append(
             BatchRow(
-                batch=batch_for_month(month),
+                batch=batch,
                 total=sum(c.values()),
                 pending=c.get(EscalationStatus.SUBMITTED, 0),
                 accepted=c.get(EscalationStatus.ACCEPTED, 0),

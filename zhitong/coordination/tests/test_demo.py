@@ -19,7 +19,7 @@ from zhitong.demo import DemoContext
 from zhitong.demo import coordination as demo
 from zhitong.projects.models import Project, ProjectStage
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.demo, pytest.mark.django_db]
 
 
 def test_the_demo_year_is_driven_through_the_services(monkeypatch, settings, tmp_path):
