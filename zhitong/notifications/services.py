@@ -89,5 +89,16 @@ def notify_on_commit(*, recipients: Callable[[], Iterable] | Iterable, **kwargs)
     transaction.on_commit(send)
 
 
-def notification_unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+def notification_mark_read(*, user, notification_id: int, now: datetime | None = None):
+    """Mark one of `user`'s messages read (a conditional update: a second click is a no-op).
+    Returns the notification, or None when it is not the user's."""
+    n = Notification.objects.filter(recipient=user, pk=notification_id).first()
+    if n is not None and n.read_at is None:
+        Notification.objects.filter(pk=n.pk, read_at__isnull=True).update(read_at=now or timezone.now())
+    return n
+
+
+def notifications_mark_all_read(*, user, now: datetime | None = None) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=now or timezone.now()
+    )

@@ -5,8 +5,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhitong.notifications.models import Notification
+from zhitong.notifications.selectors import notification_unread_count
 from zhitong.notifications.services import (
-    notification_unread_count,
     notifications_quiet_before,
     notify,
     notify_on_commit,
