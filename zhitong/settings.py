@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "zhitong.coordination",
     "zhitong.api",
     "zhitong.portal",
+    "zhitong.demo",
 ]
 
 MIDDLEWARE = [
@@ -89,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "zhitong.common.context_processors.navigation",
+                "zhitong.portal.context_processors.navigation",
             ],
         },
     },

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from zhitong.common.errors import AccessDenied
+from zhitong.common.phones import mask_phone  # noqa: F401  (re-exported)
 from zhitong.organizations.capabilities import (
     is_enterprise_user,
     is_unit_staff,
@@ -159,28 +160,3 @@ def can_see_full_phone(user, enterprise: Enterprise) -> bool:
         return Enterprise.objects.filter(pk=enterprise.pk).filter(enterprise_scope_q(user)).exists()
 
     return sees_full_phones(user, on_team=on_team, in_scope=in_scope)
-
-
-_MOBILE = re.compile(r"^(\+?86[- ]?)?(1\d{2})[- ]?(\d{4})[- ]?(\d{4})$")
-_LANDLINE = re.compile(r"^(\(?0\d{2,3}\)?)[- ]?(\d{7,8})((?:-|转)\d{1,6})?$")
-
-
-def mask_phone(phone: str | None) -> str:
-    """Hide the middle of a phone number: mobiles 138****1234; landlines keep the area
-    code and the last four digits (0591-****4321); short numbers keep at most their last
-    two characters (a 5–6 digit number is not identifying once most of it is hidden)."""
-    if not phone:
-        return ""
-    p = phone.strip()
-    m = _MOBILE.match(p)
-    if m:
-        return f"{m.group(2)}****{m.group(4)}"
-    m = _LANDLINE.match(p)
-    if m:
-        return f"{m.group(1)}-****{m.group(2)[-4:]}"
-    chars = re.sub(r"\s", "", p)
-    if len(chars) >= 8:
-        return chars[:3] + "****" + chars[-4:]
-    if len(chars) >= 5:
-        return "*" * (len(chars) - 2) + chars[-2:]
-    return "****"

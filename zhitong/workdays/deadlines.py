@@ -37,6 +37,8 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from .calendar import pinned_calendar
+
 logger = logging.getLogger(__name__)
 
 # How far before 1 January of a changed year a stored date may lie and still have been
@@ -175,7 +177,6 @@ def retime(
     from zhitong.audit.services import audit_record
 
     from .models import DeadlineShift
-    from .services import pinned_calendar
 
     years = sorted({int(y) for y in years or ()})
     result = RetimeResult()

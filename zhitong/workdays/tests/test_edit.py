@@ -6,7 +6,7 @@ from zhitong.audit.models import AuditEvent
 from zhitong.common.errors import ServiceError
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import UserFactory
-from zhitong.workdays import services
+from zhitong.workdays import calendar, services
 from zhitong.workdays.models import CalendarDay, CalendarYear, DayKind
 from zhitong.workdays.package import package_years
 
@@ -76,13 +76,13 @@ def test_other_processes_are_told_to_reload_only_once_the_change_commits(
 ):
     # Stored deadlines are re-timed inside the change's transaction (test_deadlines.py);
     # what waits for the commit is the cache version other processes read.
-    version = services._current_version()
+    version = calendar._current_version()
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         services.calendar_day_set(actor=admin, day=date(2026, 3, 3), kind=DayKind.HOLIDAY)
-    assert services._current_version() == version  # not before the commit
+    assert calendar._current_version() == version  # not before the commit
     for callback in callbacks:
         callback()
-    assert services._current_version() != version
+    assert calendar._current_version() != version
 
 
 @pytest.mark.django_db(transaction=True)

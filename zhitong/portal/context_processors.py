@@ -1,4 +1,4 @@
-from zhitong.portal.navigation import navigation_for
+from .navigation import navigation_for
 
 
 def navigation(request):
