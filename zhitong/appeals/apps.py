@@ -27,7 +27,7 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from zhitong.workdays.signals import calendar_changed
 
-        from .clock import on_calendar_changed
+        from .jobs import on_calendar_changed
 
         # Stored deadlines were counted on the old calendar: re-time them after it changes.
         calendar_changed.connect(on_calendar_changed, dispatch_uid="appeals.clock.on_calendar_changed")
