@@ -38,7 +38,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 
-from .choices import Channel, Light, Status
+from .choices import OPEN_STATUSES, Channel, Light, Status
 
 YELLOW_WORKDAYS = 2  # SPEC: yellow when ≤ 2 working days remain
 MATERIALS_NOTICE_WORKDAYS = 2  # seeds/003 六.2
@@ -55,14 +55,7 @@ DEADLINE_FIELDS = ("sign_due", "handling_due", "legal_due", *CLOCK_FIELDS)
 # The states whose clock a unit or the hub answers for. Not materials_pending (the
 # enterprise owes the materials, and no clock runs), not verified (the enterprise owes
 # its rating), not closed or merged.
-ACCOUNTABLE_STATUSES = (
-    Status.SUBMITTED,
-    Status.ASSIGNED,
-    Status.TRANSFER_REQUESTED,
-    Status.IN_PROGRESS,
-    Status.ESCALATED,
-    Status.RESOLVED,
-)
+ACCOUNTABLE_STATUSES = tuple(s for s in OPEN_STATUSES if s not in (Status.MATERIALS_PENDING, Status.VERIFIED))
 
 
 def local_date(dt: datetime | None) -> date | None:

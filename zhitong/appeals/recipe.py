@@ -29,6 +29,14 @@ def record_transition(appeal, *, move, from_status, to_status, actor, now, note=
     )
 
 
+def record_note(appeal, *, move, actor, now, note="", data=None) -> Transition:
+    """A timeline row that changes no state (a reminder, a merged duplicate, another app's note)."""
+    status = appeal.status
+    return record_transition(
+        appeal, move=move, from_status=status, to_status=status, actor=actor, now=now, note=note, data=data
+    )
+
+
 def flag_problem(appeal, step) -> list[str]:
     """seeds/000 三 & issue 3: an appeal passed through ≥3 units or reopened ≥3 times is a
     problem appeal, raised to the hub (提级督办)."""

@@ -16,7 +16,7 @@ from ..choices import OPEN_STATUSES, CloseReason, ExemptionStatus, Rating, Statu
 from ..machine import APPEAL
 from ..models import Appeal, AppealEvidence, AppealExtension, ExtensionStatus
 from ..notices import about, hub_ids, tell, to_enterprise, to_handler_or_unit
-from ..recipe import record_transition
+from ..recipe import record_note
 from ._inputs import text
 from .evidence import attach, file_names, store_evidence
 
@@ -153,16 +153,8 @@ def appeal_remind_rating(*, appeal_id: int, now=None) -> int:
         if appeal is None or appeal.rating_reminded_at is not None:
             return 0
         Appeal.objects.filter(pk=appeal.pk).update(rating_reminded_at=now)
-        due = f"{appeal.clock_due:%Y-%m-%d}"
-        record_transition(
-            appeal,
-            move="remind_rating",
-            from_status=appeal.status,
-            to_status=appeal.status,
-            actor=None,
-            now=now,
-            note=f"请于{due}前评价，逾期按未评价关闭",
-        )
+        note = f"请于{appeal.clock_due:%Y-%m-%d}前评价，逾期按未评价关闭"
+        record_note(appeal, move="remind_rating", actor=None, now=now, note=note)
         audit_record(
             action="appeal.remind_rating", obj=appeal, actor=None, after={"rating_reminded_at": now}, now=now
         )
@@ -279,14 +271,6 @@ def appeal_merge(
         Appeal.objects.filter(merged_into=appeal).update(merged_into=target)
         data = {"into_id": target.pk, "into_code": target.code}
         step.commit(fields=["merged_into", "closed_at", "close_reason"], note=reason, data=data)
-        record_transition(
-            target,
-            move="merged_in",
-            from_status=target.status,
-            to_status=target.status,
-            actor=actor,
-            now=step.now,
-            note=reason,
-            data={"duplicate_id": appeal.pk, "duplicate_code": appeal.code, "title": appeal.title},
-        )
+        data = {"duplicate_id": appeal.pk, "duplicate_code": appeal.code, "title": appeal.title}
+        record_note(target, move="merged_in", actor=actor, now=step.now, note=reason, data=data)
     return appeal

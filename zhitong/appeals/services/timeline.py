@@ -9,7 +9,7 @@ from zhitong.audit.services import audit_record
 from zhitong.common.errors import AccessDenied
 
 from ..models import Appeal, Transition
-from ..recipe import record_transition
+from ..recipe import record_note
 
 
 def appeal_timeline_note(
@@ -24,16 +24,7 @@ def appeal_timeline_note(
         row = Appeal.objects.filter(pk=appeal_id).only("pk", "status").first()
         if row is None:
             raise AccessDenied()
-        t = record_transition(
-            row,
-            move=action[:40],
-            from_status=row.status,
-            to_status=row.status,
-            actor=actor,
-            now=now,
-            note=note,
-            data=data,
-        )
+        t = record_note(row, move=action[:40], actor=actor, now=now, note=note, data=data)
         audit_record(
             action=f"appeal.note.{action}"[:64],
             obj=row,
