@@ -18,9 +18,12 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from . import services
+from zhitong.common.errors import ConflictError
+
+from . import notices, services
 from .choices import OPEN_STATUSES, Light, Status
 from .deadlines import DEADLINE_FIELDS, HANDLING_ANCHORS, light_q, local_date, restore_deadlines
+from .models import Appeal, Cooperation
 
 logger = logging.getLogger(__name__)
 
@@ -49,8 +52,6 @@ def run_appeal_clock(*, now: datetime | None = None) -> ClockReport:
     appeal, the state and the deadline, so a second run (or two workers at once) sends
     nothing new; the not-rated close goes through the service, which re-checks the state
     on the locked row."""
-    from .models import Appeal, Cooperation
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     report = ClockReport()
@@ -59,14 +60,14 @@ def run_appeal_clock(*, now: datetime | None = None) -> ClockReport:
 
     # Yellow: due today or later, yellow from today or earlier (index on clock_yellow_from).
     for appeal in open_qs.filter(light_q(Light.YELLOW, today)).select_related("category"):
-        report.yellow += services.notify_clock(appeal=appeal, light=Light.YELLOW, now=now)
+        report.yellow += notices.notify_clock(appeal=appeal, light=Light.YELLOW, now=now)
     for appeal in open_qs.filter(light_q(Light.RED, today)).select_related("category"):
-        report.red += services.notify_clock(appeal=appeal, light=Light.RED, now=now)
+        report.red += notices.notify_clock(appeal=appeal, light=Light.RED, now=now)
 
     for coop in Cooperation.objects.filter(
         answered_at__isnull=True, due__lt=today, appeal__status__in=OPEN_STATUSES
     ).select_related("appeal", "unit"):
-        report.cooperation_overdue += services.notify_cooperation_overdue(cooperation=coop, now=now)
+        report.cooperation_overdue += notices.notify_cooperation_overdue(cooperation=coop, now=now)
 
     # Rating: one reminder once the rating light turns yellow (or later, if the job was
     # down); the close comes only after the 10 working days AND on a later day than the
@@ -83,7 +84,7 @@ def run_appeal_clock(*, now: datetime | None = None) -> ClockReport:
         try:
             services.appeal_close_not_rated(appeal_id=appeal_id, now=now)
             report.closed_not_rated += 1
-        except services.ConflictError as exc:  # rated or closed meanwhile: nothing to do
+        except ConflictError as exc:  # rated or closed meanwhile: nothing to do
             report.errors.append(f"{appeal_id}: {exc.message}")
     return report
 
@@ -104,7 +105,7 @@ def appeal_clock_recompute(*, years, now: datetime | None = None) -> int:
     event records the whole run, if anything changed."""
     from zhitong.audit.services import audit_record
 
-    from .models import Appeal, Category, Transition
+    from .models import Category, Transition
 
     years = sorted({int(y) for y in years or ()})
     if not years:
