@@ -6,8 +6,7 @@ services. Token authentication (Authorization: Bearer …) comes from zhitong.ap
                                        source_system + source_id (201 created, 200 replay)
 - GET    /appeals/{id}                 detail with timeline and the caller's available moves
 - POST   /appeals/{id}/moves/{move}    any move of the state machine: {"expected_version", "data"}
-- POST   /appeals/{id}/evidence        multipart upload of evidence files
-- POST   /appeals/{id}/escalations     Annex 2 request for city-leader coordination
+- POST   /appeals/{id}/evidence        the `add_evidence` move with its files as multipart
 - GET    /appeals/moves                the state machine table
 - GET    /appeals/categories, /appeals/triage, /appeals/duplicates
 
@@ -24,7 +23,7 @@ from zhitong.common.errors import ServiceError
 
 from . import selectors, services
 from .choices import Light
-from .machine import MOVES, available_moves
+from .machine import APPEAL, MOVES, available_moves
 from .models import Category
 from .schemas import (
     AppealDetailOut,
@@ -32,15 +31,12 @@ from .schemas import (
     AppealPage,
     CategoryOut,
     ErrorOut,
-    EscalationIn,
-    EscalationOut,
     EvidenceOut,
     IntakeIn,
     MoveIn,
     MoveSpecOut,
     appeal_detail_out,
     appeal_out,
-    escalation_out,
     evidence_out,
     move_out,
 )
@@ -193,29 +189,13 @@ def appeal_upload_evidence(
     expected_version: Form[int | None] = None,
 ):
     selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
-    evidence = services.appeal_add_evidence(
-        appeal_id=appeal_id,
+    # The `add_evidence` move, with its files as multipart (JSON cannot carry them).
+    evidence = APPEAL.dispatch(
+        pk=appeal_id,
+        move="add_evidence",
         actor=request.user,
+        expected_version=expected_version,
         evidence_files=files,
         note=note,
-        expected_version=expected_version,
     )
     return Status(201, [evidence_out(e) for e in evidence])
-
-
-@router.post(
-    "/{appeal_id}/escalations", response={201: EscalationOut, **ERRORS}, summary="提请市领导协调（附件2）"
-)
-def appeal_create_escalation(request, appeal_id: int, payload: EscalationIn):
-    selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
-    data = payload.dict()
-    expected_version = data.pop("expected_version")
-    appeal = services.appeal_escalate(
-        appeal_id=appeal_id, actor=request.user, expected_version=expected_version, **data
-    )
-    esc = (
-        appeal.escalations.select_related("leader", "reporting_unit")
-        .prefetch_related("units_to_coordinate")
-        .latest("received_at", "id")
-    )
-    return Status(201, escalation_out(esc))

@@ -27,7 +27,7 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from zhitong.enterprises.selectors import register_unit_scope_extension
 
-        from . import deadlines
+        from . import retiming
         from .selectors import enterprises_with_appeals_q
 
         # Unit staff also see the enterprises whose appeals their units lead, cooperate on
@@ -35,5 +35,5 @@ class AppealsConfig(AppConfig):
         register_unit_scope_extension(enterprises_with_appeals_q)
 
         # Stored deadlines were counted on the calendar: re-time them when it changes.
-        deadlines.register()
+        retiming.register()
         post_migrate.connect(_reseed_if_empty, sender=self, dispatch_uid="zhitong.appeals.reseed")

@@ -1,62 +1,249 @@
-"""The appeal's stored working-day deadlines, registered with the calendar
-(zhitong/workdays/deadlines.py): when the calendar changes, open appeals are re-timed in the
-calendar change's own transaction by `clock.restore_deadlines`, the same functions the
-moves use."""
+"""Appeal deadlines: pure arithmetic in working days on the appeal's stored columns.
+
+Every state that waits for someone has one deadline, `clock_due`, and the day its light
+turns yellow, `clock_yellow_from` (2 working days before). Both are stored and indexed, so
+the workbench's light filter and the clock job (appeals/jobs.py) are plain range queries
+(STYLE habit 3). Only the moves write them, through the machine's recompute hook
+(appeals/recipe.py), after every move.
+
+What each state waits for:
+- submitted: the materials check and triage, 2 working days from receipt
+  (seeds/003 六.2: one notice listing every missing item, at once or within 2 days);
+- materials_pending: the enterprise — no clock (the time limit counts from complete
+  materials, seeds/003 六.2);
+- assigned: sign-for by the lead unit, 1 working day (`sign_due`);
+- transfer_requested: the hub reroutes, 1 working day (our choice; the seeds are silent);
+- in_progress, escalated: handling, `handling_due` (the committed limit, seeds/003 六.1);
+- resolved: verification by the hub or supervision office, 3 working days (our choice);
+- verified: the enterprise's rating, 10 working days; then one reminder, then closed as
+  not rated;
+- closed, merged: no clock.
+
+The light (green/yellow/red/none) is a unit's light: it shows only the clocks a unit or
+the hub answers for (`ACCOUNTABLE_STATUSES`). A verified appeal waits for the
+enterprise's rating, so its light is "none" everywhere — workbench, home pages, counts —
+although its `clock_due` still drives the rating reminder and the not-rated close. The
+rule lives here only: `light_of` (one appeal), `light_q` (a filter) and
+`light_annotation` (a column) say the same thing.
+
+Stored deadlines are re-timed when the working-day calendar changes, inside the change's
+transaction: `restore_deadlines` here, registered with the calendar in appeals/retiming.py.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from django.db.models import Q
+from django.conf import settings
+from django.db.models import Case, CharField, Q, Value, When
+from django.utils import timezone
 
-from .choices import OPEN_STATUSES
-from .clock import _HISTORY_ACTIONS, _local_midnight, restore_deadlines
+from .choices import OPEN_STATUSES, Channel, Light, Status
+
+YELLOW_WORKDAYS = 2  # SPEC: yellow when ≤ 2 working days remain
+MATERIALS_NOTICE_WORKDAYS = 2  # seeds/003 六.2
+SIGN_WORKDAYS = 1  # SPEC / issue: sign-for within 1 working day
+TRANSFER_SETTLE_WORKDAYS = 1
+VERIFY_WORKDAYS = 3
+RATING_WORKDAYS = 10  # issue 3: no rating within 10 working days → reminder → not rated
+COOPERATION_WORKDAYS = 3  # cooperating units answer the lead unit within 3 working days
+MAYOR_MAILBOX_WORKDAYS = 7  # seeds/003 七: mayor's mailbox, result to the enterprise within 7 working days
+
+CLOCK_FIELDS = ("clock_due", "clock_yellow_from", "clock_provisional")
+DEADLINE_FIELDS = ("sign_due", "handling_due", "legal_due", *CLOCK_FIELDS)
+
+# The states whose clock a unit or the hub answers for. Not materials_pending (the
+# enterprise owes the materials, and no clock runs), not verified (the enterprise owes
+# its rating), not closed or merged.
+ACCOUNTABLE_STATUSES = tuple(s for s in OPEN_STATUSES if s not in (Status.MATERIALS_PENDING, Status.VERIFIED))
 
 
-def touches(years: list[int]) -> Q:
-    """Open appeals received before the end of the last changed year with a deadline on or
-    after 1 January of the first: their working-day counts may walk over a changed day."""
-    first = date(years[0], 1, 1)
-    after_last = _local_midnight(date(years[-1] + 1, 1, 1))
-    return Q(received_at__lt=after_last) & (
-        Q(clock_due__gte=first)
-        | Q(sign_due__gte=first)
-        | Q(handling_due__gte=first)
-        | Q(legal_due__gte=first)
+def local_date(dt: datetime | None) -> date | None:
+    return timezone.localdate(dt) if dt is not None else None
+
+
+def add_workdays(start: date, n: int):
+    from zhitong.workdays.services import add_workdays as _add
+
+    return _add(start, n)
+
+
+def subtract_workdays(d: date, n: int):
+    from zhitong.workdays.services import subtract_workdays as _sub
+
+    return _sub(d, n)
+
+
+def is_provisional(d: date) -> bool:
+    from zhitong.workdays.services import is_provisional as _p
+
+    return _p(d)
+
+
+def handling_days_for(*, category, channel: str, explicit: int | None = None) -> int:
+    """The handling limit in working days: the hub's explicit choice, else the mayor's
+    mailbox rule (7, seeds/003 七), else the category's committed limit, else the
+    configurable default (settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS)."""
+    if explicit:
+        return int(explicit)
+    if channel == Channel.MAYOR_MAILBOX:
+        return MAYOR_MAILBOX_WORKDAYS
+    if category is not None and category.handling_days:
+        return category.handling_days
+    return settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS
+
+
+def legal_days_for(*, category, handling_days: int) -> int:
+    """The statutory ceiling no extension may pass (seeds/003 六.3). Where the category
+    records none, we allow at most twice the handling limit — an assumption, stated here."""
+    legal = category.legal_limit_days if category is not None else None
+    return max(legal or 2 * handling_days, handling_days)
+
+
+def sign_due_for(assigned_on: date) -> date:
+    """Sign-for deadline of an appeal routed on `assigned_on` (1 working day)."""
+    return add_workdays(assigned_on, SIGN_WORKDAYS).date
+
+
+def handling_dues_for(*, base: date, days: int, category) -> tuple[date, date]:
+    """(handling_due, legal_due) for a handling limit of `days` counted from `base` (the
+    day materials were complete, or the day of a reroute or reopening)."""
+    legal = legal_days_for(category=category, handling_days=days)
+    return add_workdays(base, days).date, add_workdays(base, legal).date
+
+
+def _since(appeal) -> date:
+    return local_date(appeal.state_since or appeal.received_at)
+
+
+def state_due(appeal) -> date | None:
+    """The deadline of whatever the current state waits for (see the module docstring)."""
+    s = appeal.status
+    if s == Status.SUBMITTED:
+        return add_workdays(_since(appeal), MATERIALS_NOTICE_WORKDAYS).date
+    if s == Status.ASSIGNED:
+        return appeal.sign_due or add_workdays(_since(appeal), SIGN_WORKDAYS).date
+    if s == Status.TRANSFER_REQUESTED:
+        return add_workdays(_since(appeal), TRANSFER_SETTLE_WORKDAYS).date
+    if s in (Status.IN_PROGRESS, Status.ESCALATED):
+        return appeal.handling_due
+    if s == Status.RESOLVED:
+        return add_workdays(_since(appeal), VERIFY_WORKDAYS).date
+    if s == Status.VERIFIED:
+        return add_workdays(_since(appeal), RATING_WORKDAYS).date
+    return None
+
+
+def recompute(appeal) -> list[str]:
+    """Set the stored clock columns from the appeal's state; return the names changed."""
+    due = state_due(appeal)
+    yellow = subtract_workdays(due, YELLOW_WORKDAYS).date if due else None
+    deadlines = [d for d in (due, appeal.sign_due, appeal.handling_due, appeal.legal_due) if d]
+    provisional = any(is_provisional(d) for d in deadlines)
+    changed = []
+    for name, value in (
+        ("clock_due", due),
+        ("clock_yellow_from", yellow),
+        ("clock_provisional", provisional),
+    ):
+        if getattr(appeal, name) != value:
+            setattr(appeal, name, value)
+            changed.append(name)
+    return changed
+
+
+def light_for(clock_due: date | None, yellow_from: date | None, today: date) -> str:
+    if clock_due is None:
+        return Light.NONE
+    if today > clock_due:
+        return Light.RED
+    if yellow_from is not None and today >= yellow_from:
+        return Light.YELLOW
+    return Light.GREEN
+
+
+def light_of(appeal, today: date | None = None) -> str:
+    """The appeal's light today: red when overdue, yellow when ≤ 2 working days remain,
+    green otherwise; none when no unit or hub clock runs (see ACCOUNTABLE_STATUSES)."""
+    if appeal.status not in ACCOUNTABLE_STATUSES:
+        return Light.NONE
+    return light_for(appeal.clock_due, appeal.clock_yellow_from, today or timezone.localdate())
+
+
+def light_q(light: str, today: date) -> Q:
+    """A filter for one light on the indexed columns (the same rule as `light_of`)."""
+    if light == Light.NONE:
+        return Q(clock_due__isnull=True) | ~Q(status__in=ACCOUNTABLE_STATUSES)
+    running = Q(status__in=ACCOUNTABLE_STATUSES)
+    if light == Light.RED:
+        return running & Q(clock_due__lt=today)
+    if light == Light.YELLOW:
+        return running & Q(clock_due__gte=today, clock_yellow_from__lte=today)
+    if light == Light.GREEN:
+        return (
+            running
+            & Q(clock_due__gte=today)
+            & (Q(clock_yellow_from__gt=today) | Q(clock_yellow_from__isnull=True))
+        )
+    raise ValueError(light)
+
+
+def light_annotation(today: date) -> Case:
+    """The `light` column (the same rule as `light_of`)."""
+    return Case(
+        When(light_q(Light.NONE, today), then=Value(Light.NONE.value)),
+        When(clock_due__lt=today, then=Value(Light.RED.value)),
+        When(clock_yellow_from__lte=today, then=Value(Light.YELLOW.value)),
+        default=Value(Light.GREEN.value),
+        output_field=CharField(),
     )
 
 
-def recompute(appeals: list) -> None:
-    """Re-time `appeals` in place from their start dates (one query for the history)."""
-    from .models import Transition
+# ---------------------------------------------------------------------------------------
+# Re-timing stored deadlines after a calendar change (registered in retiming.py)
+# ---------------------------------------------------------------------------------------
 
-    history: dict[int, list[dict]] = {a.pk: [] for a in appeals}
-    rows = (
-        Transition.objects.filter(appeal_id__in=list(history), action__in=_HISTORY_ACTIONS)
-        .order_by("appeal_id", "at", "id")
-        .values("appeal_id", "action", "at", "data")
-    )
-    for row in rows:
-        row["data"] = row["data"] or {}
-        history[row["appeal_id"]].append(row)
-    for appeal in appeals:
-        restore_deadlines(appeal, history[appeal.pk])
+# The moves that (re)start the handling limit; `approve_extension` replaces the handling
+# deadline with the date the unit head approved.
+HANDLING_ANCHORS = ("assign", "settle_transfer", "rate")
 
 
-def register() -> None:
-    from zhitong.workdays import deadlines
+def _handling_base(appeal, anchor: dict) -> date:
+    """The day the handling limit counts from, as the move that set it counted it."""
+    recorded = (anchor["data"] or {}).get("handling_from")
+    if recorded:
+        return date.fromisoformat(recorded)
+    if anchor["action"] == "assign":
+        # appeal_assign: from the day the materials were complete (seeds/003 六.2)
+        return appeal.materials_completed_on or local_date(appeal.received_at)
+    # settle_transfer and a reopening rating: the full limit again from that day.
+    return local_date(anchor["at"])
 
-    deadlines.register(
-        "appeals.Appeal",
-        # clock_due first: a change of the provisional mark alone is recorded on it.
-        dates=("clock_due", "sign_due", "handling_due", "legal_due"),
-        provisional="clock_provisional",
-        derived=("clock_yellow_from",),  # two working days before clock_due
-        title="诉求",
-        recompute=recompute,
-        active=Q(status__in=OPEN_STATUSES),
-        touches=touches,
-        ref="code",
-        describe=lambda a: f"{a.code} {a.title}",
-        select_related=("category",),
-    )
+
+def restore_deadlines(appeal, history: list[dict]) -> list[str]:
+    """Recompute the stored deadlines of `appeal` from their start dates with the current
+    calendar, by the same functions the moves use; return the names changed.
+
+    `history`: the appeal's assign / settle_transfer / rate / approve_extension
+    transitions in time order (dicts with action, at, data). An approved extension keeps
+    its approved date: the unit head chose that date, not a number of working days."""
+    old = {name: getattr(appeal, name) for name in DEADLINE_FIELDS}
+    if appeal.assigned_at is not None and appeal.sign_due is not None:
+        appeal.sign_due = sign_due_for(local_date(appeal.assigned_at))
+    anchors = [
+        i
+        for i, t in enumerate(history)
+        if t["action"] in ("assign", "settle_transfer")
+        or (t["action"] == "rate" and t["data"].get("reopened"))
+    ]
+    if anchors and appeal.handling_due is not None:
+        i = anchors[-1]
+        days = appeal.handling_days or handling_days_for(category=appeal.category, channel=appeal.channel)
+        handling_due, legal_due = handling_dues_for(
+            base=_handling_base(appeal, history[i]), days=days, category=appeal.category
+        )
+        appeal.legal_due = legal_due
+        if not any(t["action"] == "approve_extension" for t in history[i + 1 :]):
+            appeal.handling_due = handling_due
+    recompute(appeal)
+    return [name for name in DEADLINE_FIELDS if getattr(appeal, name) != old[name]]

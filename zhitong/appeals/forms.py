@@ -1,5 +1,5 @@
 """Forms of the appeals pages. They only shape and check input; every rule about what may
-happen to an appeal lives in machine.py and services.py.
+happen to an appeal lives in machine.py and the services/ package.
 
 A move's form is built from its declaration in machine.MOVES (`Move.fields`, described in
 machine.FIELDS), so a new move or field appears on the page without a template change.

@@ -5,8 +5,10 @@ A move names the states it may start from (`sources`), the state it leads to (`t
 None = the status does not change, e.g. a progress note), who may make it (`actors`, as
 *relations* between the user and this appeal, see `relations_of`), and the fields its form
 needs (`fields`, described in FIELDS so a page or the API can render/validate them
-generically). The service that performs each move lives in appeals/services.py; the
-dispatcher `appeal_move(move=...)` looks the move up here.
+generically). The service that performs each move lives in the appeals/services/
+package, registered with `@APPEAL.service(name)`; the dispatcher `appeal_move(move=...)`
+looks the move up here. The hooks every move runs (timeline row, stored clock, problem
+flag) are in recipe.py.
 
 `check_move` is the single gate: the services call it on the locked row, the pages call
 `available_moves` to show only the buttons this user may press. Neither makes a query
@@ -24,6 +26,7 @@ from zhitong.common.transitions import SYSTEM, Field, Machine, Move, move
 from zhitong.organizations import capabilities
 from zhitong.organizations.choices import Role
 
+from . import recipe
 from .choices import OPEN_STATUSES, ExemptionStatus, Status
 from .models import Appeal
 
@@ -436,6 +439,8 @@ APPEAL = Machine(
         "close_reason",
         "merged_into_id",
     ),
+    history=recipe.record_transition,
+    recompute=recipe.recompute,
     since_field="state_since",
     stale_message="该诉求已被他人处理，请刷新后重试",
     initial=(Status.SUBMITTED, Status.MATERIALS_PENDING),

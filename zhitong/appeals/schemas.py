@@ -151,30 +151,6 @@ class MoveIn(Schema):
     data: dict[str, Any] = {}
 
 
-class EscalationIn(Schema):
-    project_name: str
-    basic_situation: str
-    problem: str
-    unit_ids_to_coordinate: list[int]
-    leader_id: int | None = None
-    contact_name: str
-    contact_mobile: str
-    expected_version: int | None = None
-
-
-class EscalationOut(Schema):
-    id: int
-    appeal_id: int
-    batch_month: date
-    status: str
-    received_at: datetime
-    project_name: str
-    problem: str
-    leader: UserRef | None
-    reporting_unit: UnitRef
-    units_to_coordinate: list[UnitRef]
-
-
 class CategoryOut(Schema):
     id: int
     code: str
@@ -286,19 +262,4 @@ def appeal_detail_out(a, *, moves: list[Move], timeline: list[TimelineEntry]) ->
         "merged_into_id": a.merged_into_id,
         "available_moves": [move_out(m) for m in moves],
         "timeline": [timeline_out(e) for e in timeline],
-    }
-
-
-def escalation_out(e) -> dict:
-    return {
-        "id": e.pk,
-        "appeal_id": e.appeal_id,
-        "batch_month": e.batch_month,
-        "status": e.status,
-        "received_at": e.received_at,
-        "project_name": e.project_name,
-        "problem": e.problem,
-        "leader": user_ref(e.leader),
-        "reporting_unit": unit_ref(e.reporting_unit),
-        "units_to_coordinate": [unit_ref(u) for u in e.units_to_coordinate.all()],
     }

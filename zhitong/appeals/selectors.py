@@ -21,7 +21,7 @@ from django.utils import timezone
 from zhitong.common.errors import AccessDenied
 from zhitong.organizations.capabilities import can_triage, is_city_leader, is_enterprise_user
 
-from . import clock
+from . import deadlines
 from .choices import OPEN_STATUSES, ExemptionStatus, Light, Status
 from .machine import MOVES
 from .models import Appeal, AppealEvidence, Cooperation, Transition
@@ -100,11 +100,11 @@ def appeals_for_user(user) -> QuerySet[Appeal]:
 
 def appeals_with_light(qs: QuerySet[Appeal], today: date | None = None) -> QuerySet[Appeal]:
     """Annotate `light` (green/yellow/red/none) from the stored clock columns."""
-    return qs.annotate(light=clock.light_annotation(today or timezone.localdate()))
+    return qs.annotate(light=deadlines.light_annotation(today or timezone.localdate()))
 
 
 def appeal_filter_light(qs: QuerySet[Appeal], light: str, today: date | None = None) -> QuerySet[Appeal]:
-    return qs.filter(clock.light_q(light, today or timezone.localdate()))
+    return qs.filter(deadlines.light_q(light, today or timezone.localdate()))
 
 
 def appeal_filter_received(qs: QuerySet[Appeal], date_from: date | None, date_to: date | None) -> QuerySet:
@@ -217,7 +217,7 @@ def appeal_list_for_user(
     if open_only:
         qs = qs.filter(status__in=OPEN_STATUSES)
     if light:
-        qs = qs.filter(clock.light_q(light, today))
+        qs = qs.filter(deadlines.light_q(light, today))
     if lead_unit_id:
         qs = qs.filter(lead_unit_id=lead_unit_id)
     if category_id:
@@ -447,4 +447,4 @@ def appeal_possible_duplicates(
 
 def appeal_light(appeal, today: date | None = None) -> str:
     """The light of one appeal (uses the annotation when present)."""
-    return getattr(appeal, "light", None) or clock.light_of(appeal, today)
+    return getattr(appeal, "light", None) or deadlines.light_of(appeal, today)

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from zhitong.appeals import clock, services
+from zhitong.appeals import deadlines, jobs, services
 from zhitong.appeals.choices import Channel, Status
 from zhitong.appeals.models import Appeal, Category
 from zhitong.enterprises.choices import INDUSTRIAL, Industry
@@ -110,7 +110,7 @@ class Sim:
         whole = int(n)
         if whole == 0:
             return min(t + timedelta(minutes=self.rng.randint(20, 240)), self.day_end(t))
-        d = clock.add_workdays(timezone.localdate(t), whole).date
+        d = deadlines.add_workdays(timezone.localdate(t), whole).date
         return self.office_time(d)
 
     @staticmethod
@@ -121,8 +121,8 @@ class Sim:
         """A moment around deadline `d`: slack < 0 before it, > 0 after, in working days."""
         if slack <= 0:
             back = max(0, round(-slack))
-            return self.office_time(clock.subtract_workdays(d, back).date if back else d)
-        return self.office_time(clock.add_workdays(d, max(1, round(slack))).date)
+            return self.office_time(deadlines.subtract_workdays(d, back).date if back else d)
+        return self.office_time(deadlines.add_workdays(d, max(1, round(slack))).date)
 
     # --- people -----------------------------------------------------------------------
 
@@ -212,7 +212,7 @@ class Sim:
         t = received
         # Recent appeals are caught mid-way: some still wait for materials, triage, sign-for
         # or the hub's decision on an objection, whatever their simulated speed.
-        recent = clock.add_workdays(timezone.localdate(received), 8).date >= self.ctx.today
+        recent = deadlines.add_workdays(timezone.localdate(received), 8).date >= self.ctx.today
         stop_at = weighted(
             rng,
             [("materials", 3), ("triage", 3), ("sign", 2), ("transfer", 1), ("", 4)] if recent else [("", 1)],
@@ -322,7 +322,7 @@ class Sim:
                     step(0, 0, at=max(ask, t + timedelta(minutes=30)))
                     and timezone.localdate(t) <= appeal.handling_due
                 ):
-                    extra = clock.add_workdays(appeal.handling_due, rng.choice([5, 10])).date
+                    extra = deadlines.add_workdays(appeal.handling_due, rng.choice([5, 10])).date
                     new_due = min(extra, appeal.legal_due)
                     appeal = move(
                         "request_extension",
@@ -403,7 +403,7 @@ class Sim:
                 remind = self.office_time(appeal.clock_yellow_from)
                 if step(0, 0, at=max(remind, t + timedelta(hours=1))):
                     services.appeal_remind_rating(appeal_id=appeal.pk, now=t)
-                    close = self.office_time(clock.add_workdays(appeal.clock_due, 1).date)
+                    close = self.office_time(deadlines.add_workdays(appeal.clock_due, 1).date)
                     if step(0, 0, at=close):
                         appeal = services.appeal_close_not_rated(appeal_id=appeal.pk, now=t)
                 return appeal
@@ -472,13 +472,13 @@ def build(ctx: DemoContext) -> None:
     ctx.tick(len(received), len(received))
 
     _duplicates(ctx, people)
-    report = clock.run_appeal_clock(now=ctx.now)
+    report = jobs.run_appeal_clock(now=ctx.now)
     counts = {s: 0 for s in Status.values}
     for s in Appeal.objects.values_list("status", flat=True):
         counts[s] += 1
     summary = "，".join(f"{Status(s).label} {n}" for s, n in counts.items() if n)
-    red = Appeal.objects.filter(clock.light_q("red", ctx.today)).count()
-    yellow = Appeal.objects.filter(clock.light_q("yellow", ctx.today)).count()
+    red = Appeal.objects.filter(deadlines.light_q("red", ctx.today)).count()
+    yellow = Appeal.objects.filter(deadlines.light_q("yellow", ctx.today)).count()
     problems = Appeal.objects.filter(Q(is_problem=True)).count()
     ctx.log(f"  诉求 {sum(counts.values())} 件：{summary}")
     ctx.log(f"  当前超期 {red} 件、临期 {yellow} 件，问题诉求 {problems} 件；计时任务：{report}")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus, Light, Status
-from zhitong.appeals.clock import light_of, light_q
+from zhitong.appeals.deadlines import light_of, light_q
 from zhitong.appeals.models import Appeal
 from zhitong.appeals.selectors import appeal_scope_q
 from zhitong.coordination.models import EscalationRequest
@@ -35,7 +35,7 @@ def url_or_none(name: str, *args) -> str | None:
         return None
 
 
-# The lights are the appeals app's rule (appeals.clock.light_q / light_of), used as is so
+# The lights are the appeals app's rule (appeals.deadlines.light_q / light_of), used as is so
 # these numbers equal the workbench's: only clocks a unit or the hub answers for — a
 # verified appeal waiting for the enterprise's rating makes no unit late.
 

@@ -134,14 +134,16 @@ def test_evidence_upload_checks_content_not_the_name(api, flow, city):
     assert r.json()["code"] == "file_type"
 
 
-def test_escalation_create_returns_the_batch_month(api, flow, city):
+def test_escalation_is_a_move_and_joins_the_month_batch(api, flow, city):
     appeal = flow.to(Status.IN_PROGRESS)
-    r = api(city.handler, "post", f"/{appeal.pk}/escalations", flow.escalation_data())
-    assert r.status_code == 201, r.content
-    body = r.json()
-    assert body["batch_month"] == "2025-09-01"
-    assert body["reporting_unit"]["code"] == "GXJ"
-    assert [e.pk for e in appeal.escalations.all()] == [body["id"]]
+    body = {"expected_version": appeal.version, "data": flow.escalation_data()}
+    r = api(city.handler, "post", f"/{appeal.pk}/moves/escalate", body)
+    assert r.status_code == 200, r.content
+    assert r.json()["status"] == Status.ESCALATED
+    moved = next(t for t in r.json()["timeline"] if t["action"] == "escalate")
+    assert moved["data"]["batch_month"] == "2025-09-01"
+    esc = appeal.escalations.get()
+    assert esc.appeal_id == appeal.pk and esc.reporting_unit.code == "GXJ"
 
 
 def test_list_is_scoped_and_filters_by_light(api, flow, city):

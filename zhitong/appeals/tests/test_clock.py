@@ -5,9 +5,9 @@ from datetime import date, datetime, time, timedelta
 import pytest
 import time_machine
 
-from zhitong.appeals import clock, selectors, services
+from zhitong.appeals import deadlines, selectors, services
 from zhitong.appeals.choices import CloseReason, Light, Status
-from zhitong.appeals.clock import run_appeal_clock
+from zhitong.appeals.jobs import run_appeal_clock
 from zhitong.appeals.models import Appeal
 from zhitong.notifications.models import Notification
 from zhitong.workdays.services import is_provisional, is_workday
@@ -60,7 +60,7 @@ def test_lights_across_the_holiday_agree_in_python_and_in_the_query(national_day
     appeal = flow.move(appeal, "sign", city.handler)
     assert (appeal.clock_due, appeal.clock_yellow_from) == (date(2025, 10, 10), date(2025, 9, 30))
     with time_machine.travel(at(today), tick=False):
-        assert clock.light_of(appeal) == light
+        assert deadlines.light_of(appeal) == light
         row = selectors.appeal_list_for_user(user=city.hub).get(pk=appeal.pk)
         assert row.light == light
         assert list(selectors.appeal_list_for_user(user=city.hub, light=light)) == [row]
@@ -70,7 +70,7 @@ def test_lights_across_the_holiday_agree_in_python_and_in_the_query(national_day
 
 def test_a_closed_appeal_has_no_light(flow):
     appeal = flow.to(Status.CLOSED)
-    assert (appeal.clock_due, clock.light_of(appeal)) == (None, Light.NONE)
+    assert (appeal.clock_due, deadlines.light_of(appeal)) == (None, Light.NONE)
 
 
 def test_materials_pending_stops_the_clock_and_completion_restarts_it(flow, city):
@@ -82,13 +82,13 @@ def test_materials_pending_stops_the_clock_and_completion_restarts_it(flow, city
     assert appeal.clock_due == date(2025, 9, 12)  # triage within 2 working days of completion
     appeal = flow.move(appeal, "assign", city.hub)
     # The time limit counts from the day the materials were complete (seeds/003 六.2).
-    assert appeal.handling_due == clock.add_workdays(date(2025, 9, 10), city.category.handling_days).date
+    assert appeal.handling_due == deadlines.add_workdays(date(2025, 9, 10), city.category.handling_days).date
 
 
 def test_mayors_mailbox_appeals_get_seven_working_days(flow, city):
     appeal = flow.intake(channel="mayor_mailbox")
     appeal = flow.move(appeal, "assign", city.hub)
-    assert appeal.handling_days == clock.MAYOR_MAILBOX_WORKDAYS == 7
+    assert appeal.handling_days == deadlines.MAYOR_MAILBOX_WORKDAYS == 7
 
 
 def test_a_deadline_in_a_year_without_official_calendar_is_marked_provisional(flow, city):
@@ -135,7 +135,7 @@ def test_the_clock_job_sends_yellow_then_red_once_each(flow, city):
 def test_an_extension_gives_a_new_deadline_and_new_reminders(flow, city):
     appeal = flow.to(Status.IN_PROGRESS)
     run_appeal_clock(now=at(appeal.clock_yellow_from))
-    new_due = clock.add_workdays(appeal.handling_due, 3).date
+    new_due = deadlines.add_workdays(appeal.handling_due, 3).date
     flow.move(appeal, "request_extension", city.handler, new_due=new_due, reason="需等待省厅批复")
     appeal = flow.move(appeal, "approve_extension", city.head)
     assert appeal.clock_due == new_due
@@ -156,7 +156,7 @@ def test_not_rated_after_ten_working_days_with_exactly_one_reminder(
 ):
     appeal = flow.to(Status.VERIFIED)
     verified_on = appeal.state_since.astimezone(TZ).date()
-    assert appeal.clock_due == clock.add_workdays(verified_on, 10).date
+    assert appeal.clock_due == deadlines.add_workdays(verified_on, 10).date
 
     with django_capture_on_commit_callbacks(execute=True):
         assert run_appeal_clock(now=at(appeal.clock_yellow_from)).rating_reminders == 1
@@ -231,7 +231,7 @@ def test_deadline_and_lights_across_the_2026_spring_festival(flow, city, today, 
     appeal = flow.move(appeal, "sign", city.handler)
     # Feb 13 (Fri), Feb 14 (adjusted Sat), Feb 24 (Tue).
     assert (appeal.handling_due, appeal.clock_yellow_from) == (date(2026, 2, 24), date(2026, 2, 13))
-    assert clock.light_for(appeal.clock_due, appeal.clock_yellow_from, today) == light
+    assert deadlines.light_for(appeal.clock_due, appeal.clock_yellow_from, today) == light
     assert (
         selectors.appeal_list_for_user(user=city.hub, light=light, today=today).filter(pk=appeal.pk).exists()
     )

@@ -11,7 +11,7 @@ import pytest
 import time_machine
 from django.core.management import call_command
 
-from zhitong.appeals import clock
+from zhitong.appeals import deadlines, jobs
 from zhitong.appeals.choices import Status
 from zhitong.appeals.models import Appeal, Transition
 from zhitong.audit.models import AuditEvent
@@ -124,8 +124,8 @@ def test_an_approved_extension_keeps_its_date_and_the_legal_limit_moves(in_2027,
     appeal.refresh_from_db()
     assert appeal.handling_due == appeal.clock_due == date(2027, 2, 19)  # the head chose a date
     assert appeal.legal_due > legal_before  # the holiday week now counts for nothing
-    legal_days = clock.legal_days_for(category=city.category, handling_days=10)
-    assert appeal.legal_due == clock.add_workdays(MONDAY, legal_days).date
+    legal_days = deadlines.legal_days_for(category=city.category, handling_days=10)
+    assert appeal.legal_due == deadlines.add_workdays(MONDAY, legal_days).date
     assert appeal.clock_provisional is False
 
 
@@ -218,7 +218,7 @@ def test_recomputing_twice_changes_nothing_the_second_time(in_2027, city, import
     import_2027()
     appeal.refresh_from_db()
     due = appeal.clock_due
-    assert clock.appeal_clock_recompute(years=[2027]) == 0
+    assert jobs.appeal_clock_recompute(years=[2027]) == 0
     appeal.refresh_from_db()
     assert appeal.clock_due == due
     assert AuditEvent.objects.filter(action="workdays.deadlines_retimed").count() == 1  # the import's only

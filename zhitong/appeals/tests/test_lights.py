@@ -10,9 +10,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from zhitong.appeals import clock, selectors
+from zhitong.appeals import deadlines, selectors
 from zhitong.appeals.choices import Light, Status
-from zhitong.appeals.clock import run_appeal_clock
+from zhitong.appeals.jobs import run_appeal_clock
 from zhitong.appeals.models import Appeal
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import UserFactory
@@ -65,10 +65,12 @@ def test_a_verified_appeal_has_no_light_in_python_in_the_filter_and_in_the_colum
     verified = [a for a in rows if a.status == Status.VERIFIED]
     assert len(verified) == 3 and all(a.clock_due for a in verified)
     for appeal in rows:
-        expected = Light.NONE if appeal.status == Status.VERIFIED else clock.light_of(appeal, today)
-        assert appeal.light == clock.light_of(appeal, today) == expected
+        expected = Light.NONE if appeal.status == Status.VERIFIED else deadlines.light_of(appeal, today)
+        assert appeal.light == deadlines.light_of(appeal, today) == expected
         in_filter = [
-            x for x in Light.values if Appeal.objects.filter(clock.light_q(x, today), pk=appeal.pk).exists()
+            x
+            for x in Light.values
+            if Appeal.objects.filter(deadlines.light_q(x, today), pk=appeal.pk).exists()
         ]
         assert in_filter == [appeal.light]
 
@@ -102,7 +104,7 @@ def test_the_staff_home_figures_equal_the_workbench_tabs(client, mixed, city, wh
 def test_the_rating_clock_still_reminds_and_closes_without_a_light(flow, city):
     appeal = flow.to(Status.VERIFIED)
     due = appeal.clock_due
-    assert clock.light_of(appeal, due + timedelta(days=1)) == Light.NONE
+    assert deadlines.light_of(appeal, due + timedelta(days=1)) == Light.NONE
     reminded = run_appeal_clock(now=datetime.combine(due, time(10), tzinfo=TZ))
     assert (reminded.rating_reminders, reminded.yellow, reminded.red) == (1, 0, 0)
     closing = run_appeal_clock(now=datetime.combine(due + timedelta(days=3), time(10), tzinfo=TZ))

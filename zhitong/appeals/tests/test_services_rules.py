@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from zhitong.appeals import clock, services
+from zhitong.appeals import deadlines, services
 from zhitong.appeals.choices import ExemptionStatus, Status, Tier
 from zhitong.appeals.models import AppealEvidence, AppealExtension, Category, RoutingRule
 from zhitong.appeals.routing import suggest_lead_unit
@@ -34,7 +34,7 @@ def test_extension_is_approved_by_the_head_and_the_enterprise_is_told(
     flow, city, django_capture_on_commit_callbacks
 ):
     appeal = flow.to(S.IN_PROGRESS)
-    new_due = clock.add_workdays(appeal.handling_due, 5).date
+    new_due = deadlines.add_workdays(appeal.handling_due, 5).date
     with django_capture_on_commit_callbacks(execute=True):
         flow.move(
             appeal, "request_extension", city.handler, new_due=new_due.isoformat(), reason="需等待省厅批复"
@@ -217,7 +217,7 @@ def test_assign_sets_cooperations_due_in_three_working_days(flow, city):
     )
     coops = list(appeal.cooperations.order_by("unit__code"))
     assert [c.unit.code for c in coops] == ["SWJ", "TCJ"]
-    assert all(c.due == clock.add_workdays(flow.now.date(), 3).date for c in coops)
+    assert all(c.due == deadlines.add_workdays(flow.now.date(), 3).date for c in coops)
 
 
 def test_handling_days_cannot_exceed_the_legal_limit(flow, city):

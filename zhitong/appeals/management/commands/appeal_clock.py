@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand
 from django.utils.dateparse import parse_datetime
 
-from zhitong.appeals.clock import appeal_clock_recompute, run_appeal_clock
+from zhitong.appeals.jobs import appeal_clock_recompute, run_appeal_clock
 
 
 class Command(BaseCommand):

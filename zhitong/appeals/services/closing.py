@@ -1,0 +1,276 @@
+"""Closing an appeal: resolve, verify or send back, the enterprise's rating (and the clock
+job's reminder and not-rated close), the exemption from assessment, and the merge of a
+duplicate."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from zhitong.audit.services import audit_record
+from zhitong.common.errors import ConflictError, ServiceError
+from zhitong.organizations import capabilities
+
+from .. import deadlines
+from ..choices import OPEN_STATUSES, CloseReason, ExemptionStatus, Rating, Status
+from ..machine import APPEAL
+from ..models import Appeal, AppealEvidence, AppealExtension, ExtensionStatus
+from ..notices import about, hub_ids, tell, to_enterprise, to_handler_or_unit
+from ..recipe import record_note
+from ._inputs import text
+from .evidence import attach, file_names, store_evidence
+
+
+@APPEAL.service("resolve")
+def appeal_resolve(
+    *, appeal_id: int, actor, resolution: str, evidence_files=None, expected_version=None, now=None
+) -> Appeal:
+    """Resolved by the lead unit, with at least one evidence file on the appeal (uploaded
+    now or before: formal document, minutes — seeds/000 三 正式文件)."""
+    resolution = text(resolution, "办理结果", "resolution")
+    with APPEAL.moving(
+        pk=appeal_id, move="resolve", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        appeal, now = step.obj, step.now
+        evidence = store_evidence(appeal, evidence_files, actor=actor, now=now)
+        if not evidence and not AppealEvidence.objects.filter(appeal=appeal).exists():
+            raise ServiceError(
+                "办结须上传佐证材料（正式文件、会议纪要等）", code="evidence_required", field="evidence_files"
+            )
+        appeal.resolution = resolution
+        appeal.resolved_at = now
+        appeal.resolved_on_time = (
+            appeal.handling_due is None or timezone.localdate(now) <= appeal.handling_due
+        )
+        fields = ["resolution", "resolved_at", "resolved_on_time"]
+        if appeal.extension_requested_due is not None:
+            appeal.extension_requested_due = None
+            fields.append("extension_requested_due")
+            AppealExtension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).update(
+                status=ExtensionStatus.REJECTED, decided_at=now, decision_note="诉求已办结，申请失效"
+            )
+        data = {"on_time": appeal.resolved_on_time, "files": file_names(evidence)}
+        attach(evidence, step.commit(fields=fields, note=resolution, data=data))
+        step.tell(hub_ids, kind="appeal.resolved", **about(appeal, "诉求已办结，待核验", resolution[:200]))
+    return appeal
+
+
+@APPEAL.service("verify")
+def appeal_verify(*, appeal_id: int, actor, note: str = "", expected_version=None, now=None) -> Appeal:
+    """The hub or supervision office confirms the resolution; the enterprise has 10
+    working days to rate."""
+    note = text(note, "核验意见", "note", required=False)
+    with APPEAL.moving(
+        pk=appeal_id, move="verify", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        appeal = step.obj
+        appeal.verified_at, appeal.rating_reminded_at = step.now, None
+        step.commit(fields=["verified_at", "rating_reminded_at"], note=note)
+        title = "您的诉求已办结，请对办理情况进行满意度评价"
+        step.tell(to_enterprise(appeal), kind="appeal.rate", **about(appeal, title, appeal.resolution[:200]))
+    return appeal
+
+
+@APPEAL.service("reject_verification")
+def appeal_reject_verification(
+    *, appeal_id: int, actor, reason: str, expected_version=None, now=None
+) -> Appeal:
+    reason = text(reason, "核验不通过理由", "reason")
+    with APPEAL.moving(
+        pk=appeal_id, move="reject_verification", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        appeal = step.obj
+        appeal.resolved_at = appeal.resolved_on_time = None
+        step.commit(fields=["resolved_at", "resolved_on_time"], note=reason)
+        title = "办结核验未通过，请继续办理"
+        step.tell(
+            to_handler_or_unit(appeal), kind="appeal.verification_rejected", **about(appeal, title, reason)
+        )
+    return appeal
+
+
+def _reopen(appeal, now) -> list[str]:
+    """Re-handling by the same lead unit, counted against it, with its full limit again
+    from today."""
+    days = appeal.handling_days or deadlines.handling_days_for(
+        category=appeal.category, channel=appeal.channel
+    )
+    appeal.handling_due, appeal.legal_due = deadlines.handling_dues_for(
+        base=timezone.localdate(now), days=days, category=appeal.category
+    )
+    appeal.reopen_count += 1
+    appeal.resolved_at = appeal.verified_at = appeal.resolved_on_time = None
+    return ["reopen_count", "resolved_at", "verified_at", "resolved_on_time", "handling_due", "legal_due"]
+
+
+@APPEAL.service("rate")
+def appeal_rate(
+    *, appeal_id: int, actor, rating, comment: str = "", expected_version=None, now=None
+) -> Appeal:
+    """The enterprise rates on five levels (the hub may record a phone call-back). 不满意
+    or worse reopens it to the same lead unit with the enterprise's reason, counting one
+    re-handling against that unit; otherwise it is closed."""
+    try:
+        rating = Rating(int(rating))
+    except (TypeError, ValueError):
+        raise ServiceError("请选择满意度（非常满意至非常不满意）", field="rating")
+    unsatisfied = rating <= Rating.UNSATISFIED
+    comment = text(comment, "不满意的原因", "comment", required=unsatisfied)
+    with APPEAL.moving(
+        pk=appeal_id, move="rate", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        appeal, now = step.obj, step.now
+        appeal.rating, appeal.rating_comment = int(rating), comment
+        data = {
+            "rating": int(rating),
+            "rating_label": rating.label,
+            "lead_unit_id": appeal.lead_unit_id,
+            "recorded_by_hub": capabilities.is_hub(actor),
+        }
+        if not unsatisfied:
+            appeal.closed_at, appeal.close_reason = now, CloseReason.RATED
+            step.commit(
+                fields=["rating", "rating_comment", "closed_at", "close_reason"], note=comment, data=data
+            )
+            return appeal
+        fields = ["rating", "rating_comment", *_reopen(appeal, now)]
+        data |= {"reopened": True, "handling_from": timezone.localdate(now).isoformat()}
+        step.commit(fields=fields, to_status=Status.IN_PROGRESS, note=comment, data=data)
+        step.tell(
+            to_handler_or_unit(appeal, hub_ids),
+            kind="appeal.reopened",
+            **about(appeal, f"企业评价“{rating.label}”，诉求退回重办", comment),
+        )
+    return appeal
+
+
+def appeal_remind_rating(*, appeal_id: int, now=None) -> int:
+    """The one rating reminder (clock job). Not a move: it changes no state and does not
+    bump the version (the enterprise's open form stays valid). Returns 1 if sent."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        appeal = Appeal.objects.select_for_update().filter(pk=appeal_id, status=Status.VERIFIED).first()
+        if appeal is None or appeal.rating_reminded_at is not None:
+            return 0
+        Appeal.objects.filter(pk=appeal.pk).update(rating_reminded_at=now)
+        note = f"请于{appeal.clock_due:%Y-%m-%d}前评价，逾期按未评价关闭"
+        record_note(appeal, move="remind_rating", actor=None, now=now, note=note)
+        audit_record(
+            action="appeal.remind_rating", obj=appeal, actor=None, after={"rating_reminded_at": now}, now=now
+        )
+        tell(
+            to_enterprise(appeal),
+            "appeal.rate_reminder",
+            appeal,
+            "提醒：请对诉求办理情况进行评价",
+            f"请于{appeal.clock_due:%Y年%m月%d日}前评价，逾期将按“企业未评价”关闭。",
+            dedupe_key=f"appeal:{appeal.pk}:rate_reminder:{appeal.verified_at:%Y%m%d%H%M%S}",
+            now=now,
+        )
+    return 1
+
+
+@APPEAL.service("close_not_rated")
+def appeal_close_not_rated(*, appeal_id: int, now=None, actor=None, expected_version=None) -> Appeal:
+    """No rating within 10 working days after the one reminder: closed as not rated (clock job)."""
+    with APPEAL.moving(
+        pk=appeal_id, move="close_not_rated", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        appeal = step.obj
+        if (
+            appeal.rating_reminded_at is None
+            or appeal.clock_due is None
+            or timezone.localdate(step.now) <= appeal.clock_due
+        ):
+            raise ConflictError("评价期限未届满或尚未提醒，不能按未评价关闭")
+        appeal.closed_at, appeal.close_reason = step.now, CloseReason.NOT_RATED
+        step.commit(fields=["closed_at", "close_reason"], note="企业在规定期限内未评价")
+    return appeal
+
+
+# ---------------------------------------------------------------------------------------
+# Exemption from assessment and merge
+# ---------------------------------------------------------------------------------------
+
+
+@APPEAL.service("request_exemption")
+def appeal_request_exemption(
+    *, appeal_id: int, actor, explanation: str, evidence_files=None, expected_version=None, now=None
+) -> Appeal:
+    """seeds/000 五(二)3: cannot be solved this year because of e.g. a national policy
+    change → a formal explanation → the hub decides. It stays open and visible."""
+    explanation = text(explanation, "解释说明", "explanation")
+    with APPEAL.moving(
+        pk=appeal_id, move="request_exemption", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        appeal = step.obj
+        evidence = store_evidence(
+            appeal, evidence_files, actor=actor, now=step.now, description="不纳入考核说明"
+        )
+        appeal.exemption_status = ExemptionStatus.REQUESTED
+        data = {"files": file_names(evidence)}
+        attach(evidence, step.commit(fields=["exemption_status"], note=explanation, data=data))
+        step.tell(
+            hub_ids, kind="appeal.exemption", **about(appeal, "申请不纳入考核，待审核", explanation[:200])
+        )
+    return appeal
+
+
+def _decide_exemption(move, status, title, appeal_id, actor, note, expected_version, now) -> Appeal:
+    with APPEAL.moving(
+        pk=appeal_id, move=move, actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        step.obj.exemption_status = status
+        step.commit(fields=["exemption_status"], note=note)
+        step.tell(to_handler_or_unit(step.obj), kind="appeal.exemption", **about(step.obj, title, note))
+    return step.obj
+
+
+@APPEAL.service("approve_exemption")
+def appeal_approve_exemption(*, appeal_id: int, actor, note: str = "", expected_version=None, now=None):
+    note = text(note, "审核意见", "note", required=False)
+    status, title = ExemptionStatus.APPROVED, "已批准不纳入考核"
+    return _decide_exemption(
+        "approve_exemption", status, title, appeal_id, actor, note, expected_version, now
+    )
+
+
+@APPEAL.service("reject_exemption")
+def appeal_reject_exemption(*, appeal_id: int, actor, reason: str, expected_version=None, now=None):
+    note = text(reason, "理由", "reason")
+    status, title = ExemptionStatus.REJECTED, "不纳入考核申请未获批准"
+    return _decide_exemption("reject_exemption", status, title, appeal_id, actor, note, expected_version, now)
+
+
+@APPEAL.service("merge")
+def appeal_merge(
+    *, appeal_id: int, actor, into_id: int, reason: str, expected_version=None, now=None
+) -> Appeal:
+    """A duplicate of an open appeal of the same enterprise is linked to it (merged_into),
+    never lost: it stays readable, its timeline records the merge, and the target's
+    timeline records the duplicate."""
+    reason = text(reason, "合并理由", "reason")
+    try:
+        into_id = int(into_id)
+    except (TypeError, ValueError):
+        raise ServiceError("请选择要合并至的诉求", field="into_id")
+    with APPEAL.moving(
+        pk=appeal_id, move="merge", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        appeal = step.obj
+        target = Appeal.objects.filter(pk=into_id).first()
+        if target is None or target.pk == appeal.pk:
+            raise ServiceError("要合并至的诉求不存在", field="into_id")
+        if target.enterprise_id != appeal.enterprise_id:
+            raise ServiceError("只能合并至同一企业的诉求", field="into_id")
+        if target.status not in OPEN_STATUSES:
+            raise ServiceError("只能合并至尚未办结的诉求", field="into_id")
+        appeal.merged_into = target
+        appeal.closed_at, appeal.close_reason = step.now, CloseReason.MERGED
+        # Duplicates of this one follow it, so no chain is left pointing at a closed appeal.
+        Appeal.objects.filter(merged_into=appeal).update(merged_into=target)
+        data = {"into_id": target.pk, "into_code": target.code}
+        step.commit(fields=["merged_into", "closed_at", "close_reason"], note=reason, data=data)
+        data = {"duplicate_id": appeal.pk, "duplicate_code": appeal.code, "title": appeal.title}
+        record_note(target, move="merged_in", actor=actor, now=step.now, note=reason, data=data)
+    return appeal

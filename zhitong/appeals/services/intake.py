@@ -1,0 +1,235 @@
+"""Intake: registering an appeal from any channel (idempotent), and the materials moves
+before routing (the one-time notice of missing materials, and their completion)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from zhitong.audit.services import audit_record
+from zhitong.common.errors import ConflictError, Forbidden, ServiceError
+from zhitong.organizations import capabilities
+
+from .. import deadlines
+from ..choices import Channel, Status
+from ..machine import APPEAL
+from ..models import Appeal, AppealCounter, Category
+from ..notices import materials_notice
+from ..recipe import record_transition
+from ._inputs import text
+from .closing import appeal_merge
+
+INTAKE_CLOCK_SKEW = timedelta(minutes=10)
+# The issue lists the administrator among those who register (the intake form).
+INTAKE_ROLES = capabilities.APPEAL_REGISTRAR_ROLES
+
+
+def _next_code(year: int) -> str:
+    """ZT-YYYY-NNNNNN from the year's counter row, locked for the rest of the transaction
+    so concurrent intakes queue here and never share a number."""
+    counter = AppealCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:
+        # Start after any code already used that year (imported data).
+        prefix = f"ZT-{year}-"
+        last = Appeal.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
+        start = int(last[len(prefix) :]) if last else 0
+        try:
+            with transaction.atomic():
+                AppealCounter.objects.create(year=year, last=start)
+        except IntegrityError:
+            pass  # another intake created it first
+        counter = AppealCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"ZT-{year}-{counter.last:06d}"
+
+
+def _existing_intake(idempotency_key, source_system, source_id) -> Appeal | None:
+    if idempotency_key:
+        found = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+        if found:
+            return found
+    if source_id:
+        return Appeal.objects.filter(source_system=source_system, source_id=source_id).first()
+    return None
+
+
+def _replay(existing: Appeal, actor) -> Appeal:
+    # A key is the client's own: another unit's key must not reveal that unit's appeal.
+    if getattr(actor, "unit_id", None) != existing.received_unit_id:
+        raise ConflictError("该幂等键或来源编号已被其他单位使用", code="idempotency_key_reused")
+    return existing
+
+
+def appeal_intake(
+    *,
+    actor,
+    enterprise_id: int,
+    title: str,
+    description: str,
+    category_id: int,
+    channel: str,
+    project_id: int | None = None,
+    contact_name: str = "",
+    contact_phone: str = "",
+    materials_missing: list[str] | None = None,
+    received_at: datetime | None = None,
+    idempotency_key: str | None = None,
+    source_system: str = "",
+    source_id: str = "",
+    duplicate_of_id: int | None = None,
+    now: datetime | None = None,
+) -> tuple[Appeal, bool]:
+    """Register an appeal from any channel; returns (appeal, created).
+
+    The actor becomes the first-inquiry owner (首问负责, seeds/003 四) and their unit the
+    receiving unit. Idempotent: the same `idempotency_key`, or the same
+    (`source_system`, `source_id`), returns the appeal registered the first time
+    (created=False) — the unique constraints settle a race between two posts.
+    Missing materials put it in materials_pending with the one-time notice (seeds/003
+    六.2); `duplicate_of_id` links it at once to the open appeal it repeats (merge).
+    """
+    from zhitong.enterprises.models import Enterprise
+    from zhitong.projects.models import Project
+
+    now = now or timezone.now()
+    idempotency_key = (idempotency_key or "").strip() or None
+    source_system, source_id = (source_system or "").strip(), (source_id or "").strip()
+    existing = _existing_intake(idempotency_key, source_system, source_id)
+    if existing is not None:
+        return _replay(existing, actor), False
+
+    if not capabilities.can_register_appeals(actor):
+        raise Forbidden("您无权登记诉求")
+    if not actor.unit_id:
+        raise ServiceError("登记人未设置所在单位，不能作为首问责任人", code="no_unit")
+    title = text(title, "诉求标题", "title", max_len=200)
+    description = text(description, "诉求内容", "description")
+    if channel not in Channel.values:
+        raise ServiceError("来源渠道不正确", field="channel")
+    enterprise = Enterprise.objects.filter(pk=enterprise_id).first()
+    if enterprise is None:
+        raise ServiceError("企业不存在", field="enterprise_id")
+    category = Category.objects.filter(pk=category_id, is_active=True).first()
+    if category is None:
+        raise ServiceError("诉求类别不存在", field="category_id")
+    project = None
+    if project_id:
+        project = Project.objects.filter(pk=project_id, owner_id=enterprise.pk).first()
+        if project is None:
+            raise ServiceError("项目不存在或不属于该企业", field="project_id")
+    received_at = received_at or now
+    # A source system's clock may run a little ahead; anything more is a data error.
+    if received_at > now + INTAKE_CLOCK_SKEW:
+        raise ServiceError("受理时间不能晚于当前时间", field="received_at")
+    received_at = min(received_at, now)
+    missing = [m.strip() for m in (materials_missing or []) if m and m.strip()]
+    received_on = timezone.localdate(received_at)
+
+    try:
+        with transaction.atomic():
+            appeal = Appeal(
+                code=_next_code(received_on.year),
+                enterprise=enterprise,
+                project=project,
+                title=title,
+                description=description,
+                category=category,
+                channel=channel,
+                status=Status.MATERIALS_PENDING if missing else Status.SUBMITTED,
+                received_at=received_at,
+                received_by=actor,
+                received_unit_id=actor.unit_id,
+                contact_name=text(contact_name, "联系人", "contact_name", required=False, max_len=50),
+                contact_phone=text(contact_phone, "联系电话", "contact_phone", required=False, max_len=20),
+                materials_complete=not missing,
+                materials_completed_on=None if missing else received_on,
+                state_since=received_at,
+                idempotency_key=idempotency_key,
+                source_system=source_system,
+                source_id=source_id,
+            )
+            deadlines.recompute(appeal)
+            appeal.save()
+            record_transition(
+                appeal,
+                move="intake",
+                from_status="",
+                to_status=appeal.status,
+                actor=actor,
+                now=received_at,
+                data={"channel": channel, "source_system": source_system, "source_id": source_id},
+            )
+            audit_record(
+                action="appeal.intake",
+                obj=appeal,
+                actor=actor,
+                after={
+                    "code": appeal.code,
+                    "enterprise_id": enterprise.pk,
+                    "category_id": category.pk,
+                    "channel": channel,
+                    "status": appeal.status,
+                    "materials_missing": missing,
+                },
+                now=now,
+            )
+            if missing:
+                record_transition(
+                    appeal,
+                    move="request_materials",
+                    from_status=Status.SUBMITTED,
+                    to_status=Status.MATERIALS_PENDING,
+                    actor=actor,
+                    now=received_at,
+                    note="；".join(missing),
+                    data=materials_notice(appeal, missing=missing, at=received_at, now=now),
+                )
+    except IntegrityError:
+        # A concurrent post with the same key won the race: return its appeal.
+        existing = _existing_intake(idempotency_key, source_system, source_id)
+        if existing is not None:
+            return _replay(existing, actor), False
+        raise
+    if duplicate_of_id:
+        appeal = appeal_merge(
+            appeal_id=appeal.pk, actor=actor, into_id=duplicate_of_id, reason="登记时确认为重复诉求", now=now
+        )
+    return appeal, True
+
+
+@APPEAL.service("request_materials")
+def appeal_request_materials(
+    *, appeal_id: int, actor, missing_items, note: str = "", expected_version=None, now=None
+) -> Appeal:
+    """seeds/003 六.2: one notice listing every missing item; the time limit waits."""
+    if isinstance(missing_items, str):
+        missing_items = missing_items.splitlines()
+    missing = [m.strip() for m in (missing_items or []) if m and str(m).strip()]
+    if not missing:
+        raise ServiceError("请逐项列出需补齐的全部材料", code="required", field="missing_items")
+    note = text(note, "说明", "note", required=False) or "；".join(missing)
+    with APPEAL.moving(
+        pk=appeal_id, move="request_materials", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        step.obj.materials_complete, step.obj.materials_completed_on = False, None
+        data = materials_notice(step.obj, missing=missing, at=step.now, now=step.now)
+        step.commit(fields=["materials_complete", "materials_completed_on"], note=note, data=data)
+    return step.obj
+
+
+@APPEAL.service("complete_materials")
+def appeal_complete_materials(
+    *, appeal_id: int, actor, note: str = "", expected_version=None, now=None
+) -> Appeal:
+    """The materials are complete: the time limit counts from today (seeds/003 六.2)."""
+    note = text(note, "说明", "note", required=False)
+    with APPEAL.moving(
+        pk=appeal_id, move="complete_materials", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        step.obj.materials_complete, step.obj.materials_completed_on = True, timezone.localdate(step.now)
+        step.commit(fields=["materials_complete", "materials_completed_on"], note=note)
+    return step.obj
