@@ -34,7 +34,7 @@ SUPERVISOR = "supervisor"  # 督查室: follows the tasks
 RELATION_LABELS = {
     OFFICE: "专班办公室",
     DEPUTY: "专班副组长",
-    CHAIR: "市领导（审定）",
+    CHAIR: "审定市领导",
     HUB: "其他统筹协调专员",
     SUPERVISOR: "督查室",
 }
