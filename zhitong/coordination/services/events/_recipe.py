@@ -3,6 +3,7 @@ addresses and people its notifications go to."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 
 from zhitong.organizations.choices import Role
@@ -32,3 +33,28 @@ def event_url(event) -> str:
 def office_hubs(event):
     """The office's coordinators (a queryset, evaluated when the notification is sent)."""
     return User.objects.filter(unit__path__startswith=event.office_unit.path, role=Role.HUB, is_active=True)
+
+
+def performs(move: str):
+    """Make `body(step, **fields)` the service of `move`: the returned function takes
+    actor, event_id, version (or the dispatcher's expected_version), now and the move's
+    fields, opens the kernel's recipe (`EVENT.moving`) and runs the body inside it; it
+    returns the event. The body sets fields and calls `step.commit(...)`/`step.tell(...)`."""
+
+    def wrap(body):
+        @functools.wraps(body)
+        def service(*, actor, event_id: int, version=None, expected_version=None, now=None, **fields):
+            with moving(
+                move,
+                event_id=event_id,
+                actor=actor,
+                version=version,
+                expected_version=expected_version,
+                now=now,
+            ) as step:
+                body(step, **fields)
+            return step.obj
+
+        return EVENT.service(move)(service)
+
+    return wrap

@@ -20,7 +20,7 @@ from ...choices import EventKind, EventLevel, EventStatus
 from ...machines.events import EVENT
 from ...models import Event
 from .._common import local_date
-from ._recipe import moving
+from ._recipe import performs
 
 # seeds/001 四(二): 在活动日前4个工作日将企业问题目录报市府办公室
 CATALOG_LEAD_WORKDAYS = 4
@@ -132,33 +132,15 @@ def event_create(
     return event
 
 
-@EVENT.service("reschedule")
-def event_reschedule(
-    *,
-    actor: User,
-    event_id: int,
-    scheduled_at: datetime,
-    place: str = "",
-    version: int | None = None,
-    expected_version: int | None = None,
-    now: datetime | None = None,
-) -> Event:
+@performs("reschedule")
+def event_reschedule(step, scheduled_at: datetime, place: str = ""):
     """Move the event before its list is approved; the catalog deadline moves with it."""
-    with moving(
-        "reschedule",
-        event_id=event_id,
-        actor=actor,
-        version=version,
-        expected_version=expected_version,
-        now=now,
-    ) as step:
-        if scheduled_at is None:
-            raise ServiceError("请填写活动时间", field="scheduled_at")
-        event = step.obj
-        event.scheduled_at = scheduled_at
-        event.place = (place or event.place).strip()
-        event.catalog_due, event.catalog_due_provisional = catalog_due_for(
-            kind=event.kind, scheduled_at=scheduled_at
-        )
-        step.commit(fields=["scheduled_at", "place", "catalog_due", "catalog_due_provisional"])
-    return event
+    if scheduled_at is None:
+        raise ServiceError("请填写活动时间", field="scheduled_at")
+    event = step.obj
+    event.scheduled_at = scheduled_at
+    event.place = (place or event.place).strip()
+    event.catalog_due, event.catalog_due_provisional = catalog_due_for(
+        kind=event.kind, scheduled_at=scheduled_at
+    )
+    step.commit(fields=["scheduled_at", "place", "catalog_due", "catalog_due_provisional"])

@@ -11,10 +11,9 @@ from zhitong.common.errors import ServiceError
 from zhitong.organizations.models import User
 
 from ...choices import EventLevel
-from ...machines.events import EVENT
 from ...models import Event
 from .._common import local_date
-from ._recipe import event_url, moving, office_hubs
+from ._recipe import event_url, office_hubs, performs
 
 
 def _next_document_number(event: Event, now: datetime) -> str:
@@ -29,153 +28,90 @@ def _next_document_number(event: Event, now: datetime) -> str:
     return f"{prefix}〔{year}〕{used + 1}号"
 
 
-@EVENT.service("generate_document")
-def event_generate_document(
-    *, actor: User, event_id: int, version=None, expected_version=None, now: datetime | None = None
-) -> Event:
+@performs("generate_document")
+def event_generate_document(step):
     """Generate the document from the on-site opinions (every one recorded: the guard)."""
     from ...documents.opinions import render_opinions_docx
 
-    with moving(
-        "generate_document",
-        event_id=event_id,
-        actor=actor,
-        version=version,
-        expected_version=expected_version,
-        now=now,
-    ) as step:
-        event = step.obj
-        if not event.document_number:
-            event.document_number = _next_document_number(event, step.now)
-        content = render_opinions_docx(event=event, now=step.now)
-        event.document.save(f"event-{event.pk}-opinions.docx", ContentFile(content), save=False)
-        event.document_generated_at = step.now
-        event.document_review_note = ""
-        step.commit(
-            fields=["document", "document_number", "document_generated_at", "document_review_note"],
-            data={"document_number": event.document_number, "bytes": len(content)},
-        )
-        step.tell(
-            [event.deputy],
-            kind="event_document_review",
-            title=f"《企业诉求事项处理意见》（{event.title}）待审核",
-            url=event_url(event),
-            dedupe_key=f"event-docreview:{event.pk}:{event.version}",
-        )
-    return event
+    event = step.obj
+    if not event.document_number:
+        event.document_number = _next_document_number(event, step.now)
+    content = render_opinions_docx(event=event, now=step.now)
+    event.document.save(f"event-{event.pk}-opinions.docx", ContentFile(content), save=False)
+    event.document_generated_at = step.now
+    event.document_review_note = ""
+    step.commit(
+        fields=["document", "document_number", "document_generated_at", "document_review_note"],
+        data={"document_number": event.document_number, "bytes": len(content)},
+    )
+    step.tell(
+        [event.deputy],
+        kind="event_document_review",
+        title=f"《企业诉求事项处理意见》（{event.title}）待审核",
+        url=event_url(event),
+        dedupe_key=f"event-docreview:{event.pk}:{event.version}",
+    )
 
 
-@EVENT.service("withdraw_document")
-def event_withdraw_document(
-    *, actor: User, event_id: int, note: str = "", version=None, expected_version=None, now=None
-) -> Event:
+@performs("withdraw_document")
+def event_withdraw_document(step, note: str = ""):
     """The office takes the draft back to change opinions (recording an opinion on a drafted
     event does the same); the document must be generated again."""
-    with moving(
-        "withdraw_document",
-        event_id=event_id,
-        actor=actor,
-        version=version,
-        expected_version=expected_version,
-        now=now,
-    ) as step:
-        step.commit(note=(note or "").strip())
-    return step.obj
+    step.commit(note=(note or "").strip())
 
 
-@EVENT.service("review_document")
-def event_review_document(
-    *,
-    actor: User,
-    event_id: int,
-    approve: bool = True,
-    note: str = "",
-    version=None,
-    expected_version=None,
-    now: datetime | None = None,
-) -> Event:
+@performs("review_document")
+def _pass_document(step, note: str = ""):
+    """The deputy leader passes the draft on to the leader."""
+    event = step.obj
+    event.document_review_note = (note or "").strip()
+    event.document_reviewed_at = step.now
+    step.commit(fields=["document_review_note", "document_reviewed_at"], note=event.document_review_note)
+    step.tell(
+        [event.chair],
+        kind="event_document_approve",
+        title=f"《企业诉求事项处理意见》（{event.title}）待审定",
+        url=event_url(event),
+        dedupe_key=f"event-docapprove:{event.pk}:{event.version}",
+    )
+
+
+def event_review_document(*, actor: User, event_id: int, approve: bool = True, note: str = "", **kw) -> Event:
     """报市府办公室审核修改: the deputy leader (the task force's 市政府副秘书长 sits in 市府办)
-    passes the draft on to the leader, or (approve=False) returns it with what to change."""
-    if not approve:
-        return event_return_document(
-            actor=actor,
-            event_id=event_id,
-            reason=note,
-            version=version,
-            expected_version=expected_version,
-            now=now,
-        )
-    with moving(
-        "review_document",
-        event_id=event_id,
-        actor=actor,
-        version=version,
-        expected_version=expected_version,
-        now=now,
-    ) as step:
-        event = step.obj
-        event.document_review_note = (note or "").strip()
-        event.document_reviewed_at = step.now
-        step.commit(fields=["document_review_note", "document_reviewed_at"], note=event.document_review_note)
-        step.tell(
-            [event.chair],
-            kind="event_document_approve",
-            title=f"《企业诉求事项处理意见》（{event.title}）待审定",
-            url=event_url(event),
-            dedupe_key=f"event-docapprove:{event.pk}:{event.version}",
-        )
-    return event
+    passes the draft on to the leader (move review_document), or returns it to the office
+    with what to change (move return_document)."""
+    if approve:
+        return _pass_document(actor=actor, event_id=event_id, note=note, **kw)
+    return event_return_document(actor=actor, event_id=event_id, reason=note, **kw)
 
 
-@EVENT.service("return_document")
-def event_return_document(
-    *, actor: User, event_id: int, reason: str, version=None, expected_version=None, now=None
-) -> Event:
+@performs("return_document")
+def event_return_document(step, reason: str):
     """The deputy leader sends the draft back to the office with what to change."""
-    with moving(
-        "return_document",
-        event_id=event_id,
-        actor=actor,
-        version=version,
-        expected_version=expected_version,
-        now=now,
-    ) as step:
-        event = step.obj
-        reason = (reason or "").strip()
-        if not reason:
-            raise ServiceError("退回修改须写明修改意见", field="reason")
-        event.document_review_note = reason
-        step.commit(fields=["document_review_note"], note=reason)
-        step.tell(
-            office_hubs(event),
-            kind="event_document_returned",
-            title=f"《企业诉求事项处理意见》（{event.title}）退回修改",
-            body=reason,
-            url=event_url(event),
-        )
-    return event
+    event = step.obj
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("退回修改须写明修改意见", field="reason")
+    event.document_review_note = reason
+    step.commit(fields=["document_review_note"], note=reason)
+    step.tell(
+        office_hubs(event),
+        kind="event_document_returned",
+        title=f"《企业诉求事项处理意见》（{event.title}）退回修改",
+        body=reason,
+        url=event_url(event),
+    )
 
 
-@EVENT.service("approve_document")
-def event_approve_document(
-    *, actor: User, event_id: int, note: str = "", version=None, expected_version=None, now=None
-) -> Event:
+@performs("approve_document")
+def event_approve_document(step, note: str = ""):
     """呈市政府领导审定."""
-    with moving(
-        "approve_document",
-        event_id=event_id,
-        actor=actor,
-        version=version,
-        expected_version=expected_version,
-        now=now,
-    ) as step:
-        event = step.obj
-        event.document_approved_at = step.now
-        step.commit(fields=["document_approved_at"], note=(note or "").strip())
-        step.tell(
-            office_hubs(event),
-            kind="event_document_approved",
-            title=f"《企业诉求事项处理意见》（{event.title}）已审定，请交办",
-            url=event_url(event),
-        )
-    return event
+    event = step.obj
+    event.document_approved_at = step.now
+    step.commit(fields=["document_approved_at"], note=(note or "").strip())
+    step.tell(
+        office_hubs(event),
+        kind="event_document_approved",
+        title=f"《企业诉求事项处理意见》（{event.title}）已审定，请交办",
+        url=event_url(event),
+    )
