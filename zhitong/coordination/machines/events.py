@@ -11,7 +11,6 @@ event's status and is not a move; services/events/items.py does it.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 
 from django.utils import timezone
@@ -102,10 +101,6 @@ def all_tasks_done(event, today: date | None) -> str | None:
     return f"还有{open_tasks}项交办任务未办结，不能办结活动" if open_tasks else None
 
 
-def _g(m: Move, guard) -> Move:
-    return dataclasses.replace(m, guard=guard)
-
-
 MOVES: list[Move] = [
     move(
         "reschedule",
@@ -117,29 +112,25 @@ MOVES: list[Move] = [
         description="问题清单审定前可调整；目录报送截止日随之重算",
         style="secondary",
     ),
-    _g(
-        move(
-            "start_verification",
-            "发送有关部门核实",
-            {S.COLLECTING},
-            S.VERIFYING,
-            {OFFICE},
-            description="四(二)：收集的问题发有关部门逐项核实",
-            style="primary",
-        ),
-        has_items,
+    move(
+        "start_verification",
+        "发送有关部门核实",
+        {S.COLLECTING},
+        S.VERIFYING,
+        {OFFICE},
+        description="四(二)：收集的问题发有关部门逐项核实",
+        style="primary",
+        guard=has_items,
     ),
-    _g(
-        move(
-            "submit_catalog",
-            "报送企业问题目录",
-            {S.VERIFYING},
-            S.CATALOG_SUBMITTED,
-            {OFFICE},
-            description="四(二)：活动日前4个工作日将企业问题目录报市府办公室；逾期仍可报送，记录逾期工作日数",
-            style="primary",
-        ),
-        all_items_verified,
+    move(
+        "submit_catalog",
+        "报送企业问题目录",
+        {S.VERIFYING},
+        S.CATALOG_SUBMITTED,
+        {OFFICE},
+        description="四(二)：活动日前4个工作日将企业问题目录报市府办公室；逾期仍可报送，记录逾期工作日数",
+        style="primary",
+        guard=all_items_verified,
     ),
     move(
         "review",
@@ -170,29 +161,25 @@ MOVES: list[Move] = [
         description="四(四)：通知有关部门负责人和企业主要负责人参加活动",
         style="primary",
     ),
-    _g(
-        move(
-            "hold",
-            "登记活动已召开",
-            {S.NOTIFIED},
-            S.HELD,
-            {OFFICE},
-            description="四(五)：活动举行后登记，录入现场处理意见",
-            style="primary",
-        ),
-        event_day_reached,
+    move(
+        "hold",
+        "登记活动已召开",
+        {S.NOTIFIED},
+        S.HELD,
+        {OFFICE},
+        description="四(五)：活动举行后登记，录入现场处理意见",
+        style="primary",
+        guard=event_day_reached,
     ),
-    _g(
-        move(
-            "generate_document",
-            "生成《企业诉求事项处理意见》",
-            {S.HELD, S.DOCUMENT_DRAFTED},
-            S.DOCUMENT_DRAFTED,
-            {OFFICE},
-            description="四(六)：全部问题录入现场处理意见后生成，报市府办公室审核",
-            style="primary",
-        ),
-        all_opinions_recorded,
+    move(
+        "generate_document",
+        "生成《企业诉求事项处理意见》",
+        {S.HELD, S.DOCUMENT_DRAFTED},
+        S.DOCUMENT_DRAFTED,
+        {OFFICE},
+        description="四(六)：全部问题录入现场处理意见后生成，报市府办公室审核",
+        style="primary",
+        guard=all_opinions_recorded,
     ),
     move(
         "withdraw_document",
@@ -244,17 +231,15 @@ MOVES: list[Move] = [
         description="四(六)(七)：处理意见审定后交办责任单位，同时转市政府督查室跟踪督办",
         style="primary",
     ),
-    _g(
-        move(
-            "close",
-            "全部办结，提醒企业评价",
-            {S.ASSIGNED},
-            S.CLOSED,
-            {OFFICE},
-            description="四(八)：交办任务全部办结后办结活动，提醒企业进行满意度评价",
-            style="primary",
-        ),
-        all_tasks_done,
+    move(
+        "close",
+        "全部办结，提醒企业评价",
+        {S.ASSIGNED},
+        S.CLOSED,
+        {OFFICE},
+        description="四(八)：交办任务全部办结后办结活动，提醒企业进行满意度评价",
+        style="primary",
+        guard=all_tasks_done,
     ),
 ]
 

@@ -58,3 +58,8 @@ def performs(move: str):
         return EVENT.service(move)(service)
 
     return wrap
+
+
+def tell(step, recipients, kind: str, title: str, *, key: str | None = None, body: str = "") -> None:
+    """A notification about the event of `step`, linking to its page, sent after the commit."""
+    step.tell(recipients, kind=kind, title=title, body=body, url=event_url(step.obj), dedupe_key=key)

@@ -13,7 +13,7 @@ from zhitong.organizations.models import User
 from ...choices import EventLevel
 from ...models import Event
 from .._common import local_date
-from ._recipe import event_url, office_hubs, performs
+from ._recipe import office_hubs, performs, tell
 
 
 def _next_document_number(event: Event, now: datetime) -> str:
@@ -44,12 +44,12 @@ def event_generate_document(step):
         fields=["document", "document_number", "document_generated_at", "document_review_note"],
         data={"document_number": event.document_number, "bytes": len(content)},
     )
-    step.tell(
+    tell(
+        step,
         [event.deputy],
-        kind="event_document_review",
-        title=f"《企业诉求事项处理意见》（{event.title}）待审核",
-        url=event_url(event),
-        dedupe_key=f"event-docreview:{event.pk}:{event.version}",
+        "event_document_review",
+        f"《企业诉求事项处理意见》（{event.title}）待审核",
+        key=f"event-docreview:{event.pk}:{event.version}",
     )
 
 
@@ -67,12 +67,12 @@ def _pass_document(step, note: str = ""):
     event.document_review_note = (note or "").strip()
     event.document_reviewed_at = step.now
     step.commit(fields=["document_review_note", "document_reviewed_at"], note=event.document_review_note)
-    step.tell(
+    tell(
+        step,
         [event.chair],
-        kind="event_document_approve",
-        title=f"《企业诉求事项处理意见》（{event.title}）待审定",
-        url=event_url(event),
-        dedupe_key=f"event-docapprove:{event.pk}:{event.version}",
+        "event_document_approve",
+        f"《企业诉求事项处理意见》（{event.title}）待审定",
+        key=f"event-docapprove:{event.pk}:{event.version}",
     )
 
 
@@ -94,12 +94,12 @@ def event_return_document(step, reason: str):
         raise ServiceError("退回修改须写明修改意见", field="reason")
     event.document_review_note = reason
     step.commit(fields=["document_review_note"], note=reason)
-    step.tell(
+    tell(
+        step,
         office_hubs(event),
-        kind="event_document_returned",
-        title=f"《企业诉求事项处理意见》（{event.title}）退回修改",
+        "event_document_returned",
+        f"《企业诉求事项处理意见》（{event.title}）退回修改",
         body=reason,
-        url=event_url(event),
     )
 
 
@@ -109,9 +109,9 @@ def event_approve_document(step, note: str = ""):
     event = step.obj
     event.document_approved_at = step.now
     step.commit(fields=["document_approved_at"], note=(note or "").strip())
-    step.tell(
+    tell(
+        step,
         office_hubs(event),
-        kind="event_document_approved",
-        title=f"《企业诉求事项处理意见》（{event.title}）已审定，请交办",
-        url=event_url(event),
+        "event_document_approved",
+        f"《企业诉求事项处理意见》（{event.title}）已审定，请交办",
     )

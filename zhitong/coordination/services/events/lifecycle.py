@@ -13,7 +13,7 @@ from ...choices import NoticeKind, Verification
 from ...models import EventNotice
 from .._common import local_date, resolve_due, timeline_note
 from ..tasks import tasks_create_for_item
-from ._recipe import event_url, performs
+from ._recipe import event_url, performs, tell
 from .catalog import catalog_lateness
 
 
@@ -23,14 +23,14 @@ def event_start_verification(step):
     event = step.obj
     step.commit()
     for unit in {i.unit_id: i.unit for i in event.items.select_related("unit")}.values():
-        step.tell(
+        tell(
+            step,
             User.objects.filter(
                 unit__path__startswith=unit.path, role__in=[Role.HANDLER, Role.UNIT_HEAD], is_active=True
             ),
-            kind="event_verify",
-            title=f"请核实面对面活动「{event.title}」企业问题",
-            url=event_url(event),
-            dedupe_key=f"event-verify:{event.pk}:{unit.pk}",
+            "event_verify",
+            f"请核实面对面活动「{event.title}」企业问题",
+            key=f"event-verify:{event.pk}:{unit.pk}",
         )
 
 
@@ -46,12 +46,12 @@ def event_submit_catalog(step):
         fields=["catalog_submitted_at", "catalog_late_workdays"],
         data={"catalog_due": due, "late_workdays": event.catalog_late_workdays},
     )
-    step.tell(
+    tell(
+        step,
         [event.deputy],
-        kind="event_review",
-        title=f"面对面活动「{event.title}」问题目录待审核",
-        url=event_url(event),
-        dedupe_key=f"event-review:{event.pk}",
+        "event_review",
+        f"面对面活动「{event.title}」问题目录待审核",
+        key=f"event-review:{event.pk}",
     )
 
 
@@ -76,12 +76,12 @@ def event_review(step, proposals: dict[int, str], note: str = ""):
     event.review_note = (note or "").strip()
     event.reviewed_at = step.now
     step.commit(fields=["review_note", "reviewed_at"], note=event.review_note, data={"proposals": proposals})
-    step.tell(
+    tell(
+        step,
         [event.chair],
-        kind="event_approve",
-        title=f"面对面活动「{event.title}」问题清单待审定",
-        url=event_url(event),
-        dedupe_key=f"event-approve:{event.pk}",
+        "event_approve",
+        f"面对面活动「{event.title}」问题清单待审定",
+        key=f"event-approve:{event.pk}",
     )
 
 
