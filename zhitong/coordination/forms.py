@@ -150,9 +150,68 @@ class VerifyForm(forms.Form):
     note = forms.CharField(label="核实情况", widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class RescheduleForm(forms.Form):
-    scheduled_at = forms.DateTimeField(label="活动时间", widget=LocalDateTimeInput())
-    place = forms.CharField(label="地点", max_length=200, required=False)
+class EventMoveForm(forms.Form):
+    """The form of one move of an event, built from the move's declared fields
+    (machines/events.py) by `event_move_form`."""
+
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def service_data(self) -> dict:
+        """The move's fields as its service takes them."""
+        d, out = self.cleaned_data, {}
+        for name in self.move.fields:
+            if name == "proposals":
+                out[name] = {int(k[9:]): v for k, v in d.items() if k.startswith("proposal_")}
+            elif name == "item_ids":
+                out[name] = [int(i) for i in d.get(name) or []]
+            else:
+                out[name] = d.get(name)
+        return out
+
+
+def _event_move_fields(spec, event, confirmed) -> dict:
+    kw = {"label": spec.label, "required": spec.required, "help_text": spec.help}
+    if spec.kind == "proposals":
+        return {
+            f"proposal_{item.pk}": forms.CharField(
+                label=f"{n}. {item.appeal.enterprise.name}：{item.appeal.title}",
+                initial=item.proposed_handling,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            for n, item in enumerate(confirmed, 1)
+        }
+    if spec.kind == "event_items":
+        choices = [
+            (item.pk, f"{item.appeal.enterprise.name}：{item.appeal.title}（建议：{item.proposed_handling}）")
+            for item in confirmed
+        ]
+        field = forms.TypedMultipleChoiceField(
+            coerce=int,
+            choices=choices,
+            widget=forms.CheckboxSelectMultiple,
+            initial=[c[0] for c in choices],
+            **kw,
+        )
+    elif spec.kind == "datetime":
+        field = forms.DateTimeField(
+            widget=LocalDateTimeInput(), initial=getattr(event, spec.name, None), **kw
+        )
+    elif spec.kind == "textarea":
+        field = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), **kw)
+    else:
+        field = forms.CharField(max_length=200, initial=getattr(event, spec.name, None), **kw)
+    return {spec.name: field}
+
+
+def event_move_form(move, *, event, items, data=None) -> EventMoveForm:
+    """The bound or unbound form of one move (prefix = the move's name, so several forms
+    live on one page); `items` are the event's catalog (for the list-making moves)."""
+    confirmed = [i for i in items if i.verification == Verification.CONFIRMED]
+    fields: dict = {}
+    for spec in move.form_fields():
+        fields.update(_event_move_fields(spec, event, confirmed))
+    cls = type(f"Event{move.name.title().replace('_', '')}Form", (EventMoveForm,), {**fields, "move": move})
+    return cls(data=data, initial={"version": event.version}, prefix=move.name)
 
 
 def first_error(form: forms.Form) -> str:

@@ -37,6 +37,8 @@ urlpatterns = [
     path("events/<int:pk>/pick/", views.event_pick, name="event_pick"),
     path("events/<int:pk>/notices/", views.event_notices, name="event_notices"),
     path("events/<int:pk>/document.docx", views.event_document, name="event_document"),
+    path("events/<int:pk>/move/<slug:name>/", views.event_move, name="event_move"),
+    # Catalog work that is not a move of the event (pick appeals, register a problem)
     path("events/<int:pk>/<slug:action>/", views.event_action, name="event_action"),
     path("event-items/<int:pk>/<slug:action>/", views.event_item_action, name="event_item_action"),
 ]

@@ -18,9 +18,9 @@ from .batches import (
     escalation_out,
 )
 from .events import (
-    EventActionIn,
     EventIn,
     EventItemOut,
+    EventMoveIn,
     EventOut,
     ProblemIn,
     VerifyIn,
@@ -47,7 +47,7 @@ __all__ = [
     "BatchOut",
     "ErrorOut",
     "EscalationOut",
-    "EventActionIn",
+    "EventMoveIn",
     "EventIn",
     "EventItemOut",
     "EventOut",

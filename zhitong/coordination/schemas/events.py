@@ -35,15 +35,19 @@ class VerifyIn(Schema):
     note: str
 
 
-class EventActionIn(Schema):
-    """Fields used by some actions: review → proposals ({item_id: text}) and note; approve →
-    item_ids and note; review_document → approve (bool) and note."""
+class EventMoveIn(Schema):
+    """A move of the event's table (machines/events.py): the version the caller saw and the
+    move's declared fields (the others are ignored). review → proposals ({item_id: text})
+    and note; approve → item_ids and note; reschedule → scheduled_at and place;
+    return_document → reason; review_document, approve_document, withdraw_document → note."""
 
     version: int | None = None
     note: str = ""
+    reason: str = ""
     proposals: dict[int, str] = {}
     item_ids: list[int] = []
-    approve: bool = True
+    scheduled_at: datetime | None = None
+    place: str = ""
 
 
 class EventItemOut(Schema):
@@ -85,10 +89,11 @@ class EventOut(Schema):
     document_number: str
     has_document: bool
     task_force: str
+    moves: list[str] = []  # the moves the caller may make now (machines/events.py)
     items: list[EventItemOut] = []
 
 
-def event_out(event, *, step: int, warning: str, force_label: str, items=None) -> dict:
+def event_out(event, *, step: int, warning: str, force_label: str, items=None, moves=()) -> dict:
     return {
         "id": event.pk,
         "title": event.title,
@@ -109,6 +114,7 @@ def event_out(event, *, step: int, warning: str, force_label: str, items=None) -
         "document_number": event.document_number,
         "has_document": bool(event.document),
         "task_force": force_label,
+        "moves": list(moves),
         "items": [
             {
                 "id": i.pk,

@@ -150,7 +150,7 @@ def test_an_event_end_to_end_through_the_api(city, scene, api):
     )
     assert r.status_code == 201
     items = r.json()["items"]
-    office("post", f"/events/{eid}/actions/start_verification", {})
+    office("post", f"/events/{eid}/moves/start_verification", {})
     assert (
         api(city.outsider)(
             "post", f"/event-items/{items[0]['id']}/verify", {"result": "confirmed", "note": "x"}
@@ -164,21 +164,19 @@ def test_an_event_end_to_end_through_the_api(city, scene, api):
         "post", f"/event-items/{items[1]['id']}/verify", {"result": "confirmed", "note": "属实"}
     )
     with time_machine.travel(at(2025, 9, 26), tick=False):
-        r = office("post", f"/events/{eid}/actions/submit_catalog", {})
+        r = office("post", f"/events/{eid}/moves/submit_catalog", {})
     assert r.json()["status"] == EventStatus.CATALOG_SUBMITTED and r.json()["catalog_warning"] == ""
     ids = [i["id"] for i in items]
     assert (
-        mayor(
-            "post", f"/events/{eid}/actions/review", {"proposals": {str(i): "研究" for i in ids}}
-        ).status_code
+        mayor("post", f"/events/{eid}/moves/review", {"proposals": {str(i): "研究" for i in ids}}).status_code
         == 403
     )
-    leader("post", f"/events/{eid}/actions/review", {"proposals": {str(i): "建议现场研究" for i in ids}})
-    assert leader("post", f"/events/{eid}/actions/approve", {"item_ids": ids}).status_code == 403
-    mayor("post", f"/events/{eid}/actions/approve", {"item_ids": ids})
-    office("post", f"/events/{eid}/actions/notify", {})
+    leader("post", f"/events/{eid}/moves/review", {"proposals": {str(i): "建议现场研究" for i in ids}})
+    assert leader("post", f"/events/{eid}/moves/approve", {"item_ids": ids}).status_code == 403
+    mayor("post", f"/events/{eid}/moves/approve", {"item_ids": ids})
+    office("post", f"/events/{eid}/moves/notify", {})
     with time_machine.travel(at(2025, 10, 13, 17), tick=False):
-        office("post", f"/events/{eid}/actions/hold", {})
+        office("post", f"/events/{eid}/moves/hold", {})
         for i, unit in zip(ids, [city.units.gxj, city.units.swj], strict=True):
             r = office(
                 "post",
@@ -186,13 +184,13 @@ def test_an_event_end_to_end_through_the_api(city, scene, api):
                 {"opinion": "限期办理", "unit_ids": [unit.pk], "due_workdays": 10},
             )
             assert r.status_code == 200, r.content
-        r = office("post", f"/events/{eid}/actions/generate_document", {})
+        r = office("post", f"/events/{eid}/moves/generate_document", {})
         assert r.json()["status"] == EventStatus.DOCUMENT_DRAFTED and r.json()["has_document"]
-        leader("post", f"/events/{eid}/actions/review_document", {"approve": True})
-        mayor("post", f"/events/{eid}/actions/approve_document", {})
-        r = office("post", f"/events/{eid}/actions/assign", {"version": 1})
+        leader("post", f"/events/{eid}/moves/review_document", {"approve": True})
+        mayor("post", f"/events/{eid}/moves/approve_document", {})
+        r = office("post", f"/events/{eid}/moves/assign", {"version": 1})
         assert r.status_code == 409  # a stale version is refused
-        r = office("post", f"/events/{eid}/actions/assign", {})
+        r = office("post", f"/events/{eid}/moves/assign", {})
     assert r.json()["status"] == EventStatus.ASSIGNED and all(i["task_ids"] for i in r.json()["items"])
     doc = api(city.handler)("get", f"/events/{eid}/document")
     assert doc.status_code == 200
@@ -220,7 +218,7 @@ def test_collecting_corrections_through_the_api(city, scene, api):
     ).json()["id"]
     r = office(
         "post",
-        f"/events/{eid}/reschedule",
+        f"/events/{eid}/moves/reschedule",
         {"scheduled_at": "2025-10-20T08:00:00+08:00", "place": "市民服务中心"},
     )
     assert r.status_code == 200 and r.json()["scheduled_at"].startswith("2025-10-20")

@@ -122,7 +122,9 @@ def test_a_quarterly_event_runs_end_to_end_in_the_browser(page, login, screensho
         screenshot(page, "event_4_leader_home")
         page.locator("#pending a").first.click()
         for item in items:
-            page.fill(f"textarea[name=proposal-{item.pk}]", "建议列入现场研究，由核实单位提出解决方案。")
+            page.fill(
+                f"textarea[name='review-proposal_{item.pk}']", "建议列入现场研究，由核实单位提出解决方案。"
+            )
         page.get_by_role("button", name="提出处理意见建议，报领导审定").click()
         expect(page.locator("#event-status")).to_have_text("副组长已提出处理建议", timeout=WAIT)
 

@@ -194,7 +194,8 @@ def test_the_event_pages_follow_the_steps(city, scene, as_user):
     event_id = int(r["Location"].rstrip("/").split("/")[-1])
     assert picked.code in c.get(reverse("coordination:event_pick", args=[event_id])).content.decode()
     c.post(reverse("coordination:event_action", args=[event_id, "add_appeals"]), {"appeal_ids": [picked.pk]})
-    c.post(reverse("coordination:event_action", args=[event_id, "start_verification"]))
+    r = c.post(reverse("coordination:event_move", args=[event_id, "start_verification"]))
+    assert r.status_code == 302
     item = picked.event_items.get()
     # The FGW hub sees the event but cannot act as its office.
     assert as_user(city.hub).get(reverse("coordination:event_pick", args=[event_id])).status_code == 403
@@ -207,7 +208,8 @@ def test_the_event_pages_follow_the_steps(city, scene, as_user):
     )
     with time_machine.travel(at(2025, 10, 9, 10), tick=False):
         c = as_user(city.hub_gxj)
-        c.post(reverse("coordination:event_action", args=[event_id, "submit_catalog"]))
+        r = c.post(reverse("coordination:event_move", args=[event_id, "submit_catalog"]))
+        assert r.status_code == 302
         page = c.get(reverse("coordination:event_detail", args=[event_id])).content.decode()
     assert "截止日为 2025-09-30，已逾期 1 个工作日" in page
     leader_home = as_user(city.leader).get("/").content.decode()

@@ -17,6 +17,7 @@ from .events import (
     event_document,
     event_item_action,
     event_list,
+    event_move,
     event_notices,
     event_pick,
 )
@@ -47,6 +48,7 @@ __all__ = [
     "event_document",
     "event_item_action",
     "event_list",
+    "event_move",
     "event_notices",
     "event_pick",
     "facts",

@@ -1,5 +1,6 @@
 """Pages of face-to-face events (面对面): the list, the event page through the eight steps
-of seeds/001 四, picking appeals, the printable notice list, the generated document."""
+of seeds/001 四 (its buttons are the moves of machines/events.py this user may make, all
+posted to `event_move`), picking appeals, the printable notice list, the generated document."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,11 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhitong.appeals.choices import Channel
-from zhitong.common.errors import ServiceError
+from zhitong.common.errors import AccessDenied, ServiceError
+from zhitong.common.transitions import state_changes
 
 from .. import permissions, selectors, services
 from ..choices import EventStatus, Verification
-from ..forms import EventForm, OpinionForm, RegisterProblemForm, RescheduleForm, VerifyForm
+from ..forms import EventForm, OpinionForm, RegisterProblemForm, VerifyForm, event_move_form, first_error
+from ..machines.events import COLLECTING_STATES, EVENT, blocked_moves
 from ._common import get_or_404, invalid, perform, today
 
 
@@ -57,9 +60,45 @@ def event_create(request):
     return TemplateResponse(request, "coordination/event_form.html", {"form": form})
 
 
-@login_required
-def event_detail(request, pk):
-    event = get_or_404(selectors.event_get_for_user, user=request.user, event_id=pk)
+# What each state waits for (the page's lead line; who may act is read from the table).
+STATE_HELP = {
+    EventStatus.COLLECTING: "收集企业困难问题：从各渠道在办诉求中选取，或登记企业新提出的问题；收集完毕后发有关部门核实。",
+    EventStatus.VERIFYING: "有关部门逐项核实企业反映的问题（见下方各问题），核实完毕后由专班办公室形成问题目录报市府办公室。",
+    EventStatus.CATALOG_SUBMITTED: "问题目录已报市府办公室，待专班副组长召集相关职能部门逐项提出处理意见建议。",
+    EventStatus.REVIEWED: "待市政府领导审定活动日现场研究解决的问题目录清单。",
+    EventStatus.APPROVED: "问题清单已审定。印发活动通知：通知有关部门负责人和企业主要负责人参加活动。",
+    EventStatus.NOTIFIED: "活动通知已发出。活动举行后登记召开，录入现场处理意见。",
+    EventStatus.HELD: "整理活动日市政府领导对企业诉求的处理意见（见下方各问题），全部录入后生成《企业诉求事项处理意见》。",
+    EventStatus.DOCUMENT_DRAFTED: "《企业诉求事项处理意见》已生成，待专班副组长审核。",
+    EventStatus.DOCUMENT_REVIEWED: "《企业诉求事项处理意见》已审核，待市政府领导审定。",
+    EventStatus.DOCUMENT_APPROVED: "《企业诉求事项处理意见》已审定：交办有关县(区)和市有关部门依职能办理并回复企业，同时转市政府督查室跟踪督办。",
+    EventStatus.ASSIGNED: "已交办，督查室跟踪督办；交办任务全部办结后办结活动。",
+    EventStatus.CLOSED: "活动已办结，企业对办理情况进行满意度评价。",
+}
+
+
+def _waiting_for(event) -> str:
+    """Who the next status move belongs to, from the table (e.g. "专班副组长")."""
+    labels = []
+    for m in EVENT.moves.values():
+        if event.status in m.sources and m.target is not None:
+            labels += [EVENT.relation_labels.get(a, a) for a in sorted(m.actors) if a not in labels]
+    return "、".join(dict.fromkeys(labels))
+
+
+def _history(event) -> list:
+    """The event's history rows (who, when, from → to, which move, note)."""
+    rows = list(state_changes(event))
+    for row in rows:
+        row.from_label = EVENT.status_label(row.from_status) if row.from_status else ""
+        row.to_label = EVENT.status_label(row.to_status)
+        move = EVENT.moves.get(row.action)
+        row.label = move.label if move else ("创建活动" if row.action == "create" else row.action)
+    return rows
+
+
+def _detail_context(request, event, *, failed=None) -> dict:
+    """`failed`: (move name, bound form, message) of a refused move, re-shown as typed."""
     user = request.user
     is_office = permissions.is_event_office(user, event)
     items = list(selectors.event_items(event))
@@ -87,110 +126,99 @@ def event_detail(request, pk):
         item.task_list = list(item.tasks.all())
         for task in item.task_list:
             task.light = selectors.task_light(task, today())
-    context = {
+    # The buttons: the moves of the table this user may make now, each with its form.
+    move_forms = []
+    for move in sorted(EVENT.available(user, event, today=today()), key=lambda m: m.style != "primary"):
+        if failed is not None and failed[0] == move.name:
+            move_forms.append((move, failed[1], failed[2]))
+        else:
+            move_forms.append((move, event_move_form(move, event=event, items=items), ""))
+    return {
         "event": event,
         "steps": selectors.event_steps(event),
         "items": items,
-        "is_office": is_office,
-        "is_deputy": permissions.is_event_deputy(user, event),
-        "is_chair": permissions.is_event_chair(user, event),
+        "move_forms": move_forms,
+        "blocked": blocked_moves(user, event, today=today()),
+        "failed_message": failed[2]
+        if failed is not None and failed[0] not in [m.name for m, *_ in move_forms]
+        else "",
+        "state_help": STATE_HELP.get(event.status, ""),
+        "waiting_for": _waiting_for(event),
+        "history": _history(event),
+        "can_collect": is_office and event.status in COLLECTING_STATES,
         "warning": services.catalog_warning(event, today()),
         "force": selectors.task_force_for(event),
         "notices": list(event.notices.select_related("unit", "enterprise")),
         "satisfaction": selectors.event_satisfaction(event),
         "register_form": RegisterProblemForm(),
-        "reschedule_form": RescheduleForm(initial={"scheduled_at": event.scheduled_at, "place": event.place}),
         "S": EventStatus,
         "today": today(),
     }
-    return TemplateResponse(request, "coordination/event_detail.html", context)
+
+
+@login_required
+def event_detail(request, pk):
+    event = get_or_404(selectors.event_get_for_user, user=request.user, event_id=pk)
+    return TemplateResponse(request, "coordination/event_detail.html", _detail_context(request, event))
 
 
 def _back(event_id: int, anchor: str = "") -> str:
     return reverse("coordination:event_detail", args=[event_id]) + (f"#{anchor}" if anchor else "")
 
 
-def _version(request):
-    v = request.POST.get("version", "")
-    return int(v) if v.isdigit() else None
-
-
-SIMPLE_ACTIONS = {
-    "start_verification": (services.event_start_verification, "已发送有关部门核实"),
-    "submit_catalog": (services.event_submit_catalog, "企业问题目录已报市府办公室"),
-    "notify": (services.event_notify, "活动通知已发出"),
-    "hold": (services.event_hold, "已登记活动召开，请录入现场处理意见"),
-    "generate_document": (services.event_generate_document, "《企业诉求事项处理意见》已生成，待审核"),
-    "assign": (services.event_assign, "已交办有关单位并转督查室跟踪督办"),
-    "close": (services.event_close, "活动已办结，已提醒企业进行满意度评价"),
-}
+@login_required
+@require_POST
+def event_move(request, pk, name):
+    """POST one move of the event's table (EVENT.dispatch). A refusal re-renders the event
+    page with the reason in Chinese, what the user typed, and the error's HTTP status
+    (400 bad data, 403 not this user's move, 409 stale or not possible now)."""
+    user = request.user
+    event = get_or_404(selectors.event_get_for_user, user=user, event_id=pk)
+    move = EVENT.moves.get(name)
+    if move is None:
+        raise Http404("未知的操作")
+    form = event_move_form(move, event=event, items=list(selectors.event_items(event)), data=request.POST)
+    try:
+        if not form.is_valid():
+            EVENT.check(user, event, name, today=today())  # a refusal says more than empty fields
+            failed = (name, form, first_error(form))
+            return TemplateResponse(
+                request,
+                "coordination/event_detail.html",
+                _detail_context(request, event, failed=failed),
+                status=400,
+            )
+        services.event_move(
+            event_id=event.pk,
+            move=name,
+            actor=user,
+            expected_version=form.cleaned_data.get("version"),
+            **form.service_data(),
+        )
+    except AccessDenied:
+        raise Http404("对象不存在或您无权访问")
+    except ServiceError as exc:
+        if exc.field and exc.field in form.fields:
+            form.add_error(exc.field, exc.message)
+        fresh = get_or_404(selectors.event_get_for_user, user=user, event_id=pk)
+        message = exc.message
+        if exc.status == 409:
+            data = form.data.copy()
+            data[form.add_prefix("version")] = str(fresh.version)
+            form.data = data
+            message = f"{exc.message}。页面已更新为最新状态，请核对后再提交。"
+        context = _detail_context(request, fresh, failed=(name, form, message))
+        return TemplateResponse(request, "coordination/event_detail.html", context, status=exc.status)
+    messages.success(request, f"已完成“{move.label}”。")
+    return redirect(_back(event.pk))
 
 
 @login_required
 @require_POST
 def event_action(request, pk, action):
+    """Catalog work that is not a move of the event: pick appeals, register a problem."""
     event = get_or_404(selectors.event_get_for_user, user=request.user, event_id=pk)
-    back = _back(event.pk)
-    version = _version(request)
     user = request.user
-    if action in SIMPLE_ACTIONS:
-        fn, ok = SIMPLE_ACTIONS[action]
-        return perform(request, back, lambda: fn(actor=user, event_id=event.pk, version=version), ok)
-    if action == "review":
-        proposals = {
-            int(k.split("-", 1)[1]): v
-            for k, v in request.POST.items()
-            if k.startswith("proposal-") and k[9:].isdigit()
-        }
-        return perform(
-            request,
-            back,
-            lambda: services.event_review(
-                actor=user,
-                event_id=event.pk,
-                proposals=proposals,
-                note=request.POST.get("note", ""),
-                version=version,
-            ),
-            "已提出处理意见建议，报市政府领导审定",
-        )
-    if action == "approve":
-        ids = [int(x) for x in request.POST.getlist("item_ids") if x.isdigit()]
-        return perform(
-            request,
-            back,
-            lambda: services.event_approve(
-                actor=user,
-                event_id=event.pk,
-                item_ids=ids,
-                note=request.POST.get("note", ""),
-                version=version,
-            ),
-            "现场研究问题清单已审定",
-        )
-    if action == "review_document":
-        approve = request.POST.get("decision") == "approve"
-        return perform(
-            request,
-            back,
-            lambda: services.event_review_document(
-                actor=user,
-                event_id=event.pk,
-                approve=approve,
-                note=request.POST.get("note", ""),
-                version=version,
-            ),
-            "已审核，呈市政府领导审定" if approve else "已退回专班办公室修改",
-        )
-    if action == "approve_document":
-        return perform(
-            request,
-            back,
-            lambda: services.event_approve_document(
-                actor=user, event_id=event.pk, note=request.POST.get("note", ""), version=version
-            ),
-            "《企业诉求事项处理意见》已审定",
-        )
     if action == "add_appeals":
         ids = [int(x) for x in request.POST.getlist("appeal_ids") if x.isdigit()]
         if not ids:
@@ -223,21 +251,6 @@ def event_action(request, pk, action):
                 contact_phone=d["contact_phone"],
             ),
             "已登记企业问题（生成面对面渠道诉求）",
-        )
-    if action == "reschedule":
-        form = RescheduleForm(request.POST)
-        if not form.is_valid():
-            return invalid(request, back, form)
-        return perform(
-            request,
-            back,
-            lambda: services.event_reschedule(
-                actor=user,
-                event_id=event.pk,
-                scheduled_at=form.cleaned_data["scheduled_at"],
-                place=form.cleaned_data["place"],
-            ),
-            "活动时间已调整，目录报送截止日已重新计算",
         )
     raise Http404
 

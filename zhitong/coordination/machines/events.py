@@ -1,0 +1,284 @@
+"""The face-to-face event's table of moves (seeds/001 四, the eight steps; one state per
+step, see choices.EVENT_STEPS).
+
+Every status change of an event is a move declared here: its sources, its target, who may
+make it (relations of a user to the event) and the inputs of its form. The services in
+services/events/ perform them (`@EVENT.service`); the event page and the API call
+`EVENT.dispatch`. Work on one problem of the catalog (verify it, record the on-site
+opinion, change its unit, remove it, pick or register problems) does not change the
+event's status and is not a move; services/events/items.py does it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.utils import timezone
+
+from zhitong.common.transitions import Field, Machine, Move, move, record_state_change
+
+from .. import permissions
+from ..choices import EventStatus, TaskStatus, Verification
+from ..models import Event
+
+S = EventStatus
+
+# Relations a user can have to one event.
+OFFICE = "office"  # 专班办公室: a hub of the department that runs the event
+DEPUTY = "deputy"  # 专班副组长 named on the event (reviews the catalog and the document)
+CHAIR = "chair"  # 出席活动的市领导 named on the event (approves the list and the document)
+HUB = "hub"  # another coordinating office: sees the event, does not act on it
+SUPERVISOR = "supervisor"  # 督查室: follows the tasks
+
+RELATION_LABELS = {
+    OFFICE: "专班办公室",
+    DEPUTY: "专班副组长",
+    CHAIR: "审定市领导",
+    HUB: "其他统筹协调专员",
+    SUPERVISOR: "督查室",
+}
+
+COLLECTING_STATES = frozenset({S.COLLECTING, S.VERIFYING})
+
+FIELDS = [
+    Field("scheduled_at", "活动时间", "datetime"),
+    Field("place", "地点", "text", required=False),
+    Field("proposals", "处理意见建议", "proposals", help="对核实属实的问题逐项提出处理意见建议"),
+    Field("item_ids", "现场研究问题清单", "event_items", help="从核实属实的问题中选择"),
+    Field("note", "意见", "textarea", required=False),
+    Field("reason", "修改意见", "textarea"),
+]
+
+
+def _relations(user, event) -> set[str]:
+    rel: set[str] = set()
+    if permissions.is_event_office(user, event):
+        rel.add(OFFICE)
+    elif permissions.is_hub(user):
+        rel.add(HUB)
+    if permissions.is_event_deputy(user, event):
+        rel.add(DEPUTY)
+    if permissions.is_event_chair(user, event):
+        rel.add(CHAIR)
+    if permissions.is_supervisor(user):
+        rel.add(SUPERVISOR)
+    return rel
+
+
+# -- guards: the conditions beyond status and relation (the Chinese reason, or None) ------
+
+
+def has_items(event, today: date | None) -> str | None:
+    return None if event.items.exists() else "请先收集企业问题"
+
+
+def all_items_verified(event, today: date | None) -> str | None:
+    """(二) The catalog is reported once every problem is verified, with at least one true."""
+    pending = event.items.filter(verification=Verification.PENDING).count()
+    if pending:
+        return f"还有{pending}个问题未核实，不能报送目录"
+    if not event.items.filter(verification=Verification.CONFIRMED).exists():
+        return "没有核实属实的问题，不能报送目录"
+    return None
+
+
+def event_day_reached(event, today: date | None) -> str | None:
+    day = timezone.localdate(event.scheduled_at)
+    if today is not None and today < day:
+        return f"活动定于{day:%Y-%m-%d}举行，举行后方可登记"
+    return None
+
+
+def all_opinions_recorded(event, today: date | None) -> str | None:
+    missing = event.items.filter(in_final_list=True, opinion_at__isnull=True).count()
+    return f"还有{missing}个问题未录入处理意见" if missing else None
+
+
+def all_tasks_done(event, today: date | None) -> str | None:
+    from ..models import Task
+
+    open_tasks = Task.objects.filter(event_item__event=event).exclude(status=TaskStatus.DONE).count()
+    return f"还有{open_tasks}项交办任务未办结，不能办结活动" if open_tasks else None
+
+
+MOVES: list[Move] = [
+    move(
+        "reschedule",
+        "调整活动时间",
+        COLLECTING_STATES,
+        None,
+        {OFFICE},
+        ("scheduled_at", "place"),
+        description="问题清单审定前可调整；目录报送截止日随之重算",
+        style="secondary",
+    ),
+    move(
+        "start_verification",
+        "发送有关部门核实",
+        {S.COLLECTING},
+        S.VERIFYING,
+        {OFFICE},
+        description="四(二)：收集的问题发有关部门逐项核实",
+        style="primary",
+        guard=has_items,
+    ),
+    move(
+        "submit_catalog",
+        "报送企业问题目录",
+        {S.VERIFYING},
+        S.CATALOG_SUBMITTED,
+        {OFFICE},
+        description="四(二)：活动日前4个工作日将企业问题目录报市府办公室；逾期仍可报送，记录逾期工作日数",
+        style="primary",
+        guard=all_items_verified,
+    ),
+    move(
+        "review",
+        "提出处理意见建议，报领导审定",
+        {S.CATALOG_SUBMITTED},
+        S.REVIEWED,
+        {DEPUTY},
+        ("proposals", "note"),
+        description="四(三)：专班副组长召集相关职能部门，对问题逐项提出处理意见建议",
+        style="primary",
+    ),
+    move(
+        "approve",
+        "审定问题清单",
+        {S.REVIEWED},
+        S.APPROVED,
+        {CHAIR},
+        ("item_ids", "note"),
+        description="四(三)：市政府领导审定活动日现场研究解决的问题目录清单",
+        style="primary",
+    ),
+    move(
+        "notify",
+        "发出活动通知",
+        {S.APPROVED},
+        S.NOTIFIED,
+        {OFFICE},
+        description="四(四)：通知有关部门负责人和企业主要负责人参加活动",
+        style="primary",
+    ),
+    move(
+        "hold",
+        "登记活动已召开",
+        {S.NOTIFIED},
+        S.HELD,
+        {OFFICE},
+        description="四(五)：活动举行后登记，录入现场处理意见",
+        style="primary",
+        guard=event_day_reached,
+    ),
+    move(
+        "generate_document",
+        "生成《企业诉求事项处理意见》",
+        {S.HELD, S.DOCUMENT_DRAFTED},
+        S.DOCUMENT_DRAFTED,
+        {OFFICE},
+        description="四(六)：全部问题录入现场处理意见后生成，报市府办公室审核",
+        style="primary",
+        guard=all_opinions_recorded,
+    ),
+    move(
+        "withdraw_document",
+        "撤回文稿修改处理意见",
+        {S.DOCUMENT_DRAFTED},
+        S.HELD,
+        {OFFICE},
+        ("note",),
+        description="审核前修改现场处理意见：文稿须重新生成（录入处理意见时自动撤回）",
+        style="secondary",
+    ),
+    move(
+        "review_document",
+        "审核通过，呈领导审定",
+        {S.DOCUMENT_DRAFTED},
+        S.DOCUMENT_REVIEWED,
+        {DEPUTY},
+        ("note",),
+        description="四(六)：报市府办公室审核修改",
+        style="primary",
+    ),
+    move(
+        "return_document",
+        "退回修改",
+        {S.DOCUMENT_DRAFTED},
+        S.HELD,
+        {DEPUTY},
+        ("reason",),
+        needs_reason=True,
+        description="写明修改意见，退回专班办公室",
+        style="secondary",
+    ),
+    move(
+        "approve_document",
+        "审定",
+        {S.DOCUMENT_REVIEWED},
+        S.DOCUMENT_APPROVED,
+        {CHAIR},
+        ("note",),
+        description="四(六)：呈市政府领导审定",
+        style="primary",
+    ),
+    move(
+        "assign",
+        "交办并转督查室",
+        {S.DOCUMENT_APPROVED},
+        S.ASSIGNED,
+        {OFFICE},
+        description="四(六)(七)：处理意见审定后交办责任单位，同时转市政府督查室跟踪督办",
+        style="primary",
+    ),
+    move(
+        "close",
+        "全部办结，提醒企业评价",
+        {S.ASSIGNED},
+        S.CLOSED,
+        {OFFICE},
+        description="四(八)：交办任务全部办结后办结活动，提醒企业进行满意度评价",
+        style="primary",
+        guard=all_tasks_done,
+    ),
+]
+
+
+EVENT = Machine(
+    kind="event",
+    model=Event,
+    noun="活动",
+    states=EventStatus,
+    fields=FIELDS,
+    moves=MOVES,
+    relations=_relations,
+    relation_labels=RELATION_LABELS,
+    audited=(
+        "status",
+        "scheduled_at",
+        "place",
+        "catalog_due",
+        "catalog_late_workdays",
+        "document_number",
+    ),
+    history=record_state_change,
+    stale_message="活动已被他人更新，请刷新后重试",
+    initial=(S.COLLECTING,),
+    pk_arg="event_id",
+)
+
+
+def blocked_moves(user, event, *, today: date | None = None) -> list[tuple[Move, str]]:
+    """The moves the state and the user's relation allow but a guard refuses now, with the
+    reason (shown beside the buttons, so the user knows what is missing)."""
+    today = today or timezone.localdate()
+    rel, out = EVENT.relations_of(user, event), []
+    for m in EVENT.moves.values():
+        if event.status in m.sources and rel & m.actors and m.guard:
+            reason = m.guard(event, today)
+            if reason:
+                out.append((m, reason))
+    return out
+
+
+__all__ = ["EVENT", "FIELDS", "MOVES", "RELATION_LABELS", "blocked_moves"]
