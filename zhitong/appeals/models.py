@@ -256,6 +256,7 @@ class EscalationRequest(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)  # coordination's ESCALATION table
 
     class Meta:
         verbose_name = "提请市领导协调申报"
