@@ -45,6 +45,7 @@ class EscalationBatch(TimeStampedModel):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "提请市领导协调批次"
@@ -124,6 +125,7 @@ class Meeting(TimeStampedModel):
     minutes_size = models.PositiveIntegerField(default=0)
     minutes_uploaded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "协调会"
