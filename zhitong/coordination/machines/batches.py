@@ -91,6 +91,12 @@ def _has_opinion(req, today) -> str | None:
     return None
 
 
+def _not_reported(req, today) -> str | None:
+    if batch_status_of(req) == BatchStatus.SUBMITTED:
+        return "所在批次已报送市领导，不能撤回"
+    return None
+
+
 def _request_relations(user, req) -> set[str]:
     rel = _hub(user, req)
     if is_city_leader(user):
@@ -107,7 +113,7 @@ ESCALATION = Machine(
     fields=[
         Field("leader_id", "分管市领导", "user", required=False, help="留空则按分管范围确定"),
         Field("note", "审核意见", "textarea", required=False),
-        Field("reason", "退回理由", "textarea"),
+        Field("reason", "理由", "textarea"),
     ],
     moves=[
         move(
@@ -131,6 +137,18 @@ ESCALATION = Machine(
             needs_reason=True,
             guard=_under_review,
             description="退回后由牵头单位继续办理诉求",
+            style="secondary",
+        ),
+        move(
+            "withdraw",
+            "撤回(申报单位要求)",
+            {E.SUBMITTED, E.ACCEPTED},
+            E.WITHDRAWN,
+            {HUB},
+            ("reason",),
+            needs_reason=True,
+            guard=_not_reported,
+            description="批次报送市领导前，应申报单位要求撤回；诉求由牵头单位继续办理",
             style="secondary",
         ),
         move(

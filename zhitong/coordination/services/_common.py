@@ -60,6 +60,7 @@ TIMELINE_LABELS = {
     "coordination.escalation_accept": "提请协调申报审核通过",
     "coordination.escalation_return": "提请协调申报退回",
     "coordination.escalation_send": "报送市领导协调",
+    "coordination.escalation_withdraw": "提请协调申报撤回",
     "coordination.meeting_agenda": "列入协调会议题",
     "coordination.meeting_agenda_remove": "移出协调会议题",
     "coordination.meeting_minutes": "协调会纪要",

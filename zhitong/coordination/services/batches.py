@@ -262,6 +262,37 @@ def escalation_return(
     return req
 
 
+@ESCALATION.service("withdraw")
+def escalation_withdraw(
+    *,
+    actor: User,
+    request_id: int,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> EscalationRequest:
+    """The hub withdraws a request at its reporting unit's asking, before the batch is
+    reported; the lead unit handles the appeal on."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("撤回须说明理由", field="reason")
+    with ESCALATION.moving(
+        pk=request_id, move="withdraw", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        req, now = step.obj, step.now
+        step.commit(note=reason)
+        timeline_note(
+            appeal=req.appeal,
+            actor=actor,
+            action="coordination.escalation_withdraw",
+            note=f"提请市领导协调申报已撤回：{reason}",
+            data={"escalation_id": req.pk},
+            now=now,
+        )
+        _resume_appeal(appeal=req.appeal, actor=actor, note=f"申报撤回：{reason}", now=now)
+    return req
+
+
 def _resume_appeal(*, appeal, actor, note: str, now: datetime) -> None:
     """An appeal waiting in 提请市领导协调 goes back to its lead unit (the appeals app's
     `resume_handling` move; only its service changes an appeal's status)."""
@@ -360,6 +391,7 @@ __all__ = [
     "escalation_coordinate",
     "escalation_return",
     "escalation_send",
+    "escalation_withdraw",
     "leaders_in_charge",
     "units_by_ids",
 ]

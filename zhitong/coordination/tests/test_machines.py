@@ -161,6 +161,11 @@ SETUP = {
         lambda c, o: {"reason": "不属市级协调"},
         HUBS,
     ),
+    (ESCALATION, "withdraw"): (
+        _request(EscalationStatus.SUBMITTED),
+        lambda c, o: {"reason": "申报单位已自行协调解决"},
+        HUBS,
+    ),
     (ESCALATION, "send"): (_request(EscalationStatus.ACCEPTED), lambda c, o: {}, HUBS),
     (ESCALATION, "coordinate"): (
         _request(EscalationStatus.SENT_TO_LEADER),
