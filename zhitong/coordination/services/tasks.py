@@ -4,6 +4,7 @@ confirms (seeds/001 四(七): 市政府督查室负责对办理工作进行督�
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from zhitong.audit.services import audit_record
@@ -81,6 +82,14 @@ def _unit_staff(task: Task):
     )
 
 
+@contextmanager
+def _moving(move: str, task_id, actor, expected_version, now, *, note: str):
+    """TASK.moving; after the caller's commit, the step on the appeal's timeline."""
+    with TASK.moving(pk=task_id, move=move, actor=actor, expected_version=expected_version, now=now) as step:
+        yield step
+        _timeline(step, note)
+
+
 def _timeline(step, note: str) -> None:
     task = step.obj
     kind = REPORT_KINDS[step.move.name]
@@ -109,18 +118,13 @@ def task_report_progress(
     task_id: int,
     note: str,
     expected_version: int | None = None,
-    version: int | None = None,
     now: datetime | None = None,
 ) -> Task:
-    """A progress note of the responsible unit; a task still waiting turns in progress.
-    (`version` is the older name of `expected_version`.)"""
+    """A progress note of the responsible unit; a task still waiting turns in progress."""
     note = _required(note, "请填写办理进展", "note")
-    with TASK.moving(
-        pk=task_id, move="progress", actor=actor, expected_version=_v(expected_version, version), now=now
-    ) as step:
+    with _moving("progress", task_id, actor, expected_version, now, note=note) as step:
         step.obj.last_note = note
         step.commit(fields=["last_note"], to_status=TaskStatus.IN_PROGRESS, note=note)
-        _timeline(step, note)
     return step.obj
 
 
@@ -131,18 +135,14 @@ def task_report_done(
     task_id: int,
     note: str,
     expected_version: int | None = None,
-    version: int | None = None,
     now: datetime | None = None,
 ) -> Task:
     """The unit says the task is done (with what was done and the reply to the enterprise)."""
     note = _required(note, "请填写办理结果及回复企业情况", "note")
-    with TASK.moving(
-        pk=task_id, move="done", actor=actor, expected_version=_v(expected_version, version), now=now
-    ) as step:
+    with _moving("done", task_id, actor, expected_version, now, note=note) as step:
         task = step.obj
         task.last_note, task.reported_at = note, step.now
         step.commit(fields=["last_note", "reported_at"], note=note)
-        _timeline(step, note)
         step.tell(
             [task.assigned_by],
             kind="coordination_task_reported",
@@ -160,17 +160,13 @@ def task_confirm(
     task_id: int,
     note: str = "",
     expected_version: int | None = None,
-    version: int | None = None,
     now: datetime | None = None,
 ) -> Task:
     note = (note or "").strip()
-    with TASK.moving(
-        pk=task_id, move="confirm", actor=actor, expected_version=_v(expected_version, version), now=now
-    ) as step:
+    with _moving("confirm", task_id, actor, expected_version, now, note=note) as step:
         task = step.obj
         task.done_at, task.confirmed_by = step.now, actor
         step.commit(fields=["done_at", "confirmed_by"], note=note)
-        _timeline(step, note)
     return task
 
 
@@ -181,18 +177,14 @@ def task_reject(
     task_id: int,
     reason: str,
     expected_version: int | None = None,
-    version: int | None = None,
     now: datetime | None = None,
 ) -> Task:
     """Not done yet: back to the unit with the reason."""
     reason = _required(reason, "退回须说明理由", "reason")
-    with TASK.moving(
-        pk=task_id, move="reject", actor=actor, expected_version=_v(expected_version, version), now=now
-    ) as step:
+    with _moving("reject", task_id, actor, expected_version, now, note=reason) as step:
         task = step.obj
         task.reported_at = None
         step.commit(fields=["reported_at"], note=reason)
-        _timeline(step, reason)
         step.tell(
             lambda: list(_unit_staff(task)),
             kind="coordination_task_rejected",
@@ -201,10 +193,6 @@ def task_reject(
             url=f"/coordination/tasks/{task.pk}/",
         )
     return task
-
-
-def _v(expected_version, version):
-    return expected_version if expected_version is not None else version
 
 
 __all__ = ["task_confirm", "task_reject", "task_report_done", "task_report_progress", "tasks_create_for_item"]
