@@ -106,6 +106,9 @@ def test_a_meeting_and_its_tasks_through_the_api(city, scene, api):
     r = api(city.handler)("post", f"/tasks/{task_id}/moves/done", {"note": "已办结并回复企业"})
     assert r.json()["status"] == TaskStatus.REPORTED
     assert api(city.handler)("post", f"/tasks/{task_id}/moves/confirm", {}).status_code == 403
+    stale = api(city.supervisor)("post", f"/tasks/{task_id}/moves/confirm", {"version": 1})
+    assert stale.status_code == 409 and stale.json()["code"] == "stale"
+    assert api(city.supervisor)("post", f"/tasks/{task_id}/moves/nonsense", {}).status_code == 409
     assert (
         api(city.supervisor)("post", f"/tasks/{task_id}/moves/confirm", {}).json()["status"]
         == TaskStatus.DONE
