@@ -49,6 +49,8 @@ def test_the_hub_reviews_the_batch_in_the_browser_forms(city, batch, as_user):
         c.post(accept, {"leader_id": "", "note": "同意上报", "version": 1})
         r = c.post(reverse("coordination:batch_move", args=["2025-09", "submit"]), follow=True)
     assert "已报送分管市领导" in r.content.decode()
+    # The batch's and the request's histories are on the page.
+    assert "批次记录" in r.content.decode() and "审核记录" in r.content.decode()
     batch.refresh_from_db()
     assert batch.status == EscalationStatus.SENT_TO_LEADER and batch.leader == city.leader
     xlsx = as_user(city.hub).get(reverse("coordination:batch_annex2", args=["2025-09"]))
@@ -111,6 +113,7 @@ def test_a_meeting_is_arranged_held_and_its_opinion_assigned_through_the_pages(c
     )
     page = c.get(reverse("coordination:meeting_detail", args=[meeting.pk])).content.decode()
     assert "会议纪要.pdf" in page and "市住建局牵头，十个工作日内完成联合验收" in page
+    assert "协调会记录" in page and "上传会议纪要" in page  # the meeting's history
     # Another leader cannot touch it.
     other = as_user(city.leader2)
     r = other.post(
