@@ -113,7 +113,7 @@ def test_a_meeting_is_arranged_held_and_its_opinion_assigned_through_the_pages(c
     )
     page = c.get(reverse("coordination:meeting_detail", args=[meeting.pk])).content.decode()
     assert "会议纪要.pdf" in page and "市住建局牵头，十个工作日内完成联合验收" in page
-    assert "协调会记录" in page and "上传会议纪要" in page  # the meeting's history
+    assert "协调会记录" in page and "拟召开 → 已召开" in page  # the meeting's history
     # Another leader cannot touch it.
     other = as_user(city.leader2)
     r = other.post(
