@@ -82,33 +82,6 @@ class OpinionForm(forms.Form):
         return [lead.pk, *[u.pk for u in self.cleaned_data["other_units"] if u.pk != lead.pk]]
 
 
-class AcceptForm(forms.Form):
-    leader = LeaderField(label="报送市领导", queryset=User.objects.none(), required=False)
-    note = forms.CharField(label="审核意见", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["leader"].queryset = leader_choices()
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="理由", widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class NoteForm(forms.Form):
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class TaskReportForm(forms.Form):
-    kind = forms.ChoiceField(label="填报类型", choices=[("progress", "填报进展"), ("done", "报办结")])
-    note = forms.CharField(label="办理情况", widget=forms.Textarea(attrs={"rows": 3}))
-    version = forms.IntegerField(widget=forms.HiddenInput(), required=False)
-
-
-class MinutesForm(forms.Form):
-    file = forms.FileField(label="会议纪要(PDF/Word/图片)")
-
-
 class EventForm(forms.Form):
     title = forms.CharField(label="活动名称", max_length=200)
     kind = forms.ChoiceField(label="活动方式", choices=EventKind.choices)
@@ -219,3 +192,37 @@ def first_error(form: forms.Form) -> str:
         label = form.fields[field].label if field in form.fields else ""
         return f"{label}：{errors[0]}" if label else errors[0]
     return "输入有误"
+
+
+def move_input(move, data, files=None) -> dict:
+    """The declared fields of a transition-table move, typed from a POSTed form (QueryDict +
+    FILES) or a JSON body (dict): text stays text, `int`/`unit`/`user`/`item` become ints,
+    `units` a list of ids in the order given (the first leads), `date` a date, `file` the
+    upload. Blank optional values become None; the services check what is required."""
+    from datetime import date
+
+    from zhitong.common.errors import ServiceError
+
+    def many(name):
+        if hasattr(data, "getlist"):
+            return data.getlist(name)
+        value = data.get(name)
+        return value if isinstance(value, list) else ([] if value in (None, "") else [value])
+
+    out: dict = {}
+    for f in move.form:
+        raw = data.get(f.name)
+        try:
+            if f.kind == "file":
+                out[f.name] = (files or {}).get(f.name)
+            elif f.kind == "units":
+                out[f.name] = [int(v) for v in many(f.name) if str(v).strip()]
+            elif f.kind in ("int", "unit", "user", "item"):
+                out[f.name] = None if raw in (None, "") else int(raw)
+            elif f.kind == "date":
+                out[f.name] = None if raw in (None, "") else date.fromisoformat(str(raw))
+            else:
+                out[f.name] = "" if raw is None else str(raw)
+        except (TypeError, ValueError):
+            raise ServiceError(f"“{f.label}”格式不正确", field=f.name)
+    return out

@@ -47,6 +47,7 @@ class EscalationBatch(TimeStampedModel):
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "提请市领导协调批次"
@@ -113,6 +114,7 @@ class EscalationRequest(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)  # the ESCALATION table's expected version
 
     class Meta:
         db_table = "appeals_escalationrequest"
@@ -189,6 +191,7 @@ class Meeting(TimeStampedModel):
     minutes_size = models.PositiveIntegerField(default=0)
     minutes_uploaded_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = "协调会"

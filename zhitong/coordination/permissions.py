@@ -84,35 +84,15 @@ def can_create_meeting(user) -> bool:
     return is_hub(user) or is_leader(user)
 
 
-def can_manage_meeting(user, meeting) -> bool:
-    """The hub (which prepares meetings for the leaders) or the convening leader."""
-    return is_hub(user) or (is_leader(user) and meeting.convener_id == user.pk)
-
-
-def require_meeting_manager(user, meeting) -> None:
-    if not can_manage_meeting(user, meeting):
-        raise Forbidden("只有统筹协调专员或召开协调会的领导可以编辑该协调会")
-
-
-# -- tasks -----------------------------------------------------------------------------------
+# -- tasks (the TASK table's relations; meetings': machines/meetings.py) ----------------------
 
 
 def can_report_task(user, task) -> bool:
     return is_unit_member(user, task.unit)
 
 
-def require_task_reporter(user, task) -> None:
-    if not can_report_task(user, task):
-        raise Forbidden("只有责任单位的工作人员可以填报该任务的办理情况")
-
-
 def can_confirm_task(user) -> bool:
     return is_hub(user) or is_supervisor(user)
-
-
-def require_task_confirmer(user) -> None:
-    if not can_confirm_task(user):
-        raise Forbidden("只有统筹协调专员或督查室可以确认任务办结")
 
 
 # -- face-to-face events (seeds/001 四) ------------------------------------------------------

@@ -4,18 +4,19 @@ services. Token authentication (Authorization: Bearer …) comes from zhitong.ap
 Monthly escalation batch (seeds/000 二, Annex 2)
 - GET  /batches                         months with their cut-off and counts (hub)
 - GET  /batches/{YYYY-MM}               one batch with its requests (hub)
-- POST /batches/{YYYY-MM}/start-review  close the batch after its cut-off (hub)
-- POST /batches/{YYYY-MM}/submit        report the accepted requests to their leaders (hub)
-- POST /requests/{id}/accept            {leader_id?, note} (hub)
-- POST /requests/{id}/return            {reason} (hub)
+- POST /batches/{YYYY-MM}/moves/{move}  start_review | submit {version} (hub)
+- POST /requests/{id}/moves/{move}      accept {leader_id?, note} | return {reason} (hub)
 - GET  /my-batch                        the requests reported to the calling leader
 Coordination meetings (协调会)
 - GET/POST /meetings, GET /meetings/{id}, POST /meetings/{id}/items {appeal_ids, escalation_ids},
-  POST /meetings/{id}/minutes (multipart `file`), POST /meeting-items/{id}/opinion
+  POST /meetings/{id}/moves/{move}: minutes (multipart `upload`) | opinion {item_id, opinion,
+  unit_ids, due_workdays | due_date}
 - GET /annex3?unit_id=&month=YYYY-MM (rows of Annex 3), GET /facts?month=YYYY-MM (counting facts)
 Tasks
 - GET /tasks?status=&light=&source=, GET /tasks/{id},
-  POST /tasks/{id}/progress|done {note, version}, /confirm {note}, /reject {reason}
+  POST /tasks/{id}/moves/{move}: progress | done | confirm {note}, reject {reason}
+Every …/moves/{move} takes the move's fields (coordination/machines/, docs/state-machines.md)
+and the `version` the caller read; it answers the object.
 Face-to-face events (面对面, seeds/001)
 - GET/POST /events, GET /events/{id}, POST /events/{id}/appeals {appeal_ids},
   POST /events/{id}/problems (a new problem → a face_to_face appeal),

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 from ninja import Router
 
-from zhitong.common.errors import ServiceError
+from zhitong.common.errors import ConflictError, ServiceError
+from zhitong.common.transitions import Machine
 from zhitong.organizations.models import User
 
 from .. import permissions
+from ..forms import move_input
 from ..schemas import ErrorOut
 
 router = Router(tags=["coordination"])
@@ -35,3 +39,29 @@ def active_user(user_id: int | None, field: str) -> User | None:
     if user is None:
         raise ServiceError("所选人员不存在", field=field)
     return user
+
+
+def move(request, machine: Machine, *, pk, name: str):
+    """POST …/{id}/moves/{move}: the move's declared fields and `version` from a JSON body
+    (or a multipart form, for files), performed through `machine.dispatch` — the one entry
+    point shared with the pages. 409 stale version / illegal or unknown move, 403 not
+    allowed; the caller has already answered 404 for an object the user may not see."""
+    m = machine.moves.get(name)
+    if m is None:
+        raise ConflictError(f"未知的操作：{name}", code="unknown_move")
+    if request.content_type == "application/json":
+        try:
+            data, files = json.loads(request.body or b"{}"), None
+        except ValueError:
+            raise ServiceError("请求体不是有效的JSON")
+        if not isinstance(data, dict):
+            raise ServiceError("请求体应为JSON对象")
+    else:
+        data, files = request.POST, request.FILES
+    return machine.dispatch(
+        pk=pk,
+        move=name,
+        actor=request.user,
+        expected_version=data.get("version"),
+        **move_input(m, data, files),
+    )

@@ -7,10 +7,11 @@ from django.utils import timezone
 from zhitong.common.errors import Forbidden
 from zhitong.organizations.choices import Role
 
-from .. import selectors, services
-from ..schemas import ReasonIn
-from ..schemas.batches import AcceptIn, BatchDetailOut, BatchOut, EscalationOut, batch_out, escalation_out
-from ._common import ERRORS, active_user, parse_month, require_hub, router
+from .. import selectors
+from ..machines.batches import BATCH, ESCALATION
+from ..schemas.batches import BatchDetailOut, BatchOut, EscalationOut, batch_out, escalation_out
+from ._common import ERRORS, parse_month, require_hub, router
+from ._common import move as perform_move
 
 
 @router.get("/batches", response={200: list[BatchOut], **ERRORS}, summary="提请市领导协调批次列表")
@@ -35,41 +36,25 @@ def batch_detail(request, month: str):
 
 
 @router.post(
-    "/batches/{month}/start-review", response={200: BatchDetailOut, **ERRORS}, summary="截止后开始审核"
+    "/batches/{month}/moves/{move}",
+    response={200: BatchDetailOut, **ERRORS},
+    summary="批次操作：start_review 截止后开始审核 / submit 报送分管市领导（version）",
 )
-def batch_start_review(request, month: str):
+def batch_move(request, month: str, move: str):
+    require_hub(request)
     m = parse_month(month)
-    services.batch_start_review(actor=request.user, month=m)
+    perform_move(request, BATCH, pk=m, name=move)
     return _batch_detail(m)
-
-
-@router.post("/batches/{month}/submit", response={200: BatchDetailOut, **ERRORS}, summary="报送分管市领导")
-def batch_submit(request, month: str):
-    m = parse_month(month)
-    services.batch_submit(actor=request.user, month=m)
-    return _batch_detail(m)
-
-
-@router.post("/requests/{request_id}/accept", response={200: EscalationOut, **ERRORS}, summary="审核通过")
-def request_accept(request, request_id: int, body: AcceptIn):
-    selectors.escalation_get_for_user(user=request.user, request_id=request_id)
-    req = services.escalation_accept(
-        actor=request.user,
-        request_id=request_id,
-        leader=active_user(body.leader_id, "leader_id"),
-        note=body.note,
-    )
-    return escalation_out(req)
 
 
 @router.post(
-    "/requests/{request_id}/return", response={200: EscalationOut, **ERRORS}, summary="退回（须说明理由）"
+    "/requests/{request_id}/moves/{move}",
+    response={200: EscalationOut, **ERRORS},
+    summary="申报操作：accept 审核通过(leader_id, note) / return 退回(reason)（version）",
 )
-def request_return(request, request_id: int, body: ReasonIn):
+def request_move(request, request_id: int, move: str):
     selectors.escalation_get_for_user(user=request.user, request_id=request_id)
-    return escalation_out(
-        services.escalation_return(actor=request.user, request_id=request_id, reason=body.reason)
-    )
+    return escalation_out(perform_move(request, ESCALATION, pk=request_id, name=move))
 
 
 @router.get("/my-batch", response={200: list[EscalationOut], **ERRORS}, summary="报我协调的问题（市领导）")

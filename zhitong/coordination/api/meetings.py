@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from ninja import File, Query, Schema, UploadedFile
+from ninja import Query, Schema
 
 from zhitong.common.errors import AccessDenied, Forbidden
 from zhitong.organizations.choices import Role
@@ -11,9 +11,10 @@ from zhitong.organizations.models import Unit
 from zhitong.organizations.selectors import scope_root, user_sees_all
 
 from .. import selectors, services
-from ..schemas import OpinionIn
+from ..machines.meetings import MEETING
 from ..schemas.meetings import ItemsIn, MeetingIn, MeetingOut, meeting_out
 from ._common import ERRORS, active_user, parse_month, router
+from ._common import move as perform_move
 
 
 def _meeting(request, meeting_id: int) -> dict:
@@ -63,27 +64,15 @@ def meeting_add_items(request, meeting_id: int, body: ItemsIn):
     return _meeting(request, meeting_id)
 
 
-@router.post("/meetings/{meeting_id}/minutes", response={200: MeetingOut, **ERRORS}, summary="上传会议纪要")
-def meeting_minutes(request, meeting_id: int, file: File[UploadedFile]):
-    selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
-    services.meeting_upload_minutes(actor=request.user, meeting_id=meeting_id, upload=file)
-    return _meeting(request, meeting_id)
-
-
 @router.post(
-    "/meeting-items/{item_id}/opinion", response={200: MeetingOut, **ERRORS}, summary="录入协调意见并交办"
+    "/meetings/{meeting_id}/moves/{move}",
+    response={200: MeetingOut, **ERRORS},
+    summary="协调会操作：minutes 上传会议纪要(upload, multipart) / opinion 录入协调意见并交办（version）",
 )
-def meeting_opinion(request, item_id: int, body: OpinionIn):
-    item = selectors.meeting_item_get_for_user(user=request.user, item_id=item_id)
-    services.meeting_record_opinion(
-        actor=request.user,
-        item_id=item_id,
-        opinion=body.opinion,
-        unit_ids=body.unit_ids,
-        due_workdays=body.due_workdays,
-        due_date=body.due_date,
-    )
-    return _meeting(request, item.meeting_id)
+def meeting_move(request, meeting_id: int, move: str):
+    selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
+    perform_move(request, MEETING, pk=meeting_id, name=move)
+    return _meeting(request, meeting_id)
 
 
 @router.delete(

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.utils import timezone
 from ninja import Query, Schema
 
-from .. import selectors, services
-from ..schemas import NoteIn, ReasonIn
+from .. import selectors
+from ..machines.tasks import TASK
 from ..schemas.tasks import TaskOut, task_out
 from ._common import ERRORS, router
+from ._common import move as perform_move
 
 
 class TaskQuery(Schema):
@@ -40,31 +41,12 @@ def task_detail(request, task_id: int):
     return _task(request, task_id)
 
 
-@router.post("/tasks/{task_id}/progress", response={200: TaskOut, **ERRORS}, summary="填报进展（责任单位）")
-def task_progress(request, task_id: int, body: NoteIn):
-    selectors.task_get_for_user(user=request.user, task_id=task_id)
-    services.task_report_progress(actor=request.user, task_id=task_id, note=body.note, version=body.version)
-    return _task(request, task_id)
-
-
-@router.post("/tasks/{task_id}/done", response={200: TaskOut, **ERRORS}, summary="报办结（责任单位）")
-def task_done(request, task_id: int, body: NoteIn):
-    selectors.task_get_for_user(user=request.user, task_id=task_id)
-    services.task_report_done(actor=request.user, task_id=task_id, note=body.note, version=body.version)
-    return _task(request, task_id)
-
-
 @router.post(
-    "/tasks/{task_id}/confirm", response={200: TaskOut, **ERRORS}, summary="确认办结（统筹协调专员/督查室）"
+    "/tasks/{task_id}/moves/{move}",
+    response={200: TaskOut, **ERRORS},
+    summary="任务操作：progress 填报进展 / done 报办结 / confirm 确认办结 / reject 退回（字段及version）",
 )
-def task_confirm(request, task_id: int, body: NoteIn):
+def task_move(request, task_id: int, move: str):
     selectors.task_get_for_user(user=request.user, task_id=task_id)
-    services.task_confirm(actor=request.user, task_id=task_id, note=body.note, version=body.version)
-    return _task(request, task_id)
-
-
-@router.post("/tasks/{task_id}/reject", response={200: TaskOut, **ERRORS}, summary="退回继续办理")
-def task_reject(request, task_id: int, body: ReasonIn):
-    selectors.task_get_for_user(user=request.user, task_id=task_id)
-    services.task_reject(actor=request.user, task_id=task_id, reason=body.reason)
+    perform_move(request, TASK, pk=task_id, name=move)
     return _task(request, task_id)

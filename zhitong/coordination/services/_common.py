@@ -1,13 +1,21 @@
 """Helpers shared by the coordination services: local dates, deadlines in working days,
-the appeal timeline, notifications and the uploaded-file check."""
+the appeal timeline, notifications, and `editing` (the lock/check/audit of changes that are
+not status moves)."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
+from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
-from zhitong.common.errors import ServiceError
+from zhitong.audit.services import audit_record
+from zhitong.common.errors import Forbidden, ServiceError
+from zhitong.common.transitions import Machine
 
 
 def local_date(value: datetime | date) -> date:
@@ -52,6 +60,7 @@ TIMELINE_LABELS = {
     "coordination.escalation_accept": "提请协调申报审核通过",
     "coordination.escalation_return": "提请协调申报退回",
     "coordination.escalation_send": "报送市领导协调",
+    "coordination.escalation_withdraw": "提请协调申报撤回",
     "coordination.meeting_agenda": "列入协调会议题",
     "coordination.meeting_agenda_remove": "移出协调会议题",
     "coordination.meeting_minutes": "协调会纪要",
@@ -90,3 +99,40 @@ def notify(
     notify_on_commit(
         recipients=users, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key or None, now=now
     )
+
+
+@dataclass
+class Edit:
+    """A change of an object that is not a move of its table, in progress (see `editing`)."""
+
+    machine: Machine
+    obj: Any
+    actor: Any
+    now: datetime
+
+    def audit(self, action: str, *, obj=None, before=None, after=None) -> None:
+        """An audit event `<kind>.<action>` on the object (or on one of its parts)."""
+        audit_record(
+            action=f"{self.machine.kind}.{action}",
+            obj=self.obj if obj is None else obj,
+            actor=self.actor,
+            before=before,
+            after=after,
+            now=self.now,
+        )
+
+
+@contextmanager
+def editing(machine: Machine, *, pk, actor, relations, denied: str, now: datetime | None = None):
+    """A change that is not a status move (an agenda item added or removed, a meeting's
+    details edited): the kernel's transaction and row lock, the relations the table's moves
+    ask for, and a version bump so that forms opened before it become stale. Yields an Edit."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        obj = machine.lock(pk)
+        if not (machine.relations_of(actor, obj) & set(relations)):
+            raise Forbidden(denied)
+        yield Edit(machine, obj, actor, now)
+        field = machine.version_field
+        machine.model.objects.filter(pk=obj.pk).update(**{field: F(field) + 1})
+        setattr(obj, field, getattr(obj, field) + 1)

@@ -24,9 +24,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db import transaction
-from django.utils import timezone
-
 from zhitong.appeals.choices import EscalationStatus
 from zhitong.audit.services import audit_record
 from zhitong.common.errors import ConflictError, ServiceError
@@ -40,10 +37,9 @@ from zhitong.workdays.services import (
     monthly_cutoff,
 )
 
-from .. import permissions
-from ..choices import BatchStatus
+from ..machines.batches import BATCH, ESCALATION
 from ..models import EscalationBatch, EscalationRequest
-from ._common import local_date, month_start, next_month, notify, prev_month, timeline_note
+from ._common import month_start, next_month, prev_month, timeline_note
 
 CUTOFF_DAY = MONTHLY_CUTOFF_DAY  # seeds/000 二: 每月10日前报送市发改委 (the rule: workdays.services)
 
@@ -63,15 +59,6 @@ def batch_window(month: date) -> tuple[datetime, datetime]:
     """[start, end) of the receipt times that belong to `month`'s batch: from the day after
     the previous cut-off to the end of this cut-off day (Asia/Shanghai)."""
     return cutoff_window(month, CUTOFF_DAY)
-
-
-def _escalation_snapshot(req: EscalationRequest) -> dict:
-    return {
-        "status": req.status,
-        "batch_month": req.batch_month,
-        "leader_id": req.leader_id,
-        "review_note": req.review_note,
-    }
 
 
 def batch_get_or_open(*, month: date) -> EscalationBatch:
@@ -129,11 +116,6 @@ def on_appeal_escalated(sender, **kwargs) -> EscalationRequest:
     return escalation_file(**kwargs)
 
 
-def _lock_batch(month: date) -> EscalationBatch:
-    batch_get_or_open(month=month)
-    return EscalationBatch.objects.select_for_update(of=("self",)).get(month=month_start(month))
-
-
 def leaders_in_charge(*, units) -> list[User]:
     """Leaders whose portfolio (分管) holds one of `units` or an ancestor of it, in the
     order of `units` (the reporting unit first), vice mayors before the executive vice mayor
@@ -176,172 +158,169 @@ def default_leader_for(request: EscalationRequest) -> User | None:
     return leaders[0] if leaders else None
 
 
-@transaction.atomic
-def batch_start_review(*, actor: User, month: date, now: datetime | None = None) -> EscalationBatch:
+@BATCH.service("start_review")
+def batch_start_review(
+    *, actor: User, month: date, expected_version: int | None = None, now: datetime | None = None
+) -> EscalationBatch:
     """The hub closes the batch for review once its cut-off has passed.
 
     Re-files requests by `batch_month_for` first: the appeals app stores `batch_month` when
     a unit escalates (by this same rule); a row stored under an older rule is moved here,
     with an audit event, before anyone reviews it.
     """
-    now = now or timezone.now()
-    permissions.require_batch_reviewer(actor)
-    batch = _lock_batch(month)
-    if batch.status != BatchStatus.OPEN:
-        raise ConflictError(f"{batch.label}批次已在审核或已报送")
-    today = local_date(now)
-    if today <= batch.cutoff:
-        raise ConflictError(
-            f"{batch.label}批次的申报截止日为{batch.cutoff:%Y-%m-%d}，截止日之后方可开始审核",
-            code="batch_not_closed",
-        )
-    neighbours = [prev_month(batch.month), batch.month, next_month(batch.month)]
-    refiled = 0
-    for req in EscalationRequest.objects.select_for_update(of=("self",)).filter(
-        status=EscalationStatus.SUBMITTED, batch_month__in=neighbours
-    ):
-        right = batch_month_for(req.received_at)
-        if right != req.batch_month and batch.month in (right, req.batch_month):
-            before = _escalation_snapshot(req)
-            req.batch_month = right
-            req.batch = batch_get_or_open(month=right)
-            req.save(update_fields=["batch_month", "batch", "updated_at"])
-            audit_record(
-                action="escalation.refile",
-                obj=req,
-                actor=actor,
-                before=before,
-                after=_escalation_snapshot(req),
-                now=now,
-            )
-            refiled += 1
-    before = {"status": batch.status}
-    batch.status = BatchStatus.UNDER_REVIEW
-    batch.review_started_at = now
-    batch.review_started_by = actor
-    batch.save(update_fields=["status", "review_started_at", "review_started_by", "updated_at"])
-    audit_record(
-        action="escalation_batch.start_review",
-        obj=batch,
-        actor=actor,
-        before=before,
-        after={"status": batch.status, "refiled": refiled},
-        now=now,
-    )
+    batch = batch_get_or_open(month=month)
+    with BATCH.moving(
+        pk=batch.pk, move="start_review", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        batch, now = step.obj, step.now
+        neighbours = [prev_month(batch.month), batch.month, next_month(batch.month)]
+        refiled = 0
+        for req in EscalationRequest.objects.select_for_update(of=("self",)).filter(
+            status=EscalationStatus.SUBMITTED, batch_month__in=neighbours
+        ):
+            right = batch_month_for(req.received_at)
+            if right != req.batch_month and batch.month in (right, req.batch_month):
+                before = {"batch_month": req.batch_month, "version": req.version}
+                req.batch_month, req.version = right, req.version + 1
+                req.batch = batch_get_or_open(month=right)
+                req.save(update_fields=["batch_month", "batch", "version", "updated_at"])
+                audit_record(
+                    action="escalation.refile",
+                    obj=req,
+                    actor=actor,
+                    before=before,
+                    after={"batch_month": right, "version": req.version},
+                    now=now,
+                )
+                refiled += 1
+        batch.review_started_at, batch.review_started_by = now, actor
+        step.commit(fields=["review_started_at", "review_started_by"], data={"refiled": refiled})
     return batch
 
 
-def _lock_request(request_id: int) -> EscalationRequest:
-    req = (
-        EscalationRequest.objects.select_for_update(of=("self",))
-        .select_related("appeal", "reporting_unit", "leader", "requested_by")
-        .filter(pk=request_id)
-        .first()
+def _reviewing(*, request_id, move, actor, expected_version, now):
+    """ESCALATION.moving with the request's batch locked and re-read first (the guard asks
+    that it is under review)."""
+    req = EscalationRequest.objects.filter(pk=request_id).only("batch_month").first()
+    if req is not None:
+        EscalationBatch.objects.select_for_update(of=("self",)).filter(month=req.batch_month).first()
+    return ESCALATION.moving(
+        pk=request_id, move=move, actor=actor, expected_version=expected_version, now=now
     )
-    if req is None:
-        raise ServiceError("申报不存在")
-    return req
 
 
-def _require_reviewable(req: EscalationRequest) -> EscalationBatch:
-    batch = EscalationBatch.objects.select_for_update(of=("self",)).filter(month=req.batch_month).first()
-    if batch is None or batch.status != BatchStatus.UNDER_REVIEW:
-        raise ConflictError("该申报所在批次尚未开始审核或已报送，不能审核", code="batch_not_under_review")
-    if req.status not in (EscalationStatus.SUBMITTED, EscalationStatus.ACCEPTED, EscalationStatus.RETURNED):
-        raise ConflictError(f"申报当前状态为“{req.get_status_display()}”，不能审核")
-    return batch
-
-
-@transaction.atomic
+@ESCALATION.service("accept")
 def escalation_accept(
-    *, actor: User, request_id: int, leader: User | None = None, note: str = "", now: datetime | None = None
+    *,
+    actor: User,
+    request_id: int,
+    leader: User | None = None,
+    leader_id: int | None = None,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> EscalationRequest:
     """The hub accepts a request and names the leader in charge: the hub's choice, else the
     leader the unit named on its form, else the leader whose portfolio holds the reporting
     unit or a unit to coordinate."""
-    now = now or timezone.now()
-    permissions.require_batch_reviewer(actor)
-    req = _lock_request(request_id)
-    _require_reviewable(req)
-    if req.status == EscalationStatus.RETURNED:
-        raise ConflictError("已退回的申报不能再审核通过，请申报单位重新申报")
-    leader = leader or req.leader or default_leader_for(req)
-    if leader is None:
-        raise ServiceError("没有分管该单位的市领导，请选择分管市领导", field="leader_id")
-    if leader.role != Role.LEADER or not leader.is_active:
-        raise ServiceError("所选人员不是市领导", field="leader_id")
-    before = _escalation_snapshot(req)
-    req.status = EscalationStatus.ACCEPTED
-    req.leader = leader
-    req.review_note = note.strip()
-    req.reviewed_by = actor
-    req.reviewed_at = now
-    req.save(update_fields=["status", "leader", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
-    audit_record(
-        action="escalation.accept",
-        obj=req,
-        actor=actor,
-        before=before,
-        after=_escalation_snapshot(req),
-        now=now,
-    )
-    timeline_note(
-        appeal=req.appeal,
-        actor=actor,
-        action="coordination.escalation_accept",
-        note=f"提请市领导协调申报审核通过，拟报{leader.display_name}协调"
-        + (f"：{req.review_note}" if req.review_note else ""),
-        data={"escalation_id": req.pk, "leader_id": leader.pk, "batch_month": req.batch_month.isoformat()},
-        now=now,
-    )
+    if leader is None and leader_id not in (None, ""):
+        leader = User.objects.filter(pk=leader_id, is_active=True).first()
+        if leader is None:
+            raise ServiceError("所选人员不存在", field="leader_id")
+    with _reviewing(
+        request_id=request_id, move="accept", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        req, now = step.obj, step.now
+        leader = leader or req.leader or default_leader_for(req)
+        if leader is None:
+            raise ServiceError("没有分管该单位的市领导，请选择分管市领导", field="leader_id")
+        if leader.role != Role.LEADER or not leader.is_active:
+            raise ServiceError("所选人员不是市领导", field="leader_id")
+        req.leader, req.review_note = leader, (note or "").strip()
+        req.reviewed_by, req.reviewed_at = actor, now
+        step.commit(fields=["leader", "review_note", "reviewed_by", "reviewed_at"], note=req.review_note)
+        timeline_note(
+            appeal=req.appeal,
+            actor=actor,
+            action="coordination.escalation_accept",
+            note=f"提请市领导协调申报审核通过，拟报{leader.display_name}协调"
+            + (f"：{req.review_note}" if req.review_note else ""),
+            data={
+                "escalation_id": req.pk,
+                "leader_id": leader.pk,
+                "batch_month": req.batch_month.isoformat(),
+            },
+            now=now,
+        )
     return req
 
 
-@transaction.atomic
+@ESCALATION.service("return")
 def escalation_return(
-    *, actor: User, request_id: int, reason: str, now: datetime | None = None
+    *,
+    actor: User,
+    request_id: int,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> EscalationRequest:
     """The hub returns a request with a reason; the lead unit handles the appeal on."""
-    now = now or timezone.now()
-    permissions.require_batch_reviewer(actor)
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError("退回须说明理由", field="reason")
-    req = _lock_request(request_id)
-    _require_reviewable(req)
-    if req.status == EscalationStatus.RETURNED:
-        raise ConflictError("该申报已退回")
-    before = _escalation_snapshot(req)
-    req.status = EscalationStatus.RETURNED
-    req.review_note = reason
-    req.reviewed_by = actor
-    req.reviewed_at = now
-    req.save(update_fields=["status", "review_note", "reviewed_by", "reviewed_at", "updated_at"])
-    audit_record(
-        action="escalation.return",
-        obj=req,
-        actor=actor,
-        before=before,
-        after=_escalation_snapshot(req),
-        now=now,
-    )
-    timeline_note(
-        appeal=req.appeal,
-        actor=actor,
-        action="coordination.escalation_return",
-        note=f"提请市领导协调申报被退回：{reason}",
-        data={"escalation_id": req.pk},
-        now=now,
-    )
-    _resume_appeal(appeal=req.appeal, actor=actor, note=f"申报退回：{reason}", now=now)
-    notify(
-        recipients=[req.requested_by],
-        kind="escalation_returned",
-        title=f"提请市领导协调申报被退回：{req.project_name}",
-        body=reason,
-        url=f"/appeals/{req.appeal_id}/",
-        now=now,
-    )
+    with _reviewing(
+        request_id=request_id, move="return", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        req, now = step.obj, step.now
+        req.review_note, req.reviewed_by, req.reviewed_at = reason, actor, now
+        step.commit(fields=["review_note", "reviewed_by", "reviewed_at"], note=reason)
+        timeline_note(
+            appeal=req.appeal,
+            actor=actor,
+            action="coordination.escalation_return",
+            note=f"提请市领导协调申报被退回：{reason}",
+            data={"escalation_id": req.pk},
+            now=now,
+        )
+        _resume_appeal(appeal=req.appeal, actor=actor, note=f"申报退回：{reason}", now=now)
+        step.tell(
+            [req.requested_by],
+            kind="escalation_returned",
+            title=f"提请市领导协调申报被退回：{req.project_name}",
+            body=reason,
+            url=f"/appeals/{req.appeal_id}/",
+        )
+    return req
+
+
+@ESCALATION.service("withdraw")
+def escalation_withdraw(
+    *,
+    actor: User,
+    request_id: int,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> EscalationRequest:
+    """The hub withdraws a request at its reporting unit's asking, before the batch is
+    reported; the lead unit handles the appeal on."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError("撤回须说明理由", field="reason")
+    with ESCALATION.moving(
+        pk=request_id, move="withdraw", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        req, now = step.obj, step.now
+        step.commit(note=reason)
+        timeline_note(
+            appeal=req.appeal,
+            actor=actor,
+            action="coordination.escalation_withdraw",
+            note=f"提请市领导协调申报已撤回：{reason}",
+            data={"escalation_id": req.pk},
+            now=now,
+        )
+        _resume_appeal(appeal=req.appeal, actor=actor, note=f"申报撤回：{reason}", now=now)
     return req
 
 
@@ -357,64 +336,67 @@ def _resume_appeal(*, appeal, actor, note: str, now: datetime) -> None:
     appeal_services.appeal_resume_handling(appeal_id=appeal.pk, actor=actor, note=note, now=now)
 
 
-@transaction.atomic
-def batch_submit(*, actor: User, month: date, now: datetime | None = None) -> EscalationBatch:
-    """Report the batch to the leaders: every request decided, the accepted ones go to
-    their leader (each leader is told once, with the count)."""
-    now = now or timezone.now()
-    permissions.require_batch_reviewer(actor)
-    batch = _lock_batch(month)
-    if batch.status != BatchStatus.UNDER_REVIEW:
-        raise ConflictError(f"{batch.label}批次不在审核中，不能报送")
-    members = EscalationRequest.objects.select_for_update(of=("self",)).filter(batch_month=batch.month)
-    pending = members.filter(status=EscalationStatus.SUBMITTED).count()
-    if pending:
-        raise ConflictError(f"还有{pending}件申报未审核（通过或退回），不能报送")
-    accepted = list(members.filter(status=EscalationStatus.ACCEPTED).select_related("leader", "appeal"))
-    per_leader: dict[int, list[EscalationRequest]] = {}
-    for req in accepted:
-        before = _escalation_snapshot(req)
-        req.status = EscalationStatus.SENT_TO_LEADER
-        req.save(update_fields=["status", "updated_at"])
-        audit_record(
-            action="escalation.send",
-            obj=req,
-            actor=actor,
-            before=before,
-            after=_escalation_snapshot(req),
-            now=now,
-        )
+@ESCALATION.service("send")
+def escalation_send(
+    *, actor: User, request_id: int, expected_version: int | None = None, now: datetime | None = None
+) -> EscalationRequest:
+    """An accepted request goes to its leader with its submitted batch (`batch_submit`)."""
+    with ESCALATION.moving(
+        pk=request_id, move="send", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        req = step.obj
+        step.commit()
         timeline_note(
             appeal=req.appeal,
             actor=actor,
             action="coordination.escalation_send",
-            note=f"已随{batch.label}批次报送{req.leader.display_name}协调",
+            note=f"已随{req.batch_month.year}年{req.batch_month.month}月批次报送{req.leader.display_name}协调",
             data={"escalation_id": req.pk, "leader_id": req.leader_id},
-            now=now,
+            now=step.now,
         )
-        per_leader.setdefault(req.leader_id, []).append(req)
-    before = {"status": batch.status}
-    batch.status = BatchStatus.SUBMITTED
-    batch.submitted_at = now
-    batch.submitted_by = actor
-    batch.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    audit_record(
-        action="escalation_batch.submit",
-        obj=batch,
-        actor=actor,
-        before=before,
-        after={"status": batch.status, "sent": len(accepted)},
-        now=now,
+    return req
+
+
+@ESCALATION.service("coordinate")
+def escalation_coordinate(
+    *, actor: User, request_id: int, expected_version: int | None = None, now: datetime | None = None
+) -> EscalationRequest:
+    """A meeting recorded its opinion on the request (`meeting_record_opinion`)."""
+    return ESCALATION.perform(
+        pk=request_id, move="coordinate", actor=actor, expected_version=expected_version, now=now
     )
-    for reqs in per_leader.values():
-        notify(
-            recipients=[reqs[0].leader],
-            kind="escalation_batch",
-            title=f"{batch.label}提请市领导协调问题{len(reqs)}件待协调",
-            url="/coordination/my-batch/",
-            dedupe_key=f"batch:{batch.month.isoformat()}",
-            now=now,
-        )
+
+
+@BATCH.service("submit")
+def batch_submit(
+    *, actor: User, month: date, expected_version: int | None = None, now: datetime | None = None
+) -> EscalationBatch:
+    """Report the batch to the leaders: every request decided, the accepted ones go to
+    their leader (each leader is told once, with the count)."""
+    batch = batch_get_or_open(month=month)
+    with BATCH.moving(
+        pk=batch.pk, move="submit", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        batch, now = step.obj, step.now
+        members = EscalationRequest.objects.select_for_update(of=("self",)).filter(batch_month=batch.month)
+        pending = members.filter(status=EscalationStatus.SUBMITTED).count()
+        if pending:
+            raise ConflictError(f"还有{pending}件申报未审核（通过或退回），不能报送")
+        accepted = list(members.filter(status=EscalationStatus.ACCEPTED).values_list("pk", flat=True))
+        batch.submitted_at, batch.submitted_by = now, actor
+        step.commit(fields=["submitted_at", "submitted_by"], data={"sent": len(accepted)})
+        per_leader: dict[int, list[EscalationRequest]] = {}
+        for pk in accepted:
+            req = escalation_send(actor=actor, request_id=pk, now=now)
+            per_leader.setdefault(req.leader_id, []).append(req)
+        for reqs in per_leader.values():
+            step.tell(
+                [reqs[0].leader],
+                kind="escalation_batch",
+                title=f"{batch.label}提请市领导协调问题{len(reqs)}件待协调",
+                url="/coordination/my-batch/",
+                dedupe_key=f"batch:{batch.month.isoformat()}",
+            )
     return batch
 
 
@@ -437,8 +419,11 @@ __all__ = [
     "batch_window",
     "default_leader_for",
     "escalation_accept",
+    "escalation_coordinate",
     "escalation_file",
     "escalation_return",
+    "escalation_send",
+    "escalation_withdraw",
     "leaders_in_charge",
     "units_by_ids",
 ]

@@ -20,10 +20,10 @@ from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.models import User
 
 from .. import permissions
-from ..choices import MeetingStatus
+from ..machines.meetings import MANAGERS, MEETING
 from ..models import EscalationRequest, Meeting, MeetingItem
-from ._common import local_date, timeline_note
-from .batches import units_by_ids
+from ._common import editing, local_date, timeline_note
+from .batches import escalation_coordinate, units_by_ids
 from .facts import facts_evaluate_meeting
 from .tasks import tasks_create_for_item
 
@@ -83,14 +83,18 @@ def meeting_create(
     return meeting
 
 
-def _lock(meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.select_for_update(of=("self",)).filter(pk=meeting_id).first()
-    if meeting is None:
-        raise ServiceError("协调会不存在")
-    return meeting
+def _editing(meeting_id: int, actor: User, now: datetime | None):
+    """Agenda and details are edited by the same people as the table's moves."""
+    return editing(
+        MEETING,
+        pk=meeting_id,
+        actor=actor,
+        relations=MANAGERS,
+        denied="只有统筹协调专员或召开协调会的领导可以编辑该协调会",
+        now=now,
+    )
 
 
-@transaction.atomic
 def meeting_update(
     *,
     actor: User,
@@ -101,24 +105,20 @@ def meeting_update(
     unit_ids=(),
     now: datetime | None = None,
 ) -> Meeting:
-    now = now or timezone.now()
-    meeting = _lock(meeting_id)
-    permissions.require_meeting_manager(actor, meeting)
-    if meeting.items.filter(opinion_at__isnull=False).exists() and held_at != meeting.held_at:
-        raise ConflictError("已有协调意见的协调会不能修改召开时间")
-    before = _snapshot(meeting)
-    meeting.title = (title or "").strip() or meeting.title
-    meeting.held_at = held_at or meeting.held_at
-    meeting.place = place.strip()
-    meeting.save()
-    meeting.units_present.set(units_by_ids(unit_ids))
-    audit_record(
-        action="meeting.update", obj=meeting, actor=actor, before=before, after=_snapshot(meeting), now=now
-    )
+    with _editing(meeting_id, actor, now) as edit:
+        meeting = edit.obj
+        if meeting.items.filter(opinion_at__isnull=False).exists() and held_at != meeting.held_at:
+            raise ConflictError("已有协调意见的协调会不能修改召开时间")
+        before = _snapshot(meeting)
+        meeting.title = (title or "").strip() or meeting.title
+        meeting.held_at = held_at or meeting.held_at
+        meeting.place = place.strip()
+        meeting.save()
+        meeting.units_present.set(units_by_ids(unit_ids))
+        edit.audit("update", before=before, after=_snapshot(meeting))
     return meeting
 
 
-@transaction.atomic
 def meeting_add_items(
     *,
     actor: User,
@@ -129,9 +129,12 @@ def meeting_add_items(
 ) -> list[MeetingItem]:
     """Put appeals on the agenda: from requests reported to the leaders (Annex 2 fields
     carry over), or any open appeal."""
-    now = now or timezone.now()
-    meeting = _lock(meeting_id)
-    permissions.require_meeting_manager(actor, meeting)
+    with _editing(meeting_id, actor, now) as edit:
+        return _add_items(edit, appeal_ids=appeal_ids, escalation_ids=escalation_ids)
+
+
+def _add_items(edit, *, appeal_ids, escalation_ids) -> list[MeetingItem]:
+    meeting, actor, now = edit.obj, edit.actor, edit.now
     existing = set(meeting.items.values_list("appeal_id", flat=True))
     order = meeting.items.count()
     added: list[MeetingItem] = []
@@ -185,13 +188,9 @@ def meeting_add_items(
         )
         existing.add(appeal.pk)
         added.append(item)
-        audit_record(
-            action="meeting.add_item",
-            obj=meeting,
-            actor=actor,
-            before=None,
+        edit.audit(
+            "add_item",
             after={"item_id": item.pk, "appeal_id": appeal.pk, "escalation_id": req.pk if req else None},
-            now=now,
         )
         timeline_note(
             appeal=appeal,
@@ -214,34 +213,25 @@ def _county_of(user: User):
     return unit if unit.kind in (UnitKind.COUNTY, UnitKind.PARK) else None
 
 
-@transaction.atomic
 def meeting_remove_item(*, actor: User, item_id: int, now: datetime | None = None) -> None:
-    now = now or timezone.now()
-    item = MeetingItem.objects.select_related("meeting").filter(pk=item_id).first()
+    item = MeetingItem.objects.filter(pk=item_id).first()
     if item is None:
         raise ServiceError("议题不存在")
-    meeting = _lock(item.meeting_id)
-    permissions.require_meeting_manager(actor, meeting)
-    item = MeetingItem.objects.select_for_update(of=("self",)).get(pk=item_id)
-    if item.opinion_at:
-        raise ConflictError("已有协调意见的议题不能移除")
-    audit_record(
-        action="meeting.remove_item",
-        obj=meeting,
-        actor=actor,
-        before={"item_id": item.pk, "appeal_id": item.appeal_id},
-        after=None,
-        now=now,
-    )
-    timeline_note(
-        appeal=item.appeal,
-        actor=actor,
-        action="coordination.meeting_agenda_remove",
-        note=f"从{_meeting_label(meeting)}议题中移除",
-        data={"meeting_id": meeting.pk},
-        now=now,
-    )
-    item.delete()
+    with _editing(item.meeting_id, actor, now) as edit:
+        meeting = edit.obj
+        item = MeetingItem.objects.select_for_update(of=("self",)).select_related("appeal").get(pk=item_id)
+        if item.opinion_at:
+            raise ConflictError("已有协调意见的议题不能移除")
+        edit.audit("remove_item", before={"item_id": item.pk, "appeal_id": item.appeal_id})
+        timeline_note(
+            appeal=item.appeal,
+            actor=actor,
+            action="coordination.meeting_agenda_remove",
+            note=f"从{_meeting_label(meeting)}议题中移除",
+            data={"meeting_id": meeting.pk},
+            now=edit.now,
+        )
+        item.delete()
 
 
 def _require_held(meeting: Meeting, now: datetime) -> None:
@@ -251,47 +241,48 @@ def _require_held(meeting: Meeting, now: datetime) -> None:
         )
 
 
-@transaction.atomic
-def meeting_upload_minutes(*, actor: User, meeting_id: int, upload, now: datetime | None = None) -> Meeting:
+@MEETING.service("minutes")
+def meeting_upload_minutes(
+    *,
+    actor: User,
+    meeting_id: int,
+    upload,
+    expected_version: int | None = None,
+    now: datetime | None = None,
+) -> Meeting:
     """File the minutes (会议纪要) — the evidence seeds/000 五(二)1 asks for."""
-    now = now or timezone.now()
-    meeting = _lock(meeting_id)
-    permissions.require_meeting_manager(actor, meeting)
-    _require_held(meeting, now)
-    # The appeals app's evidence check: type by content (magic bytes), size by
-    # ZHITONG_EVIDENCE_MAX_BYTES — minutes are evidence like any other.
-    original, data, kind = evidence_check(upload)
-    size = len(data)
-    sha = hashlib.sha256(data).hexdigest()
-    before = {"minutes_name": meeting.minutes_name, "status": meeting.status}
-    ext = {"jpeg": "jpg"}.get(kind, kind)
-    meeting.minutes.save(f"{meeting.pk}-{sha[:16]}.{ext}", ContentFile(data), save=False)
-    meeting.minutes_name = original
-    meeting.minutes_size = size
-    meeting.minutes_uploaded_at = now
-    meeting.status = MeetingStatus.HELD
-    meeting.save()
-    audit_record(
-        action="meeting.minutes",
-        obj=meeting,
-        actor=actor,
-        before=before,
-        after={"minutes_name": original, "size": size, "sha256": sha, "status": meeting.status},
-        now=now,
-    )
-    for item in meeting.items.select_related("appeal"):
-        timeline_note(
-            appeal=item.appeal,
-            actor=actor,
-            action="coordination.meeting_minutes",
-            note=f"{_meeting_label(meeting)}会议纪要已上传",
-            data={"meeting_id": meeting.pk},
-            now=now,
+    if not upload:
+        raise ServiceError("请选择会议纪要文件", field="upload")
+    with MEETING.moving(
+        pk=meeting_id, move="minutes", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        meeting, now = step.obj, step.now
+        _require_held(meeting, now)
+        # The appeals app's evidence check: type by content (magic bytes), size by
+        # ZHITONG_EVIDENCE_MAX_BYTES — minutes are evidence like any other.
+        original, data, kind = evidence_check(upload)
+        sha = hashlib.sha256(data).hexdigest()
+        ext = {"jpeg": "jpg"}.get(kind, kind)
+        meeting.minutes.save(f"{meeting.pk}-{sha[:16]}.{ext}", ContentFile(data), save=False)
+        meeting.minutes_name, meeting.minutes_size, meeting.minutes_uploaded_at = original, len(data), now
+        step.commit(
+            fields=["minutes", "minutes_name", "minutes_size", "minutes_uploaded_at"],
+            note=original,
+            data={"size": len(data), "sha256": sha},
         )
+        for item in meeting.items.select_related("appeal"):
+            timeline_note(
+                appeal=item.appeal,
+                actor=actor,
+                action="coordination.meeting_minutes",
+                note=f"{_meeting_label(meeting)}会议纪要已上传",
+                data={"meeting_id": meeting.pk},
+                now=now,
+            )
     return meeting
 
 
-@transaction.atomic
+@MEETING.service("opinion")
 def meeting_record_opinion(
     *,
     actor: User,
@@ -300,83 +291,60 @@ def meeting_record_opinion(
     unit_ids,
     due_workdays: int | None = None,
     due_date: date | None = None,
+    meeting_id: int | None = None,
+    expected_version: int | None = None,
     now: datetime | None = None,
 ) -> MeetingItem:
     """The meeting's one opinion on one appeal (协调意见), which becomes one task per
-    responsible unit with the deadline. Recorded once; later steps are the tasks'."""
+    responsible unit with the deadline. Recorded once; later steps are the tasks'. A move
+    of the meeting (it is held by then); `meeting_id`, when given, must be the item's."""
     from ._common import resolve_due
 
-    now = now or timezone.now()
     item = MeetingItem.objects.filter(pk=item_id).first()
-    if item is None:
-        raise ServiceError("议题不存在")
-    meeting = _lock(item.meeting_id)
-    permissions.require_meeting_manager(actor, meeting)
-    _require_held(meeting, now)
-    item = (
-        MeetingItem.objects.select_for_update(of=("self",))
-        .select_related("appeal", "escalation")
-        .get(pk=item_id)
-    )
-    if item.opinion_at:
-        raise ConflictError("该诉求已有本次协调会的协调意见")
-    # Lock the request now, before the timeline notes take the audit chain's lock, so
-    # every writer takes the locks in the same order.
-    req = (
-        EscalationRequest.objects.select_for_update(of=("self",)).filter(pk=item.escalation_id).first()
-        if item.escalation_id
-        else None
-    )
-    opinion = (opinion or "").strip()
-    if not opinion:
-        raise ServiceError("请填写协调意见", field="opinion")
-    units = units_by_ids(unit_ids)
-    if not units:
-        raise ServiceError("请选择至少一个责任单位", field="unit_ids")
-    due, provisional = resolve_due(today=local_date(now), due_workdays=due_workdays, due_date=due_date)
-    item.opinion = opinion
-    item.opinion_at = now
-    item.opinion_by = actor
-    item.due_workdays = due_workdays
-    item.due_date = due
-    item.due_provisional = provisional
-    item.save()
-    item.lead_unit = units[0]
-    item.save(update_fields=["lead_unit"])
-    item.responsible_units.set(units)
-    if meeting.status != MeetingStatus.HELD:
-        meeting.status = MeetingStatus.HELD
-        meeting.save(update_fields=["status", "updated_at"])
-    audit_record(
-        action="meeting.opinion",
-        obj=item,
-        actor=actor,
-        before=None,
-        after={"opinion": opinion, "unit_ids": [u.pk for u in units], "due": due},
-        now=now,
-    )
-    timeline_note(
-        appeal=item.appeal,
-        actor=actor,
-        action="coordination.meeting_opinion",
-        note=f"{_meeting_label(meeting)}协调意见：{opinion}",
-        data={"meeting_id": meeting.pk, "item_id": item.pk},
-        now=now,
-    )
-    tasks_create_for_item(item=item, actor=actor, due=due, due_provisional=provisional, now=now)
-    if req is not None and req.status == EscalationStatus.SENT_TO_LEADER:
-        before = {"status": req.status}
-        req.status = EscalationStatus.COORDINATED
-        req.save(update_fields=["status", "updated_at"])
-        audit_record(
-            action="escalation.coordinated",
-            obj=req,
+    if item is None or (meeting_id is not None and int(meeting_id) != item.meeting_id):
+        raise ServiceError("议题不存在", field="item_id")
+    with MEETING.moving(
+        pk=item.meeting_id, move="opinion", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        meeting, now = step.obj, step.now
+        _require_held(meeting, now)
+        item = (
+            MeetingItem.objects.select_for_update(of=("self",))
+            .select_related("appeal", "escalation")
+            .get(pk=item_id)
+        )
+        if item.opinion_at:
+            raise ConflictError("该诉求已有本次协调会的协调意见")
+        opinion = (opinion or "").strip()
+        if not opinion:
+            raise ServiceError("请填写协调意见", field="opinion")
+        units = units_by_ids(unit_ids)
+        if not units:
+            raise ServiceError("请选择至少一个责任单位", field="unit_ids")
+        due, provisional = resolve_due(today=local_date(now), due_workdays=due_workdays, due_date=due_date)
+        item.opinion, item.opinion_at, item.opinion_by = opinion, now, actor
+        item.due_workdays, item.due_date, item.due_provisional = due_workdays, due, provisional
+        item.lead_unit = units[0]
+        item.save()
+        item.responsible_units.set(units)
+        # The request's move first, before the timeline notes take the audit chain's lock,
+        # so every writer takes the locks in the same order.
+        if item.escalation_id and item.escalation.status == EscalationStatus.SENT_TO_LEADER:
+            escalation_coordinate(actor=actor, request_id=item.escalation_id, now=now)
+        step.commit(
+            note=opinion,
+            data={"item_id": item.pk, "unit_ids": [u.pk for u in units], "due": due.isoformat()},
+        )
+        timeline_note(
+            appeal=item.appeal,
             actor=actor,
-            before=before,
-            after={"status": req.status},
+            action="coordination.meeting_opinion",
+            note=f"{_meeting_label(meeting)}协调意见：{opinion}",
+            data={"meeting_id": meeting.pk, "item_id": item.pk},
             now=now,
         )
-    facts_evaluate_meeting(meeting=meeting, now=now)
+        tasks_create_for_item(item=item, actor=actor, due=due, due_provisional=provisional, now=now)
+        facts_evaluate_meeting(meeting=meeting, now=now)
     return item
 
 

@@ -4,19 +4,17 @@ confirms (seeds/001 四(七): 市政府督查室负责对办理工作进行督�
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import date, datetime
 
-from django.db import transaction
-from django.utils import timezone
-
 from zhitong.audit.services import audit_record
-from zhitong.common.errors import ConflictError, ServiceError
+from zhitong.common.errors import ServiceError
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import User
 
-from .. import permissions
 from ..choices import TaskReportKind, TaskStatus
-from ..models import Task, TaskReport
+from ..machines.tasks import REPORT_KINDS, TASK
+from ..models import Task
 from ._common import local_date, notify, timeline_note
 
 
@@ -58,9 +56,7 @@ def tasks_create_for_item(
         )
         tasks.append(task)
         notify(
-            recipients=User.objects.filter(
-                unit__path__startswith=unit.path, role__in=[Role.HANDLER, Role.UNIT_HEAD], is_active=True
-            ),
+            recipients=_unit_staff(task),
             kind="coordination_task",
             title=f"交办任务：{item.appeal.title}（{'牵头' if i == 0 else '配合'}，{due:%Y-%m-%d}前）",
             body=item.opinion,
@@ -82,169 +78,122 @@ def tasks_create_for_item(
     return tasks
 
 
-def _lock(task_id: int) -> Task:
-    task = (
-        Task.objects.select_for_update(of=("self",))
-        .select_related("unit", "appeal")
-        .filter(pk=task_id)
-        .first()
+def _unit_staff(task: Task):
+    return User.objects.filter(
+        unit__path__startswith=task.unit.path, role__in=[Role.HANDLER, Role.UNIT_HEAD], is_active=True
     )
-    if task is None:
-        raise ServiceError("任务不存在")
-    return task
 
 
-def _check_version(task: Task, version: int | None) -> None:
-    if version is not None and version != task.version:
-        raise ConflictError("任务已被他人更新，请刷新后重试", code="stale")
+@contextmanager
+def _moving(move: str, task_id, actor, expected_version, now, *, note: str):
+    """TASK.moving; after the caller's commit, the step on the appeal's timeline."""
+    with TASK.moving(pk=task_id, move=move, actor=actor, expected_version=expected_version, now=now) as step:
+        yield step
+        _timeline(step, note)
 
 
-def _record(
-    task: Task, *, kind: str, note: str, actor: User, now: datetime, before: dict, action: str
-) -> None:
-    task.version += 1
-    task.save()
-    TaskReport.objects.create(task=task, kind=kind, note=note, actor=actor, at=now)
-    audit_record(action=action, obj=task, actor=actor, before=before, after=_snapshot(task), now=now)
-    label = TaskReportKind(kind).label
+def _timeline(step, note: str) -> None:
+    task = step.obj
+    kind = REPORT_KINDS[step.move.name]
     timeline_note(
         appeal=task.appeal,
-        actor=actor,
+        actor=step.actor,
         action=f"coordination.task_{kind}",
-        note=f"交办任务（{task.unit.display_name}）{label}" + (f"：{note}" if note else ""),
+        note=f"交办任务（{task.unit.display_name}）{TaskReportKind(kind).label}"
+        + (f"：{note}" if note else ""),
         data={"task_id": task.pk, "status": task.status},
-        now=now,
+        now=step.now,
     )
 
 
-@transaction.atomic
+def _required(text: str, message: str, field: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(message, field=field)
+    return text
+
+
+@TASK.service("progress")
 def task_report_progress(
-    *, actor: User, task_id: int, note: str, version: int | None = None, now: datetime | None = None
+    *,
+    actor: User,
+    task_id: int,
+    note: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> Task:
-    now = now or timezone.now()
-    task = _lock(task_id)
-    permissions.require_task_reporter(actor, task)
-    _check_version(task, version)
-    note = (note or "").strip()
-    if not note:
-        raise ServiceError("请填写办理进展", field="note")
-    if task.status not in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS):
-        raise ConflictError(f"任务当前状态为“{task.get_status_display()}”，不能填报进展")
-    before = _snapshot(task)
-    task.status = TaskStatus.IN_PROGRESS
-    task.last_note = note
-    _record(
-        task,
-        kind=TaskReportKind.PROGRESS,
-        note=note,
-        actor=actor,
-        now=now,
-        before=before,
-        action="coordination_task.progress",
-    )
-    return task
+    """A progress note of the responsible unit; a task still waiting turns in progress."""
+    note = _required(note, "请填写办理进展", "note")
+    with _moving("progress", task_id, actor, expected_version, now, note=note) as step:
+        step.obj.last_note = note
+        step.commit(fields=["last_note"], to_status=TaskStatus.IN_PROGRESS, note=note)
+    return step.obj
 
 
-@transaction.atomic
+@TASK.service("done")
 def task_report_done(
-    *, actor: User, task_id: int, note: str, version: int | None = None, now: datetime | None = None
+    *,
+    actor: User,
+    task_id: int,
+    note: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> Task:
     """The unit says the task is done (with what was done and the reply to the enterprise)."""
-    now = now or timezone.now()
-    task = _lock(task_id)
-    permissions.require_task_reporter(actor, task)
-    _check_version(task, version)
-    note = (note or "").strip()
-    if not note:
-        raise ServiceError("请填写办理结果及回复企业情况", field="note")
-    if task.status not in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS):
-        raise ConflictError(f"任务当前状态为“{task.get_status_display()}”，不能报办结")
-    before = _snapshot(task)
-    task.status = TaskStatus.REPORTED
-    task.last_note = note
-    task.reported_at = now
-    _record(
-        task,
-        kind=TaskReportKind.DONE,
-        note=note,
-        actor=actor,
-        now=now,
-        before=before,
-        action="coordination_task.report_done",
-    )
-    notify(
-        recipients=[task.assigned_by],
-        kind="coordination_task_reported",
-        title=f"{task.unit.display_name}报任务办结待确认",
-        body=note,
-        url=f"/coordination/tasks/{task.pk}/",
-        now=now,
-    )
+    note = _required(note, "请填写办理结果及回复企业情况", "note")
+    with _moving("done", task_id, actor, expected_version, now, note=note) as step:
+        task = step.obj
+        task.last_note, task.reported_at = note, step.now
+        step.commit(fields=["last_note", "reported_at"], note=note)
+        step.tell(
+            [task.assigned_by],
+            kind="coordination_task_reported",
+            title=f"{task.unit.display_name}报任务办结待确认",
+            body=note,
+            url=f"/coordination/tasks/{task.pk}/",
+        )
     return task
 
 
-@transaction.atomic
+@TASK.service("confirm")
 def task_confirm(
-    *, actor: User, task_id: int, note: str = "", version: int | None = None, now: datetime | None = None
+    *,
+    actor: User,
+    task_id: int,
+    note: str = "",
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> Task:
-    now = now or timezone.now()
-    permissions.require_task_confirmer(actor)
-    task = _lock(task_id)
-    _check_version(task, version)
-    if task.status != TaskStatus.REPORTED:
-        raise ConflictError("只有已报办结的任务可以确认办结")
-    before = _snapshot(task)
-    task.status = TaskStatus.DONE
-    task.done_at = now
-    task.confirmed_by = actor
-    _record(
-        task,
-        kind=TaskReportKind.CONFIRM,
-        note=note.strip(),
-        actor=actor,
-        now=now,
-        before=before,
-        action="coordination_task.confirm",
-    )
+    note = (note or "").strip()
+    with _moving("confirm", task_id, actor, expected_version, now, note=note) as step:
+        task = step.obj
+        task.done_at, task.confirmed_by = step.now, actor
+        step.commit(fields=["done_at", "confirmed_by"], note=note)
     return task
 
 
-@transaction.atomic
+@TASK.service("reject")
 def task_reject(
-    *, actor: User, task_id: int, reason: str, version: int | None = None, now: datetime | None = None
+    *,
+    actor: User,
+    task_id: int,
+    reason: str,
+    expected_version: int | None = None,
+    now: datetime | None = None,
 ) -> Task:
     """Not done yet: back to the unit with the reason."""
-    now = now or timezone.now()
-    permissions.require_task_confirmer(actor)
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("退回须说明理由", field="reason")
-    task = _lock(task_id)
-    _check_version(task, version)
-    if task.status != TaskStatus.REPORTED:
-        raise ConflictError("只有已报办结的任务可以退回")
-    before = _snapshot(task)
-    task.status = TaskStatus.IN_PROGRESS
-    task.reported_at = None
-    _record(
-        task,
-        kind=TaskReportKind.REJECT,
-        note=reason,
-        actor=actor,
-        now=now,
-        before=before,
-        action="coordination_task.reject",
-    )
-    notify(
-        recipients=User.objects.filter(
-            unit__path__startswith=task.unit.path, role__in=[Role.HANDLER, Role.UNIT_HEAD], is_active=True
-        ),
-        kind="coordination_task_rejected",
-        title="交办任务办结未获确认，请继续办理",
-        body=reason,
-        url=f"/coordination/tasks/{task.pk}/",
-        now=now,
-    )
+    reason = _required(reason, "退回须说明理由", "reason")
+    with _moving("reject", task_id, actor, expected_version, now, note=reason) as step:
+        task = step.obj
+        task.reported_at = None
+        step.commit(fields=["reported_at"], note=reason)
+        step.tell(
+            lambda: list(_unit_staff(task)),
+            kind="coordination_task_rejected",
+            title="交办任务办结未获确认，请继续办理",
+            body=reason,
+            url=f"/coordination/tasks/{task.pk}/",
+        )
     return task
 
 

@@ -46,15 +46,15 @@ def test_the_batch_through_the_api_and_the_denied_cases(city, scene, api):
         assert r.status_code == 200 and r.json()["cutoff"] == "2025-09-10"
         assert [x["id"] for x in r.json()["requests"]] == [req.pk]
         assert handler("get", "/batches/2025-09").status_code == 403
-        assert handler("post", "/batches/2025-09/start-review").status_code == 403
-        assert hub("post", f"/requests/{req.pk}/accept").status_code == 409  # not under review yet
-        assert hub("post", "/batches/2025-09/start-review").json()["status"] == "under_review"
-        assert handler("post", f"/requests/{req.pk}/accept", {}).status_code == 403
-        assert api(city.outsider)("post", f"/requests/{req.pk}/accept", {}).status_code == 404
-        assert hub("post", f"/requests/{req.pk}/return", {"reason": ""}).status_code == 400
-        r = hub("post", f"/requests/{req.pk}/accept", {"leader_id": city.leader2.pk, "note": "同意"})
+        assert handler("post", "/batches/2025-09/moves/start_review").status_code == 403
+        assert hub("post", f"/requests/{req.pk}/moves/accept").status_code == 409  # not under review yet
+        assert hub("post", "/batches/2025-09/moves/start_review").json()["status"] == "under_review"
+        assert handler("post", f"/requests/{req.pk}/moves/accept", {}).status_code == 403
+        assert api(city.outsider)("post", f"/requests/{req.pk}/moves/accept", {}).status_code == 404
+        assert hub("post", f"/requests/{req.pk}/moves/return", {"reason": ""}).status_code == 400
+        r = hub("post", f"/requests/{req.pk}/moves/accept", {"leader_id": city.leader2.pk, "note": "同意"})
         assert r.status_code == 200 and r.json()["leader"]["id"] == city.leader2.pk
-        assert hub("post", "/batches/2025-09/submit").json()["status"] == "submitted"
+        assert hub("post", "/batches/2025-09/moves/submit").json()["status"] == "submitted"
     assert leader("get", "/my-batch").json() == []
     (mine,) = api(city.leader2)("get", "/my-batch").json()
     assert mine["status"] == EscalationStatus.SENT_TO_LEADER and mine["problem"] == req.problem
@@ -88,25 +88,31 @@ def test_a_meeting_and_its_tasks_through_the_api(city, scene, api):
     item_id = r.json()["items"][0]["id"]
     r = hub(
         "post",
-        f"/meeting-items/{item_id}/opinion",
-        {"opinion": "工信局牵头办理", "unit_ids": [city.units.gxj.pk], "due_workdays": 5},
+        f"/meetings/{mid}/moves/opinion",
+        {"item_id": item_id, "opinion": "工信局牵头办理", "unit_ids": [city.units.gxj.pk], "due_workdays": 5},
     )
     assert r.status_code == 200, r.content
     (task_id,) = r.json()["items"][0]["task_ids"]
     assert (
         hub(
             "post",
-            f"/meeting-items/{item_id}/opinion",
-            {"opinion": "再来", "unit_ids": [city.units.gxj.pk], "due_workdays": 5},
+            f"/meetings/{mid}/moves/opinion",
+            {"item_id": item_id, "opinion": "再来", "unit_ids": [city.units.gxj.pk], "due_workdays": 5},
         ).status_code
         == 409
     )
     assert api(city.outsider)("get", f"/tasks/{task_id}").status_code == 404
-    assert api(city.outsider)("post", f"/tasks/{task_id}/done", {"note": "x"}).status_code == 404
-    r = api(city.handler)("post", f"/tasks/{task_id}/done", {"note": "已办结并回复企业"})
+    assert api(city.outsider)("post", f"/tasks/{task_id}/moves/done", {"note": "x"}).status_code == 404
+    r = api(city.handler)("post", f"/tasks/{task_id}/moves/done", {"note": "已办结并回复企业"})
     assert r.json()["status"] == TaskStatus.REPORTED
-    assert api(city.handler)("post", f"/tasks/{task_id}/confirm", {}).status_code == 403
-    assert api(city.supervisor)("post", f"/tasks/{task_id}/confirm", {}).json()["status"] == TaskStatus.DONE
+    assert api(city.handler)("post", f"/tasks/{task_id}/moves/confirm", {}).status_code == 403
+    stale = api(city.supervisor)("post", f"/tasks/{task_id}/moves/confirm", {"version": 1})
+    assert stale.status_code == 409 and stale.json()["code"] == "stale"
+    assert api(city.supervisor)("post", f"/tasks/{task_id}/moves/nonsense", {}).status_code == 409
+    assert (
+        api(city.supervisor)("post", f"/tasks/{task_id}/moves/confirm", {}).json()["status"]
+        == TaskStatus.DONE
+    )
     (row,) = api(city.handler)("get", "/annex3", {"month": "2025-09"}).json()
     assert row[6] == "工信局牵头办理" and row[8] == "是"
     assert (

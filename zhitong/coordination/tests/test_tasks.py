@@ -84,11 +84,11 @@ def test_a_confirmer_may_send_it_back_with_a_reason(city, task):
 
 def test_a_stale_form_is_refused(city, task):
     services.task_report_progress(
-        actor=city.handler, task_id=task.pk, note="一", version=task.version, now=at(2025, 9, 3)
+        actor=city.handler, task_id=task.pk, note="一", expected_version=task.version, now=at(2025, 9, 3)
     )
     with pytest.raises(ConflictError):
         services.task_report_progress(
-            actor=city.head, task_id=task.pk, note="二", version=task.version, now=at(2025, 9, 3)
+            actor=city.head, task_id=task.pk, note="二", expected_version=task.version, now=at(2025, 9, 3)
         )
 
 

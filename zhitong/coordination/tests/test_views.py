@@ -40,10 +40,17 @@ def test_the_hub_reviews_the_batch_in_the_browser_forms(city, batch, as_user):
         assert page.status_code == 200
         assert "2025年9月提请市领导协调问题" in page.content.decode()
         assert batch.project_name in page.content.decode()
-        c.post(reverse("coordination:batch_start_review", args=["2025-09"]))
-        c.post(reverse("coordination:request_accept", args=[batch.pk]), {"leader": "", "note": "同意上报"})
-        r = c.post(reverse("coordination:batch_submit", args=["2025-09"]), follow=True)
+        start = reverse("coordination:batch_move", args=["2025-09", "start_review"])
+        assert f'action="{start}"' in page.content.decode()
+        c.post(start, {"version": 1})
+        page = c.get(reverse("coordination:batch_detail", args=["2025-09"])).content.decode()
+        accept = reverse("coordination:request_move", args=[batch.pk, "accept"])
+        assert f'action="{accept}"' in page and 'name="leader_id"' in page
+        c.post(accept, {"leader_id": "", "note": "同意上报", "version": 1})
+        r = c.post(reverse("coordination:batch_move", args=["2025-09", "submit"]), follow=True)
     assert "已报送分管市领导" in r.content.decode()
+    # The batch's and the request's histories are on the page.
+    assert "批次记录" in r.content.decode() and "审核记录" in r.content.decode()
     batch.refresh_from_db()
     assert batch.status == EscalationStatus.SENT_TO_LEADER and batch.leader == city.leader
     xlsx = as_user(city.hub).get(reverse("coordination:batch_annex2", args=["2025-09"]))
@@ -54,7 +61,7 @@ def test_unit_staff_and_leaders_cannot_open_the_batch_review(city, batch, as_use
     for person in (city.handler, city.head, city.leader, city.supervisor):
         c = as_user(person)
         assert c.get(reverse("coordination:batch_detail", args=["2025-09"])).status_code == 403
-        c.post(reverse("coordination:request_accept", args=[batch.pk]), {"leader": ""})
+        c.post(reverse("coordination:request_move", args=[batch.pk, "accept"]), {"leader_id": ""})
     batch.refresh_from_db()
     assert batch.status == EscalationStatus.SUBMITTED
 
@@ -87,27 +94,31 @@ def test_a_meeting_is_arranged_held_and_its_opinion_assigned_through_the_pages(c
     assert r.status_code == 302 and r["Location"] == reverse("coordination:meeting_detail", args=[meeting.pk])
     c.post(reverse("coordination:meeting_add_items", args=[meeting.pk]), {"escalation_ids": [batch.pk]})
     item = meeting.items.get()
-    prefix = f"i{item.pk}"
+    page = c.get(reverse("coordination:meeting_detail", args=[meeting.pk])).content.decode()
+    opinion = reverse("coordination:meeting_move", args=[meeting.pk, "opinion"])
+    assert f'action="{opinion}"' in page and f'name="item_id" value="{item.pk}"' in page
     c.post(
-        reverse("coordination:meeting_opinion", args=[item.pk]),
+        opinion,
         {
-            f"{prefix}-opinion": "市住建局牵头，十个工作日内完成联合验收",
-            f"{prefix}-lead_unit": city.units.zjj.pk,
-            f"{prefix}-other_units": [city.units.glq.pk],
-            f"{prefix}-due_workdays": 10,
+            "item_id": item.pk,
+            "opinion": "市住建局牵头，十个工作日内完成联合验收",
+            "unit_ids": [city.units.zjj.pk, city.units.glq.pk],
+            "due_workdays": 10,
         },
     )
     assert Task.objects.filter(meeting_item=item).count() == 2
     c.post(
-        reverse("coordination:meeting_minutes", args=[meeting.pk]),
-        {"file": SimpleUploadedFile("会议纪要.pdf", PDF, content_type="application/pdf")},
+        reverse("coordination:meeting_move", args=[meeting.pk, "minutes"]),
+        {"upload": SimpleUploadedFile("会议纪要.pdf", PDF, content_type="application/pdf")},
     )
     page = c.get(reverse("coordination:meeting_detail", args=[meeting.pk])).content.decode()
     assert "会议纪要.pdf" in page and "市住建局牵头，十个工作日内完成联合验收" in page
+    assert "协调会记录" in page and "拟召开 → 已召开" in page  # the meeting's history
     # Another leader cannot touch it.
     other = as_user(city.leader2)
     r = other.post(
-        reverse("coordination:meeting_minutes", args=[meeting.pk]), {"file": SimpleUploadedFile("x.pdf", PDF)}
+        reverse("coordination:meeting_move", args=[meeting.pk, "minutes"]),
+        {"upload": SimpleUploadedFile("x.pdf", PDF)},
     )
     assert r.status_code in (302, 404)
     meeting.refresh_from_db()
@@ -136,16 +147,18 @@ def test_a_unit_reports_its_task_and_the_supervisor_confirms_it(city, scene, as_
     assert "工信局办理" not in as_user(city.outsider).get(reverse("coordination:tasks")).content.decode()
     assert as_user(city.outsider).get(reverse("coordination:task_detail", args=[task.pk])).status_code == 404
     c = as_user(city.handler)
-    c.post(
-        reverse("coordination:task_report", args=[task.pk]),
-        {"kind": "done", "note": "已办结", "version": task.version},
-    )
+    page = c.get(reverse("coordination:task_detail", args=[task.pk])).content.decode()
+    done = reverse("coordination:task_move", args=[task.pk, "done"])
+    assert f'action="{done}"' in page and "确认办结" not in page
+    c.post(done, {"note": "已办结", "version": task.version})
     task.refresh_from_db()
     assert task.status == TaskStatus.REPORTED
-    c.post(reverse("coordination:task_confirm", args=[task.pk]), {"note": ""})
+    c.post(reverse("coordination:task_move", args=[task.pk, "confirm"]), {"note": ""})
     task.refresh_from_db()
     assert task.status == TaskStatus.REPORTED  # the unit may not confirm its own task
-    as_user(city.supervisor).post(reverse("coordination:task_confirm", args=[task.pk]), {"note": "核实"})
+    as_user(city.supervisor).post(
+        reverse("coordination:task_move", args=[task.pk, "confirm"]), {"note": "核实"}
+    )
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
 

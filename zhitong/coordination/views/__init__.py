@@ -4,11 +4,9 @@ from .batches import (
     batch_annex2,
     batch_detail,
     batch_list,
-    batch_start_review,
-    batch_submit,
+    batch_move,
     my_batch,
-    request_accept,
-    request_return,
+    request_move,
 )
 from .events import (
     event_action,
@@ -28,20 +26,18 @@ from .meetings import (
     meeting_create,
     meeting_detail,
     meeting_list,
-    meeting_minutes,
     meeting_minutes_file,
-    meeting_opinion,
+    meeting_move,
     meeting_remove_item,
 )
-from .tasks import task_confirm, task_detail, task_list, task_reject, task_report
+from .tasks import task_detail, task_list, task_move
 
 __all__ = [
     "annex3",
     "batch_annex2",
     "batch_detail",
     "batch_list",
-    "batch_start_review",
-    "batch_submit",
+    "batch_move",
     "event_action",
     "event_create",
     "event_detail",
@@ -56,16 +52,12 @@ __all__ = [
     "meeting_create",
     "meeting_detail",
     "meeting_list",
-    "meeting_minutes",
     "meeting_minutes_file",
-    "meeting_opinion",
+    "meeting_move",
     "meeting_remove_item",
     "my_batch",
-    "request_accept",
-    "request_return",
-    "task_confirm",
+    "request_move",
     "task_detail",
     "task_list",
-    "task_reject",
-    "task_report",
+    "task_move",
 ]

@@ -1,16 +1,20 @@
-"""Shared helpers of the coordination views: run a service and say how it went."""
+"""Shared helpers of the coordination views: run a service and say how it went; the
+buttons and the one POST endpoint of a transition table."""
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
 from zhitong.common.errors import AccessDenied, ServiceError
+from zhitong.common.transitions import Machine, Move
 
-from ..forms import first_error
+from ..forms import first_error, move_input
 
 
 def perform(request, back: str, action: Callable[[], object], success: str = "已保存"):
@@ -51,3 +55,60 @@ def parse_month(value: str) -> date:
 
 def today() -> date:
     return timezone.localdate()
+
+
+@dataclass
+class MoveForm:
+    """One button of a transition table on a page: the move, where it posts, and the
+    version the form was rendered at (a stale form is refused with 409)."""
+
+    move: Move
+    action: str
+    version: int
+    multipart: bool
+
+
+def move_forms(machine: Machine, user, obj, *, url: str, arg, today: date | None = None) -> list[MoveForm]:
+    """The moves `user` may make on `obj` now (`machine.available`), each with its form's
+    target `url` (a URL name taking `arg` and the move's name)."""
+    return [
+        MoveForm(
+            move=m,
+            action=reverse(url, args=[arg, m.name]),
+            version=getattr(obj, machine.version_field),
+            multipart=any(f.kind == "file" for f in m.form),
+        )
+        for m in machine.available(user, obj, today=today)
+    ]
+
+
+def move_view(request, machine: Machine, *, pk, name: str, back: str):
+    """POST one move of `machine` (the object was already found through the visibility
+    selector): the move's declared fields from the form, the `version` it was rendered at,
+    one dispatcher (`machine.dispatch`). A refusal comes back as a message on `back`."""
+    move = machine.moves.get(name)
+    if move is None:
+        raise Http404("未知的操作")
+    return perform(
+        request,
+        back,
+        lambda: machine.dispatch(
+            pk=pk,
+            move=name,
+            actor=request.user,
+            expected_version=request.POST.get("version") or None,
+            **move_input(move, request.POST, request.FILES),
+        ),
+        f"已{move.label}",
+    )
+
+
+def history_rows(machine: Machine, rows) -> list:
+    """StateChange rows with the move's label and the states' labels for the page."""
+    rows = list(rows)
+    for row in rows:
+        move = machine.moves.get(row.action)
+        row.label = move.label if move else row.action
+        row.from_label = machine.status_label(row.from_status) if row.from_status else ""
+        row.to_label = machine.status_label(row.to_status)
+    return rows

@@ -7,10 +7,12 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from zhitong.common.transitions import state_changes
+
 from .. import permissions, selectors, services
 from ..documents.annex import annex2_xlsx
-from ..forms import AcceptForm, ReasonForm
-from ._common import get_or_404, invalid, parse_month, perform, today
+from ..machines.batches import BATCH, ESCALATION
+from ._common import get_or_404, history_rows, move_forms, move_view, parse_month, today
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -33,20 +35,44 @@ def batch_detail(request, month):
     month = parse_month(month)
     batch = selectors.batch_for_month(month)
     requests = list(selectors.batch_requests(month=month))
+    user, now_day, arg = request.user, today(), f"{month:%Y-%m}"
+    history = _histories(requests)
     for req in requests:
         req.suggested_leader = req.leader or services.default_leader_for(req)
+        req.batch_status = batch.status  # read by the table's guards
+        req.moves = move_forms(
+            ESCALATION, user, req, url="coordination:request_move", arg=req.pk, today=now_day
+        )
+        req.history = history_rows(ESCALATION, history.get(req.pk, []))
     return TemplateResponse(
         request,
         "coordination/batch_detail.html",
         {
             "batch": batch,
             "requests": requests,
-            "today": today(),
-            "accept_form": AcceptForm(),
-            "return_form": ReasonForm(),
-            "leaders": selectors.leaders(),
+            "today": now_day,
+            "moves": move_forms(BATCH, user, batch, url="coordination:batch_move", arg=arg, today=now_day),
+            "history": history_rows(BATCH, state_changes(batch)) if batch.pk else [],
+            "choices": {"user": selectors.leaders()},
         },
     )
+
+
+def _histories(requests) -> dict[int, list]:
+    """The StateChange rows of many requests, by request id (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhitong.common.models import StateChange
+
+    if not requests:
+        return {}
+    rows = StateChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(requests[0]), object_id__in=[r.pk for r in requests]
+    ).select_related("actor")
+    out: dict[int, list] = {}
+    for row in rows:
+        out.setdefault(row.object_id, []).append(row)
+    return out
 
 
 def _back(month) -> str:
@@ -55,65 +81,18 @@ def _back(month) -> str:
 
 @login_required
 @require_POST
-def batch_start_review(request, month):
+def batch_move(request, month, name):
+    _require_hub(request.user)
     month = parse_month(month)
-    return perform(
-        request,
-        _back(month),
-        lambda: services.batch_start_review(actor=request.user, month=month),
-        "已开始审核本批次",
-    )
+    return move_view(request, BATCH, pk=month, name=name, back=_back(month))
 
 
 @login_required
 @require_POST
-def batch_submit(request, month):
-    month = parse_month(month)
-    return perform(
-        request,
-        _back(month),
-        lambda: services.batch_submit(actor=request.user, month=month),
-        "已报送分管市领导",
-    )
-
-
-@login_required
-@require_POST
-def request_accept(request, pk):
+def request_move(request, pk, name):
     req = get_or_404(selectors.escalation_get_for_user, user=request.user, request_id=pk)
-    form = AcceptForm(request.POST)
     back = _back(req.batch_month) + f"#req-{req.pk}"
-    if not form.is_valid():
-        return invalid(request, back, form)
-    return perform(
-        request,
-        back,
-        lambda: services.escalation_accept(
-            actor=request.user,
-            request_id=req.pk,
-            leader=form.cleaned_data["leader"],
-            note=form.cleaned_data["note"],
-        ),
-        "已审核通过",
-    )
-
-
-@login_required
-@require_POST
-def request_return(request, pk):
-    req = get_or_404(selectors.escalation_get_for_user, user=request.user, request_id=pk)
-    form = ReasonForm(request.POST)
-    back = _back(req.batch_month) + f"#req-{req.pk}"
-    if not form.is_valid():
-        return invalid(request, back, form)
-    return perform(
-        request,
-        back,
-        lambda: services.escalation_return(
-            actor=request.user, request_id=req.pk, reason=form.cleaned_data["reason"]
-        ),
-        "已退回申报单位",
-    )
+    return move_view(request, ESCALATION, pk=req.pk, name=name, back=back)
 
 
 @login_required

@@ -11,13 +11,15 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhitong.common.errors import ServiceError
+from zhitong.common.transitions import state_changes
 from zhitong.organizations.capabilities import is_city_leader, sees_whole_city
 from zhitong.organizations.models import Unit
 
 from .. import permissions, selectors, services
 from ..documents.annex import annex3_xlsx
-from ..forms import MeetingForm, MinutesForm, OpinionForm
-from ._common import get_or_404, invalid, parse_month, perform, today
+from ..forms import MeetingForm, unit_choices
+from ..machines.meetings import MANAGERS, MEETING
+from ._common import get_or_404, history_rows, move_forms, move_view, parse_month, perform, today
 from .batches import XLSX
 
 
@@ -71,27 +73,42 @@ def meeting_create(request):
 def meeting_detail(request, pk):
     meeting = get_or_404(selectors.meeting_get_for_user, user=request.user, meeting_id=pk)
     items = list(selectors.meeting_items(meeting))
-    can_manage = permissions.can_manage_meeting(request.user, meeting)
+    now_day = today()
+    moves = move_forms(
+        MEETING, request.user, meeting, url="coordination:meeting_move", arg=meeting.pk, today=now_day
+    )
+    # The opinion is a move of the meeting made once per agenda item: its form goes with
+    # each item still without one, the others stay at the top.
+    opinion = next((m for m in moves if m.move.name == "opinion"), None)
     for item in items:
         item.task_list = list(item.tasks.all())
-        item.form = (
-            OpinionForm(prefix=f"i{item.pk}", initial={"lead_unit": item.unit_id, "due_workdays": 10})
-            if can_manage and not item.opinion_at
-            else None
-        )
     return TemplateResponse(
         request,
         "coordination/meeting_detail.html",
         {
             "meeting": meeting,
             "items": items,
-            "can_manage": can_manage,
-            "held": meeting.held_at <= timezone.now(),
-            "candidates": list(selectors.meeting_candidates(meeting=meeting)) if can_manage else [],
-            "minutes_form": MinutesForm(),
-            "today": today(),
+            "moves": [m for m in moves if m is not opinion],
+            "opinion": opinion,
+            "can_manage": MEETING.relations_of(request.user, meeting) & MANAGERS,
+            "candidates": list(selectors.meeting_candidates(meeting=meeting))
+            if MEETING.relations_of(request.user, meeting) & MANAGERS
+            else [],
+            "history": history_rows(MEETING, state_changes(meeting)),
+            "choices": {"units": unit_choices()},
+            "today": now_day,
         },
     )
+
+
+@login_required
+@require_POST
+def meeting_move(request, pk, name):
+    meeting = get_or_404(selectors.meeting_get_for_user, user=request.user, meeting_id=pk)
+    back = reverse("coordination:meeting_detail", args=[meeting.pk])
+    if request.POST.get("item_id", "").isdigit():
+        back += f"#item-{request.POST['item_id']}"
+    return move_view(request, MEETING, pk=meeting.pk, name=name, back=back)
 
 
 @login_required
@@ -127,48 +144,6 @@ def meeting_remove_item(request, pk):
         reverse("coordination:meeting_detail", args=[item.meeting_id]),
         lambda: services.meeting_remove_item(actor=request.user, item_id=item.pk),
         "已移除议题",
-    )
-
-
-@login_required
-@require_POST
-def meeting_opinion(request, pk):
-    item = get_or_404(selectors.meeting_item_get_for_user, user=request.user, item_id=pk)
-    back = reverse("coordination:meeting_detail", args=[item.meeting_id]) + f"#item-{item.pk}"
-    form = OpinionForm(request.POST, prefix=f"i{item.pk}")
-    if not form.is_valid():
-        return invalid(request, back, form)
-    d = form.cleaned_data
-    return perform(
-        request,
-        back,
-        lambda: services.meeting_record_opinion(
-            actor=request.user,
-            item_id=item.pk,
-            opinion=d["opinion"],
-            unit_ids=form.unit_ids(),
-            due_workdays=d["due_workdays"],
-            due_date=d["due_date"],
-        ),
-        "协调意见已录入，任务已交办",
-    )
-
-
-@login_required
-@require_POST
-def meeting_minutes(request, pk):
-    meeting = get_or_404(selectors.meeting_get_for_user, user=request.user, meeting_id=pk)
-    back = reverse("coordination:meeting_detail", args=[meeting.pk])
-    form = MinutesForm(request.POST, request.FILES)
-    if not form.is_valid():
-        return invalid(request, back, form)
-    return perform(
-        request,
-        back,
-        lambda: services.meeting_upload_minutes(
-            actor=request.user, meeting_id=meeting.pk, upload=form.cleaned_data["file"]
-        ),
-        "会议纪要已上传",
     )
 
 

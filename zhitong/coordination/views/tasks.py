@@ -1,5 +1,6 @@
 """Pages of the tasks coordination opinions give to units: the unit's list with deadlines
-and lights, the supervision office's list of all (overdue first), reports, confirmation."""
+and lights, the supervision office's list of all (overdue first), and the moves of the
+TASK table (report progress, report done, confirm, reject) through one endpoint."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,10 +8,10 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from .. import permissions, selectors, services
+from .. import permissions, selectors
 from ..choices import TaskStatus
-from ..forms import NoteForm, ReasonForm, TaskReportForm
-from ._common import get_or_404, invalid, perform, today
+from ..machines.tasks import TASK
+from ._common import get_or_404, move_forms, move_view, today
 
 
 @login_required
@@ -55,63 +56,16 @@ def task_detail(request, pk):
             "light": selectors.task_light(task, now_day),
             "overdue": selectors.overdue_workdays(task, now_day),
             "reports": task.reports.select_related("actor", "actor__unit"),
-            "can_report": permissions.can_report_task(request.user, task)
-            and task.status in (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS),
-            "can_confirm": permissions.can_confirm_task(request.user) and task.status == TaskStatus.REPORTED,
-            "report_form": TaskReportForm(initial={"version": task.version}),
-            "note_form": NoteForm(),
-            "reason_form": ReasonForm(),
+            "moves": move_forms(
+                TASK, request.user, task, url="coordination:task_move", arg=task.pk, today=now_day
+            ),
         },
     )
 
 
-def _back(task) -> str:
-    return reverse("coordination:task_detail", args=[task.pk])
-
-
 @login_required
 @require_POST
-def task_report(request, pk):
+def task_move(request, pk, name):
     task = get_or_404(selectors.task_get_for_user, user=request.user, task_id=pk)
-    form = TaskReportForm(request.POST)
-    if not form.is_valid():
-        return invalid(request, _back(task), form)
-    d = form.cleaned_data
-    fn = services.task_report_done if d["kind"] == "done" else services.task_report_progress
-    return perform(
-        request,
-        _back(task),
-        lambda: fn(actor=request.user, task_id=task.pk, note=d["note"], version=d["version"]),
-        "已报办结，待确认" if d["kind"] == "done" else "进展已填报",
-    )
-
-
-@login_required
-@require_POST
-def task_confirm(request, pk):
-    task = get_or_404(selectors.task_get_for_user, user=request.user, task_id=pk)
-    form = NoteForm(request.POST)
-    form.is_valid()
-    return perform(
-        request,
-        _back(task),
-        lambda: services.task_confirm(
-            actor=request.user, task_id=task.pk, note=form.cleaned_data.get("note", "")
-        ),
-        "已确认办结",
-    )
-
-
-@login_required
-@require_POST
-def task_reject(request, pk):
-    task = get_or_404(selectors.task_get_for_user, user=request.user, task_id=pk)
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        return invalid(request, _back(task), form)
-    return perform(
-        request,
-        _back(task),
-        lambda: services.task_reject(actor=request.user, task_id=task.pk, reason=form.cleaned_data["reason"]),
-        "已退回继续办理",
-    )
+    back = reverse("coordination:task_detail", args=[task.pk])
+    return move_view(request, TASK, pk=task.pk, name=name, back=back)
