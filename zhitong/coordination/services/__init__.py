@@ -1,107 +1,14 @@
-"""Writes of the coordination app. Every write is a service here: atomic, locking the row it
-changes, checking who may do it, and recording an audit event (and, for appeals, a note on
-the appeal's timeline through the appeals app's own service)."""
+"""Writes of the coordination app, one module per aggregate. Every write is a service:
+a move of one of the declared tables (coordination/machines/) performed through the
+transition kernel, or an edit of an object's items through `_common.editing`; the appeal's
+timeline is written through the appeals app's own service. Each module's `__all__` is its
+public face; this package re-exports them all."""
 
-from .batches import (
-    CUTOFF_DAY,
-    batch_cutoff,
-    batch_get_or_open,
-    batch_month_for,
-    batch_start_review,
-    batch_submit,
-    default_leader_for,
-    escalation_accept,
-    escalation_file,
-    escalation_return,
-    leaders_in_charge,
-)
-from .events import (
-    CATALOG_LEAD_WORKDAYS,
-    catalog_due_for,
-    catalog_lateness,
-    catalog_warning,
-    event_add_appeals,
-    event_approve,
-    event_approve_document,
-    event_assign,
-    event_close,
-    event_create,
-    event_generate_document,
-    event_hold,
-    event_item_set_unit,
-    event_item_verify,
-    event_move,
-    event_notify,
-    event_record_opinion,
-    event_register_problem,
-    event_remove_item,
-    event_reschedule,
-    event_return_document,
-    event_review,
-    event_review_document,
-    event_start_verification,
-    event_submit_catalog,
-    event_withdraw_document,
-)
-from .facts import facts_evaluate_meeting, facts_evaluate_month
-from .meetings import (
-    meeting_add_items,
-    meeting_create,
-    meeting_record_opinion,
-    meeting_remove_item,
-    meeting_update,
-    meeting_upload_minutes,
-)
-from .tasks import task_confirm, task_reject, task_report_done, task_report_progress
+from . import batches, events, facts, meetings, tasks
+from .batches import *  # noqa: F403
+from .events import *  # noqa: F403
+from .facts import *  # noqa: F403
+from .meetings import *  # noqa: F403
+from .tasks import *  # noqa: F403
 
-__all__ = [
-    "CATALOG_LEAD_WORKDAYS",
-    "CUTOFF_DAY",
-    "batch_cutoff",
-    "batch_get_or_open",
-    "batch_month_for",
-    "batch_start_review",
-    "batch_submit",
-    "catalog_due_for",
-    "catalog_lateness",
-    "catalog_warning",
-    "default_leader_for",
-    "escalation_accept",
-    "escalation_file",
-    "escalation_return",
-    "event_add_appeals",
-    "event_approve",
-    "event_approve_document",
-    "event_assign",
-    "event_close",
-    "event_create",
-    "event_generate_document",
-    "event_hold",
-    "event_item_set_unit",
-    "event_item_verify",
-    "event_move",
-    "event_notify",
-    "event_record_opinion",
-    "event_register_problem",
-    "event_remove_item",
-    "event_reschedule",
-    "event_return_document",
-    "event_review",
-    "event_review_document",
-    "event_start_verification",
-    "event_submit_catalog",
-    "event_withdraw_document",
-    "facts_evaluate_meeting",
-    "facts_evaluate_month",
-    "leaders_in_charge",
-    "meeting_add_items",
-    "meeting_create",
-    "meeting_record_opinion",
-    "meeting_remove_item",
-    "meeting_update",
-    "meeting_upload_minutes",
-    "task_confirm",
-    "task_reject",
-    "task_report_done",
-    "task_report_progress",
-]
+__all__ = [*batches.__all__, *events.__all__, *facts.__all__, *meetings.__all__, *tasks.__all__]
