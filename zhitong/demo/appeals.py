@@ -38,7 +38,7 @@ from .data import (
     TEXTS,
 )
 
-APPEAL_COUNT = 400
+APPEAL_COUNT = 260  # about 40 a month over the six months: enough for every state, list and light
 WINDOW_DAYS = 182
 
 
