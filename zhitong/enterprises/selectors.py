@@ -24,21 +24,11 @@ from zhitong.organizations.capabilities import (
 )
 from zhitong.organizations.selectors import user_scope_unit_ids
 
-from .models import Contact, Enterprise, TeamMember
+from .models import SIZE_FLAGS, TAG_FLAGS, Contact, Enterprise, TeamMember, flag_labels
 
 # Filter names shown in the list page and accepted by the API.
-FLAGS = {
-    "above_scale": "规上企业",
-    "above_quota": "限上企业",
-    "entering_scale": "即将上规",
-    "leaving_scale": "濒临下规",
-}
-TAGS = {
-    "tag_xiangxian": "乡贤企业",
-    "tag_deputy": "人大代表/政协委员企业",
-    "tag_fic_executive": "工商联执委企业",
-    "tag_negotiating": "在谈重点企业",
-}
+FLAGS = flag_labels(SIZE_FLAGS)
+TAGS = flag_labels(TAG_FLAGS)
 
 
 # Apps above this one widen a unit's enterprise scope through this hook (the arrow may not

@@ -13,7 +13,7 @@ from zhitong.organizations.choices import UnitKind
 from zhitong.organizations.models import Unit, User
 
 from .choices import Industry, TeamRole
-from .models import Contact, Enterprise, TeamMember
+from .models import SIZE_FLAGS, TAG_FLAGS, Contact, Enterprise, TeamMember
 from .selectors import can_see_full_phone, contact_get_for_user
 from .validators import credit_code_error, phone_error
 
@@ -24,14 +24,8 @@ ENTERPRISE_FIELDS = (
     "location_id",
     "address",
     "legal_representative",
-    "above_scale",
-    "above_quota",
-    "entering_scale",
-    "leaving_scale",
-    "tag_xiangxian",
-    "tag_deputy",
-    "tag_fic_executive",
-    "tag_negotiating",
+    *SIZE_FLAGS,
+    *TAG_FLAGS,
     "butler_id",
     "is_active",
 )
