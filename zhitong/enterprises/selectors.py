@@ -16,6 +16,7 @@ from collections.abc import Callable
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from zhitong.common.errors import AccessDenied
+from zhitong.common.scope import get_in_scope, scoped
 from zhitong.organizations.capabilities import (
     is_enterprise_user,
     is_unit_staff,
@@ -79,10 +80,7 @@ def enterprise_list_for_user(
 ) -> QuerySet[Enterprise]:
     """Enterprises the user may see, optionally searched (name or credit code) and filtered.
     `location_id` includes the location's sub-units; `flag` / `tag` are keys of FLAGS / TAGS."""
-    qs = Enterprise.objects.select_related("location", "butler")
-    scope = enterprise_scope_q(user)
-    if scope is not None:
-        qs = qs.filter(scope)
+    qs = scoped(Enterprise.objects.select_related("location", "butler"), enterprise_scope_q(user))
     if not include_inactive:
         qs = qs.filter(is_active=True)
     if q:
@@ -114,13 +112,7 @@ def enterprise_get_for_user(*, user, enterprise_id: int) -> Enterprise:
             queryset=TeamMember.objects.select_related("unit", "user", "contact").order_by("role", "id"),
         ),
     )
-    scope = enterprise_scope_q(user)
-    if scope is not None:
-        qs = qs.filter(scope)
-    try:
-        return qs.get(pk=enterprise_id)
-    except (Enterprise.DoesNotExist, ValueError, TypeError):
-        raise AccessDenied()
+    return get_in_scope(qs, enterprise_scope_q(user), enterprise_id)
 
 
 def contact_get_for_user(*, user, contact_id: int) -> Contact:

@@ -9,7 +9,7 @@
 
 from django.db.models import Q, QuerySet
 
-from zhitong.common.errors import AccessDenied
+from zhitong.common.scope import get_in_scope, scoped
 from zhitong.organizations.capabilities import is_city_leader, is_enterprise_user
 from zhitong.organizations.selectors import user_scope_unit_ids
 
@@ -31,13 +31,14 @@ def project_scope_q(user) -> Q | None:
     return q
 
 
+def _projects() -> QuerySet[Project]:
+    return Project.objects.select_related("owner", "location", "lead_unit", "leader")
+
+
 def project_list_for_user(
     *, user, q: str | None = None, stage: str | None = None, level: str | None = None
 ) -> QuerySet[Project]:
-    qs = Project.objects.select_related("owner", "location", "lead_unit", "leader")
-    scope = project_scope_q(user)
-    if scope is not None:
-        qs = qs.filter(scope)
+    qs = scoped(_projects(), project_scope_q(user))
     if q:
         q = q.strip()
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(owner__name__icontains=q))
@@ -50,11 +51,4 @@ def project_list_for_user(
 
 def project_get_for_user(*, user, project_id: int) -> Project:
     """One project in the user's scope, or AccessDenied (same for missing and not yours)."""
-    qs = Project.objects.select_related("owner", "location", "lead_unit", "leader")
-    scope = project_scope_q(user)
-    if scope is not None:
-        qs = qs.filter(scope)
-    try:
-        return qs.get(pk=project_id)
-    except (Project.DoesNotExist, ValueError, TypeError):
-        raise AccessDenied()
+    return get_in_scope(_projects(), project_scope_q(user), project_id)
