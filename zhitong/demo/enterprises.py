@@ -267,16 +267,7 @@ def build(ctx: DemoContext) -> None:
         if not e.butler_id:
             continue
         butler = users_by_id[e.butler_id]
-        team.append(
-            TeamMember(
-                enterprise=e,
-                role=TeamRole.BUTLER,
-                user=butler,
-                unit=butler.unit,
-                name=butler.full_name,
-                phone=butler.phone,
-            )
-        )
+        team.append(TeamMember.butler_row(e, butler))
         c = primary[e.pk]
         team.append(
             TeamMember(enterprise=e, role=TeamRole.ENTERPRISE_CONTACT, contact=c, name=c.name, phone=c.phone)

@@ -104,3 +104,15 @@ class TeamMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.name}"
+
+    @classmethod
+    def butler_row(cls, enterprise: Enterprise, butler) -> "TeamMember":
+        """The (unsaved) team row of the enterprise's butler (项目管家), a government user."""
+        return cls(
+            enterprise=enterprise,
+            role=TeamRole.BUTLER,
+            user=butler,
+            unit=butler.unit,
+            name=butler.display_name,
+            phone=butler.phone,
+        )
