@@ -38,8 +38,9 @@ class AuditedAdminMixin:
     """Edits made in the Django admin write audit events like the services do (house
     rule: every state change is audited), in the same transaction as the change."""
 
-    def _label(self, obj) -> str:
-        return obj._meta.model_name
+    def _audit(self, request, instance, verb: str, **kw) -> None:
+        """Record an admin write as `<model>.admin_<verb>` (create / update / delete)."""
+        audit_record(action=f"{instance._meta.model_name}.admin_{verb}", actor=request.user, **kw)
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
@@ -47,22 +48,18 @@ class AuditedAdminMixin:
             super().save_model(request, obj, form, change)
             if change and not form.changed_data:
                 return
-            audit_record(
-                action=f"{self._label(obj)}.admin_{'update' if change else 'create'}",
+            self._audit(
+                request,
+                obj,
+                "update" if change else "create",
                 obj=obj,
-                actor=request.user,
                 before=before if change else None,
                 after=after,
             )
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit_record(
-                action=f"{self._label(obj)}.admin_delete",
-                obj=obj,
-                actor=request.user,
-                before={"str": str(obj)},
-            )
+            self._audit(request, obj, "delete", obj=obj, before={"str": str(obj)})
             super().delete_model(request, obj)
 
     def save_formset(self, request, form, formset, change):
@@ -70,11 +67,12 @@ class AuditedAdminMixin:
             changes = {f: _form_changes(f) for f in formset.forms if f.has_changed()}
             super().save_formset(request, form, formset, change)
             for obj in formset.deleted_objects:
-                audit_record(
-                    action=f"{self._label(obj)}.admin_delete",
+                self._audit(
+                    request,
+                    obj,
+                    "delete",
                     object_type=obj._meta.label_lower,
                     object_id=obj.pk or "",
-                    actor=request.user,
                     before={"str": str(obj), "parent": form.instance.pk},
                 )
             for f, (before, after) in changes.items():
@@ -82,10 +80,11 @@ class AuditedAdminMixin:
                 if obj.pk is None or obj in formset.deleted_objects:
                     continue
                 is_new = obj in formset.new_objects
-                audit_record(
-                    action=f"{self._label(obj)}.admin_{'create' if is_new else 'update'}",
+                self._audit(
+                    request,
+                    obj,
+                    "create" if is_new else "update",
                     obj=obj,
-                    actor=request.user,
                     before=None if is_new else before,
                     after=after,
                 )
