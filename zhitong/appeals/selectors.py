@@ -19,6 +19,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from zhitong.common.errors import AccessDenied
+from zhitong.common.scope import filter_given
 from zhitong.organizations.capabilities import can_triage, is_city_leader, is_enterprise_user
 
 from . import clock
@@ -218,14 +219,9 @@ def appeal_list_for_user(
         qs = qs.filter(status__in=OPEN_STATUSES)
     if light:
         qs = qs.filter(clock.light_q(light, today))
-    if lead_unit_id:
-        qs = qs.filter(lead_unit_id=lead_unit_id)
-    if category_id:
-        qs = qs.filter(category_id=category_id)
-    if channel:
-        qs = qs.filter(channel=channel)
-    if enterprise_id:
-        qs = qs.filter(enterprise_id=enterprise_id)
+    qs = filter_given(
+        qs, lead_unit_id=lead_unit_id, category_id=category_id, channel=channel, enterprise_id=enterprise_id
+    )
     if is_problem is not None:
         qs = qs.filter(is_problem=is_problem)
     if exempt is not None:

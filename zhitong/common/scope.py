@@ -1,5 +1,5 @@
-"""Querysets narrowed to what a user may see. Each app's `*_scope_q(user)` says what that is:
-a Q, or None for no restriction."""
+"""Querysets narrowed: to what a user may see (each app's `*_scope_q(user)` says what that is:
+a Q, or None for no restriction), and by the filters a user gave."""
 
 from django.db.models import Q, QuerySet
 
@@ -18,3 +18,9 @@ def get_in_scope(qs: QuerySet, scope: Q | None, pk):
         return scoped(qs, scope).get(pk=pk)
     except (qs.model.DoesNotExist, ValueError, TypeError):
         raise AccessDenied()
+
+
+def filter_given(qs: QuerySet, **lookups) -> QuerySet:
+    """`qs` filtered by each lookup whose value was given (not None, "" or 0)."""
+    given = {lookup: value for lookup, value in lookups.items() if value}
+    return qs.filter(**given) if given else qs

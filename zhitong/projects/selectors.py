@@ -9,7 +9,7 @@
 
 from django.db.models import Q, QuerySet
 
-from zhitong.common.scope import get_in_scope, scoped
+from zhitong.common.scope import filter_given, get_in_scope, scoped
 from zhitong.organizations.capabilities import is_city_leader, is_enterprise_user
 from zhitong.organizations.selectors import user_scope_unit_ids
 
@@ -42,11 +42,7 @@ def project_list_for_user(
     if q:
         q = q.strip()
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(owner__name__icontains=q))
-    if stage:
-        qs = qs.filter(stage=stage)
-    if level:
-        qs = qs.filter(level=level)
-    return qs.order_by("code")
+    return filter_given(qs, stage=stage, level=level).order_by("code")
 
 
 def project_get_for_user(*, user, project_id: int) -> Project:
