@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from zhitong.common.errors import AccessDenied
 from zhitong.common.scope import filter_given
-from zhitong.organizations.capabilities import can_triage, is_city_leader, is_enterprise_user
+from zhitong.organizations.capabilities import can_triage, is_city_leader
 
 from . import clock
 from .choices import OPEN_STATUSES, ExemptionStatus, Light, Status
@@ -39,10 +39,11 @@ def appeal_scope_q(user) -> Q | None:
     overseer, admin). Unit staff: what their unit (and its sections) leads, cooperates
     on or received; leaders: the same over their portfolio, plus escalations addressed
     to them; enterprise users: their own enterprise's appeals."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    if is_enterprise_user(user):
-        return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
+    from zhitong.organizations.selectors import outsider_scope_q
+
+    outsider = outsider_scope_q(user, enterprise_field="enterprise_id")
+    if outsider is not None:
+        return outsider
     units = _scope_unit_ids(user)
     if units is None:
         return None

@@ -18,12 +18,11 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from zhitong.common.errors import AccessDenied
 from zhitong.common.scope import get_in_scope, scoped
 from zhitong.organizations.capabilities import (
-    is_enterprise_user,
     is_unit_staff,
     sees_all_enterprises,
     sees_full_phones,
 )
-from zhitong.organizations.selectors import user_scope_unit_ids
+from zhitong.organizations.selectors import NO_ROWS, outsider_scope_q, user_scope_unit_ids
 
 from .models import SIZE_FLAGS, TAG_FLAGS, Contact, Enterprise, TeamMember, flag_labels
 
@@ -53,19 +52,18 @@ def _team_q(user) -> Q:
 
 def enterprise_scope_q(user) -> Q | None:
     """The Q an Enterprise queryset is filtered by for `user`; None = no restriction."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
     if sees_all_enterprises(user):
         return None
-    if is_enterprise_user(user):
-        return Q(pk=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
+    outsider = outsider_scope_q(user, enterprise_field="pk")
+    if outsider is not None:
+        return outsider
     if is_unit_staff(user):
         ids = user_scope_unit_ids(user) or set()
         q = Q(location_id__in=ids) | _team_q(user)
         for extension in _UNIT_SCOPE_EXTENSIONS:
             q |= extension(ids)
         return q
-    return Q(pk__in=[])
+    return NO_ROWS
 
 
 def enterprise_list_for_user(

@@ -10,18 +10,17 @@
 from django.db.models import Q, QuerySet
 
 from zhitong.common.scope import filter_given, get_in_scope, scoped
-from zhitong.organizations.capabilities import is_city_leader, is_enterprise_user
-from zhitong.organizations.selectors import user_scope_unit_ids
+from zhitong.organizations.capabilities import is_city_leader
+from zhitong.organizations.selectors import outsider_scope_q, user_scope_unit_ids
 
 from .models import Project
 
 
 def project_scope_q(user) -> Q | None:
     """The Q a Project queryset is filtered by for `user`; None = no restriction."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    if is_enterprise_user(user):
-        return Q(owner_id=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
+    outsider = outsider_scope_q(user, enterprise_field="owner_id")
+    if outsider is not None:
+        return outsider
     ids = user_scope_unit_ids(user)
     if ids is None:
         return None
