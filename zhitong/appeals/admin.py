@@ -3,6 +3,8 @@ transitions and evidence are read-only here — they change only through the ser
 
 from django.contrib import admin
 
+from zhitong.common.admin import ReadOnlyAdmin
+
 from .models import (
     Appeal,
     AppealEvidence,
@@ -35,17 +37,6 @@ class RoutingRuleAdmin(admin.ModelAdmin):
     list_filter = ("is_active", "use_enterprise_location", "category")
     list_editable = ("priority", "is_active")
     search_fields = ("name", "lead_unit_code", "location_code", "note")
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TransitionInline(admin.TabularInline):

@@ -19,7 +19,8 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from zhitong.common.errors import AccessDenied
-from zhitong.organizations.capabilities import can_triage, is_city_leader, is_enterprise_user
+from zhitong.common.scope import filter_given
+from zhitong.organizations.capabilities import can_triage, is_city_leader
 
 from . import deadlines
 from .choices import OPEN_STATUSES, ExemptionStatus, Light, Status
@@ -38,10 +39,11 @@ def appeal_scope_q(user) -> Q | None:
     overseer, admin). Unit staff: what their unit (and its sections) leads, cooperates
     on or received; leaders: the same over their portfolio, plus escalations addressed
     to them; enterprise users: their own enterprise's appeals."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    if is_enterprise_user(user):
-        return Q(enterprise_id=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
+    from zhitong.organizations.selectors import outsider_scope_q
+
+    outsider = outsider_scope_q(user, enterprise_field="enterprise_id")
+    if outsider is not None:
+        return outsider
     units = _scope_unit_ids(user)
     if units is None:
         return None
@@ -218,14 +220,9 @@ def appeal_list_for_user(
         qs = qs.filter(status__in=OPEN_STATUSES)
     if light:
         qs = qs.filter(deadlines.light_q(light, today))
-    if lead_unit_id:
-        qs = qs.filter(lead_unit_id=lead_unit_id)
-    if category_id:
-        qs = qs.filter(category_id=category_id)
-    if channel:
-        qs = qs.filter(channel=channel)
-    if enterprise_id:
-        qs = qs.filter(enterprise_id=enterprise_id)
+    qs = filter_given(
+        qs, lead_unit_id=lead_unit_id, category_id=category_id, channel=channel, enterprise_id=enterprise_id
+    )
     if is_problem is not None:
         qs = qs.filter(is_problem=is_problem)
     if exempt is not None:

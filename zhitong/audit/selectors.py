@@ -1,6 +1,7 @@
 from django.db.models import QuerySet
 
 from zhitong.common.errors import Forbidden
+from zhitong.common.scope import filter_given
 from zhitong.organizations.capabilities import can_read_audit
 
 from .models import AuditEvent
@@ -16,13 +17,10 @@ def audit_events_for_user(
     action) and the sign-in name for the actor."""
     if not can_read_audit(user):
         raise Forbidden("仅系统管理员和督查人员可查看审计日志。")
-    qs = AuditEvent.objects.select_related("actor_unit").order_by("-id")
-    if object_type:
-        qs = qs.filter(object_type=object_type)
-    if object_id:
-        qs = qs.filter(object_id=object_id)
-    if actor:
-        qs = qs.filter(actor_name=actor)
-    if action:
-        qs = qs.filter(action__startswith=action)
-    return qs
+    return filter_given(
+        AuditEvent.objects.select_related("actor_unit").order_by("-id"),
+        object_type=object_type,
+        object_id=object_id,
+        actor_name=actor,
+        action__startswith=action,
+    )

@@ -3,6 +3,8 @@ only shows the rows, for support and inspection."""
 
 from django.contrib import admin
 
+from zhitong.common.admin import ReadOnlyAdmin
+
 from .models import (
     CoordinationFact,
     EscalationBatch,
@@ -13,17 +15,6 @@ from .models import (
     MeetingItem,
     Task,
 )
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(EscalationBatch)

@@ -3,7 +3,7 @@ names, spread over the counties and the high-tech zone, with contacts, size flag
 butlers for every 规上/限上 enterprise and their 1+1+N teams (seeds/002)."""
 
 from zhitong.enterprises.choices import INDUSTRIAL, Industry, TeamRole
-from zhitong.enterprises.models import Contact, Enterprise, TeamMember
+from zhitong.enterprises.models import SIZE_FLAGS, TAG_FLAGS, Contact, Enterprise, TeamMember
 from zhitong.enterprises.validators import credit_code_check_char
 from zhitong.organizations.models import Unit, User
 
@@ -149,19 +149,7 @@ def _address(rng, loc: Unit) -> str:
 
 
 def _flags(rng, industry: str) -> dict:
-    f = dict.fromkeys(
-        [
-            "above_scale",
-            "above_quota",
-            "entering_scale",
-            "leaving_scale",
-            "tag_xiangxian",
-            "tag_deputy",
-            "tag_fic_executive",
-            "tag_negotiating",
-        ],
-        False,
-    )
+    f = dict.fromkeys(SIZE_FLAGS + TAG_FLAGS, False)
     if industry in INDUSTRIAL:
         f["above_scale"] = rng.random() < 0.45
         if f["above_scale"]:
@@ -279,16 +267,7 @@ def build(ctx: DemoContext) -> None:
         if not e.butler_id:
             continue
         butler = users_by_id[e.butler_id]
-        team.append(
-            TeamMember(
-                enterprise=e,
-                role=TeamRole.BUTLER,
-                user=butler,
-                unit=butler.unit,
-                name=butler.full_name,
-                phone=butler.phone,
-            )
-        )
+        team.append(TeamMember.butler_row(e, butler))
         c = primary[e.pk]
         team.append(
             TeamMember(enterprise=e, role=TeamRole.ENTERPRISE_CONTACT, contact=c, name=c.name, phone=c.phone)

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from zhitong.organizations.admin import AuditedAdminMixin
 
-from .models import Contact, Enterprise, TeamMember
+from .models import SIZE_FLAGS, TAG_FLAGS, Contact, Enterprise, TeamMember
 
 
 class ContactInline(admin.TabularInline):
@@ -32,14 +32,8 @@ class EnterpriseAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = (
         "industry",
         "location",
-        "above_scale",
-        "above_quota",
-        "entering_scale",
-        "leaving_scale",
-        "tag_xiangxian",
-        "tag_deputy",
-        "tag_fic_executive",
-        "tag_negotiating",
+        *SIZE_FLAGS,
+        *TAG_FLAGS,
         "is_active",
     )
     search_fields = ("name", "credit_code")
@@ -60,7 +54,7 @@ class EnterpriseAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 )
             },
         ),
-        ("规模", {"fields": ("above_scale", "above_quota", "entering_scale", "leaving_scale")}),
-        ("标签", {"fields": ("tag_xiangxian", "tag_deputy", "tag_fic_executive", "tag_negotiating")}),
+        ("规模", {"fields": SIZE_FLAGS}),
+        ("标签", {"fields": TAG_FLAGS}),
         ("服务", {"fields": ("butler",)}),
     )

@@ -27,7 +27,7 @@ from zhitong.organizations.imports import (
 from zhitong.organizations.models import Unit
 
 from .choices import Industry
-from .models import Contact, Enterprise
+from .models import SIZE_FLAGS, TAG_FLAGS, Contact, Enterprise, flag_labels
 from .services import (
     contact_create,
     contact_update,
@@ -38,16 +38,7 @@ from .services import (
 )
 from .validators import credit_code_error, phone_error
 
-BOOL_COLUMNS = [
-    ("above_scale", "规上企业"),
-    ("above_quota", "限上企业"),
-    ("entering_scale", "即将上规"),
-    ("leaving_scale", "濒临下规"),
-    ("tag_xiangxian", "乡贤企业"),
-    ("tag_deputy", "人大代表/政协委员企业"),
-    ("tag_fic_executive", "工商联执委企业"),
-    ("tag_negotiating", "在谈重点企业"),
-]
+BOOL_COLUMNS = list(flag_labels(SIZE_FLAGS + TAG_FLAGS).items())
 
 ENTERPRISE_COLUMNS = [
     Column(

@@ -52,6 +52,17 @@ class Enterprise(TimeStampedModel):
         return self.name
 
 
+# The enterprise's yes/no flags, in form order: size (seeds/001 三, seeds/002), then tags (seeds/001 三).
+# Services, filters, the import template, the admin and the demo all list them from here.
+SIZE_FLAGS = ("above_scale", "above_quota", "entering_scale", "leaving_scale")
+TAG_FLAGS = ("tag_xiangxian", "tag_deputy", "tag_fic_executive", "tag_negotiating")
+
+
+def flag_labels(names) -> dict[str, str]:
+    """{field: its label} for these flag fields, in their order."""
+    return {name: str(Enterprise._meta.get_field(name).verbose_name) for name in names}
+
+
 class Contact(TimeStampedModel):
     """A person at the enterprise. The phone is shown masked (138****1234) to anyone
     whose role does not need it; each full view is audited."""
@@ -93,3 +104,15 @@ class TeamMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_role_display()} {self.name}"
+
+    @classmethod
+    def butler_row(cls, enterprise: Enterprise, butler) -> "TeamMember":
+        """The (unsaved) team row of the enterprise's butler (项目管家), a government user."""
+        return cls(
+            enterprise=enterprise,
+            role=TeamRole.BUTLER,
+            user=butler,
+            unit=butler.unit,
+            name=butler.display_name,
+            phone=butler.phone,
+        )

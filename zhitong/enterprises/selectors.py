@@ -17,29 +17,19 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
 from zhitong.common.errors import AccessDenied
 from zhitong.common.phones import mask_phone  # noqa: F401  (re-exported)
+from zhitong.common.scope import get_in_scope, scoped
 from zhitong.organizations.capabilities import (
-    is_enterprise_user,
     is_unit_staff,
     sees_all_enterprises,
     sees_full_phones,
 )
-from zhitong.organizations.selectors import user_scope_unit_ids
+from zhitong.organizations.selectors import NO_ROWS, outsider_scope_q, user_scope_unit_ids
 
-from .models import Contact, Enterprise, TeamMember
+from .models import SIZE_FLAGS, TAG_FLAGS, Contact, Enterprise, TeamMember, flag_labels
 
 # Filter names shown in the list page and accepted by the API.
-FLAGS = {
-    "above_scale": "规上企业",
-    "above_quota": "限上企业",
-    "entering_scale": "即将上规",
-    "leaving_scale": "濒临下规",
-}
-TAGS = {
-    "tag_xiangxian": "乡贤企业",
-    "tag_deputy": "人大代表/政协委员企业",
-    "tag_fic_executive": "工商联执委企业",
-    "tag_negotiating": "在谈重点企业",
-}
+FLAGS = flag_labels(SIZE_FLAGS)
+TAGS = flag_labels(TAG_FLAGS)
 
 
 # Apps above this one widen a unit's enterprise scope through this hook (the arrow may not
@@ -63,19 +53,18 @@ def _team_q(user) -> Q:
 
 def enterprise_scope_q(user) -> Q | None:
     """The Q an Enterprise queryset is filtered by for `user`; None = no restriction."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
     if sees_all_enterprises(user):
         return None
-    if is_enterprise_user(user):
-        return Q(pk=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
+    outsider = outsider_scope_q(user, enterprise_field="pk")
+    if outsider is not None:
+        return outsider
     if is_unit_staff(user):
         ids = user_scope_unit_ids(user) or set()
         q = Q(location_id__in=ids) | _team_q(user)
         for extension in _UNIT_SCOPE_EXTENSIONS:
             q |= extension(ids)
         return q
-    return Q(pk__in=[])
+    return NO_ROWS
 
 
 def enterprise_list_for_user(
@@ -90,10 +79,7 @@ def enterprise_list_for_user(
 ) -> QuerySet[Enterprise]:
     """Enterprises the user may see, optionally searched (name or credit code) and filtered.
     `location_id` includes the location's sub-units; `flag` / `tag` are keys of FLAGS / TAGS."""
-    qs = Enterprise.objects.select_related("location", "butler")
-    scope = enterprise_scope_q(user)
-    if scope is not None:
-        qs = qs.filter(scope)
+    qs = scoped(Enterprise.objects.select_related("location", "butler"), enterprise_scope_q(user))
     if not include_inactive:
         qs = qs.filter(is_active=True)
     if q:
@@ -125,13 +111,7 @@ def enterprise_get_for_user(*, user, enterprise_id: int) -> Enterprise:
             queryset=TeamMember.objects.select_related("unit", "user", "contact").order_by("role", "id"),
         ),
     )
-    scope = enterprise_scope_q(user)
-    if scope is not None:
-        qs = qs.filter(scope)
-    try:
-        return qs.get(pk=enterprise_id)
-    except (Enterprise.DoesNotExist, ValueError, TypeError):
-        raise AccessDenied()
+    return get_in_scope(qs, enterprise_scope_q(user), enterprise_id)
 
 
 def contact_get_for_user(*, user, contact_id: int) -> Contact:

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from zhitong.audit.changes import changed_only, check_fields, snapshot
 from zhitong.audit.services import audit_record
 from zhitong.common.errors import ConflictError, Forbidden, ServiceError
 from zhitong.organizations.capabilities import is_government_user
@@ -13,7 +14,7 @@ from zhitong.organizations.choices import UnitKind
 from zhitong.organizations.models import Unit, User
 
 from .choices import Industry, TeamRole
-from .models import Contact, Enterprise, TeamMember
+from .models import SIZE_FLAGS, TAG_FLAGS, Contact, Enterprise, TeamMember
 from .selectors import can_see_full_phone, contact_get_for_user
 from .validators import credit_code_error, phone_error
 
@@ -24,23 +25,13 @@ ENTERPRISE_FIELDS = (
     "location_id",
     "address",
     "legal_representative",
-    "above_scale",
-    "above_quota",
-    "entering_scale",
-    "leaving_scale",
-    "tag_xiangxian",
-    "tag_deputy",
-    "tag_fic_executive",
-    "tag_negotiating",
+    *SIZE_FLAGS,
+    *TAG_FLAGS,
     "butler_id",
     "is_active",
 )
 CONTACT_FIELDS = ("name", "position", "phone", "is_primary")
 LOCATION_KINDS = (UnitKind.COUNTY, UnitKind.PARK)
-
-
-def _snapshot(obj, fields) -> dict:
-    return {f: getattr(obj, f) for f in fields}
 
 
 def location_error(unit: Unit | None) -> str | None:
@@ -106,16 +97,9 @@ def enterprise_create(
         raise ConflictError(f"统一社会信用代码“{e.credit_code}”已登记", field="credit_code")
     e.save()
     if e.butler_id:
-        TeamMember.objects.create(
-            enterprise=e,
-            role=TeamRole.BUTLER,
-            user=e.butler,
-            unit=e.butler.unit,
-            name=e.butler.display_name,
-            phone=e.butler.phone,
-        )
+        TeamMember.butler_row(e, e.butler).save()
     audit_record(
-        action="enterprise.create", obj=e, actor=actor, after=_snapshot(e, ENTERPRISE_FIELDS), now=now
+        action="enterprise.create", obj=e, actor=actor, after=snapshot(e, ENTERPRISE_FIELDS), now=now
     )
     return e
 
@@ -131,13 +115,11 @@ def enterprise_update(
         if fk in changes:
             obj = changes.pop(fk)
             changes[f"{fk}_id"] = obj.pk if obj else None
-    unknown = set(changes) - set(ENTERPRISE_FIELDS)
-    if unknown:
-        raise ServiceError(f"不能修改字段：{', '.join(sorted(unknown))}")
-    before = _snapshot(e, ENTERPRISE_FIELDS)
+    check_fields(changes, ENTERPRISE_FIELDS)
+    before = snapshot(e, ENTERPRISE_FIELDS)
     for f, v in changes.items():
         setattr(e, f, v.strip() if isinstance(v, str) else v)
-    after = _snapshot(e, ENTERPRISE_FIELDS)
+    after = snapshot(e, ENTERPRISE_FIELDS)
     if after == before:
         return e
     if "location_id" in changes:
@@ -149,15 +131,8 @@ def enterprise_update(
     ):
         raise ConflictError(f"统一社会信用代码“{e.credit_code}”已登记", field="credit_code")
     e.save()
-    changed = [k for k in after if after[k] != before[k]]
-    audit_record(
-        action="enterprise.update",
-        obj=e,
-        actor=actor,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
-        now=now,
-    )
+    before, after = changed_only(before, after)
+    audit_record(action="enterprise.update", obj=e, actor=actor, before=before, after=after, now=now)
     return e
 
 
@@ -194,7 +169,7 @@ def contact_create(
         action="enterprise.contact_create",
         obj=c,
         actor=actor,
-        after={**_snapshot(c, ("name", "position", "is_primary")), "enterprise_id": enterprise.pk},
+        after={**snapshot(c, ("name", "position", "is_primary")), "enterprise_id": enterprise.pk},
         now=now,
     )
     return c
@@ -206,15 +181,13 @@ def contact_update(
 ) -> Contact:
     now = now or timezone.now()
     c = Contact.objects.select_for_update().get(pk=contact.pk)
-    unknown = set(changes) - set(CONTACT_FIELDS)
-    if unknown:
-        raise ServiceError(f"不能修改字段：{', '.join(sorted(unknown))}")
+    check_fields(changes, CONTACT_FIELDS)
     if "phone" in changes:
         changes["phone"] = (changes["phone"] or "").strip().replace(" ", "")
-    before = _snapshot(c, CONTACT_FIELDS)
+    before = snapshot(c, CONTACT_FIELDS)
     for f, v in changes.items():
         setattr(c, f, v)
-    after = _snapshot(c, CONTACT_FIELDS)
+    after = snapshot(c, CONTACT_FIELDS)
     if after == before:
         return c
     _validate_contact(c.name, c.phone)
@@ -223,15 +196,8 @@ def contact_update(
             is_primary=False
         )
     c.save()
-    changed = [k for k in after if after[k] != before[k]]
-    audit_record(
-        action="enterprise.contact_update",
-        obj=c,
-        actor=actor,
-        before={k: ("(已变更)" if k == "phone" else before[k]) for k in changed},
-        after={k: ("(已变更)" if k == "phone" else after[k]) for k in changed},
-        now=now,
-    )
+    before, after = changed_only(before, after, masked=("phone",))
+    audit_record(action="enterprise.contact_update", obj=c, actor=actor, before=before, after=after, now=now)
     return c
 
 
@@ -239,7 +205,7 @@ def contact_update(
 def contact_delete(*, actor: User | None, contact: Contact, now: datetime | None = None) -> None:
     now = now or timezone.now()
     before = {
-        **_snapshot(contact, ("name", "position", "is_primary")),
+        **snapshot(contact, ("name", "position", "is_primary")),
         "enterprise_id": contact.enterprise_id,
     }
     audit_record(action="enterprise.contact_delete", obj=contact, actor=actor, before=before, now=now)
@@ -263,14 +229,7 @@ def enterprise_set_butler(
     e.save(update_fields=["butler", "updated_at"])
     TeamMember.objects.filter(enterprise=e, role=TeamRole.BUTLER).delete()
     if butler is not None:
-        TeamMember.objects.create(
-            enterprise=e,
-            role=TeamRole.BUTLER,
-            user=butler,
-            unit=butler.unit,
-            name=butler.display_name,
-            phone=butler.phone,
-        )
+        TeamMember.butler_row(e, butler).save()
     audit_record(
         action="enterprise.butler_set",
         obj=e,

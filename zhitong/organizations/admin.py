@@ -38,8 +38,14 @@ class AuditedAdminMixin:
     """Edits made in the Django admin write audit events like the services do (house
     rule: every state change is audited), in the same transaction as the change."""
 
-    def _label(self, obj) -> str:
-        return obj._meta.model_name
+    def _audit(self, request, verb: str, obj, *, removed: bool = False, **kw) -> None:
+        """Record an admin write of `obj` as `<model>.admin_<verb>` (create / update / delete).
+        A row `removed` with its parent's formset is named by type and id (it has no pk left)."""
+        if removed:
+            kw.update(object_type=obj._meta.label_lower, object_id=obj.pk or "")
+        else:
+            kw["obj"] = obj
+        audit_record(action=f"{obj._meta.model_name}.admin_{verb}", actor=request.user, **kw)
 
     def save_model(self, request, obj, form, change):
         with transaction.atomic():
@@ -47,22 +53,12 @@ class AuditedAdminMixin:
             super().save_model(request, obj, form, change)
             if change and not form.changed_data:
                 return
-            audit_record(
-                action=f"{self._label(obj)}.admin_{'update' if change else 'create'}",
-                obj=obj,
-                actor=request.user,
-                before=before if change else None,
-                after=after,
-            )
+            verb = "update" if change else "create"
+            self._audit(request, verb, obj, before=before if change else None, after=after)
 
     def delete_model(self, request, obj):
         with transaction.atomic():
-            audit_record(
-                action=f"{self._label(obj)}.admin_delete",
-                obj=obj,
-                actor=request.user,
-                before={"str": str(obj)},
-            )
+            self._audit(request, "delete", obj, before={"str": str(obj)})
             super().delete_model(request, obj)
 
     def save_formset(self, request, form, formset, change):
@@ -70,25 +66,15 @@ class AuditedAdminMixin:
             changes = {f: _form_changes(f) for f in formset.forms if f.has_changed()}
             super().save_formset(request, form, formset, change)
             for obj in formset.deleted_objects:
-                audit_record(
-                    action=f"{self._label(obj)}.admin_delete",
-                    object_type=obj._meta.label_lower,
-                    object_id=obj.pk or "",
-                    actor=request.user,
-                    before={"str": str(obj), "parent": form.instance.pk},
-                )
+                before = {"str": str(obj), "parent": form.instance.pk}
+                self._audit(request, "delete", obj, removed=True, before=before)
             for f, (before, after) in changes.items():
                 obj = f.instance
                 if obj.pk is None or obj in formset.deleted_objects:
                     continue
                 is_new = obj in formset.new_objects
-                audit_record(
-                    action=f"{self._label(obj)}.admin_{'create' if is_new else 'update'}",
-                    obj=obj,
-                    actor=request.user,
-                    before=None if is_new else before,
-                    after=after,
-                )
+                verb = "create" if is_new else "update"
+                self._audit(request, verb, obj, before=None if is_new else before, after=after)
 
 
 class ServiceWindowInline(admin.StackedInline):

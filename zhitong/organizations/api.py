@@ -71,13 +71,13 @@ class WindowGroupOut(Schema):
     windows: list[WindowOut]
 
 
+def _unit_ref(u) -> dict:
+    return {"id": u.pk, "code": u.code, "name": u.name, "short_name": u.short_name, "kind": u.kind}
+
+
 def _unit_out(u) -> dict:
     return {
-        "id": u.pk,
-        "code": u.code,
-        "name": u.name,
-        "short_name": u.short_name,
-        "kind": u.kind,
+        **_unit_ref(u),
         "kind_label": str(UnitKind(u.kind).label),
         "parent_id": u.parent_id,
         "depth": selectors.unit_depth(u),
@@ -93,14 +93,7 @@ def list_units(request, kind: str | None = None):
 def unit_tree(request):
     def node(n):
         u = n["unit"]
-        return {
-            "id": u.pk,
-            "code": u.code,
-            "name": u.name,
-            "short_name": u.short_name,
-            "kind": u.kind,
-            "children": [node(c) for c in n["children"]],
-        }
+        return {**_unit_ref(u), "children": [node(c) for c in n["children"]]}
 
     return [node(n) for n in selectors.unit_tree()]
 

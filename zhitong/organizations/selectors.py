@@ -13,7 +13,7 @@ from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, W
 
 from zhitong.common.errors import AccessDenied
 
-from .capabilities import is_city_leader, is_unit_staff, sees_whole_city
+from .capabilities import is_city_leader, is_enterprise_user, is_unit_staff, sees_whole_city
 from .choices import LeaderLevel, Role, UnitKind
 from .models import ServiceWindow, Unit, User, WindowStaff
 
@@ -42,6 +42,20 @@ def scope_root(unit: Unit) -> Unit:
 def user_sees_all(user) -> bool:
     """The whole city is in the user's scope (capabilities.sees_whole_city)."""
     return sees_whole_city(user)
+
+
+NO_ROWS = Q(pk__in=[])
+
+
+def outsider_scope_q(user, *, enterprise_field: str) -> Q | None:
+    """Where every data scope starts: nothing for an anonymous or inactive user, their own
+    enterprise's rows (named by `enterprise_field`) for an enterprise user. None for anyone
+    else: their role and unit decide (each app's `*_scope_q`)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_ROWS
+    if is_enterprise_user(user):
+        return Q(**{enterprise_field: user.enterprise_id}) if user.enterprise_id else NO_ROWS
+    return None
 
 
 def user_scope_unit_ids(user) -> set[int] | None:

@@ -6,6 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from zhitong.audit.changes import changed_only, check_fields, snapshot
 from zhitong.audit.services import audit_record
 from zhitong.common.errors import ConflictError, ServiceError
 
@@ -15,10 +16,6 @@ from .models import ServiceWindow, Unit, User, WindowStaff
 UNIT_FIELDS = ("code", "name", "short_name", "kind", "parent_id", "duties", "is_active", "sort_order")
 WINDOW_FIELDS = ("leader_name", "leader_position", "section_name", "phone", "address", "is_public")
 STAFF_FIELDS = ("name", "position", "post", "duties", "phone")
-
-
-def _snapshot(obj, fields) -> dict:
-    return {f: getattr(obj, f) for f in fields}
 
 
 def _check_unit_fields(*, code: str, name: str, kind: str) -> None:
@@ -60,7 +57,7 @@ def unit_create(
         is_active=is_active,
     )
     unit.save()
-    audit_record(action="unit.create", obj=unit, actor=actor, after=_snapshot(unit, UNIT_FIELDS), now=now)
+    audit_record(action="unit.create", obj=unit, actor=actor, after=snapshot(unit, UNIT_FIELDS), now=now)
     return unit
 
 
@@ -73,10 +70,8 @@ def unit_update(*, actor: User | None, unit: Unit, now: datetime | None = None, 
     if "parent" in changes:
         parent = changes.pop("parent")
         changes["parent_id"] = parent.pk if parent else None
-    unknown = set(changes) - set(UNIT_FIELDS)
-    if unknown:
-        raise ServiceError(f"不能修改字段：{', '.join(sorted(unknown))}")
-    before = _snapshot(unit, UNIT_FIELDS)
+    check_fields(changes, UNIT_FIELDS)
+    before = snapshot(unit, UNIT_FIELDS)
     new_parent_id = changes.get("parent_id", unit.parent_id)
     if new_parent_id and new_parent_id != unit.parent_id:
         parent = Unit.objects.get(pk=new_parent_id)
@@ -87,19 +82,12 @@ def unit_update(*, actor: User | None, unit: Unit, now: datetime | None = None, 
     _check_unit_fields(code=unit.code, name=unit.name, kind=unit.kind)
     if unit.code != before["code"] and Unit.objects.filter(code=unit.code).exclude(pk=unit.pk).exists():
         raise ConflictError(f"单位编码“{unit.code}”已存在", field="code")
-    after = _snapshot(unit, UNIT_FIELDS)
+    after = snapshot(unit, UNIT_FIELDS)
     if after == before:
         return unit
     unit.save()  # recomputes the path (and the subtree's) when the parent changed
-    changed = {k for k in after if after[k] != before[k]}
-    audit_record(
-        action="unit.update",
-        obj=unit,
-        actor=actor,
-        before={k: before[k] for k in changed},
-        after={k: after[k] for k in changed},
-        now=now,
-    )
+    before, after = changed_only(before, after)
+    audit_record(action="unit.update", obj=unit, actor=actor, before=before, after=after, now=now)
     return unit
 
 
@@ -127,8 +115,8 @@ def service_window_save(
     window = ServiceWindow.objects.select_for_update().filter(unit=unit).first()
     before = None
     if window is not None:
-        before = _snapshot(window, WINDOW_FIELDS)
-        before["staff"] = [_snapshot(s, STAFF_FIELDS) for s in window.staff.all()]
+        before = snapshot(window, WINDOW_FIELDS)
+        before["staff"] = [snapshot(s, STAFF_FIELDS) for s in window.staff.all()]
     else:
         window = ServiceWindow(unit=unit)
     window.leader_name = leader_name
@@ -153,8 +141,8 @@ def service_window_save(
             WindowStaff(window=window, sort_order=i, **{k: s.get(k, "") for k in STAFF_FIELDS})
             for i, s in enumerate(staff)
         )
-    after = _snapshot(window, WINDOW_FIELDS)
-    after["staff"] = [_snapshot(s, STAFF_FIELDS) for s in window.staff.all()]
+    after = snapshot(window, WINDOW_FIELDS)
+    after["staff"] = [snapshot(s, STAFF_FIELDS) for s in window.staff.all()]
     audit_record(
         action="unit.window_save" if before else "unit.window_create",
         obj=window,

@@ -9,19 +9,18 @@
 
 from django.db.models import Q, QuerySet
 
-from zhitong.common.errors import AccessDenied
-from zhitong.organizations.capabilities import is_city_leader, is_enterprise_user
-from zhitong.organizations.selectors import user_scope_unit_ids
+from zhitong.common.scope import filter_given, get_in_scope, scoped
+from zhitong.organizations.capabilities import is_city_leader
+from zhitong.organizations.selectors import outsider_scope_q, user_scope_unit_ids
 
 from .models import Project
 
 
 def project_scope_q(user) -> Q | None:
     """The Q a Project queryset is filtered by for `user`; None = no restriction."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return Q(pk__in=[])
-    if is_enterprise_user(user):
-        return Q(owner_id=user.enterprise_id) if user.enterprise_id else Q(pk__in=[])
+    outsider = outsider_scope_q(user, enterprise_field="owner_id")
+    if outsider is not None:
+        return outsider
     ids = user_scope_unit_ids(user)
     if ids is None:
         return None
@@ -31,30 +30,20 @@ def project_scope_q(user) -> Q | None:
     return q
 
 
+def _projects() -> QuerySet[Project]:
+    return Project.objects.select_related("owner", "location", "lead_unit", "leader")
+
+
 def project_list_for_user(
     *, user, q: str | None = None, stage: str | None = None, level: str | None = None
 ) -> QuerySet[Project]:
-    qs = Project.objects.select_related("owner", "location", "lead_unit", "leader")
-    scope = project_scope_q(user)
-    if scope is not None:
-        qs = qs.filter(scope)
+    qs = scoped(_projects(), project_scope_q(user))
     if q:
         q = q.strip()
         qs = qs.filter(Q(name__icontains=q) | Q(code__icontains=q) | Q(owner__name__icontains=q))
-    if stage:
-        qs = qs.filter(stage=stage)
-    if level:
-        qs = qs.filter(level=level)
-    return qs.order_by("code")
+    return filter_given(qs, stage=stage, level=level).order_by("code")
 
 
 def project_get_for_user(*, user, project_id: int) -> Project:
     """One project in the user's scope, or AccessDenied (same for missing and not yours)."""
-    qs = Project.objects.select_related("owner", "location", "lead_unit", "leader")
-    scope = project_scope_q(user)
-    if scope is not None:
-        qs = qs.filter(scope)
-    try:
-        return qs.get(pk=project_id)
-    except (Project.DoesNotExist, ValueError, TypeError):
-        raise AccessDenied()
+    return get_in_scope(_projects(), project_scope_q(user), project_id)

@@ -1,18 +1,15 @@
 """`zhitong audit verify` — walk the hash chain; exit 1 at the first broken link."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from zhitong.audit.services import audit_verify
+from zhitong.common.management.base import OperationalCommand
 
 
-class Command(BaseCommand):
-    # An operational command (nightly jobs, scripts): it must not refuse to run over an
-    # unrelated system-check finding.
-    requires_system_checks: list = []
+class Command(OperationalCommand):
     help = "Audit log: `verify` recomputes the hash chain and reports the first broken link."
 
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True)
+    def add_actions(self, sub):
         p = sub.add_parser("verify", help="check every event's hash and link; non-zero exit on a break")
         p.add_argument("--chunk-size", type=int, default=2000)
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from zhitong.common import context
 
@@ -28,14 +29,20 @@ def run_import_command(cmd: BaseCommand, importer, path: str, good_rows_only: bo
         )
 
 
-class Command(BaseCommand):
-    help = "从 .xlsx 批量导入单位（默认全部无误才导入；--good-rows-only 仅导入无误的行）。"
+class ImportCommand(BaseCommand):
+    """`zhitong <command> FILE.xlsx [--good-rows-only]` for one importer, named by its dotted
+    path in `importer` (imported only when the command runs)."""
+
+    importer = ""
 
     def add_arguments(self, parser):
         parser.add_argument("file")
         parser.add_argument("--good-rows-only", action="store_true", help="跳过有误的行，只导入无误的行")
 
     def handle(self, *args, **opts):
-        from zhitong.organizations.imports import units_import
+        run_import_command(self, import_string(self.importer), opts["file"], opts["good_rows_only"])
 
-        run_import_command(self, units_import, opts["file"], opts["good_rows_only"])
+
+class Command(ImportCommand):
+    help = "从 .xlsx 批量导入单位（默认全部无误才导入；--good-rows-only 仅导入无误的行）。"
+    importer = "zhitong.organizations.imports.units_import"

@@ -2,9 +2,10 @@
 
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from zhitong.common.errors import ServiceError
+from zhitong.common.management.base import OperationalCommand
 from zhitong.workdays import services
 
 
@@ -29,14 +30,10 @@ def _line(result: services.WorkdayResult) -> str:
     return result.date.isoformat() + (" provisional" if result.provisional else "")
 
 
-class Command(BaseCommand):
-    # An operational command (nightly jobs, scripts): it must not refuse to run over an
-    # unrelated system-check finding.
-    requires_system_checks: list = []
+class Command(OperationalCommand):
     help = "Working-day calendar: deadline arithmetic, CSV import, missing years, re-seed."
 
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True)
+    def add_actions(self, sub):
         p = sub.add_parser("add", help="START + N working days (START not counted)")
         p.add_argument("start")
         p.add_argument("n")
