@@ -14,7 +14,10 @@ PORT ?= 8000
 # The venv's own pip (bundled with Python) installs the project; upgrading it first cost
 # ~10 s and a newer pip prints the build backend's deprecation notices. Only pip's
 # "Collecting …" lines and its summary are shown, as progress.
-PIP_PROGRESS := sed -u -n -E 's/ \(from .*//; /^(Collecting|Installing collected|Successfully|WARNING|ERROR)|[Ee]rror/p'
+# pip's "Collecting …" lines and its summary as progress. A machine whose pip configuration
+# names local package folders that do not exist makes pip warn "Location … is ignored" once
+# per package: that is the machine's configuration, not the project's, so it is dropped.
+PIP_PROGRESS := sed -u -n -E '/^WARNING: Location .* is ignored/d; s/ \(from .*//; /^(Collecting|Installing collected|Successfully|WARNING|ERROR)|[Ee]rror/p'
 
 # `make run` needs only the runtime packages; the test tools (pytest, playwright, …) are
 # installed by the targets that use them, so a first `make run` does not wait for them.
@@ -56,7 +59,9 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
-run: setup
+# pip and npm download at the same time (-j2): a first `make run` waits for the slower one.
+run:
+	@$(MAKE) --no-print-directory -j2 setup
 	@mkdir -p var/static  # whitenoise warns at start-up when STATIC_ROOT is missing
 	@echo "==> Database: migrate"
 	$(ZT) migrate --no-input
@@ -82,9 +87,9 @@ check: $(VENV)/.installed-dev
 # database (test_<name>_gw0, ...).
 PYTEST_WORKERS ?= auto
 PYTEST_PARALLEL := -p xdist -n $(PYTEST_WORKERS) --dist worksteal
-# The coverage floor: set it to the total of the first full CI run (rounded down, minus 1).
-# Not measured yet (see the branch report), so it enforces nothing until then.
-COVERAGE_FLOOR ?= 0
+# The coverage floor: the level reached (93% of statements on 2026-12-01, SQLite run),
+# minus one point of slack. Raise it as coverage grows; never lower it to make CI pass.
+COVERAGE_FLOOR ?= 92
 pytest: setup-dev browser
 	$(BIN)/pytest $(PYTEST_PARALLEL) --cov=zhitong --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 	@if [ -n "$$ZHITONG_TEST_DATABASE_URL" ]; then \
