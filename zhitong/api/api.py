@@ -3,8 +3,8 @@
 from ninja import NinjaAPI
 
 from zhitong.appeals import api as appeals_api
-from zhitong.common.errors import ServiceError
 from zhitong.coordination import api as coordination_api
+from zhitong.core.errors import ServiceError
 from zhitong.enterprises import api as enterprises_api
 from zhitong.organizations import api as organizations_api
 from zhitong.workdays import api as workdays_api

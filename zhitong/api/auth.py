@@ -1,7 +1,7 @@
 from django.utils import timezone
 from ninja.security import HttpBearer
 
-from zhitong.common import context
+from zhitong.core import context
 
 from .models import ApiToken
 

@@ -3,7 +3,7 @@ transitions and evidence are read-only here — they change only through the ser
 
 from django.contrib import admin
 
-from zhitong.common.admin import ReadOnlyAdmin
+from zhitong.core.admin import ReadOnlyAdmin
 
 from .models import (
     Appeal,

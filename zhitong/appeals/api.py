@@ -19,7 +19,7 @@ from __future__ import annotations
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 
 from . import selectors, services
 from .choices import Light

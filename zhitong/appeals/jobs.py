@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 
 from django.utils import timezone
 
-from zhitong.common.errors import ConflictError
+from zhitong.core.errors import ConflictError
 
 from . import notices, services
 from .choices import OPEN_STATUSES, Light, Status

@@ -18,8 +18,8 @@ from datetime import date, datetime
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from zhitong.common.errors import AccessDenied
-from zhitong.common.scope import filter_given
+from zhitong.core.errors import AccessDenied
+from zhitong.core.scope import filter_given
 from zhitong.organizations.capabilities import can_triage, is_city_leader
 
 from . import deadlines

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from zhitong.common.admin import ReadOnlyAdmin
+from zhitong.core.admin import ReadOnlyAdmin
 
 from .models import AuditEvent
 

@@ -1,6 +1,6 @@
 """What an update changed, for the services that record it with audit_record."""
 
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 
 MASKED = "(已变更)"
 

@@ -1,7 +1,7 @@
 from django.db.models import QuerySet
 
-from zhitong.common.errors import Forbidden
-from zhitong.common.scope import filter_given
+from zhitong.core.errors import Forbidden
+from zhitong.core.scope import filter_given
 from zhitong.organizations.capabilities import can_read_audit
 
 from .models import AuditEvent

@@ -13,7 +13,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
-from zhitong.common import context
+from zhitong.core import context
 
 from .models import AuditChainHead, AuditEvent
 

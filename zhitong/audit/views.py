@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 
-from zhitong.common.errors import Forbidden
+from zhitong.core.errors import Forbidden
 
 from .selectors import audit_events_for_user
 

@@ -7,7 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, resolve_url
 from django.utils.http import urlencode
 
-from . import context
+from zhitong.core import context
 
 
 class RequestContextMiddleware:

@@ -2,16 +2,6 @@ from django.conf import settings
 from django.db import models
 
 
-class TimeStampedModel(models.Model):
-    """Abstract base: creation and last-change times (UTC in the database)."""
-
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        abstract = True
-
-
 class StateChange(models.Model):
     """One move of an object that has no history table of its own (events, batches, meetings,
     escalation requests, …): written by the transition kernel's `Step.commit`, read as the

@@ -34,9 +34,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
+from zhitong.core.errors import AccessDenied, ConflictError, Forbidden
 from zhitong.notifications.services import notify_on_commit
-
-from .errors import AccessDenied, ConflictError, Forbidden
 
 SYSTEM = "system"  # the relation of the periodic jobs (actor None)
 MACHINES: dict[str, Machine] = {}

@@ -3,7 +3,7 @@ only shows the rows, for support and inspection."""
 
 from django.contrib import admin
 
-from zhitong.common.admin import ReadOnlyAdmin
+from zhitong.core.admin import ReadOnlyAdmin
 
 from .models import (
     CoordinationFact,

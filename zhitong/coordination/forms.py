@@ -201,7 +201,7 @@ def move_input(move, data, files=None) -> dict:
     upload. Blank optional values become None; the services check what is required."""
     from datetime import date
 
-    from zhitong.common.errors import ServiceError
+    from zhitong.core.errors import ServiceError
 
     def many(name):
         if hasattr(data, "getlist"):

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 
 from zhitong.appeals.choices import EscalationStatus
-from zhitong.common.models import TimeStampedModel
+from zhitong.core.models import TimeStampedModel
 from zhitong.organizations.choices import LeaderLevel
 
 from .choices import (

@@ -2,7 +2,7 @@
 Forbidden with the reason); views and templates call the `can_*` ones to show buttons.
 Seeing an object is decided by selectors' access functions, not here."""
 
-from zhitong.common.errors import Forbidden
+from zhitong.core.errors import Forbidden
 from zhitong.organizations import capabilities
 from zhitong.organizations.capabilities import is_hub, is_supervisor
 from zhitong.organizations.models import Unit

@@ -3,7 +3,7 @@ always masked here; the full number needs the audited reveal call."""
 
 from ninja import Router, Schema
 
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 
 from . import selectors, services
 from .choices import TeamRole

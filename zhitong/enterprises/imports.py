@@ -11,7 +11,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 from zhitong.organizations.imports import (
     BOOL_REASON,
     NUMBER_CELL_REASON,

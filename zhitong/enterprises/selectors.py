@@ -15,9 +15,9 @@ from collections.abc import Callable
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 
-from zhitong.common.errors import AccessDenied
-from zhitong.common.phones import mask_phone  # noqa: F401  (re-exported)
-from zhitong.common.scope import get_in_scope, scoped
+from zhitong.core.errors import AccessDenied
+from zhitong.core.phones import mask_phone  # noqa: F401  (re-exported)
+from zhitong.core.scope import get_in_scope, scoped
 from zhitong.organizations.capabilities import (
     is_unit_staff,
     sees_all_enterprises,

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from zhitong.audit.changes import changed_only, check_fields, snapshot
 from zhitong.audit.services import audit_record
-from zhitong.common.errors import ConflictError, Forbidden, ServiceError
+from zhitong.core.errors import ConflictError, Forbidden, ServiceError
 from zhitong.organizations.capabilities import is_government_user
 from zhitong.organizations.choices import UnitKind
 from zhitong.organizations.models import Unit, User

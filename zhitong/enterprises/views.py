@@ -12,7 +12,7 @@ from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
-from zhitong.common.errors import AccessDenied, Forbidden
+from zhitong.core.errors import AccessDenied, Forbidden
 from zhitong.organizations.capabilities import can_import_data
 from zhitong.organizations.choices import UnitKind
 from zhitong.organizations.imports import UNIT_COLUMNS, template_xlsx, units_import

@@ -14,7 +14,7 @@ def _jsonable(name: str, value):
     if name in SECRET_FIELDS:
         return "(已变更)"
     if name in PHONE_FIELDS and value:
-        from zhitong.common.phones import mask_phone
+        from zhitong.core.phones import mask_phone
 
         return mask_phone(str(value))
     if isinstance(value, models.Model):

@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from zhitong.common.models import TimeStampedModel
+from zhitong.core.models import TimeStampedModel
 
 from .choices import LeaderLevel, Role, UnitKind
 

@@ -11,7 +11,7 @@ from collections import OrderedDict
 
 from django.db.models import Case, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from zhitong.common.errors import AccessDenied
+from zhitong.core.errors import AccessDenied
 
 from .capabilities import is_city_leader, is_enterprise_user, is_unit_staff, sees_whole_city
 from .choices import LeaderLevel, Role, UnitKind

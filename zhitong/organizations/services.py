@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from zhitong.audit.changes import changed_only, check_fields, snapshot
 from zhitong.audit.services import audit_record
-from zhitong.common.errors import ConflictError, ServiceError
+from zhitong.core.errors import ConflictError, ServiceError
 
 from .choices import Role, UnitKind
 from .models import ServiceWindow, Unit, User, WindowStaff

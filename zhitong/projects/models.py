@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from zhitong.common.models import TimeStampedModel
+from zhitong.core.models import TimeStampedModel
 
 
 class ProjectStage(models.TextChoices):

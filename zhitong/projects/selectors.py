@@ -9,7 +9,7 @@
 
 from django.db.models import Q, QuerySet
 
-from zhitong.common.scope import filter_given, get_in_scope, scoped
+from zhitong.core.scope import filter_given, get_in_scope, scoped
 from zhitong.organizations.capabilities import is_city_leader
 from zhitong.organizations.selectors import outsider_scope_q, user_scope_unit_ids
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from ninja import Router, Schema
 
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 
 from . import services
 

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 
-from zhitong.common.models import TimeStampedModel
+from zhitong.core.models import TimeStampedModel
 
 
 class DayKind(models.TextChoices):

@@ -29,7 +29,7 @@ from datetime import date, datetime, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 
 from .calendar import (  # noqa: F401  (re-exported: the calendar's public reads)
     ONE_DAY,

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from zhitong.common.errors import ConflictError
+from zhitong.core.errors import ConflictError
 
 from ..machine import APPEAL
 from ..models import Appeal

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 from zhitong.organizations.models import Unit
 
 

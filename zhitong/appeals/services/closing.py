@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
-from zhitong.common.errors import ConflictError, ServiceError
+from zhitong.core.errors import ConflictError, ServiceError
 from zhitong.organizations import capabilities
 
 from .. import deadlines

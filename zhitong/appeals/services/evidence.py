@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 
 from ..models import AppealEvidence, Transition
 

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from django.utils import timezone
 
-from zhitong.common.errors import ConflictError, ServiceError
+from zhitong.core.errors import ConflictError, ServiceError
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import User
 from zhitong.workdays.services import cutoff_month_for

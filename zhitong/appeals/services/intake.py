@@ -10,7 +10,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
-from zhitong.common.errors import ConflictError, Forbidden, ServiceError
+from zhitong.core.errors import ConflictError, Forbidden, ServiceError
 from zhitong.organizations import capabilities
 
 from .. import deadlines

@@ -8,8 +8,8 @@ from datetime import date
 
 from django.utils import timezone
 
-from zhitong.common.errors import ServiceError
 from zhitong.common.transitions import Step
+from zhitong.core.errors import ServiceError
 from zhitong.organizations.choices import UnitKind
 from zhitong.organizations.models import Unit
 

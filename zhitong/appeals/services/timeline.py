@@ -6,7 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
-from zhitong.common.errors import AccessDenied
+from zhitong.core.errors import AccessDenied
 
 from ..models import Appeal, Transition
 from ..recipe import record_note

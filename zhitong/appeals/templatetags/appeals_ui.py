@@ -52,7 +52,7 @@ def query_with(context, **changes) -> str:
 
 @register.filter
 def masked_phone(phone: str | None) -> str:
-    from zhitong.common.phones import mask_phone
+    from zhitong.core.phones import mask_phone
 
     return mask_phone(phone)
 

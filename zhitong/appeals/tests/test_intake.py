@@ -6,7 +6,7 @@ from zhitong.appeals import services
 from zhitong.appeals.choices import Channel, Status
 from zhitong.appeals.models import Appeal, AppealCounter, Transition
 from zhitong.appeals.selectors import appeal_possible_duplicates, text_similarity
-from zhitong.common.errors import Forbidden, ServiceError
+from zhitong.core.errors import Forbidden, ServiceError
 from zhitong.notifications.models import Notification
 from zhitong.projects.models import Project
 

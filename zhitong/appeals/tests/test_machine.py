@@ -26,7 +26,7 @@ from zhitong.appeals.machine import (
     relations_of,
 )
 from zhitong.appeals.models import Appeal, Transition
-from zhitong.common.errors import ConflictError, Forbidden
+from zhitong.core.errors import ConflictError, Forbidden
 
 from .conftest import TZ, pdf
 

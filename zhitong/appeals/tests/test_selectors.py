@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 from zhitong.appeals import selectors
 from zhitong.appeals.choices import Status
 from zhitong.appeals.machine import available_moves
-from zhitong.common.errors import AccessDenied
+from zhitong.core.errors import AccessDenied
 
 from .conftest import pdf
 

@@ -8,7 +8,7 @@ from django.db import connection, connections
 from zhitong.appeals import services
 from zhitong.appeals.choices import Status
 from zhitong.appeals.models import Appeal, Transition
-from zhitong.common.errors import ConflictError
+from zhitong.core.errors import ConflictError
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

@@ -12,7 +12,7 @@ from zhitong.appeals.choices import ExemptionStatus, Status, Tier
 from zhitong.appeals.models import AppealEvidence, AppealExtension, Category, RoutingRule
 from zhitong.appeals.routing import suggest_lead_unit
 from zhitong.audit.models import AuditEvent
-from zhitong.common.errors import ConflictError, ServiceError
+from zhitong.core.errors import ConflictError, ServiceError
 from zhitong.enterprises.choices import Industry
 from zhitong.enterprises.tests.factories import EnterpriseFactory
 from zhitong.notifications.models import Notification

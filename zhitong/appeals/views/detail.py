@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from zhitong.common.errors import AccessDenied, ServiceError
+from zhitong.core.errors import AccessDenied, ServiceError
 
 from .. import selectors, services
 from ..choices import Status

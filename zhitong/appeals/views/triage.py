@@ -11,7 +11,7 @@ from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
 
-from zhitong.common.errors import AccessDenied
+from zhitong.core.errors import AccessDenied
 
 from .. import selectors
 from ..choices import Status

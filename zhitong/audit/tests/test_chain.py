@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from zhitong.audit.models import AppendOnly, AuditChainHead, AuditEvent
 from zhitong.audit.services import GENESIS, audit_batch, audit_record, audit_verify
-from zhitong.common import context
+from zhitong.core import context
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import PASSWORD, UserFactory
 

@@ -1,7 +1,7 @@
 import pytest
 
 from zhitong.audit.models import AuditEvent
-from zhitong.common.context import client_addr_from_meta
+from zhitong.core.context import client_addr_from_meta
 from zhitong.organizations.tests.factories import PASSWORD, UserFactory
 
 

@@ -8,11 +8,13 @@ from pathlib import Path
 import zhitong
 
 ROOT = Path(zhitong.__file__).resolve().parent
-# From the bottom floor up. `common` holds the base (errors, models, context) and the shared
-# kernel; it may use audit and notifications, which use only its base modules.
+# From the bottom floor up. `core` is the ground (errors, the request context, the base
+# model); `common` holds the transition kernel, which writes the audit log and notifications.
 # A module may sit above its app's floor ("audit.selectors": reading the log needs the roles).
 FLOORS = [
-    {"common", "audit", "notifications"},
+    {"core"},
+    {"audit", "notifications"},
+    {"common"},
     {"organizations", "audit.selectors", "audit.views", "audit.urls"},
     {"enterprises", "workdays"},
     {"projects"},

@@ -6,8 +6,8 @@ import json
 
 from ninja import Router
 
-from zhitong.common.errors import ConflictError, ServiceError
 from zhitong.common.transitions import Machine
+from zhitong.core.errors import ConflictError, ServiceError
 from zhitong.organizations.models import User
 
 from .. import permissions

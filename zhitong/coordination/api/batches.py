@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from zhitong.common.errors import Forbidden
+from zhitong.core.errors import Forbidden
 from zhitong.organizations.choices import Role
 
 from .. import selectors

@@ -6,7 +6,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from ninja import Schema
 
-from zhitong.common.errors import AccessDenied
+from zhitong.core.errors import AccessDenied
 
 from .. import selectors, services
 from ..machines.events import EVENT

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from zhitong.common.errors import Forbidden
+from zhitong.core.errors import Forbidden
 from zhitong.organizations.selectors import user_sees_all
 
 from .. import selectors

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from ninja import Query, Schema
 
-from zhitong.common.errors import AccessDenied, Forbidden
+from zhitong.core.errors import AccessDenied, Forbidden
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit
 from zhitong.organizations.selectors import scope_root, user_sees_all

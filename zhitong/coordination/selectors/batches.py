@@ -8,7 +8,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 
 from zhitong.appeals.choices import EscalationStatus
-from zhitong.common.errors import AccessDenied
+from zhitong.core.errors import AccessDenied
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit, User
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus, Rating
 from zhitong.appeals.models import Appeal
-from zhitong.common.errors import AccessDenied
+from zhitong.core.errors import AccessDenied
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.models import Unit, User
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all

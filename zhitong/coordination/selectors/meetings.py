@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from zhitong.appeals.choices import EscalationStatus, Status
 from zhitong.appeals.models import Appeal
-from zhitong.common.errors import AccessDenied
+from zhitong.core.errors import AccessDenied
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from zhitong.common.errors import AccessDenied
+from zhitong.core.errors import AccessDenied
 from zhitong.organizations.choices import Role
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
 

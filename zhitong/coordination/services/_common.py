@@ -14,8 +14,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
-from zhitong.common.errors import Forbidden, ServiceError
 from zhitong.common.transitions import Machine
+from zhitong.core.errors import Forbidden, ServiceError
 
 
 def local_date(value: datetime | date) -> date:

@@ -26,7 +26,7 @@ from datetime import date, datetime
 
 from zhitong.appeals.choices import EscalationStatus
 from zhitong.audit.services import audit_record
-from zhitong.common.errors import ConflictError, ServiceError
+from zhitong.core.errors import ConflictError, ServiceError
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.models import Unit, User
 from zhitong.workdays.services import (

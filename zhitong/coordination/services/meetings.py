@@ -15,7 +15,7 @@ from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus
 from zhitong.appeals.models import Appeal
 from zhitong.appeals.services import evidence_check
 from zhitong.audit.services import audit_record
-from zhitong.common.errors import ConflictError, Forbidden, ServiceError
+from zhitong.core.errors import ConflictError, Forbidden, ServiceError
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.models import User
 

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 
 from zhitong.audit.services import audit_record
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import User
 

@@ -4,10 +4,10 @@ import pytest
 
 from zhitong.appeals.choices import EscalationStatus, Status
 from zhitong.appeals.models import Appeal
-from zhitong.common.errors import AccessDenied, ConflictError, Forbidden, ServiceError
 from zhitong.coordination import selectors, services
 from zhitong.coordination.choices import BatchStatus
 from zhitong.coordination.models import EscalationBatch
+from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, ServiceError
 
 from .conftest import at
 

@@ -7,9 +7,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from openpyxl import load_workbook
 
-from zhitong.common.errors import ServiceError
 from zhitong.coordination import services
 from zhitong.coordination.documents.annex import annex2_xlsx, annex3_xlsx
+from zhitong.core.errors import ServiceError
 
 from .conftest import PDF, at
 

@@ -13,12 +13,12 @@ from django.test import Client
 from django.urls import reverse
 
 from zhitong.api.models import ApiToken
-from zhitong.common.errors import ConflictError, Forbidden
 from zhitong.common.transitions import state_changes
 from zhitong.coordination import services
 from zhitong.coordination.choices import EventStatus, Verification
 from zhitong.coordination.machines.events import CHAIR, DEPUTY, EVENT, HUB, OFFICE, SUPERVISOR
 from zhitong.coordination.models import Event, Task
+from zhitong.core.errors import ConflictError, Forbidden
 
 from .conftest import at
 from .test_api import BASE

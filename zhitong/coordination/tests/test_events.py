@@ -7,10 +7,10 @@ import pytest
 from docx import Document
 
 from zhitong.appeals.choices import Channel
-from zhitong.common.errors import AccessDenied, ConflictError, Forbidden, ServiceError
 from zhitong.coordination import selectors, services
 from zhitong.coordination.choices import EventKind, EventStatus, NoticeKind, TaskStatus, Verification
 from zhitong.coordination.models import Task
+from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, ServiceError
 
 from .conftest import at
 

@@ -12,12 +12,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zhitong.appeals.choices import EscalationStatus
-from zhitong.common.errors import ConflictError, Forbidden
 from zhitong.common.transitions import state_changes
 from zhitong.coordination import services
 from zhitong.coordination.choices import BatchStatus, TaskStatus
 from zhitong.coordination.machines import BATCH, ESCALATION, MEETING, TASK
 from zhitong.coordination.models import EscalationBatch, MeetingItem, Task, TaskReport
+from zhitong.core.errors import ConflictError, Forbidden
 
 from .conftest import PDF, at
 

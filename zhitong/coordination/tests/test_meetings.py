@@ -4,10 +4,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from zhitong.appeals.choices import EscalationStatus
-from zhitong.common.errors import AccessDenied, ConflictError, Forbidden, ServiceError
 from zhitong.coordination import selectors, services
 from zhitong.coordination.choices import MeetingStatus, TaskStatus
 from zhitong.coordination.models import Task
+from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, ServiceError
 
 from .conftest import PDF, at
 

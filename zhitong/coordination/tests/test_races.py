@@ -5,10 +5,10 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from zhitong.common.errors import ConflictError
 from zhitong.coordination import services
 from zhitong.coordination.choices import TaskStatus
 from zhitong.coordination.models import MeetingItem, Task, TaskReport
+from zhitong.core.errors import ConflictError
 
 from .conftest import at
 

@@ -2,10 +2,10 @@ from datetime import date
 
 import pytest
 
-from zhitong.common.errors import AccessDenied, ConflictError, Forbidden, ServiceError
 from zhitong.coordination import selectors, services
 from zhitong.coordination.choices import TaskStatus
 from zhitong.coordination.models import Task
+from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, ServiceError
 
 from .conftest import at
 

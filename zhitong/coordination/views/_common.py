@@ -11,8 +11,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 
-from zhitong.common.errors import AccessDenied, ServiceError
 from zhitong.common.transitions import Machine, Move
+from zhitong.core.errors import AccessDenied, ServiceError
 
 from ..forms import first_error, move_input
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhitong.appeals.choices import Channel
-from zhitong.common.errors import AccessDenied, ServiceError
 from zhitong.common.transitions import state_changes
+from zhitong.core.errors import AccessDenied, ServiceError
 
 from .. import permissions, selectors, services
 from ..choices import EventStatus, Verification

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from zhitong.common.errors import ServiceError
 from zhitong.common.transitions import state_changes
+from zhitong.core.errors import ServiceError
 from zhitong.organizations.capabilities import is_city_leader, sees_whole_city
 from zhitong.organizations.models import Unit
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from zhitong.appeals.choices import Channel
 from zhitong.appeals.models import Appeal, Category, Cooperation
 from zhitong.audit.models import AuditEvent
-from zhitong.common.errors import AccessDenied, Forbidden
+from zhitong.core.errors import AccessDenied, Forbidden
 from zhitong.enterprises.choices import TeamRole
 from zhitong.enterprises.models import TeamMember
 from zhitong.enterprises.selectors import (

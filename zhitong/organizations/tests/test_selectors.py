@@ -1,6 +1,6 @@
 import pytest
 
-from zhitong.common.errors import AccessDenied
+from zhitong.core.errors import AccessDenied
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.selectors import (
     leaders_for_unit,

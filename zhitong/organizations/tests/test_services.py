@@ -1,7 +1,7 @@
 import pytest
 
 from zhitong.audit.models import AuditEvent
-from zhitong.common.errors import ConflictError, ServiceError
+from zhitong.core.errors import ConflictError, ServiceError
 from zhitong.organizations.choices import Role, UnitKind
 from zhitong.organizations.models import Unit
 from zhitong.organizations.services import leader_set_portfolio, service_window_save, unit_create, unit_update

@@ -1,6 +1,6 @@
 import pytest
 
-from zhitong.common.errors import AccessDenied
+from zhitong.core.errors import AccessDenied
 from zhitong.enterprises.tests.factories import EnterpriseFactory
 from zhitong.organizations.choices import LeaderLevel, Role, UnitKind
 from zhitong.organizations.tests.factories import UnitFactory, UserFactory

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 from zhitong.workdays.services import (
     WorkdayResult,
     add_workdays,

@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from zhitong.audit.models import AuditEvent
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import UserFactory
 from zhitong.workdays import calendar, services

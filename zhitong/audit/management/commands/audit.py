@@ -3,7 +3,7 @@
 from django.core.management.base import CommandError
 
 from zhitong.audit.services import audit_verify
-from zhitong.common.management.base import OperationalCommand
+from zhitong.core.commands import OperationalCommand
 
 
 class Command(OperationalCommand):

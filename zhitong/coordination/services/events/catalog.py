@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
-from zhitong.common.errors import Forbidden, ServiceError
 from zhitong.common.transitions import record_state_change
+from zhitong.core.errors import Forbidden, ServiceError
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import User
 from zhitong.organizations.selectors import scope_root

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from django.core.files.base import ContentFile
 
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 from zhitong.organizations.models import User
 
 from ...choices import EventLevel

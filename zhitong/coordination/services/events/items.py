@@ -17,7 +17,7 @@ from django.utils import timezone
 from zhitong.appeals.choices import OPEN_STATUSES, Channel
 from zhitong.appeals.models import Appeal
 from zhitong.audit.services import audit_record
-from zhitong.common.errors import ConflictError, ServiceError
+from zhitong.core.errors import ConflictError, ServiceError
 from zhitong.organizations.models import Unit, User
 
 from ... import permissions

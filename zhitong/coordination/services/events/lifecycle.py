@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from zhitong.common.errors import ServiceError
+from zhitong.core.errors import ServiceError
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit, User
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-from zhitong.common import context
+from zhitong.core import context
 
 
 def run_import_command(cmd: BaseCommand, importer, path: str, good_rows_only: bool) -> None:

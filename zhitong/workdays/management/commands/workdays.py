@@ -4,8 +4,8 @@ from datetime import date
 
 from django.core.management.base import CommandError
 
-from zhitong.common.errors import ServiceError
-from zhitong.common.management.base import OperationalCommand
+from zhitong.core.commands import OperationalCommand
+from zhitong.core.errors import ServiceError
 from zhitong.workdays import services
 
 
