@@ -54,6 +54,23 @@ def resolve_due(*, today: date, due_workdays: int | None, due_date: date | None)
     return due_date, is_provisional(due_date)
 
 
+def opinion_terms(
+    *, opinion: str, missing: str, unit_ids, due_workdays: int | None, due_date: date | None, now: datetime
+) -> tuple[str, list, date, bool]:
+    """The checked terms of an opinion on one item (a meeting's or an event's): the text
+    (`missing` when empty), the responsible units (the first leads) and the deadline."""
+    from .batches import units_by_ids
+
+    opinion = (opinion or "").strip()
+    if not opinion:
+        raise ServiceError(missing, field="opinion")
+    units = units_by_ids(unit_ids)
+    if not units:
+        raise ServiceError("请选择至少一个责任单位", field="unit_ids")
+    due, provisional = resolve_due(today=local_date(now), due_workdays=due_workdays, due_date=due_date)
+    return opinion, units, due, provisional
+
+
 # How the appeal's timeline names each coordination step (data["label"], read by the
 # appeals app's timeline).
 TIMELINE_LABELS = {

@@ -22,7 +22,7 @@ from zhitong.organizations.models import User
 from .. import permissions
 from ..machines.meetings import MANAGERS, MEETING
 from ..models import EscalationRequest, Meeting, MeetingItem
-from ._common import editing, local_date, timeline_note
+from ._common import editing, opinion_terms, timeline_note
 from .batches import escalation_coordinate, units_by_ids
 from .facts import facts_evaluate_meeting
 from .tasks import tasks_create_for_item
@@ -298,8 +298,6 @@ def meeting_record_opinion(
     """The meeting's one opinion on one appeal (协调意见), which becomes one task per
     responsible unit with the deadline. Recorded once; later steps are the tasks'. A move
     of the meeting (it is held by then); `meeting_id`, when given, must be the item's."""
-    from ._common import resolve_due
-
     item = MeetingItem.objects.filter(pk=item_id).first()
     if item is None or (meeting_id is not None and int(meeting_id) != item.meeting_id):
         raise ServiceError("议题不存在", field="item_id")
@@ -315,13 +313,14 @@ def meeting_record_opinion(
         )
         if item.opinion_at:
             raise ConflictError("该诉求已有本次协调会的协调意见")
-        opinion = (opinion or "").strip()
-        if not opinion:
-            raise ServiceError("请填写协调意见", field="opinion")
-        units = units_by_ids(unit_ids)
-        if not units:
-            raise ServiceError("请选择至少一个责任单位", field="unit_ids")
-        due, provisional = resolve_due(today=local_date(now), due_workdays=due_workdays, due_date=due_date)
+        opinion, units, due, provisional = opinion_terms(
+            opinion=opinion,
+            missing="请填写协调意见",
+            unit_ids=unit_ids,
+            due_workdays=due_workdays,
+            due_date=due_date,
+            now=now,
+        )
         item.opinion, item.opinion_at, item.opinion_by = opinion, now, actor
         item.due_workdays, item.due_date, item.due_provisional = due_workdays, due, provisional
         item.lead_unit = units[0]

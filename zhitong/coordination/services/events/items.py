@@ -24,7 +24,7 @@ from ... import permissions
 from ...choices import EventStatus, Verification
 from ...machines.events import COLLECTING_STATES, EVENT
 from ...models import Event, EventItem
-from .._common import local_date, resolve_due, timeline_note
+from .._common import opinion_terms, timeline_note
 from ..batches import units_by_ids
 
 S = EventStatus
@@ -254,13 +254,14 @@ def event_record_opinion(
         item, event, now = edit.item, edit.event, edit.now
         if not item.in_final_list:
             raise ConflictError("该问题未列入现场研究清单")
-        opinion = (opinion or "").strip()
-        if not opinion:
-            raise ServiceError("请填写处理意见", field="opinion")
-        units = units_by_ids(unit_ids)
-        if not units:
-            raise ServiceError("请选择至少一个责任单位", field="unit_ids")
-        due, provisional = resolve_due(today=local_date(now), due_workdays=due_workdays, due_date=due_date)
+        opinion, units, _due, provisional = opinion_terms(
+            opinion=opinion,
+            missing="请填写处理意见",
+            unit_ids=unit_ids,
+            due_workdays=due_workdays,
+            due_date=due_date,
+            now=now,
+        )
         before = {"opinion": item.opinion, "due_workdays": item.due_workdays, "due_date": item.due_date}
         item.opinion = opinion
         item.opinion_at = now
