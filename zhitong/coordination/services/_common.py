@@ -54,13 +54,17 @@ def resolve_due(*, today: date, due_workdays: int | None, due_date: date | None)
     return due_date, is_provisional(due_date)
 
 
-def opinion_terms(
-    *, opinion: str, missing: str, unit_ids, due_workdays: int | None, due_date: date | None, now: datetime
-) -> tuple[str, list, date, bool]:
-    """The checked terms of an opinion on one item (a meeting's or an event's): the text
-    (`missing` when empty), the responsible units (the first leads) and the deadline."""
+def record_opinion(
+    item, actor, now: datetime, opinion: str, missing: str, units_and_terms, *, fix_date: bool
+):
+    """Set the opinion on one item (a meeting's or an event's) and save it: the text
+    (`missing` when empty), the responsible units (the first leads) and the time limit;
+    `units_and_terms` = (unit_ids, due_workdays, due_date). With `fix_date` the deadline a
+    number of working days gives is stored as a date now; otherwise only a date given is.
+    Returns the units."""
     from .batches import units_by_ids
 
+    unit_ids, due_workdays, due_date = units_and_terms
     opinion = (opinion or "").strip()
     if not opinion:
         raise ServiceError(missing, field="opinion")
@@ -68,7 +72,13 @@ def opinion_terms(
     if not units:
         raise ServiceError("请选择至少一个责任单位", field="unit_ids")
     due, provisional = resolve_due(today=local_date(now), due_workdays=due_workdays, due_date=due_date)
-    return opinion, units, due, provisional
+    item.opinion, item.opinion_at, item.opinion_by = opinion, now, actor
+    item.due_workdays, item.due_date = due_workdays, due if fix_date else due_date
+    item.due_provisional = provisional
+    item.lead_unit = units[0]
+    item.save()
+    item.responsible_units.set(units)
+    return units
 
 
 # How the appeal's timeline names each coordination step (data["label"], read by the

@@ -22,7 +22,7 @@ from zhitong.organizations.models import User
 from .. import permissions
 from ..machines.meetings import MANAGERS, MEETING
 from ..models import EscalationRequest, Meeting, MeetingItem
-from ._common import editing, opinion_terms, timeline_note
+from ._common import editing, record_opinion, timeline_note
 from .batches import escalation_coordinate, units_by_ids
 from .facts import facts_evaluate_meeting
 from .tasks import tasks_create_for_item
@@ -313,36 +313,27 @@ def meeting_record_opinion(
         )
         if item.opinion_at:
             raise ConflictError("该诉求已有本次协调会的协调意见")
-        opinion, units, due, provisional = opinion_terms(
-            opinion=opinion,
-            missing="请填写协调意见",
-            unit_ids=unit_ids,
-            due_workdays=due_workdays,
-            due_date=due_date,
-            now=now,
-        )
-        item.opinion, item.opinion_at, item.opinion_by = opinion, now, actor
-        item.due_workdays, item.due_date, item.due_provisional = due_workdays, due, provisional
-        item.lead_unit = units[0]
-        item.save()
-        item.responsible_units.set(units)
+        terms = (unit_ids, due_workdays, due_date)
+        units = record_opinion(item, actor, now, opinion, "请填写协调意见", terms, fix_date=True)
         # The request's move first, before the timeline notes take the audit chain's lock,
         # so every writer takes the locks in the same order.
         if item.escalation_id and item.escalation.status == EscalationStatus.SENT_TO_LEADER:
             escalation_coordinate(actor=actor, request_id=item.escalation_id, now=now)
         step.commit(
-            note=opinion,
-            data={"item_id": item.pk, "unit_ids": [u.pk for u in units], "due": due.isoformat()},
+            note=item.opinion,
+            data={"item_id": item.pk, "unit_ids": [u.pk for u in units], "due": item.due_date.isoformat()},
         )
         timeline_note(
             appeal=item.appeal,
             actor=actor,
             action="coordination.meeting_opinion",
-            note=f"{_meeting_label(meeting)}协调意见：{opinion}",
+            note=f"{_meeting_label(meeting)}协调意见：{item.opinion}",
             data={"meeting_id": meeting.pk, "item_id": item.pk},
             now=now,
         )
-        tasks_create_for_item(item=item, actor=actor, due=due, due_provisional=provisional, now=now)
+        tasks_create_for_item(
+            item=item, actor=actor, due=item.due_date, due_provisional=item.due_provisional, now=now
+        )
         facts_evaluate_meeting(meeting=meeting, now=now)
     return item
 

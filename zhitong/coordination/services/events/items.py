@@ -24,7 +24,7 @@ from ... import permissions
 from ...choices import EventStatus, Verification
 from ...machines.events import COLLECTING_STATES, EVENT
 from ...models import Event, EventItem
-from .._common import opinion_terms, timeline_note
+from .._common import record_opinion, timeline_note
 from ..batches import units_by_ids
 
 S = EventStatus
@@ -254,25 +254,10 @@ def event_record_opinion(
         item, event, now = edit.item, edit.event, edit.now
         if not item.in_final_list:
             raise ConflictError("该问题未列入现场研究清单")
-        opinion, units, _due, provisional = opinion_terms(
-            opinion=opinion,
-            missing="请填写处理意见",
-            unit_ids=unit_ids,
-            due_workdays=due_workdays,
-            due_date=due_date,
-            now=now,
-        )
         before = {"opinion": item.opinion, "due_workdays": item.due_workdays, "due_date": item.due_date}
-        item.opinion = opinion
-        item.opinion_at = now
-        item.opinion_by = actor
-        item.due_workdays = due_workdays
         # With a number of working days the date is fixed at assignment (from that day).
-        item.due_date = due_date
-        item.due_provisional = provisional
-        item.lead_unit = units[0]
-        item.save()
-        item.responsible_units.set(units)
+        terms = (unit_ids, due_workdays, due_date)
+        units = record_opinion(item, actor, now, opinion, "请填写处理意见", terms, fix_date=False)
         if event.status == S.DOCUMENT_DRAFTED:
             # The document no longer matches the opinions: it must be generated again.
             EVENT.perform(
@@ -286,11 +271,11 @@ def event_record_opinion(
             "opinion",
             before=before,
             after={
-                "opinion": opinion,
+                "opinion": item.opinion,
                 "unit_ids": [u.pk for u in units],
                 "due_workdays": due_workdays,
                 "due_date": due_date,
             },
-            timeline=("event_opinion", f"面对面活动「{event.title}」现场处理意见：{opinion}"),
+            timeline=("event_opinion", f"面对面活动「{event.title}」现场处理意见：{item.opinion}"),
         )
     return item
