@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from zhitong.appeals.choices import Channel
 from zhitong.common.errors import AccessDenied, ServiceError
+from zhitong.common.forms import refusal_message
 from zhitong.common.transitions import state_changes
 
 from .. import permissions, selectors, services
@@ -198,15 +199,8 @@ def event_move(request, pk, name):
     except AccessDenied:
         raise Http404("对象不存在或您无权访问")
     except ServiceError as exc:
-        if exc.field and exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
         fresh = get_or_404(selectors.event_get_for_user, user=user, event_id=pk)
-        message = exc.message
-        if exc.status == 409:
-            data = form.data.copy()
-            data[form.add_prefix("version")] = str(fresh.version)
-            form.data = data
-            message = f"{exc.message}。页面已更新为最新状态，请核对后再提交。"
+        message = refusal_message(form, exc, fresh.version, version_field="version")
         context = _detail_context(request, fresh, failed=(name, form, message))
         return TemplateResponse(request, "coordination/event_detail.html", context, status=exc.status)
     messages.success(request, f"已完成“{move.label}”。")
