@@ -54,6 +54,14 @@ def resolve_due(*, today: date, due_workdays: int | None, due_date: date | None)
     return due_date, is_provisional(due_date)
 
 
+def required(text: str, message: str, field: str) -> str:
+    """The text stripped; ServiceError(`message`) on `field` when it is empty."""
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(message, field=field)
+    return text
+
+
 def record_opinion(
     item, actor, now: datetime, opinion: str, missing: str, units_and_terms, *, fix_date: bool
 ):
@@ -65,9 +73,7 @@ def record_opinion(
     from .batches import units_by_ids
 
     unit_ids, due_workdays, due_date = units_and_terms
-    opinion = (opinion or "").strip()
-    if not opinion:
-        raise ServiceError(missing, field="opinion")
+    opinion = required(opinion, missing, "opinion")
     units = units_by_ids(unit_ids)
     if not units:
         raise ServiceError("请选择至少一个责任单位", field="unit_ids")

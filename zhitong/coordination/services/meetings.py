@@ -22,7 +22,7 @@ from zhitong.organizations.models import User
 from .. import permissions
 from ..machines.meetings import MANAGERS, MEETING
 from ..models import EscalationRequest, Meeting, MeetingItem
-from ._common import editing, record_opinion, timeline_note
+from ._common import editing, record_opinion, required, timeline_note
 from .batches import escalation_coordinate, units_by_ids
 from .facts import facts_evaluate_meeting
 from .tasks import tasks_create_for_item
@@ -67,9 +67,7 @@ def meeting_create(
     level = level or convener.leader_level
     if level not in LeaderLevel.values:
         raise ServiceError("请选择召开领导的层级", field="level")
-    title = (title or "").strip()
-    if not title:
-        raise ServiceError("请填写会议名称", field="title")
+    title = required(title, "请填写会议名称", "title")
     if held_at is None:
         raise ServiceError("请填写召开时间", field="held_at")
     units = units_by_ids(unit_ids)

@@ -15,7 +15,7 @@ from zhitong.organizations.models import User
 from ..choices import TaskReportKind, TaskStatus
 from ..machines.tasks import REPORT_KINDS, TASK
 from ..models import Task
-from ._common import local_date, notify, timeline_note
+from ._common import local_date, notify, required, timeline_note
 
 
 def _snapshot(task: Task) -> dict:
@@ -106,13 +106,6 @@ def _timeline(step, note: str) -> None:
     )
 
 
-def _required(text: str, message: str, field: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ServiceError(message, field=field)
-    return text
-
-
 @TASK.service("progress")
 def task_report_progress(
     *,
@@ -123,7 +116,7 @@ def task_report_progress(
     now: datetime | None = None,
 ) -> Task:
     """A progress note of the responsible unit; a task still waiting turns in progress."""
-    note = _required(note, "请填写办理进展", "note")
+    note = required(note, "请填写办理进展", "note")
     with _moving("progress", task_id, actor, expected_version, now, note=note) as step:
         step.obj.last_note = note
         step.commit(fields=["last_note"], to_status=TaskStatus.IN_PROGRESS, note=note)
@@ -140,7 +133,7 @@ def task_report_done(
     now: datetime | None = None,
 ) -> Task:
     """The unit says the task is done (with what was done and the reply to the enterprise)."""
-    note = _required(note, "请填写办理结果及回复企业情况", "note")
+    note = required(note, "请填写办理结果及回复企业情况", "note")
     with _moving("done", task_id, actor, expected_version, now, note=note) as step:
         task = step.obj
         task.last_note, task.reported_at = note, step.now
@@ -182,7 +175,7 @@ def task_reject(
     now: datetime | None = None,
 ) -> Task:
     """Not done yet: back to the unit with the reason."""
-    reason = _required(reason, "退回须说明理由", "reason")
+    reason = required(reason, "退回须说明理由", "reason")
     with _moving("reject", task_id, actor, expected_version, now, note=reason) as step:
         task = step.obj
         task.reported_at = None

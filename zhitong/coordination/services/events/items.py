@@ -24,7 +24,7 @@ from ... import permissions
 from ...choices import EventStatus, Verification
 from ...machines.events import COLLECTING_STATES, EVENT
 from ...models import Event, EventItem
-from .._common import record_opinion, timeline_note
+from .._common import record_opinion, required, timeline_note
 from ..batches import units_by_ids
 
 S = EventStatus
@@ -216,9 +216,7 @@ def event_item_verify(
         item = edit.item
         if result not in (Verification.CONFIRMED, Verification.NOT_CONFIRMED):
             raise ServiceError("请选择核实结果", field="result")
-        note = (note or "").strip()
-        if not note:
-            raise ServiceError("请填写核实情况", field="note")
+        note = required(note, "请填写核实情况", "note")
         before = {"verification": item.verification, "verification_note": item.verification_note}
         item.verification = result
         item.verification_note = note
