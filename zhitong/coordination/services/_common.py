@@ -16,6 +16,7 @@ from django.utils import timezone
 from zhitong.audit.services import audit_record
 from zhitong.common.errors import Forbidden, ServiceError
 from zhitong.common.transitions import Machine
+from zhitong.organizations.models import Unit
 
 
 def local_date(value: datetime | date) -> date:
@@ -54,6 +55,15 @@ def resolve_due(*, today: date, due_workdays: int | None, due_date: date | None)
     return due_date, is_provisional(due_date)
 
 
+def units_by_ids(ids) -> list[Unit]:
+    ids = [int(i) for i in ids or []]
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=ids, is_active=True)}
+    missing = [i for i in ids if i not in units]
+    if missing:
+        raise ServiceError("所选单位不存在或已停用", field="unit_ids")
+    return [units[i] for i in dict.fromkeys(ids)]
+
+
 def required(text: str, message: str, field: str) -> str:
     """The text stripped; ServiceError(`message`) on `field` when it is empty."""
     text = (text or "").strip()
@@ -70,8 +80,6 @@ def record_opinion(
     `units_and_terms` = (unit_ids, due_workdays, due_date). With `fix_date` the deadline a
     number of working days gives is stored as a date now; otherwise only a date given is.
     Returns the units."""
-    from .batches import units_by_ids
-
     unit_ids, due_workdays, due_date = units_and_terms
     opinion = required(opinion, missing, "opinion")
     units = units_by_ids(unit_ids)

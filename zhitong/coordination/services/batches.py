@@ -28,7 +28,7 @@ from zhitong.appeals.choices import EscalationStatus
 from zhitong.audit.services import audit_record
 from zhitong.common.errors import ConflictError, ServiceError
 from zhitong.organizations.choices import LeaderLevel, Role
-from zhitong.organizations.models import Unit, User
+from zhitong.organizations.models import User
 from zhitong.workdays.services import (
     MONTHLY_CUTOFF_DAY,
     WorkdayResult,
@@ -39,7 +39,7 @@ from zhitong.workdays.services import (
 
 from ..machines.batches import BATCH, ESCALATION
 from ..models import EscalationBatch, EscalationRequest
-from ._common import month_start, next_month, prev_month, required, timeline_note
+from ._common import month_start, next_month, prev_month, required, timeline_note, units_by_ids
 
 CUTOFF_DAY = MONTHLY_CUTOFF_DAY  # seeds/000 二: 每月10日前报送市发改委 (the rule: workdays.services)
 
@@ -390,15 +390,6 @@ def batch_submit(
                 dedupe_key=f"batch:{batch.month.isoformat()}",
             )
     return batch
-
-
-def units_by_ids(ids) -> list[Unit]:
-    ids = [int(i) for i in ids or []]
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=ids, is_active=True)}
-    missing = [i for i in ids if i not in units]
-    if missing:
-        raise ServiceError("所选单位不存在或已停用", field="unit_ids")
-    return [units[i] for i in dict.fromkeys(ids)]
 
 
 __all__ = [
