@@ -60,7 +60,7 @@ def tasks_create_for_item(
             kind="coordination_task",
             title=f"交办任务：{item.appeal.title}（{'牵头' if i == 0 else '配合'}，{due:%Y-%m-%d}前）",
             body=item.opinion,
-            url=f"/coordination/tasks/{task.pk}/",
+            url=_task_url(task),
             dedupe_key=f"task:{task.pk}",
             now=now,
         )
@@ -90,6 +90,15 @@ def _moving(move: str, task_id, actor, expected_version, now, *, note: str):
     with TASK.moving(pk=task_id, move=move, actor=actor, expected_version=expected_version, now=now) as step:
         yield step
         _timeline(step, note)
+
+
+def _task_url(task: Task) -> str:
+    return f"/coordination/tasks/{task.pk}/"
+
+
+def _tell(step, recipients, kind: str, title: str, body: str) -> None:
+    """A notification about the task of `step`, linking to its page, sent after the commit."""
+    step.tell(recipients, kind=kind, title=title, body=body, url=_task_url(step.obj))
 
 
 def _timeline(step, note: str) -> None:
@@ -138,12 +147,12 @@ def task_report_done(
         task = step.obj
         task.last_note, task.reported_at = note, step.now
         step.commit(fields=["last_note", "reported_at"], note=note)
-        step.tell(
+        _tell(
+            step,
             [task.assigned_by],
-            kind="coordination_task_reported",
-            title=f"{task.unit.display_name}报任务办结待确认",
-            body=note,
-            url=f"/coordination/tasks/{task.pk}/",
+            "coordination_task_reported",
+            f"{task.unit.display_name}报任务办结待确认",
+            note,
         )
     return task
 
@@ -180,12 +189,12 @@ def task_reject(
         task = step.obj
         task.reported_at = None
         step.commit(fields=["reported_at"], note=reason)
-        step.tell(
+        _tell(
+            step,
             lambda: list(_unit_staff(task)),
-            kind="coordination_task_rejected",
-            title="交办任务办结未获确认，请继续办理",
-            body=reason,
-            url=f"/coordination/tasks/{task.pk}/",
+            "coordination_task_rejected",
+            "交办任务办结未获确认，请继续办理",
+            reason,
         )
     return task
 
