@@ -84,9 +84,6 @@ class EventsMixin:
                 deputy=self.users["leader"] if k % 2 == 0 else self.users["leader2"],
                 place="企业现场" if kind == EventKind.VISIT else "市政府第一会议室",
                 problems=list(zip(picks, rng.sample(pool + special, k=2), strict=True)),
-                late=False,
-                returned=False,
-                current=False,
             )
         # A visit next week whose catalog waits for the deputy leader's review (首页 "待我审定").
         day = add_workdays(today, 6).date
@@ -98,9 +95,6 @@ class EventsMixin:
             deputy=self.users["leader"],
             place="榕城高新区企业服务中心",
             problems=list(zip(problems[:2], rng.sample(pool, k=2), strict=True)),
-            late=False,
-            returned=False,
-            current=False,
             pending_review=True,
         )
 
@@ -114,9 +108,9 @@ class EventsMixin:
         deputy,
         place,
         problems,
-        late,
-        returned,
-        current,
+        late=False,
+        returned=False,
+        current=False,
         pending_review=False,
     ) -> None:
         rng = self.rng

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.db import transaction
 from django.utils import timezone
 
-from zhitong.audit.changes import changed_only, check_fields, snapshot
+from zhitong.audit.changes import apply_changes, changed_only, snapshot
 from zhitong.audit.services import audit_record
 from zhitong.core.errors import ConflictError, Forbidden, ServiceError
 from zhitong.organizations.capabilities import is_government_user
@@ -104,6 +104,10 @@ def enterprise_create(
     return e
 
 
+def _stripped(field: str, value):
+    return value.strip() if isinstance(value, str) else value
+
+
 @transaction.atomic
 def enterprise_update(
     *, actor: User | None, enterprise: Enterprise, now: datetime | None = None, **changes
@@ -115,11 +119,7 @@ def enterprise_update(
         if fk in changes:
             obj = changes.pop(fk)
             changes[f"{fk}_id"] = obj.pk if obj else None
-    check_fields(changes, ENTERPRISE_FIELDS)
-    before = snapshot(e, ENTERPRISE_FIELDS)
-    for f, v in changes.items():
-        setattr(e, f, v.strip() if isinstance(v, str) else v)
-    after = snapshot(e, ENTERPRISE_FIELDS)
+    before, after = apply_changes(e, changes, ENTERPRISE_FIELDS, _stripped)
     if after == before:
         return e
     if "location_id" in changes:
@@ -175,19 +175,17 @@ def contact_create(
     return c
 
 
+def _phone_cleaned(field: str, value):
+    return (value or "").strip().replace(" ", "") if field == "phone" else value
+
+
 @transaction.atomic
 def contact_update(
     *, actor: User | None, contact: Contact, now: datetime | None = None, **changes
 ) -> Contact:
     now = now or timezone.now()
     c = Contact.objects.select_for_update().get(pk=contact.pk)
-    check_fields(changes, CONTACT_FIELDS)
-    if "phone" in changes:
-        changes["phone"] = (changes["phone"] or "").strip().replace(" ", "")
-    before = snapshot(c, CONTACT_FIELDS)
-    for f, v in changes.items():
-        setattr(c, f, v)
-    after = snapshot(c, CONTACT_FIELDS)
+    before, after = apply_changes(c, changes, CONTACT_FIELDS, _phone_cleaned)
     if after == before:
         return c
     _validate_contact(c.name, c.phone)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from zhitong.common.forms import refusal_message
 from zhitong.core.errors import AccessDenied, ServiceError
 
 from .. import selectors, services
@@ -139,17 +140,10 @@ def appeal_move_view(request, appeal_id: int, name: str):
     except AccessDenied:
         raise Http404("对象不存在或您无权访问")
     except ServiceError as exc:
-        if exc.field and exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
         fresh = get_appeal_or_404(user, appeal_id)
-        message = exc.message
-        if exc.status == 409:
-            # The page now shows the appeal as it is; the form keeps the user's text and
-            # carries the current version, so re-submitting after a look is deliberate.
-            data = form.data.copy()
-            data[form.add_prefix("expected_version")] = str(fresh.version)
-            form.data = data
-            message = f"{exc.message}。页面已更新为最新状态，您填写的内容已保留，请核对后再提交。"
+        message = refusal_message(
+            form, exc, fresh.version, version_field="expected_version", kept="您填写的内容已保留，"
+        )
         if form.has_files and request.FILES:
             message += "（出于安全原因，已选择的文件需要重新选择。）"
         failed = FailedMove(move, form, message, exc.code)

@@ -9,13 +9,14 @@ from django.db.models import Count, Q, QuerySet
 
 from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus, Rating
 from zhitong.appeals.models import Appeal
-from zhitong.core.errors import AccessDenied
+from zhitong.core.scope import get_in_scope
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.models import Unit, User
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
 
 from ..choices import EVENT_STEPS, EventLevel, EventStatus
 from ..models import EscalationRequest, Event, EventItem, Meeting
+from ._common import item_get_for_user
 
 
 def event_list_for_user(*, user) -> QuerySet[Event]:
@@ -38,18 +39,13 @@ def event_list_for_user(*, user) -> QuerySet[Event]:
 
 
 def event_get_for_user(*, user, event_id: int) -> Event:
-    event = event_list_for_user(user=user).filter(pk=event_id).first()
-    if event is None:
-        raise AccessDenied()
-    return event
+    return get_in_scope(event_list_for_user(user=user), None, event_id)
 
 
 def event_item_get_for_user(*, user, item_id: int) -> EventItem:
-    item = EventItem.objects.filter(pk=item_id).only("pk", "event_id").first()
-    if item is None:
-        raise AccessDenied()
-    event_get_for_user(user=user, event_id=item.event_id)
-    return item
+    return item_get_for_user(
+        EventItem, user=user, item_id=item_id, parent="event", parent_get_for_user=event_get_for_user
+    )
 
 
 def event_items(event: Event) -> QuerySet[EventItem]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from zhitong.appeals.choices import EscalationStatus, Status
 from zhitong.appeals.models import Appeal
-from zhitong.core.errors import AccessDenied
+from zhitong.core.scope import get_in_scope
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
@@ -18,6 +18,7 @@ from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
 from ..choices import TaskStatus
 from ..models import EscalationRequest, Meeting, MeetingItem, Task
 from ..services._common import next_month
+from ._common import item_get_for_user
 
 
 def meeting_list_for_user(*, user) -> QuerySet[Meeting]:
@@ -34,18 +35,13 @@ def meeting_list_for_user(*, user) -> QuerySet[Meeting]:
 
 
 def meeting_get_for_user(*, user, meeting_id: int) -> Meeting:
-    meeting = meeting_list_for_user(user=user).filter(pk=meeting_id).first()
-    if meeting is None:
-        raise AccessDenied()
-    return meeting
+    return get_in_scope(meeting_list_for_user(user=user), None, meeting_id)
 
 
 def meeting_item_get_for_user(*, user, item_id: int) -> MeetingItem:
-    item = MeetingItem.objects.filter(pk=item_id).only("pk", "meeting_id").first()
-    if item is None:
-        raise AccessDenied()
-    meeting_get_for_user(user=user, meeting_id=item.meeting_id)
-    return item
+    return item_get_for_user(
+        MeetingItem, user=user, item_id=item_id, parent="meeting", parent_get_for_user=meeting_get_for_user
+    )
 
 
 def appeal_ids_by_codes(codes) -> list[int]:

@@ -6,7 +6,7 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
-from zhitong.core.errors import AccessDenied
+from zhitong.core.scope import get_in_scope
 from zhitong.organizations.choices import Role
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
 
@@ -30,10 +30,7 @@ def task_list_for_user(*, user) -> QuerySet[Task]:
 
 
 def task_get_for_user(*, user, task_id: int) -> Task:
-    task = task_list_for_user(user=user).filter(pk=task_id).first()
-    if task is None:
-        raise AccessDenied()
-    return task
+    return get_in_scope(task_list_for_user(user=user), None, task_id)
 
 
 def task_filter(

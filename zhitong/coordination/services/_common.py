@@ -16,6 +16,7 @@ from django.utils import timezone
 from zhitong.audit.services import audit_record
 from zhitong.common.transitions import Machine
 from zhitong.core.errors import Forbidden, ServiceError
+from zhitong.organizations.models import Unit
 
 
 def local_date(value: datetime | date) -> date:
@@ -52,6 +53,46 @@ def resolve_due(*, today: date, due_workdays: int | None, due_date: date | None)
     if due_date < today:
         raise ServiceError("截止日期不能早于今天", field="due_date")
     return due_date, is_provisional(due_date)
+
+
+def units_by_ids(ids) -> list[Unit]:
+    ids = [int(i) for i in ids or []]
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=ids, is_active=True)}
+    missing = [i for i in ids if i not in units]
+    if missing:
+        raise ServiceError("所选单位不存在或已停用", field="unit_ids")
+    return [units[i] for i in dict.fromkeys(ids)]
+
+
+def required(text: str, message: str, field: str) -> str:
+    """The text stripped; ServiceError(`message`) on `field` when it is empty."""
+    text = (text or "").strip()
+    if not text:
+        raise ServiceError(message, field=field)
+    return text
+
+
+def record_opinion(
+    item, actor, now: datetime, opinion: str, missing: str, units_and_terms, *, fix_date: bool
+):
+    """Set the opinion on one item (a meeting's or an event's) and save it: the text
+    (`missing` when empty), the responsible units (the first leads) and the time limit;
+    `units_and_terms` = (unit_ids, due_workdays, due_date). With `fix_date` the deadline a
+    number of working days gives is stored as a date now; otherwise only a date given is.
+    Returns the units."""
+    unit_ids, due_workdays, due_date = units_and_terms
+    opinion = required(opinion, missing, "opinion")
+    units = units_by_ids(unit_ids)
+    if not units:
+        raise ServiceError("请选择至少一个责任单位", field="unit_ids")
+    due, provisional = resolve_due(today=local_date(now), due_workdays=due_workdays, due_date=due_date)
+    item.opinion, item.opinion_at, item.opinion_by = opinion, now, actor
+    item.due_workdays, item.due_date = due_workdays, due if fix_date else due_date
+    item.due_provisional = provisional
+    item.lead_unit = units[0]
+    item.save()
+    item.responsible_units.set(units)
+    return units
 
 
 # How the appeal's timeline names each coordination step (data["label"], read by the

@@ -28,7 +28,7 @@ from zhitong.appeals.choices import EscalationStatus
 from zhitong.audit.services import audit_record
 from zhitong.core.errors import ConflictError, ServiceError
 from zhitong.organizations.choices import LeaderLevel, Role
-from zhitong.organizations.models import Unit, User
+from zhitong.organizations.models import User
 from zhitong.workdays.services import (
     MONTHLY_CUTOFF_DAY,
     WorkdayResult,
@@ -39,7 +39,7 @@ from zhitong.workdays.services import (
 
 from ..machines.batches import BATCH, ESCALATION
 from ..models import EscalationBatch, EscalationRequest
-from ._common import month_start, next_month, prev_month, timeline_note
+from ._common import month_start, next_month, prev_month, required, timeline_note, units_by_ids
 
 CUTOFF_DAY = MONTHLY_CUTOFF_DAY  # seeds/000 二: 每月10日前报送市发改委 (the rule: workdays.services)
 
@@ -265,24 +265,14 @@ def escalation_return(
     now: datetime | None = None,
 ) -> EscalationRequest:
     """The hub returns a request with a reason; the lead unit handles the appeal on."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("退回须说明理由", field="reason")
+    reason = required(reason, "退回须说明理由", "reason")
     with _reviewing(
         request_id=request_id, move="return", actor=actor, expected_version=expected_version, now=now
     ) as step:
         req, now = step.obj, step.now
         req.review_note, req.reviewed_by, req.reviewed_at = reason, actor, now
         step.commit(fields=["review_note", "reviewed_by", "reviewed_at"], note=reason)
-        timeline_note(
-            appeal=req.appeal,
-            actor=actor,
-            action="coordination.escalation_return",
-            note=f"提请市领导协调申报被退回：{reason}",
-            data={"escalation_id": req.pk},
-            now=now,
-        )
-        _resume_appeal(appeal=req.appeal, actor=actor, note=f"申报退回：{reason}", now=now)
+        _hand_back(step, f"提请市领导协调申报被退回：{reason}", resumed=f"申报退回：{reason}")
         step.tell(
             [req.requested_by],
             kind="escalation_returned",
@@ -304,36 +294,38 @@ def escalation_withdraw(
 ) -> EscalationRequest:
     """The hub withdraws a request at its reporting unit's asking, before the batch is
     reported; the lead unit handles the appeal on."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("撤回须说明理由", field="reason")
+    reason = required(reason, "撤回须说明理由", "reason")
     with ESCALATION.moving(
         pk=request_id, move="withdraw", actor=actor, expected_version=expected_version, now=now
     ) as step:
         req, now = step.obj, step.now
         step.commit(note=reason)
-        timeline_note(
-            appeal=req.appeal,
-            actor=actor,
-            action="coordination.escalation_withdraw",
-            note=f"提请市领导协调申报已撤回：{reason}",
-            data={"escalation_id": req.pk},
-            now=now,
-        )
-        _resume_appeal(appeal=req.appeal, actor=actor, note=f"申报撤回：{reason}", now=now)
+        _hand_back(step, f"提请市领导协调申报已撤回：{reason}", resumed=f"申报撤回：{reason}")
     return req
 
 
-def _resume_appeal(*, appeal, actor, note: str, now: datetime) -> None:
-    """An appeal waiting in 提请市领导协调 goes back to its lead unit (the appeals app's
-    `resume_handling` move; only its service changes an appeal's status)."""
+def _hand_back(step, note: str, *, resumed: str) -> None:
+    """A request ended by the move of `step` (return, withdraw): the step on the appeal's
+    timeline (`note`), and an appeal waiting in 提请市领导协调 goes back to its lead unit
+    (the appeals app's `resume_handling` move, with `resumed`; only its service changes an
+    appeal's status)."""
     from zhitong.appeals import services as appeal_services
     from zhitong.appeals.choices import Status
 
+    req, actor, now = step.obj, step.actor, step.now
+    appeal = req.appeal
+    timeline_note(
+        appeal=appeal,
+        actor=actor,
+        action=f"coordination.escalation_{step.move.name}",
+        note=note,
+        data={"escalation_id": req.pk},
+        now=now,
+    )
     appeal.refresh_from_db(fields=["status", "version"])
     if appeal.status != Status.ESCALATED:
         return
-    appeal_services.appeal_resume_handling(appeal_id=appeal.pk, actor=actor, note=note, now=now)
+    appeal_services.appeal_resume_handling(appeal_id=appeal.pk, actor=actor, note=resumed, now=now)
 
 
 @ESCALATION.service("send")
@@ -398,15 +390,6 @@ def batch_submit(
                 dedupe_key=f"batch:{batch.month.isoformat()}",
             )
     return batch
-
-
-def units_by_ids(ids) -> list[Unit]:
-    ids = [int(i) for i in ids or []]
-    units = {u.pk: u for u in Unit.objects.filter(pk__in=ids, is_active=True)}
-    missing = [i for i in ids if i not in units]
-    if missing:
-        raise ServiceError("所选单位不存在或已停用", field="unit_ids")
-    return [units[i] for i in dict.fromkeys(ids)]
 
 
 __all__ = [

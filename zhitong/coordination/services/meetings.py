@@ -22,7 +22,7 @@ from zhitong.organizations.models import User
 from .. import permissions
 from ..machines.meetings import MANAGERS, MEETING
 from ..models import EscalationRequest, Meeting, MeetingItem
-from ._common import editing, local_date, timeline_note
+from ._common import editing, record_opinion, required, timeline_note
 from .batches import escalation_coordinate, units_by_ids
 from .facts import facts_evaluate_meeting
 from .tasks import tasks_create_for_item
@@ -67,9 +67,7 @@ def meeting_create(
     level = level or convener.leader_level
     if level not in LeaderLevel.values:
         raise ServiceError("请选择召开领导的层级", field="level")
-    title = (title or "").strip()
-    if not title:
-        raise ServiceError("请填写会议名称", field="title")
+    title = required(title, "请填写会议名称", "title")
     if held_at is None:
         raise ServiceError("请填写召开时间", field="held_at")
     units = units_by_ids(unit_ids)
@@ -298,8 +296,6 @@ def meeting_record_opinion(
     """The meeting's one opinion on one appeal (协调意见), which becomes one task per
     responsible unit with the deadline. Recorded once; later steps are the tasks'. A move
     of the meeting (it is held by then); `meeting_id`, when given, must be the item's."""
-    from ._common import resolve_due
-
     item = MeetingItem.objects.filter(pk=item_id).first()
     if item is None or (meeting_id is not None and int(meeting_id) != item.meeting_id):
         raise ServiceError("议题不存在", field="item_id")
@@ -315,35 +311,27 @@ def meeting_record_opinion(
         )
         if item.opinion_at:
             raise ConflictError("该诉求已有本次协调会的协调意见")
-        opinion = (opinion or "").strip()
-        if not opinion:
-            raise ServiceError("请填写协调意见", field="opinion")
-        units = units_by_ids(unit_ids)
-        if not units:
-            raise ServiceError("请选择至少一个责任单位", field="unit_ids")
-        due, provisional = resolve_due(today=local_date(now), due_workdays=due_workdays, due_date=due_date)
-        item.opinion, item.opinion_at, item.opinion_by = opinion, now, actor
-        item.due_workdays, item.due_date, item.due_provisional = due_workdays, due, provisional
-        item.lead_unit = units[0]
-        item.save()
-        item.responsible_units.set(units)
+        terms = (unit_ids, due_workdays, due_date)
+        units = record_opinion(item, actor, now, opinion, "请填写协调意见", terms, fix_date=True)
         # The request's move first, before the timeline notes take the audit chain's lock,
         # so every writer takes the locks in the same order.
         if item.escalation_id and item.escalation.status == EscalationStatus.SENT_TO_LEADER:
             escalation_coordinate(actor=actor, request_id=item.escalation_id, now=now)
         step.commit(
-            note=opinion,
-            data={"item_id": item.pk, "unit_ids": [u.pk for u in units], "due": due.isoformat()},
+            note=item.opinion,
+            data={"item_id": item.pk, "unit_ids": [u.pk for u in units], "due": item.due_date.isoformat()},
         )
         timeline_note(
             appeal=item.appeal,
             actor=actor,
             action="coordination.meeting_opinion",
-            note=f"{_meeting_label(meeting)}协调意见：{opinion}",
+            note=f"{_meeting_label(meeting)}协调意见：{item.opinion}",
             data={"meeting_id": meeting.pk, "item_id": item.pk},
             now=now,
         )
-        tasks_create_for_item(item=item, actor=actor, due=due, due_provisional=provisional, now=now)
+        tasks_create_for_item(
+            item=item, actor=actor, due=item.due_date, due_provisional=item.due_provisional, now=now
+        )
         facts_evaluate_meeting(meeting=meeting, now=now)
     return item
 

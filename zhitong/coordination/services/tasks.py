@@ -15,7 +15,7 @@ from zhitong.organizations.models import User
 from ..choices import TaskReportKind, TaskStatus
 from ..machines.tasks import REPORT_KINDS, TASK
 from ..models import Task
-from ._common import local_date, notify, timeline_note
+from ._common import local_date, notify, required, timeline_note
 
 
 def _snapshot(task: Task) -> dict:
@@ -60,7 +60,7 @@ def tasks_create_for_item(
             kind="coordination_task",
             title=f"交办任务：{item.appeal.title}（{'牵头' if i == 0 else '配合'}，{due:%Y-%m-%d}前）",
             body=item.opinion,
-            url=f"/coordination/tasks/{task.pk}/",
+            url=_task_url(task),
             dedupe_key=f"task:{task.pk}",
             now=now,
         )
@@ -92,6 +92,15 @@ def _moving(move: str, task_id, actor, expected_version, now, *, note: str):
         _timeline(step, note)
 
 
+def _task_url(task: Task) -> str:
+    return f"/coordination/tasks/{task.pk}/"
+
+
+def _tell(step, recipients, kind: str, title: str, body: str) -> None:
+    """A notification about the task of `step`, linking to its page, sent after the commit."""
+    step.tell(recipients, kind=kind, title=title, body=body, url=_task_url(step.obj))
+
+
 def _timeline(step, note: str) -> None:
     task = step.obj
     kind = REPORT_KINDS[step.move.name]
@@ -106,13 +115,6 @@ def _timeline(step, note: str) -> None:
     )
 
 
-def _required(text: str, message: str, field: str) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise ServiceError(message, field=field)
-    return text
-
-
 @TASK.service("progress")
 def task_report_progress(
     *,
@@ -123,7 +125,7 @@ def task_report_progress(
     now: datetime | None = None,
 ) -> Task:
     """A progress note of the responsible unit; a task still waiting turns in progress."""
-    note = _required(note, "请填写办理进展", "note")
+    note = required(note, "请填写办理进展", "note")
     with _moving("progress", task_id, actor, expected_version, now, note=note) as step:
         step.obj.last_note = note
         step.commit(fields=["last_note"], to_status=TaskStatus.IN_PROGRESS, note=note)
@@ -140,17 +142,17 @@ def task_report_done(
     now: datetime | None = None,
 ) -> Task:
     """The unit says the task is done (with what was done and the reply to the enterprise)."""
-    note = _required(note, "请填写办理结果及回复企业情况", "note")
+    note = required(note, "请填写办理结果及回复企业情况", "note")
     with _moving("done", task_id, actor, expected_version, now, note=note) as step:
         task = step.obj
         task.last_note, task.reported_at = note, step.now
         step.commit(fields=["last_note", "reported_at"], note=note)
-        step.tell(
+        _tell(
+            step,
             [task.assigned_by],
-            kind="coordination_task_reported",
-            title=f"{task.unit.display_name}报任务办结待确认",
-            body=note,
-            url=f"/coordination/tasks/{task.pk}/",
+            "coordination_task_reported",
+            f"{task.unit.display_name}报任务办结待确认",
+            note,
         )
     return task
 
@@ -182,17 +184,17 @@ def task_reject(
     now: datetime | None = None,
 ) -> Task:
     """Not done yet: back to the unit with the reason."""
-    reason = _required(reason, "退回须说明理由", "reason")
+    reason = required(reason, "退回须说明理由", "reason")
     with _moving("reject", task_id, actor, expected_version, now, note=reason) as step:
         task = step.obj
         task.reported_at = None
         step.commit(fields=["reported_at"], note=reason)
-        step.tell(
+        _tell(
+            step,
             lambda: list(_unit_staff(task)),
-            kind="coordination_task_rejected",
-            title="交办任务办结未获确认，请继续办理",
-            body=reason,
-            url=f"/coordination/tasks/{task.pk}/",
+            "coordination_task_rejected",
+            "交办任务办结未获确认，请继续办理",
+            reason,
         )
     return task
 

@@ -8,6 +8,7 @@ from datetime import date
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,6 +31,20 @@ def perform(request, back: str, action: Callable[[], object], success: str = "å·
         if success:
             messages.success(request, success)
     return redirect(back)
+
+
+def create_view(request, form, *, create: Callable[[dict], object], template: str, detail: str, success: str):
+    """A creation page: on a valid POST `create(cleaned_data)` makes the object and the user
+    goes to its `detail` page (a URL name taking its pk); a refusal is shown on the form."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = create(form.cleaned_data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, success)
+            return redirect(detail, obj.pk)
+    return TemplateResponse(request, template, {"form": form})
 
 
 def invalid(request, back: str, form):

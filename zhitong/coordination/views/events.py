@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhitong.appeals.choices import Channel
+from zhitong.common.forms import refusal_message
 from zhitong.common.transitions import state_changes
 from zhitong.core.errors import AccessDenied, ServiceError
 
@@ -19,7 +20,7 @@ from .. import permissions, selectors, services
 from ..choices import EventStatus, Verification
 from ..forms import EventForm, OpinionForm, RegisterProblemForm, VerifyForm, event_move_form, first_error
 from ..machines.events import COLLECTING_STATES, EVENT, blocked_moves
-from ._common import get_or_404, invalid, perform, today
+from ._common import create_view, get_or_404, invalid, perform, today
 
 
 @login_required
@@ -38,26 +39,23 @@ def event_list(request):
 def event_create(request):
     if not permissions.can_create_event(request.user):
         raise PermissionDenied
-    form = EventForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            event = services.event_create(
-                actor=request.user,
-                title=d["title"],
-                kind=d["kind"],
-                level=d["level"],
-                scheduled_at=d["scheduled_at"],
-                place=d["place"],
-                chair=d["chair"],
-                deputy=d["deputy"],
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "活动已创建，请收集企业问题")
-            return redirect("coordination:event_detail", event.pk)
-    return TemplateResponse(request, "coordination/event_form.html", {"form": form})
+    return create_view(
+        request,
+        EventForm(request.POST or None),
+        create=lambda d: services.event_create(
+            actor=request.user,
+            title=d["title"],
+            kind=d["kind"],
+            level=d["level"],
+            scheduled_at=d["scheduled_at"],
+            place=d["place"],
+            chair=d["chair"],
+            deputy=d["deputy"],
+        ),
+        template="coordination/event_form.html",
+        detail="coordination:event_detail",
+        success="活动已创建，请收集企业问题",
+    )
 
 
 # What each state waits for (the page's lead line; who may act is read from the table).
@@ -198,15 +196,8 @@ def event_move(request, pk, name):
     except AccessDenied:
         raise Http404("对象不存在或您无权访问")
     except ServiceError as exc:
-        if exc.field and exc.field in form.fields:
-            form.add_error(exc.field, exc.message)
         fresh = get_or_404(selectors.event_get_for_user, user=user, event_id=pk)
-        message = exc.message
-        if exc.status == 409:
-            data = form.data.copy()
-            data[form.add_prefix("version")] = str(fresh.version)
-            form.data = data
-            message = f"{exc.message}。页面已更新为最新状态，请核对后再提交。"
+        message = refusal_message(form, exc, fresh.version, version_field="version")
         context = _detail_context(request, fresh, failed=(name, form, message))
         return TemplateResponse(request, "coordination/event_detail.html", context, status=exc.status)
     messages.success(request, f"已完成“{move.label}”。")

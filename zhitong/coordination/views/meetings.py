@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhitong.common.transitions import state_changes
-from zhitong.core.errors import ServiceError
 from zhitong.organizations.capabilities import is_city_leader, sees_whole_city
 from zhitong.organizations.models import Unit
 
@@ -19,7 +18,7 @@ from .. import permissions, selectors, services
 from ..documents.annex import annex3_xlsx
 from ..forms import MeetingForm, unit_choices
 from ..machines.meetings import MANAGERS, MEETING
-from ._common import get_or_404, history_rows, move_forms, move_view, parse_month, perform, today
+from ._common import create_view, get_or_404, history_rows, move_forms, move_view, parse_month, perform, today
 from .batches import XLSX
 
 
@@ -49,24 +48,21 @@ def meeting_create(request):
     if not permissions.can_create_meeting(request.user):
         raise PermissionDenied
     initial = {"convener": request.user.pk} if is_city_leader(request.user) else {}
-    form = MeetingForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        try:
-            meeting = services.meeting_create(
-                actor=request.user,
-                title=d["title"],
-                convener=d["convener"],
-                held_at=d["held_at"],
-                place=d["place"],
-                unit_ids=[u.pk for u in d["units"]],
-            )
-        except ServiceError as exc:
-            form.add_error(None, exc.message)
-        else:
-            messages.success(request, "协调会已安排")
-            return redirect("coordination:meeting_detail", meeting.pk)
-    return TemplateResponse(request, "coordination/meeting_form.html", {"form": form})
+    return create_view(
+        request,
+        MeetingForm(request.POST or None, initial=initial),
+        create=lambda d: services.meeting_create(
+            actor=request.user,
+            title=d["title"],
+            convener=d["convener"],
+            held_at=d["held_at"],
+            place=d["place"],
+            unit_ids=[u.pk for u in d["units"]],
+        ),
+        template="coordination/meeting_form.html",
+        detail="coordination:meeting_detail",
+        success="协调会已安排",
+    )
 
 
 @login_required

@@ -19,7 +19,7 @@ from ... import permissions
 from ...choices import EventKind, EventLevel, EventStatus
 from ...machines.events import EVENT
 from ...models import Event
-from .._common import local_date
+from .._common import local_date, required
 from ._recipe import performs
 
 # seeds/001 四(二): 在活动日前4个工作日将企业问题目录报市府办公室
@@ -90,9 +90,7 @@ def event_create(
         raise Forbidden("只有统筹协调专员可以组织面对面活动")
     if not actor.unit_id:
         raise ServiceError("组织者未设置所在单位")
-    title = (title or "").strip()
-    if not title:
-        raise ServiceError("请填写活动名称", field="title")
+    title = required(title, "请填写活动名称", "title")
     if kind not in EventKind.values:
         raise ServiceError("请选择活动方式", field="kind")
     if level not in EventLevel.values:

@@ -7,12 +7,11 @@ from datetime import datetime
 
 from django.core.files.base import ContentFile
 
-from zhitong.core.errors import ServiceError
 from zhitong.organizations.models import User
 
 from ...choices import EventLevel
 from ...models import Event
-from .._common import local_date
+from .._common import local_date, required
 from ._recipe import office_hubs, performs, tell
 
 
@@ -89,9 +88,7 @@ def event_review_document(*, actor: User, event_id: int, approve: bool = True, n
 def event_return_document(step, reason: str):
     """The deputy leader sends the draft back to the office with what to change."""
     event = step.obj
-    reason = (reason or "").strip()
-    if not reason:
-        raise ServiceError("退回修改须写明修改意见", field="reason")
+    reason = required(reason, "退回修改须写明修改意见", "reason")
     event.document_review_note = reason
     step.commit(fields=["document_review_note"], note=reason)
     tell(

@@ -24,7 +24,7 @@ from ... import permissions
 from ...choices import EventStatus, Verification
 from ...machines.events import COLLECTING_STATES, EVENT
 from ...models import Event, EventItem
-from .._common import local_date, resolve_due, timeline_note
+from .._common import record_opinion, required, timeline_note
 from ..batches import units_by_ids
 
 S = EventStatus
@@ -216,9 +216,7 @@ def event_item_verify(
         item = edit.item
         if result not in (Verification.CONFIRMED, Verification.NOT_CONFIRMED):
             raise ServiceError("请选择核实结果", field="result")
-        note = (note or "").strip()
-        if not note:
-            raise ServiceError("请填写核实情况", field="note")
+        note = required(note, "请填写核实情况", "note")
         before = {"verification": item.verification, "verification_note": item.verification_note}
         item.verification = result
         item.verification_note = note
@@ -254,24 +252,10 @@ def event_record_opinion(
         item, event, now = edit.item, edit.event, edit.now
         if not item.in_final_list:
             raise ConflictError("该问题未列入现场研究清单")
-        opinion = (opinion or "").strip()
-        if not opinion:
-            raise ServiceError("请填写处理意见", field="opinion")
-        units = units_by_ids(unit_ids)
-        if not units:
-            raise ServiceError("请选择至少一个责任单位", field="unit_ids")
-        due, provisional = resolve_due(today=local_date(now), due_workdays=due_workdays, due_date=due_date)
         before = {"opinion": item.opinion, "due_workdays": item.due_workdays, "due_date": item.due_date}
-        item.opinion = opinion
-        item.opinion_at = now
-        item.opinion_by = actor
-        item.due_workdays = due_workdays
         # With a number of working days the date is fixed at assignment (from that day).
-        item.due_date = due_date
-        item.due_provisional = provisional
-        item.lead_unit = units[0]
-        item.save()
-        item.responsible_units.set(units)
+        terms = (unit_ids, due_workdays, due_date)
+        units = record_opinion(item, actor, now, opinion, "请填写处理意见", terms, fix_date=False)
         if event.status == S.DOCUMENT_DRAFTED:
             # The document no longer matches the opinions: it must be generated again.
             EVENT.perform(
@@ -285,11 +269,11 @@ def event_record_opinion(
             "opinion",
             before=before,
             after={
-                "opinion": opinion,
+                "opinion": item.opinion,
                 "unit_ids": [u.pk for u in units],
                 "due_workdays": due_workdays,
                 "due_date": due_date,
             },
-            timeline=("event_opinion", f"面对面活动「{event.title}」现场处理意见：{opinion}"),
+            timeline=("event_opinion", f"面对面活动「{event.title}」现场处理意见：{item.opinion}"),
         )
     return item
