@@ -89,8 +89,12 @@ def screenshot():
 
 
 def browser_login(pg, username: str, password: str) -> None:
-    """Sign in through the real form; the caller asserts where it lands."""
-    pg.goto("/accounts/login/")
+    """Sign in through the real form; the caller asserts where it lands. Cookies are kept
+    (a language chosen before signing in survives it); to sign in as someone else, leave
+    the page (about:blank) before clearing the cookies: a request the old page starts once
+    they are gone (the htmx unread badge) is redirected to the sign-in form and sets a new
+    CSRF cookie under this one, which the server then refuses."""
+    pg.goto("/accounts/login/", wait_until="networkidle")
     pg.fill("input[name=username]", username)
     pg.fill("input[name=password]", password)
     # Wait for the navigation the submit causes (a redirect home, or the form re-rendered

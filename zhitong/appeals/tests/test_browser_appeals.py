@@ -71,6 +71,7 @@ def town(db):
 
 
 def sign_in(page, login, username):
+    page.goto("about:blank")  # first: see conftest.browser_login
     page.context.clear_cookies()
     login(page, username, PASSWORD)
     assert "/accounts/login/" not in page.url

@@ -48,6 +48,7 @@ def demo_city(settings, tmp_path):
 
 
 def sign_in(page, login, username):
+    page.goto("about:blank")  # first: see conftest.browser_login
     page.context.clear_cookies()
     login(page, username, DEMO_PASSWORD)
     assert "/accounts/login/" not in page.url, username
