@@ -69,7 +69,8 @@ run:
 	$(ZT) demo --once
 	@$(ZT) demo_logins --url http://$(HOST):$(PORT)/
 	@echo "==> Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
-	$(ZT) runserver $(HOST):$(PORT)
+	@# The demo is served by Django's development server; production runs gunicorn (docs/deploy.md).
+	DJANGO_RUNSERVER_HIDE_WARNING=true $(ZT) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check zhitong
