@@ -70,7 +70,7 @@ run:
 	@$(ZT) demo_logins --url http://$(HOST):$(PORT)/
 	@echo "==> Serving http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	@# The demo is served by Django's development server; production runs gunicorn (docs/deploy.md).
-	DJANGO_RUNSERVER_HIDE_WARNING=true $(ZT) runserver $(HOST):$(PORT)
+	@DJANGO_RUNSERVER_HIDE_WARNING=true $(ZT) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check zhitong
