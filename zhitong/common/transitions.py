@@ -129,7 +129,7 @@ class Machine:
         pk_arg: str = "pk",
     ):
         self.kind, self.model, self.noun, self.states = kind, model, noun, states
-        self.relations, self.audited = relations, ("status", *[f for f in audited if f != status_field])
+        self.relations, self.audited = relations, (status_field, *[f for f in audited if f != status_field])
         self.relation_labels = relation_labels or {}
         self.history, self.recompute = history, recompute
         self.status_field, self.since_field, self.version_field = status_field, since_field, version_field
@@ -222,7 +222,7 @@ class Machine:
 
     def commit(self, step: Step, *, fields=(), to_status=None, note: str = "", data=None):
         obj, now = step.obj, step.now
-        from_status = step.before["status"] if "status" in step.before else getattr(obj, self.status_field)
+        from_status = step.before[self.status_field]
         update = set(fields)
         to_status = to_status or step.move.target
         if to_status and to_status != getattr(obj, self.status_field):

@@ -3,14 +3,11 @@ details agree), by aggregate."""
 
 from ._common import (
     ErrorOut,
-    NoteIn,
     OpinionIn,
-    ReasonIn,
     Ref,
     ref,
 )
 from .batches import (
-    AcceptIn,
     BatchDetailOut,
     BatchOut,
     EscalationOut,
@@ -42,7 +39,6 @@ from .tasks import (
 )
 
 __all__ = [
-    "AcceptIn",
     "BatchDetailOut",
     "BatchOut",
     "ErrorOut",
@@ -56,10 +52,8 @@ __all__ = [
     "MeetingIn",
     "MeetingItemOut",
     "MeetingOut",
-    "NoteIn",
     "OpinionIn",
     "ProblemIn",
-    "ReasonIn",
     "Ref",
     "TaskOut",
     "VerifyIn",

@@ -24,15 +24,6 @@ def ref(obj) -> dict | None:
     return {"id": obj.pk, "name": getattr(obj, "display_name", None) or str(obj)}
 
 
-class ReasonIn(Schema):
-    reason: str
-
-
-class NoteIn(Schema):
-    note: str = ""
-    version: int | None = None
-
-
 class OpinionIn(Schema):
     opinion: str
     unit_ids: list[int]

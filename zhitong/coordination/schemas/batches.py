@@ -72,8 +72,3 @@ def batch_out(batch, **extra) -> dict:
         "cutoff_provisional": batch.cutoff_provisional,
         **extra,
     }
-
-
-class AcceptIn(Schema):
-    leader_id: int | None = None
-    note: str = ""
