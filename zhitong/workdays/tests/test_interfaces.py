@@ -62,8 +62,9 @@ def test_the_filter_marks_provisional_dates():
     )
     html = tpl.render(Context({"a": date(2026, 5, 6), "b": date(2027, 5, 6), "c": date(2026, 1, 5)}))
     first, second, third = html.split("|")
-    assert "2026-05-06" in first and "临时" not in first
-    assert "2027-05-06" in second and 'class="provisional"' in second and "（临时）" in second
+    assert "2026-05-06" in first and "预测" not in first
+    assert "2027-05-06" in second and 'class="provisional"' in second and "（预测）" in second
+    assert "预测：2027年官方放假安排尚未发布，按《全国年节及纪念日放假办法》推算" in second
     assert "2026年1月5日" in third
 
 
@@ -111,7 +112,10 @@ def test_a_handler_cannot_see_the_calendar_page(client):
 def test_a_provisional_year_is_bannered_and_missing_years_are_listed(admin_client, time_machine):
     time_machine.move_to("2026-11-20 10:00 +0800")
     response = admin_client.get(reverse("workdays:calendar"), {"year": 2027})
-    assert "临时日历：该年度官方节假日安排尚未导入" in response.text
+    assert "预测：2027年官方放假安排尚未发布，按《全国年节及纪念日放假办法》推算" in response.text
+    # The predicted Spring Festival break and its make-up Sunday are on the page.
+    assert 'data-date="2027-02-05" data-kind="provisional_holiday"' in response.text
+    assert 'data-date="2027-02-14" data-kind="provisional_workday"' in response.text
     assert 'data-testid="missing-years"' in response.text
     response = admin_client.get(reverse("workdays:calendar"), {"year": 2026})
     assert "provisional-banner" not in response.text
@@ -163,3 +167,12 @@ def test_a_handlers_home_page_has_no_calendar_warning(client, time_machine):
     time_machine.move_to("2026-11-20 10:00 +0800")
     client.login(username=UserFactory(role=Role.HANDLER).username, password=PASSWORD)
     assert 'data-testid="workdays-missing"' not in client.get(reverse("home")).text
+
+
+def test_the_prediction_mark_is_translated():
+    from django.utils import translation
+
+    tpl = Template("{% load workdays %}{{ b|workday_date }}")
+    with translation.override("en"):
+        html = tpl.render(Context({"b": date(2027, 5, 6)}))
+    assert "(predicted)" in html and "the official 2027 holiday schedule is not published yet" in html

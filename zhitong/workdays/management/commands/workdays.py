@@ -60,7 +60,7 @@ class Command(OperationalCommand):
         start, n = _date(start), _n(n)
         result = services.add_workdays(start, n)
         if result.provisional:
-            self.stderr.write("注意：涉及尚未导入官方节假日安排的年度，结果为临时计算。")
+            self.stderr.write("注意：涉及尚未导入官方节假日安排的年度，结果按《全国年节及纪念日放假办法》推算的预测日历计算。")
         self.stdout.write(_line(result))
 
     def do_sub(self, *, end, n, **_):
@@ -90,7 +90,7 @@ class Command(OperationalCommand):
         if official:
             self.stdout.write(f"官方年度：{official[0]}–{official[-1]}（共 {len(official)} 个）")
         if missing:
-            self.stdout.write("缺少官方安排的年度（按临时日历计算）：" + "、".join(map(str, missing)))
+            self.stdout.write("缺少官方安排的年度（按预测日历计算）：" + "、".join(map(str, missing)))
         else:
             self.stdout.write("今年和明年的官方安排均已导入。")
 
