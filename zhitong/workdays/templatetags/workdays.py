@@ -14,13 +14,17 @@ register = template.Library()
 
 def prediction_note(year: int) -> str:
     """The sentence that says a year's calendar is a prediction (tooltips, banners)."""
-    return gettext("预测：%(year)s年官方放假安排尚未发布，按《全国年节及纪念日放假办法》推算") % {"year": year}
+    return gettext("预测：%(year)s年官方放假安排尚未发布，按《全国年节及纪念日放假办法》推算") % {
+        "year": year
+    }
 
 
 @register.simple_tag
 def prediction_mark(year: int):
     """The （预测） mark with its explanation, for a date already shown."""
-    return format_html('<span class="provisional" title="{}">{}</span>', prediction_note(year), gettext("（预测）"))
+    return format_html(
+        '<span class="provisional" title="{}">{}</span>', prediction_note(year), gettext("（预测）")
+    )
 
 
 @register.filter

@@ -21,7 +21,9 @@ def test_the_admin_sees_the_official_and_the_provisional_year(page, login, scree
         in page.locator('[data-testid="provisional-banner"]').inner_text()
     )
     assert page.locator('[data-date="2027-10-01"]').get_attribute("data-kind") == "provisional_holiday"
-    assert page.locator('[data-date="2027-02-05"]').get_attribute("data-kind") == "provisional_holiday"  # 除夕
+    assert (
+        page.locator('[data-date="2027-02-05"]').get_attribute("data-kind") == "provisional_holiday"
+    )  # 除夕
     assert page.locator('[data-date="2027-10-09"]').get_attribute("data-kind") == "provisional_workday"
     screenshot(page, "workdays_2027")
 

@@ -176,3 +176,14 @@ def test_the_prediction_mark_is_translated():
     with translation.override("en"):
         html = tpl.render(Context({"b": date(2027, 5, 6)}))
     assert "(predicted)" in html and "the official 2027 holiday schedule is not published yet" in html
+
+
+def test_the_compare_command_writes_the_comparison(tmp_path):
+    out = tmp_path / "calendar-prediction.md"
+    assert "2024–2026" in run("compare", "--since", "2024", "--out", str(out))[-1]
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Predicting a provisional year's calendar")
+    # 2025 and 2026, predicted as if unpublished, come out as published: no wrong day.
+    assert "- 2025–2026 (国务院令第795号（2024年修订）): 法定节假日＋补休＋调休 0 wrong days" in text
+    assert "| 2024 |" in text and "| 2015 |" not in text
+    assert "| 2025 |" in "\n".join(run("compare", "--since", "2025"))
