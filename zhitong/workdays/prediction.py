@@ -23,8 +23,8 @@ General Office published with the 2025 schedule (国办发明电〔2024〕12号)
 since: 春节自农历除夕起放假调休8天，国庆节自10月1日起放假调休7天，劳动节放假调休5天，
 元旦、清明节、端午节、中秋节分别放假调休或连休3天（如逢周三则只在当日放假），国庆节放假
 如逢中秋节则合并放假8天. `predict` applies it (ARRANGEMENT = "customary"): it reproduces the
-official 2025 and 2026 schedules day for day, while holidays and 补休 alone miss a third of
-their rest days and every make-up working day (docs/calendar-prediction.md, made by
+official 2025 and 2026 schedules day for day, while holidays and 补休 alone miss nearly a
+third of the weekday rest days and every make-up working day (docs/calendar-prediction.md, made by
 `zhitong workdays compare`). Earlier statutes are kept for the comparison with past years
 (REGIMES). Lunar dates and the solar term come from `lunar_python` (6tail's lunar library:
 pure Python, astronomical solar terms, maintained).
@@ -365,7 +365,7 @@ def _make_up(block: _Block, owed: int, rest: dict[date, str], work: dict[date, s
         return None
 
     def stretch(day: date, direction: int) -> int:
-        """Working days from `day` to the block, `day` included."""
+        """Working days between `day` (a weekend day) and the block."""
         n, d = 0, day
         end = block.first if direction < 0 else block.last
         while d != end:
