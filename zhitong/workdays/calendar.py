@@ -16,9 +16,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 
 from .models import CalendarDay, CalendarYear, DayKind
+from .prediction import predict
 
-# 《全国年节及纪念日放假办法》: the holidays whose dates are fixed in the Gregorian calendar.
-PROVISIONAL_FIXED_HOLIDAYS = frozenset({(1, 1), (5, 1), (5, 2), (10, 1), (10, 2), (10, 3)})
 CACHE_KEY = "zhitong:workdays:version"
 ONE_DAY = timedelta(days=1)
 
@@ -45,11 +44,10 @@ class _Snapshot:
             return True
         if d in self.holidays:
             return False
-        if d.weekday() >= 5:
-            return False
-        if d.year not in self.official and (d.month, d.day) in PROVISIONAL_FIXED_HOLIDAYS:
-            return False
-        return True
+        if d.year not in self.official:
+            # No official schedule: the predicted one (prediction.py), under the rows.
+            return predict(d.year).is_workday(d)
+        return d.weekday() < 5
 
     def any_provisional(self, first: date, last: date) -> bool:
         return any(y not in self.official for y in range(first.year, last.year + 1))

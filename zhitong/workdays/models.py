@@ -12,7 +12,7 @@ class DayKind(models.TextChoices):
 
 class CalendarYear(TimeStampedModel):
     """A year whose official schedule (国务院办公厅节假日安排) is loaded. A year without a
-    row is *provisional*: weekends plus the fixed-date statutory holidays."""
+    row is *provisional*: its holidays and 调休 are predicted (prediction.py)."""
 
     year = models.PositiveIntegerField("年份", primary_key=True)
     source = models.CharField("来源", max_length=100, default="chinesecalendar")

@@ -3,9 +3,11 @@
 Rules
 - A year with a CalendarYear row is *official*: a day is a working day when it is an
   adjusted working day (调休上班), or a Monday–Friday that is not a listed holiday.
-- Any other year is *provisional* and never raises: weekends plus the fixed-date statutory
-  holidays (Jan 1, May 1–2, Oct 1–3; 《全国年节及纪念日放假办法》). Day rows stored for a
-  provisional year (an admin's partial knowledge) still apply on top of that rule.
+- Any other year is *provisional* and never raises: its rest days and make-up working days
+  are predicted from 《全国年节及纪念日放假办法》 (lunar holidays, 补休) and the State
+  Council's published bridging principle (prediction.py; docs/calendar-prediction.md
+  compares the prediction with past years). Day rows stored for a provisional year (an
+  admin's partial knowledge) still apply on top of the prediction.
 - "N working days after D" does not count D itself (《行政许可法》第八十二条: 期限开始之日不计算在内).
 - "By the Nth of each month" ends on the Nth, or the next working day when the Nth is a
   rest day (`monthly_cutoff`; the escalation batch's 10th, seeds/000 二).
@@ -33,7 +35,6 @@ from zhitong.core.errors import ServiceError
 
 from .calendar import (  # noqa: F401  (re-exported: the calendar's public reads)
     ONE_DAY,
-    PROVISIONAL_FIXED_HOLIDAYS,
     WorkdayResult,
     _calendar,
     _changed_quietly,
@@ -42,6 +43,7 @@ from .calendar import (  # noqa: F401  (re-exported: the calendar's public reads
     pinned_calendar,
 )
 from .models import CalendarDay, CalendarYear, ChangeSource, DayKind
+from .prediction import predict
 
 
 def _changed(years, *, source: str, actor=None, now: datetime | None = None):
@@ -133,8 +135,9 @@ def workdays_between(start: date, end: date) -> int:
     if end < start:
         return -workdays_between(end, start)
     cal = _calendar()
-    # Whole weeks hold five weekdays each; only exceptions and provisional fixed holidays
-    # inside the range adjust that, so long ranges cost no more than short ones.
+    # Whole weeks hold five weekdays each; only exceptions (stored or, in a provisional
+    # year, predicted) inside the range adjust that, so long ranges cost no more than
+    # short ones.
     first = start + ONE_DAY
     days = (end - first).days + 1
     weeks, rest = divmod(days, 7)
@@ -149,13 +152,17 @@ def workdays_between(start: date, end: date) -> int:
     for w in cal.workdays:
         if first <= w <= end and w.weekday() >= 5:
             count += 1
+    stored = cal.holidays | cal.workdays
     for year in range(first.year, end.year + 1):
         if year in cal.official:
             continue
-        for month, day in PROVISIONAL_FIXED_HOLIDAYS:
-            h = date(year, month, day)
-            if first <= h <= end and h.weekday() < 5 and h not in cal.holidays and h not in cal.workdays:
+        predicted = predict(year)
+        for h in predicted.weekday_rest:
+            if first <= h <= end and h not in stored:
                 count -= 1
+        for w in predicted.weekend_work:
+            if first <= w <= end and w not in stored:
+                count += 1
     return count
 
 
@@ -215,28 +222,34 @@ def cutoff_window(month: date, day: int = MONTHLY_CUTOFF_DAY) -> tuple[datetime,
 class MonthDay:
     date: date
     workday: bool
-    kind: str  # "" | "holiday" | "workday" | "weekend" | "provisional_holiday"
+    # "" | "holiday" | "workday" | "weekend" | "provisional_holiday" | "provisional_workday"
+    kind: str
     name: str
 
 
 def year_days(year: int) -> dict[date, MonthDay]:
-    """Every day of `year` with how it counts, for the calendar page."""
+    """Every day of `year` with how it counts, for the calendar page; in a provisional
+    year the predicted holidays and make-up working days are kinds of their own."""
     cal = _calendar()
     names = dict(CalendarDay.objects.filter(date__year=year).values_list("date", "name"))
+    predicted = predict(year) if year not in cal.official else None
     out = {}
     d = date(year, 1, 1)
     while d.year == year:
+        name = names.get(d, "")
         if d in cal.workdays:
             kind = "workday"
         elif d in cal.holidays:
             kind = "holiday"
-        elif year not in cal.official and (d.month, d.day) in PROVISIONAL_FIXED_HOLIDAYS:
-            kind = "provisional_holiday"
+        elif predicted is not None and d in predicted.work:
+            kind, name = "provisional_workday", predicted.work[d]
+        elif predicted is not None and d in predicted.rest:
+            kind, name = "provisional_holiday", predicted.rest[d]
         elif d.weekday() >= 5:
             kind = "weekend"
         else:
             kind = ""
-        out[d] = MonthDay(d, cal.is_workday(d), kind, names.get(d, ""))
+        out[d] = MonthDay(d, cal.is_workday(d), kind, name)
         d += ONE_DAY
     return out
 

@@ -1,8 +1,10 @@
 """Stored deadlines are re-timed when the working-day calendar changes.
 
 2027 has no official schedule in the test database, so deadlines running into it are
-provisional (weekends and fixed-date holidays only). The made-up 2027 schedule below puts
-the Spring Festival on Friday 5 – Thursday 11 February, with Saturday 20 February worked."""
+provisional, counted on the predicted calendar (zhitong/workdays/prediction.py: the Spring
+Festival break from 除夕, Friday 5 February, to Saturday 13 February, with Sunday 31 January
+and Sunday 14 February worked). The made-up 2027 schedule below differs: Friday 5 – Thursday
+11 February off, Saturday 20 February worked and no Sunday worked."""
 
 import io
 from datetime import date, datetime, time
@@ -73,8 +75,9 @@ def test_importing_the_2027_calendar_moves_a_provisional_deadline_past_the_sprin
     in_2027, city, import_2027
 ):
     appeal = _in_progress(in_2027, city)
-    # Ten working days after Monday 25 January on weekends alone: Monday 8 February.
-    assert appeal.handling_due == appeal.clock_due == date(2027, 2, 8)
+    # Ten working days after Monday 25 January as predicted: Jan 26–29, Sunday 31,
+    # Feb 1–4 and the make-up Sunday 14 February.
+    assert appeal.handling_due == appeal.clock_due == date(2027, 2, 14)
     assert appeal.clock_provisional is True
     version = appeal.version
 
@@ -90,11 +93,11 @@ def test_importing_the_2027_calendar_moves_a_provisional_deadline_past_the_sprin
     event = AuditEvent.objects.get(action="workdays.deadlines_retimed")
     assert event.after["years"] == [2027] and event.after["moved"] == {"appeals.appeal": 1}
     assert event.after["objects"]["appeals.appeal"][appeal.code]["clock_due"] == "2027-02-15"
-    assert event.before["appeals.appeal"][appeal.code]["clock_due"] == "2027-02-08"
+    assert event.before["appeals.appeal"][appeal.code]["clock_due"] == "2027-02-14"
     shifts = {
         s.field: (s.old_date, s.new_date) for s in DeadlineShift.objects.filter(object_id=str(appeal.pk))
     }
-    assert shifts["clock_due"] == shifts["handling_due"] == (date(2027, 2, 8), date(2027, 2, 15))
+    assert shifts["clock_due"] == shifts["handling_due"] == (date(2027, 2, 14), date(2027, 2, 15))
 
 
 def test_a_sign_for_deadline_falling_on_the_new_holiday_moves_to_the_next_working_day(
@@ -102,7 +105,8 @@ def test_a_sign_for_deadline_falling_on_the_new_holiday_moves_to_the_next_workin
 ):
     in_2027.now = at(date(2027, 2, 4))  # Thursday
     appeal = in_2027.move(in_2027.intake(), "assign", city.hub)
-    assert appeal.status == Status.ASSIGNED and appeal.clock_due == appeal.sign_due == date(2027, 2, 5)
+    # Predicted: 除夕 (Friday 5) starts the break; the next working day is the make-up Sunday 14.
+    assert appeal.status == Status.ASSIGNED and appeal.clock_due == appeal.sign_due == date(2027, 2, 14)
 
     import_2027()
 
@@ -111,7 +115,7 @@ def test_a_sign_for_deadline_falling_on_the_new_holiday_moves_to_the_next_workin
     assert appeal.clock_provisional is False
 
 
-def test_an_approved_extension_keeps_its_date_and_the_legal_limit_moves(in_2027, city, import_2027):
+def test_an_approved_extension_keeps_its_date_and_the_legal_limit_is_recounted(in_2027, city, import_2027):
     flow = in_2027
     appeal = _in_progress(flow, city)
     legal_before = appeal.legal_due
@@ -123,7 +127,10 @@ def test_an_approved_extension_keeps_its_date_and_the_legal_limit_moves(in_2027,
 
     appeal.refresh_from_db()
     assert appeal.handling_due == appeal.clock_due == date(2027, 2, 19)  # the head chose a date
-    assert appeal.legal_due > legal_before  # the holiday week now counts for nothing
+    # Recounted on the imported calendar: the predicted break took six weekdays and gave
+    # back two Sundays, the imported one takes five and gives back a Saturday, so by
+    # mid-March the count comes out the same.
+    assert appeal.legal_due == legal_before == date(2027, 3, 12)
     legal_days = deadlines.legal_days_for(category=city.category, handling_days=10)
     assert appeal.legal_due == deadlines.add_workdays(MONDAY, legal_days).date
     assert appeal.clock_provisional is False
@@ -142,7 +149,8 @@ def test_a_rerouted_appeal_counts_from_the_reroute_day(in_2027, city, import_202
         lead_unit_id=city.units.swj.pk,
         handling_days=10,
     )
-    assert appeal.handling_due == date(2027, 2, 10)  # provisional: ten weekdays after Jan 27
+    # Provisional: Jan 28, 29, Sunday 31, Feb 1–4, Sunday 14, 15, 16.
+    assert appeal.handling_due == date(2027, 2, 16)
 
     import_2027()
 
@@ -173,7 +181,8 @@ def test_a_reopened_appeal_counts_from_the_unsatisfied_rating(in_2027, city, imp
     appeal = flow.move(appeal, "verify", city.hub)
     flow.now = at(date(2027, 1, 28))
     appeal = flow.move(appeal, "rate", city.enterprise_user, rating=2, comment="问题仍未解决")
-    assert appeal.status == Status.IN_PROGRESS and appeal.handling_due == date(2027, 2, 11)
+    # Provisional: Jan 29, Sunday 31, Feb 1–4, Sunday 14, 15, 16, 17.
+    assert appeal.status == Status.IN_PROGRESS and appeal.handling_due == date(2027, 2, 17)
 
     import_2027()
 
@@ -188,7 +197,8 @@ def test_the_rating_clock_of_a_verified_appeal_is_re_timed_too(in_2027, city, im
     appeal = flow.move(appeal, "resolve", city.handler, resolution="已办结。", evidence_files=[pdf()])
     flow.now = at(date(2027, 2, 1))
     appeal = flow.move(appeal, "verify", city.hub)
-    assert appeal.clock_due == date(2027, 2, 15)  # ten weekdays after Monday 1 February
+    # Provisional: Feb 2, 3, 4, Sunday 14, 15–19 and Monday 22 (no Saturday predicted worked).
+    assert appeal.clock_due == date(2027, 2, 22)
 
     import_2027()
 
@@ -244,5 +254,5 @@ def test_the_management_command_recomputes_on_request(in_2027, city, capsys):
     Appeal.objects.filter(pk=appeal.pk).update(clock_due=date(2027, 3, 31), clock_provisional=True)
     call_command("appeal_clock", "--recompute", "2027")
     appeal.refresh_from_db()
-    assert appeal.clock_due == date(2027, 2, 8)
+    assert appeal.clock_due == date(2027, 2, 14)
     assert "已重算期限的诉求：1" in capsys.readouterr().out

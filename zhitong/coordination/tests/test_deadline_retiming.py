@@ -2,9 +2,11 @@
 the import's own transaction, and records each move.
 
 2027 has no official schedule in the test database: deadlines counted into it are
-provisional (weekends and the fixed-date holidays only). The made-up 2027 schedule below
-puts the Spring Festival on Friday 5 – Thursday 11 February, with Saturday 20 February
-worked (the same as zhitong/appeals/tests/test_clock_recompute.py)."""
+provisional, on the predicted calendar (zhitong/workdays/prediction.py: the Spring Festival
+from 除夕, Friday 5 February, to Saturday 13 February, with Sunday 31 January and Sunday
+14 February worked). The made-up 2027 "official" schedule below differs from it: Friday
+5 – Thursday 11 February off, Saturday 20 February worked and no Sunday worked (the same as
+zhitong/appeals/tests/test_clock_recompute.py)."""
 
 import io
 from datetime import date
@@ -74,21 +76,21 @@ def provisional_2027(city, scene):
     )
     task = Task.objects.get(meeting_item=item)
 
-    # Counted on weekends and fixed-date holidays alone:
-    # the 10th of February is a Wednesday, the cut-off itself;
-    assert (batch.cutoff, batch.cutoff_provisional) == (date(2027, 2, 10), True)
-    # 4 working days before Wednesday 17 February: 16, 15, 12, 11;
-    assert (event.catalog_due, event.catalog_due_provisional) == (date(2027, 2, 11), True)
-    # 10 working days after Monday 25 January: Jan 26–29, Feb 1–5, Feb 8;
+    # Counted on the predicted calendar:
+    # the 10th of February is in the break, the cut-off the make-up Sunday 14th;
+    assert (batch.cutoff, batch.cutoff_provisional) == (date(2027, 2, 14), True)
+    # 4 working days before Wednesday 17 February: 16, 15, Sunday 14, then 4 (before 除夕);
+    assert (event.catalog_due, event.catalog_due_provisional) == (date(2027, 2, 4), True)
+    # 10 working days after Monday 25 January: Jan 26–29, Sunday 31, Feb 1–4, Sunday 14;
     assert (task.due, task.due_provisional, task.due_base, task.due_workdays) == (
-        date(2027, 2, 8),
+        date(2027, 2, 14),
         True,
         date(2027, 1, 25),
         10,
     )
-    # 15 (the category's limit) after 25 January: … Feb 8–12, Feb 15.
+    # 15 (the category's limit) after 25 January: … Sunday 14, Feb 15–19.
     appeal.refresh_from_db()
-    assert (appeal.handling_due, appeal.clock_provisional) == (date(2027, 2, 15), True)
+    assert (appeal.handling_due, appeal.clock_provisional) == (date(2027, 2, 19), True)
     return {"batch": batch, "event": event, "task": task, "item": item, "appeal": appeal}
 
 
@@ -110,9 +112,10 @@ def test_importing_2027_moves_every_provisional_deadline_and_records_each_move(p
     o = {name: type(obj).objects.get(pk=obj.pk) for name, obj in provisional_2027.items()}
     # The 10th is now a holiday: the cut-off runs to Friday 12 February.
     assert (o["batch"].cutoff, o["batch"].cutoff_provisional) == (date(2027, 2, 12), False)
-    # 16, 15, 12, then the holiday week counts for nothing: Thursday 4 February.
+    # 16, 15, 12, then the holiday week counts for nothing: Thursday 4 February, as
+    # predicted; only its provisional mark goes.
     assert (o["event"].catalog_due, o["event"].catalog_due_provisional) == (date(2027, 2, 4), False)
-    # Jan 26–29, Feb 1–4, 12, 15.
+    # Jan 26–29, Feb 1–4, 12, 15 (no Sunday worked).
     assert (o["task"].due, o["task"].due_provisional) == (date(2027, 2, 15), False)
     assert (o["item"].due_date, o["item"].due_provisional) == (date(2027, 2, 15), False)
     # Jan 26–29, Feb 1–4, 12, 15–19 and the adjusted Saturday 20.
@@ -124,14 +127,14 @@ def test_importing_2027_moves_every_provisional_deadline_and_records_each_move(p
         ChangeSource.IMPORT,
         [2027],
         admin,
-        5,
+        4,
     )
     for obj, field, old, new in [
-        (o["batch"], "cutoff", date(2027, 2, 10), date(2027, 2, 12)),
-        (o["event"], "catalog_due", date(2027, 2, 11), date(2027, 2, 4)),
-        (o["task"], "due", date(2027, 2, 8), date(2027, 2, 15)),
-        (o["item"], "due_date", date(2027, 2, 8), date(2027, 2, 15)),
-        (o["appeal"], "handling_due", date(2027, 2, 15), date(2027, 2, 20)),
+        (o["batch"], "cutoff", date(2027, 2, 14), date(2027, 2, 12)),
+        (o["event"], "catalog_due", date(2027, 2, 4), date(2027, 2, 4)),
+        (o["task"], "due", date(2027, 2, 14), date(2027, 2, 15)),
+        (o["item"], "due_date", date(2027, 2, 14), date(2027, 2, 15)),
+        (o["appeal"], "handling_due", date(2027, 2, 19), date(2027, 2, 20)),
     ]:
         shift = _shift(obj, field)
         assert (shift.change, shift.old_date, shift.new_date) == (change, old, new)
@@ -142,12 +145,12 @@ def test_importing_2027_moves_every_provisional_deadline_and_records_each_move(p
     assert event.after["moved"] == {
         "appeals.appeal": 1,
         "coordination.escalationbatch": 1,
-        "coordination.event": 1,
         "coordination.task": 1,
         "coordination.meetingitem": 1,
     }
+    assert event.after["confirmed"] == {"coordination.event": 1}
     assert event.after["objects"]["coordination.task"][str(o["task"].pk)]["due"] == "2027-02-15"
-    assert event.before["appeals.appeal"][o["appeal"].code]["handling_due"] == "2027-02-15"
+    assert event.before["appeals.appeal"][o["appeal"].code]["handling_due"] == "2027-02-19"
 
 
 def test_a_failure_midway_rolls_the_import_and_every_move_back(provisional_2027, monkeypatch):
@@ -168,13 +171,13 @@ def test_a_failure_midway_rolls_the_import_and_every_move_back(provisional_2027,
         _import(UserFactory(role=Role.ADMIN))
 
     assert not CalendarYear.objects.filter(year=2027).exists()
-    assert workdays.is_provisional(date(2027, 2, 10)) and workdays.is_workday(date(2027, 2, 10))
-    assert EscalationBatch.objects.get().cutoff == date(2027, 2, 10)
-    assert Event.objects.get().catalog_due == date(2027, 2, 11)
-    assert Task.objects.get().due == date(2027, 2, 8)
-    assert MeetingItem.objects.get().due_date == date(2027, 2, 8)
+    assert workdays.is_provisional(date(2027, 2, 14)) and workdays.is_workday(date(2027, 2, 14))
+    assert EscalationBatch.objects.get().cutoff == date(2027, 2, 14)
+    assert Event.objects.get().catalog_due_provisional
+    assert Task.objects.get().due == date(2027, 2, 14)
+    assert MeetingItem.objects.get().due_date == date(2027, 2, 14)
     appeal = Appeal.objects.get(pk=provisional_2027["appeal"].pk)
-    assert (appeal.handling_due, appeal.clock_provisional) == (date(2027, 2, 15), True)
+    assert (appeal.handling_due, appeal.clock_provisional) == (date(2027, 2, 19), True)
     assert not CalendarChange.objects.exists() and not DeadlineShift.objects.exists()
     assert AuditEvent.objects.count() == events_before
 
@@ -189,10 +192,12 @@ def test_the_calendar_page_shows_the_admin_what_moved(provisional_2027, client):
     )
     assert response.status_code == 200
     section = response.content.decode().split('data-testid="deadline-shifts"')[1].split("</article>")[0]
-    assert "5 项改期" in section
+    assert "4 项改期" in section
     for title in ("诉求", "提请市领导协调批次", "面对面活动目录", "交办任务", "协调会意见"):
         assert f"<td>{title}</td>" in section
-    assert "2027-02-10（临时）" in section and "<strong>2027-02-12</strong>" in section
+    assert "2027-02-14（预测）" in section and "<strong>2027-02-12</strong>" in section
+    # The event's date stood: confirmed, not moved.
+    assert "2027-02-04（预测）</td>" in section and "<td>2027-02-04</td>" in section
     assert provisional_2027["appeal"].code in section
 
 

@@ -155,7 +155,7 @@ def test_the_admin_home_marks_a_missing_calendar_year(client):
         {"year": TODAY.year, "known": False},
         {"year": TODAY.year + 1, "known": True},
     ]
-    assert "缺失，期限按临时日历计算" in response.content.decode()
+    assert "缺失，期限按预测日历计算" in response.content.decode()
 
 
 def test_the_admin_home_shows_loaded_calendar_years_as_loaded(client):
@@ -165,7 +165,7 @@ def test_the_admin_home_shows_loaded_calendar_years_as_loaded(client):
     response = client.get("/")
 
     assert [c["known"] for c in response.context["calendar_years"]] == [True, True]
-    assert "缺失，期限按临时日历计算" not in response.content.decode()
+    assert "缺失，期限按预测日历计算" not in response.content.decode()
 
 
 def test_the_admin_home_reports_an_intact_audit_chain(client):

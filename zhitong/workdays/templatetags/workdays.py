@@ -1,17 +1,30 @@
-"""`{% load workdays %}` … `{{ deadline|workday_date }}`: a date, marked （临时） when its year
-has no official schedule yet, so a provisional deadline is never shown as certain."""
+"""`{% load workdays %}` … `{{ deadline|workday_date }}`: a date, marked （预测） when it was
+counted over a year whose official schedule is not published (imported) yet, so a
+provisional deadline is never shown as certain."""
 
 from datetime import date, datetime
 
 from django import template
 from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 register = template.Library()
 
-PROVISIONAL_MARK = (
-    '<span class="provisional" title="该年度官方节假日安排尚未导入，按临时日历计算">（临时）</span>'
-)
+
+def prediction_note(year: int) -> str:
+    """The sentence that says a year's calendar is a prediction (tooltips, banners)."""
+    return gettext("预测：%(year)s年官方放假安排尚未发布，按《全国年节及纪念日放假办法》推算") % {
+        "year": year
+    }
+
+
+@register.simple_tag
+def prediction_mark(year: int):
+    """The （预测） mark with its explanation, for a date already shown."""
+    return format_html(
+        '<span class="provisional" title="{}">{}</span>', prediction_note(year), gettext("（预测）")
+    )
 
 
 @register.filter
@@ -31,5 +44,8 @@ def workday_date(value, fmt: str = "Y-m-d"):
         day, provisional = value, is_provisional(value)
     text = dateformat.format(day, fmt)
     if provisional:
-        return format_html('<span class="zt-date">{}</span>' + PROVISIONAL_MARK, text)
+        # Counted over a provisional year: the date's own, or (a count that crossed into
+        # it) the next one.
+        year = day.year if is_provisional(day) else day.year + 1
+        return format_html('<span class="zt-date">{}</span>{}', text, prediction_mark(year))
     return format_html('<span class="zt-date">{}</span>', text)

@@ -53,12 +53,18 @@ def test_a_deadline_running_into_2027_is_provisional_and_never_raises():
     assert not is_provisional(date(2026, 3, 1))
 
 
-def test_a_provisional_year_skips_the_fixed_date_holidays_and_weekends():
-    # Thu 30 Sep 2027; Fri 1 Oct holiday, weekend, Mon 4 Oct a working day (no 调休 known).
-    assert add_workdays(date(2027, 9, 30), 1) == WorkdayResult(date(2027, 10, 4), True)
-    assert add_workdays(date(2027, 9, 30), 3) == WorkdayResult(date(2027, 10, 6), True)
-    assert is_workday(date(2027, 5, 3))  # Monday 3 May 2027 is not a fixed-date holiday
+def test_a_provisional_year_follows_the_predicted_schedule():
+    # 2027 has no official schedule: National Day is predicted as Fri 1 – Thu 7 Oct, with
+    # Sun 26 Sep and Sat 9 Oct worked (prediction.py).
+    assert add_workdays(date(2027, 9, 30), 1) == WorkdayResult(date(2027, 10, 8), True)
+    assert add_workdays(date(2027, 9, 30), 2) == WorkdayResult(date(2027, 10, 9), True)
+    assert add_workdays(date(2027, 9, 24), 1) == WorkdayResult(date(2027, 9, 26), True)
     assert not is_workday(date(2027, 1, 1))
+    assert not is_workday(date(2027, 2, 5))  # 除夕 is 腊月廿九: 腊月 of 2026 has 29 days
+    assert not is_workday(date(2027, 4, 5))  # 清明 falls on 5 April in 2027
+    assert not is_workday(date(2027, 5, 4)) and is_workday(date(2027, 5, 8))  # Labour Day, 1–5 May
+    assert not is_workday(date(2027, 9, 15))  # 中秋, a Wednesday: that day alone
+    assert is_workday(date(2027, 9, 16))
 
 
 def test_a_deadline_within_an_official_year_is_not_provisional():
@@ -96,9 +102,12 @@ def test_workdays_between_agrees_with_stepping_over_long_ranges():
         end = add_workdays(start, n).date
         assert workdays_between(start, end) == n
     start = date(2026, 11, 2)
-    for n in (1, 40, 120, 300):
+    for n in (1, 40, 120, 300, 800):
         end = add_workdays(start, n).date
         assert workdays_between(start, end) == n
+    # Within predicted years, across make-up working weekends (Sat 9 Oct 2027).
+    assert workdays_between(date(2027, 9, 30), date(2027, 10, 9)) == 2
+    assert workdays_between(date(2027, 10, 9), date(2027, 9, 24)) == -7  # Sun 26, 27–30, 8, 9
 
 
 def test_missing_years_lists_the_current_and_next_year_without_a_schedule():

@@ -17,10 +17,14 @@ def test_the_admin_sees_the_official_and_the_provisional_year(page, login, scree
     screenshot(page, "workdays_2026")
     page.goto("/workdays/?year=2027")
     assert (
-        "临时日历：该年度官方节假日安排尚未导入"
+        "预测：2027年官方放假安排尚未发布，按《全国年节及纪念日放假办法》推算"
         in page.locator('[data-testid="provisional-banner"]').inner_text()
     )
     assert page.locator('[data-date="2027-10-01"]').get_attribute("data-kind") == "provisional_holiday"
+    assert (
+        page.locator('[data-date="2027-02-05"]').get_attribute("data-kind") == "provisional_holiday"
+    )  # 除夕
+    assert page.locator('[data-date="2027-10-09"]').get_attribute("data-kind") == "provisional_workday"
     screenshot(page, "workdays_2027")
 
 

@@ -64,7 +64,9 @@ def test_the_monthly_cutoff_is_the_10th_or_the_next_working_day(month, cutoff):
 
 @pytest.mark.django_db
 def test_a_cutoff_in_a_year_without_an_official_schedule_is_provisional():
-    assert services.monthly_cutoff(date(2027, 2, 1)) == services.WorkdayResult(date(2027, 2, 10), True)
+    # 2027 predicted: the Spring Festival break runs from 除夕, Friday 5 February, to
+    # Saturday 13 February; Sunday 14 February is a make-up working day and the cut-off.
+    assert services.monthly_cutoff(date(2027, 2, 1)) == services.WorkdayResult(date(2027, 2, 14), True)
     assert services.monthly_cutoff(date(2027, 4, 1)).date == date(2027, 4, 12)  # Saturday 10th
     assert services.monthly_cutoff(date(2026, 5, 1), day=1).date == date(2026, 5, 6)  # Labour Day
 

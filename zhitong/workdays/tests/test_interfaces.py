@@ -26,7 +26,8 @@ def test_the_command_prints_the_issue_example_as_its_last_line():
 
 def test_the_command_marks_a_provisional_answer():
     assert run("add", "2026-12-30", "5")[-1] == "2027-01-07 provisional"
-    assert run("add", "2027-09-30", "3")[-1] == "2027-10-06 provisional"
+    # Predicted 2027 National Day break: 1–7 October, Saturday 9 October worked.
+    assert run("add", "2027-09-30", "3")[-1] == "2027-10-11 provisional"
 
 
 def test_the_command_gives_the_official_spring_festival_answer():
@@ -61,8 +62,9 @@ def test_the_filter_marks_provisional_dates():
     )
     html = tpl.render(Context({"a": date(2026, 5, 6), "b": date(2027, 5, 6), "c": date(2026, 1, 5)}))
     first, second, third = html.split("|")
-    assert "2026-05-06" in first and "临时" not in first
-    assert "2027-05-06" in second and 'class="provisional"' in second and "（临时）" in second
+    assert "2026-05-06" in first and "预测" not in first
+    assert "2027-05-06" in second and 'class="provisional"' in second and "（预测）" in second
+    assert "预测：2027年官方放假安排尚未发布，按《全国年节及纪念日放假办法》推算" in second
     assert "2026年1月5日" in third
 
 
@@ -110,7 +112,10 @@ def test_a_handler_cannot_see_the_calendar_page(client):
 def test_a_provisional_year_is_bannered_and_missing_years_are_listed(admin_client, time_machine):
     time_machine.move_to("2026-11-20 10:00 +0800")
     response = admin_client.get(reverse("workdays:calendar"), {"year": 2027})
-    assert "临时日历：该年度官方节假日安排尚未导入" in response.text
+    assert "预测：2027年官方放假安排尚未发布，按《全国年节及纪念日放假办法》推算" in response.text
+    # The predicted Spring Festival break and its make-up Sunday are on the page.
+    assert 'data-date="2027-02-05" data-kind="provisional_holiday"' in response.text
+    assert 'data-date="2027-02-14" data-kind="provisional_workday"' in response.text
     assert 'data-testid="missing-years"' in response.text
     response = admin_client.get(reverse("workdays:calendar"), {"year": 2026})
     assert "provisional-banner" not in response.text
@@ -162,3 +167,23 @@ def test_a_handlers_home_page_has_no_calendar_warning(client, time_machine):
     time_machine.move_to("2026-11-20 10:00 +0800")
     client.login(username=UserFactory(role=Role.HANDLER).username, password=PASSWORD)
     assert 'data-testid="workdays-missing"' not in client.get(reverse("home")).text
+
+
+def test_the_prediction_mark_is_translated():
+    from django.utils import translation
+
+    tpl = Template("{% load workdays %}{{ b|workday_date }}")
+    with translation.override("en"):
+        html = tpl.render(Context({"b": date(2027, 5, 6)}))
+    assert "(predicted)" in html and "the official 2027 holiday schedule is not published yet" in html
+
+
+def test_the_compare_command_writes_the_comparison(tmp_path):
+    out = tmp_path / "calendar-prediction.md"
+    assert "2024–2026" in run("compare", "--since", "2024", "--out", str(out))[-1]
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# Predicting a provisional year's calendar")
+    # 2025 and 2026, predicted as if unpublished, come out as published: no wrong day.
+    assert "- 2025–2026 (国务院令第795号（2024年修订）): 法定节假日＋补休＋调休 0 wrong days" in text
+    assert "| 2024 |" in text and "| 2015 |" not in text
+    assert "| 2025 |" in "\n".join(run("compare", "--since", "2025"))

@@ -1,4 +1,4 @@
-"""`zhitong workdays add|sub|between|import|missing|seed` — the working-day calendar."""
+"""`zhitong workdays add|sub|between|import|missing|seed|compare` — the working-day calendar."""
 
 from datetime import date
 
@@ -49,6 +49,11 @@ class Command(OperationalCommand):
         sub.add_parser("missing", help="list the years without an official schedule")
         p = sub.add_parser("seed", help="re-load the years the chinesecalendar package covers")
         p.add_argument("years", nargs="*", type=int)
+        p = sub.add_parser(
+            "compare", help="compare the provisional-year prediction with past official schedules (Markdown)"
+        )
+        p.add_argument("--out", help="write to this file (default: standard output)")
+        p.add_argument("--since", type=int, default=None, help="first year compared (default 2015)")
 
     def handle(self, *args, action, **options):
         try:
@@ -60,7 +65,9 @@ class Command(OperationalCommand):
         start, n = _date(start), _n(n)
         result = services.add_workdays(start, n)
         if result.provisional:
-            self.stderr.write("注意：涉及尚未导入官方节假日安排的年度，结果为临时计算。")
+            self.stderr.write(
+                "注意：涉及尚未导入官方节假日安排的年度，结果按《全国年节及纪念日放假办法》推算的预测日历计算。"
+            )
         self.stdout.write(_line(result))
 
     def do_sub(self, *, end, n, **_):
@@ -90,7 +97,7 @@ class Command(OperationalCommand):
         if official:
             self.stdout.write(f"官方年度：{official[0]}–{official[-1]}（共 {len(official)} 个）")
         if missing:
-            self.stdout.write("缺少官方安排的年度（按临时日历计算）：" + "、".join(map(str, missing)))
+            self.stdout.write("缺少官方安排的年度（按预测日历计算）：" + "、".join(map(str, missing)))
         else:
             self.stdout.write("今年和明年的官方安排均已导入。")
 
@@ -102,3 +109,17 @@ class Command(OperationalCommand):
         self.stdout.write(f"已从 chinesecalendar 载入 {loaded[0]}–{loaded[-1]} 年度（{len(loaded)} 个）。")
         if skipped:
             self.stderr.write("包中没有这些年度：" + "、".join(map(str, skipped)))
+
+    def do_compare(self, *, out, since, **_):
+        from zhitong.workdays.compare import FIRST_YEAR, official_years, render_markdown
+
+        years = [y for y in official_years() if y >= (since or FIRST_YEAR)]
+        if not years:
+            raise CommandError("chinesecalendar 包中没有可对比的官方年度。")
+        text = render_markdown(years)
+        if out:
+            with open(out, "w", encoding="utf-8") as f:
+                f.write(text)
+            self.stdout.write(f"已写入 {out}（{years[0]}–{years[-1]}）。")
+        else:
+            self.stdout.write(text)
