@@ -4,7 +4,7 @@ that transaction ends, so every audited write in the system queues behind it."""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
@@ -157,6 +157,8 @@ class VerifyResult:
     problem: str = ""
     head_hash: str = GENESIS
     head_id: int = 0  # the last event checked (0: none)
+    # Per key id ("" = unkeyed): [events, first id, last id], in the order keys first appear.
+    keys: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         if self.ok:
@@ -190,6 +192,7 @@ class _Walk:
         self.ring, self.anchor = ring, anchor
         self.prev_hash, self.last_id, self.count = GENESIS, 0, 0
         self.keyed = False  # a keyed event has been seen
+        self.keys: dict[str, list[int]] = {}
         self.anchor_seen = anchor is None or anchor.event_id == 0
 
     def step(self, row: dict) -> None:
@@ -232,6 +235,8 @@ class _Walk:
         if self.anchor is not None and not self.anchor_seen and event_id >= self.anchor.event_id:
             self._check_anchor(row)
         self.prev_hash, self.last_id, self.count = row["hash"], event_id, self.count + 1
+        span = self.keys.setdefault(row["key_id"], [0, event_id, event_id])
+        span[0], span[2] = span[0] + 1, event_id
 
     def _check_seal(self, row: dict) -> None:
         after = row["after"] or {}
@@ -332,7 +337,7 @@ def audit_verify(*, chunk_size: int = 2000, against: Anchor | None = None) -> Ve
         walk.finish(head)
     except _Broken as broken:
         return VerifyResult(False, walk.count, broken.event_id, broken.problem, walk.prev_hash, walk.last_id)
-    return VerifyResult(True, walk.count, head_hash=walk.prev_hash, head_id=walk.last_id)
+    return VerifyResult(True, walk.count, head_hash=walk.prev_hash, head_id=walk.last_id, keys=walk.keys)
 
 
 def audit_anchor(

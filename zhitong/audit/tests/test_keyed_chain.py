@@ -175,6 +175,7 @@ class TestTheChainKeyedAtUpgrade:
             "legacy_count": 3,
         }
         assert audit_verify().ok and audit_verify().count == 4
+        assert "key (unkeyed): 3 events" in run("verify")
         record(2)
         assert audit_verify().count == 6
 
@@ -346,6 +347,11 @@ class TestKeys:
         new_events = record(2, start=2)
         assert new_events[0].key_id == keys.key_id(NEW_KEY.encode()) != old_id
         assert audit_verify().ok and audit_verify().count == 4
+        assert audit_verify().keys == {
+            old_id: [2, old_events[0].pk, old_events[1].pk],
+            new_events[0].key_id: [2, new_events[0].pk, new_events[1].pk],
+        }
+        assert f"key {old_id}: 2 events, #{old_events[0].pk}–#{old_events[1].pk}" in run("verify")
         settings.AUDIT_HMAC_OLD_KEYS = []  # the retired key lost: its events can no longer be checked
         result = audit_verify()
         assert (

@@ -53,6 +53,9 @@ class Command(OperationalCommand):
                 f"anchor: event #{anchor.event_id} of {anchor.at:%Y-%m-%d %H:%M}Z is in the chain, unchanged"
             )
         self.stdout.write(f"head: #{result.head_id} {result.head_hash}")
+        # After a rotation, the retired key's last event must stay where it was.
+        for kid, (count, first, last) in result.keys.items():
+            self.stdout.write(f"key {kid or '(unkeyed)'}: {count} events, #{first}–#{last}")
 
     def do_anchor(self, *, chunk_size=2000, out=None, **options):
         result, anchor = audit_anchor(chunk_size=chunk_size)
