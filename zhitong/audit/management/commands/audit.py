@@ -55,7 +55,8 @@ class Command(OperationalCommand):
         self.stdout.write(f"head: #{result.head_id} {result.head_hash}")
         # After a rotation, the retired key's last event must stay where it was.
         for kid, (count, first, last) in result.keys.items():
-            self.stdout.write(f"key {kid or '(unkeyed)'}: {count} events, #{first}–#{last}")
+            noun = "event" if count == 1 else "events"
+            self.stdout.write(f"key {kid or '(unkeyed)'}: {count} {noun}, #{first}–#{last}")
 
     def do_anchor(self, *, chunk_size=2000, out=None, **options):
         result, anchor = audit_anchor(chunk_size=chunk_size)
