@@ -114,6 +114,14 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "organizations.User"
 
+# Audit chain HMAC key, kept outside the database and its backups (zhitong/audit/keys.py,
+# docs/deploy.md). Unset (embedded mode): a random key file under var/, made on first use.
+AUDIT_HMAC_KEY = os.environ.get("ZHITONG_AUDIT_KEY", "")
+AUDIT_HMAC_OLD_KEYS = env_list("ZHITONG_AUDIT_OLD_KEYS")  # retired keys: their events still verify
+AUDIT_HMAC_KEY_FILE = VAR_DIR / "audit-hmac.key"
+if not AUDIT_HMAC_KEY and env_bool("ZHITONG_PRODUCTION", False):
+    raise RuntimeError("ZHITONG_AUDIT_KEY must be set in production")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}

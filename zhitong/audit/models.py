@@ -27,12 +27,14 @@ class AuditEventQuerySet(models.QuerySet):
 
 class AuditEvent(models.Model):
     """An append-only record of one action. Each event carries the hash of the previous
-    one (`prev_hash`) and its own (`hash`), so a row changed or removed behind the
-    application's back breaks the chain; `zhitong audit verify` finds the first break.
+    one (`prev_hash`) and its own (`hash`: an HMAC under a key kept outside the database,
+    named by `key_id`; chain.py), so a row changed, added or removed behind the
+    application's back breaks the chain, even if whoever did it recomputed every hash;
+    `zhitong audit verify` finds the first break.
 
     There is no update or delete path: the model refuses `save()` on an existing row and
-    `delete()`, its queryset refuses `update()`/`delete()`/bulk writes, and the admin is
-    read-only.
+    `delete()`, its queryset refuses `update()`/`delete()`/bulk writes, the admin is
+    read-only, and on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0006).
     """
 
     at = models.DateTimeField("时间(UTC)", db_index=True)
@@ -52,6 +54,11 @@ class AuditEvent(models.Model):
     outcome = models.CharField("结果", max_length=20, default="ok")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # "" for the events hashed before the chain was keyed (chain.legacy_hash).
+    key_id = models.CharField("密钥编号", max_length=16, blank=True, default="")
+    # Position in the chain, 1, 2, 3 … without gaps (ids have gaps on PostgreSQL: a rolled
+    # back insert still uses up its sequence value). None on unkeyed events.
+    seq = models.PositiveBigIntegerField("序号", null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
@@ -67,7 +74,7 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
             raise AppendOnly("AuditEvent is append-only")
-        if not self.hash or not self.prev_hash:
+        if not self.hash or not self.prev_hash or not self.key_id:
             raise AppendOnly("AuditEvent rows are written by zhitong.audit.services.audit_record")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)
@@ -77,11 +84,16 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row holding the hash and id of the newest event. Writers lock it
-    (SELECT … FOR UPDATE) so concurrent transactions append to the chain one at a time,
-    and `verify` compares it with the last event, so removing the newest events (which
-    would leave the rest of the chain intact) is detected too."""
+    """A single row holding the hash, id and position of the newest event, signed (`mac`,
+    chain.head_mac). Writers lock it (SELECT … FOR UPDATE) so concurrent transactions
+    append to the chain one at a time, and `verify` compares it with the last event, so
+    removing the newest events (which would leave the rest of the chain intact) is
+    detected too: the head cannot be re-signed without the key. It is the one audit row
+    that is updated; the events themselves never are."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64)
     last_event_id = models.BigIntegerField(default=0)
+    count = models.BigIntegerField(default=0)
+    key_id = models.CharField(max_length=16, blank=True, default="")
+    mac = models.CharField(max_length=64, blank=True, default="")

@@ -2,93 +2,22 @@
 the change it records, preferably as its last statement: it locks the chain head until
 that transaction ends, so every audited write in the system queues behind it."""
 
-import hashlib
-import json
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
 
 from zhitong.core import context
 
+from . import chain
+from .chain import GENESIS, HASHED_FIELDS, LEGACY_KEY_ID, SEAL_ACTION, Anchor, normalise
+from .keys import Keyring, keyring
 from .models import AuditChainHead, AuditEvent
 
-GENESIS = "0" * 64
-
-
-def _canonical(value) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-
-
-def normalise(value):
-    """JSON round-trip so that what we hash is exactly what the database returns."""
-    return None if value is None else json.loads(_canonical(value))
-
-
-def _numbers(value):
-    # PostgreSQL's jsonb keeps numbers as numeric: 1e20 comes back as the integer
-    # 100000000000000000000. Hash whole floats as integers so both sides agree.
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _numbers(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_numbers(v) for v in value]
-    return value
-
-
-def event_hash(
-    *,
-    prev_hash: str,
-    at: datetime,
-    actor_id,
-    actor_name: str,
-    actor_unit_id,
-    action: str,
-    object_type: str,
-    object_id: str,
-    before,
-    after,
-    client_addr: str,
-    outcome: str,
-) -> str:
-    """SHA-256 over every column an event has except its id and its own hash."""
-    payload = _canonical(
-        {
-            "prev": prev_hash,
-            "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
-            "actor": actor_id,
-            "actor_name": actor_name,
-            "unit": actor_unit_id,
-            "action": action,
-            "type": object_type,
-            "id": str(object_id),
-            "before": _numbers(before),
-            "after": _numbers(after),
-            "addr": client_addr,
-            "outcome": outcome,
-        }
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-HASHED_FIELDS = (
-    "at",
-    "actor_id",
-    "actor_name",
-    "actor_unit_id",
-    "action",
-    "object_type",
-    "object_id",
-    "before",
-    "after",
-    "client_addr",
-    "outcome",
-)
+__all__ = ["GENESIS", "Anchor", "audit_anchor", "audit_batch", "audit_record", "audit_verify", "normalise"]
 
 
 def audit_record(
@@ -134,27 +63,56 @@ def audit_record(
         client_addr=(addr or "")[:64],
         outcome=outcome[:20],
     )
-    chain = _batch_head.get()
-    if chain is not None:
+    batch_head = _batch_head.get()
+    if batch_head is not None:
         # Inside audit_batch(): the head is locked and held in memory until the block ends.
-        digest = event_hash(prev_hash=chain.last_hash, **fields)
-        event = AuditEvent(prev_hash=chain.last_hash, hash=digest, **fields)
-        event.save()
-        chain.last_hash, chain.last_event_id = digest, event.pk
-        return event
+        return _append(batch_head, fields)
     with transaction.atomic():
         head = _lock_head()
-        digest = event_hash(prev_hash=head.last_hash, **fields)
-        event = AuditEvent(prev_hash=head.last_hash, hash=digest, **fields)
-        event.save()
-        AuditChainHead.objects.filter(id=1).update(last_hash=digest, last_event_id=event.pk)
+        event = _append(head, fields)
+        _write_head(head)
     return event
+
+
+def _append(head: AuditChainHead, fields: dict) -> AuditEvent:
+    """Insert the next event after `head` (locked by the caller) and move `head` (in memory)."""
+    ring = keyring()
+    seq = head.count + 1
+    digest = chain.event_mac(
+        key=ring.current, key_id=ring.current_id, seq=seq, prev_hash=head.last_hash, **fields
+    )
+    event = AuditEvent(prev_hash=head.last_hash, hash=digest, key_id=ring.current_id, seq=seq, **fields)
+    event.save()
+    head.last_hash, head.last_event_id, head.count = digest, event.pk, seq
+    return event
+
+
+def _signed_head(head: AuditChainHead, ring: Keyring) -> dict:
+    mac = chain.head_mac(
+        key=ring.current,
+        key_id=ring.current_id,
+        count=head.count,
+        last_id=head.last_event_id,
+        last_hash=head.last_hash,
+    )
+    return {
+        "last_hash": head.last_hash,
+        "last_event_id": head.last_event_id,
+        "count": head.count,
+        "key_id": ring.current_id,
+        "mac": mac,
+    }
+
+
+def _write_head(head: AuditChainHead) -> None:
+    AuditChainHead.objects.filter(id=1).update(**_signed_head(head, keyring()))
 
 
 def _lock_head() -> AuditChainHead:
     # The head row is created by a migration; get_or_create covers a flushed database.
+    genesis = AuditChainHead(id=1, last_hash=GENESIS, last_event_id=0, count=0)
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(
-        id=1, defaults={"last_hash": GENESIS, "last_event_id": 0}
+        id=1, defaults=_signed_head(genesis, keyring())
     )
     return head
 
@@ -188,7 +146,7 @@ def audit_batch():
     written = AuditEvent.objects.filter(id__gt=first_id)
     if written.order_by("-id").values_list("hash", flat=True).first() != head.last_hash:
         raise RuntimeError("audit_batch(): an event was rolled back inside the block; the chain would break")
-    AuditChainHead.objects.filter(id=1).update(last_hash=head.last_hash, last_event_id=head.last_event_id)
+    _write_head(head)
 
 
 @dataclass(frozen=True)
@@ -198,6 +156,9 @@ class VerifyResult:
     event_id: int | None = None  # the first broken link
     problem: str = ""
     head_hash: str = GENESIS
+    head_id: int = 0  # the last event checked (0: none)
+    # Per key id ("" = unkeyed): [events, first id, last id], in the order keys first appear.
+    keys: dict = field(default_factory=dict)
 
     def __str__(self) -> str:
         if self.ok:
@@ -206,39 +167,192 @@ class VerifyResult:
         return f"BROKEN at {where}: {self.problem} ({self.count} events before it are sound)"
 
 
-def audit_verify(*, chunk_size: int = 2000) -> VerifyResult:
-    """Walk the chain in id order, recomputing each hash; report the first broken link.
+class _Broken(Exception):
+    def __init__(self, problem: str, event_id: int | None = None):
+        super().__init__(problem)
+        self.problem, self.event_id = problem, event_id
 
-    The head is read first and only events up to its id are checked, so events appended
-    while this runs (ids above it) cannot raise a false alarm. Streams in chunks: memory
-    stays flat however long the log grows."""
-    head = AuditChainHead.objects.filter(id=1).first()
-    last_id = head.last_event_id if head else None
-    rows = AuditEvent.objects.order_by("id")
-    if last_id is not None:
-        rows = rows.filter(id__lte=last_id)
-    prev_hash, prev_id, count = GENESIS, None, 0
-    for row in rows.values("id", "prev_hash", "hash", *HASHED_FIELDS).iterator(chunk_size=chunk_size):
-        if row["prev_hash"] != prev_hash:
-            if prev_id is None:
-                problem = "prev_hash is not the genesis value: the events before it were removed"
-            else:
-                problem = f"prev_hash does not match the hash of event #{prev_id}: an event between them was removed or altered"
-            return VerifyResult(False, count, row["id"], problem, prev_hash)
-        expected = event_hash(prev_hash=row["prev_hash"], **{f: row[f] for f in HASHED_FIELDS})
-        if expected != row["hash"]:
-            return VerifyResult(
-                False, count, row["id"], "content does not match its hash: the row was altered", prev_hash
+
+class _Walk:
+    """The state of one walk along the chain; `step` checks the next event in id order.
+
+    Unkeyed (legacy) events, hashed with plain SHA-256 before the chain was keyed, are
+    accepted only at the start of the chain, and only if the first keyed event after them
+    is the seal that migration 0005 wrote at upgrade time naming the last of them. We
+    chose this over re-chaining the old events under the key at upgrade: re-chaining would
+    rewrite every existing row (an UPDATE of the whole table, and a blessing of whatever
+    had been tampered with before the upgrade), while the seal leaves the old rows exactly
+    as they were written and still protects them. Its MAC covers its prev_hash, the hash
+    of the last legacy event, which covers every legacy event before it: rewriting any of
+    them (even recomputing their SHA-256s) breaks the seal, and an unkeyed event after the
+    seal, or unkeyed events with no seal after them (a chain re-hashed without the key),
+    are refused."""
+
+    def __init__(self, ring: Keyring, anchor: Anchor | None):
+        self.ring, self.anchor = ring, anchor
+        self.prev_hash, self.last_id, self.count = GENESIS, 0, 0
+        self.keyed = False  # a keyed event has been seen
+        self.keys: dict[str, list[int]] = {}
+        self.anchor_seen = anchor is None or anchor.event_id == 0
+
+    def step(self, row: dict) -> None:
+        event_id = row["id"]
+        if row["prev_hash"] != self.prev_hash:
+            if self.count == 0:
+                raise _Broken(
+                    "prev_hash is not the genesis value: the events before it were removed", event_id
+                )
+            raise _Broken(
+                f"prev_hash does not match the hash of event #{self.last_id}: "
+                "an event between them was removed or altered",
+                event_id,
             )
-        prev_hash, prev_id, count = row["hash"], row["id"], count + 1
-    if head is None:
-        if count:
-            return VerifyResult(False, count, None, "the chain head row is missing", prev_hash)
-        return VerifyResult(True, 0)
-    if head.last_event_id != (prev_id or 0) or head.last_hash != prev_hash:
-        problem = (
-            f"the head names event #{head.last_event_id} ({head.last_hash[:12]}…) but the chain ends at "
-            f"#{prev_id or 0} ({prev_hash[:12]}…): the newest events were removed or the head was altered"
+        fields = {f: row[f] for f in HASHED_FIELDS}
+        if row["key_id"] == LEGACY_KEY_ID:
+            if self.keyed:
+                raise _Broken(
+                    "an unkeyed event after keyed ones: it was not written by the application", event_id
+                )
+            expected = chain.legacy_hash(prev_hash=row["prev_hash"], **fields)
+        else:
+            key = self.ring.get(row["key_id"])
+            if key is None:
+                raise _Broken(
+                    f"signed with unknown key {row['key_id']}: forged, or a retired key missing from "
+                    "ZHITONG_AUDIT_OLD_KEYS",
+                    event_id,
+                )
+            if row["seq"] != self.count + 1:
+                raise _Broken(f"its position is {row['seq']}, expected {self.count + 1}", event_id)
+            if not self.keyed and self.count:
+                self._check_seal(row)
+            self.keyed = True
+            expected = chain.event_mac(
+                key=key, key_id=row["key_id"], seq=row["seq"], prev_hash=row["prev_hash"], **fields
+            )
+        if not chain.same(expected, row["hash"]):
+            raise _Broken("content does not match its hash: the row was altered or forged", event_id)
+        if self.anchor is not None and not self.anchor_seen and event_id >= self.anchor.event_id:
+            self._check_anchor(row)
+        self.prev_hash, self.last_id, self.count = row["hash"], event_id, self.count + 1
+        span = self.keys.setdefault(row["key_id"], [0, event_id, event_id])
+        span[0], span[2] = span[0] + 1, event_id
+
+    def _check_seal(self, row: dict) -> None:
+        after = row["after"] or {}
+        if row["action"] != SEAL_ACTION or (after.get("legacy_last_id"), after.get("legacy_count")) != (
+            self.last_id,
+            self.count,
+        ):
+            raise _Broken(
+                f"the unkeyed events before it are not sealed (expected a {SEAL_ACTION} event naming "
+                f"#{self.last_id} and {self.count} events): the chain was re-hashed without the key",
+                row["id"],
+            )
+
+    def _check_anchor(self, row: dict) -> None:
+        a = self.anchor
+        if row["id"] != a.event_id:
+            raise _Broken(f"the anchored event #{a.event_id} is missing", a.event_id)
+        if row["hash"] != a.hash or self.count + 1 != a.count:
+            raise _Broken(
+                f"the anchored event was rewritten: the anchor names hash {a.hash[:12]}… at position "
+                f"{a.count}, the chain has {row['hash'][:12]}… at position {self.count + 1}",
+                a.event_id,
+            )
+        self.anchor_seen = True
+
+    def finish(self, head: AuditChainHead | None) -> None:
+        """The chain has been walked to its end: the head must name its last event."""
+        if self.count and not self.keyed:
+            raise _Broken(
+                "unkeyed events with no keyed seal after them: the chain was re-hashed without the key",
+                self.last_id,
+            )
+        if self.anchor is not None and not self.anchor_seen:
+            raise _Broken(
+                f"the chain ends at #{self.last_id}, before the anchored event #{self.anchor.event_id}: "
+                "events were removed",
+                self.anchor.event_id,
+            )
+        if head is None:
+            if self.count:
+                raise _Broken("the chain head row is missing")
+            return
+        key = self.ring.get(head.key_id)
+        if key is None:
+            raise _Broken(f"the chain head is signed with unknown key {head.key_id!r}: it was altered")
+        expected = chain.head_mac(
+            key=key,
+            key_id=head.key_id,
+            count=head.count,
+            last_id=head.last_event_id,
+            last_hash=head.last_hash,
         )
-        return VerifyResult(False, count, head.last_event_id or None, problem, prev_hash)
-    return VerifyResult(True, count, head_hash=prev_hash)
+        if not chain.same(expected, head.mac):
+            raise _Broken(
+                "the chain head does not match its signature: it was altered", head.last_event_id or None
+            )
+        if (head.last_event_id, head.last_hash, head.count) != (self.last_id, self.prev_hash, self.count):
+            if head.last_event_id > self.last_id:
+                cause = "the newest events were removed"
+            else:
+                cause = "events were added behind the application's back"
+            raise _Broken(
+                f"the head names event #{head.last_event_id} ({head.last_hash[:12]}…, {head.count} events) but "
+                f"the chain ends at #{self.last_id} ({self.prev_hash[:12]}…, {self.count} events): {cause}",
+                head.last_event_id or None,
+            )
+
+
+def audit_verify(*, chunk_size: int = 2000, against: Anchor | None = None) -> VerifyResult:
+    """Walk the whole table in id order, recomputing each event's HMAC and link; report the
+    first break. Then the signed head must name the last event. With `against` (an anchor
+    made earlier), the chain must still pass through the anchored event, unchanged.
+
+    Every row is checked, including rows above the head (a row inserted behind the
+    application's back). Events appended while this runs are followed: when the walk
+    ends, the head is re-read, and if it has moved on the walk continues from where it
+    stopped. Streams in chunks: memory stays flat however long the log grows."""
+    ring = keyring()
+    if against is not None:
+        key = ring.get(against.key_id)
+        if key is None or not chain.same(against.expected_mac(key), against.mac):
+            return VerifyResult(
+                False, 0, None, "the anchor's signature is not valid: it was not made by this system"
+            )
+    walk = _Walk(ring, against)
+    columns = ("id", "prev_hash", "hash", "key_id", "seq", *HASHED_FIELDS)
+    try:
+        while True:
+            rows = AuditEvent.objects.filter(id__gt=walk.last_id).order_by("id").values(*columns)
+            before = walk.last_id
+            for row in rows.iterator(chunk_size=chunk_size):
+                walk.step(row)
+            head = AuditChainHead.objects.filter(id=1).first()
+            # Writers commit each event with its head: a head ahead of the walk means events
+            # were committed after the walk passed, unless this round found nothing more.
+            if head is None or head.last_event_id <= walk.last_id or walk.last_id == before:
+                break
+        walk.finish(head)
+    except _Broken as broken:
+        return VerifyResult(False, walk.count, broken.event_id, broken.problem, walk.prev_hash, walk.last_id)
+    return VerifyResult(True, walk.count, head_hash=walk.prev_hash, head_id=walk.last_id, keys=walk.keys)
+
+
+def audit_anchor(
+    *, now: datetime | None = None, chunk_size: int = 2000
+) -> tuple[VerifyResult, Anchor | None]:
+    """Verify the chain and, if it is sound, sign its head as an anchor (None if broken:
+    anchoring a broken chain would vouch for it)."""
+    result = audit_verify(chunk_size=chunk_size)
+    if not result.ok:
+        return result, None
+    ring = keyring()
+    anchor = Anchor(result.head_id, result.head_hash, result.count, now or timezone.now(), ring.current_id)
+    return result, anchor.signed(ring.current)
+
+
+def parse_anchor(text: str) -> Anchor:
+    """An anchor from its text (chain.BadAnchor if it is not one)."""
+    return Anchor.parse(text)

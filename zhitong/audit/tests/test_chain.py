@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from zhitong.audit.models import AppendOnly, AuditChainHead, AuditEvent
 from zhitong.audit.services import GENESIS, audit_batch, audit_record, audit_verify
+from zhitong.audit.tests.tampering import behind_the_back
 from zhitong.core import context
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import PASSWORD, UserFactory
@@ -64,7 +65,7 @@ class TestTheChain:
 
     def test_verify_names_a_row_changed_by_raw_sql(self):
         events = record_some()
-        with connection.cursor() as cursor:
+        with behind_the_back(), connection.cursor() as cursor:
             cursor.execute(
                 "UPDATE audit_auditevent SET after = %s WHERE id = %s", ['{"v": 99}', events[2].pk]
             )
@@ -76,7 +77,7 @@ class TestTheChain:
 
     def test_verify_finds_a_row_deleted_from_the_middle(self):
         events = record_some()
-        with connection.cursor() as cursor:
+        with behind_the_back(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[1].pk])
         result = audit_verify()
         assert not result.ok and result.event_id == events[2].pk
@@ -84,14 +85,14 @@ class TestTheChain:
 
     def test_verify_finds_the_first_row_deleted(self):
         events = record_some()
-        with connection.cursor() as cursor:
+        with behind_the_back(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM audit_auditevent WHERE id = %s", [events[0].pk])
         result = audit_verify()
         assert not result.ok and result.event_id == events[1].pk and "genesis" in result.problem
 
     def test_verify_finds_the_newest_rows_deleted(self):
         events = record_some()
-        with connection.cursor() as cursor:
+        with behind_the_back(), connection.cursor() as cursor:
             cursor.execute("DELETE FROM audit_auditevent WHERE id >= %s", [events[2].pk])
         result = audit_verify()
         assert not result.ok and result.event_id == events[-1].pk and "newest" in result.problem
