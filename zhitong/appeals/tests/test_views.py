@@ -372,9 +372,14 @@ def test_the_workbench_exports_the_filtered_list_as_xlsx(client, city, flow):
     response = client.get(WORKBENCH, {"q": "增容", "export": "xlsx"})
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    # A title, whose list it is, the header row, then the appeals.
+    assert sheet["A1"].value == "诉求清单"
+    assert sheet["A2"].value.startswith("单位：市工业和信息化局")
+    assert sheet["A3"].value == "编号"
+    codes = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert codes == [a.code]
     assert b.code not in codes
+    assert "filename*=UTF-8''%E8%AF%89%E6%B1%82%E6%B8%85%E5%8D%95_" in response["Content-Disposition"]
 
 
 # ---------------------------------------------------------------------------------------
