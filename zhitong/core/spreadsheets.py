@@ -25,6 +25,7 @@ Usage:
 from __future__ import annotations
 
 import io
+import math
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -267,10 +268,18 @@ class Sheet:
         self.next_row += 1
 
     def row(self, values: Sequence) -> None:
-        """One record: strings as text, numbers as numbers, None as an empty cell."""
+        """One record: strings as text, numbers as numbers, None as an empty cell.
+
+        A record taller than a row may be (409 pt, some 25 lines) takes as many rows as it
+        needs, each of its cells merged down them, so that the longest text still reads whole."""
         r = self.next_row
         book = self.book
-        for i, (value, column) in enumerate(zip(values, self.columns, strict=False)):
+        values = [("是" if v else "否") if isinstance(v, bool) else v for v in values]
+        pairs = list(zip(values, self.columns, strict=False))
+        lines = max((line_count(v, c.width) for v, c in pairs), default=1)
+        needed = lines * FONT_SIZE * LINE_EM + ROW_PADDING_PT
+        span = max(1, math.ceil(needed / MAX_ROW_PT))
+        for i, (value, column) in enumerate(pairs):
             f = book.format(
                 border=1,
                 valign="top",
@@ -278,16 +287,17 @@ class Sheet:
                 **({"align": "center"} if column.center else {}),
                 **({"num_format": "@"} if column.text else {}),
             )
-            if value is None or value == "":
+            if span > 1:
+                self.ws.merge_range(r, i, r + span - 1, i, "" if value is None else value, f)
+            elif value is None or value == "":
                 self.ws.write_blank(r, i, None, f)
-            elif isinstance(value, bool):
-                self.ws.write_string(r, i, "是" if value else "否", f)
             elif isinstance(value, int | float):
                 self.ws.write_number(r, i, value, f)
             else:
                 self.ws.write_string(r, i, str(value), f)
-        self.ws.set_row(r, row_height((v, c.width) for v, c in zip(values, self.columns, strict=False)))
-        self.next_row += 1
+        for k in range(span):
+            self.ws.set_row(r + k, round(needed / span, 1))
+        self.next_row += span
         self.data_rows += 1
 
     def autofilter(self) -> None:

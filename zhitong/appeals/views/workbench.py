@@ -112,8 +112,8 @@ EXPORT_COLUMNS = [
     Column("受理时间", 16, center=True),
     Column("当前期限", 11, center=True),
     Column("灯", 5, center=True),
-    Column("问题诉求", 6, center=True),
-    Column("不纳入考核", 6, center=True),
+    Column("问题诉求", 8, center=True),
+    Column("不纳入考核", 8, center=True),
 ]
 
 
