@@ -7,7 +7,8 @@ What a sheet gets:
   LibreOffice does not for a generated file (EPPlus #674, PHPExcel #588; XlsxWriter's author:
   "you shouldn't rely on this and you should explicitly set the height of the row",
   XlsxWriter #259), so the height is computed here from the text: the lines each paragraph
-  takes in the column's width, a CJK character counting as two Latin ones;
+  takes in the column's width, a CJK character counting as two Latin ones; a record taller
+  than the 409 pt a row may be spans several rows, its cells merged down them;
 - column widths in Excel's character units, chosen by each ledger for its columns;
 - A4, landscape by default, scaled to the page width, the header rows repeated on every
   page and frozen on screen, narrow margins, centred, "第 N 页，共 M 页" in the footer;
