@@ -6,7 +6,7 @@
 - a quarterly event's catalog deadline: 4 working days before the event
   (`catalog_due_for`), until the catalog is reported (its lateness is judged then);
 - an opinion's deadline (meeting item, event item) and its tasks' deadlines: N working days
-  after the day of the opinion or the assignment, or a date the leader set (only its
+  after the day of the opinion or the approved document, or a date the leader set (only its
   provisional mark can change), while the task is not done.
 """
 
@@ -68,9 +68,11 @@ def recompute_event_items(items: list) -> None:
     from django.utils import timezone
 
     for item in items:
-        # Counted at the event's assignment (event_assign); before it no date is stored.
-        assigned = item.event.assigned_at
-        base = timezone.localdate(assigned) if assigned else None
+        # Stored at the event's assignment (event_assign), counted from the approved
+        # document's date (the day the document states); before it no date is stored.
+        event = item.event
+        assigned = event.assigned_at
+        base = timezone.localdate(event.document_approved_at or assigned) if assigned else None
         if base is None and item.due_date is None:
             continue
         _count_or_confirm(item, date_field="due_date", base=base, n=item.due_workdays)

@@ -2,16 +2,16 @@ import time
 import uuid
 from io import BytesIO
 from pathlib import Path
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from zhitong.core.downloads import XLSX, download
 from zhitong.core.errors import AccessDenied, Forbidden
 from zhitong.organizations.capabilities import can_import_data
 from zhitong.organizations.choices import UnitKind
@@ -221,11 +221,4 @@ def import_template(request, kind: str):
         raise Http404()
     label, columns, _run = IMPORT_KINDS[kind]
     body = template_xlsx(columns, title=f"{label}导入")
-    resp = HttpResponse(
-        body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    filename = f"{label}导入模板.xlsx"
-    resp["Content-Disposition"] = (
-        f"attachment; filename=\"{kind}-template.xlsx\"; filename*=UTF-8''{quote(filename)}"
-    )
-    return resp
+    return download(body, name=f"{label}导入模板.xlsx", fallback=f"{kind}-template.xlsx", content_type=XLSX)

@@ -28,6 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
+from zhitong.core.spreadsheets import display_width
 
 from .choices import UnitKind
 from .models import Unit
@@ -431,36 +432,38 @@ def units_import(
 
 
 def template_xlsx(columns: list[Column], *, title: str) -> bytes:
-    """An empty import template: the header row (required columns marked *) and a sheet
-    of instructions with an example for each column."""
-    import xlsxwriter
+    """An empty import template: the header row (required columns marked * in red), every
+    column kept as text (codes keep their leading zeros), and a sheet of instructions with
+    an example for each column."""
+    from zhitong.core.spreadsheets import Book
+    from zhitong.core.spreadsheets import Column as SheetColumn
 
-    buf = BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    head = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
-    head_req = wb.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1, "font_color": "#C00000"})
-    text = wb.add_format({"num_format": "@"})
-    ws = wb.add_worksheet(title)
-    for i, c in enumerate(columns):
-        ws.write_string(0, i, c.header + ("*" if c.required else ""), head_req if c.required else head)
-        ws.set_column(i, i, max(12, len(c.header) * 2 + 4), text)
-    ws.freeze_panes(1, 0)
-    help_ws = wb.add_worksheet("填写说明")
-    for i, h in enumerate(["列名", "是否必填", "说明", "示例"]):
-        help_ws.write_string(0, i, h, head)
-    for r, c in enumerate(columns, start=1):
-        help_ws.write_string(r, 0, c.header)
-        help_ws.write_string(r, 1, "必填" if c.required else "选填")
-        help_ws.write_string(r, 2, c.note)
-        help_ws.write_string(r, 3, c.example)
-    help_ws.write_string(len(columns) + 2, 0, "说明：第1行为列标题，从第2行起每行一条；带*的列必须填写。")
-    help_ws.write_string(
-        len(columns) + 3,
-        0,
-        "编码已存在的记录将被更新（留空的选填项保持原值）；任何一行有误时整个文件不导入，除非选择“仅导入无误的行”。",
+    book = Book()
+    book.sheet(
+        title,
+        [
+            SheetColumn(c.header, max(12, display_width(c.header) + 6), text=True, required=c.required)
+            for c in columns
+        ],
+        empty_text=None,
     )
-    help_ws.set_column(0, 0, 22)
-    help_ws.set_column(1, 1, 10)
-    help_ws.set_column(2, 3, 50)
-    wb.close()
-    return buf.getvalue()
+    help_sheet = book.sheet(
+        "填写说明",
+        [
+            SheetColumn("列名", 20),
+            SheetColumn("是否必填", 10, center=True),
+            SheetColumn("说明", 50),
+            SheetColumn("示例", 30),
+        ],
+        landscape=False,
+        empty_text=None,
+    )
+    help_sheet.rows([c.header, "必填" if c.required else "选填", c.note, c.example] for c in columns)
+    note = book.format(valign="top", text_wrap=True)
+    help_sheet.line("", note)
+    help_sheet.line("说明：第1行为列标题，从第2行起每行一条；带*的列必须填写。", note)
+    help_sheet.line(
+        "编码已存在的记录将被更新（留空的选填项保持原值）；任何一行有误时整个文件不导入，除非选择“仅导入无误的行”。",
+        note,
+    )
+    return book.close()

@@ -241,6 +241,10 @@ def test_resolving_with_an_evidence_pdf_stores_it_and_offers_it_for_download(cli
     download = client.get(reverse("appeals:evidence", args=[ev.pk]))
     assert download.status_code == 200
     assert b"".join(download.streaming_content) == PDF
+    # A PDF opens in the browser, under the name it was uploaded with.
+    assert download["Content-Disposition"] == (
+        f"inline; filename=\"evidence-{ev.pk}.pdf\"; filename*=UTF-8''%E5%8A%9E%E7%BB%93%E6%8A%A5%E5%91%8A.pdf"
+    )
     client.force_login(city.outsider)
     assert client.get(reverse("appeals:evidence", args=[ev.pk])).status_code == 404
 
@@ -372,9 +376,34 @@ def test_the_workbench_exports_the_filtered_list_as_xlsx(client, city, flow):
     response = client.get(WORKBENCH, {"q": "增容", "export": "xlsx"})
     assert response.status_code == 200
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
-    codes = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    # A title, whose list it is, the header row, then the appeals.
+    assert sheet["A1"].value == "诉求清单"
+    assert sheet["A2"].value.startswith("单位：市工业和信息化局")
+    assert sheet["A3"].value == "编号"
+    codes = [row[0] for row in sheet.iter_rows(min_row=4, values_only=True)]
     assert codes == [a.code]
     assert b.code not in codes
+    assert "filename*=UTF-8''%E8%AF%89%E6%B1%82%E6%B8%85%E5%8D%95_" in response["Content-Disposition"]
+
+
+def test_the_exported_list_wraps_a_long_title_and_prints_it_whole(client, city, flow, tmp_path):
+    import io
+
+    import openpyxl
+
+    from zhitong.core.spreadsheets import line_count
+    from zhitong.core.tests.rendering import PDFTOTEXT, SOFFICE, printed_text
+
+    title = "新建厂房消防验收备案迟迟未办结影响设备进场，" * 8 + "请求协调。尾标"
+    flow.to(Status.IN_PROGRESS, title=title)
+    client.force_login(city.handler)
+    response = client.get(WORKBENCH, {"export": "xlsx"})
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    cell = sheet["C4"]
+    assert cell.value == title and cell.alignment.wrap_text
+    assert sheet.row_dimensions[4].height >= line_count(title, sheet.column_dimensions["C"].width) * 11 * 1.2
+    if SOFFICE and PDFTOTEXT:  # LibreOffice is there to look: the title prints whole
+        assert "请求协调。尾标" in printed_text(response.content, suffix=".xlsx", tmp_path=tmp_path)
 
 
 # ---------------------------------------------------------------------------------------

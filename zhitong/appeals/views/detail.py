@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from zhitong.common.forms import refusal_message
+from zhitong.core.downloads import file_download
 from zhitong.core.errors import AccessDenied, ServiceError
 
 from .. import selectors, services
@@ -167,9 +168,10 @@ def evidence_download(request, evidence_id: int):
         handle = ev.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404("文件已不存在")
-    return FileResponse(
+    return file_download(
         handle,
-        as_attachment=ev.kind not in ("pdf", "jpeg", "png"),
-        filename=ev.original_name,
+        name=ev.original_name,
+        fallback=f"evidence-{ev.pk}.{ev.kind}",
         content_type=CONTENT_TYPES.get(ev.kind, "application/octet-stream"),
+        inline=ev.kind in ("pdf", "jpeg", "png"),
     )

@@ -9,7 +9,10 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from zhitong.core.downloads import XLSX, download, file_name
+from zhitong.core.spreadsheets import Book, Column
 from zhitong.organizations.capabilities import is_city_leader, is_enterprise_user, sees_whole_city
+from zhitong.organizations.selectors import scope_root
 
 from .. import selectors
 from ..choices import Light, Status
@@ -66,7 +69,7 @@ def workbench(request):
     f = form.filters()
     qs = _list(user, f, today=today)
     if request.GET.get("export") == "xlsx":
-        return _export(qs[:EXPORT_LIMIT], today=today)
+        return _export(qs[:EXPORT_LIMIT], today=today, user=user)
 
     light_counts = selectors.appeal_light_counts(_list(user, f, today=today, with_light=False), today)
     status_counts = selectors.appeal_status_counts(_list(user, f, today=today, with_status=False))
@@ -97,37 +100,37 @@ def workbench(request):
     return TemplateResponse(request, "appeals/workbench.html", context)
 
 
-def _export(qs, *, today) -> HttpResponse:
+# The list as it prints: A4 landscape, the long columns wide enough to read.
+EXPORT_COLUMNS = [
+    Column("编号", 15),
+    Column("企业", 22),
+    Column("标题", 30),
+    Column("类别", 10),
+    Column("来源渠道", 10, center=True),
+    Column("牵头单位", 16),
+    Column("状态", 10, center=True),
+    Column("受理时间", 16, center=True),
+    Column("当前期限", 11, center=True),
+    Column("灯", 5, center=True),
+    Column("问题诉求", 8, center=True),
+    Column("不纳入考核", 8, center=True),
+]
+
+
+def _export_label(user) -> str:
+    """Whose list it is, for the file name and the subtitle."""
+    if sees_whole_city(user) or is_city_leader(user):
+        return "全市"
+    if is_enterprise_user(user) and user.enterprise_id:
+        return user.enterprise.name
+    return scope_root(user.unit).display_name if user.unit_id else ""
+
+
+def _export(qs, *, today, user) -> HttpResponse:
     """The current filter as an .xlsx, for staff who keep their own lists in Excel."""
-    import io
-
-    import xlsxwriter
-
-    buf = io.BytesIO()
-    wb = xlsxwriter.Workbook(buf, {"in_memory": True})
-    ws = wb.add_worksheet("诉求清单")
-    head = wb.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True})
-    cell = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
-    columns = [
-        ("编号", 16),
-        ("企业", 28),
-        ("标题", 36),
-        ("类别", 12),
-        ("来源渠道", 12),
-        ("牵头单位", 22),
-        ("状态", 12),
-        ("受理时间", 17),
-        ("当前期限", 12),
-        ("灯", 8),
-        ("问题诉求", 9),
-        ("不纳入考核", 10),
-    ]
-    for i, (title, width) in enumerate(columns):
-        ws.write(0, i, title, head)
-        ws.set_column(i, i, width)
     lights = dict(Light.choices)
-    for r, a in enumerate(qs, start=1):
-        row = [
+    rows = [
+        [
             a.code,
             a.enterprise.name,
             a.title,
@@ -141,15 +144,24 @@ def _export(qs, *, today) -> HttpResponse:
             "是" if a.is_problem else "",
             "是" if a.is_exempt else "",
         ]
-        for c, value in enumerate(row):
-            ws.write(r, c, value, cell)
-    ws.freeze_panes(1, 0)
-    wb.close()
-    name = f"诉求清单-{today:%Y%m%d}.xlsx"
-    response = HttpResponse(
-        buf.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        for a in qs
+    ]
+    label = _export_label(user)
+    day = f"{today.year}年{today.month}月{today.day}日"
+    book = Book()
+    sheet = book.sheet(
+        "诉求清单",
+        EXPORT_COLUMNS,
+        title="诉求清单",
+        subtitle="　".join(
+            p for p in (f"单位：{label}" if label else "", f"导出日期：{day}", f"共{len(rows)}件") if p
+        ),
     )
-    from django.utils.http import content_disposition_header
-
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
+    sheet.rows(rows)
+    sheet.autofilter()
+    return download(
+        book.close(),
+        name=file_name("诉求清单", label, day, ext="xlsx"),
+        fallback=f"appeals-{today:%Y-%m-%d}.xlsx",
+        content_type=XLSX,
+    )

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from django.http import FileResponse
 from django.utils import timezone
 from ninja import Schema
 
+from zhitong.core.downloads import DOCX, file_download
 from zhitong.core.errors import AccessDenied
 
 from .. import selectors, services
+from ..documents.opinions import opinions_file_name
 from ..machines.events import EVENT
 from ..schemas import OpinionIn
 from ..schemas.events import EventIn, EventMoveIn, EventOut, ProblemIn, VerifyIn, event_out
@@ -154,4 +155,5 @@ def event_document(request, event_id: int):
     event = selectors.event_get_for_user(user=request.user, event_id=event_id)
     if not event.document:
         raise AccessDenied("尚未生成《企业诉求事项处理意见》")
-    return FileResponse(event.document.open("rb"), as_attachment=True, filename=f"opinions-{event.pk}.docx")
+    name, fallback = opinions_file_name(event)
+    return file_download(event.document.open("rb"), name=name, fallback=fallback, content_type=DOCX)

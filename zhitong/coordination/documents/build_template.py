@@ -7,11 +7,13 @@ after changing the layout here, run
 
 and commit the new .docx. If the file is missing, the renderer builds the template in memory.
 
-Layout: a red-headed government document (红头文件): the issuing office in red, the document
-number (文号), a red rule, the title, the opening paragraph, the table 序号 / 企业名称 /
-诉求事项 / 处理意见 / 责任单位 / 办理时限, the closing request, the issuer and the date, and the
-copy-to line. Fonts follow GB/T 9704 as far as a machine without 方正 fonts allows: 宋体 for
-the headings, 仿宋 for the text (LibreOffice substitutes Noto CJK when they are absent).
+Layout (GB/T 9704-2012 《党政机关公文格式》 as far as a machine without 方正 fonts allows): on a
+draft, 送审稿 at the top right; the issuing office in red (发文机关标志), the document number
+(文号) over a red rule, the title and the event, the addressees, the opening paragraph, the
+heading and the table 序号 / 企业名称 / 诉求事项 / 处理意见 / 责任单位 / 办理时限 (its header
+row repeated on every page), the requirements, the issuer and the date, the copy-to line
+between rules, and "— N —" page numbers. 宋体 for the title, 黑体 for the headings, 楷体 for
+the second-level headings, 仿宋 for the text (LibreOffice substitutes what it has).
 """
 
 import io
@@ -27,14 +29,14 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "data" / "opinions_template.docx"
-RED = RGBColor(0xC0, 0x00, 0x00)
+# Widths in cm, adding up to the 156 mm 版心 of GB/T 9704.
 COLUMNS = [
-    ("序号", 1.3, "r.no"),
-    ("企业名称", 2.8, "r.enterprise"),
-    ("诉求事项", 3.4, "r.matter"),
-    ("处理意见", 4.4, "r.opinion"),
-    ("责任单位", 2.5, "r.units"),
-    ("办理时限", 2.4, "r.deadline"),
+    ("序号", 1.2, "r.no"),
+    ("企业名称", 2.3, "r.enterprise"),
+    ("诉求事项", 2.9, "r.matter"),
+    ("处理意见", 4.2, "r.opinion"),
+    ("责任单位", 2.3, "r.units"),
+    ("办理时限", 2.7, "r.deadline"),
 ]
 
 
@@ -124,25 +126,48 @@ def _cell_text(
     _font(run, east_asia=east_asia, size=size, bold=bold)
 
 
+def _page_number_footer(section) -> None:
+    """GB/T 9704 7.5: the page number in 4号 (14pt) 宋体 Arabic digits between dashes,
+    "— 1 —", at the foot of every page."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _font(p.add_run("— "), east_asia="宋体", size=14)
+    run = p.add_run()
+    _font(run, east_asia="宋体", size=14)
+    for tag, attr in (
+        ("w:fldChar", {"w:fldCharType": "begin"}),
+        ("w:instrText", None),
+        ("w:fldChar", {"w:fldCharType": "end"}),
+    ):
+        el = OxmlElement(tag)
+        if attr:
+            for k, v in attr.items():
+                el.set(qn(k), v)
+        else:
+            el.set(qn("xml:space"), "preserve")
+            el.text = " PAGE "
+        run._r.append(el)
+    _font(p.add_run(" —"), east_asia="宋体", size=14)
+
+
 def build_opinions_template() -> bytes:
     doc = Document()
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.0), Cm(2.8)
-    section.left_margin, section.right_margin = Cm(2.2), Cm(2.0)
+    # GB/T 9704 5.2.1: 天头 37 mm, 订口 28 mm, 版心 156 mm × 225 mm.
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    section.footer_distance = Cm(2.2)
+    _page_number_footer(section)
 
-    # 红头: the issuing office in red, then the document number and the red rule.
-    _para(
-        doc,
-        "{{ issuer }}",
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        east_asia="宋体",
-        size=20,
-        bold=True,
-        color=RED,
-        space_after=12,
-    )
+    # A draft carries 送审稿 at the top right; the approved document does not.
+    _para(doc, "{%p if draft %}", size=12)
+    _para(doc, "送审稿", align=WD_ALIGN_PARAGRAPH.RIGHT, east_asia="黑体", size=16)
+    _para(doc, "{%p endif %}", size=12)
+    # 红头: the issuing office in red (a RichText sized to fit one line: opinions.issuer_head),
+    # then the document number and the red rule.
+    _para(doc, "{{r issuer_head }}", align=WD_ALIGN_PARAGRAPH.CENTER, size=22, space_after=12)
     number = _para(doc, "{{ document_number }}", align=WD_ALIGN_PARAGRAPH.CENTER, size=16, space_after=6)
     _red_rule(number)
     _para(doc, "", size=12)
@@ -164,7 +189,9 @@ def build_opinions_template() -> bytes:
         space_after=10,
     )
     _para(doc, "{{ addressees }}：", size=16)
-    _para(doc, "{{ intro }}", size=16, indent=True, space_after=8)
+    _para(doc, "{{ intro }}", size=16, indent=True)
+    heading = _para(doc, "{{ table_heading }}", east_asia="黑体", size=16, indent=True, space_after=6)
+    heading.paragraph_format.keep_with_next = True
 
     table = doc.add_table(rows=4, cols=len(COLUMNS))
     table.style = "Table Grid"
@@ -177,21 +204,33 @@ def build_opinions_template() -> bytes:
             row.cells[i].width = Cm(width)
         _cell_text(header.cells[i], label, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, east_asia="黑体")
         _shade(header.cells[i], "F2DCDB")
-        align = WD_ALIGN_PARAGRAPH.CENTER if label in ("序号", "办理时限") else WD_ALIGN_PARAGRAPH.LEFT
+        align = WD_ALIGN_PARAGRAPH.CENTER if label == "序号" else WD_ALIGN_PARAGRAPH.LEFT
         _cell_text(data.cells[i], "{{ " + expr + " }}", align=align)
     # docxtpl row loop: the rows holding {%tr %} disappear when rendered.
     loop_open.cells[0].paragraphs[0].add_run("{%tr for r in rows %}")
     loop_close.cells[0].paragraphs[0].add_run("{%tr endfor %}")
-    # Repeat the header row on every page of a long table.
+    # Repeat the header row on every page of a long table, and keep each row on one page.
     trpr = header._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     trpr.append(repeat)
+    no_split = OxmlElement("w:cantSplit")
+    no_split.set(qn("w:val"), "true")
+    data._tr.get_or_add_trPr().append(no_split)
 
     _para(doc, "", size=12)
-    _para(doc, "{{ closing }}", size=16, indent=True, space_after=10)
+    heading = _para(doc, "{{ requirements_heading }}", east_asia="黑体", size=16, indent=True)
+    heading.paragraph_format.keep_with_next = True
+    _para(doc, "{%p for q in requirements %}", size=12)
+    req = _para(doc, "{{ q.head }}", east_asia="楷体", size=16, indent=True)
+    _font(req.add_run("{{ q.text }}"), east_asia="仿宋", size=16)
+    _para(doc, "{%p endfor %}", size=12)
+    _para(doc, "", size=16)
+    # 发文机关署名 and 成文日期 (GB/T 9704 7.3.5.1: 成文日期右空四字, the issuer centred over it).
     _para(doc, "{{ issuer }}", align=WD_ALIGN_PARAGRAPH.RIGHT, size=16)
-    _para(doc, "{{ date_cn }}", align=WD_ALIGN_PARAGRAPH.RIGHT, size=16, space_after=14)
+    date = _para(doc, "{{ date_cn }}", align=WD_ALIGN_PARAGRAPH.RIGHT, size=16, space_after=24)
+    date.paragraph_format.right_indent = Pt(16 * 4)
+    # 版记 (GB/T 9704 8): 抄送 between rules.
     cc = _para(doc, "抄送：{{ copy_to }}。", size=14)
     _borders(cc, {"top": ("6", "000000"), "bottom": ("6", "000000")})
 

@@ -97,7 +97,8 @@ def implementation_text(tasks: list[Task]) -> str:
     for t in tasks:
         text = f"{t.unit.display_name}：{t.get_status_display()}"
         if t.last_note:
-            text += f"，{t.last_note}"
+            # The parts are joined by "；": a note's own closing stop would double it.
+            text += f"，{t.last_note.strip().rstrip('。；;.')}"
         parts.append(text)
     return "；".join(parts)
 

@@ -23,10 +23,11 @@ def _snapshot(task: Task) -> dict:
 
 
 def tasks_create_for_item(
-    *, item, actor: User, due: date, due_provisional: bool, now: datetime
+    *, item, actor: User, due: date, due_provisional: bool, now: datetime, due_base: date | None = None
 ) -> list[Task]:
     """One task per responsible unit of an item's opinion (the first unit leads). Called by
-    the meeting and event services inside their transaction."""
+    the meeting and event services inside their transaction. `due_base`: the day a number
+    of working days counts from (default: today)."""
     units = item.ordered_units()
     if not units:
         raise ServiceError("请选择至少一个责任单位", field="unit_ids")
@@ -42,7 +43,7 @@ def tasks_create_for_item(
             due=due,
             due_provisional=due_provisional,
             due_workdays=item.due_workdays,
-            due_base=local_date(now) if item.due_workdays else None,
+            due_base=(due_base or local_date(now)) if item.due_workdays else None,
             assigned_at=now,
             assigned_by=actor,
         )

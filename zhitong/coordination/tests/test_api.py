@@ -13,6 +13,7 @@ from zhitong.api.models import ApiToken
 from zhitong.appeals.choices import EscalationStatus
 from zhitong.coordination import services
 from zhitong.coordination.choices import EventStatus, TaskStatus
+from zhitong.core.downloads import content_disposition
 
 from .conftest import at
 
@@ -200,6 +201,10 @@ def test_an_event_end_to_end_through_the_api(city, scene, api):
     assert r.json()["status"] == EventStatus.ASSIGNED and all(i["task_ids"] for i in r.json()["items"])
     doc = api(city.handler)("get", f"/events/{eid}/document")
     assert doc.status_code == 200
+    assert doc["Content-Disposition"] == content_disposition(
+        "企业诉求事项处理意见_榕城市_2025年10月_榕面对面办〔2025〕1号.docx",
+        fallback=f"opinions-{eid}-2025-10.docx",
+    )
     table = Document(io.BytesIO(b"".join(doc.streaming_content))).tables[0]
     assert [c.text for c in table.rows[1].cells][1:3] == [city.enterprise.name, picked.title]
     assert api(city.glq_handler)("get", f"/events/{eid}").status_code == 404

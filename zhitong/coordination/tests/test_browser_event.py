@@ -194,7 +194,7 @@ def test_a_quarterly_event_runs_end_to_end_in_the_browser(page, login, screensho
     tasks = list(Task.objects.filter(event_item__event=event).order_by("pk"))
     assert [(t.unit, t.status) for t in tasks] == [(gxj, TaskStatus.ASSIGNED), (swj, TaskStatus.ASSIGNED)]
 
-    # The downloaded document is the generated one, and reads as it should.
+    # The downloaded document is the generated draft, and reads as it should.
     doc = Document(io.BytesIO(docx_path.read_bytes()))
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "“面对面”政企交流活动工作专班办公室" in text and "企业诉求事项处理意见" in text
@@ -207,12 +207,12 @@ def test_a_quarterly_event_runs_end_to_end_in_the_browser(page, login, screensho
         "新建厂房不动产权证办理缓慢",
         "由市工信局牵头协调市自然资源和规划局，15个工作日内办结不动产权证",
         gxj.display_name,
-        "15个工作日",
+        "自印发之日起15个工作日内",  # the draft: counted from the approved document's date
     ]
     assert rows[2][1:] == [
         own.name,
         "出口订单增加急需办理海关AEO认证",
         "由市商务局牵头对接海关，20个工作日内完成AEO认证辅导",
         swj.display_name,
-        "20个工作日",
+        "自印发之日起20个工作日内",
     ]

@@ -283,7 +283,9 @@ def test_opinions_make_the_document_then_review_approval_and_assignment_make_tas
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "榕城市“面对面”政企交流活动工作专班办公室" in text
     assert "企业诉求事项处理意见" in text and "榕面对面办〔2025〕1号" in text
-    assert "2025年10月14日" in text
+    # The draft: marked 送审稿, its date left open until the leader approves it.
+    assert text.startswith("送审稿\n")
+    assert "2025年\u3000\u3000月\u3000\u3000日" in text and "2025年10月14日" not in text
     (table,) = doc.tables
     rows = [[c.text for c in r.cells] for r in table.rows]
     assert rows[0] == ["序号", "企业名称", "诉求事项", "处理意见", "责任单位", "办理时限"]
@@ -293,7 +295,7 @@ def test_opinions_make_the_document_then_review_approval_and_assignment_make_tas
         picked.title,
         "由市工信局牵头协调消防部门，30日内完成备案",
         "市工业和信息化局（牵头）、市住房和城乡建设局",
-        "15个工作日",
+        "自印发之日起15个工作日内",
     ]
     assert rows[2][1:] == [
         "闽江商贸有限公司",
@@ -318,7 +320,14 @@ def test_opinions_make_the_document_then_review_approval_and_assignment_make_tas
     )
     with pytest.raises(Forbidden):
         services.event_approve_document(actor=city.leader, event_id=event.pk, now=at(2025, 10, 14, 12))
-    services.event_approve_document(actor=city.mayor, event_id=event.pk, now=at(2025, 10, 14, 12))
+    event = services.event_approve_document(actor=city.mayor, event_id=event.pk, now=at(2025, 10, 14, 12))
+    # Approved: dated the day of approval, the working days counted from it.
+    doc = Document(io.BytesIO(event.document.read()))
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "送审稿" not in text and "2025年10月14日\n" in text
+    (table,) = doc.tables
+    assert table.rows[1].cells[5].text == "自2025年10月14日起15个工作日内（2025年11月4日前）"
+    assert table.rows[2].cells[5].text == "2025年12月31日前"
     with pytest.raises(Forbidden):
         services.event_assign(actor=city.hub, event_id=event.pk, now=at(2025, 10, 15))
     event = services.event_assign(actor=city.hub_gxj, event_id=event.pk, now=at(2025, 10, 15, 9))
@@ -330,8 +339,10 @@ def test_opinions_make_the_document_then_review_approval_and_assignment_make_tas
         (city.units.zjj, False),
         (city.units.swj, True),
     ]
-    # 15 working days from Wednesday 15 October 2025.
-    assert tasks[0].due == date(2025, 11, 5)
+    # 15 working days from the document's date, Tuesday 14 October 2025, as it states them
+    # (assigned the next day).
+    assert tasks[0].due == date(2025, 11, 4)
+    assert tasks[0].due_base == date(2025, 10, 14)
     assert tasks[2].due == date(2025, 12, 31)
     timeline = list(picked.transitions.values_list("action", flat=True))
     for action in (

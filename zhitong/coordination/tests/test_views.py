@@ -6,11 +6,13 @@ import pytest
 import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from zhitong.appeals.choices import EscalationStatus
 from zhitong.coordination import services
 from zhitong.coordination.choices import EventKind, EventStatus, TaskStatus, Verification
 from zhitong.coordination.models import Meeting, Task
+from zhitong.core.downloads import content_disposition
 
 from .conftest import PDF, at
 
@@ -55,6 +57,10 @@ def test_the_hub_reviews_the_batch_in_the_browser_forms(city, batch, as_user):
     assert batch.status == EscalationStatus.SENT_TO_LEADER and batch.leader == city.leader
     xlsx = as_user(city.hub).get(reverse("coordination:batch_annex2", args=["2025-09"]))
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    # Named as staff file it: the annex, the collecting unit (the hub's), the month.
+    assert xlsx["Content-Disposition"] == content_disposition(
+        "附件2_市发展和改革委员会_2025年9月.xlsx", fallback="annex2-FGW-2025-09.xlsx"
+    )
 
 
 def test_unit_staff_and_leaders_cannot_open_the_batch_review(city, batch, as_user):
@@ -123,6 +129,13 @@ def test_a_meeting_is_arranged_held_and_its_opinion_assigned_through_the_pages(c
     assert r.status_code in (302, 404)
     meeting.refresh_from_db()
     assert meeting.minutes_name == "会议纪要.pdf"
+    # The download is named by the meeting and its day.
+    minutes = c.get(reverse("coordination:meeting_minutes_file", args=[meeting.pk]))
+    held = timezone.localdate(meeting.held_at)
+    assert minutes["Content-Disposition"] == content_disposition(
+        f"会议纪要_{meeting.title}_{held.year}年{held.month}月{held.day}日.pdf",
+        fallback=f"minutes-{meeting.pk}-{held:%Y-%m-%d}.pdf",
+    )
 
 
 def test_a_unit_reports_its_task_and_the_supervisor_confirms_it(city, scene, as_user):
@@ -239,6 +252,9 @@ def test_annex3_is_offered_to_a_unit_for_its_own_department_only(city, as_user):
     assert c.get(reverse("coordination:annex3") + f"?unit={city.units.swj.pk}").status_code == 404
     xlsx = c.get(reverse("coordination:annex3") + "?month=2025-09&format=xlsx")
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert xlsx["Content-Disposition"] == content_disposition(
+        "附件3_市工业和信息化局_2025年9月.xlsx", fallback="annex3-GXJ-2025-09.xlsx"
+    )
     assert as_user(city.leader).get(reverse("coordination:annex3")).status_code == 403
 
 

@@ -2,19 +2,18 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhitong.common.transitions import state_changes
+from zhitong.core.downloads import XLSX, download, file_name, month_cn
+from zhitong.organizations.selectors import scope_root
 
 from .. import permissions, selectors, services
 from ..documents.annex import annex2_xlsx
 from ..machines.batches import BATCH, ESCALATION
 from ._common import get_or_404, history_rows, move_forms, move_view, parse_month, today
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _require_hub(user):
@@ -99,10 +98,17 @@ def request_move(request, pk, name):
 def batch_annex2(request, month):
     _require_hub(request.user)
     month = parse_month(month)
-    content = annex2_xlsx(month=month, rows=selectors.annex2_rows(month=month))
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename=annex2-{month:%Y-%m}.xlsx"
-    return response
+    # The hub collects every unit's requests (seeds/000 二): its own unit signs the table.
+    unit = scope_root(request.user.unit) if request.user.unit_id else None
+    content = annex2_xlsx(
+        month=month, rows=selectors.annex2_rows(month=month), unit_name=unit.name if unit else ""
+    )
+    return download(
+        content,
+        name=file_name("附件2", unit.display_name if unit else "全市汇总", month_cn(month), ext="xlsx"),
+        fallback=f"annex2-{unit.code if unit else 'all'}-{month:%Y-%m}.xlsx",
+        content_type=XLSX,
+    )
 
 
 @login_required

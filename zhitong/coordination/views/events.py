@@ -5,7 +5,7 @@ posted to `event_move`), picking appeals, the printable notice list, the generat
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -14,10 +14,12 @@ from django.views.decorators.http import require_POST
 from zhitong.appeals.choices import Channel
 from zhitong.common.forms import refusal_message
 from zhitong.common.transitions import state_changes
+from zhitong.core.downloads import DOCX, file_download
 from zhitong.core.errors import AccessDenied, ServiceError
 
 from .. import permissions, selectors, services
 from ..choices import EventStatus, Verification
+from ..documents.opinions import opinions_file_name
 from ..forms import EventForm, OpinionForm, RegisterProblemForm, VerifyForm, event_move_form, first_error
 from ..machines.events import COLLECTING_STATES, EVENT, blocked_moves
 from ._common import create_view, get_or_404, invalid, perform, today
@@ -345,8 +347,5 @@ def event_document(request, pk):
     event = get_or_404(selectors.event_get_for_user, user=request.user, event_id=pk)
     if not event.document:
         raise Http404
-    return FileResponse(
-        event.document.open("rb"),
-        as_attachment=True,
-        filename=f"企业诉求事项处理意见-{event.document_number or event.pk}.docx",
-    )
+    name, fallback = opinions_file_name(event)
+    return file_download(event.document.open("rb"), name=name, fallback=fallback, content_type=DOCX)

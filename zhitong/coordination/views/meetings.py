@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhitong.common.transitions import state_changes
+from zhitong.core.downloads import XLSX, download, file_download, file_name, month_cn
 from zhitong.organizations.capabilities import is_city_leader, sees_whole_city
 from zhitong.organizations.models import Unit
 
@@ -19,7 +20,6 @@ from ..documents.annex import annex3_xlsx
 from ..forms import MeetingForm, unit_choices
 from ..machines.meetings import MANAGERS, MEETING
 from ._common import create_view, get_or_404, history_rows, move_forms, move_view, parse_month, perform, today
-from .batches import XLSX
 
 
 @login_required
@@ -148,8 +148,12 @@ def meeting_minutes_file(request, pk):
     meeting = get_or_404(selectors.meeting_get_for_user, user=request.user, meeting_id=pk)
     if not meeting.minutes:
         raise Http404
-    return FileResponse(
-        meeting.minutes.open("rb"), as_attachment=True, filename=meeting.minutes_name or "minutes"
+    ext = (meeting.minutes_name or meeting.minutes.name).rpartition(".")[2].lower()
+    held = timezone.localdate(meeting.held_at)
+    return file_download(
+        meeting.minutes.open("rb"),
+        name=file_name("会议纪要", meeting.title, f"{held.year}年{held.month}月{held.day}日", ext=ext),
+        fallback=f"minutes-{meeting.pk}-{held:%Y-%m-%d}.{ext}",
     )
 
 
@@ -165,9 +169,12 @@ def annex3(request):
     month = parse_month(request.GET["month"]) if request.GET.get("month") else today().replace(day=1)
     rows = selectors.annex3_rows(unit=unit, month=month)
     if request.GET.get("format") == "xlsx":
-        response = HttpResponse(annex3_xlsx(month=month, unit_name=unit.name, rows=rows), content_type=XLSX)
-        response["Content-Disposition"] = f"attachment; filename=annex3-{unit.code}-{month:%Y-%m}.xlsx"
-        return response
+        return download(
+            annex3_xlsx(month=month, unit_name=unit.name, rows=rows),
+            name=file_name("附件3", unit.display_name, month_cn(month), ext="xlsx"),
+            fallback=f"annex3-{unit.code}-{month:%Y-%m}.xlsx",
+            content_type=XLSX,
+        )
     return TemplateResponse(
         request, "coordination/annex3.html", {"units": units, "unit": unit, "month": month, "rows": rows}
     )

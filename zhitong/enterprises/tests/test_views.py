@@ -172,6 +172,10 @@ def test_the_template_download_has_the_headers(client, city, user_with_role):
     client.force_login(user_with_role(Role.HUB))
     resp = client.get(reverse("enterprises:import_template", args=["units"]))
     assert resp.status_code == 200
+    assert resp["Content-Disposition"] == (
+        'attachment; filename="units-template.xlsx"; '
+        "filename*=UTF-8''%E5%8D%95%E4%BD%8D%E5%AF%BC%E5%85%A5%E6%A8%A1%E6%9D%BF.xlsx"
+    )
     ws = load_workbook(BytesIO(resp.content), read_only=True).worksheets[0]
     headers = next(ws.iter_rows(values_only=True))
     assert headers[:4] == ("单位编码*", "单位名称*", "单位类型*", "上级单位编码")

@@ -18,10 +18,10 @@ from ._recipe import office_hubs, performs, tell
 def _next_document_number(event: Event, now: datetime) -> str:
     year = local_date(now).year
     prefix = "榕面对面办" if event.level == EventLevel.CITY else f"{event.office_unit.display_name}面对面办"
+    # Each office numbers its own documents (a county's first is its 1号, whatever the city's).
     used = (
-        Event.objects.filter(document_generated_at__year=year)
+        Event.objects.filter(document_generated_at__year=year, document_number__startswith=prefix)
         .exclude(pk=event.pk)
-        .exclude(document_number="")
         .count()
     )
     return f"{prefix}〔{year}〕{used + 1}号"
@@ -36,7 +36,7 @@ def event_generate_document(step):
     if not event.document_number:
         event.document_number = _next_document_number(event, step.now)
     content = render_opinions_docx(event=event, now=step.now)
-    event.document.save(f"event-{event.pk}-opinions.docx", ContentFile(content), save=False)
+    event.document.save(f"event-{event.pk}-opinions-draft.docx", ContentFile(content), save=False)
     event.document_generated_at = step.now
     event.document_review_note = ""
     step.commit(
@@ -102,10 +102,15 @@ def event_return_document(step, reason: str):
 
 @performs("approve_document")
 def event_approve_document(step, note: str = ""):
-    """呈市政府领导审定."""
+    """呈市政府领导审定: the document is rendered again as approved, dated this day, its
+    working-day deadlines counted from it (the draft said 自印发之日起)."""
+    from ...documents.opinions import render_opinions_docx
+
     event = step.obj
     event.document_approved_at = step.now
-    step.commit(fields=["document_approved_at"], note=(note or "").strip())
+    content = render_opinions_docx(event=event, now=step.now)
+    event.document.save(f"event-{event.pk}-opinions.docx", ContentFile(content), save=False)
+    step.commit(fields=["document_approved_at", "document"], note=(note or "").strip())
     tell(
         step,
         office_hubs(event),

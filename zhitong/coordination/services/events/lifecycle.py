@@ -190,21 +190,24 @@ def event_hold(step):
 @performs("assign")
 def event_assign(step):
     """(六)(七) Assign each opinion to its units with the deadline, and hand the whole to
-    the supervision office (同时转市政府督查室进行跟踪督办)."""
+    the supervision office (同时转市政府督查室进行跟踪督办). Working days count from the
+    approved document's date, as the document itself states them (documents/opinions.py)."""
     event, now = step.obj, step.now
-    today = local_date(now)
+    start = local_date(event.document_approved_at or now)
     count = 0
     for item in event.items.filter(in_final_list=True).select_related("appeal").order_by("sort_order", "id"):
         if item.due_date is not None:
             # A date the leader set stands even if it is already near; the light shows it.
             due, provisional = item.due_date, item.due_provisional
         else:
-            due, provisional = resolve_due(today=today, due_workdays=item.due_workdays, due_date=None)
+            due, provisional = resolve_due(today=start, due_workdays=item.due_workdays, due_date=None)
         item.due_date = due
         item.due_provisional = provisional
         item.save(update_fields=["due_date", "due_provisional"])
         count += len(
-            tasks_create_for_item(item=item, actor=step.actor, due=due, due_provisional=provisional, now=now)
+            tasks_create_for_item(
+                item=item, actor=step.actor, due=due, due_provisional=provisional, now=now, due_base=start
+            )
         )
     event.assigned_at = now
     step.commit(fields=["assigned_at"], data={"tasks": count})

@@ -1,0 +1,331 @@
+"""Printable .xlsx ledgers: every workbook the project hands out is written through here, so
+that it reads whole when opened in Excel, WPS or LibreOffice and when printed.
+
+What a sheet gets:
+- long cells wrap, and every row is given a height that shows all its wrapped lines.
+  Excel grows a wrapped row by itself when the file leaves the height unset, but
+  LibreOffice does not for a generated file (EPPlus #674, PHPExcel #588; XlsxWriter's author:
+  "you shouldn't rely on this and you should explicitly set the height of the row",
+  XlsxWriter #259), so the height is computed here from the text: the lines each paragraph
+  takes in the column's width, a CJK character counting as two Latin ones; a record taller
+  than the 409 pt a row may be spans several rows, its cells merged down them;
+- column widths in Excel's character units, chosen by each ledger for its columns;
+- A4, landscape by default, scaled to the page width, the header rows repeated on every
+  page and frozen on screen, narrow margins, centred, "第 N 页，共 M 页" in the footer;
+- text written as text: a value that starts with "=" (an enterprise's own words) never
+  becomes a formula, nor a link.
+
+Usage:
+
+    book = Book()
+    sheet = book.sheet("附件3", COLUMNS, title="…（2026年11月）", subtitle="单位名称：…")
+    sheet.rows(rows)
+    content = book.close()
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+FONT = "宋体"
+FONT_SIZE = 11
+TITLE_SIZE = 16
+# Excel's column width unit is the width of "0" in the workbook's default font, XlsxWriter's
+# Calibri 11 (LibreOffice: the metric-compatible Carlito): 7 px at 96 dpi, plus 5 px of
+# cell margins per column.
+UNIT_PX = 7.0
+CELL_MARGIN_PX = 5.0
+# One line of text, in ems: LibreOffice on Linux draws 宋体 with a Noto CJK face whose ascent
+# plus descent is 1.448 em; SimSun in WPS and Excel is about 1.15 em, where the rows simply get
+# a little air.
+LINE_EM = 1.45
+ROW_PADDING_PT = 5.0
+MAX_ROW_PT = 409.0  # the file format's limit
+# A narrow (Latin, digit) glyph in the CJK fonts the documents use, in ems (SimSun's
+# half-width forms; proportional faces keep most glyphs under it).
+NARROW_EM = 0.5
+# Wrapping in the application differs from ours in small ways (kerning, punctuation that may
+# not start a line); measuring against a slightly narrower line keeps the estimate on the
+# safe side (a little white space rather than a hidden line).
+SAFETY = 0.98
+
+# Punctuation that may not start a line (it stays with the character before it) and that may
+# not end one (it goes with the character after it): 禁则, as the applications apply it.
+_NO_LINE_START = set("，。、；：？！）》」』】〕〉”’…—·,.;:?!)]}%")
+_NO_LINE_END = set("（《「『【〔〈“‘([{")
+
+PAPER_A4 = 9
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a ledger: its header, its width in Excel character units (a CJK
+    character takes two), and how its cells are set."""
+
+    header: str
+    width: float
+    center: bool = False  # short values (序号, 是/否, dates): centred
+    text: bool = False  # a column typed in by people (import templates): Excel keeps it as text
+    required: bool = False  # import templates: the header in red
+
+
+def char_px(ch: str, font_pt: float = FONT_SIZE) -> float:
+    """The width of one character in pixels at 96 dpi: full-width (CJK ideographs, full-width
+    forms, and the "ambiguous" quotes and dashes that CJK fonts draw full-width) take one
+    em, others about half of one."""
+    em = font_pt * 96 / 72
+    if unicodedata.combining(ch):
+        return 0.0
+    if unicodedata.east_asian_width(ch) in ("W", "F", "A"):
+        return em
+    return em * NARROW_EM
+
+
+def display_width(text: str) -> int:
+    """The width of `text` in half-width columns (a CJK character counts two)."""
+    return sum(
+        0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F", "A") else 1
+        for c in text
+    )
+
+
+def _tokens(paragraph: str) -> list[str]:
+    """The pieces a line may break between: each CJK character alone, a run of Latin
+    letters and digits whole (a word, a phone number), a space alone; punctuation that
+    may not start a line joins the piece before it, and punctuation that may not end one
+    joins the piece after it."""
+    tokens: list[str] = []
+    pending_open = ""
+    for ch in paragraph:
+        if ch in _NO_LINE_END:
+            pending_open += ch
+            continue
+        if ch in _NO_LINE_START and tokens and not pending_open:
+            tokens[-1] += ch
+            continue
+        wide = unicodedata.east_asian_width(ch) in ("W", "F", "A")
+        piece = pending_open + ch
+        pending_open = ""
+        if ch.isspace():
+            tokens.append(piece)
+        elif (
+            not wide
+            and tokens
+            and not tokens[-1][-1:].isspace()
+            and unicodedata.east_asian_width(tokens[-1][-1]) not in ("W", "F", "A")
+            and tokens[-1][-1] not in _NO_LINE_START
+        ):
+            tokens[-1] += piece  # one Latin word
+        else:
+            tokens.append(piece)
+    if pending_open:
+        tokens.append(pending_open)
+    return tokens
+
+
+def _paragraph_lines(paragraph: str, usable_px: float, font_pt: float) -> int:
+    lines, x = 1, 0.0
+    for token in _tokens(paragraph):
+        w = sum(char_px(c, font_pt) for c in token)
+        if token.isspace():
+            x += w  # a space at the end of a line hangs in the margin
+            continue
+        if x + w <= usable_px:
+            x += w
+            continue
+        if x > 0:
+            lines, x = lines + 1, 0.0
+        if w <= usable_px:
+            x = w
+            continue
+        for c in token:  # a piece wider than the line breaks anywhere
+            cw = char_px(c, font_pt)
+            if x + cw > usable_px and x > 0:
+                lines, x = lines + 1, 0.0
+            x += cw
+    return lines
+
+
+def line_count(text, width: float, font_pt: float = FONT_SIZE) -> int:
+    """How many lines `text` takes in a wrapped cell `width` Excel character units wide:
+    each paragraph (a line break in the text) takes the lines its words fill."""
+    if text is None or text == "":
+        return 1
+    usable = max(1.0, (width * UNIT_PX + CELL_MARGIN_PX - 3) * SAFETY)  # less the cell padding
+    return sum(_paragraph_lines(p, usable, font_pt) for p in str(text).split("\n"))
+
+
+def row_height(texts: Iterable[tuple[object, float]], font_pt: float = FONT_SIZE) -> float:
+    """The height in points that shows every (text, column width) of a row whole."""
+    lines = max((line_count(t, w, font_pt) for t, w in texts), default=1)
+    return min(MAX_ROW_PT, round(lines * font_pt * LINE_EM + ROW_PADDING_PT, 1))
+
+
+class Book:
+    """An .xlsx workbook in memory whose sheets are printable ledgers."""
+
+    def __init__(self):
+        import xlsxwriter
+
+        self._buf = io.BytesIO()
+        # Text stays text: no formulas or links made out of what people typed.
+        self.wb = xlsxwriter.Workbook(
+            self._buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+        )
+        self._formats: dict[tuple, object] = {}
+        self._sheets: list[Sheet] = []
+
+    def format(self, **props):
+        """A cell format in the ledgers' font, shared by every cell that asks for the same."""
+        props = {"font_name": FONT, "font_size": FONT_SIZE, **props}
+        key = tuple(sorted(props.items()))
+        if key not in self._formats:
+            self._formats[key] = self.wb.add_format(props)
+        return self._formats[key]
+
+    def sheet(
+        self,
+        name: str,
+        columns: Sequence[Column],
+        *,
+        title: str = "",
+        subtitle: str = "",
+        landscape: bool = True,
+        empty_text: str | None = "（无）",
+    ) -> Sheet:
+        sheet = Sheet(
+            self, name, columns, title=title, subtitle=subtitle, landscape=landscape, empty_text=empty_text
+        )
+        self._sheets.append(sheet)
+        return sheet
+
+    def close(self) -> bytes:
+        for sheet in self._sheets:
+            sheet.finish()
+        self.wb.close()
+        return self._buf.getvalue()
+
+
+class Sheet:
+    """One ledger: an optional title and subtitle over the full width, the header row, then
+    one row per record."""
+
+    def __init__(self, book: Book, name, columns, *, title, subtitle, landscape, empty_text):
+        self.book = book
+        self.columns = list(columns)
+        self.empty_text = empty_text
+        self.ws = book.wb.add_worksheet(name)
+        self.last_col = len(self.columns) - 1
+        self.total_width = sum(c.width for c in self.columns)
+        self.next_row = 0
+        self.data_rows = 0
+        for i, c in enumerate(self.columns):
+            self.ws.set_column(i, i, c.width, book.format(num_format="@") if c.text else None)
+        if title:
+            f = book.format(bold=True, font_size=TITLE_SIZE, align="center", valign="vcenter", text_wrap=True)
+            self.line(title, f, font_pt=TITLE_SIZE, min_pt=30)
+        if subtitle:
+            self.line(subtitle, book.format(valign="vcenter", text_wrap=True), min_pt=22)
+        self.header_row = self.next_row
+        header_props = dict(
+            bold=True, border=1, align="center", valign="vcenter", text_wrap=True, bg_color="#F2F2F2"
+        )
+        for i, c in enumerate(self.columns):
+            f = book.format(**header_props, **({"font_color": "#C00000"} if c.required else {}))
+            self.ws.write_string(self.header_row, i, c.header + ("*" if c.required else ""), f)
+        self.ws.set_row(
+            self.header_row,
+            max(24.0, row_height((c.header + ("*" if c.required else ""), c.width) for c in self.columns)),
+        )
+        self.next_row += 1
+        self._page_setup(landscape)
+
+    def _page_setup(self, landscape: bool) -> None:
+        ws = self.ws
+        ws.set_paper(PAPER_A4)
+        if landscape:
+            ws.set_landscape()
+        else:
+            ws.set_portrait()
+        ws.fit_to_pages(1, 0)  # the full width on one page, as many pages down as it takes
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
+        ws.center_horizontally()
+        ws.repeat_rows(self.header_row)
+        ws.freeze_panes(self.header_row + 1, 0)
+        ws.set_footer("&C第 &P 页，共 &N 页", {"margin": 0.3})
+
+    def line(self, text: str, fmt, *, font_pt: float = FONT_SIZE, min_pt: float = 0.0) -> None:
+        """A line of text over the full width (a title, a subtitle, a note)."""
+        r = self.next_row
+        if self.last_col > 0:
+            self.ws.merge_range(r, 0, r, self.last_col, text, fmt)
+        else:
+            self.ws.write_string(r, 0, text, fmt)
+        self.ws.set_row(r, max(min_pt, row_height([(text, self.total_width)], font_pt)))
+        self.next_row += 1
+
+    def row(self, values: Sequence) -> None:
+        """One record: strings as text, numbers as numbers, None as an empty cell.
+
+        A record taller than a row may be (409 pt, some 25 lines) takes as many rows as it
+        needs, each of its cells merged down them, so that the longest text still reads whole."""
+        r = self.next_row
+        book = self.book
+        values = [("是" if v else "否") if isinstance(v, bool) else v for v in values]
+        pairs = list(zip(values, self.columns, strict=False))
+        lines = max((line_count(v, c.width) for v, c in pairs), default=1)
+        needed = lines * FONT_SIZE * LINE_EM + ROW_PADDING_PT
+        span = max(1, math.ceil(needed / MAX_ROW_PT))
+        for i, (value, column) in enumerate(pairs):
+            f = book.format(
+                border=1,
+                valign="top",
+                text_wrap=True,
+                **({"align": "center"} if column.center else {}),
+                **({"num_format": "@"} if column.text else {}),
+            )
+            if span > 1:
+                self.ws.merge_range(r, i, r + span - 1, i, "" if value is None else value, f)
+            elif value is None or value == "":
+                self.ws.write_blank(r, i, None, f)
+            elif isinstance(value, int | float):
+                self.ws.write_number(r, i, value, f)
+            else:
+                self.ws.write_string(r, i, str(value), f)
+        for k in range(span):
+            self.ws.set_row(r + k, round(needed / span, 1))
+        self.next_row += span
+        self.data_rows += 1
+
+    def autofilter(self) -> None:
+        """Filter buttons on the header row (over the rows written so far)."""
+        self.ws.autofilter(self.header_row, 0, max(self.header_row, self.next_row - 1), self.last_col)
+
+    def rows(self, rows: Iterable[Sequence]) -> None:
+        for values in rows:
+            self.row(values)
+
+    def finish(self) -> None:
+        if self.data_rows == 0 and self.empty_text:
+            self.line(
+                self.empty_text, self.book.format(border=1, align="center", valign="vcenter"), min_pt=24
+            )
+
+
+def ledger_xlsx(
+    *,
+    sheet: str,
+    columns: Sequence[Column],
+    rows: Iterable[Sequence],
+    title: str = "",
+    subtitle: str = "",
+    landscape: bool = True,
+) -> bytes:
+    """A workbook of one ledger."""
+    book = Book()
+    book.sheet(sheet, columns, title=title, subtitle=subtitle, landscape=landscape).rows(rows)
+    return book.close()
