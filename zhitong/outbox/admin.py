@@ -15,6 +15,7 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     list_display = (
         "id",
         "kind",
+        "dedupe_key",
         "status",
         "attempts",
         "created_at",

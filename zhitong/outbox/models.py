@@ -15,15 +15,17 @@ class OutboxMessage(models.Model):
     run twice) is stored once; the handler of an effect in this database writes it in the
     deliverer's transaction with the row's id unique, so it happens exactly once."""
 
-    kind = models.CharField(max_length=40)
-    payload = models.JSONField(encoder=DjangoJSONEncoder)
-    dedupe_key = models.CharField(max_length=255, unique=True)
-    status = models.CharField(max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    next_attempt_at = models.DateTimeField()
-    last_error = models.TextField(blank=True)
-    created_at = models.DateTimeField()
-    delivered_at = models.DateTimeField(null=True, blank=True)
+    kind = models.CharField("类型", max_length=40)
+    payload = models.JSONField("内容", encoder=DjangoJSONEncoder)
+    dedupe_key = models.CharField("去重键", max_length=255, unique=True)
+    status = models.CharField(
+        "状态", max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
+    next_attempt_at = models.DateTimeField("下次尝试时间")
+    last_error = models.TextField("最近错误", blank=True)
+    created_at = models.DateTimeField("写入时间")
+    delivered_at = models.DateTimeField("投递时间", null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
