@@ -322,3 +322,16 @@ def test_two_deliverers_running_at_once_deliver_each_notification_once(monkeypat
     assert sum(r.delivered for r in reports) == 60
     assert Notification.objects.count() == 60
     assert not OutboxMessage.objects.exclude(status=OutboxStatus.DELIVERED).exists()
+
+
+@pytest.mark.django_db
+def test_the_celery_task_delivers_through_the_service_and_beat_sweeps_every_minute(handled, settings):
+    from celery.schedules import crontab
+
+    from zhitong.outbox.tasks import deliver_outbox
+
+    outbox_enqueue(messages=[echo(1)])
+    assert deliver_outbox.delay().get() == "已投递 1，失败待重试 0，放弃 0"
+    assert handled.calls == [1]
+    sweep = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]
+    assert (sweep["task"], sweep["schedule"]) == (deliver_outbox.name, crontab())
