@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "zhitong.enterprises",
     "zhitong.workdays",
     "zhitong.projects",
+    "zhitong.outbox",
     "zhitong.notifications",
     "zhitong.appeals",
     "zhitong.coordination",
@@ -136,6 +137,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "appeal-clock": {"task": "zhitong.appeals.tasks.run_appeal_clock", "schedule": crontab(minute="*/15")},
+    "outbox-sweep": {"task": "zhitong.outbox.tasks.deliver_outbox", "schedule": crontab()},  # every minute
 }
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -3,8 +3,9 @@ notices. Below the machine and the services (it imports neither), so the machine
 (recipe.py) and every service module may use it.
 
 Inside a move, services send through the kernel: `step.tell(recipients, kind=…,
-**about(appeal, title, body))` (written after the commit). Recipients are callables
-evaluated after the commit, so a rolled-back move queries nothing.
+**about(appeal, title, body))`. Every notice is queued in the outbox in the transaction of
+the change it reports and delivered after the commit (zhitong/outbox): the timeline entry
+and its notice commit, or roll back, together.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from zhitong.notifications.services import notify, notify_on_commit
+from zhitong.notifications.services import notify
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import User
 
@@ -43,10 +44,9 @@ def about(appeal, title: str, body: str = "") -> dict:
 
 
 def tell(recipients, kind: str, appeal, title: str, body: str = "", *, now=None, dedupe_key=None) -> None:
-    """A notice outside a move's step (intake, the rating reminder), sent after the commit."""
-    notify_on_commit(
-        recipients=recipients, kind=kind, dedupe_key=dedupe_key, now=now, **about(appeal, title, body)
-    )
+    """A notice outside a move's step (intake, the rating reminder), queued in the current
+    transaction."""
+    notify(recipients=recipients, kind=kind, dedupe_key=dedupe_key, now=now, **about(appeal, title, body))
 
 
 # ---------------------------------------------------------------------------------------
@@ -101,7 +101,8 @@ def to_handler_or_unit(appeal, *also: Callable[[], list[int]]) -> Callable[[], l
 
 def materials_notice(appeal, *, missing: list[str], at: datetime, now) -> dict:
     """seeds/003 六.2: ONE notice to the enterprise listing every missing item, due within 2
-    working days of receipt. Returns the data the timeline records with it."""
+    working days of receipt. Returns the data the timeline records with it; called in the
+    transaction that writes that timeline entry, so the entry and the notice are one."""
     notice_due = deadlines.add_workdays(
         timezone.localdate(appeal.received_at), deadlines.MATERIALS_NOTICE_WORKDAYS
     ).date

@@ -16,7 +16,8 @@ The machine is the single gate and the single recipe:
   checks the caller's expected version (a stale form is a 409) and the move, and yields a
   `Step`; `Step.commit(...)` changes the status, runs the deadline-recompute hook, bumps the
   version, saves `update_fields`, writes the history row and an audit event with before and
-  after; `Step.tell(...)` queues a notification sent only after the commit.
+  after; `Step.tell(...)` queues a notification in the move's own transaction (the outbox),
+  delivered after the commit.
 - `perform(...)` is `moving` + `commit` for a move whose service only sets fields.
 - `dispatch(move=…)` runs the service registered for a move by name (`@machine.service`),
   passing only the move's declared fields: one dispatcher for the page and the API.
@@ -35,7 +36,7 @@ from django.utils import timezone
 
 from zhitong.audit.services import audit_record
 from zhitong.core.errors import AccessDenied, ConflictError, Forbidden
-from zhitong.notifications.services import notify_on_commit
+from zhitong.notifications.services import notify
 
 SYSTEM = "system"  # the relation of the periodic jobs (actor None)
 MACHINES: dict[str, Machine] = {}
@@ -91,9 +92,10 @@ class Step:
         return self.machine.commit(self, fields=fields, to_status=to_status, note=note, data=data)
 
     def tell(self, recipients, *, kind: str, title: str, body: str = "", url: str = "", dedupe_key=None):
-        """A notification written after the commit (a rolled-back move sends nothing).
-        `recipients`: users or ids, or a callable evaluated after the commit."""
-        notify_on_commit(
+        """A notification queued in the move's own transaction (the outbox): it exists if
+        and only if the move commits, and is delivered after the commit, retried until it
+        is. `recipients`: users or ids, or a callable (evaluated now, in the transaction)."""
+        notify(
             recipients=recipients,
             kind=kind,
             title=title,

@@ -5,3 +5,12 @@ class NotificationsConfig(AppConfig):
     name = "zhitong.notifications"
     label = "notifications"
     verbose_name = "消息"
+
+    def ready(self):
+        from zhitong.outbox.services import register_handler
+
+        from .services import NOTIFICATION, notification_deliver
+
+        # Notifications are queued in the outbox with the change that causes them and
+        # written here, by the deliverer, after the commit.
+        register_handler(NOTIFICATION, notification_deliver)

@@ -1,15 +1,21 @@
-"""Writing in-app notifications. Callers in a transaction use `notify_on_commit`, so a
-message is never sent for a change that rolled back."""
+"""Writing in-app notifications. `notify` queues them in the outbox, in the caller's
+transaction: a message exists if and only if the change that causes it commits, and it is
+delivered after the commit — exactly once, retried until it is (zhitong/outbox).
+`notification_deliver` is the outbox's handler that writes the message."""
 
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
 
-from django.db import transaction
+from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from zhitong.outbox.services import Message, outbox_enqueue
+
 from .models import Notification
+
+NOTIFICATION = "notification"  # the outbox kind of an in-app message
 
 _quiet_before: ContextVar[datetime | None] = ContextVar("notifications_quiet_before", default=None)
 
@@ -33,7 +39,7 @@ def _quiet(now: datetime | None) -> bool:
 
 def notify(
     *,
-    recipients: Iterable,
+    recipients: Callable[[], Iterable] | Iterable,
     kind: str,
     title: str,
     body: str = "",
@@ -41,52 +47,61 @@ def notify(
     dedupe_key: str | None = None,
     now: datetime | None = None,
 ) -> int:
-    """Store one notification per recipient (users or user ids); returns how many are new.
+    """Queue one notification per recipient (users or user ids, or a callable returning
+    them) in the current transaction; returns how many are new.
 
-    With a `dedupe_key`, a recipient who already has a notification with that key gets
-    nothing new — this is what makes the periodic clock job idempotent. The unique
-    constraint (recipient, dedupe_key) settles a race between two runs."""
+    With a `dedupe_key`, a recipient already queued that key gets nothing new — this is
+    what makes the periodic clock job idempotent; the outbox's unique key settles a race
+    between two runs."""
     if _quiet(now):
         return 0
     now = now or timezone.now()
+    if callable(recipients):
+        recipients = recipients()
     ids = {getattr(r, "pk", r) for r in recipients if r is not None}
     ids.discard(None)
-    if not ids:
-        return 0
-    if dedupe_key:
-        ids -= set(
-            Notification.objects.filter(dedupe_key=dedupe_key, recipient_id__in=ids).values_list(
-                "recipient_id", flat=True
+    payload = {
+        "kind": kind,
+        "title": title[:200],
+        "body": body,
+        "url": url[:300],
+        "dedupe_key": dedupe_key,
+        "at": now.isoformat(),  # full precision (the JSON encoder would cut it to ms)
+    }
+    return outbox_enqueue(
+        messages=[
+            Message(
+                kind=NOTIFICATION,
+                payload={**payload, "recipient_id": uid},
+                dedupe_key=f"notification:{dedupe_key}:{uid}" if dedupe_key else None,
             )
-        )
-        if not ids:
-            return 0
-    rows = [
-        Notification(
-            recipient_id=uid,
-            kind=kind,
-            title=title[:200],
-            body=body,
-            url=url[:300],
-            created_at=now,
-            dedupe_key=dedupe_key,
-        )
-        for uid in sorted(ids)
-    ]
-    Notification.objects.bulk_create(rows, ignore_conflicts=bool(dedupe_key))
-    return len(rows)
+            for uid in sorted(ids)
+        ]
+    )
 
 
-def notify_on_commit(*, recipients: Callable[[], Iterable] | Iterable, **kwargs) -> None:
-    """`notify` after the current transaction commits (at once outside one). `recipients`
-    may be a callable, evaluated after the commit, so the transaction stays short."""
-    if _quiet(kwargs.get("now")):
-        return
-
-    def send():
-        notify(recipients=recipients() if callable(recipients) else recipients, **kwargs)
-
-    transaction.on_commit(send)
+def notification_deliver(message) -> None:
+    """The outbox handler: write the message of outbox row `message`. It runs in the
+    deliverer's transaction, which also marks the row delivered; the one-to-one link to the
+    row (and the per-recipient dedupe key) make a repeat a no-op."""
+    p = message.payload
+    if not get_user_model().objects.filter(pk=p["recipient_id"]).exists():
+        return  # the recipient was deleted since: nobody to tell
+    Notification.objects.bulk_create(
+        [
+            Notification(
+                recipient_id=p["recipient_id"],
+                kind=p["kind"],
+                title=p["title"],
+                body=p["body"],
+                url=p["url"],
+                created_at=datetime.fromisoformat(p["at"]),
+                dedupe_key=p["dedupe_key"],
+                source_message=message,
+            )
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def notification_mark_read(*, user, notification_id: int, now: datetime | None = None):

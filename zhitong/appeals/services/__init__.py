@@ -5,7 +5,7 @@ Every move follows the kernel's one recipe (STYLE habit 2, zhitong/common/transi
     with APPEAL.moving(pk=…, move="sign", actor=…, expected_version=…, now=…) as step:
         … change step.obj …
         step.commit(fields=[…], note=…, data={…})   # status, clock, version, timeline, audit
-        step.tell(recipients, kind=…, **about(appeal, title, body))   # after the commit
+        step.tell(recipients, kind=…, **about(appeal, title, body))   # queued with the move
 The machine's hooks (timeline row, stored clock, problem flag) are in ../recipe.py. Each
 service is registered for its move with `@APPEAL.service(name)`.
 

@@ -10,6 +10,7 @@ from zhitong.appeals.choices import CloseReason, Light, Status
 from zhitong.appeals.jobs import run_appeal_clock
 from zhitong.appeals.models import Appeal
 from zhitong.notifications.models import Notification
+from zhitong.outbox.services import outbox_deliver
 from zhitong.workdays.services import is_provisional, is_workday
 
 from .conftest import TZ
@@ -107,6 +108,9 @@ def test_a_deadline_in_a_year_without_official_calendar_is_marked_provisional(fl
 
 
 def _notes(user, kind):
+    """What `user` has been told once the outbox is delivered (a test runs in one
+    transaction, so the delivery queued after each commit never runs by itself)."""
+    outbox_deliver()
     return Notification.objects.filter(recipient=user, kind=kind).count()
 
 

@@ -13,8 +13,8 @@ ROOT = Path(zhitong.__file__).resolve().parent
 # A module may sit above its app's floor ("audit.selectors": reading the log needs the roles).
 FLOORS = [
     {"core"},
-    {"audit", "notifications"},
-    {"common"},
+    {"audit", "notifications", "outbox"},
+    {"common", "outbox.home"},
     {"organizations", "audit.selectors", "audit.views", "audit.urls"},
     {"enterprises", "workdays"},
     {"projects"},

@@ -131,13 +131,14 @@ def timeline_note(*, appeal, actor, action: str, note: str, data: dict | None = 
 def notify(
     *, recipients, kind: str, title: str, body: str = "", url: str = "", dedupe_key: str = "", now: datetime
 ):
-    """In-app notifications, written after commit so a rolled-back action sends nothing."""
-    from zhitong.notifications.services import notify_on_commit
+    """In-app notifications, queued in the action's transaction (a rolled-back action
+    sends nothing) and delivered after the commit."""
+    from zhitong.notifications.services import notify as queue
 
     users = list(recipients)
     if not users:
         return
-    notify_on_commit(
+    queue(
         recipients=users, kind=kind, title=title, body=body, url=url, dedupe_key=dedupe_key or None, now=now
     )
 
