@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("ZHITONG_HOME", PACKAGE_DIR.parent)).resolve()
@@ -24,9 +25,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+PRODUCTION = env_bool("ZHITONG_PRODUCTION", False)
 _embedded_secret = "zhitong-embedded-insecure-key-change-me-in-production-0123456789"
 SECRET_KEY = os.environ.get("SECRET_KEY", _embedded_secret)
-if not DEBUG and SECRET_KEY == _embedded_secret and env_bool("ZHITONG_PRODUCTION", False):
+if not DEBUG and SECRET_KEY == _embedded_secret and PRODUCTION:
     raise RuntimeError("SECRET_KEY must be set in production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -37,6 +39,64 @@ if BEHIND_PROXY:
     USE_X_FORWARDED_HOST = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- HTTP security headers (docs/deploy.md, "Security headers") ---
+# HTTPS only in production: redirect plain HTTP (nginx does too; this covers a request
+# that reaches gunicorn another way) and HSTS. Start a first rollout with a small
+# SECURE_HSTS_SECONDS (e.g. 3600) and raise it once HTTPS is known to work everywhere.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0))
+# includeSubDomains covers names *below* the served host only (e.g. *.zhitong.example.gov.cn).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading is a decision for whoever owns the registrable domain (the city's gov.cn
+# domain), not for one application on a subdomain: the check that asks for it is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"  # full URLs (appeal ids) never leave the site
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): everything from our own origin, nothing inline.
+# htmx, ECharts and pico are served from our static files; pages carry no inline scripts,
+# event handlers or styles (common/tests/test_templates_style.py, test_templates_csp.py);
+# htmx's own indicator <style> is off (base.html: includeIndicatorStyles false).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # pico draws its icons as data: SVG
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page needs any of these features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +107,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
+    "ninja",  # serves the API docs page's Swagger UI from our static files (CSP: no CDN)
     "zhitong.common",
     "zhitong.audit",
     "zhitong.organizations",
@@ -63,6 +125,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "zhitong.portal.middleware.ChineseFirstLocaleMiddleware",  # Chinese unless switched (not Accept-Language)
@@ -100,6 +164,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhitong.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A persistent connection is checked before each request reuses it, so a restarted
+        # database costs one reconnect instead of a burst of 500s.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
