@@ -128,7 +128,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, but the token API under /api/ gets no session and no cookie.
+    "zhitong.common.stateless.StatelessApiSessionMiddleware",
     "zhitong.portal.middleware.ChineseFirstLocaleMiddleware",  # Chinese unless switched (not Accept-Language)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -139,6 +140,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Paths served statelessly (common/stateless.py): no session row, no Set-Cookie.
+ZHITONG_STATELESS_PATH_PREFIXES = ["/api/"]
 
 ROOT_URLCONF = "zhitong.urls"
 WSGI_APPLICATION = "zhitong.wsgi.application"
