@@ -140,6 +140,17 @@ def _workdays_calendar_cache_per_test():
     invalidate_cache()
 
 
+@pytest.fixture(autouse=True)
+def _signin_throttle_per_test():
+    """The sign-in throttle counts in its own in-process cache (settings.CACHES["signin"]);
+    one test's failed sign-ins must not throttle the next test's client address."""
+    from django.core.cache import caches
+
+    caches["signin"].clear()
+    yield
+    caches["signin"].clear()
+
+
 @pytest.fixture
 def count_queries():
     """count_queries(client, url, params=None) -> the number of SQL queries one GET costs.

@@ -190,6 +190,18 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The sign-in throttle's counters (organizations/signin_throttle.py): the same Redis, shared
+# by every app server; in embedded mode a store of its own, large enough that a flood of
+# made-up usernames does not cull the blocks.
+CACHES["signin"] = (
+    {**CACHES["default"], "KEY_PREFIX": "signin"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "signin",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+)
 
 # Celery: with Redis, a worker and beat run the schedule; without, tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -212,8 +224,16 @@ AUTHENTICATION_BACKENDS = ["zhitong.organizations.auth_backends.LockoutModelBack
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Sign-in throttling (organizations/signin_throttle.py, docs/deploy.md): within a window of
+# ZHITONG_LOCKOUT_MINUTES, this many wrong passwords refuse one account from one address ...
 ZHITONG_LOCKOUT_FAILURES = 5
 ZHITONG_LOCKOUT_MINUTES = 15
+# ... this many failed or refused attempts refuse one address (an office may share one) ...
+ZHITONG_SIGNIN_ADDRESS_FAILURES = 30
+# ... and this many wrong passwords for one account from anywhere leave addresses it has not
+# signed in from within ZHITONG_SIGNIN_KNOWN_ADDRESS_DAYS one try each.
+ZHITONG_SIGNIN_ACCOUNT_FAILURES = 20
+ZHITONG_SIGNIN_KNOWN_ADDRESS_DAYS = 30
 ZHITONG_IDLE_TIMEOUT_MINUTES = 30
 SESSION_COOKIE_AGE = 12 * 3600
 
