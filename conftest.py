@@ -62,16 +62,36 @@ def _playwright_browser():
         browser.close()
 
 
+# Reports every Content-Security-Policy violation to the console, where the page fixture
+# collects it. Playwright's init scripts run outside the page's policy.
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline"} at ${e.sourceFile}:${e.lineNumber}`);
+});
+"""
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    return [m for m in messages if "CSP violation" in m or "Content Security Policy" in m]
+
+
 @pytest.fixture
 def page(_playwright_browser, live_server):
-    """A fresh browser page (own cookies) pointed at the live test server."""
+    """A fresh browser page (own cookies) pointed at the live test server. A test fails if
+    any page it opened broke the Content-Security-Policy (settings.CONTENT_SECURITY_POLICY)."""
     ctx = _playwright_browser.new_context(
         base_url=live_server.url, locale="zh-CN", viewport={"width": 1366, "height": 900}
     )
+    ctx.add_init_script(CSP_REPORTER)
     pg = ctx.new_page()
     pg.set_default_timeout(15_000)
+    console: list[str] = []
+    pg.on("console", lambda msg: console.append(f"{pg.url}: {msg.text}"))
     yield pg
     ctx.close()
+    violations = csp_violations(console)
+    if violations:
+        pytest.fail("Content-Security-Policy violations:\n" + "\n".join(violations), pytrace=False)
 
 
 @pytest.fixture
@@ -118,6 +138,17 @@ def _workdays_calendar_cache_per_test():
     from zhitong.workdays.services import invalidate_cache
 
     invalidate_cache()
+
+
+@pytest.fixture(autouse=True)
+def _signin_throttle_per_test():
+    """The sign-in throttle counts in its own in-process cache (settings.CACHES["signin"]);
+    one test's failed sign-ins must not throttle the next test's client address."""
+    from django.core.cache import caches
+
+    caches["signin"].clear()
+    yield
+    caches["signin"].clear()
 
 
 @pytest.fixture

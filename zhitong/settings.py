@@ -9,6 +9,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 BASE_DIR = Path(os.environ.get("ZHITONG_HOME", PACKAGE_DIR.parent)).resolve()
@@ -24,9 +25,10 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 DEBUG = env_bool("DEBUG", False)
+PRODUCTION = env_bool("ZHITONG_PRODUCTION", False)
 _embedded_secret = "zhitong-embedded-insecure-key-change-me-in-production-0123456789"
 SECRET_KEY = os.environ.get("SECRET_KEY", _embedded_secret)
-if not DEBUG and SECRET_KEY == _embedded_secret and env_bool("ZHITONG_PRODUCTION", False):
+if not DEBUG and SECRET_KEY == _embedded_secret and PRODUCTION:
     raise RuntimeError("SECRET_KEY must be set in production")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
@@ -37,6 +39,64 @@ if BEHIND_PROXY:
     USE_X_FORWARDED_HOST = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_SECURE = SESSION_COOKIE_SECURE
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- HTTP security headers (docs/deploy.md, "Security headers") ---
+# HTTPS only in production: redirect plain HTTP (nginx does too; this covers a request
+# that reaches gunicorn another way) and HSTS. Start a first rollout with a small
+# SECURE_HSTS_SECONDS (e.g. 3600) and raise it once HTTPS is known to work everywhere.
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", PRODUCTION)
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if PRODUCTION else 0))
+# includeSubDomains covers names *below* the served host only (e.g. *.zhitong.example.gov.cn).
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Preloading is a decision for whoever owns the registrable domain (the city's gov.cn
+# domain), not for one application on a subdomain: the check that asks for it is silenced.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+SECURE_REFERRER_POLICY = "same-origin"  # full URLs (appeal ids) never leave the site
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): everything from our own origin, nothing inline.
+# htmx, ECharts and pico are served from our static files; pages carry no inline scripts,
+# event handlers or styles (common/tests/test_templates_style.py, test_templates_csp.py);
+# htmx's own indicator <style> is off (base.html: includeIndicatorStyles false).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # pico draws its icons as data: SVG
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# Permissions-Policy (django-permissions-policy): no page needs any of these features.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "bluetooth",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "serial",
+        "usb",
+    )
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -47,6 +107,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "csp",
+    "ninja",  # serves the API docs page's Swagger UI from our static files (CSP: no CDN)
     "zhitong.common",
     "zhitong.audit",
     "zhitong.organizations",
@@ -64,8 +126,11 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    # Django's SessionMiddleware, but the token API under /api/ gets no session and no cookie.
+    "zhitong.common.stateless.StatelessApiSessionMiddleware",
     "zhitong.portal.middleware.ChineseFirstLocaleMiddleware",  # Chinese unless switched (not Accept-Language)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -76,6 +141,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
+
+# Paths served statelessly (common/stateless.py): no session row, no Set-Cookie.
+ZHITONG_STATELESS_PATH_PREFIXES = ["/api/"]
 
 ROOT_URLCONF = "zhitong.urls"
 WSGI_APPLICATION = "zhitong.wsgi.application"
@@ -101,6 +169,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'zhitong.sqlite3'}"),
         conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        # A persistent connection is checked before each request reuses it, so a restarted
+        # database costs one reconnect instead of a burst of 500s.
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
@@ -128,6 +199,18 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The sign-in throttle's counters (organizations/signin_throttle.py): the same Redis, shared
+# by every app server; in embedded mode a store of its own, large enough that a flood of
+# made-up usernames does not cull the blocks.
+CACHES["signin"] = (
+    {**CACHES["default"], "KEY_PREFIX": "signin"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "signin",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+)
 
 # Celery: with Redis, a worker and beat run the schedule; without, tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"
@@ -151,8 +234,16 @@ AUTHENTICATION_BACKENDS = ["zhitong.organizations.auth_backends.LockoutModelBack
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+# Sign-in throttling (organizations/signin_throttle.py, docs/deploy.md): within a window of
+# ZHITONG_LOCKOUT_MINUTES, this many wrong passwords refuse one account from one address ...
 ZHITONG_LOCKOUT_FAILURES = 5
 ZHITONG_LOCKOUT_MINUTES = 15
+# ... this many failed or refused attempts refuse one address (an office may share one) ...
+ZHITONG_SIGNIN_ADDRESS_FAILURES = 30
+# ... and this many wrong passwords for one account from anywhere leave addresses it has not
+# signed in from within ZHITONG_SIGNIN_KNOWN_ADDRESS_DAYS one try each.
+ZHITONG_SIGNIN_ACCOUNT_FAILURES = 20
+ZHITONG_SIGNIN_KNOWN_ADDRESS_DAYS = 30
 ZHITONG_IDLE_TIMEOUT_MINUTES = 30
 SESSION_COOKIE_AGE = 12 * 3600
 

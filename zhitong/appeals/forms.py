@@ -234,10 +234,8 @@ def _field_for(spec, choices: MoveChoices) -> forms.Field:
         field.widget.attrs["accept"] = ".pdf,.jpg,.jpeg,.png,.doc,.docx,.xlsx"
         # The native "Choose Files / No file chosen" text follows the browser's language;
         # the page shows its own Chinese button and the chosen names (see _field.html).
-        field.widget.attrs["onchange"] = (
-            "this.parentElement.querySelector('.zt-file-names').textContent="
-            "Array.from(this.files).map(function(f){return f.name}).join('、')||'未选择文件'"
-        )
+        # static/zhitong/site.js writes the chosen names (or this text) into .zt-file-names.
+        field.widget.attrs["data-zt-file-names"] = "未选择文件"
     else:  # an unknown kind from a newer table: a plain text box is still usable
         field = forms.CharField(**kw)
     field.zt_kind = kind

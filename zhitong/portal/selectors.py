@@ -2,7 +2,7 @@
 overseer, admin). Each is a handful of aggregate queries; the lists behind the numbers
 live in the owning apps' pages."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
@@ -182,19 +182,28 @@ def overseer_home(*, user, today: date) -> dict:
     }
 
 
+SIGNIN_REFUSAL_ACTIONS = ("auth.login_throttled", "auth.signin_flood", "auth.account_under_attack")
+
+
 def admin_home(*, user, today: date) -> dict:
     from zhitong.audit.models import AuditEvent
     from zhitong.workdays.services import missing_years
 
     now = timezone.now()
-    users = User.objects.aggregate(
-        total=Count("id", filter=Q(is_active=True)),
-        locked=Count("id", filter=Q(locked_until__gt=now)),
-    )
+    users = User.objects.aggregate(total=Count("id", filter=Q(is_active=True)))
     # The current year and the next (into which December deadlines run); a missing one is
     # also announced by the workdays app's own home widget.
     missing = set(missing_years(today))
-    audit = AuditEvent.objects.aggregate(count=Count("id"), last_at=Max("at"))
+    # Sign-in refusals in the last day (organizations/signin_throttle.py): nobody is locked
+    # out for good, but the administrator sees when someone is guessing.
+    audit = AuditEvent.objects.aggregate(
+        count=Count("id"),
+        last_at=Max("at"),
+        signin_refusals=Count(
+            "id",
+            filter=Q(at__gte=now - timedelta(days=1), action__in=SIGNIN_REFUSAL_ACTIONS),
+        ),
+    )
     return {
         "master_data": [
             _master(_("单位"), Unit.objects.count(), "admin:organizations_unit_changelist"),
@@ -203,7 +212,7 @@ def admin_home(*, user, today: date) -> dict:
             _master(_("诉求类别"), _category_count(), "admin:appeals_category_changelist"),
             _master(_("服务窗口"), _window_count(), "admin:organizations_servicewindow_changelist"),
         ],
-        "locked_users": users["locked"],
+        "signin_refusals": audit.pop("signin_refusals"),
         "calendar_years": [{"year": y, "known": y not in missing} for y in (today.year, today.year + 1)],
         "calendar_url": url_or_none("workdays:calendar")
         or url_or_none("admin:workdays_calendaryear_changelist"),

@@ -24,19 +24,19 @@ from . import selectors
 
 
 class ZhitongAuthenticationForm(AuthenticationForm):
-    """Says so when the account is locked, instead of the generic wrong-password text."""
+    """One message for an unknown user and a wrong password; a throttled attempt
+    (organizations/signin_throttle.py) is told how long to wait, in words that are the same
+    whether or not the account exists."""
 
     def clean(self):
         try:
             return super().clean()
         except forms.ValidationError:
-            until = getattr(self.request, "zt_locked_until", None)
-            if until is not None:
-                local = timezone.localtime(until).strftime("%H:%M")
+            refusal = getattr(self.request, "zt_signin_refusal", None)
+            if refusal is not None:
                 raise forms.ValidationError(
-                    _("连续输错密码次数过多，账号已锁定至 %(time)s（%(minutes)s分钟），请稍后再试。")
-                    % {"time": local, "minutes": settings.ZHITONG_LOCKOUT_MINUTES},
-                    code="locked",
+                    _("登录尝试过于频繁，请%(minutes)s分钟后再试。") % {"minutes": refusal.minutes},
+                    code="throttled",
                 )
             raise forms.ValidationError(_("用户名或密码错误。"), code="invalid_login")
 

@@ -135,6 +135,8 @@ def test_an_appeal_goes_from_the_hotline_to_verification_through_the_pages(page,
         "#id_resolve-evidence_files",
         files=[{"name": "供电方案批复.pdf", "mimeType": "application/pdf", "buffer": tiny_pdf()}],
     )
+    # The chosen file's name is shown beside the button (static/zhitong/site.js).
+    expect(page.locator("form[data-move=resolve] .zt-file-names")).to_have_text("供电方案批复.pdf")
     page.locator("form[data-move=resolve]").get_by_role("button", name="办结").click()
     expect(page.locator(".zt-msg-success")).to_contain_text("已完成“办结”")
     expect(page.locator("#timeline")).to_contain_text("供电方案批复.pdf")

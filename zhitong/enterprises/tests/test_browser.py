@@ -44,7 +44,9 @@ def test_the_hub_finds_an_enterprise_and_reveals_a_phone(page, login, demo_city,
     login(page, "hub", DEMO_PASSWORD)
     page.goto("/enterprises/")
     page.fill("input[name=q]", "华信电子")
-    page.wait_for_function("!document.querySelector('#enterprise-results').innerText.includes('共 230')")
+    page.wait_for_function(
+        "() => !document.querySelector('#enterprise-results').innerText.includes('共 230')"
+    )
     screenshot(page, "enterprises_list_search")
     page.get_by_role("link", name="榕城华信电子科技有限公司").click()
     page.wait_for_load_state("networkidle")
