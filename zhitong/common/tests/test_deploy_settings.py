@@ -33,6 +33,12 @@ def documented_environment() -> dict[str, str]:
     return env
 
 
+def secrets_of_production() -> dict[str, str]:
+    """The values the table can only describe ("50+ random characters", the output of
+    `zhitong audit newkey`): generated here as an operator would."""
+    return {"SECRET_KEY": secrets.token_urlsafe(50), "ZHITONG_AUDIT_KEY": secrets.token_hex(32)}
+
+
 def run_deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:
     documented = documented_environment()
     base = {
@@ -65,7 +71,7 @@ def test_the_table_documents_the_production_switches():
 
 
 def test_the_documented_production_environment_passes_the_deploy_check():
-    result = run_deploy_check({**documented_environment(), "SECRET_KEY": secrets.token_urlsafe(50)})
+    result = run_deploy_check({**documented_environment(), **secrets_of_production()})
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout + result.stderr
 
@@ -89,6 +95,6 @@ def test_production_without_a_secret_key_refuses_to_start():
     ],
 )
 def test_a_weakened_production_setting_fails_the_check(override, warning):
-    env = {**documented_environment(), "SECRET_KEY": secrets.token_urlsafe(50), **override}
+    env = {**documented_environment(), **secrets_of_production(), **override}
     result = run_deploy_check(env)
     assert result.returncode != 0 and warning in result.stdout + result.stderr
