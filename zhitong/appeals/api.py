@@ -188,7 +188,7 @@ def appeal_upload_evidence(
     request,
     appeal_id: Id,
     files: File[list[UploadedFile]],
-    note: Form[Text(LONG_TEXT_MAX)] = "",
+    note: str = Form("", max_length=LONG_TEXT_MAX),
     expected_version: Form[Version | None] = None,
 ):
     selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
