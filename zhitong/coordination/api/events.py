@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import FileResponse
 from django.utils import timezone
-from ninja import Schema
+from ninja import Schema, Status
 
 from zhitong.core.errors import AccessDenied
 from zhitong.core.fields import Id, IdList, Text
@@ -52,7 +52,7 @@ def event_create(request, body: EventIn):
         chair=active_user(body.chair_id, "chair_id"),
         deputy=active_user(body.deputy_id, "deputy_id"),
     )
-    return 201, _event(request, event.pk)
+    return Status(201, _event(request, event.pk))
 
 
 @router.get("/events/{event_id}", response={200: EventOut, **ERRORS}, summary="面对面活动详情")
@@ -88,7 +88,7 @@ def event_register_problem(request, event_id: Id, body: ProblemIn):
         contact_name=body.contact_name,
         contact_phone=body.contact_phone,
     )
-    return 201, _event(request, event_id)
+    return Status(201, _event(request, event_id))
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from ninja import Query, Schema
+from ninja import Query, Schema, Status
 
 from zhitong.core.errors import AccessDenied, Forbidden
 from zhitong.core.fields import Id, Month, Text
@@ -45,7 +45,7 @@ def meeting_create(request, body: MeetingIn):
         unit_ids=body.unit_ids,
         level=body.level,
     )
-    return 201, _meeting(request, meeting.pk)
+    return Status(201, _meeting(request, meeting.pk))
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **ERRORS}, summary="协调会详情")
