@@ -100,7 +100,10 @@ class ContractAPI(NinjaAPI):
 
     def _validation_error(self, request, exc: ValidationError):
         details = error_details(exc.errors)
-        return error_response(self, request, 422, "invalid_input", error_summary(details), details=details)
+        field = details[0]["field"] if len(details) == 1 else None
+        return error_response(
+            self, request, 422, "invalid_input", error_summary(details), field=field, details=details
+        )
 
     def _http_error(self, request, exc: HttpError):
         if isinstance(exc.__cause__, ServiceError):  # from JsonParser, wrapped by ninja

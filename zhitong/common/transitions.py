@@ -99,8 +99,8 @@ KIND_TYPES: dict[str, Any] = {
     "file": Annotated[Any, BeforeValidator(_file_like)],
     "files": Annotated[Any, BeforeValidator(_file_like)],
 }
-KIND_EMPTY: dict[str, Any] = {"text": "", "textarea": "", "items": [], "units": [], "event_items": []}
-KIND_EMPTY |= {"proposals": {}}
+KIND_EMPTY: dict[str, Callable] = {"text": str, "textarea": str, "proposals": dict}
+KIND_EMPTY |= {"items": list, "units": list, "event_items": list}
 FILE_KINDS = frozenset({"file", "files"})
 
 
@@ -384,13 +384,13 @@ class Machine:
             checked = model.model_validate(given)
         except ValidationError as exc:
             details = types.error_details(exc.errors(include_url=False))
-            raise InvalidInput(types.error_summary(details), field=details[0]["field"], details=details)
+            field = details[0]["field"] if len(details) == 1 else None
+            raise InvalidInput(types.error_summary(details), field=field, details=details)
         out = {}
         for f in m.form:
             value = getattr(checked, f.name)
-            out[f.name] = KIND_EMPTY.get(f.kind) if value is None else value
-            if isinstance(out[f.name], list | dict) and out[f.name] is KIND_EMPTY.get(f.kind):
-                out[f.name] = type(out[f.name])()  # never hand out the shared empty value
+            empty = KIND_EMPTY.get(f.kind)
+            out[f.name] = (empty() if empty else None) if value is None else value
         return out
 
     @cached_property
