@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
+    "zhitong.api.middleware.ApiErrorContractMiddleware",  # issue 8: JSON errors under /api/
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's SessionMiddleware, but the token API under /api/ gets no session and no cookie.
     "zhitong.common.stateless.StatelessApiSessionMiddleware",
@@ -135,6 +136,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Issue 8: refuse NUL, broken UTF-8, over-long query values and over-size bodies (400/413)
+    # before any view reads them; under /api/ every error answer is the API's JSON contract.
+    "zhitong.common.hygiene.RequestHygieneMiddleware",
     "zhitong.common.middleware.RequestContextMiddleware",
     "zhitong.common.middleware.IdleTimeoutMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -270,9 +274,18 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = True
-DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+# -- Request size limits (issue 8: no 5xx from any input). The request-hygiene middleware
+# (zhitong/common/hygiene.py) refuses a larger body with 413 from its Content-Length,
+# before reading it. A form or JSON body (files not counted) holds at most 2 MB: the longest
+# text any form takes is 5000 characters. One evidence file (or meeting minutes) is at most
+# ZHITONG_EVIDENCE_MAX_BYTES (checked per file by appeals/services/evidence.py); a whole
+# multipart upload, at most ZHITONG_UPLOAD_MAX_BYTES. Uploads over 5 MB are spooled to disk.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ZHITONG_EVIDENCE_MAX_BYTES = int(os.environ.get("ZHITONG_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+ZHITONG_UPLOAD_MAX_BYTES = int(
+    os.environ.get("ZHITONG_UPLOAD_MAX_BYTES", 5 * ZHITONG_EVIDENCE_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE)
+)
 ZHITONG_DEFAULT_HANDLING_WORKDAYS = int(os.environ.get("ZHITONG_DEFAULT_HANDLING_WORKDAYS", "15"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,31 +1,28 @@
-"""The REST API under /api/v1. Each domain app contributes a router from its `api.py`."""
-
-from ninja import NinjaAPI
+"""The REST API under /api/v1. Each domain app contributes a router from its `api.py`.
+Errors follow one contract (contract.py): JSON `{"code", "message"}` in Chinese."""
 
 from zhitong.appeals import api as appeals_api
 from zhitong.coordination import api as coordination_api
-from zhitong.core.errors import ServiceError
 from zhitong.enterprises import api as enterprises_api
 from zhitong.organizations import api as organizations_api
 from zhitong.workdays import api as workdays_api
 
 from .auth import TokenAuth
+from .contract import ContractAPI
 
-api = NinjaAPI(
+api = ContractAPI(
     title="Zhitong API",
     version="1",
-    description="直通：企业诉求与重大项目协调 API。令牌认证：`Authorization: Bearer <token>`。",
+    description=(
+        "直通：企业诉求与重大项目协调 API。令牌认证：`Authorization: Bearer <token>`。\n\n"
+        '所有错误均为 JSON `{"code", "message"}`（中文说明；单个字段出错时附 `field`，'
+        "多个字段时附 `details`）：400 请求有误，401 未认证，403 无权操作，404 对象不存在或不在范围内，"
+        "405 方法不支持，409 状态冲突或版本过期，413 请求体过大，415 请求体不是 JSON，"
+        "422 参数类型、格式或范围不正确，500 服务器内部错误。"
+    ),
     auth=TokenAuth(),
     urls_namespace="api",
 )
-
-
-@api.exception_handler(ServiceError)
-def service_error(request, exc: ServiceError):
-    body = {"code": exc.code, "message": exc.message}
-    if exc.field:
-        body["field"] = exc.field
-    return api.create_response(request, body, status=exc.status)
 
 
 # Routers are registered here, one per app, in a fixed order. The API app sits above the

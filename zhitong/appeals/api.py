@@ -10,8 +10,9 @@ services. Token authentication (Authorization: Bearer …) comes from zhitong.ap
 - GET    /appeals/moves                the state machine table
 - GET    /appeals/categories, /appeals/triage, /appeals/duplicates
 
-Errors are JSON {"code", "message"} with a Chinese message: 400 bad data, 403 not your
-move, 404 missing or out of scope, 409 illegal or stale move.
+Errors are JSON {"code", "message"} with a Chinese message (zhitong/api/contract.py):
+400 bad data, 403 not your move, 404 missing or out of scope, 409 illegal or stale move,
+422 a parameter of the wrong type or outside its bounds (core/fields.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
 from zhitong.core.errors import ServiceError
+from zhitong.core.fields import LONG_TEXT_MAX, QUERY_TEXT_MAX, Id, PageNumber, PageSize, Text, Version
 
 from . import selectors, services
 from .choices import Light
@@ -43,23 +45,25 @@ from .schemas import (
 
 router = Router(tags=["appeals"])
 
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+# The refusals an endpoint may answer besides the errors every operation documents
+# (400/404/405/413/422/500, and 401 — added centrally by zhitong.api.contract).
+ERRORS = {403: ErrorOut, 409: ErrorOut}
 MAX_PAGE_SIZE = 100
 
 
 class ListFilters(Schema):
-    q: str = ""
-    status: str = ""  # one or several, comma-separated
-    light: str = ""
-    lead_unit_id: int | None = None
-    category_id: int | None = None
-    channel: str = ""
-    enterprise_id: int | None = None
+    q: Text(QUERY_TEXT_MAX) = ""
+    status: Text(QUERY_TEXT_MAX) = ""  # one or several, comma-separated
+    light: Text(10) = ""
+    lead_unit_id: Id | None = None
+    category_id: Id | None = None
+    channel: Text(20) = ""
+    enterprise_id: Id | None = None
     is_problem: bool | None = None
     open_only: bool = False
-    order: str = "received"
-    page: int = 1
-    page_size: int = 20
+    order: Text(20) = "received"
+    page: PageNumber = 1
+    page_size: PageSize(MAX_PAGE_SIZE) = 20
 
 
 def _detail(request, appeal_id: int) -> dict:
@@ -75,8 +79,7 @@ def _detail(request, appeal_id: int) -> dict:
 def appeal_list(request, filters: Query[ListFilters]):
     if filters.light and filters.light not in Light.values:
         raise ServiceError("灯号须为 green、yellow、red 或 none", field="light")
-    page_size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
-    page = max(1, filters.page)
+    page_size, page = filters.page_size, filters.page
     qs = selectors.appeal_list_for_user(
         user=request.user,
         q=filters.q,
@@ -139,7 +142,7 @@ class DuplicateOut(AppealOut):
 
 
 @router.get("/duplicates", response=list[DuplicateOut], summary="登记时提示可能重复的诉求")
-def duplicates(request, enterprise_id: int, title: str, description: str = ""):
+def duplicates(request, enterprise_id: Id, title: Text(200), description: Text(QUERY_TEXT_MAX * 10) = ""):
     visible = set(
         selectors.appeals_for_user(request.user)
         .filter(enterprise_id=enterprise_id)
@@ -159,23 +162,23 @@ def duplicates(request, enterprise_id: int, title: str, description: str = ""):
 @router.get(
     "/{appeal_id}", response={200: AppealDetailOut, **ERRORS}, summary="诉求详情（含全过程记录和可执行操作）"
 )
-def appeal_detail(request, appeal_id: int):
+def appeal_detail(request, appeal_id: Id):
     return _detail(request, appeal_id)
 
 
 @router.post("/{appeal_id}/moves/{move}", response={200: AppealDetailOut, **ERRORS}, summary="执行状态机操作")
-def appeal_do_move(request, appeal_id: int, move: str, payload: MoveIn):
+def appeal_do_move(request, appeal_id: Id, move: Text(40), payload: MoveIn):
     """`data` holds the move's fields (GET /appeals/moves lists them); `expected_version`
-    is the version the client last saw — a stale one is refused with 409."""
+    is the version the client last saw — a stale one is refused with 409. A key the move
+    does not take is refused with 422; files go through POST …/evidence."""
     selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
-    if move in MOVES and "evidence_files" in payload.data:
-        raise ServiceError("佐证材料请通过 /evidence 接口以 multipart 上传", field="evidence_files")
     services.appeal_move(
         appeal_id=appeal_id,
         move=move,
         actor=request.user,
         expected_version=payload.expected_version,
-        **payload.data,
+        unknown="refuse",
+        **payload.data.model_dump(exclude_unset=True),
     )
     return _detail(request, appeal_id)
 
@@ -183,10 +186,10 @@ def appeal_do_move(request, appeal_id: int, move: str, payload: MoveIn):
 @router.post("/{appeal_id}/evidence", response={201: list[EvidenceOut], **ERRORS}, summary="上传佐证材料")
 def appeal_upload_evidence(
     request,
-    appeal_id: int,
+    appeal_id: Id,
     files: File[list[UploadedFile]],
-    note: Form[str] = "",
-    expected_version: Form[int | None] = None,
+    note: str = Form("", max_length=LONG_TEXT_MAX),
+    expected_version: Form[Version | None] = None,
 ):
     selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
     # The `add_evidence` move, with its files as multipart (JSON cannot carry them).

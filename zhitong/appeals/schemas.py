@@ -7,9 +7,12 @@ from datetime import date, datetime
 from typing import Any
 
 from ninja import Schema
+from pydantic import Field
 
-from .choices import Status
-from .machine import Move
+from zhitong.core.fields import Id, PastDatetime, Text, TextList, Version, VisibleText
+
+from .choices import Channel, Status
+from .machine import APPEAL, Move
 from .selectors import TimelineEntry
 
 
@@ -131,24 +134,31 @@ class AppealPage(Schema):
 
 
 class IntakeIn(Schema):
-    enterprise_id: int
-    title: str
-    description: str
-    category_id: int
-    channel: str
-    project_id: int | None = None
-    contact_name: str = ""
-    contact_phone: str = ""
-    materials_missing: list[str] = []
-    received_at: datetime | None = None
-    source_system: str = ""
-    source_id: str = ""
-    duplicate_of_id: int | None = None
+    """An appeal to register. Lengths are the columns' (appeals/models.py); `received_at`
+    must carry its time zone and lie between 2020-01-01 and now (core/fields.py)."""
+
+    enterprise_id: Id
+    title: VisibleText(200)
+    description: VisibleText(5000)
+    category_id: Id
+    channel: Channel
+    project_id: Id | None = None
+    contact_name: Text(50) = ""
+    contact_phone: Text(20) = ""
+    materials_missing: TextList(50, 200) = []
+    received_at: PastDatetime | None = None
+    source_system: Text(50) = ""
+    source_id: Text(100) = ""
+    duplicate_of_id: Id | None = None
 
 
 class MoveIn(Schema):
-    expected_version: int | None = None
-    data: dict[str, Any] = {}
+    """A move of the appeal's table: the version the caller saw (a stale one is refused
+    with 409) and the move's fields in `data` (GET /appeals/moves lists each move's; a key
+    the move does not take is refused with 422)."""
+
+    expected_version: Version | None = None
+    data: APPEAL.input_model = Field(default_factory=APPEAL.input_model)
 
 
 class CategoryOut(Schema):

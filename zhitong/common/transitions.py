@@ -20,22 +20,29 @@ The machine is the single gate and the single recipe:
   delivered after the commit.
 - `perform(...)` is `moving` + `commit` for a move whose service only sets fields.
 - `dispatch(move=…)` runs the service registered for a move by name (`@machine.service`),
-  passing only the move's declared fields: one dispatcher for the page and the API.
+  passing only the move's declared fields, each checked and typed by its kind first
+  (`clean`): one dispatcher for the page and the API. Wrong types, over-long texts,
+  impossible dates and ids beyond 64 bits are refused with 422 before any service runs;
+  the API also refuses keys the move does not take (`unknown="refuse"`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from functools import cached_property
+from typing import Annotated, Any
 
 from django.db import transaction
 from django.utils import timezone
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
+from pydantic import Field as Bounds
 
 from zhitong.audit.services import audit_record
-from zhitong.core.errors import AccessDenied, ConflictError, Forbidden
+from zhitong.core import fields as types
+from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, InvalidInput
 from zhitong.notifications.services import notify
 
 SYSTEM = "system"  # the relation of the periodic jobs (actor None)
@@ -52,6 +59,70 @@ class Field:
     kind: str
     required: bool = True
     help: str = ""
+    max_length: int | None = None  # a text's column, when narrower than its kind's default
+
+
+def _split_ids(value):
+    # A form or an older client sends several ids as "3,5" (also with a Chinese comma).
+    if isinstance(value, str):
+        return [v.strip() for v in value.replace("，", ",").split(",") if v.strip()]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [value]
+    return value
+
+
+def _file_like(value):
+    items = value if isinstance(value, list | tuple) else [value]
+    if not all(hasattr(v, "read") and hasattr(v, "name") for v in items if v is not None):
+        raise ValueError("须以 multipart/form-data 上传文件")
+    return value
+
+
+_Ids = Annotated[list[types.Id], BeforeValidator(_split_ids)]
+# The type each kind of field takes (`Field.kind`), and its value when the input leaves it
+# out: a text is "", a list is empty, anything else None — the services decide what is required.
+KIND_TYPES: dict[str, Any] = {
+    "textarea": types.Text(types.LONG_TEXT_MAX),
+    "text": types.Text(types.NAME_MAX),
+    "items": list[types.Text(types.NAME_MAX)] | types.Text(types.LONG_TEXT_MAX),
+    "int": types.WorkdayCount,
+    "unit": types.Id,
+    "user": types.Id,
+    "appeal": types.Id,
+    "item": types.Id,
+    "units": Annotated[_Ids, Bounds(max_length=100)],
+    "event_items": Annotated[_Ids, Bounds(max_length=500)],
+    "proposals": Annotated[dict[types.Id, types.Text(types.LONG_TEXT_MAX)], Bounds(max_length=500)],
+    "date": types.SaneDate,
+    "datetime": types.SaneDatetime,
+    "rating": Annotated[int, Bounds(ge=1, le=5)],
+    "bool": bool,
+    "file": Annotated[Any, BeforeValidator(_file_like)],
+    "files": Annotated[Any, BeforeValidator(_file_like)],
+}
+KIND_EMPTY: dict[str, Callable] = {"text": str, "textarea": str, "proposals": dict}
+KIND_EMPTY |= {"items": list, "units": list, "event_items": list}
+FILE_KINDS = frozenset({"file", "files"})
+
+
+def field_type(f: Field):
+    if f.kind in ("text", "textarea") and f.max_length:
+        return types.Text(f.max_length)
+    return KIND_TYPES.get(f.kind, types.Text(types.LONG_TEXT_MAX))
+
+
+def data_model(name: str, specs: Iterable[Field], *, files: bool = True) -> type[BaseModel]:
+    """A pydantic model of a move's (or a machine's) fields, all optional: the kernel checks
+    types and bounds, the services what is required. Unknown keys are refused."""
+    return create_model(
+        name,
+        __config__=ConfigDict(extra="forbid"),
+        **{
+            f.name: (field_type(f) | None, Bounds(None, description=f.label))
+            for f in specs
+            if files or f.kind not in FILE_KINDS
+        },
+    )
 
 
 @dataclass(frozen=True)
@@ -148,6 +219,7 @@ class Machine:
                 raise ValueError(f"{kind}.{m.name}: unknown states {unknown} or fields {missing}, or twice")
             self.moves[m.name] = Move(**{**m.__dict__, "form": tuple(self.fields[f] for f in m.fields)})
         self.services: dict[str, Callable] = {}
+        self._models: dict[str, type[BaseModel]] = {}
         MACHINES[kind] = self
 
     def status_label(self, value: str) -> str:
@@ -213,9 +285,8 @@ class Machine:
         now = now or timezone.now()
         with transaction.atomic():
             obj = self.lock(pk)
-            if expected_version not in (None, "") and int(expected_version) != getattr(
-                obj, self.version_field
-            ):
+            expected_version = clean_version(expected_version)
+            if expected_version is not None and expected_version != getattr(obj, self.version_field):
                 raise ConflictError(self.stale_message, code="stale")
             if actor is not None and not actor.is_active:
                 raise Forbidden("账号已停用")
@@ -286,19 +357,70 @@ class Machine:
 
         return register
 
-    def dispatch(self, *, pk, move: str, actor, expected_version=None, now=None, **data):
-        """Perform any move of the table by name; `data` may hold a whole form (only the
-        move's declared fields are passed on)."""
+    def dispatch(self, *, pk, move: str, actor, expected_version=None, now=None, unknown="ignore", **data):
+        """Perform any move of the table by name. `data` may hold a whole form: only the
+        move's declared fields are passed on, checked and typed by `clean` (422 when one is
+        wrong); `unknown="refuse"` (the API) also refuses a key the move does not take."""
         m = self.moves.get(move)
         if m is None or move not in self.services:
             raise ConflictError(f"未知的操作：{move}", code="unknown_move")
-        kwargs = {k: v for k, v in data.items() if k in m.fields}
+        kwargs = self.clean(m, data, unknown=unknown)
         kwargs[self.pk_arg] = pk
-        return self.services[move](actor=actor, expected_version=expected_version, now=now, **kwargs)
+        return self.services[move](
+            actor=actor, expected_version=clean_version(expected_version), now=now, **kwargs
+        )
+
+    def clean(self, m: Move, data: Mapping, *, unknown: str = "ignore") -> dict:
+        """The move's declared fields from `data`, each checked against its kind's type
+        (`KIND_TYPES`: lengths, ids of 64 bits, dates in the platform's window, aware
+        datetimes) and typed; a field left out gets its kind's empty value. InvalidInput
+        (422, in Chinese, naming each field) for a wrong value, and for an unknown key
+        when `unknown="refuse"`."""
+        given = {k: v for k, v in data.items() if k in m.fields}
+        if unknown == "refuse":
+            given |= {k: v for k, v in data.items() if k not in m.fields}
+        model = self._models.get(m.name)
+        if model is None:
+            model = self._models[m.name] = data_model(f"{self.kind}_{m.name}_data", m.form)
+        try:
+            checked = model.model_validate(given)
+        except ValidationError as exc:
+            details = types.error_details(exc.errors(include_url=False))
+            field = details[0]["field"] if len(details) == 1 else None
+            raise InvalidInput(types.error_summary(details), field=field, details=details)
+        out = {}
+        for f in m.form:
+            value = getattr(checked, f.name)
+            empty = KIND_EMPTY.get(f.kind)
+            out[f.name] = (empty() if empty else None) if value is None else value
+        return out
+
+    @cached_property
+    def input_model(self) -> type[BaseModel]:
+        """Every field of the table (files aside) in one model: the API documents a move's
+        JSON body with it (each move takes only its own fields, GET …/moves lists them)."""
+        seen = {f.name: f for m in self.moves.values() for f in m.form}
+        return data_model(f"{self.kind.title().replace('_', '')}MoveData", seen.values(), files=False)
 
     def unserved(self) -> list[str]:
         """Moves without a service (a test asserts none)."""
         return [n for n in self.moves if n not in self.services]
+
+
+def clean_version(value):
+    """The version a client says it saw: None, or a whole number (422 otherwise, never a
+    crash in `int()` or an integer too large for the database)."""
+    if value in (None, ""):
+        return None
+    try:
+        if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+            raise ValueError
+        number = int(value)
+    except (TypeError, ValueError):
+        raise InvalidInput("“version”应为整数", field="version")
+    if not 0 <= number <= types.MAX_ID:
+        raise InvalidInput(f"“version”须在0至{types.MAX_ID}之间", field="version")
+    return number
 
 
 def record_state_change(obj, *, move, from_status, to_status, actor, now, note, data):

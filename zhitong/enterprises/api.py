@@ -1,9 +1,10 @@
 """/api/v1/enterprises: the enterprise list and detail in the caller's scope. Phones are
 always masked here; the full number needs the audited reveal call."""
 
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 
-from zhitong.core.errors import ServiceError
+from zhitong.core.errors import ErrorOut
+from zhitong.core.fields import QUERY_TEXT_MAX, Id, Offset, PageSize, Text
 
 from . import selectors, services
 from .choices import TeamRole
@@ -73,27 +74,26 @@ def _out(e) -> dict:
     }
 
 
+class EnterpriseFilters(Schema):
+    q: Text(QUERY_TEXT_MAX) | None = None
+    location_id: Id | None = None
+    industry: Text(20) | None = None
+    flag: Text(30) | None = None
+    tag: Text(30) | None = None
+    limit: PageSize(500) = 50
+    offset: Offset = 0
+
+
 @router.get("", response=EnterprisePage, summary="Enterprises in the caller's scope (search and filters)")
-def list_enterprises(
-    request,
-    q: str | None = None,
-    location_id: int | None = None,
-    industry: str | None = None,
-    flag: str | None = None,
-    tag: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-):
-    if not 1 <= limit <= 500 or offset < 0:
-        raise ServiceError("limit 须在 1 到 500 之间，offset 不能为负数", code="invalid_paging")
+def list_enterprises(request, f: Query[EnterpriseFilters]):
     qs = selectors.enterprise_list_for_user(
-        user=request.auth, q=q, location_id=location_id, industry=industry, flag=flag, tag=tag
+        user=request.auth, q=f.q, location_id=f.location_id, industry=f.industry, flag=f.flag, tag=f.tag
     )
-    return {"count": qs.count(), "items": [_out(e) for e in qs[offset : offset + limit]]}
+    return {"count": qs.count(), "items": [_out(e) for e in qs[f.offset : f.offset + f.limit]]}
 
 
 @router.get("/{enterprise_id}", response=EnterpriseDetailOut, summary="One enterprise (phones masked)")
-def get_enterprise(request, enterprise_id: int):
+def get_enterprise(request, enterprise_id: Id):
     e = selectors.enterprise_get_for_user(user=request.auth, enterprise_id=enterprise_id)
     return {
         **_out(e),
@@ -124,9 +124,11 @@ def get_enterprise(request, enterprise_id: int):
 
 
 @router.post(
-    "/contacts/{contact_id}/reveal-phone", response=PhoneOut, summary="A contact's full number (audited)"
+    "/contacts/{contact_id}/reveal-phone",
+    response={200: PhoneOut, 403: ErrorOut},
+    summary="A contact's full number (audited)",
 )
-def reveal_phone(request, contact_id: int):
+def reveal_phone(request, contact_id: Id):
     return {
         "contact_id": contact_id,
         "phone": services.contact_reveal_phone(user=request.auth, contact_id=contact_id),

@@ -2,6 +2,8 @@
 
 from ninja import Router, Schema
 
+from zhitong.core.fields import QUERY_TEXT_MAX, Id, Text
+
 from . import selectors
 from .choices import UnitKind
 
@@ -85,7 +87,7 @@ def _unit_out(u) -> dict:
 
 
 @router.get("/units", response=list[UnitOut], summary="All active units (flat, with parent ids)")
-def list_units(request, kind: str | None = None):
+def list_units(request, kind: Text(20) | None = None):
     return [_unit_out(u) for u in selectors.unit_list(kind=kind)]
 
 
@@ -101,7 +103,7 @@ def unit_tree(request):
 @router.get(
     "/units/{unit_id}", response=UnitDetailOut, summary="One unit in the caller's scope, with its people"
 )
-def get_unit(request, unit_id: int):
+def get_unit(request, unit_id: Id):
     unit = selectors.unit_get_for_user(user=request.auth, unit_id=unit_id)
     members = [
         {"id": m.pk, "username": m.username, "name": m.display_name, "role": m.role, "position": m.position}
@@ -113,7 +115,7 @@ def get_unit(request, unit_id: int):
 @router.get(
     "/windows", response=list[WindowGroupOut], summary="The public service-window directory (一键启动)"
 )
-def windows(request, q: str | None = None):
+def windows(request, q: Text(QUERY_TEXT_MAX) | None = None):
     return [
         {
             "kind": kind,

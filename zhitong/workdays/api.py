@@ -5,6 +5,7 @@ from datetime import date
 from ninja import Router, Schema
 
 from zhitong.core.errors import ServiceError
+from zhitong.core.fields import SaneDate
 
 from . import services
 
@@ -21,7 +22,7 @@ class BetweenOut(Schema):
 
 
 @router.get("/add", response=WorkdayOut, summary="N working days after start (start not counted)")
-def add(request, start: date, n: int):
+def add(request, start: SaneDate, n: int):
     if n < 0 or n > 10000:
         raise ServiceError("工作日数须在 0 到 10000 之间。", code="invalid_workdays", field="n")
     result = services.add_workdays(start, n)
@@ -29,5 +30,5 @@ def add(request, start: date, n: int):
 
 
 @router.get("/between", response=BetweenOut, summary="working days in (start, end]")
-def between(request, start: date, end: date):
+def between(request, start: SaneDate, end: SaneDate):
     return {"workdays": services.workdays_between(start, end)}

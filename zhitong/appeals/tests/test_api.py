@@ -130,7 +130,7 @@ def test_evidence_upload_checks_content_not_the_name(api, flow, city):
     assert r.json()[0]["kind"] == "pdf"
     exe = SimpleUploadedFile("通知.pdf", b"MZ\x90\x00\x03" + b"\x00" * 64)
     r = api(city.handler, "post", f"/{appeal.pk}/evidence", data={"files": [exe]})
-    assert r.status_code == 400
+    assert r.status_code == 400, r.json()
     assert r.json()["code"] == "file_type"
 
 

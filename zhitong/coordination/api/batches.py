@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.utils import timezone
 
 from zhitong.core.errors import Forbidden
+from zhitong.core.fields import Id, Month, Text
 from zhitong.organizations.choices import Role
 
 from .. import selectors
 from ..machines.batches import BATCH, ESCALATION
 from ..schemas.batches import BatchDetailOut, BatchOut, EscalationOut, batch_out, escalation_out
-from ._common import ERRORS, parse_month, require_hub, router
+from ._common import ERRORS, move_body, parse_month, require_hub, router
 from ._common import move as perform_move
 
 
@@ -30,7 +31,7 @@ def _batch_detail(month) -> dict:
 
 
 @router.get("/batches/{month}", response={200: BatchDetailOut, **ERRORS}, summary="批次详情（含附件2各项）")
-def batch_detail(request, month: str):
+def batch_detail(request, month: Month):
     require_hub(request)
     return _batch_detail(parse_month(month))
 
@@ -39,8 +40,9 @@ def batch_detail(request, month: str):
     "/batches/{month}/moves/{move}",
     response={200: BatchDetailOut, **ERRORS},
     summary="批次操作：start_review 截止后开始审核 / submit 报送分管市领导（version）",
+    openapi_extra=move_body(BATCH),
 )
-def batch_move(request, month: str, move: str):
+def batch_move(request, month: Month, move: Text(40)):
     require_hub(request)
     m = parse_month(month)
     perform_move(request, BATCH, pk=m, name=move)
@@ -51,8 +53,9 @@ def batch_move(request, month: str, move: str):
     "/requests/{request_id}/moves/{move}",
     response={200: EscalationOut, **ERRORS},
     summary="申报操作：accept 审核通过(leader_id, note) / return 退回(reason)（version）",
+    openapi_extra=move_body(ESCALATION),
 )
-def request_move(request, request_id: int, move: str):
+def request_move(request, request_id: Id, move: Text(40)):
     selectors.escalation_get_for_user(user=request.user, request_id=request_id)
     return escalation_out(perform_move(request, ESCALATION, pk=request_id, name=move))
 

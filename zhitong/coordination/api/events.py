@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from ninja import Schema
+from ninja import Schema, Status
 
 from zhitong.core.downloads import DOCX, file_download
 from zhitong.core.errors import AccessDenied
+from zhitong.core.fields import Id, IdList, Text
 
 from .. import selectors, services
 from ..documents.opinions import opinions_file_name
 from ..machines.events import EVENT
 from ..schemas import OpinionIn
-from ..schemas.events import EventIn, EventMoveIn, EventOut, ProblemIn, VerifyIn, event_out
-from ._common import ERRORS, active_user, router
+from ..schemas.events import EventIn, EventOut, ProblemIn, VerifyIn, event_out
+from ._common import ERRORS, active_user, move_body, router
+from ._common import move as perform_move
 
 
 def _event(request, event_id: int, *, with_items: bool = True) -> dict:
@@ -51,20 +53,20 @@ def event_create(request, body: EventIn):
         chair=active_user(body.chair_id, "chair_id"),
         deputy=active_user(body.deputy_id, "deputy_id"),
     )
-    return 201, _event(request, event.pk)
+    return Status(201, _event(request, event.pk))
 
 
 @router.get("/events/{event_id}", response={200: EventOut, **ERRORS}, summary="面对面活动详情")
-def event_detail(request, event_id: int):
+def event_detail(request, event_id: Id):
     return _event(request, event_id)
 
 
 class AppealIdsIn(Schema):
-    appeal_ids: list[int]
+    appeal_ids: IdList(200)
 
 
 @router.post("/events/{event_id}/appeals", response={200: EventOut, **ERRORS}, summary="从在办诉求选取问题")
-def event_add_appeals(request, event_id: int, body: AppealIdsIn):
+def event_add_appeals(request, event_id: Id, body: AppealIdsIn):
     selectors.event_get_for_user(user=request.user, event_id=event_id)
     services.event_add_appeals(actor=request.user, event_id=event_id, appeal_ids=body.appeal_ids)
     return _event(request, event_id)
@@ -73,7 +75,7 @@ def event_add_appeals(request, event_id: int, body: AppealIdsIn):
 @router.post(
     "/events/{event_id}/problems", response={201: EventOut, **ERRORS}, summary="登记企业新提出的问题"
 )
-def event_register_problem(request, event_id: int, body: ProblemIn):
+def event_register_problem(request, event_id: Id, body: ProblemIn):
     selectors.event_get_for_user(user=request.user, event_id=event_id)
     services.event_register_problem(
         actor=request.user,
@@ -87,20 +89,20 @@ def event_register_problem(request, event_id: int, body: ProblemIn):
         contact_name=body.contact_name,
         contact_phone=body.contact_phone,
     )
-    return 201, _event(request, event_id)
+    return Status(201, _event(request, event_id))
 
 
 @router.post(
     "/event-items/{item_id}/verify", response={200: EventOut, **ERRORS}, summary="核实问题（有关部门）"
 )
-def event_item_verify(request, item_id: int, body: VerifyIn):
+def event_item_verify(request, item_id: Id, body: VerifyIn):
     item = selectors.event_item_get_for_user(user=request.user, item_id=item_id)
     services.event_item_verify(actor=request.user, item_id=item_id, result=body.result, note=body.note)
     return _event(request, item.event_id)
 
 
 @router.post("/event-items/{item_id}/opinion", response={200: EventOut, **ERRORS}, summary="录入现场处理意见")
-def event_item_opinion(request, item_id: int, body: OpinionIn):
+def event_item_opinion(request, item_id: Id, body: OpinionIn):
     item = selectors.event_item_get_for_user(user=request.user, item_id=item_id)
     services.event_record_opinion(
         actor=request.user,
@@ -114,18 +116,18 @@ def event_item_opinion(request, item_id: int, body: OpinionIn):
 
 
 class UnitIn(Schema):
-    unit_id: int
+    unit_id: Id
 
 
 @router.post("/event-items/{item_id}/unit", response={200: EventOut, **ERRORS}, summary="调整核实单位")
-def event_item_set_unit(request, item_id: int, body: UnitIn):
+def event_item_set_unit(request, item_id: Id, body: UnitIn):
     item = selectors.event_item_get_for_user(user=request.user, item_id=item_id)
     services.event_item_set_unit(actor=request.user, item_id=item_id, unit_id=body.unit_id)
     return _event(request, item.event_id)
 
 
 @router.delete("/event-items/{item_id}", response={200: EventOut, **ERRORS}, summary="移出问题目录")
-def event_remove_item(request, item_id: int):
+def event_remove_item(request, item_id: Id):
     item = selectors.event_item_get_for_user(user=request.user, item_id=item_id)
     services.event_remove_item(actor=request.user, item_id=item_id)
     return _event(request, item.event_id)
@@ -135,23 +137,25 @@ def event_remove_item(request, item_id: int):
     "/events/{event_id}/moves/{move}",
     response={200: EventOut, **ERRORS},
     summary="推进活动环节（活动状态表中的一步）",
+    openapi_extra=move_body(EVENT),
 )
-def event_move(request, event_id: int, move: str, body: EventMoveIn):
+def event_move(request, event_id: Id, move: Text(40)):
     """Any move of machines/events.py by name, with its fields and the version the caller
     saw: 409 for a stale version or a move the state does not allow (or its condition is
-    not met), 403 for a move this user may not make, 404 for an event out of sight."""
+    not met), 403 for a move this user may not make, 404 for an event out of sight, 422
+    for a field of the wrong type or a key the move does not take. review → proposals
+    ({item_id: text}) and note; approve → item_ids and note; reschedule → scheduled_at and
+    place; return_document → reason; review_document, approve_document, withdraw_document
+    → note."""
     selectors.event_get_for_user(user=request.user, event_id=event_id)
-    data = body.dict(exclude={"version"})
-    services.event_move(
-        event_id=event_id, move=move, actor=request.user, expected_version=body.version, **data
-    )
+    perform_move(request, EVENT, pk=event_id, name=move)
     return _event(request, event_id)
 
 
 @router.get(
     "/events/{event_id}/document", response={200: None, **ERRORS}, summary="下载《企业诉求事项处理意见》"
 )
-def event_document(request, event_id: int):
+def event_document(request, event_id: Id):
     event = selectors.event_get_for_user(user=request.user, event_id=event_id)
     if not event.document:
         raise AccessDenied("尚未生成《企业诉求事项处理意见》")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from zhitong.core.errors import Forbidden
+from zhitong.core.fields import Month
 from zhitong.organizations.selectors import user_sees_all
 
 from .. import selectors
@@ -14,7 +15,7 @@ from ._common import ERRORS, parse_month, router
 
 
 @router.get("/facts", response={200: list[FactOut], **ERRORS}, summary="协调问题计数（五(二)2）")
-def facts(request, month: str = ""):
+def facts(request, month: Month | None = None):
     if not user_sees_all(request.user):
         raise Forbidden("无权查看协调计数")
     m = parse_month(month) if month else timezone.localdate().replace(day=1)

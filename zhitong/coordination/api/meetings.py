@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.utils import timezone
-from ninja import Query, Schema
+from ninja import Query, Schema, Status
 
 from zhitong.core.errors import AccessDenied, Forbidden
+from zhitong.core.fields import Id, Month, Text
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit
 from zhitong.organizations.selectors import scope_root, user_sees_all
@@ -13,7 +14,7 @@ from zhitong.organizations.selectors import scope_root, user_sees_all
 from .. import selectors, services
 from ..machines.meetings import MEETING
 from ..schemas.meetings import ItemsIn, MeetingIn, MeetingOut, meeting_out
-from ._common import ERRORS, active_user, parse_month, router
+from ._common import ERRORS, active_user, move_body, parse_month, router
 from ._common import move as perform_move
 
 
@@ -44,16 +45,16 @@ def meeting_create(request, body: MeetingIn):
         unit_ids=body.unit_ids,
         level=body.level,
     )
-    return 201, _meeting(request, meeting.pk)
+    return Status(201, _meeting(request, meeting.pk))
 
 
 @router.get("/meetings/{meeting_id}", response={200: MeetingOut, **ERRORS}, summary="协调会详情")
-def meeting_detail(request, meeting_id: int):
+def meeting_detail(request, meeting_id: Id):
     return _meeting(request, meeting_id)
 
 
 @router.post("/meetings/{meeting_id}/items", response={200: MeetingOut, **ERRORS}, summary="列入议题")
-def meeting_add_items(request, meeting_id: int, body: ItemsIn):
+def meeting_add_items(request, meeting_id: Id, body: ItemsIn):
     selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     services.meeting_add_items(
         actor=request.user,
@@ -68,8 +69,9 @@ def meeting_add_items(request, meeting_id: int, body: ItemsIn):
     "/meetings/{meeting_id}/moves/{move}",
     response={200: MeetingOut, **ERRORS},
     summary="协调会操作：minutes 上传会议纪要(upload, multipart) / opinion 录入协调意见并交办（version）",
+    openapi_extra=move_body(MEETING),
 )
-def meeting_move(request, meeting_id: int, move: str):
+def meeting_move(request, meeting_id: Id, move: Text(40)):
     selectors.meeting_get_for_user(user=request.user, meeting_id=meeting_id)
     perform_move(request, MEETING, pk=meeting_id, name=move)
     return _meeting(request, meeting_id)
@@ -78,15 +80,15 @@ def meeting_move(request, meeting_id: int, move: str):
 @router.delete(
     "/meeting-items/{item_id}", response={200: MeetingOut, **ERRORS}, summary="移出议题（尚无协调意见）"
 )
-def meeting_remove_item(request, item_id: int):
+def meeting_remove_item(request, item_id: Id):
     item = selectors.meeting_item_get_for_user(user=request.user, item_id=item_id)
     services.meeting_remove_item(actor=request.user, item_id=item_id)
     return _meeting(request, item.meeting_id)
 
 
 class Annex3Query(Schema):
-    unit_id: int | None = None
-    month: str = ""
+    unit_id: Id | None = None
+    month: Month | None = None
 
 
 @router.get("/annex3", response={200: list[list], **ERRORS}, summary="附件3落实情况表（行）")

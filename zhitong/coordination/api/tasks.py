@@ -5,17 +5,19 @@ from __future__ import annotations
 from django.utils import timezone
 from ninja import Query, Schema
 
+from zhitong.core.fields import Id, Text
+
 from .. import selectors
 from ..machines.tasks import TASK
 from ..schemas.tasks import TaskOut, task_out
-from ._common import ERRORS, router
+from ._common import ERRORS, move_body, router
 from ._common import move as perform_move
 
 
 class TaskQuery(Schema):
-    status: str = "open"
-    light: str = ""
-    source: str = ""
+    status: Text(20) = "open"
+    light: Text(10) = ""
+    source: Text(20) = ""
 
 
 def _task(request, task_id: int) -> dict:
@@ -37,7 +39,7 @@ def task_list(request, q: Query[TaskQuery]):
 
 
 @router.get("/tasks/{task_id}", response={200: TaskOut, **ERRORS}, summary="交办任务详情")
-def task_detail(request, task_id: int):
+def task_detail(request, task_id: Id):
     return _task(request, task_id)
 
 
@@ -45,8 +47,9 @@ def task_detail(request, task_id: int):
     "/tasks/{task_id}/moves/{move}",
     response={200: TaskOut, **ERRORS},
     summary="任务操作：progress 填报进展 / done 报办结 / confirm 确认办结 / reject 退回（字段及version）",
+    openapi_extra=move_body(TASK),
 )
-def task_move(request, task_id: int, move: str):
+def task_move(request, task_id: Id, move: Text(40)):
     selectors.task_get_for_user(user=request.user, task_id=task_id)
     perform_move(request, TASK, pk=task_id, name=move)
     return _task(request, task_id)

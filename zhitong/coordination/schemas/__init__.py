@@ -17,7 +17,6 @@ from .batches import (
 from .events import (
     EventIn,
     EventItemOut,
-    EventMoveIn,
     EventOut,
     ProblemIn,
     VerifyIn,
@@ -43,7 +42,6 @@ __all__ = [
     "BatchOut",
     "ErrorOut",
     "EscalationOut",
-    "EventMoveIn",
     "EventIn",
     "EventItemOut",
     "EventOut",

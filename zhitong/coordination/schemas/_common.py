@@ -3,9 +3,9 @@ inputs several endpoints take (a reason, a note with a version, an opinion with 
 
 from __future__ import annotations
 
-from datetime import date
-
 from ninja import Schema
+
+from zhitong.core.fields import LONG_TEXT_MAX, IdList, SaneDate, VisibleText, WorkdayCount
 
 
 class ErrorOut(Schema):
@@ -25,7 +25,10 @@ def ref(obj) -> dict | None:
 
 
 class OpinionIn(Schema):
-    opinion: str
-    unit_ids: list[int]
-    due_workdays: int | None = None
-    due_date: date | None = None
+    """An opinion and its assignment: the units (the first leads) and the time limit, in
+    working days or as a date."""
+
+    opinion: VisibleText(LONG_TEXT_MAX)
+    unit_ids: IdList(100)
+    due_workdays: WorkdayCount | None = None
+    due_date: SaneDate | None = None

@@ -3,51 +3,40 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Schema
 
+from zhitong.core.fields import LONG_TEXT_MAX, NAME_MAX, Id, SaneDatetime, Text, VisibleText
+
+from ..choices import EventKind, EventLevel, Verification
 from ._common import Ref, ref
 
 
 class EventIn(Schema):
-    title: str
-    kind: str
-    level: str = "city"
-    scheduled_at: datetime
-    place: str = ""
-    chair_id: int
-    deputy_id: int
+    title: VisibleText(NAME_MAX)
+    kind: EventKind
+    level: EventLevel = EventLevel.CITY
+    scheduled_at: SaneDatetime
+    place: Text(NAME_MAX) = ""
+    chair_id: Id
+    deputy_id: Id
 
 
 class ProblemIn(Schema):
-    enterprise_id: int
-    project_id: int | None = None
-    title: str
-    description: str
-    category_id: int
-    unit_id: int
-    contact_name: str = ""
-    contact_phone: str = ""
+    enterprise_id: Id
+    project_id: Id | None = None
+    title: VisibleText(200)
+    description: VisibleText(LONG_TEXT_MAX)
+    category_id: Id
+    unit_id: Id
+    contact_name: Text(50) = ""
+    contact_phone: Text(20) = ""
 
 
 class VerifyIn(Schema):
-    result: str
-    note: str
-
-
-class EventMoveIn(Schema):
-    """A move of the event's table (machines/events.py): the version the caller saw and the
-    move's declared fields (the others are ignored). review → proposals ({item_id: text})
-    and note; approve → item_ids and note; reschedule → scheduled_at and place;
-    return_document → reason; review_document, approve_document, withdraw_document → note."""
-
-    version: int | None = None
-    note: str = ""
-    reason: str = ""
-    proposals: dict[int, str] = {}
-    item_ids: list[int] = []
-    scheduled_at: datetime | None = None
-    place: str = ""
+    result: Literal[Verification.CONFIRMED.value, Verification.NOT_CONFIRMED.value]
+    note: VisibleText(LONG_TEXT_MAX)
 
 
 class EventItemOut(Schema):

@@ -3,24 +3,30 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 from ninja import Schema
+
+from zhitong.core.fields import NAME_MAX, Id, IdList, SaneDatetime, Text, VisibleText
+from zhitong.organizations.choices import LeaderLevel
 
 from ._common import Ref, ref
 
 
 class MeetingIn(Schema):
-    title: str
-    convener_id: int
-    held_at: datetime
-    place: str = ""
-    unit_ids: list[int] = []
-    level: str = ""
+    """`level` (the convening leader's level) defaults to the convener's own."""
+
+    title: VisibleText(NAME_MAX)
+    convener_id: Id
+    held_at: SaneDatetime
+    place: Text(NAME_MAX) = ""
+    unit_ids: IdList(100) = []
+    level: Literal[("", *LeaderLevel.values)] = ""
 
 
 class ItemsIn(Schema):
-    appeal_ids: list[int] = []
-    escalation_ids: list[int] = []
+    appeal_ids: IdList(200) = []
+    escalation_ids: IdList(200) = []
 
 
 class MeetingItemOut(Schema):

@@ -193,7 +193,7 @@ def test_an_event_end_to_end_through_the_api(city, scene, api):
             assert r.status_code == 200, r.content
         r = office("post", f"/events/{eid}/moves/generate_document", {})
         assert r.json()["status"] == EventStatus.DOCUMENT_DRAFTED and r.json()["has_document"]
-        leader("post", f"/events/{eid}/moves/review_document", {"approve": True})
+        leader("post", f"/events/{eid}/moves/review_document", {"note": "同意"})
         mayor("post", f"/events/{eid}/moves/approve_document", {})
         r = office("post", f"/events/{eid}/moves/assign", {"version": 1})
         assert r.status_code == 409  # a stale version is refused

@@ -1,0 +1,89 @@
+"""Fixtures for the API-wide tests: the coordination tests' small city (its people, frozen
+start, media directory) and `world`, one object of every kind the API serves, made through
+the real services and the API itself, so every path parameter can name a real object."""
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from django.test import Client
+
+from zhitong.api.models import ApiToken
+from zhitong.coordination.tests import conftest as coordination
+from zhitong.coordination.tests.conftest import at
+
+# The coordination tests' fixtures, shared: the city, its scenes, frozen start, media directory.
+city, scene = coordination.city, coordination.scene
+_frozen_start, _media, _fresh_calendar_cache = (
+    coordination._frozen_start,
+    coordination._media,
+    coordination._fresh_calendar_cache,
+)
+
+
+def token_client(user) -> Client:
+    _, raw = ApiToken.issue(user=user, name="测试")
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def _post(client, path, body):
+    r = client.post("/api/v1/coordination" + path, json.dumps(body), content_type="application/json")
+    assert r.status_code in (200, 201), r.content
+    return r.json()
+
+
+@pytest.fixture
+def world(city, scene):
+    """An appeal in progress with an escalation request in September's batch, a meeting with
+    an item and the task its opinion assigned, and an event with an item."""
+    appeal = scene.appeal(project=city.project)
+    request = scene.escalate(appeal, when=at(2025, 9, 3))
+    other = scene.appeal(title="园区道路尚未移交，货车通行受限")
+    hub, office = token_client(city.hub), token_client(city.hub_gxj)
+    meeting = _post(
+        hub,
+        "/meetings",
+        {
+            "title": "项目推进协调会",
+            "convener_id": city.leader.pk,
+            "held_at": "2025-09-01T08:00:00+08:00",
+            "unit_ids": [city.units.gxj.pk],
+        },
+    )
+    meeting = _post(hub, f"/meetings/{meeting['id']}/items", {"appeal_ids": [appeal.pk]})
+    meeting_item = meeting["items"][0]["id"]
+    meeting = _post(
+        hub,
+        f"/meetings/{meeting['id']}/moves/opinion",
+        {
+            "item_id": meeting_item,
+            "opinion": "工信局牵头办理",
+            "unit_ids": [city.units.gxj.pk],
+            "due_workdays": 5,
+        },
+    )
+    (task,) = meeting["items"][0]["task_ids"]
+    event = _post(
+        office,
+        "/events",
+        {
+            "title": "2025年第四季度“面对面”政企交流活动",
+            "kind": "quarterly",
+            "scheduled_at": "2025-10-13T15:00:00+08:00",
+            "chair_id": city.mayor.pk,
+            "deputy_id": city.leader.pk,
+        },
+    )
+    event = _post(office, f"/events/{event['id']}/appeals", {"appeal_ids": [other.pk]})
+    return SimpleNamespace(
+        city=city,
+        appeal=appeal,
+        request=request,
+        month="2025-09",
+        meeting=meeting["id"],
+        meeting_item=meeting_item,
+        task=task,
+        event=event["id"],
+        event_item=event["items"][0]["id"],
+        contact=city.enterprise.contacts.first(),
+    )
