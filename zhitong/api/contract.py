@@ -196,7 +196,7 @@ def document_errors(schema: dict) -> dict:
             responses = op.setdefault("responses", {})
             codes = set(SHARED_ERRORS)
             if op.get("security"):
-                codes.add(401)
+                codes |= {401, 429}  # 429: too many failed tokens from the address
             if "requestBody" in op:
                 codes.add(415)
             codes |= {int(c) for c in responses if str(c).isdigit() and int(c) >= 400}
