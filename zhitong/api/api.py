@@ -1,8 +1,10 @@
 """The REST API under /api/v1. Each domain app contributes a router from its `api.py`."""
 
+from django.db import OperationalError
 from ninja import NinjaAPI
 
 from zhitong.appeals import api as appeals_api
+from zhitong.common.transitions import Contention, is_contention
 from zhitong.coordination import api as coordination_api
 from zhitong.core.errors import ServiceError
 from zhitong.enterprises import api as enterprises_api
@@ -26,6 +28,15 @@ def service_error(request, exc: ServiceError):
     if exc.field:
         body["field"] = exc.field
     return api.create_response(request, body, status=exc.status)
+
+
+@api.exception_handler(OperationalError)
+def contention(request, exc: OperationalError):
+    """A deadlock or serialization failure the kernel did not already turn into a 409
+    (a write outside a move's transaction): nothing was saved, the client may retry."""
+    if not is_contention(exc):
+        raise exc
+    return service_error(request, Contention())
 
 
 # Routers are registered here, one per app, in a fixed order. The API app sits above the

@@ -140,20 +140,12 @@ class DuplicateOut(AppealOut):
 
 @router.get("/duplicates", response=list[DuplicateOut], summary="登记时提示可能重复的诉求")
 def duplicates(request, enterprise_id: int, title: str, description: str = ""):
-    visible = set(
-        selectors.appeals_for_user(request.user)
-        .filter(enterprise_id=enterprise_id)
-        .values_list("pk", flat=True)
-    )
+    """Only appeals the caller may see (the selector is scoped, like the intake page's panel)."""
     found = selectors.appeal_possible_duplicates(
-        enterprise_id=enterprise_id, title=title, description=description
+        user=request.user, enterprise_id=enterprise_id, title=title, description=description
     )
     today = timezone.localdate()
-    return [
-        appeal_out(a, light=selectors.appeal_light(a, today)) | {"similarity": a.similarity}
-        for a in found
-        if a.pk in visible
-    ]
+    return [appeal_out(a, light=selectors.appeal_light(a, today)) | {"similarity": a.similarity} for a in found]
 
 
 @router.get(

@@ -166,7 +166,9 @@ class MoveChoices:
     def merge_targets(self) -> list[tuple[int, str]]:
         from .selectors import appeal_merge_targets
 
-        return appeal_merge_targets(appeal=self.appeal) if self.appeal is not None else []
+        if self.appeal is None:
+            return []
+        return appeal_merge_targets(user=self.user, appeal=self.appeal)
 
 
 class MoveForm(forms.Form):

@@ -63,10 +63,13 @@ def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict
             move_forms.append((move, move_form(move, appeal=appeal, user=user, choices=choices), None))
     timeline = selectors.appeal_timeline(appeal)
     evidence = [ev for entry in timeline for ev in entry.evidence]
-    # thin: the Annex 2 requests of this appeal and the duplicates merged into it.
+    # thin: the Annex 2 requests of this appeal and the duplicates merged into it (those the
+    # user may see: a twin registered by another unit stays theirs).
     escalations = list(appeal.escalations.select_related("leader", "reporting_unit").order_by("received_at"))
-    duplicates = list(
-        appeal.merged_duplicates.order_by("received_at").only("pk", "code", "title", "received_at")
+    duplicates = selectors.appeal_merged_duplicates(user=user, appeal=appeal)
+    # The appeal this one was merged into: named, but shown and linked only if visible.
+    master_visible = bool(appeal.merged_into_id) and bool(
+        selectors.appeal_visible_ids(user=user, appeal_ids=[appeal.merged_into_id])
     )
     return {
         "appeal": appeal,
@@ -79,6 +82,7 @@ def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict
         "evidence": evidence,
         "escalations": escalations,
         "duplicates": duplicates,
+        "master_visible": master_visible,
         "cooperations": list(appeal.cooperations.all()),
         "today": today,
         "clock_label": CLOCK_LABELS.get(appeal.status, "当前期限"),

@@ -26,11 +26,12 @@ def _require_intake_role(user):
         raise PermissionDenied("您无权登记诉求")
 
 
-def _duplicates(enterprise_id, title, description="") -> list:
+def _duplicates(user, enterprise_id, title, description="") -> list:
+    """Possible twins among the appeals `user` may see (never another unit's)."""
     if not enterprise_id or not (title or "").strip():
         return []
     return selectors.appeal_possible_duplicates(
-        enterprise_id=enterprise_id, title=title, description=description or ""
+        user=user, enterprise_id=enterprise_id, title=title, description=description or ""
     )
 
 
@@ -64,7 +65,7 @@ def intake(request):
     ]
     category = _category((data or {}).get("category_id"))
     duplicates = _duplicates(
-        enterprise.pk if enterprise else None, (data or {}).get("title"), (data or {}).get("description")
+        user, enterprise.pk if enterprise else None, (data or {}).get("title"), (data or {}).get("description")
     )
 
     kwargs = {
@@ -195,7 +196,10 @@ def intake_duplicates(request):
     _require_intake_role(request.user)
     enterprise = helpers.enterprise_by_id(request.GET.get("enterprise_id"))
     duplicates = _duplicates(
-        enterprise.pk if enterprise else None, request.GET.get("title"), request.GET.get("description")
+        request.user,
+        enterprise.pk if enterprise else None,
+        request.GET.get("title"),
+        request.GET.get("description"),
     )
     form = IntakeForm(None, duplicates=duplicates)
     return TemplateResponse(
