@@ -119,9 +119,23 @@ def test_intake_cannot_link_to_another_units_appeal_on_the_page(client, city, th
     client.force_login(city.outsider)
     data = intake_data(city, duplicate_of_id=theirs.pk, duplicates_seen=str(theirs.pk))
     response = client.post(reverse("appeals:intake"), data)
-    assert response.status_code == 404
-    assert theirs.title not in response.content.decode()
+    missing = client.post(reverse("appeals:intake"), data | {"duplicate_of_id": 999_999})
+    # Not one of the duplicates offered to this user: refused like an id that does not exist.
+    assert response.status_code == missing.status_code == 200
+    assert (
+        list(response.context["form"].errors) == list(missing.context["form"].errors) == ["duplicate_of_id"]
+    )
+    assert theirs.code not in response.content.decode()
     assert Appeal.objects.count() == 1  # nothing registered, nothing linked
+    assert unchanged(theirs)
+
+
+def test_intake_linking_to_an_appeal_out_of_sight_is_404_and_registers_nothing(flow, city, theirs):
+    from zhitong.core.errors import AccessDenied
+
+    with pytest.raises(AccessDenied):
+        flow.intake(actor=city.outsider, duplicate_of_id=theirs.pk)
+    assert Appeal.objects.count() == 1
     assert unchanged(theirs)
 
 
@@ -206,7 +220,9 @@ def test_a_detail_page_lists_only_the_merged_duplicates_the_user_may_see(client,
     assert response.context["duplicates"] == [mine] and link in response.content.decode()
 
 
-def test_a_merged_appeal_names_its_master_but_does_not_show_one_out_of_sight(client, city, flow, theirs, mine):
+def test_a_merged_appeal_names_its_master_but_does_not_show_one_out_of_sight(
+    client, city, flow, theirs, mine
+):
     flow.move(mine, "merge", city.hub, into_id=theirs.pk, reason="同一事项")
     client.force_login(city.outsider)
     page = client.get(reverse("appeals:detail", args=[mine.pk])).content.decode()

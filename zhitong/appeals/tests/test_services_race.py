@@ -169,3 +169,25 @@ def test_crossed_merges_through_the_api_answer_200_and_409_never_500(flow, city,
         codes = sorted(r.status_code for r in race(post(a, b), post(b, a)))
         assert codes == [200, 409], codes
         assert Appeal.objects.filter(pk__in=[a.pk, b.pk], status=Status.MERGED).count() == 1
+
+
+def test_one_key_sent_concurrently_with_two_payloads_creates_one_and_refuses_the_other(flow, city):
+    results = race(
+        lambda: flow.intake(idempotency_key="race-2"),
+        lambda: flow.intake(idempotency_key="race-2", title="另一件事：用电增容审批缓慢"),
+    )
+    created = [r for r in results if isinstance(r, Appeal)]
+    refused = [r for r in results if isinstance(r, services.IdempotencyMismatch)]
+    assert len(created) == 1 and len(refused) == 1, results
+    assert refused[0].status == 422
+    assert Appeal.objects.count() == 1
+
+
+def test_one_key_sent_concurrently_by_two_clients_creates_one_appeal_each(flow, city):
+    results = race(
+        lambda: flow.intake(idempotency_key="race-3"),
+        lambda: flow.intake(idempotency_key="race-3", actor=city.handler),
+    )
+    assert all(isinstance(r, Appeal) for r in results), results
+    assert {r.received_by_id for r in results} == {city.clerk.pk, city.handler.pk}
+    assert Appeal.objects.count() == 2

@@ -122,6 +122,6 @@ def test_lock_many_asks_for_the_rows_in_id_order_in_one_statement(db):
     with transaction.atomic(), CaptureQueriesContext(connection) as ctx:
         lock_many(Unit, [b.pk, a.pk])
     (sql,) = [q["sql"] for q in ctx.captured_queries]
-    assert "ORDER BY" in sql and sql.rstrip().endswith(
-        "FOR UPDATE OF " + connection.ops.quote_name(Unit._meta.db_table)
-    ) == connection.features.has_select_for_update_of
+    assert "ORDER BY" in sql
+    # SQLite has no row locks (its writers queue for the whole database).
+    assert ("FOR UPDATE" in sql) == connection.features.has_select_for_update
