@@ -49,6 +49,7 @@ from .schemas import (
 router = Router(tags=["appeals"])
 
 ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+# 422: a move without `expected_version` (ninja's validation answer), or intake's mismatch.
 MAX_PAGE_SIZE = 100
 
 
@@ -201,9 +202,11 @@ def appeal_upload_evidence(
     request,
     appeal_id: int,
     files: File[list[UploadedFile]],
+    expected_version: Form[int],
     note: Form[str] = "",
-    expected_version: Form[int | None] = None,
 ):
+    """The `add_evidence` move: `expected_version` (required) is the version the upload
+    was based on."""
     selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
     # The `add_evidence` move, with its files as multipart (JSON cannot carry them).
     evidence = APPEAL.dispatch(

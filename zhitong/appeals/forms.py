@@ -12,6 +12,8 @@ from functools import cached_property
 
 from django import forms
 
+from zhitong.common.forms import version_field
+
 from .choices import Channel, Light, Rating, Status
 from .machine import Move
 
@@ -175,7 +177,7 @@ class MoveForm(forms.Form):
     """Base of every move form: carries the appeal version the user saw, so a form left
     open while someone else moved the appeal is refused as stale (409), not applied."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = version_field()  # required: a move without it is refused
 
     move: Move
 

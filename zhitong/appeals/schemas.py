@@ -147,7 +147,10 @@ class IntakeIn(Schema):
 
 
 class MoveIn(Schema):
-    expected_version: int | None = None
+    """A move: `expected_version` is the appeal's `version` the client based it on
+    (required: a move without it is 422, one that is stale 409); `data` the move's fields."""
+
+    expected_version: int
     data: dict[str, Any] = {}
 
 

@@ -43,7 +43,7 @@ from django.db import OperationalError, transaction
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
-from zhitong.core.errors import AccessDenied, ConflictError, Forbidden
+from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, ServiceError
 from zhitong.notifications.services import notify_on_commit
 
 SYSTEM = "system"  # the relation of the periodic jobs (actor None)
@@ -117,6 +117,37 @@ def retrying(func=None, *, attempts: int = RETRY_ATTEMPTS):
 
     run.retrying = True
     return run
+
+
+# -- the version a move is based on ------------------------------------------------------------
+
+VERSION_REQUIRED = "缺少页面版本号，无法确认您看到的是最新状态，请刷新页面后重试"
+
+
+class VersionRequired(ServiceError):
+    """A move from a page or the API without the version it was based on (HTTP 422): it
+    could silently overwrite a change the user never saw."""
+
+    status = 422
+    code = "version_required"
+
+    def __init__(self, message: str = VERSION_REQUIRED, **kw):
+        super().__init__(message, **kw)
+
+
+def required_version(value, *, field: str = "version") -> int:
+    """The version a move posted by a page or an API client was based on, as an int;
+    VersionRequired (422) when it is missing or not a whole number. The edges call this;
+    services called internally (jobs, the demo, tests) may still pass None to `moving`."""
+    if isinstance(value, bool) or value in (None, ""):
+        raise VersionRequired(field=field)
+    try:
+        version = int(str(value).strip())
+    except ValueError:
+        raise VersionRequired("页面版本号格式不正确，请刷新页面后重试", field=field)
+    if version < 0:
+        raise VersionRequired("页面版本号格式不正确，请刷新页面后重试", field=field)
+    return version
 
 
 def _pks(model, ids) -> list:
@@ -331,11 +362,11 @@ class Machine:
         `step.locked` has them all by pk), re-read, expected version, the gate. Yields a
         Step. A deadlock or serialization failure comes out as `Contention` (409)."""
         now = now or timezone.now()
+        if expected_version not in (None, ""):
+            expected_version = required_version(expected_version)
         with contended(), transaction.atomic():
             obj, locked = self._lock(pk, also)
-            if expected_version not in (None, "") and int(expected_version) != getattr(
-                obj, self.version_field
-            ):
+            if expected_version not in (None, "") and expected_version != getattr(obj, self.version_field):
                 raise ConflictError(self.stale_message, code="stale")
             if actor is not None and not actor.is_active:
                 raise Forbidden("账号已停用")

@@ -157,7 +157,7 @@ def test_detail_shows_timeline_and_only_the_callers_moves(api, flow, city):
 def test_outsider_gets_404_for_detail_and_moves(api, flow, city):
     appeal = flow.to(Status.ASSIGNED)
     assert api(city.outsider, "get", f"/{appeal.pk}").status_code == 404
-    r = api(city.outsider, "post", f"/{appeal.pk}/moves/sign", {})
+    r = api(city.outsider, "post", f"/{appeal.pk}/moves/sign", {"expected_version": appeal.version})
     assert r.status_code == 404
     assert r.json() == {"code": "not_found", "message": "对象不存在或您无权访问"}
 
@@ -174,16 +174,27 @@ def test_a_move_through_the_api_and_a_stale_repeat_is_409(api, flow, city):
 
 def test_an_illegal_move_is_409_and_a_move_not_yours_is_403(api, flow, city):
     appeal = flow.to(Status.IN_PROGRESS)
-    r = api(city.handler, "post", f"/{appeal.pk}/moves/sign", {})
+    v = appeal.version
+    r = api(city.handler, "post", f"/{appeal.pk}/moves/sign", {"expected_version": v})
     assert r.status_code == 409
     assert "不能执行" in r.json()["message"]
-    r = api(city.clerk, "post", f"/{appeal.pk}/moves/resolve", {"data": {"resolution": "已办结"}})
+    r = api(
+        city.clerk,
+        "post",
+        f"/{appeal.pk}/moves/resolve",
+        {"expected_version": v, "data": {"resolution": "已办结"}},
+    )
     assert r.status_code == 403
 
 
 def test_missing_field_is_400_with_the_field(api, flow, city):
     appeal = flow.to(Status.ASSIGNED)
-    r = api(city.handler, "post", f"/{appeal.pk}/moves/object", {"data": {"reason": ""}})
+    r = api(
+        city.handler,
+        "post",
+        f"/{appeal.pk}/moves/object",
+        {"expected_version": appeal.version, "data": {"reason": ""}},
+    )
     assert r.status_code == 400
     assert r.json()["field"] == "reason"
 
@@ -191,11 +202,17 @@ def test_missing_field_is_400_with_the_field(api, flow, city):
 def test_evidence_upload_checks_content_not_the_name(api, flow, city):
     appeal = flow.to(Status.IN_PROGRESS)
     good = SimpleUploadedFile("纪要.pdf", PDF)
-    r = api(city.handler, "post", f"/{appeal.pk}/evidence", data={"files": [good], "note": "会议纪要"})
+    data = {"files": [good], "note": "会议纪要", "expected_version": appeal.version}
+    r = api(city.handler, "post", f"/{appeal.pk}/evidence", data=data)
     assert r.status_code == 201
     assert r.json()[0]["kind"] == "pdf"
     exe = SimpleUploadedFile("通知.pdf", b"MZ\x90\x00\x03" + b"\x00" * 64)
-    r = api(city.handler, "post", f"/{appeal.pk}/evidence", data={"files": [exe]})
+    r = api(
+        city.handler,
+        "post",
+        f"/{appeal.pk}/evidence",
+        data={"files": [exe], "expected_version": appeal.version + 1},
+    )
     assert r.status_code == 400
     assert r.json()["code"] == "file_type"
 

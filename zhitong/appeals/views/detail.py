@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from zhitong.common.forms import refusal_message
+from zhitong.common.transitions import VersionRequired
 from zhitong.core.errors import AccessDenied, ServiceError
 
 from .. import selectors, services
@@ -130,9 +131,14 @@ def appeal_move_view(request, appeal_id: int, name: str):
             # Say first why the move cannot be made at all, if so (a refusal beats a
             # list of empty fields); otherwise point at the fields.
             check_move(user, appeal, move.name, today=timezone.localdate())
-            failed = FailedMove(move, form, "请检查下面标红的内容后重新提交。", "invalid")
+            if "expected_version" in form.errors:
+                # No version: the page it came from is unknown, so nothing is applied.
+                message, code, status = form.errors["expected_version"][0], VersionRequired.code, 422
+            else:
+                message, code, status = "请检查下面标红的内容后重新提交。", "invalid", 400
+            failed = FailedMove(move, form, message, code)
             return TemplateResponse(
-                request, "appeals/detail.html", detail_context(request, appeal, failed=failed), status=400
+                request, "appeals/detail.html", detail_context(request, appeal, failed=failed), status=status
             )
         services.appeal_move(
             appeal_id=appeal.pk,

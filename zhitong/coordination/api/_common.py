@@ -6,7 +6,7 @@ import json
 
 from ninja import Router
 
-from zhitong.common.transitions import Machine
+from zhitong.common.transitions import Machine, required_version
 from zhitong.core.errors import ConflictError, ServiceError
 from zhitong.organizations.models import User
 
@@ -44,8 +44,9 @@ def active_user(user_id: int | None, field: str) -> User | None:
 def move(request, machine: Machine, *, pk, name: str):
     """POST …/{id}/moves/{move}: the move's declared fields and `version` from a JSON body
     (or a multipart form, for files), performed through `machine.dispatch` — the one entry
-    point shared with the pages. 409 stale version / illegal or unknown move, 403 not
-    allowed; the caller has already answered 404 for an object the user may not see."""
+    point shared with the pages. 422 without `version` (the version the client based the
+    move on), 409 stale version / illegal or unknown move, 403 not allowed; the caller has
+    already answered 404 for an object the user may not see."""
     m = machine.moves.get(name)
     if m is None:
         raise ConflictError(f"未知的操作：{name}", code="unknown_move")
@@ -58,10 +59,7 @@ def move(request, machine: Machine, *, pk, name: str):
             raise ServiceError("请求体应为JSON对象")
     else:
         data, files = request.POST, request.FILES
+    version = required_version(data.get("version"))
     return machine.dispatch(
-        pk=pk,
-        move=name,
-        actor=request.user,
-        expected_version=data.get("version"),
-        **move_input(m, data, files),
+        pk=pk, move=name, actor=request.user, expected_version=version, **move_input(m, data, files)
     )

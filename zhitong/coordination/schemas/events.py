@@ -41,7 +41,7 @@ class EventMoveIn(Schema):
     and note; approve → item_ids and note; reschedule → scheduled_at and place;
     return_document → reason; review_document, approve_document, withdraw_document → note."""
 
-    version: int | None = None
+    version: int  # required: a move without the version it was based on is 422
     note: str = ""
     reason: str = ""
     proposals: dict[int, str] = {}
