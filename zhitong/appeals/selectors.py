@@ -23,7 +23,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from zhitong.core.errors import AccessDenied
-from zhitong.core.scope import filter_given, require_in_scope
+from zhitong.core.scope import filter_given, require_in_scope, scoped
 from zhitong.organizations.capabilities import can_triage, is_city_leader
 
 from . import deadlines
@@ -81,7 +81,7 @@ def enterprises_with_appeals_q(unit_ids: set[int]) -> Q:
     )
 
 
-def appeal_base_qs() -> QuerySet[Appeal]:
+def _appeal_base_qs() -> QuerySet[Appeal]:
     """Everything a list row or the detail header shows, in a fixed number of queries."""
     return Appeal.objects.select_related(
         "enterprise",
@@ -99,9 +99,14 @@ def appeal_base_qs() -> QuerySet[Appeal]:
 
 
 def appeals_for_user(user) -> QuerySet[Appeal]:
-    q = appeal_scope_q(user)
-    qs = appeal_base_qs()
-    return qs if q is None else qs.filter(q)
+    """The appeals `user` may see, with everything a list row or the detail shows."""
+    return scoped(_appeal_base_qs(), appeal_scope_q(user))
+
+
+def appeals_visible(user) -> QuerySet[Appeal]:
+    """The appeals `user` may see, without the list's joins (choices, panels, lookups by
+    id or code — also the coordination app's)."""
+    return scoped(Appeal.objects.all(), appeal_scope_q(user))
 
 
 def appeal_require_visible(*, user, appeal_ids) -> None:
@@ -305,17 +310,11 @@ def appeal_latest_objections(appeal_ids) -> dict[int, str]:
     return out
 
 
-def _visible(user) -> QuerySet[Appeal]:
-    """The appeals `user` may see, without the list's joins (for choices and panels)."""
-    q = appeal_scope_q(user)
-    return Appeal.objects.all() if q is None else Appeal.objects.filter(q)
-
-
 def appeal_merge_targets(*, user, appeal, limit: int = 50) -> list[tuple[int, str]]:
     """Open appeals of the same enterprise that `user` may see and this one could be merged
     into, newest first, as (id, "code title") choices (the merge service re-checks)."""
     rows = (
-        _visible(user)
+        appeals_visible(user)
         .filter(enterprise_id=appeal.enterprise_id, status__in=OPEN_STATUSES)
         .exclude(pk=appeal.pk)
         .order_by("-received_at")
@@ -327,7 +326,7 @@ def appeal_merge_targets(*, user, appeal, limit: int = 50) -> list[tuple[int, st
 def appeal_merged_duplicates(*, user, appeal) -> list[Appeal]:
     """The duplicates merged into `appeal` that `user` may see, oldest first."""
     return list(
-        _visible(user)
+        appeals_visible(user)
         .filter(merged_into_id=appeal.pk)
         .order_by("received_at", "id")
         .only("pk", "code", "title", "received_at")
@@ -337,7 +336,7 @@ def appeal_merged_duplicates(*, user, appeal) -> list[Appeal]:
 def appeal_visible_ids(*, user, appeal_ids) -> set[int]:
     """Those of `appeal_ids` that `user` may see (one query)."""
     ids = [i for i in appeal_ids if i]
-    return set(_visible(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
+    return set(appeals_visible(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 
 
 # ---------------------------------------------------------------------------------------
@@ -463,7 +462,7 @@ def appeal_possible_duplicates(
     appeal out of the user's sight is never offered: another unit's registration stays
     theirs, and the hub (who sees all) merges such twins later."""
     qs = (
-        _visible(user)
+        appeals_visible(user)
         .filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES)
         .select_related("category", "enterprise", "lead_unit", "received_unit")
     )

@@ -9,8 +9,8 @@ from django.db.models import Count, Q, QuerySet
 
 from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus, Rating
 from zhitong.appeals.models import Appeal
-from zhitong.appeals.selectors import appeal_scope_q
-from zhitong.core.scope import get_in_scope, scoped
+from zhitong.appeals.selectors import appeals_visible
+from zhitong.core.scope import get_in_scope
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.models import Unit, User
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
@@ -18,11 +18,6 @@ from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
 from ..choices import EVENT_STEPS, EventLevel, EventStatus
 from ..models import EscalationRequest, Event, EventItem, Meeting
 from ._common import item_get_for_user
-
-
-def appeals_visible_to(user) -> QuerySet[Appeal]:
-    """Appeals `user` may see, by the appeals app's own scope (never a wider one here)."""
-    return scoped(Appeal.objects.all(), appeal_scope_q(user))
 
 
 def event_list_for_user(*, user) -> QuerySet[Event]:
@@ -184,7 +179,7 @@ def open_appeals_for_event(*, user, event: Event, q: str = "", channel: str = ""
     """Candidate problems from the channels: open appeals `user` may see (the appeals app's
     scope) not yet on this event's list."""
     qs = (
-        appeals_visible_to(user)
+        appeals_visible(user)  # the appeals app's own scope, never a wider one here
         .filter(status__in=OPEN_STATUSES)
         .exclude(event_items__event=event)
         .select_related("enterprise", "lead_unit")

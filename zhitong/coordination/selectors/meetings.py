@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhitong.appeals.choices import EscalationStatus, Status
+from zhitong.appeals.selectors import appeals_visible
 from zhitong.core.scope import get_in_scope
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit
@@ -18,7 +19,6 @@ from ..choices import TaskStatus
 from ..models import EscalationRequest, Meeting, MeetingItem, Task
 from ..services._common import next_month
 from ._common import item_get_for_user
-from .events import appeals_visible_to
 
 
 def meeting_list_for_user(*, user) -> QuerySet[Meeting]:
@@ -47,7 +47,7 @@ def meeting_item_get_for_user(*, user, item_id: int) -> MeetingItem:
 def appeal_ids_by_codes(*, user, codes) -> list[int]:
     """The ids of the appeals with these codes that `user` may see (a code of an appeal out
     of sight is answered like a code that does not exist)."""
-    return list(appeals_visible_to(user).filter(code__in=list(codes)).values_list("pk", flat=True))
+    return list(appeals_visible(user).filter(code__in=list(codes)).values_list("pk", flat=True))
 
 
 def meeting_items(meeting: Meeting) -> QuerySet[MeetingItem]:
