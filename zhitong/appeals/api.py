@@ -48,8 +48,9 @@ from .schemas import (
 
 router = Router(tags=["appeals"])
 
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-# 422: a move without `expected_version` (ninja's validation answer), or intake's mismatch.
+# 422: input that does not fit the schema (e.g. a move without `expected_version`), or
+# intake's idempotency mismatch.
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 MAX_PAGE_SIZE = 100
 
 
@@ -103,7 +104,7 @@ def appeal_list(request, filters: Query[ListFilters]):
 
 @router.post(
     "",
-    response={200: AppealDetailOut, 201: AppealDetailOut, 422: ErrorOut, **ERRORS},
+    response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS},
     summary="登记诉求（幂等）",
 )
 def appeal_create(request, payload: IntakeIn, response: HttpResponse):

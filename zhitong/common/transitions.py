@@ -14,7 +14,8 @@ The machine is the single gate and the single recipe:
   may make now (the buttons); neither queries beyond what the caller prefetched.
 - `moving(...)` opens the transaction, locks the row (`select_for_update`; with `also=`,
   the other rows the move changes, all together in id order), re-reads it, checks the
-  caller's expected version (a stale form is a 409) and the move, and yields a `Step`; `Step.commit(...)` changes the status, runs the deadline-recompute hook, bumps the
+  caller's expected version (a stale form is a 409) and the move, and yields a `Step`;
+  `Step.commit(...)` changes the status, runs the deadline-recompute hook, bumps the
   version, saves `update_fields`, writes the history row and an audit event with before and
   after; `Step.tell(...)` queues a notification sent only after the commit.
 - `perform(...)` is `moving` + `commit` for a move whose service only sets fields.
@@ -153,9 +154,9 @@ def required_version(value, *, field: str = "version") -> int:
 def _pks(model, ids) -> list:
     """`ids` as the model's primary-key values, sorted, without repeats; AccessDenied for
     one that cannot be an id (e.g. "abc" from a form)."""
-    field = model._meta.pk
+    pk_field = model._meta.pk
     try:
-        return sorted({field.to_python(i) for i in ids if i not in (None, "")})
+        return sorted({pk_field.to_python(i) for i in ids if i not in (None, "")})
     except (ValidationError, TypeError, ValueError):
         raise AccessDenied()
 

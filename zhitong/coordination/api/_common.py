@@ -15,7 +15,7 @@ from ..forms import move_input
 from ..schemas import ErrorOut
 
 router = Router(tags=["coordination"])
-ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+ERRORS = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
 def parse_month(value: str):
