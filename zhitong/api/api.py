@@ -1,7 +1,10 @@
 """The REST API under /api/v1. Each domain app contributes a router from its `api.py`.
 Errors follow one contract (contract.py): JSON `{"code", "message"}` in Chinese."""
 
+from django.db import OperationalError
+
 from zhitong.appeals import api as appeals_api
+from zhitong.common.transitions import Contention, is_contention
 from zhitong.coordination import api as coordination_api
 from zhitong.enterprises import api as enterprises_api
 from zhitong.organizations import api as organizations_api
@@ -23,6 +26,16 @@ api = ContractAPI(
     auth=TokenAuth(),
     urls_namespace="api",
 )
+
+
+@api.exception_handler(OperationalError)
+def contention(request, exc: OperationalError):
+    """A deadlock or serialization failure the kernel did not already turn into a 409
+    (a write outside a move's transaction): nothing was saved, the client may retry. Any
+    other database error is the contract's 500."""
+    if not is_contention(exc):
+        return api._server_error(request, exc)
+    return api._service_error(request, Contention())
 
 
 # Routers are registered here, one per app, in a fixed order. The API app sits above the

@@ -2,8 +2,10 @@
 services. Token authentication (Authorization: Bearer …) comes from zhitong.api.
 
 - GET    /appeals                      scoped list, paginated, filters incl. light
-- POST   /appeals                      intake; idempotent by `Idempotency-Key` header or
-                                       source_system + source_id (201 created, 200 replay)
+- POST   /appeals                      intake; idempotent per client by `Idempotency-Key`
+                                       header or source_system + source_id (201 created,
+                                       200 replay with `Idempotent-Replayed: true`, 422
+                                       the key re-used for a different payload)
 - GET    /appeals/{id}                 detail with timeline and the caller's available moves
 - POST   /appeals/{id}/moves/{move}    any move of the state machine: {"expected_version", "data"}
 - POST   /appeals/{id}/evidence        the `add_evidence` move with its files as multipart
@@ -11,12 +13,15 @@ services. Token authentication (Authorization: Bearer …) comes from zhitong.ap
 - GET    /appeals/categories, /appeals/triage, /appeals/duplicates
 
 Errors are JSON {"code", "message"} with a Chinese message (zhitong/api/contract.py):
-400 bad data, 403 not your move, 404 missing or out of scope, 409 illegal or stale move,
-422 a parameter of the wrong type or outside its bounds (core/fields.py).
+400 bad data, 403 not your move, 404 missing or out of scope, 409 illegal or stale move (or
+"conflict": another request held the rows — nothing was saved, retry), 422 a parameter of
+the wrong type or outside its bounds (core/fields.py), a move without `expected_version`,
+or an idempotency key re-used for a different payload.
 """
 
 from __future__ import annotations
 
+from django.http import HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
@@ -98,14 +103,31 @@ def appeal_list(request, filters: Query[ListFilters]):
     return {"count": count, "page": page, "page_size": page_size, "items": [appeal_out(a) for a in items]}
 
 
-@router.post("", response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS}, summary="登记诉求（幂等）")
-def appeal_create(request, payload: IntakeIn):
-    """Idempotent: send an `Idempotency-Key` header, or `source_system` + `source_id`.
-    A repeat returns 200 with the appeal registered the first time."""
+@router.post(
+    "",
+    response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS},
+    summary="登记诉求（幂等）",
+)
+def appeal_create(request, payload: IntakeIn, response: HttpResponse):
+    """Register an appeal. Idempotent: send an `Idempotency-Key` header (at most 100
+    characters), or `source_system` + `source_id`.
+
+    - The first request creates the appeal: **201**.
+    - The same request sent again with the same key (a retry, e.g. after a lost response
+      or a crash while the answer was built) creates nothing: **200** with the appeal
+      registered the first time and the header `Idempotent-Replayed: true`.
+    - The same key with a different payload: **422** `{"code": "idempotency_mismatch"}` —
+      a key stands for one request; use a new key for a new appeal.
+    - Keys belong to the client that sent them (the token's account): another client's
+      key is a different key, and no answer tells whether it exists.
+    - `duplicate_of_id` links the new appeal to an open appeal of the same enterprise that
+      the caller may see; one out of sight is 404 and nothing is registered."""
     key = request.headers.get("Idempotency-Key", "").strip() or None
     if key and len(key) > 100:
         raise ServiceError("Idempotency-Key 不能超过100个字符", field="Idempotency-Key")
     appeal, created = services.appeal_intake(actor=request.user, idempotency_key=key, **payload.dict())
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"
     return Status(201 if created else 200, _detail(request, appeal.pk))
 
 
@@ -143,19 +165,13 @@ class DuplicateOut(AppealOut):
 
 @router.get("/duplicates", response=list[DuplicateOut], summary="登记时提示可能重复的诉求")
 def duplicates(request, enterprise_id: Id, title: Text(200), description: Text(QUERY_TEXT_MAX * 10) = ""):
-    visible = set(
-        selectors.appeals_for_user(request.user)
-        .filter(enterprise_id=enterprise_id)
-        .values_list("pk", flat=True)
-    )
+    """Only appeals the caller may see (the selector is scoped, like the intake page's panel)."""
     found = selectors.appeal_possible_duplicates(
-        enterprise_id=enterprise_id, title=title, description=description
+        user=request.user, enterprise_id=enterprise_id, title=title, description=description
     )
     today = timezone.localdate()
     return [
-        appeal_out(a, light=selectors.appeal_light(a, today)) | {"similarity": a.similarity}
-        for a in found
-        if a.pk in visible
+        appeal_out(a, light=selectors.appeal_light(a, today)) | {"similarity": a.similarity} for a in found
     ]
 
 
@@ -188,9 +204,11 @@ def appeal_upload_evidence(
     request,
     appeal_id: Id,
     files: File[list[UploadedFile]],
+    expected_version: Form[Version],
     note: str = Form("", max_length=LONG_TEXT_MAX),
-    expected_version: Form[Version | None] = None,
 ):
+    """The `add_evidence` move: `expected_version` (required) is the version the upload
+    was based on."""
     selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
     # The `add_evidence` move, with its files as multipart (JSON cannot carry them).
     evidence = APPEAL.dispatch(

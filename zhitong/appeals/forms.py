@@ -12,6 +12,8 @@ from functools import cached_property
 
 from django import forms
 
+from zhitong.common.forms import version_field
+
 from .choices import Channel, Light, Rating, Status
 from .machine import Move
 
@@ -166,14 +168,16 @@ class MoveChoices:
     def merge_targets(self) -> list[tuple[int, str]]:
         from .selectors import appeal_merge_targets
 
-        return appeal_merge_targets(appeal=self.appeal) if self.appeal is not None else []
+        if self.appeal is None:
+            return []
+        return appeal_merge_targets(user=self.user, appeal=self.appeal)
 
 
 class MoveForm(forms.Form):
     """Base of every move form: carries the appeal version the user saw, so a form left
     open while someone else moved the appeal is refused as stale (409), not applied."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    expected_version = version_field()  # required: a move without it is refused
 
     move: Move
 

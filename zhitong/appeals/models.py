@@ -155,21 +155,32 @@ class Appeal(TimeStampedModel):
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_duplicates"
     )
-    # Idempotent intake: a hotline that retries never creates twins.
+    # Idempotent intake: a hotline that retries never creates twins. A key (or a source
+    # system's own id) belongs to the client that sent it — the account that registered,
+    # `received_by` — and stands for one request: `intake_hash` is the SHA-256 of that
+    # request's canonical payload, so a key re-used for different content is refused.
     source_system = models.CharField("来源系统", max_length=50, blank=True)
     source_id = models.CharField("来源系统编号", max_length=100, blank=True)
-    idempotency_key = models.CharField(max_length=100, null=True, blank=True, unique=True)
+    idempotency_key = models.CharField(max_length=100, null=True, blank=True)
+    intake_hash = models.CharField("登记请求摘要", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "诉求"
         verbose_name_plural = "诉求"
         ordering = ["-received_at", "-id"]
         constraints = [
+            # Per client: the same key from another client is another key (and a
+            # unique index across clients would tell one client about another's keys).
             models.UniqueConstraint(
-                fields=["source_system", "source_id"],
+                fields=["received_by", "idempotency_key"],
+                condition=models.Q(idempotency_key__isnull=False),
+                name="appeal_unique_client_key",
+            ),
+            models.UniqueConstraint(
+                fields=["received_by", "source_system", "source_id"],
                 condition=~models.Q(source_id=""),
-                name="appeal_unique_source_id",
-            )
+                name="appeal_unique_client_source_id",
+            ),
         ]
         indexes = [
             models.Index(fields=["lead_unit", "status"]),

@@ -62,7 +62,7 @@ def suggest_lead_unit(*, category, enterprise) -> RoutingSuggestion | None:
 def routing_suggestions(appeals: Iterable) -> dict[int, RoutingSuggestion | None]:
     """The suggestion (unit and the rule that gave it) for each appeal, rules loaded once.
     The appeals need `category_id` and `enterprise` with its `location` loaded
-    (selectors.appeal_base_qs does that), or the lookups cost a query each."""
+    (selectors.appeals_for_user does that), or the lookups cost a query each."""
     book = RuleBook()
     return {a.pk: book.match(category=a.category_id, enterprise=a.enterprise) for a in appeals}
 

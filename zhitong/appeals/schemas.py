@@ -153,11 +153,11 @@ class IntakeIn(Schema):
 
 
 class MoveIn(Schema):
-    """A move of the appeal's table: the version the caller saw (a stale one is refused
-    with 409) and the move's fields in `data` (GET /appeals/moves lists each move's; a key
-    the move does not take is refused with 422)."""
+    """A move of the appeal's table: the version the caller based it on (required: a move
+    without it is 422, a stale one 409) and the move's fields in `data` (GET /appeals/moves
+    lists each move's; a key the move does not take is refused with 422)."""
 
-    expected_version: Version | None = None
+    expected_version: Version
     data: APPEAL.input_model = Field(default_factory=APPEAL.input_model)
 
 

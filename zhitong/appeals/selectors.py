@@ -7,7 +7,11 @@
 - `appeal_timeline` — transitions (moves, notes, other apps' entries) with their evidence.
 - `appeal_possible_duplicates` — open appeals of the same enterprise ranked by text similarity.
 - counts for the pages: `appeal_light_counts`, `appeal_status_counts`, `appeal_pending_counts`;
-  `appeal_merge_targets`, `appeal_latest_objections`.
+  `appeal_merge_targets`, `appeal_merged_duplicates`, `appeal_latest_objections`.
+
+Every read that returns appeals takes the user and starts from `appeals_for_user` (the
+scope in the query): a panel, a choice list or a lookup by code is as much a door as the
+list is (issue 8: the intake's duplicate panel showed other units' appeals).
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from zhitong.core.errors import AccessDenied
-from zhitong.core.scope import filter_given
+from zhitong.core.scope import filter_given, require_in_scope, scoped
 from zhitong.organizations.capabilities import can_triage, is_city_leader
 
 from . import deadlines
@@ -77,7 +81,7 @@ def enterprises_with_appeals_q(unit_ids: set[int]) -> Q:
     )
 
 
-def appeal_base_qs() -> QuerySet[Appeal]:
+def _appeal_base_qs() -> QuerySet[Appeal]:
     """Everything a list row or the detail header shows, in a fixed number of queries."""
     return Appeal.objects.select_related(
         "enterprise",
@@ -95,9 +99,22 @@ def appeal_base_qs() -> QuerySet[Appeal]:
 
 
 def appeals_for_user(user) -> QuerySet[Appeal]:
-    q = appeal_scope_q(user)
-    qs = appeal_base_qs()
-    return qs if q is None else qs.filter(q)
+    """The appeals `user` may see, with everything a list row or the detail shows."""
+    return scoped(_appeal_base_qs(), appeal_scope_q(user))
+
+
+def appeals_visible(user) -> QuerySet[Appeal]:
+    """The appeals `user` may see, without the list's joins (choices, panels, lookups by
+    id or code — also the coordination app's)."""
+    return scoped(Appeal.objects.all(), appeal_scope_q(user))
+
+
+def appeal_require_visible(*, user, appeal_ids) -> None:
+    """AccessDenied unless `user` may see every one of `appeal_ids` — an action on several
+    appeals (a merge: the duplicate and its target) needs access to each; missing and not
+    yours alike. `user` None is the system's own jobs, which see everything."""
+    if user is not None:
+        require_in_scope(Appeal.objects.all(), appeal_scope_q(user), appeal_ids)
 
 
 def appeals_with_light(qs: QuerySet[Appeal], today: date | None = None) -> QuerySet[Appeal]:
@@ -274,7 +291,7 @@ def triage_queue(*, user, today: date | None = None) -> QuerySet[Appeal]:
 
     if not can_triage(user):
         raise AccessDenied()
-    qs = appeals_with_light(appeal_base_qs(), today or timezone.localdate()).filter(
+    qs = appeals_with_light(appeals_for_user(user), today or timezone.localdate()).filter(
         Q(status__in=[Status.SUBMITTED, Status.TRANSFER_REQUESTED, Status.RESOLVED])
         | Q(is_problem=True, status__in=OPEN_STATUSES)
     )
@@ -293,16 +310,33 @@ def appeal_latest_objections(appeal_ids) -> dict[int, str]:
     return out
 
 
-def appeal_merge_targets(*, appeal, limit: int = 50) -> list[tuple[int, str]]:
-    """Open appeals of the same enterprise this one could be merged into, newest first, as
-    (id, "code title") choices (the merge service re-checks the target)."""
+def appeal_merge_targets(*, user, appeal, limit: int = 50) -> list[tuple[int, str]]:
+    """Open appeals of the same enterprise that `user` may see and this one could be merged
+    into, newest first, as (id, "code title") choices (the merge service re-checks)."""
     rows = (
-        Appeal.objects.filter(enterprise_id=appeal.enterprise_id, status__in=OPEN_STATUSES)
+        appeals_visible(user)
+        .filter(enterprise_id=appeal.enterprise_id, status__in=OPEN_STATUSES)
         .exclude(pk=appeal.pk)
         .order_by("-received_at")
         .values_list("pk", "code", "title")[:limit]
     )
     return [(pk, f"{code} {title}") for pk, code, title in rows]
+
+
+def appeal_merged_duplicates(*, user, appeal) -> list[Appeal]:
+    """The duplicates merged into `appeal` that `user` may see, oldest first."""
+    return list(
+        appeals_visible(user)
+        .filter(merged_into_id=appeal.pk)
+        .order_by("received_at", "id")
+        .only("pk", "code", "title", "received_at")
+    )
+
+
+def appeal_visible_ids(*, user, appeal_ids) -> set[int]:
+    """Those of `appeal_ids` that `user` may see (one query)."""
+    ids = [i for i in appeal_ids if i]
+    return set(appeals_visible(user).filter(pk__in=ids).values_list("pk", flat=True)) if ids else set()
 
 
 # ---------------------------------------------------------------------------------------
@@ -415,6 +449,7 @@ def text_similarity(a: str, b: str) -> float:
 
 def appeal_possible_duplicates(
     *,
+    user,
     enterprise_id: int,
     title: str,
     description: str = "",
@@ -422,10 +457,14 @@ def appeal_possible_duplicates(
     limit: int = 5,
     threshold: float = 0.2,
 ) -> list[Appeal]:
-    """Open appeals of the same enterprise that look like this one, most similar first;
-    each carries `.similarity` (0..1). The title weighs double."""
-    qs = Appeal.objects.filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES).select_related(
-        "category", "lead_unit"
+    """Open appeals of the same enterprise that `user` may see and that look like this one,
+    most similar first; each carries `.similarity` (0..1). The title weighs double. An
+    appeal out of the user's sight is never offered: another unit's registration stays
+    theirs, and the hub (who sees all) merges such twins later."""
+    qs = (
+        appeals_visible(user)
+        .filter(enterprise_id=enterprise_id, status__in=OPEN_STATUSES)
+        .select_related("category", "enterprise", "lead_unit", "received_unit")
     )
     if exclude_id:
         qs = qs.exclude(pk=exclude_id)

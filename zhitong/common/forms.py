@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+from django import forms
+
 from zhitong.core.errors import ServiceError
+
+from .transitions import VERSION_REQUIRED
+
+VERSION_INVALID = "页面版本号格式不正确，请刷新页面后重试"
+
+
+def version_field() -> forms.IntegerField:
+    """The hidden field of a move form carrying the version the page was rendered at.
+    Required: a move without it (an old page, a hand-made post) is refused in Chinese,
+    never applied over a change the user did not see."""
+    return forms.IntegerField(
+        min_value=0,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": VERSION_REQUIRED,
+            "invalid": VERSION_INVALID,
+            "min_value": VERSION_INVALID,
+        },
+    )
 
 
 def refusal_message(

@@ -12,9 +12,10 @@ The machine is the single gate and the single recipe:
 - `check` raises ConflictError (409) when the state does not allow the move and Forbidden
   (403) when the state allows it but this user may not; `available` lists the moves a user
   may make now (the buttons); neither queries beyond what the caller prefetched.
-- `moving(...)` opens the transaction, locks the row (`select_for_update`), re-reads it,
-  checks the caller's expected version (a stale form is a 409) and the move, and yields a
-  `Step`; `Step.commit(...)` changes the status, runs the deadline-recompute hook, bumps the
+- `moving(...)` opens the transaction, locks the row (`select_for_update`; with `also=`,
+  the other rows the move changes, all together in id order), re-reads it, checks the
+  caller's expected version (a stale form is a 409) and the move, and yields a `Step`;
+  `Step.commit(...)` changes the status, runs the deadline-recompute hook, bumps the
   version, saves `update_fields`, writes the history row and an audit event with before and
   after; `Step.tell(...)` queues a notification in the move's own transaction (the outbox),
   delivered after the commit.
@@ -24,10 +25,18 @@ The machine is the single gate and the single recipe:
   (`clean`): one dispatcher for the page and the API. Wrong types, over-long texts,
   impossible dates and ids beyond 64 bits are refused with 422 before any service runs;
   the API also refuses keys the move does not take (`unknown="refuse"`).
+
+Locks and contention: a transaction that locks several rows locks them together in
+ascending id order (`lock_many`, `lock_rows`), so two of them never wait on each other in a
+circle. What the database still gives up on (a deadlock, a serialization failure, SQLite's
+"database is locked") is never a 500: `moving` turns it into `Contention` (409, "请重试"),
+and every registered service is `retrying` — run again, a bounded number of times, when it
+is not inside somebody else's transaction.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -35,18 +44,143 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Annotated, Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
 from pydantic import Field as Bounds
 
 from zhitong.audit.services import audit_record
 from zhitong.core import fields as types
-from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, InvalidInput
+from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, InvalidInput, ServiceError
 from zhitong.notifications.services import notify
 
 SYSTEM = "system"  # the relation of the periodic jobs (actor None)
 MACHINES: dict[str, Machine] = {}
+
+
+# -- locks and contention ------------------------------------------------------------------
+
+# PostgreSQL's SQLSTATEs of a transaction given up because of another one: deadlock detected,
+# serialization failure, lock not available. Running it again may succeed.
+CONTENTION_SQLSTATES = frozenset({"40P01", "40001", "55P03"})
+RETRY_ATTEMPTS = 3
+
+
+class Contention(ConflictError):
+    """The database gave up on this transaction because another one held what it needed.
+    Nothing of it was saved, so the same request may be sent again (HTTP 409)."""
+
+    code = "conflict"
+
+    def __init__(self, message: str = "系统繁忙，操作未能完成，请重试", **kw):
+        super().__init__(message, **kw)
+
+
+def is_contention(exc: BaseException) -> bool:
+    """A deadlock, serialization failure or lock timeout (PostgreSQL), or a locked
+    database (SQLite): an error of timing, not of the request."""
+    if not isinstance(exc, OperationalError):
+        return False
+    cause = exc.__cause__
+    state = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
+    if state:
+        return state in CONTENTION_SQLSTATES
+    text = str(exc).lower()
+    return "database is locked" in text or "database table is locked" in text
+
+
+@contextmanager
+def contended():
+    """Turn a contention error raised inside the block into `Contention` (409)."""
+    try:
+        yield
+    except OperationalError as exc:
+        if is_contention(exc):
+            raise Contention() from exc
+        raise
+
+
+def retrying(func=None, *, attempts: int = RETRY_ATTEMPTS):
+    """Decorator: run `func` again when the database gave up on its transaction
+    (`Contention`), at most `attempts` times in all. The victim of a deadlock is rolled
+    back whole, so running it again is safe; by then the other transaction has committed,
+    and the re-run re-reads what it changed (a stale version is then an ordinary 409).
+    Inside a transaction opened by a caller nothing can be re-run alone (PostgreSQL has
+    aborted that transaction too): the Contention goes up to that caller."""
+    if func is None:
+        return functools.partial(retrying, attempts=attempts)
+    if getattr(func, "retrying", False):
+        return func
+
+    @functools.wraps(func)
+    def run(*args, **kwargs):
+        for attempt in range(1, attempts + 1):
+            try:
+                with contended():
+                    return func(*args, **kwargs)
+            except Contention:
+                if attempt == attempts or transaction.get_connection().in_atomic_block:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    run.retrying = True
+    return run
+
+
+# -- the version a move is based on ------------------------------------------------------------
+
+VERSION_REQUIRED = "缺少页面版本号，无法确认您看到的是最新状态，请刷新页面后重试"
+
+
+class VersionRequired(ServiceError):
+    """A move from a page or the API without the version it was based on (HTTP 422): it
+    could silently overwrite a change the user never saw."""
+
+    status = 422
+    code = "version_required"
+
+    def __init__(self, message: str = VERSION_REQUIRED, **kw):
+        super().__init__(message, **kw)
+
+
+def required_version(value, *, field: str = "version") -> int:
+    """The version a move posted by a page or an API client was based on, as an int;
+    VersionRequired (422) when it is missing or not a whole number. The edges call this;
+    services called internally (jobs, the demo, tests) may still pass None to `moving`."""
+    if isinstance(value, bool) or value in (None, ""):
+        raise VersionRequired(field=field)
+    try:
+        return clean_version(value.strip() if isinstance(value, str) else value)
+    except InvalidInput:
+        raise VersionRequired("页面版本号格式不正确，请刷新页面后重试", field=field)
+
+
+def _pks(model, ids) -> list:
+    """`ids` as the model's primary-key values, sorted, without repeats; AccessDenied for
+    one that cannot be an id (e.g. "abc" from a form)."""
+    pk_field = model._meta.pk
+    try:
+        return sorted({pk_field.to_python(i) for i in ids if i not in (None, "")})
+    except (DjangoValidationError, TypeError, ValueError):
+        raise AccessDenied()
+
+
+def lock_rows(qs) -> list:
+    """Lock every row of `qs` (only its own table's rows: PostgreSQL refuses FOR UPDATE on
+    the nullable side of a join) in ascending id order, the order every transaction that
+    locks several rows follows; returns them in that order."""
+    return list(qs.select_for_update(of=("self",)).order_by("pk"))
+
+
+def lock_many(model, ids) -> dict:
+    """Lock the rows `ids` of `model` together, in ascending id order (two merges crossing
+    each other, A into B and B into A, deadlocked when each locked its own row first).
+    Returns {pk: row}; an id without a row is absent."""
+    pks = _pks(model, ids)
+    if not pks:
+        return {}
+    return {row.pk: row for row in lock_rows(model._default_manager.filter(pk__in=pks))}
 
 
 @dataclass(frozen=True)
@@ -158,6 +292,7 @@ class Step:
     actor: Any
     now: datetime
     before: dict
+    locked: dict = field(default_factory=dict)  # every row locked by `moving`, by pk
 
     def commit(self, *, fields: Iterable[str] = (), to_status: str | None = None, note: str = "", data=None):
         return self.machine.commit(self, fields=fields, to_status=to_status, note=note, data=data)
@@ -272,26 +407,42 @@ class Machine:
     def snapshot(self, obj) -> dict:
         return {f: getattr(obj, f) for f in self.audited}
 
-    def lock(self, pk):
-        # Lock our own row only: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
-        obj = self.model.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+    def lock(self, pk, *, also: Iterable = ()):
+        """Lock the object's row, and with `also` other rows of the same table the move
+        changes too, all in one statement in id order (`lock_many`). Returns the object;
+        AccessDenied if it does not exist. `lock_many(self.model, [pk, *also])` gives all."""
+        return self._lock(pk, also)[0]
+
+    def _lock(self, pk, also=()) -> tuple[Any, dict]:
+        if not also:
+            # Our own row only: PostgreSQL refuses FOR UPDATE on the nullable side of a join.
+            obj = self.model.objects.select_for_update(of=("self",)).filter(pk=pk).first()
+            locked = {obj.pk: obj} if obj is not None else {}
+        else:
+            (key,) = _pks(self.model, [pk]) or [None]
+            locked = lock_many(self.model, [pk, *also])
+            obj = locked.get(key)
         if obj is None:
             raise AccessDenied()
-        return obj
+        return obj, locked
 
     @contextmanager
-    def moving(self, *, pk, move: str, actor, expected_version=None, now: datetime | None = None):
-        """Transaction, row lock, re-read, expected version, the gate. Yields a Step."""
+    def moving(
+        self, *, pk, move: str, actor, expected_version=None, now: datetime | None = None, also: Iterable = ()
+    ):
+        """Transaction, row lock (with `also`: the other rows the move changes, in id order;
+        `step.locked` has them all by pk), re-read, expected version, the gate. Yields a
+        Step. A deadlock or serialization failure comes out as `Contention` (409)."""
         now = now or timezone.now()
-        with transaction.atomic():
-            obj = self.lock(pk)
-            expected_version = clean_version(expected_version)
+        expected_version = clean_version(expected_version)
+        with contended(), transaction.atomic():
+            obj, locked = self._lock(pk, also)
             if expected_version is not None and expected_version != getattr(obj, self.version_field):
                 raise ConflictError(self.stale_message, code="stale")
             if actor is not None and not actor.is_active:
                 raise Forbidden("账号已停用")
             m = self.check(actor, obj, move, today=timezone.localdate(now))
-            yield Step(self, obj, m, actor, now, self.snapshot(obj))
+            yield Step(self, obj, m, actor, now, self.snapshot(obj), locked)
 
     def commit(self, step: Step, *, fields=(), to_status=None, note: str = "", data=None):
         obj, now = step.obj, step.now
@@ -347,11 +498,14 @@ class Machine:
     # -- the dispatcher ----------------------------------------------------------------
     def service(self, name: str):
         """Register the service that performs move `name` (it takes the move's fields as
-        keyword arguments besides pk/actor/expected_version/now)."""
+        keyword arguments besides pk/actor/expected_version/now). The service is returned
+        `retrying` (a deadlock victim runs again), so callers of the function and of
+        `dispatch` alike get that."""
         if name not in self.moves:
             raise ValueError(f"{self.kind}: no move {name}")
 
         def register(func):
+            func = retrying(func)
             self.services[name] = func
             return func
 

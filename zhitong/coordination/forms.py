@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 
 from zhitong.appeals.models import Category
+from zhitong.common.forms import version_field
 from zhitong.enterprises.models import Enterprise
 from zhitong.organizations.choices import LeaderLevel, Role, UnitKind
 from zhitong.organizations.models import Unit, User
@@ -127,7 +128,7 @@ class EventMoveForm(forms.Form):
     """The form of one move of an event, built from the move's declared fields
     (machines/events.py) by `event_move_form`."""
 
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    version = version_field()  # required: a move without the version it was based on is refused
 
     def service_data(self) -> dict:
         """The move's fields as its service takes them."""

@@ -490,6 +490,12 @@ def _still_open(appeal_id: int) -> bool:
     return Appeal.objects.filter(pk=appeal_id, status__in=OPEN_STATUSES).exists()
 
 
+def _visible_to(user, appeal) -> bool:
+    from zhitong.appeals.selectors import appeal_visible_ids
+
+    return bool(appeal_visible_ids(user=user, appeal_ids=[appeal.pk]))
+
+
 def _duplicates(ctx: DemoContext, people: People, count: int = 8) -> None:
     """Enterprises that raise the same matter again through another channel: the second
     registration is linked to the open original (at intake, or later by the hub)."""
@@ -513,8 +519,9 @@ def _duplicates(ctx: DemoContext, people: People, count: int = 8) -> None:
             channel=Channel.HOTLINE if i % 2 else Channel.WINDOW,
             received_at=at,
             now=at,
-            # Half confirmed at intake (the form showed the possible duplicate), half by the hub.
-            duplicate_of_id=original.pk if i % 2 else None,
+            # Half confirmed at intake (the form showed the possible duplicate: only when the
+            # registering unit may see the original), the others by the hub.
+            duplicate_of_id=original.pk if i % 2 and _visible_to(actor, original) else None,
         )
         if dup.status != Status.MERGED:
             services.appeal_merge(

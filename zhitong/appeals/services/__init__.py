@@ -59,7 +59,14 @@ from .handling import (
     appeal_sign,
     escalation_batch_month,
 )
-from .intake import INTAKE_ROLES, appeal_complete_materials, appeal_intake, appeal_request_materials
+from .intake import (
+    INTAKE_ROLES,
+    IdempotencyMismatch,
+    appeal_complete_materials,
+    appeal_intake,
+    appeal_request_materials,
+    intake_fingerprint,
+)
 from .routing import appeal_assign, appeal_settle_transfer
 from .timeline import appeal_timeline_note
 
@@ -93,6 +100,7 @@ __all__ = [
     "PROBLEM_REOPENS",
     "PROBLEM_UNITS",
     "ConflictError",
+    "IdempotencyMismatch",
     "appeal_add_evidence",
     "appeal_add_progress",
     "appeal_approve_exemption",
@@ -127,6 +135,7 @@ __all__ = [
     "escalation_batch_month",
     "evidence_check",
     "hub_ids",
+    "intake_fingerprint",
     "notify_clock",
     "notify_cooperation_overdue",
     "unit_staff_ids",

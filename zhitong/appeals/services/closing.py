@@ -8,10 +8,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
-from zhitong.core.errors import ConflictError, ServiceError
+from zhitong.core.errors import AccessDenied, ConflictError, ServiceError
 from zhitong.organizations import capabilities
 
-from .. import deadlines
+from .. import deadlines, selectors
 from ..choices import OPEN_STATUSES, CloseReason, ExemptionStatus, Rating, Status
 from ..machine import APPEAL
 from ..models import Appeal, AppealEvidence, AppealExtension, ExtensionStatus
@@ -248,29 +248,39 @@ def appeal_merge(
 ) -> Appeal:
     """A duplicate of an open appeal of the same enterprise is linked to it (merged_into),
     never lost: it stays readable, its timeline records the merge, and the target's
-    timeline records the duplicate."""
+    timeline records the duplicate. The actor must be able to see both appeals (404 for
+    one they cannot, as for one that does not exist)."""
     reason = text(reason, "合并理由", "reason")
     try:
         into_id = int(into_id)
     except (TypeError, ValueError):
         raise ServiceError("请选择要合并至的诉求", field="into_id")
+    # Both rows locked in one statement, in id order: the target must stay open while the
+    # duplicate is linked to it, and gets a timeline row (a foreign key to it). Locking the
+    # duplicate first and touching the target after deadlocked two crossed merges (A into
+    # B, B into A) on PostgreSQL.
     with APPEAL.moving(
-        pk=appeal_id, move="merge", actor=actor, expected_version=expected_version, now=now
+        pk=appeal_id, move="merge", actor=actor, expected_version=expected_version, now=now, also=[into_id]
     ) as step:
         appeal = step.obj
-        target = Appeal.objects.filter(pk=into_id).first()
-        if target is None or target.pk == appeal.pk:
-            raise ServiceError("要合并至的诉求不存在", field="into_id")
+        if into_id == appeal.pk:
+            raise ServiceError("不能合并至本诉求", field="into_id")
+        target = step.locked.get(into_id)
+        if target is None:
+            raise AccessDenied()
+        selectors.appeal_require_visible(user=actor, appeal_ids=[appeal.pk, target.pk])
         if target.enterprise_id != appeal.enterprise_id:
             raise ServiceError("只能合并至同一企业的诉求", field="into_id")
         if target.status not in OPEN_STATUSES:
-            raise ServiceError("只能合并至尚未办结的诉求", field="into_id")
+            # A concurrent merge may have closed it a moment ago (409: look again).
+            raise ConflictError("要合并至的诉求已办结或已合并，请刷新后重新选择", field="into_id")
         appeal.merged_into = target
         appeal.closed_at, appeal.close_reason = step.now, CloseReason.MERGED
         # Duplicates of this one follow it, so no chain is left pointing at a closed appeal.
         Appeal.objects.filter(merged_into=appeal).update(merged_into=target)
         data = {"into_id": target.pk, "into_code": target.code}
         step.commit(fields=["merged_into", "closed_at", "close_reason"], note=reason, data=data)
-        data = {"duplicate_id": appeal.pk, "duplicate_code": appeal.code, "title": appeal.title}
+        # The code only: the target's readers need not see the duplicate (its own unit's).
+        data = {"duplicate_id": appeal.pk, "duplicate_code": appeal.code}
         record_note(target, move="merged_in", actor=actor, now=step.now, note=reason, data=data)
     return appeal

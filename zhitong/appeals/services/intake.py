@@ -1,16 +1,20 @@
-"""Intake: registering an appeal from any channel (idempotent), and the materials moves
-before routing (the one-time notice of missing materials, and their completion)."""
+"""Intake: registering an appeal from any channel (idempotent per client and payload), and
+the materials moves before routing (the one-time notice of missing materials, and their
+completion)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+import hashlib
+import json
+from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
-from zhitong.core.errors import ConflictError, Forbidden, ServiceError
+from zhitong.common.transitions import lock_many, retrying
+from zhitong.core.errors import Forbidden, ServiceError
 from zhitong.organizations import capabilities
 
 from .. import deadlines
@@ -47,23 +51,58 @@ def _next_code(year: int) -> str:
     return f"ZT-{year}-{counter.last:06d}"
 
 
-def _existing_intake(idempotency_key, source_system, source_id) -> Appeal | None:
+class IdempotencyMismatch(ServiceError):
+    """The key (or the source system's id) was already used by this client for a request
+    with a different payload (HTTP 422): replaying it would answer a question not asked."""
+
+    status = 422
+    code = "idempotency_mismatch"
+
+
+def intake_fingerprint(**payload) -> str:
+    """The SHA-256 of an intake request's canonical payload: its fields as JSON with sorted
+    keys, times in UTC, so the same request sent again (by a retrying client) hashes the
+    same and a different one does not."""
+
+    def canonical(value):
+        if isinstance(value, datetime):
+            return value.astimezone(UTC).isoformat()
+        return value
+
+    body = json.dumps(
+        {k: canonical(v) for k, v in payload.items()},
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(body.encode()).hexdigest()
+
+
+def _existing_intake(actor, idempotency_key, source_system, source_id) -> Appeal | None:
+    """The appeal this client registered earlier under the same key or source id. Only the
+    client's own: another client's key is simply another key, and nothing about it shows."""
+    own = Appeal.objects.filter(received_by_id=getattr(actor, "pk", None))
     if idempotency_key:
-        found = Appeal.objects.filter(idempotency_key=idempotency_key).first()
+        found = own.filter(idempotency_key=idempotency_key).first()
         if found:
             return found
     if source_id:
-        return Appeal.objects.filter(source_system=source_system, source_id=source_id).first()
+        return own.filter(source_system=source_system, source_id=source_id).first()
     return None
 
 
-def _replay(existing: Appeal, actor) -> Appeal:
-    # A key is the client's own: another unit's key must not reveal that unit's appeal.
-    if getattr(actor, "unit_id", None) != existing.received_unit_id:
-        raise ConflictError("该幂等键或来源编号已被其他单位使用", code="idempotency_key_reused")
+def _replay(existing: Appeal, fingerprint: str) -> Appeal:
+    # Rows registered before the payload was hashed have no hash: replayed as before.
+    if existing.intake_hash and existing.intake_hash != fingerprint:
+        raise IdempotencyMismatch(
+            f"该幂等键或来源编号已用于登记诉求 {existing.code}，但本次请求内容不同；"
+            "如需登记新的诉求，请使用新的幂等键或来源编号"
+        )
     return existing
 
 
+@retrying
 def appeal_intake(
     *,
     actor,
@@ -86,11 +125,16 @@ def appeal_intake(
     """Register an appeal from any channel; returns (appeal, created).
 
     The actor becomes the first-inquiry owner (首问负责, seeds/003 四) and their unit the
-    receiving unit. Idempotent: the same `idempotency_key`, or the same
-    (`source_system`, `source_id`), returns the appeal registered the first time
-    (created=False) — the unique constraints settle a race between two posts.
+    receiving unit. Idempotent per client (the actor): the same `idempotency_key`, or the
+    same (`source_system`, `source_id`), with the same payload returns the appeal
+    registered the first time (created=False); with a different payload it is refused
+    (IdempotencyMismatch, 422). The unique constraints settle a race between two posts.
+    Everything is saved in one transaction, so a request that failed after it was saved
+    (the response was lost) is answered from the saved appeal when sent again.
     Missing materials put it in materials_pending with the one-time notice (seeds/003
-    六.2); `duplicate_of_id` links it at once to the open appeal it repeats (merge).
+    六.2); `duplicate_of_id` links it at once to the open appeal it repeats (the merge
+    move, in the same transaction: the actor must be able to see that appeal, else 404
+    and nothing is registered).
     """
     from zhitong.enterprises.models import Enterprise
     from zhitong.projects.models import Project
@@ -98,9 +142,24 @@ def appeal_intake(
     now = now or timezone.now()
     idempotency_key = (idempotency_key or "").strip() or None
     source_system, source_id = (source_system or "").strip(), (source_id or "").strip()
-    existing = _existing_intake(idempotency_key, source_system, source_id)
+    fingerprint = intake_fingerprint(
+        enterprise_id=enterprise_id,
+        title=title,
+        description=description,
+        category_id=category_id,
+        channel=channel,
+        project_id=project_id,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        materials_missing=list(materials_missing or []),
+        received_at=received_at,
+        source_system=source_system,
+        source_id=source_id,
+        duplicate_of_id=duplicate_of_id,
+    )
+    existing = _existing_intake(actor, idempotency_key, source_system, source_id)
     if existing is not None:
-        return _replay(existing, actor), False
+        return _replay(existing, fingerprint), False
 
     if not capabilities.can_register_appeals(actor):
         raise Forbidden("您无权登记诉求")
@@ -131,6 +190,11 @@ def appeal_intake(
 
     try:
         with transaction.atomic():
+            if duplicate_of_id:
+                # The appeal it repeats is locked first, before anything is written (the
+                # audit log's head is locked at the first audit event; taking a row lock
+                # after it could close a circle with a move on that appeal).
+                lock_many(Appeal, [duplicate_of_id])
             appeal = Appeal(
                 code=_next_code(received_on.year),
                 enterprise=enterprise,
@@ -151,6 +215,7 @@ def appeal_intake(
                 idempotency_key=idempotency_key,
                 source_system=source_system,
                 source_id=source_id,
+                intake_hash=fingerprint,
             )
             deadlines.recompute(appeal)
             appeal.save()
@@ -188,16 +253,20 @@ def appeal_intake(
                     note="；".join(missing),
                     data=materials_notice(appeal, missing=missing, at=received_at, now=now),
                 )
+            if duplicate_of_id:
+                appeal = appeal_merge(
+                    appeal_id=appeal.pk,
+                    actor=actor,
+                    into_id=duplicate_of_id,
+                    reason="登记时确认为重复诉求",
+                    now=now,
+                )
     except IntegrityError:
-        # A concurrent post with the same key won the race: return its appeal.
-        existing = _existing_intake(idempotency_key, source_system, source_id)
+        # A concurrent post with the same key won the race: answer with its appeal.
+        existing = _existing_intake(actor, idempotency_key, source_system, source_id)
         if existing is not None:
-            return _replay(existing, actor), False
+            return _replay(existing, fingerprint), False
         raise
-    if duplicate_of_id:
-        appeal = appeal_merge(
-            appeal_id=appeal.pk, actor=actor, into_id=duplicate_of_id, reason="登记时确认为重复诉求", now=now
-        )
     return appeal, True
 
 

@@ -53,19 +53,85 @@ def test_the_same_intake_posted_three_times_with_one_key_creates_one_appeal(api,
     assert responses[0].json()["code"].startswith("ZT-2025-")
 
 
+def test_a_replay_says_so_in_a_header(api, city):
+    first = api(city.clerk, "post", "", intake_body(city), headers={"Idempotency-Key": "k-1"})
+    again = api(city.clerk, "post", "", intake_body(city), headers={"Idempotency-Key": "k-1"})
+    assert "Idempotent-Replayed" not in first.headers
+    assert (again.status_code, again.headers["Idempotent-Replayed"]) == (200, "true")
+    assert again.json()["id"] == first.json()["id"]
+
+
 def test_the_source_systems_own_id_also_makes_intake_idempotent(api, city):
     body = intake_body(city, source_system="12345", source_id="GD202509010001")
     first = api(city.clerk, "post", "", body)
     second = api(city.clerk, "post", "", body)
     assert (first.status_code, second.status_code) == (201, 200)
+    assert second.headers["Idempotent-Replayed"] == "true"
     assert Appeal.objects.count() == 1
 
 
-def test_another_units_key_is_refused_not_revealed(api, city):
+def test_a_key_re_used_for_a_different_payload_is_422_not_a_silent_replay(api, city):
     api(city.clerk, "post", "", intake_body(city), headers={"Idempotency-Key": "k-1"})
-    r = api(city.handler, "post", "", intake_body(city), headers={"Idempotency-Key": "k-1"})
-    assert r.status_code == 409
-    assert r.json()["code"] == "idempotency_key_reused"
+    other = intake_body(city, title="另一件事：用电增容审批缓慢")
+    r = api(city.clerk, "post", "", other, headers={"Idempotency-Key": "k-1"})
+    assert r.status_code == 422
+    assert r.json()["code"] == "idempotency_mismatch"
+    assert Appeal.objects.count() == 1
+
+
+def test_a_source_id_re_used_for_a_different_payload_is_422(api, city):
+    api(city.clerk, "post", "", intake_body(city, source_system="12345", source_id="GD1"))
+    changed = intake_body(city, source_system="12345", source_id="GD1", description="内容已改")
+    r = api(city.clerk, "post", "", changed)
+    assert (r.status_code, r.json()["code"]) == (422, "idempotency_mismatch")
+    assert Appeal.objects.count() == 1
+
+
+def test_another_clients_key_is_another_key_and_reveals_nothing(api, city):
+    mine = api(city.clerk, "post", "", intake_body(city), headers={"Idempotency-Key": "k-1"})
+    # Another client sending the same key, with the same or another payload, gets its own
+    # appeal: never the first client's appeal, never a hint that the key was used.
+    theirs = api(city.handler, "post", "", intake_body(city), headers={"Idempotency-Key": "k-1"})
+    assert theirs.status_code == 201 and "Idempotent-Replayed" not in theirs.headers
+    assert theirs.json()["id"] != mine.json()["id"]
+    again = api(city.handler, "post", "", intake_body(city), headers={"Idempotency-Key": "k-1"})
+    assert (again.status_code, again.json()["id"]) == (200, theirs.json()["id"])
+    assert Appeal.objects.count() == 2
+
+
+def test_another_clients_source_id_is_another_source_id(api, city):
+    body = intake_body(city, source_system="12345", source_id="GD1")
+    assert api(city.clerk, "post", "", body).status_code == 201
+    assert api(city.handler, "post", "", body | {"title": "完全不同的诉求"}).status_code == 201
+
+
+def test_an_intake_that_failed_after_it_was_saved_is_replayed_by_its_key(api, city, client, monkeypatch):
+    from zhitong.appeals import api as appeals_api
+
+    real = appeals_api._detail
+    crash = {"once": True}
+
+    def crashing(request, appeal_id):
+        if crash.pop("once", False):
+            raise RuntimeError("the worker died while building the response")
+        return real(request, appeal_id)
+
+    monkeypatch.setattr(appeals_api, "_detail", crashing)
+    client.raise_request_exception = False
+    lost = api(city.clerk, "post", "", intake_body(city), headers={"Idempotency-Key": "k-crash"})
+    assert lost.status_code == 500
+    retry = api(city.clerk, "post", "", intake_body(city), headers={"Idempotency-Key": "k-crash"})
+    assert (retry.status_code, retry.headers["Idempotent-Replayed"]) == (200, "true")
+    assert Appeal.objects.count() == 1
+    assert retry.json()["id"] == Appeal.objects.get().pk
+
+
+def test_the_intake_operation_documents_the_replay(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    post = schema["paths"]["/api/v1/appeals"]["post"]
+    assert "Idempotent-Replayed: true" in post["description"]
+    assert "idempotency_mismatch" in post["description"]
+    assert {"200", "201", "422"} <= set(post["responses"])
 
 
 def test_an_enterprise_user_cannot_register_through_the_staff_intake(api, city):
@@ -91,7 +157,7 @@ def test_detail_shows_timeline_and_only_the_callers_moves(api, flow, city):
 def test_outsider_gets_404_for_detail_and_moves(api, flow, city):
     appeal = flow.to(Status.ASSIGNED)
     assert api(city.outsider, "get", f"/{appeal.pk}").status_code == 404
-    r = api(city.outsider, "post", f"/{appeal.pk}/moves/sign", {})
+    r = api(city.outsider, "post", f"/{appeal.pk}/moves/sign", {"expected_version": appeal.version})
     assert r.status_code == 404
     assert r.json() == {"code": "not_found", "message": "对象不存在或您无权访问"}
 
@@ -108,16 +174,27 @@ def test_a_move_through_the_api_and_a_stale_repeat_is_409(api, flow, city):
 
 def test_an_illegal_move_is_409_and_a_move_not_yours_is_403(api, flow, city):
     appeal = flow.to(Status.IN_PROGRESS)
-    r = api(city.handler, "post", f"/{appeal.pk}/moves/sign", {})
+    v = appeal.version
+    r = api(city.handler, "post", f"/{appeal.pk}/moves/sign", {"expected_version": v})
     assert r.status_code == 409
     assert "不能执行" in r.json()["message"]
-    r = api(city.clerk, "post", f"/{appeal.pk}/moves/resolve", {"data": {"resolution": "已办结"}})
+    r = api(
+        city.clerk,
+        "post",
+        f"/{appeal.pk}/moves/resolve",
+        {"expected_version": v, "data": {"resolution": "已办结"}},
+    )
     assert r.status_code == 403
 
 
 def test_missing_field_is_400_with_the_field(api, flow, city):
     appeal = flow.to(Status.ASSIGNED)
-    r = api(city.handler, "post", f"/{appeal.pk}/moves/object", {"data": {"reason": ""}})
+    r = api(
+        city.handler,
+        "post",
+        f"/{appeal.pk}/moves/object",
+        {"expected_version": appeal.version, "data": {"reason": ""}},
+    )
     assert r.status_code == 400
     assert r.json()["field"] == "reason"
 
@@ -125,11 +202,17 @@ def test_missing_field_is_400_with_the_field(api, flow, city):
 def test_evidence_upload_checks_content_not_the_name(api, flow, city):
     appeal = flow.to(Status.IN_PROGRESS)
     good = SimpleUploadedFile("纪要.pdf", PDF)
-    r = api(city.handler, "post", f"/{appeal.pk}/evidence", data={"files": [good], "note": "会议纪要"})
+    data = {"files": [good], "note": "会议纪要", "expected_version": appeal.version}
+    r = api(city.handler, "post", f"/{appeal.pk}/evidence", data=data)
     assert r.status_code == 201
     assert r.json()[0]["kind"] == "pdf"
     exe = SimpleUploadedFile("通知.pdf", b"MZ\x90\x00\x03" + b"\x00" * 64)
-    r = api(city.handler, "post", f"/{appeal.pk}/evidence", data={"files": [exe]})
+    r = api(
+        city.handler,
+        "post",
+        f"/{appeal.pk}/evidence",
+        data={"files": [exe], "expected_version": appeal.version + 1},
+    )
     assert r.status_code == 400, r.json()
     assert r.json()["code"] == "file_type"
 

@@ -103,7 +103,10 @@ def test_possible_duplicates_rank_open_appeals_of_the_same_enterprise(flow, city
     flow.intake(enterprise_id=city.other_enterprise.pk, title="厂房消防验收备案迟迟未办结")
     done = flow.to(Status.CLOSED)
     found = appeal_possible_duplicates(
-        enterprise_id=city.enterprise.pk, title="厂房竣工验收消防备案未办结", description="消防备案"
+        user=city.clerk,
+        enterprise_id=city.enterprise.pk,
+        title="厂房竣工验收消防备案未办结",
+        description="消防备案",
     )
     assert found[0] == close
     assert far not in found and done not in found

@@ -96,3 +96,98 @@ def test_concurrent_intakes_get_distinct_codes(flow, city):
     results = race(*[lambda: flow.intake() for _ in range(4)])
     assert all(isinstance(r, Appeal) for r in results), results
     assert len({r.code for r in results}) == 4
+
+
+def test_crossed_merges_never_deadlock_and_leave_exactly_one_master(flow, city, monkeypatch):
+    # A into B and B into A at the same instant, ten times: each locked its own row first
+    # and then touched the other (the target's foreign key), so PostgreSQL found a
+    # deadlock and one side answered 500. Both rows are now locked together in id order,
+    # so the database never has to give up on one (the kernel's retry is not needed).
+    from zhitong.common import transitions
+
+    given_up = []
+    seen = transitions.is_contention
+
+    def spy(exc):
+        found = seen(exc)
+        given_up.extend([exc] if found else [])
+        return found
+
+    monkeypatch.setattr(transitions, "is_contention", spy)
+    for _ in range(10):
+        a, b = flow.intake(), flow.intake()
+
+        def merge(appeal, into):
+            return lambda: services.appeal_move(
+                appeal_id=appeal.pk,
+                move="merge",
+                actor=city.hub,
+                expected_version=appeal.version,
+                into_id=into.pk,
+                reason="同一事项重复反映",
+            )
+
+        results = race(merge(a, b), merge(b, a))
+        winners = [r for r in results if isinstance(r, Appeal)]
+        losers = [r for r in results if not isinstance(r, Appeal)]
+        assert len(winners) == 1 and len(losers) == 1, results
+        assert isinstance(losers[0], ConflictError) and losers[0].status == 409, results
+        a.refresh_from_db()
+        b.refresh_from_db()
+        merged, master = (a, b) if a.status == Status.MERGED else (b, a)
+        assert (merged.status, merged.merged_into_id) == (Status.MERGED, master.pk)
+        assert (master.status, master.merged_into_id) == (Status.SUBMITTED, None)
+        assert Transition.objects.filter(appeal=master, action="merged_in").count() == 1
+        assert not Transition.objects.filter(appeal=master, action="merge").exists()
+    assert given_up == []
+
+
+def test_crossed_merges_through_the_api_answer_200_and_409_never_500(flow, city, client):
+    import json
+
+    from zhitong.api.models import ApiToken
+
+    _, token = ApiToken.issue(user=city.hub, name="race")
+    for _ in range(5):
+        a, b = flow.intake(), flow.intake()
+
+        def post(appeal, into):
+            def call():
+                from django.test import Client
+
+                return Client(raise_request_exception=False).post(
+                    f"/api/v1/appeals/{appeal.pk}/moves/merge",
+                    data=json.dumps(
+                        {"expected_version": appeal.version, "data": {"into_id": into.pk, "reason": "重复"}}
+                    ),
+                    content_type="application/json",
+                    HTTP_AUTHORIZATION=f"Bearer {token}",
+                )
+
+            return call
+
+        codes = sorted(r.status_code for r in race(post(a, b), post(b, a)))
+        assert codes == [200, 409], codes
+        assert Appeal.objects.filter(pk__in=[a.pk, b.pk], status=Status.MERGED).count() == 1
+
+
+def test_one_key_sent_concurrently_with_two_payloads_creates_one_and_refuses_the_other(flow, city):
+    results = race(
+        lambda: flow.intake(idempotency_key="race-2"),
+        lambda: flow.intake(idempotency_key="race-2", title="另一件事：用电增容审批缓慢"),
+    )
+    created = [r for r in results if isinstance(r, Appeal)]
+    refused = [r for r in results if isinstance(r, services.IdempotencyMismatch)]
+    assert len(created) == 1 and len(refused) == 1, results
+    assert refused[0].status == 422
+    assert Appeal.objects.count() == 1
+
+
+def test_one_key_sent_concurrently_by_two_clients_creates_one_appeal_each(flow, city):
+    results = race(
+        lambda: flow.intake(idempotency_key="race-3"),
+        lambda: flow.intake(idempotency_key="race-3", actor=city.handler),
+    )
+    assert all(isinstance(r, Appeal) for r in results), results
+    assert {r.received_by_id for r in results} == {city.clerk.pk, city.handler.pk}
+    assert Appeal.objects.count() == 2

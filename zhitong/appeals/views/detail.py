@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from zhitong.common.forms import refusal_message
+from zhitong.common.transitions import VersionRequired
 from zhitong.core.downloads import file_download
 from zhitong.core.errors import AccessDenied, ServiceError
 
@@ -64,10 +65,13 @@ def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict
             move_forms.append((move, move_form(move, appeal=appeal, user=user, choices=choices), None))
     timeline = selectors.appeal_timeline(appeal)
     evidence = [ev for entry in timeline for ev in entry.evidence]
-    # thin: the Annex 2 requests of this appeal and the duplicates merged into it.
+    # thin: the Annex 2 requests of this appeal and the duplicates merged into it (those the
+    # user may see: a twin registered by another unit stays theirs).
     escalations = list(appeal.escalations.select_related("leader", "reporting_unit").order_by("received_at"))
-    duplicates = list(
-        appeal.merged_duplicates.order_by("received_at").only("pk", "code", "title", "received_at")
+    duplicates = selectors.appeal_merged_duplicates(user=user, appeal=appeal)
+    # The appeal this one was merged into: named, but shown and linked only if visible.
+    master_visible = bool(appeal.merged_into_id) and bool(
+        selectors.appeal_visible_ids(user=user, appeal_ids=[appeal.merged_into_id])
     )
     return {
         "appeal": appeal,
@@ -80,6 +84,7 @@ def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict
         "evidence": evidence,
         "escalations": escalations,
         "duplicates": duplicates,
+        "master_visible": master_visible,
         "cooperations": list(appeal.cooperations.all()),
         "today": today,
         "clock_label": CLOCK_LABELS.get(appeal.status, "当前期限"),
@@ -127,9 +132,14 @@ def appeal_move_view(request, appeal_id: int, name: str):
             # Say first why the move cannot be made at all, if so (a refusal beats a
             # list of empty fields); otherwise point at the fields.
             check_move(user, appeal, move.name, today=timezone.localdate())
-            failed = FailedMove(move, form, "请检查下面标红的内容后重新提交。", "invalid")
+            if "expected_version" in form.errors:
+                # No version: the page it came from is unknown, so nothing is applied.
+                message, code, status = form.errors["expected_version"][0], VersionRequired.code, 422
+            else:
+                message, code, status = "请检查下面标红的内容后重新提交。", "invalid", 400
+            failed = FailedMove(move, form, message, code)
             return TemplateResponse(
-                request, "appeals/detail.html", detail_context(request, appeal, failed=failed), status=400
+                request, "appeals/detail.html", detail_context(request, appeal, failed=failed), status=status
             )
         services.appeal_move(
             appeal_id=appeal.pk,

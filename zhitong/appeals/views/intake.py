@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
-from zhitong.core.errors import ServiceError
+from zhitong.core.errors import AccessDenied, ServiceError
 from zhitong.organizations.capabilities import can_register_appeals
 
 from .. import selectors, services
@@ -26,11 +26,12 @@ def _require_intake_role(user):
         raise PermissionDenied("您无权登记诉求")
 
 
-def _duplicates(enterprise_id, title, description="") -> list:
+def _duplicates(user, enterprise_id, title, description="") -> list:
+    """Possible twins among the appeals `user` may see (never another unit's)."""
     if not enterprise_id or not (title or "").strip():
         return []
     return selectors.appeal_possible_duplicates(
-        enterprise_id=enterprise_id, title=title, description=description or ""
+        user=user, enterprise_id=enterprise_id, title=title, description=description or ""
     )
 
 
@@ -64,7 +65,10 @@ def intake(request):
     ]
     category = _category((data or {}).get("category_id"))
     duplicates = _duplicates(
-        enterprise.pk if enterprise else None, (data or {}).get("title"), (data or {}).get("description")
+        user,
+        enterprise.pk if enterprise else None,
+        (data or {}).get("title"),
+        (data or {}).get("description"),
     )
 
     kwargs = {
@@ -85,6 +89,7 @@ def intake(request):
         form = IntakeForm(None, initial=initial, **kwargs)
     else:
         form = IntakeForm(data, **kwargs)
+    status = 200
     if searching:
         # The no-JavaScript enterprise search: show the matches, keep what was typed, and
         # do not complain about fields the user has not reached yet.
@@ -114,6 +119,11 @@ def intake(request):
                     received_at=cd.get("received_at"),
                     duplicate_of_id=cd.get("duplicate_of_id"),
                 )
+            except AccessDenied as exc:
+                # The appeal named as the one this repeats is out of the user's sight (or
+                # gone): nothing was registered; answered as for a missing appeal.
+                form.add_error("duplicate_of_id", exc.message)
+                status = 404
             except ServiceError as exc:
                 field = exc.field if exc.field in form.fields else None
                 form.add_error(field, exc.message)
@@ -150,7 +160,7 @@ def intake(request):
         "dup_answered": data is not None and "duplicate_of_id" in data,
         "contact": helpers.primary_contact(enterprise.pk) if enterprise else None,
     }
-    return TemplateResponse(request, "appeals/intake.html", context)
+    return TemplateResponse(request, "appeals/intake.html", context, status=status)
 
 
 @login_required
@@ -195,7 +205,10 @@ def intake_duplicates(request):
     _require_intake_role(request.user)
     enterprise = helpers.enterprise_by_id(request.GET.get("enterprise_id"))
     duplicates = _duplicates(
-        enterprise.pk if enterprise else None, request.GET.get("title"), request.GET.get("description")
+        request.user,
+        enterprise.pk if enterprise else None,
+        request.GET.get("title"),
+        request.GET.get("description"),
     )
     form = IntakeForm(None, duplicates=duplicates)
     return TemplateResponse(

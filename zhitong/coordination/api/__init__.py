@@ -16,7 +16,8 @@ Tasks
 - GET /tasks?status=&light=&source=, GET /tasks/{id},
   POST /tasks/{id}/moves/{move}: progress | done | confirm {note}, reject {reason}
 Every …/moves/{move} takes the move's fields (coordination/machines/, docs/state-machines.md)
-and the `version` the caller read; it answers the object.
+and the `version` the caller read (required: without it 422 `version_required`; every object
+answered carries its `version`); it answers the object.
 Face-to-face events (面对面, seeds/001)
 - GET/POST /events, GET /events/{id}, POST /events/{id}/appeals {appeal_ids},
   POST /events/{id}/problems (a new problem → a face_to_face appeal),
@@ -28,7 +29,8 @@ Face-to-face events (面对面, seeds/001)
 - GET /events/{id}/document → the .docx
 
 Errors are JSON {"code", "message"} in Chinese: 400 bad data, 403 not yours to do, 404 missing
-or out of scope, 409 wrong step or stale version.
+or out of scope, 409 wrong step or stale version (or `conflict`: another request held the
+rows, nothing was saved — retry), 422 a move without its `version`.
 """
 
 # One router; each aggregate module adds its endpoints to it when imported (in this order,

@@ -6,7 +6,7 @@ import json
 
 from ninja import Router
 
-from zhitong.common.transitions import FILE_KINDS, Machine
+from zhitong.common.transitions import FILE_KINDS, Machine, required_version
 from zhitong.core.errors import ConflictError, InvalidInput, ServiceError, UnsupportedMediaType
 from zhitong.core.fields import MAX_ID
 from zhitong.organizations.models import User
@@ -89,9 +89,10 @@ def move(request, machine: Machine, *, pk, name: str):
     """POST …/{id}/moves/{move}: the move's declared fields and `version` from a JSON body
     (or a multipart form, for files), performed through `machine.dispatch` — the one entry
     point shared with the pages, which checks and types every field by its kind (422) and
-    here also refuses a key the move does not take. 409 stale version / illegal or unknown
-    move, 403 not allowed, 415 a body neither JSON nor a form; the caller has already
-    answered 404 for an object the user may not see."""
+    here also refuses a key the move does not take. 422 without `version` (the version the
+    client based the move on), 409 stale version / illegal or unknown move, 403 not
+    allowed, 415 a body neither JSON nor a form; the caller has already answered 404 for an
+    object the user may not see."""
     m = machine.moves.get(name)
     if m is None:
         raise ConflictError(f"未知的操作：{name}", code="unknown_move")
@@ -109,7 +110,7 @@ def move(request, machine: Machine, *, pk, name: str):
         data = {}
     else:
         raise UnsupportedMediaType("请求体须为 JSON 或表单（multipart/form-data）")
-    version = data.pop("version", None)
+    version = required_version(data.pop("version", None))
     return machine.dispatch(
         pk=pk, move=name, actor=request.user, expected_version=version, unknown="refuse", **data
     )

@@ -25,6 +25,7 @@ class EscalationOut(Schema):
     reporting_unit: Ref
     contact: str
     review_note: str
+    version: int  # send it back with a move (`version`): a move based on an older one is 409
 
 
 def escalation_out(req) -> dict:
@@ -44,6 +45,7 @@ def escalation_out(req) -> dict:
         "reporting_unit": ref(req.reporting_unit),
         "contact": f"{req.contact_name} {req.contact_mobile}".strip(),
         "review_note": req.review_note,
+        "version": req.version,
     }
 
 
@@ -54,6 +56,7 @@ class BatchOut(Schema):
     status_label: str
     cutoff: date
     cutoff_provisional: bool
+    version: int  # send it back with a move (`version`)
     total: int | None = None
     pending: int | None = None
 
@@ -70,5 +73,6 @@ def batch_out(batch, **extra) -> dict:
         "status_label": batch.get_status_display(),
         "cutoff": batch.cutoff,
         "cutoff_provisional": batch.cutoff_provisional,
+        "version": batch.version,
         **extra,
     }

@@ -53,6 +53,7 @@ class MeetingOut(Schema):
     status: str
     units_present: list[Ref]
     minutes_name: str
+    version: int  # send it back with a move (`version`): a move based on an older one is 409
     items: list[MeetingItemOut] = []
 
 
@@ -68,6 +69,7 @@ def meeting_out(meeting, *, items=None) -> dict:
         "status": meeting.status,
         "units_present": [ref(u) for u in meeting.units_present.all()],
         "minutes_name": meeting.minutes_name,
+        "version": meeting.version,
         "items": [
             {
                 "id": i.pk,

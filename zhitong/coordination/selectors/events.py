@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus, Rating
 from zhitong.appeals.models import Appeal
+from zhitong.appeals.selectors import appeals_visible
 from zhitong.core.scope import get_in_scope
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.models import Unit, User
@@ -174,10 +175,12 @@ def event_satisfaction(event: Event) -> Satisfaction:
     )
 
 
-def open_appeals_for_event(*, event: Event, q: str = "", channel: str = "") -> QuerySet[Appeal]:
-    """Candidate problems from the channels: open appeals not yet on this event's list."""
+def open_appeals_for_event(*, user, event: Event, q: str = "", channel: str = "") -> QuerySet[Appeal]:
+    """Candidate problems from the channels: open appeals `user` may see (the appeals app's
+    scope) not yet on this event's list."""
     qs = (
-        Appeal.objects.filter(status__in=OPEN_STATUSES)
+        appeals_visible(user)  # the appeals app's own scope, never a wider one here
+        .filter(status__in=OPEN_STATUSES)
         .exclude(event_items__event=event)
         .select_related("enterprise", "lead_unit")
         .order_by("-received_at")

@@ -9,7 +9,7 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from zhitong.appeals.choices import EscalationStatus, Status
-from zhitong.appeals.models import Appeal
+from zhitong.appeals.selectors import appeals_visible
 from zhitong.core.scope import get_in_scope
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit
@@ -44,8 +44,10 @@ def meeting_item_get_for_user(*, user, item_id: int) -> MeetingItem:
     )
 
 
-def appeal_ids_by_codes(codes) -> list[int]:
-    return list(Appeal.objects.filter(code__in=list(codes)).values_list("pk", flat=True))
+def appeal_ids_by_codes(*, user, codes) -> list[int]:
+    """The ids of the appeals with these codes that `user` may see (a code of an appeal out
+    of sight is answered like a code that does not exist)."""
+    return list(appeals_visible(user).filter(code__in=list(codes)).values_list("pk", flat=True))
 
 
 def meeting_items(meeting: Meeting) -> QuerySet[MeetingItem]:

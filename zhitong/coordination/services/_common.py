@@ -14,7 +14,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
-from zhitong.common.transitions import Machine
+from zhitong.common.transitions import Machine, contended
 from zhitong.core.errors import Forbidden, ServiceError
 from zhitong.organizations.models import Unit
 
@@ -170,7 +170,7 @@ def editing(machine: Machine, *, pk, actor, relations, denied: str, now: datetim
     details edited): the kernel's transaction and row lock, the relations the table's moves
     ask for, and a version bump so that forms opened before it become stale. Yields an Edit."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with contended(), transaction.atomic():
         obj = machine.lock(pk)
         if not (machine.relations_of(actor, obj) & set(relations)):
             raise Forbidden(denied)

@@ -26,6 +26,7 @@ from datetime import date, datetime
 
 from zhitong.appeals.choices import EscalationStatus
 from zhitong.audit.services import audit_record
+from zhitong.common.transitions import lock_rows
 from zhitong.core.errors import ConflictError, ServiceError
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.models import User
@@ -175,8 +176,8 @@ def batch_start_review(
         batch, now = step.obj, step.now
         neighbours = [prev_month(batch.month), batch.month, next_month(batch.month)]
         refiled = 0
-        for req in EscalationRequest.objects.select_for_update(of=("self",)).filter(
-            status=EscalationStatus.SUBMITTED, batch_month__in=neighbours
+        for req in lock_rows(
+            EscalationRequest.objects.filter(status=EscalationStatus.SUBMITTED, batch_month__in=neighbours)
         ):
             right = batch_month_for(req.received_at)
             if right != req.batch_month and batch.month in (right, req.batch_month):
@@ -370,11 +371,13 @@ def batch_submit(
         pk=batch.pk, move="submit", actor=actor, expected_version=expected_version, now=now
     ) as step:
         batch, now = step.obj, step.now
-        members = EscalationRequest.objects.select_for_update(of=("self",)).filter(batch_month=batch.month)
-        pending = members.filter(status=EscalationStatus.SUBMITTED).count()
+        # Every member locked at once, in id order (the kernel's rule for several rows);
+        # each accepted one is then sent in that order.
+        members = lock_rows(EscalationRequest.objects.filter(batch_month=batch.month))
+        pending = sum(1 for r in members if r.status == EscalationStatus.SUBMITTED)
         if pending:
             raise ConflictError(f"还有{pending}件申报未审核（通过或退回），不能报送")
-        accepted = list(members.filter(status=EscalationStatus.ACCEPTED).values_list("pk", flat=True))
+        accepted = [r.pk for r in members if r.status == EscalationStatus.ACCEPTED]
         batch.submitted_at, batch.submitted_by = now, actor
         step.commit(fields=["submitted_at", "submitted_by"], data={"sent": len(accepted)})
         per_leader: dict[int, list[EscalationRequest]] = {}

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus
 from zhitong.appeals.models import Appeal
+from zhitong.appeals.selectors import appeal_require_visible
 from zhitong.appeals.services import evidence_check
 from zhitong.audit.services import audit_record
 from zhitong.core.errors import ConflictError, Forbidden, ServiceError
@@ -148,6 +149,9 @@ def _add_items(edit, *, appeal_ids, escalation_ids) -> list[MeetingItem]:
         if req.status not in (EscalationStatus.SENT_TO_LEADER, EscalationStatus.COORDINATED):
             raise ConflictError(f"申报“{req.project_name}”尚未报送市领导，不能列入协调会")
         plan.append((req.appeal, req))
+    # Appeals named directly must be ones the actor may see (404 otherwise, as for one that
+    # does not exist); a request reported to the leader brings its own appeal.
+    appeal_require_visible(user=actor, appeal_ids=[int(i) for i in appeal_ids])
     appeals = list(
         Appeal.objects.select_related("project", "enterprise").filter(pk__in=[int(i) for i in appeal_ids])
     )

@@ -46,16 +46,24 @@ def test_the_batch_through_the_api_and_the_denied_cases(city, scene, api):
         r = hub("get", "/batches/2025-09")
         assert r.status_code == 200 and r.json()["cutoff"] == "2025-09-10"
         assert [x["id"] for x in r.json()["requests"]] == [req.pk]
+        batch_v, req_v = r.json()["version"], r.json()["requests"][0]["version"]
         assert handler("get", "/batches/2025-09").status_code == 403
-        assert handler("post", "/batches/2025-09/moves/start_review").status_code == 403
-        assert hub("post", f"/requests/{req.pk}/moves/accept").status_code == 409  # not under review yet
-        assert hub("post", "/batches/2025-09/moves/start_review").json()["status"] == "under_review"
-        assert handler("post", f"/requests/{req.pk}/moves/accept", {}).status_code == 403
-        assert api(city.outsider)("post", f"/requests/{req.pk}/moves/accept", {}).status_code == 404
-        assert hub("post", f"/requests/{req.pk}/moves/return", {"reason": ""}).status_code == 400
-        r = hub("post", f"/requests/{req.pk}/moves/accept", {"leader_id": city.leader2.pk, "note": "同意"})
+        assert handler("post", "/batches/2025-09/moves/start_review", {"version": batch_v}).status_code == 403
+        v = {"version": req_v}
+        assert hub("post", f"/requests/{req.pk}/moves/accept", v).status_code == 409  # not under review yet
+        r = hub("post", "/batches/2025-09/moves/start_review", {"version": batch_v})
+        assert r.json()["status"] == "under_review"
+        batch_v = r.json()["version"]
+        assert handler("post", f"/requests/{req.pk}/moves/accept", v).status_code == 403
+        assert api(city.outsider)("post", f"/requests/{req.pk}/moves/accept", v).status_code == 404
+        assert hub("post", f"/requests/{req.pk}/moves/return", v | {"reason": ""}).status_code == 400
+        r = hub(
+            "post", f"/requests/{req.pk}/moves/accept", v | {"leader_id": city.leader2.pk, "note": "同意"}
+        )
         assert r.status_code == 200 and r.json()["leader"]["id"] == city.leader2.pk
-        assert hub("post", "/batches/2025-09/moves/submit").json()["status"] == "submitted"
+        assert (
+            hub("post", "/batches/2025-09/moves/submit", {"version": batch_v}).json()["status"] == "submitted"
+        )
     assert leader("get", "/my-batch").json() == []
     (mine,) = api(city.leader2)("get", "/my-batch").json()
     assert mine["status"] == EscalationStatus.SENT_TO_LEADER and mine["problem"] == req.problem
@@ -86,33 +94,27 @@ def test_a_meeting_and_its_tasks_through_the_api(city, scene, api):
         == 403
     )
     r = hub("post", f"/meetings/{mid}/items", {"appeal_ids": [appeal.pk]})
-    item_id = r.json()["items"][0]["id"]
+    item_id, version = r.json()["items"][0]["id"], r.json()["version"]
+    opinion = {"item_id": item_id, "unit_ids": [city.units.gxj.pk], "due_workdays": 5}
     r = hub(
-        "post",
-        f"/meetings/{mid}/moves/opinion",
-        {"item_id": item_id, "opinion": "工信局牵头办理", "unit_ids": [city.units.gxj.pk], "due_workdays": 5},
+        "post", f"/meetings/{mid}/moves/opinion", opinion | {"opinion": "工信局牵头办理", "version": version}
     )
     assert r.status_code == 200, r.content
     (task_id,) = r.json()["items"][0]["task_ids"]
-    assert (
-        hub(
-            "post",
-            f"/meetings/{mid}/moves/opinion",
-            {"item_id": item_id, "opinion": "再来", "unit_ids": [city.units.gxj.pk], "due_workdays": 5},
-        ).status_code
-        == 409
-    )
+    again = opinion | {"opinion": "再来", "version": r.json()["version"]}
+    assert hub("post", f"/meetings/{mid}/moves/opinion", again).status_code == 409
     assert api(city.outsider)("get", f"/tasks/{task_id}").status_code == 404
-    assert api(city.outsider)("post", f"/tasks/{task_id}/moves/done", {"note": "x"}).status_code == 404
-    r = api(city.handler)("post", f"/tasks/{task_id}/moves/done", {"note": "已办结并回复企业"})
+    v = {"version": api(city.handler)("get", f"/tasks/{task_id}").json()["version"]}
+    assert api(city.outsider)("post", f"/tasks/{task_id}/moves/done", v | {"note": "x"}).status_code == 404
+    r = api(city.handler)("post", f"/tasks/{task_id}/moves/done", v | {"note": "已办结并回复企业"})
     assert r.json()["status"] == TaskStatus.REPORTED
-    assert api(city.handler)("post", f"/tasks/{task_id}/moves/confirm", {}).status_code == 403
+    v = {"version": r.json()["version"]}
+    assert api(city.handler)("post", f"/tasks/{task_id}/moves/confirm", v).status_code == 403
     stale = api(city.supervisor)("post", f"/tasks/{task_id}/moves/confirm", {"version": 1})
     assert stale.status_code == 409 and stale.json()["code"] == "stale"
-    assert api(city.supervisor)("post", f"/tasks/{task_id}/moves/nonsense", {}).status_code == 409
+    assert api(city.supervisor)("post", f"/tasks/{task_id}/moves/nonsense", v).status_code == 409
     assert (
-        api(city.supervisor)("post", f"/tasks/{task_id}/moves/confirm", {}).json()["status"]
-        == TaskStatus.DONE
+        api(city.supervisor)("post", f"/tasks/{task_id}/moves/confirm", v).json()["status"] == TaskStatus.DONE
     )
     (row,) = api(city.handler)("get", "/annex3", {"month": "2025-09"}).json()
     assert row[6] == "工信局牵头办理" and row[8] == "是"
@@ -157,7 +159,13 @@ def test_an_event_end_to_end_through_the_api(city, scene, api):
     )
     assert r.status_code == 201
     items = r.json()["items"]
-    office("post", f"/events/{eid}/moves/start_verification", {})
+
+    def move(as_user, name, data=None):
+        """A move of the event with the version the caller just read."""
+        version = office("get", f"/events/{eid}").json()["version"]
+        return as_user("post", f"/events/{eid}/moves/{name}", {"version": version, **(data or {})})
+
+    move(office, "start_verification")
     assert (
         api(city.outsider)(
             "post", f"/event-items/{items[0]['id']}/verify", {"result": "confirmed", "note": "x"}
@@ -171,19 +179,16 @@ def test_an_event_end_to_end_through_the_api(city, scene, api):
         "post", f"/event-items/{items[1]['id']}/verify", {"result": "confirmed", "note": "属实"}
     )
     with time_machine.travel(at(2025, 9, 26), tick=False):
-        r = office("post", f"/events/{eid}/moves/submit_catalog", {})
+        r = move(office, "submit_catalog")
     assert r.json()["status"] == EventStatus.CATALOG_SUBMITTED and r.json()["catalog_warning"] == ""
     ids = [i["id"] for i in items]
-    assert (
-        mayor("post", f"/events/{eid}/moves/review", {"proposals": {str(i): "研究" for i in ids}}).status_code
-        == 403
-    )
-    leader("post", f"/events/{eid}/moves/review", {"proposals": {str(i): "建议现场研究" for i in ids}})
-    assert leader("post", f"/events/{eid}/moves/approve", {"item_ids": ids}).status_code == 403
-    mayor("post", f"/events/{eid}/moves/approve", {"item_ids": ids})
-    office("post", f"/events/{eid}/moves/notify", {})
+    assert move(mayor, "review", {"proposals": {str(i): "研究" for i in ids}}).status_code == 403
+    move(leader, "review", {"proposals": {str(i): "建议现场研究" for i in ids}})
+    assert move(leader, "approve", {"item_ids": ids}).status_code == 403
+    move(mayor, "approve", {"item_ids": ids})
+    move(office, "notify")
     with time_machine.travel(at(2025, 10, 13, 17), tick=False):
-        office("post", f"/events/{eid}/moves/hold", {})
+        move(office, "hold")
         for i, unit in zip(ids, [city.units.gxj, city.units.swj], strict=True):
             r = office(
                 "post",
@@ -191,13 +196,15 @@ def test_an_event_end_to_end_through_the_api(city, scene, api):
                 {"opinion": "限期办理", "unit_ids": [unit.pk], "due_workdays": 10},
             )
             assert r.status_code == 200, r.content
-        r = office("post", f"/events/{eid}/moves/generate_document", {})
+        r = move(office, "generate_document")
         assert r.json()["status"] == EventStatus.DOCUMENT_DRAFTED and r.json()["has_document"]
-        leader("post", f"/events/{eid}/moves/review_document", {"note": "同意"})
-        mayor("post", f"/events/{eid}/moves/approve_document", {})
+        move(leader, "review_document", {"note": "同意"})
+        move(mayor, "approve_document")
         r = office("post", f"/events/{eid}/moves/assign", {"version": 1})
         assert r.status_code == 409  # a stale version is refused
         r = office("post", f"/events/{eid}/moves/assign", {})
+        assert r.status_code == 422  # and one without a version
+        r = move(office, "assign")
     assert r.json()["status"] == EventStatus.ASSIGNED and all(i["task_ids"] for i in r.json()["items"])
     doc = api(city.handler)("get", f"/events/{eid}/document")
     assert doc.status_code == 200
@@ -230,7 +237,7 @@ def test_collecting_corrections_through_the_api(city, scene, api):
     r = office(
         "post",
         f"/events/{eid}/moves/reschedule",
-        {"scheduled_at": "2025-10-20T08:00:00+08:00", "place": "市民服务中心"},
+        {"version": 1, "scheduled_at": "2025-10-20T08:00:00+08:00", "place": "市民服务中心"},
     )
     assert r.status_code == 200 and r.json()["scheduled_at"].startswith("2025-10-20")
     (item,) = office("post", f"/events/{eid}/appeals", {"appeal_ids": [appeal.pk]}).json()["items"]

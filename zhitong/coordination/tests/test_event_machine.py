@@ -339,11 +339,13 @@ def test_the_api_dispatches_moves(city, event, api):
         assert office("get", f"/events/{event.pk}").json()["moves"] == ["reschedule", "start_verification"]
         r = api(city.leader)("post", path, {"version": event.version})
         assert r.status_code == 403 and r.json()["code"] == "forbidden_move"
-        assert api(city.glq_handler)("post", path, {}).status_code == 404
+        assert api(city.glq_handler)("post", path, {"version": event.version}).status_code == 404
         r = office("post", path, {"version": event.version - 1})
         assert r.status_code == 409 and r.json()["code"] == "stale"
-        assert office("post", f"/events/{event.pk}/moves/nope", {}).status_code == 409
+        r = office("post", f"/events/{event.pk}/moves/nope", {"version": event.version})
+        assert r.status_code == 409
+        assert office("post", path, {}).status_code == 422  # no version: refused before anything
         r = office("post", path, {"version": event.version})
         assert r.status_code == 200 and r.json()["status"] == S.VERIFYING
-        r = office("post", path, {})
+        r = office("post", path, {"version": r.json()["version"]})
         assert r.status_code == 409 and r.json()["code"] == "illegal_move"

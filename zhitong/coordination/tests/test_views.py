@@ -11,7 +11,7 @@ from django.utils import timezone
 from zhitong.appeals.choices import EscalationStatus
 from zhitong.coordination import services
 from zhitong.coordination.choices import EventKind, EventStatus, TaskStatus, Verification
-from zhitong.coordination.models import Meeting, Task
+from zhitong.coordination.models import EscalationBatch, Event, Meeting, Task
 from zhitong.core.downloads import content_disposition
 
 from .conftest import PDF, at
@@ -49,7 +49,10 @@ def test_the_hub_reviews_the_batch_in_the_browser_forms(city, batch, as_user):
         accept = reverse("coordination:request_move", args=[batch.pk, "accept"])
         assert f'action="{accept}"' in page and 'name="leader_id"' in page
         c.post(accept, {"leader_id": "", "note": "同意上报", "version": 1})
-        r = c.post(reverse("coordination:batch_move", args=["2025-09", "submit"]), follow=True)
+        version = EscalationBatch.objects.get(month=date(2025, 9, 1)).version
+        r = c.post(
+            reverse("coordination:batch_move", args=["2025-09", "submit"]), {"version": version}, follow=True
+        )
     assert "已报送分管市领导" in r.content.decode()
     # The batch's and the request's histories are on the page.
     assert "批次记录" in r.content.decode() and "审核记录" in r.content.decode()
@@ -67,7 +70,10 @@ def test_unit_staff_and_leaders_cannot_open_the_batch_review(city, batch, as_use
     for person in (city.handler, city.head, city.leader, city.supervisor):
         c = as_user(person)
         assert c.get(reverse("coordination:batch_detail", args=["2025-09"])).status_code == 403
-        c.post(reverse("coordination:request_move", args=[batch.pk, "accept"]), {"leader_id": ""})
+        c.post(
+            reverse("coordination:request_move", args=[batch.pk, "accept"]),
+            {"leader_id": "", "version": batch.version},
+        )
     batch.refresh_from_db()
     assert batch.status == EscalationStatus.SUBMITTED
 
@@ -110,12 +116,16 @@ def test_a_meeting_is_arranged_held_and_its_opinion_assigned_through_the_pages(c
             "opinion": "市住建局牵头，十个工作日内完成联合验收",
             "unit_ids": [city.units.zjj.pk, city.units.glq.pk],
             "due_workdays": 10,
+            "version": Meeting.objects.get().version,
         },
     )
     assert Task.objects.filter(meeting_item=item).count() == 2
     c.post(
         reverse("coordination:meeting_move", args=[meeting.pk, "minutes"]),
-        {"upload": SimpleUploadedFile("会议纪要.pdf", PDF, content_type="application/pdf")},
+        {
+            "upload": SimpleUploadedFile("会议纪要.pdf", PDF, content_type="application/pdf"),
+            "version": Meeting.objects.get().version,
+        },
     )
     page = c.get(reverse("coordination:meeting_detail", args=[meeting.pk])).content.decode()
     assert "会议纪要.pdf" in page and "市住建局牵头，十个工作日内完成联合验收" in page
@@ -124,7 +134,7 @@ def test_a_meeting_is_arranged_held_and_its_opinion_assigned_through_the_pages(c
     other = as_user(city.leader2)
     r = other.post(
         reverse("coordination:meeting_move", args=[meeting.pk, "minutes"]),
-        {"upload": SimpleUploadedFile("x.pdf", PDF)},
+        {"upload": SimpleUploadedFile("x.pdf", PDF), "version": Meeting.objects.get().version},
     )
     assert r.status_code in (302, 404)
     meeting.refresh_from_db()
@@ -166,11 +176,14 @@ def test_a_unit_reports_its_task_and_the_supervisor_confirms_it(city, scene, as_
     c.post(done, {"note": "已办结", "version": task.version})
     task.refresh_from_db()
     assert task.status == TaskStatus.REPORTED
-    c.post(reverse("coordination:task_move", args=[task.pk, "confirm"]), {"note": ""})
+    c.post(
+        reverse("coordination:task_move", args=[task.pk, "confirm"]), {"note": "", "version": task.version}
+    )
     task.refresh_from_db()
     assert task.status == TaskStatus.REPORTED  # the unit may not confirm its own task
     as_user(city.supervisor).post(
-        reverse("coordination:task_move", args=[task.pk, "confirm"]), {"note": "核实"}
+        reverse("coordination:task_move", args=[task.pk, "confirm"]),
+        {"note": "核实", "version": task.version},
     )
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
@@ -221,6 +234,13 @@ def test_the_event_pages_follow_the_steps(city, scene, as_user):
     assert picked.code in c.get(reverse("coordination:event_pick", args=[event_id])).content.decode()
     c.post(reverse("coordination:event_action", args=[event_id, "add_appeals"]), {"appeal_ids": [picked.pk]})
     r = c.post(reverse("coordination:event_move", args=[event_id, "start_verification"]))
+    assert r.status_code == 400  # no version: refused, nothing moved
+    assert "缺少页面版本号" in r.content.decode()
+    version = Event.objects.get(pk=event_id).version
+    r = c.post(
+        reverse("coordination:event_move", args=[event_id, "start_verification"]),
+        {"start_verification-version": version},
+    )
     assert r.status_code == 302
     item = picked.event_items.get()
     # The FGW hub sees the event but cannot act as its office.
@@ -234,14 +254,15 @@ def test_the_event_pages_follow_the_steps(city, scene, as_user):
     )
     with time_machine.travel(at(2025, 10, 9, 10), tick=False):
         c = as_user(city.hub_gxj)
-        r = c.post(reverse("coordination:event_move", args=[event_id, "submit_catalog"]))
+        r = c.post(
+            reverse("coordination:event_move", args=[event_id, "submit_catalog"]),
+            {"submit_catalog-version": Event.objects.get(pk=event_id).version},
+        )
         assert r.status_code == 302
         page = c.get(reverse("coordination:event_detail", args=[event_id])).content.decode()
     assert "截止日为 2025-09-30，已逾期 1 个工作日" in page
     leader_home = as_user(city.leader).get("/").content.decode()
     assert "审核问题目录，提出处理意见建议" in leader_home
-    from zhitong.coordination.models import Event
-
     assert Event.objects.get(pk=event_id).status == EventStatus.CATALOG_SUBMITTED
 
 

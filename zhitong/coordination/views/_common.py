@@ -12,7 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
-from zhitong.common.transitions import Machine, Move
+from zhitong.common.transitions import Machine, Move, required_version
 from zhitong.core.errors import AccessDenied, ServiceError
 
 from ..forms import first_error, move_input
@@ -111,7 +111,8 @@ def move_view(request, machine: Machine, *, pk, name: str, back: str):
             pk=pk,
             move=name,
             actor=request.user,
-            expected_version=request.POST.get("version") or None,
+            # Required: a form without it (an old page, a hand-made post) is refused.
+            expected_version=required_version(request.POST.get("version")),
             **move_input(move, request.POST, request.FILES),
         ),
         f"已{move.label}",

@@ -316,7 +316,7 @@ def event_pick(request, pk):
         raise PermissionDenied
     q = request.GET.get("q", "").strip()
     channel = request.GET.get("channel", "")
-    appeals = selectors.open_appeals_for_event(event=event, q=q, channel=channel)[:100]
+    appeals = selectors.open_appeals_for_event(user=request.user, event=event, q=q, channel=channel)[:100]
     return TemplateResponse(
         request,
         "coordination/event_pick.html",

@@ -114,7 +114,7 @@ def meeting_add_items(request, pk):
     back = reverse("coordination:meeting_detail", args=[meeting.pk])
     escalation_ids = [int(x) for x in request.POST.getlist("escalation_ids") if x.isdigit()]
     codes = [c.strip() for c in request.POST.get("codes", "").replace("，", ",").split(",") if c.strip()]
-    appeal_ids = list(selectors.appeal_ids_by_codes(codes))
+    appeal_ids = selectors.appeal_ids_by_codes(user=request.user, codes=codes)
     if codes and len(appeal_ids) != len(set(codes)):
         messages.error(request, "部分诉求编号不存在，请核对")
         return redirect(back)

@@ -16,7 +16,9 @@ from django.utils import timezone
 
 from zhitong.appeals.choices import OPEN_STATUSES, Channel
 from zhitong.appeals.models import Appeal
+from zhitong.appeals.selectors import appeal_require_visible
 from zhitong.audit.services import audit_record
+from zhitong.common.transitions import contended
 from zhitong.core.errors import ConflictError, ServiceError
 from zhitong.organizations.models import Unit, User
 
@@ -83,7 +85,7 @@ def editing(
     """The recipe of a catalog edit: transaction; the event's row locked (the lock its moves
     take, so an edit never races a status change); who may; the state; the item locked."""
     now = now or timezone.now()
-    with transaction.atomic():
+    with contended(), transaction.atomic():
         if item_id is not None:
             event_id = EventItem.objects.filter(pk=item_id).values_list("event_id", flat=True).first()
             if event_id is None:
@@ -127,6 +129,8 @@ def event_add_appeals(
     """(一) Pick candidate problems from open appeals of any channel."""
     with editing(actor=actor, event_id=event_id, states=COLLECTING_STATES, now=now) as edit:
         ids = [int(i) for i in appeal_ids]
+        # Only appeals the office may see (404 otherwise, as for one that does not exist).
+        appeal_require_visible(user=actor, appeal_ids=ids)
         appeals = list(Appeal.objects.select_related("lead_unit", "received_unit").filter(pk__in=ids))
         if len(appeals) != len(set(ids)):
             raise ServiceError("所选诉求不存在")

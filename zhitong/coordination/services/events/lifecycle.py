@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from zhitong.common.transitions import lock_rows
 from zhitong.core.errors import ServiceError
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit, User
@@ -60,10 +61,7 @@ def event_review(step, proposals: dict[int, str], note: str = ""):
     """(三) The task force's deputy leader, with the departments, proposes handling for each
     verified problem (提出处理意见建议) and sends the list to the city leader."""
     event = step.obj
-    items = {
-        i.pk: i
-        for i in event.items.select_for_update(of=("self",)).filter(verification=Verification.CONFIRMED)
-    }
+    items = {i.pk: i for i in lock_rows(event.items.filter(verification=Verification.CONFIRMED))}
     proposals = {int(k): (v or "").strip() for k, v in (proposals or {}).items()}
     if set(proposals) - set(items):
         raise ServiceError("处理建议对应的问题不在核实属实的目录中", field="proposals")
@@ -92,7 +90,7 @@ def event_approve(step, item_ids, note: str = ""):
     chosen = {int(i) for i in item_ids or []}
     if not chosen:
         raise ServiceError("请至少选择一个问题列入现场研究清单", field="item_ids")
-    items = list(event.items.select_for_update(of=("self",)).select_related("appeal"))
+    items = lock_rows(event.items.select_related("appeal"))
     if chosen - {i.pk for i in items if i.verification == Verification.CONFIRMED}:
         raise ServiceError("只能从核实属实的问题中选择", field="item_ids")
     for item in items:
