@@ -56,6 +56,7 @@ def world(city, scene):
         hub,
         f"/meetings/{meeting['id']}/moves/opinion",
         {
+            "version": meeting["version"],
             "item_id": meeting_item,
             "opinion": "工信局牵头办理",
             "unit_ids": [city.units.gxj.pk],

@@ -135,12 +135,21 @@ def test_text_only_of_whitespace_and_text_beyond_its_column_are_refused(city):
 
 def test_move_data_is_checked_by_the_kernel_and_unknown_keys_are_refused(hub, world):
     url = f"/api/v1/appeals/{world.appeal.pk}/moves/add_progress"
-    r = hub.post(url, {"data": {"note": "进展", "rating": 5}}, content_type="application/json")
+    v = world.appeal.version
+    r = hub.post(
+        url, {"expected_version": v, "data": {"note": "进展", "rating": 5}}, content_type="application/json"
+    )
     assert _is_contract(r, 422)["details"] == [{"field": "rating", "message": "不接受此字段"}]
-    r = hub.post(url, {"data": {"note": ["进展"]}}, content_type="application/json")
+    r = hub.post(url, {"expected_version": v, "data": {"note": ["进展"]}}, content_type="application/json")
     assert _is_contract(r, 422)["details"][0]["field"] == "data.note"
     url = f"/api/v1/coordination/meetings/{world.meeting}/moves/opinion"
-    bad = {"item_id": "abc", "opinion": "x" * 5001, "unit_ids": [2**63], "due_date": "2026-02-30"}
+    bad = {
+        "version": 1,
+        "item_id": "abc",
+        "opinion": "x" * 5001,
+        "unit_ids": [2**63],
+        "due_date": "2026-02-30",
+    }
     body = _is_contract(hub.post(url, bad, content_type="application/json"), 422)
     assert {d["field"] for d in body["details"]} == {"item_id", "opinion", "unit_ids.0", "due_date"}
     r = hub.post(url, {"reason": "x", "version": 1}, content_type="application/json")
