@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhitong.appeals import home as appeals_home
+from zhitong.common.forms import HardenedMixin
 from zhitong.common.panels import HomeHook, HomePanel
 from zhitong.coordination import home as coordination_home
 from zhitong.organizations.choices import Role
@@ -22,8 +23,9 @@ from zhitong.workdays import home as workdays_home
 from . import selectors
 
 
-class ZhitongAuthenticationForm(AuthenticationForm):
-    """Says so when the account is locked, instead of the generic wrong-password text."""
+class ZhitongAuthenticationForm(HardenedMixin, AuthenticationForm):
+    """Says so when the account is locked, instead of the generic wrong-password text; the
+    fields' own messages are the pages' Chinese ones (common.forms)."""
 
     def clean(self):
         try:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from zhitong.common.transitions import Machine, Move
 from zhitong.core.errors import AccessDenied, ServiceError
 
-from ..forms import first_error, move_input
+from ..forms import first_error, month_param, move_input, version_input
 
 
 def perform(request, back: str, action: Callable[[], object], success: str = "已保存"):
@@ -60,12 +60,12 @@ def get_or_404(fn, **kwargs):
 
 
 def parse_month(value: str) -> date:
-    """ "2026-01" → date(2026, 1, 1); 404 for anything else."""
-    try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
-    except (ValueError, AttributeError):
-        raise Http404
+    """ "2026-01" → date(2026, 1, 1); 404 for anything else (a month with a year of ten
+    digits included, or one outside the sane range of common.forms)."""
+    month = month_param(value, None)
+    if month is None:
+        raise Http404("月份不正确")
+    return month
 
 
 def today() -> date:
@@ -111,7 +111,7 @@ def move_view(request, machine: Machine, *, pk, name: str, back: str):
             pk=pk,
             move=name,
             actor=request.user,
-            expected_version=request.POST.get("version") or None,
+            expected_version=version_input(request.POST.get("version")),
             **move_input(move, request.POST, request.FILES),
         ),
         f"已{move.label}",
