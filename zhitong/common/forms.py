@@ -61,7 +61,7 @@ MESSAGES = {
     "date_too_early": _("日期不能早于 %(limit)s"),
     "date_too_late": _("日期不能晚于 %(limit)s"),
     "file_invalid": _("没有收到文件，请重新选择"),
-    "file_empty": _("文件是空的：%(name)s"),
+    "file_empty": _("文件是空的，请检查后重新选择"),
     "file_name_too_long": _("文件名过长：最多 %(max)d 个字，当前 %(length)d 个字"),
     "file_too_large": _("文件“%(name)s”过大：最大 %(limit)s，当前 %(size)s"),
     "too_many_files": _("一次最多上传 %(limit)d 个文件，当前 %(count)d 个"),
@@ -94,7 +94,7 @@ def _messages_for(field: forms.Field) -> dict:
         "invalid_list": MESSAGES["invalid_list"],
         "invalid_pk_value": MESSAGES["invalid_choice"],
         "missing": MESSAGES["file_invalid"],
-        "empty": MESSAGES["file_invalid"],
+        "empty": MESSAGES["file_empty"],
         "contradiction": MESSAGES["file_invalid"],
         "max_length": MESSAGES["file_name_too_long"],
     }
@@ -371,8 +371,10 @@ def harden(field: forms.Field) -> forms.Field:
     if isinstance(field, forms.CharField):
         if field.max_length is None:
             field.max_length = TEXT_MAX
-            field.validators.append(MaxLength(TEXT_MAX))
             field.widget.attrs.setdefault("maxlength", str(TEXT_MAX))
+        if not any(isinstance(v, validators.MaxLengthValidator) for v in field.validators):
+            # Also a limit set after the field was made (AuthenticationForm's username).
+            field.validators.append(MaxLength(field.max_length))
         if no_control_characters not in field.validators:
             field.validators.append(no_control_characters)
         if field.required:

@@ -298,6 +298,11 @@ def move_input(move, data, files=None) -> dict:
     for f in move.form:
         if f.kind == "file":
             out[f.name] = (files or {}).get(f.name)
+            try:
+                if out[f.name] is not None:
+                    zt.check_upload_size(out[f.name])
+            except ValidationError as exc:
+                raise ServiceError(exc.messages[0], code="file_too_large", field=f.name)
         elif f.kind == "units":
             values = [v for v in many(f.name) if str(v).strip()]
             if len(values) > zt.MAX_ITEMS:

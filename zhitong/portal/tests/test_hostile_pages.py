@@ -29,6 +29,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -367,3 +368,46 @@ def test_no_page_form_fails_on_hostile_input(city, scene, settings):  # noqa: F8
 def _path_values(conv: dict):
     for i in range(max(len(H.PATH_VALUES[c]) for c in conv.values())):
         yield {k: H.PATH_VALUES[c][min(i, len(H.PATH_VALUES[c]) - 1)] for k, c in conv.items()}
+
+
+# ---------------------------------------------------------------------------------------
+# What the crawl does not reach: the sign-in form, page numbers, uploads over the limit
+# ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("username", "password", "message"),
+    [
+        ("", "", "请填写此项"),
+        ("x" * 200, "secret", "内容过长：最多 150 个字，当前 200 个字"),
+        ("t_hub\x00", "secret", "内容含有不可见的控制字符，请删除后再提交"),
+    ],
+)
+def test_the_sign_in_form_says_what_is_wrong_in_chinese(client, db, username, password, message):
+    response = client.post("/accounts/login/", {"username": username, "password": password})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert message in page
+    assert not any(pattern.search(page) for _, pattern in H.django_default_messages())
+
+
+@pytest.mark.parametrize("page", ["9223372036854775808", "abc", "-1", "0", "²", ""])
+def test_list_pages_take_any_page_number(city, page):  # noqa: F811
+    client = signed_in(city.hub)
+    for url in ("/appeals/", "/appeals/triage/", "/notifications/", "/coordination/tasks/", "/enterprises/"):
+        assert client.get(url, {"page": page}).status_code == 200, url
+
+
+def test_calendar_and_enterprise_imports_over_the_limit_are_refused_in_chinese(city, settings):  # noqa: F811
+    settings.ZHITONG_EVIDENCE_MAX_BYTES = 1024
+    admin = UserFactory(role=Role.ADMIN, unit=city.units.root)
+    client = signed_in(admin)
+    big = "2027-01-01,holiday,元旦\n".encode() * 200
+    response = client.post("/workdays/import/", {"file": SimpleUploadedFile("安排.csv", big)})
+    assert response.status_code == 400
+    assert "文件“安排.csv”过大：最大 1KB，当前 5KB" in response.content.decode()
+    response = client.post(
+        "/enterprises/import/", {"kind": "enterprises", "file": SimpleUploadedFile("企业.xlsx", b"0" * 5000)}
+    )
+    assert response.status_code == 400
+    assert "文件“企业.xlsx”过大：最大 1KB，当前 4KB" in response.content.decode()
