@@ -242,7 +242,6 @@ class PageParser(HTMLParser):
 SKIPPED_PREFIXES = {
     "admin:": "Django's admin: its own forms and messages, for superusers only",
     "api:": "the REST API: the contract tests cover it (JSON, not page forms)",
-    "set_language": "Django's language switch: ignores values it does not know",
 }
 
 

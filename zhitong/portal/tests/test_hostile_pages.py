@@ -411,3 +411,12 @@ def test_calendar_and_enterprise_imports_over_the_limit_are_refused_in_chinese(c
     )
     assert response.status_code == 400
     assert "文件“企业.xlsx”过大：最大 1KB，当前 4KB" in response.content.decode()
+
+
+def test_a_body_too_big_to_read_gets_the_chinese_400_page(city, settings):  # noqa: F811
+    settings.DEBUG = False
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client = signed_in(city.clerk)
+    response = client.post("/appeals/intake/", {"title": "长" * 1000})
+    assert response.status_code == 400
+    assert "请求无法处理" in response.content.decode()
