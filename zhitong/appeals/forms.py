@@ -12,7 +12,8 @@ from functools import cached_property
 
 from django import forms
 
-from zhitong.common.forms import version_field
+from zhitong.common import forms as zt
+from zhitong.common.forms import MultipleFileField, MultipleFileInput, version_field
 
 from .choices import Channel, Light, Rating, Status
 from .machine import Move
@@ -24,24 +25,7 @@ PER_PAGE_CHOICES = (20, 50, 100)
 # ---------------------------------------------------------------------------------------
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; cleans to a list (possibly empty)."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        items = [d for d in (data if isinstance(data, list | tuple) else [data]) if d]
-        if not items:
-            if self.required:
-                raise forms.ValidationError(self.error_messages["required"], code="required")
-            return []
-        return [super(MultipleFileField, self).clean(d, initial) for d in items]
+__all__ = ["MultipleFileField", "MultipleFileInput"]  # evidence uploads (common.forms)
 
 
 class DateInput(forms.DateInput):
@@ -65,7 +49,7 @@ STATUS_ALL = "all"
 STATUS_DONE = "done"
 
 
-class WorkbenchFilterForm(forms.Form):
+class WorkbenchFilterForm(zt.Form):
     """The workbench's GET filters. Unknown or bad values are ignored, never an error page:
     a bookmarked link keeps working after a choice list changes."""
 
@@ -85,8 +69,8 @@ class WorkbenchFilterForm(forms.Form):
     category = forms.TypedChoiceField(label="类别", required=False, coerce=int, empty_value=None)
     channel = forms.ChoiceField(label="来源渠道", required=False, choices=[("", "全部"), *Channel.choices])
     lead_unit = forms.TypedChoiceField(label="牵头单位", required=False, coerce=int, empty_value=None)
-    date_from = forms.DateField(label="受理日期 自", required=False, widget=DateInput())
-    date_to = forms.DateField(label="至", required=False, widget=DateInput())
+    date_from = zt.DateField(label="受理日期 自", required=False, widget=DateInput())
+    date_to = zt.DateField(label="至", required=False, widget=DateInput())
     problem = forms.BooleanField(label="仅问题诉求(提级督办)", required=False)
     exempt = forms.BooleanField(label="仅不纳入考核", required=False)
     pending = forms.ChoiceField(
@@ -131,8 +115,7 @@ class WorkbenchFilterForm(forms.Form):
 
     def filters(self) -> dict:
         """The cleaned values, dropping any field that did not validate."""
-        self.is_valid()
-        out = {name: self.cleaned_data.get(name) for name in self.fields if name not in self.errors}
+        out = zt.clean_filters(self)
         out["status"] = out.get("status") or STATUS_OPEN
         out["order"] = out.get("order") or "due"
         out["per_page"] = out.get("per_page") or PER_PAGE_CHOICES[0]
@@ -173,7 +156,7 @@ class MoveChoices:
         return appeal_merge_targets(user=self.user, appeal=self.appeal)
 
 
-class MoveForm(forms.Form):
+class MoveForm(zt.Form):
     """Base of every move form: carries the appeal version the user saw, so a form left
     open while someone else moved the appeal is refused as stale (409), not applied."""
 
@@ -196,11 +179,16 @@ class MoveForm(forms.Form):
         return data
 
 
+# A one-line text field's column, where it is narrower than 200 (the escalation request's
+# contact columns, coordination.models.EscalationRequest).
+TEXT_LIMITS = {"contact_name": 50, "contact_mobile": 20}
+
+
 def _field_for(spec, choices: MoveChoices) -> forms.Field:
     kw = {"label": spec.label, "required": spec.required, "help_text": spec.help}
     kind = spec.kind
     if kind == "text":
-        field = forms.CharField(max_length=200, **kw)
+        field = forms.CharField(max_length=TEXT_LIMITS.get(spec.name, 200), **kw)
     elif kind == "textarea":
         field = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 3}), **kw)
     elif kind == "items":
@@ -212,7 +200,7 @@ def _field_for(spec, choices: MoveChoices) -> forms.Field:
             **kw,
         )
     elif kind == "date":
-        field = forms.DateField(widget=DateInput(), **kw)
+        field = zt.DateField(widget=DateInput(), **kw)
     elif kind == "int":
         field = forms.IntegerField(min_value=1, max_value=365, **kw)
     elif kind == "unit":
@@ -220,7 +208,7 @@ def _field_for(spec, choices: MoveChoices) -> forms.Field:
             coerce=int, empty_value=None, choices=[("", "—— 请选择 ——"), *choices.units], **kw
         )
     elif kind == "units":
-        field = forms.TypedMultipleChoiceField(
+        field = zt.TypedMultipleChoiceField(
             coerce=int, choices=choices.units, widget=forms.CheckboxSelectMultiple, **kw
         )
     elif kind == "user":
@@ -241,7 +229,7 @@ def _field_for(spec, choices: MoveChoices) -> forms.Field:
         # static/zhitong/site.js writes the chosen names (or this text) into .zt-file-names.
         field.widget.attrs["data-zt-file-names"] = "未选择文件"
     else:  # an unknown kind from a newer table: a plain text box is still usable
-        field = forms.CharField(**kw)
+        field = forms.CharField(max_length=zt.TEXT_MAX, **kw)
     field.zt_kind = kind
     return field
 
@@ -289,7 +277,7 @@ def move_form(
 # ---------------------------------------------------------------------------------------
 
 
-class IntakeForm(forms.Form):
+class IntakeForm(zt.Form):
     enterprise_q = forms.CharField(
         label="查找企业",
         required=False,
@@ -320,7 +308,7 @@ class IntakeForm(forms.Form):
     project_id = forms.TypedChoiceField(label="所属项目", required=False, coerce=int, empty_value=None)
     contact_name = forms.CharField(label="联系人", required=False, max_length=50)
     contact_phone = forms.CharField(label="联系电话", required=False, max_length=20)
-    received_at = forms.DateTimeField(
+    received_at = zt.DateTimeField(
         label="受理时间",
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -328,7 +316,7 @@ class IntakeForm(forms.Form):
         help_text="留空为当前时间；补录电话、来信时填写实际收到的时间",
     )
     materials_incomplete = forms.BooleanField(label="材料不齐，需一次性告知补正", required=False)
-    missing_checklist = forms.MultipleChoiceField(
+    missing_checklist = zt.MultipleChoiceField(
         label="缺少的材料", required=False, widget=forms.CheckboxSelectMultiple
     )
     missing_other = forms.CharField(
@@ -340,7 +328,7 @@ class IntakeForm(forms.Form):
     duplicate_of_id = forms.TypedChoiceField(
         label="重复诉求", required=False, coerce=int, empty_value=None, widget=forms.RadioSelect
     )
-    duplicates_seen = forms.CharField(required=False, widget=forms.HiddenInput)
+    duplicates_seen = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -374,4 +362,4 @@ class IntakeForm(forms.Form):
 
     def seen_duplicate_ids(self) -> set[int]:
         raw = (self.data.get("duplicates_seen") or "") if self.is_bound else ""
-        return {int(x) for x in raw.split(",") if x.strip().isdigit()}
+        return set(zt.ids_from(raw[:2000].split(",")))

@@ -4,22 +4,27 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.template.response import TemplateResponse
 
+from zhitong.common.forms import Form, clean_filters
 from zhitong.core.errors import Forbidden
 
 from .selectors import audit_events_for_user
 
 
-class AuditFilterForm(forms.Form):
-    object_type = forms.CharField(label="对象类型", required=False, help_text="如 appeals.appeal")
-    object_id = forms.CharField(label="对象ID", required=False)
-    actor = forms.CharField(label="操作人（登录名）", required=False)
-    action = forms.CharField(label="动作", required=False, help_text="前缀匹配，如 auth.")
+class AuditFilterForm(Form):
+    # The columns' lengths (models.AuditEvent).
+    object_type = forms.CharField(
+        label="对象类型", required=False, max_length=64, help_text="如 appeals.appeal"
+    )
+    object_id = forms.CharField(label="对象ID", required=False, max_length=64)
+    actor = forms.CharField(label="操作人（登录名）", required=False, max_length=150)
+    action = forms.CharField(label="动作", required=False, max_length=64, help_text="前缀匹配，如 auth.")
 
 
 @login_required
 def audit_list(request):
     form = AuditFilterForm(request.GET or None)
-    filters = {k: v.strip() for k, v in form.cleaned_data.items()} if form.is_valid() else {}
+    # A filter that does not validate is shown with its error and not applied.
+    filters = {k: v.strip() for k, v in clean_filters(form).items() if v} if form.is_bound else {}
     try:
         events = audit_events_for_user(user=request.user, **filters)
     except Forbidden as exc:

@@ -1,16 +1,19 @@
-"""Forms parse and type-check input; the rules are the services'."""
+"""Forms parse and type-check input; the rules are the services'. Every form is a
+`common.forms.Form` (Chinese messages, bounded text, numbers, dates and lists)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from zhitong.appeals.models import Category
+from zhitong.common import forms as zt
 from zhitong.common.forms import version_field
 from zhitong.enterprises.models import Enterprise
 from zhitong.organizations.choices import LeaderLevel, Role, UnitKind
 from zhitong.organizations.models import Unit, User
 from zhitong.projects.models import Project
 
-from .choices import EventKind, EventLevel, Verification
+from .choices import EventKind, EventLevel, TaskStatus, Verification
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -40,12 +43,12 @@ class LeaderField(forms.ModelChoiceField):
         return f"{obj.display_name}（{obj.position or level}）"
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(zt.Form):
     title = forms.CharField(label="会议名称", max_length=200)
     convener = LeaderField(label="召开协调会的领导", queryset=User.objects.none())
-    held_at = forms.DateTimeField(label="召开时间", widget=LocalDateTimeInput())
+    held_at = zt.DateTimeField(label="召开时间", widget=LocalDateTimeInput())
     place = forms.CharField(label="地点", max_length=200, required=False)
-    units = forms.ModelMultipleChoiceField(
+    units = zt.ModelMultipleChoiceField(
         label="参会单位",
         queryset=Unit.objects.none(),
         required=False,
@@ -58,20 +61,20 @@ class MeetingForm(forms.Form):
         self.fields["units"].queryset = unit_choices()
 
 
-class OpinionForm(forms.Form):
+class OpinionForm(zt.Form):
     """One opinion: the lead unit, other responsible units, and the time limit in working days
     or as a date (one of the two)."""
 
-    opinion = forms.CharField(label="意见", widget=forms.Textarea(attrs={"rows": 3}))
+    opinion = forms.CharField(label="意见", max_length=zt.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
     lead_unit = forms.ModelChoiceField(label="牵头责任单位", queryset=Unit.objects.none())
-    other_units = forms.ModelMultipleChoiceField(
+    other_units = zt.ModelMultipleChoiceField(
         label="配合单位",
         queryset=Unit.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    due_workdays = forms.IntegerField(label="办理时限(工作日)", required=False, min_value=1)
-    due_date = forms.DateField(label="或截止日期", required=False, widget=DateInput())
+    due_workdays = forms.IntegerField(label="办理时限(工作日)", required=False, min_value=1, max_value=365)
+    due_date = zt.DateField(label="或截止日期", required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,11 +86,11 @@ class OpinionForm(forms.Form):
         return [lead.pk, *[u.pk for u in self.cleaned_data["other_units"] if u.pk != lead.pk]]
 
 
-class EventForm(forms.Form):
+class EventForm(zt.Form):
     title = forms.CharField(label="活动名称", max_length=200)
     kind = forms.ChoiceField(label="活动方式", choices=EventKind.choices)
     level = forms.ChoiceField(label="层级", choices=EventLevel.choices)
-    scheduled_at = forms.DateTimeField(label="活动时间", widget=LocalDateTimeInput())
+    scheduled_at = zt.DateTimeField(label="活动时间", widget=LocalDateTimeInput())
     place = forms.CharField(label="地点", max_length=200, required=False)
     chair = LeaderField(label="出席并审定的市政府领导", queryset=User.objects.none())
     deputy = LeaderField(label="专班副组长(审核)", queryset=User.objects.none())
@@ -98,11 +101,13 @@ class EventForm(forms.Form):
         self.fields["deputy"].queryset = leader_choices()
 
 
-class RegisterProblemForm(forms.Form):
+class RegisterProblemForm(zt.Form):
     enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none())
     project = forms.ModelChoiceField(label="项目(可选)", queryset=Project.objects.none(), required=False)
     title = forms.CharField(label="问题", max_length=200)
-    description = forms.CharField(label="具体情况", widget=forms.Textarea(attrs={"rows": 3}))
+    description = forms.CharField(
+        label="具体情况", max_length=zt.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
     category = forms.ModelChoiceField(label="类别", queryset=Category.objects.none())
     unit = forms.ModelChoiceField(label="核实单位", queryset=Unit.objects.none())
     contact_name = forms.CharField(label="联系人", max_length=50, required=False)
@@ -116,15 +121,15 @@ class RegisterProblemForm(forms.Form):
         self.fields["unit"].queryset = unit_choices()
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(zt.Form):
     result = forms.ChoiceField(
         label="核实结果",
         choices=[(Verification.CONFIRMED, "情况属实"), (Verification.NOT_CONFIRMED, "情况不符/已解决")],
     )
-    note = forms.CharField(label="核实情况", widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label="核实情况", max_length=zt.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class EventMoveForm(forms.Form):
+class EventMoveForm(zt.Form):
     """The form of one move of an event, built from the move's declared fields
     (machines/events.py) by `event_move_form`."""
 
@@ -149,6 +154,7 @@ def _event_move_fields(spec, event, confirmed) -> dict:
         return {
             f"proposal_{item.pk}": forms.CharField(
                 label=f"{n}. {item.appeal.enterprise.name}：{item.appeal.title}",
+                max_length=zt.TEXT_MAX,
                 initial=item.proposed_handling,
                 widget=forms.Textarea(attrs={"rows": 2}),
             )
@@ -159,7 +165,7 @@ def _event_move_fields(spec, event, confirmed) -> dict:
             (item.pk, f"{item.appeal.enterprise.name}：{item.appeal.title}（建议：{item.proposed_handling}）")
             for item in confirmed
         ]
-        field = forms.TypedMultipleChoiceField(
+        field = zt.TypedMultipleChoiceField(
             coerce=int,
             choices=choices,
             widget=forms.CheckboxSelectMultiple,
@@ -167,11 +173,9 @@ def _event_move_fields(spec, event, confirmed) -> dict:
             **kw,
         )
     elif spec.kind == "datetime":
-        field = forms.DateTimeField(
-            widget=LocalDateTimeInput(), initial=getattr(event, spec.name, None), **kw
-        )
+        field = zt.DateTimeField(widget=LocalDateTimeInput(), initial=getattr(event, spec.name, None), **kw)
     elif spec.kind == "textarea":
-        field = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), **kw)
+        field = forms.CharField(max_length=zt.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}), **kw)
     else:
         field = forms.CharField(max_length=200, initial=getattr(event, spec.name, None), **kw)
     return {spec.name: field}
@@ -188,6 +192,57 @@ def event_move_form(move, *, event, items, data=None) -> EventMoveForm:
     return cls(data=data, initial={"version": event.version}, prefix=move.name)
 
 
+class TaskFilterForm(zt.Form):
+    """The task list's GET filters; a value it does not know is ignored (zt.clean_filters)."""
+
+    status = forms.ChoiceField(required=False, choices=[("", ""), ("open", "未办结"), *TaskStatus.choices])
+    light = forms.ChoiceField(required=False, choices=[("", ""), ("red", "超期"), ("yellow", "临期")])
+    source = forms.ChoiceField(
+        required=False, choices=[("", ""), ("meeting", "协调会"), ("event", "面对面活动")]
+    )
+    order = forms.ChoiceField(required=False, choices=[("", ""), ("due", "按期限")])
+
+
+class EventPickForm(zt.Form):
+    """The candidate appeals' GET filters."""
+
+    q = forms.CharField(required=False, max_length=100)
+    channel = forms.ChoiceField(required=False, choices=[])
+
+    def __init__(self, *args, **kwargs):
+        from zhitong.appeals.choices import Channel
+
+        super().__init__(*args, **kwargs)
+        self.fields["channel"].choices = [("", ""), *Channel.choices]
+
+
+class MeetingItemsForm(zt.Form):
+    """Agenda items for a meeting: escalation requests ticked, or appeal codes typed."""
+
+    escalation_ids = forms.CharField(required=False)  # read with zt.ids_from (many values)
+    codes = forms.CharField(label="诉求编号", required=False, max_length=2000)
+
+    def codes_list(self) -> list[str]:
+        text = self.cleaned_data.get("codes") or ""
+        return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()][: zt.MAX_ITEMS]
+
+
+def month_param(value, default):
+    """A "YYYY-MM" GET value as the month's first day; `default` for anything else, or a
+    month outside DATE_FLOOR … FUTURE_YEARS ahead (a filter with garbage lists the default)."""
+    import re
+    from datetime import date
+
+    m = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip()) if isinstance(value, str) else None
+    if m is None or not 1 <= int(m[2]) <= 12:
+        return default
+    month = date(int(m[1]), int(m[2]), 1)
+    today = timezone.localdate()
+    if not zt.DATE_FLOOR <= month <= today.replace(year=today.year + zt.FUTURE_YEARS, day=1):
+        return default
+    return month
+
+
 def first_error(form: forms.Form) -> str:
     for field, errors in form.errors.items():
         label = form.fields[field].label if field in form.fields else ""
@@ -195,13 +250,43 @@ def first_error(form: forms.Form) -> str:
     return "输入有误"
 
 
+# The declared fields of the transition tables (common.transitions.Field.kind) as form
+# fields: what a page or the API may send for each, bounded like every page form.
+def _input_field(kind: str) -> forms.Field:
+    if kind == "text":
+        return forms.CharField(required=False, max_length=200)
+    if kind == "int":  # a time limit in working days
+        return forms.IntegerField(required=False, min_value=1, max_value=365)
+    if kind in ("unit", "user", "item"):
+        return forms.IntegerField(required=False, min_value=1, max_value=zt.INT_MAX)
+    if kind == "date":
+        return zt.DateField(required=False)
+    return forms.CharField(required=False, max_length=zt.TEXT_MAX)
+
+
+def _clean_input(f, raw):
+    """One declared field's value, typed; ServiceError naming the field when it is not."""
+    from zhitong.core.errors import ServiceError
+
+    field = zt.harden(_input_field(f.kind))
+    if isinstance(raw, list | tuple | dict):
+        raise ServiceError(f"“{f.label}”只能填写一个值", field=f.name)
+    try:
+        value = field.clean(raw if raw is None or isinstance(raw, str) else str(raw))
+    except ValidationError as exc:
+        raise ServiceError(f"“{f.label}”：{exc.messages[0]}", field=f.name)
+    if isinstance(value, str) and not zt.has_visible_text(value):
+        return ""  # nothing visible: the services say when the text is required
+    return value
+
+
 def move_input(move, data, files=None) -> dict:
     """The declared fields of a transition-table move, typed from a POSTed form (QueryDict +
-    FILES) or a JSON body (dict): text stays text, `int`/`unit`/`user`/`item` become ints,
-    `units` a list of ids in the order given (the first leads), `date` a date, `file` the
-    upload. Blank optional values become None; the services check what is required."""
-    from datetime import date
-
+    FILES) or a JSON body (dict): text stays text (at most 200 characters, a textarea
+    TEXT_MAX), `int` a time limit of 1–365 working days, `unit`/`user`/`item` ids, `units`
+    a list of ids in the order given (the first leads), `date` a date in the sane range,
+    `file` the upload. Blank optional values become None (text: ""); the services check
+    what is required. A value that is not of its kind is a ServiceError on its field."""
     from zhitong.core.errors import ServiceError
 
     def many(name):
@@ -212,18 +297,23 @@ def move_input(move, data, files=None) -> dict:
 
     out: dict = {}
     for f in move.form:
-        raw = data.get(f.name)
-        try:
-            if f.kind == "file":
-                out[f.name] = (files or {}).get(f.name)
-            elif f.kind == "units":
-                out[f.name] = [int(v) for v in many(f.name) if str(v).strip()]
-            elif f.kind in ("int", "unit", "user", "item"):
-                out[f.name] = None if raw in (None, "") else int(raw)
-            elif f.kind == "date":
-                out[f.name] = None if raw in (None, "") else date.fromisoformat(str(raw))
-            else:
-                out[f.name] = "" if raw is None else str(raw)
-        except (TypeError, ValueError):
-            raise ServiceError(f"“{f.label}”格式不正确", field=f.name)
+        if f.kind == "file":
+            out[f.name] = (files or {}).get(f.name)
+            try:
+                if out[f.name] is not None:
+                    zt.check_upload_size(out[f.name])
+            except ValidationError as exc:
+                raise ServiceError(exc.messages[0], code="file_too_large", field=f.name)
+        elif f.kind == "units":
+            values = [v for v in many(f.name) if str(v).strip()]
+            if len(values) > zt.MAX_ITEMS:
+                raise ServiceError(f"“{f.label}”最多可选 {zt.MAX_ITEMS} 项", field=f.name)
+            unit = type(f)(f.name, f.label, "unit")
+            out[f.name] = [_clean_input(unit, v if isinstance(v, str) else str(v)) for v in values]
+        else:
+            raw = data.get(f.name)
+            if hasattr(data, "getlist") and len(data.getlist(f.name)) > 1:
+                raw = data.getlist(f.name)
+            value = _clean_input(f, raw)
+            out[f.name] = value if value not in (None, "") or f.kind in ("text", "textarea") else None
     return out

@@ -5,12 +5,13 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_POST
 
+from zhitong.common.forms import check_upload_size, id_or_none, search_text
 from zhitong.core.downloads import XLSX, download
 from zhitong.core.errors import AccessDenied, Forbidden
 from zhitong.organizations.capabilities import can_import_data
@@ -29,19 +30,12 @@ IMPORT_KINDS = {
 }
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 @login_required
 def enterprise_list(request):
     g = request.GET
     filters = {
-        "q": (g.get("q") or "").strip(),
-        "location_id": _int_or_none(g.get("location")),
+        "q": search_text(g.get("q")),
+        "location_id": id_or_none(g.get("location") or ""),
         "industry": g.get("industry") if g.get("industry") in Industry.values else None,
         "flag": g.get("flag") if g.get("flag") in selectors.FLAGS else None,
         "tag": g.get("tag") if g.get("tag") in selectors.TAGS else None,
@@ -168,7 +162,7 @@ def import_page(request):
         raise PermissionDenied("只有系统管理员和统筹协调专员可以批量导入")
     ctx = {
         "kinds": [(k, v[0]) for k, v in IMPORT_KINDS.items()],
-        "kind": request.GET.get("kind", "enterprises"),
+        "kind": request.GET.get("kind") if request.GET.get("kind") in IMPORT_KINDS else "enterprises",
     }
     if request.method != "POST":
         return TemplateResponse(request, "enterprises/import.html", ctx)
@@ -196,6 +190,11 @@ def import_page(request):
     upload = request.FILES.get("file")
     if upload is None:
         ctx["error"] = "请选择要上传的 .xlsx 文件"
+        return TemplateResponse(request, "enterprises/import.html", ctx, status=400)
+    try:
+        check_upload_size(upload)
+    except ValidationError as exc:
+        ctx["error"] = exc.messages[0]
         return TemplateResponse(request, "enterprises/import.html", ctx, status=400)
     data = upload.read()
     report = run(BytesIO(data), actor=request.user, good_rows_only=False)

@@ -1,13 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 
+from zhitong.common.forms import search_text
+
 from . import selectors
 
 
 def directory(request):
     """The public directory of service windows (一键启动, seeds/003 三: each unit's leader,
     section, people, posts, duties and phones "向社会公布"), so it needs no sign-in."""
-    q = (request.GET.get("q") or "").strip()
+    q = search_text(request.GET.get("q"))
     groups = selectors.service_window_directory(q=q or None)
     return TemplateResponse(
         request,

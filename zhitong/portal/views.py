@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhitong.appeals import home as appeals_home
+from zhitong.common.forms import HardenedMixin
 from zhitong.common.panels import HomeHook, HomePanel
 from zhitong.coordination import home as coordination_home
 from zhitong.organizations.choices import Role
@@ -23,7 +24,7 @@ from zhitong.workdays import home as workdays_home
 from . import selectors
 
 
-class ZhitongAuthenticationForm(AuthenticationForm):
+class ZhitongAuthenticationForm(HardenedMixin, AuthenticationForm):
     """One message for an unknown user and a wrong password; a throttled attempt
     (organizations/signin_throttle.py) is told how long to wait, in words that are the same
     whether or not the account exists."""

@@ -1,12 +1,14 @@
 from django import forms
 
+from zhitong.common import forms as zt
+
 from .models import DayKind
 
 CLEAR = "clear"
 
 
-class DayForm(forms.Form):
-    date = forms.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
+class DayForm(zt.Form):
+    date = zt.DateField(label="日期", widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(
         label="设置为",
         choices=[*DayKind.choices, (CLEAR, "恢复为普通日（删除设置）")],
@@ -14,7 +16,7 @@ class DayForm(forms.Form):
     name = forms.CharField(label="名称", max_length=50, required=False, help_text="如：春节、国庆节")
 
 
-class ImportForm(forms.Form):
+class ImportForm(zt.Form):
     file = forms.FileField(
         label="CSV 文件", help_text="每行：日期,类型,名称；类型为 holiday（休）或 workday（班）"
     )
@@ -23,3 +25,8 @@ class ImportForm(forms.Form):
         required=False,
         help_text="不勾选时，文件中出现的年度将整体替换为文件内容",
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        zt.check_upload_size(upload)
+        return upload

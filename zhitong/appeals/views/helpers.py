@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
+from zhitong.common.forms import id_or_none, search_text
 from zhitong.organizations.capabilities import can_register_appeals, can_triage
 from zhitong.organizations.choices import Role, UnitKind
 from zhitong.organizations.models import Unit, User
@@ -49,7 +50,7 @@ def enterprise_search(q: str, *, limit: int = 15):
 
     from zhitong.enterprises.models import Enterprise
 
-    q = (q or "").strip()
+    q = search_text(q)
     if not q:
         return []
     cond = Q(name__icontains=q)
@@ -65,14 +66,10 @@ def enterprise_search(q: str, *, limit: int = 15):
 def enterprise_by_id(enterprise_id):
     from zhitong.enterprises.models import Enterprise
 
-    try:
-        return (
-            Enterprise.objects.select_related("location")
-            .filter(pk=int(enterprise_id), is_active=True)
-            .first()
-        )
-    except (TypeError, ValueError):
+    pk = id_or_none(enterprise_id)
+    if pk is None:
         return None
+    return Enterprise.objects.select_related("location").filter(pk=pk, is_active=True).first()
 
 
 def projects_of(enterprise_id) -> list:

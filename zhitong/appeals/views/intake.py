@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 
+from zhitong.common.forms import id_or_none, search_text
 from zhitong.core.errors import AccessDenied, ServiceError
 from zhitong.organizations.capabilities import can_register_appeals
 
@@ -27,19 +28,20 @@ def _require_intake_role(user):
 
 
 def _duplicates(user, enterprise_id, title, description="") -> list:
-    """Possible twins among the appeals `user` may see (never another unit's)."""
-    if not enterprise_id or not (title or "").strip():
+    """Possible twins among the appeals `user` may see (never another unit's). What was
+    typed, as far as the form would take it (the panel is shown before the form is checked;
+    100,000 characters are not compared with every open appeal)."""
+    title, description = search_text(title, 200), search_text(description, 5000)
+    if not enterprise_id or not title:
         return []
     return selectors.appeal_possible_duplicates(
-        user=user, enterprise_id=enterprise_id, title=title, description=description or ""
+        user=user, enterprise_id=enterprise_id, title=title, description=description
     )
 
 
 def _category(category_id):
-    try:
-        return Category.objects.filter(pk=int(category_id), is_active=True).first()
-    except (TypeError, ValueError):
-        return None
+    pk = id_or_none(category_id)
+    return Category.objects.filter(pk=pk, is_active=True).first() if pk is not None else None
 
 
 def _default_channel(user) -> str:
@@ -58,7 +60,7 @@ def intake(request):
 
     enterprise_id = (data or request.GET).get("enterprise_id")
     enterprise = helpers.enterprise_by_id(enterprise_id) if enterprise_id else None
-    q = (data or request.GET).get("enterprise_q", "")
+    q = search_text((data or request.GET).get("enterprise_q", ""))
     found = helpers.enterprise_search(q) if q else []
     enterprises = ([enterprise] if enterprise else []) + [
         e for e in found if not enterprise or e.pk != enterprise.pk
@@ -167,7 +169,7 @@ def intake(request):
 def intake_enterprises(request):
     """htmx autocomplete: enterprises matching the typed name or credit code."""
     _require_intake_role(request.user)
-    q = request.GET.get("enterprise_q", "")
+    q = search_text(request.GET.get("enterprise_q", ""))
     selected = helpers.enterprise_by_id(request.GET.get("enterprise_id"))
     found = [e for e in helpers.enterprise_search(q) if selected is None or e.pk != selected.pk]
     return TemplateResponse(

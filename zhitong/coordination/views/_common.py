@@ -15,7 +15,7 @@ from django.utils import timezone
 from zhitong.common.transitions import Machine, Move, required_version
 from zhitong.core.errors import AccessDenied, ServiceError
 
-from ..forms import first_error, move_input
+from ..forms import first_error, month_param, move_input
 
 
 def perform(request, back: str, action: Callable[[], object], success: str = "已保存"):
@@ -60,12 +60,12 @@ def get_or_404(fn, **kwargs):
 
 
 def parse_month(value: str) -> date:
-    """ "2026-01" → date(2026, 1, 1); 404 for anything else."""
-    try:
-        year, month = value.split("-")
-        return date(int(year), int(month), 1)
-    except (ValueError, AttributeError):
-        raise Http404
+    """ "2026-01" → date(2026, 1, 1); 404 for anything else (a month with a year of ten
+    digits included, or one outside the sane range of common.forms)."""
+    month = month_param(value, None)
+    if month is None:
+        raise Http404("月份不正确")
+    return month
 
 
 def today() -> date:

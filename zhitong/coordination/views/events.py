@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhitong.appeals.choices import Channel
-from zhitong.common.forms import refusal_message
+from zhitong.common.forms import clean_filters, id_or_none, ids_from, refusal_message
 from zhitong.common.transitions import state_changes
 from zhitong.core.downloads import DOCX, file_download
 from zhitong.core.errors import AccessDenied, ServiceError
@@ -20,7 +20,15 @@ from zhitong.core.errors import AccessDenied, ServiceError
 from .. import permissions, selectors, services
 from ..choices import EventStatus, Verification
 from ..documents.opinions import opinions_file_name
-from ..forms import EventForm, OpinionForm, RegisterProblemForm, VerifyForm, event_move_form, first_error
+from ..forms import (
+    EventForm,
+    EventPickForm,
+    OpinionForm,
+    RegisterProblemForm,
+    VerifyForm,
+    event_move_form,
+    first_error,
+)
 from ..machines.events import COLLECTING_STATES, EVENT, blocked_moves
 from ._common import create_view, get_or_404, invalid, perform, today
 
@@ -213,7 +221,7 @@ def event_action(request, pk, action):
     event = get_or_404(selectors.event_get_for_user, user=request.user, event_id=pk)
     user = request.user
     if action == "add_appeals":
-        ids = [int(x) for x in request.POST.getlist("appeal_ids") if x.isdigit()]
+        ids = ids_from(request.POST.getlist("appeal_ids"))[:200]
         if not ids:
             messages.error(request, "请选择诉求")
             return redirect(reverse("coordination:event_pick", args=[event.pk]))
@@ -295,14 +303,14 @@ def event_item_action(request, pk, action):
             "已移出目录",
         )
     if action == "set_unit":
-        unit_id = request.POST.get("unit_id", "")
-        if not unit_id.isdigit():
+        unit_id = id_or_none(request.POST.get("unit_id", ""))
+        if unit_id is None:
             messages.error(request, "请选择核实单位")
             return redirect(back)
         return perform(
             request,
             back,
-            lambda: services.event_item_set_unit(actor=user, item_id=item.pk, unit_id=int(unit_id)),
+            lambda: services.event_item_set_unit(actor=user, item_id=item.pk, unit_id=unit_id),
             "核实单位已调整",
         )
     raise Http404
@@ -314,8 +322,8 @@ def event_pick(request, pk):
     event = get_or_404(selectors.event_get_for_user, user=request.user, event_id=pk)
     if not permissions.is_event_office(request.user, event):
         raise PermissionDenied
-    q = request.GET.get("q", "").strip()
-    channel = request.GET.get("channel", "")
+    f = clean_filters(EventPickForm(request.GET))
+    q, channel = f.get("q") or "", f.get("channel") or ""
     appeals = selectors.open_appeals_for_event(user=request.user, event=event, q=q, channel=channel)[:100]
     return TemplateResponse(
         request,

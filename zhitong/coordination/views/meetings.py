@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from zhitong.common.forms import id_or_none, ids_from
 from zhitong.common.transitions import state_changes
 from zhitong.core.downloads import XLSX, download, file_download, file_name, month_cn
 from zhitong.organizations.capabilities import is_city_leader, sees_whole_city
@@ -17,9 +18,18 @@ from zhitong.organizations.models import Unit
 
 from .. import permissions, selectors, services
 from ..documents.annex import annex3_xlsx
-from ..forms import MeetingForm, unit_choices
+from ..forms import MeetingForm, MeetingItemsForm, month_param, unit_choices
 from ..machines.meetings import MANAGERS, MEETING
-from ._common import create_view, get_or_404, history_rows, move_forms, move_view, parse_month, perform, today
+from ._common import (
+    create_view,
+    get_or_404,
+    history_rows,
+    invalid,
+    move_forms,
+    move_view,
+    perform,
+    today,
+)
 
 
 @login_required
@@ -102,8 +112,9 @@ def meeting_detail(request, pk):
 def meeting_move(request, pk, name):
     meeting = get_or_404(selectors.meeting_get_for_user, user=request.user, meeting_id=pk)
     back = reverse("coordination:meeting_detail", args=[meeting.pk])
-    if request.POST.get("item_id", "").isdigit():
-        back += f"#item-{request.POST['item_id']}"
+    item_id = id_or_none(request.POST.get("item_id", ""))
+    if item_id is not None:
+        back += f"#item-{item_id}"
     return move_view(request, MEETING, pk=meeting.pk, name=name, back=back)
 
 
@@ -112,8 +123,11 @@ def meeting_move(request, pk, name):
 def meeting_add_items(request, pk):
     meeting = get_or_404(selectors.meeting_get_for_user, user=request.user, meeting_id=pk)
     back = reverse("coordination:meeting_detail", args=[meeting.pk])
-    escalation_ids = [int(x) for x in request.POST.getlist("escalation_ids") if x.isdigit()]
-    codes = [c.strip() for c in request.POST.get("codes", "").replace("，", ",").split(",") if c.strip()]
+    form = MeetingItemsForm(request.POST)
+    if not form.is_valid():
+        return invalid(request, back, form)
+    escalation_ids = ids_from(request.POST.getlist("escalation_ids"))
+    codes = form.codes_list()
     appeal_ids = selectors.appeal_ids_by_codes(user=request.user, codes=codes)
     if codes and len(appeal_ids) != len(set(codes)):
         messages.error(request, "部分诉求编号不存在，请核对")
@@ -166,7 +180,7 @@ def annex3(request):
     unit = permissions.annex3_unit(request.user, request.GET.get("unit"), units=units)
     if unit is None:
         raise Http404
-    month = parse_month(request.GET["month"]) if request.GET.get("month") else today().replace(day=1)
+    month = month_param(request.GET.get("month"), today().replace(day=1))
     rows = selectors.annex3_rows(unit=unit, month=month)
     if request.GET.get("format") == "xlsx":
         return download(
@@ -185,7 +199,7 @@ def facts(request):
     """The counting facts of a month (seeds/000 五(二)2), for the hub's certification."""
     if not permissions.can_read_facts(request.user):
         raise PermissionDenied
-    month = parse_month(request.GET["month"]) if request.GET.get("month") else today().replace(day=1)
+    month = month_param(request.GET.get("month"), today().replace(day=1))
     rows = list(selectors.facts_for(month=month).order_by("unit__path", "meeting__held_at"))
     per_unit: dict[Unit, dict] = {}
     for f in rows:

@@ -8,8 +8,11 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from zhitong.common.forms import clean_filters
+
 from .. import permissions, selectors
 from ..choices import TaskStatus
+from ..forms import TaskFilterForm
 from ..machines.tasks import TASK
 from ._common import get_or_404, move_forms, move_view, today
 
@@ -17,12 +20,12 @@ from ._common import get_or_404, move_forms, move_view, today
 @login_required
 def task_list(request):
     now_day = today()
-    status = request.GET.get("status", "open")
-    light = request.GET.get("light", "")
-    source = request.GET.get("source", "")
+    f = clean_filters(TaskFilterForm(request.GET))
+    status = f.get("status", "open") if "status" in request.GET else "open"
+    light, source = f.get("light") or "", f.get("source") or ""
     base = selectors.task_list_for_user(user=request.user)
-    qs = selectors.task_filter(base, status=status, light=light, source=source, today=now_day)
-    if light == "red" or request.GET.get("order") == "due":
+    qs = selectors.task_filter(base, status=status or "", light=light, source=source, today=now_day)
+    if light == "red" or f.get("order") == "due":
         qs = qs.order_by("due", "id")
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     for task in page:
