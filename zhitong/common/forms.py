@@ -28,14 +28,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhitong.core import fields
 from zhitong.core.errors import ServiceError
 
 from .transitions import VERSION_REQUIRED
 
-DATE_FLOOR = date(2020, 1, 1)
+# The platform's window for dates and the text columns' limit are the API's (core/fields.py):
+# a page and the API accept the same values.
+DATE_FLOOR = fields.DATE_FLOOR
 FUTURE_YEARS = 5
 INT_MAX = 2_147_483_647  # the largest value an integer column holds (PostgreSQL `integer`)
-TEXT_MAX = 5000  # a text (TextField) column's limit on the pages
+TEXT_MAX = fields.LONG_TEXT_MAX  # a text (TextField) column's limit
 MAX_ITEMS = 100  # a multiple choice without its own limit
 MAX_FILES = 10  # files in one upload field
 
