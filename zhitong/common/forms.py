@@ -223,8 +223,9 @@ def _impossible_date(value) -> ValidationError | None:
     return None
 
 
-class DateField(forms.DateField):
-    """A date in the sane range (see DateRange), "日期不存在" for 2026-02-30."""
+class _InWindow:
+    """A date or date-time field in the sane range (see DateRange) that says "日期不存在" for
+    the right shape with no such day (2026-02-30, 2026-02-30 09:00)."""
 
     def __init__(self, *, floor: date = DATE_FLOOR, future_years: int = FUTURE_YEARS, **kw):
         super().__init__(**kw)
@@ -237,18 +238,12 @@ class DateField(forms.DateField):
             raise _impossible_date(value) or ValidationError(self.error_messages["invalid"], code="invalid")
 
 
-class DateTimeField(forms.DateTimeField):
-    """A date and time in the sane range (see DateRange), "日期不存在" for 2026-02-30 09:00."""
+class DateField(_InWindow, forms.DateField):
+    pass
 
-    def __init__(self, *, floor: date = DATE_FLOOR, future_years: int = FUTURE_YEARS, **kw):
-        super().__init__(**kw)
-        self.validators.append(DateRange(floor=floor, future_years=future_years))
 
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except ValidationError:
-            raise _impossible_date(value) or ValidationError(self.error_messages["invalid"], code="invalid")
+class DateTimeField(_InWindow, forms.DateTimeField):
+    pass
 
 
 class _Bounded:
