@@ -64,8 +64,8 @@ def test_a_version_that_is_not_a_number_is_refused_without_moving(client, city, 
     appeal = flow.to(Status.ASSIGNED)
     client.force_login(city.handler)
     response = client.post(move_url(appeal, "sign"), {"sign-expected_version": "9223372036854775808"})
-    assert response.status_code == 400
-    assert "页面数据有误，请刷新页面后重新提交" in response.content.decode()
+    assert response.status_code == 422  # the form again, with the field's message
+    assert "页面版本号格式不正确，请刷新页面后重试" in response.content.decode()
     assert Appeal.objects.get(pk=appeal.pk).status == Status.ASSIGNED
 
 
