@@ -2,7 +2,6 @@
 `common.forms.Form` (Chinese messages, bounded text, numbers, dates and lists)."""
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from zhitong.appeals.models import Category
@@ -225,95 +224,3 @@ class MeetingItemsForm(zt.Form):
     def codes_list(self) -> list[str]:
         text = self.cleaned_data.get("codes") or ""
         return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()][: zt.MAX_ITEMS]
-
-
-def month_param(value, default):
-    """A "YYYY-MM" GET value as the month's first day; `default` for anything else, or a
-    month outside DATE_FLOOR … FUTURE_YEARS ahead (a filter with garbage lists the default)."""
-    import re
-    from datetime import date
-
-    m = re.fullmatch(r"(\d{4})-(\d{1,2})", value.strip()) if isinstance(value, str) else None
-    if m is None or not 1 <= int(m[2]) <= 12:
-        return default
-    month = date(int(m[1]), int(m[2]), 1)
-    today = timezone.localdate()
-    if not zt.DATE_FLOOR <= month <= today.replace(year=today.year + zt.FUTURE_YEARS, day=1):
-        return default
-    return month
-
-
-def first_error(form: forms.Form) -> str:
-    for field, errors in form.errors.items():
-        label = form.fields[field].label if field in form.fields else ""
-        return f"{label}：{errors[0]}" if label else errors[0]
-    return "输入有误"
-
-
-# The declared fields of the transition tables (common.transitions.Field.kind) as form
-# fields: what a page or the API may send for each, bounded like every page form.
-def _input_field(kind: str) -> forms.Field:
-    if kind == "text":
-        return forms.CharField(required=False, max_length=200)
-    if kind == "int":  # a time limit in working days
-        return forms.IntegerField(required=False, min_value=1, max_value=365)
-    if kind in ("unit", "user", "item"):
-        return forms.IntegerField(required=False, min_value=1, max_value=zt.INT_MAX)
-    if kind == "date":
-        return zt.DateField(required=False)
-    return forms.CharField(required=False, max_length=zt.TEXT_MAX)
-
-
-def _clean_input(f, raw):
-    """One declared field's value, typed; ServiceError naming the field when it is not."""
-    from zhitong.core.errors import ServiceError
-
-    field = zt.harden(_input_field(f.kind))
-    if isinstance(raw, list | tuple | dict):
-        raise ServiceError(f"“{f.label}”只能填写一个值", field=f.name)
-    try:
-        value = field.clean(raw if raw is None or isinstance(raw, str) else str(raw))
-    except ValidationError as exc:
-        raise ServiceError(f"“{f.label}”：{exc.messages[0]}", field=f.name)
-    if isinstance(value, str) and not zt.has_visible_text(value):
-        return ""  # nothing visible: the services say when the text is required
-    return value
-
-
-def move_input(move, data, files=None) -> dict:
-    """The declared fields of a transition-table move, typed from a POSTed form (QueryDict +
-    FILES) or a JSON body (dict): text stays text (at most 200 characters, a textarea
-    TEXT_MAX), `int` a time limit of 1–365 working days, `unit`/`user`/`item` ids, `units`
-    a list of ids in the order given (the first leads), `date` a date in the sane range,
-    `file` the upload. Blank optional values become None (text: ""); the services check
-    what is required. A value that is not of its kind is a ServiceError on its field."""
-    from zhitong.core.errors import ServiceError
-
-    def many(name):
-        if hasattr(data, "getlist"):
-            return data.getlist(name)
-        value = data.get(name)
-        return value if isinstance(value, list) else ([] if value in (None, "") else [value])
-
-    out: dict = {}
-    for f in move.form:
-        if f.kind == "file":
-            out[f.name] = (files or {}).get(f.name)
-            try:
-                if out[f.name] is not None:
-                    zt.check_upload_size(out[f.name])
-            except ValidationError as exc:
-                raise ServiceError(exc.messages[0], code="file_too_large", field=f.name)
-        elif f.kind == "units":
-            values = [v for v in many(f.name) if str(v).strip()]
-            if len(values) > zt.MAX_ITEMS:
-                raise ServiceError(f"“{f.label}”最多可选 {zt.MAX_ITEMS} 项", field=f.name)
-            unit = type(f)(f.name, f.label, "unit")
-            out[f.name] = [_clean_input(unit, v if isinstance(v, str) else str(v)) for v in values]
-        else:
-            raw = data.get(f.name)
-            if hasattr(data, "getlist") and len(data.getlist(f.name)) > 1:
-                raw = data.getlist(f.name)
-            value = _clean_input(f, raw)
-            out[f.name] = value if value not in (None, "") or f.kind in ("text", "textarea") else None
-    return out

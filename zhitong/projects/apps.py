@@ -5,3 +5,7 @@ class ProjectsConfig(AppConfig):
     name = "zhitong.projects"
     label = "projects"
     verbose_name = "项目"
+
+    def ready(self):
+        # The stage table's services register themselves with the machine on import.
+        from . import services  # noqa: F401

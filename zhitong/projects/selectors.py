@@ -47,3 +47,19 @@ def project_list_for_user(
 def project_get_for_user(*, user, project_id: int) -> Project:
     """One project in the user's scope, or AccessDenied (same for missing and not yours)."""
     return get_in_scope(_projects(), project_scope_q(user), project_id)
+
+
+def project_stage_history(project: Project) -> list:
+    """The project's dated stage changes, oldest first, with their labels (one query)."""
+    from .machines import STAGE
+    from .models import ProjectStage, ProjectStageChange
+
+    rows = list(
+        ProjectStageChange.objects.filter(project=project).select_related("actor").order_by("at", "id")
+    )
+    for row in rows:
+        move = STAGE.moves.get(row.action)
+        row.label = move.label if move else row.action
+        row.from_label = ProjectStage(row.from_stage).label if row.from_stage else ""
+        row.to_label = ProjectStage(row.to_stage).label
+    return rows

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "projects"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.project_list, name="list"),
+    path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/move/<slug:name>/", views.project_move, name="move"),
+]

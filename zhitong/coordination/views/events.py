@@ -27,10 +27,9 @@ from ..forms import (
     RegisterProblemForm,
     VerifyForm,
     event_move_form,
-    first_error,
 )
 from ..machines.events import COLLECTING_STATES, EVENT, blocked_moves
-from ._common import create_view, get_or_404, invalid, perform, today
+from ._common import create_view, first_error, get_or_404, invalid, perform, today
 
 
 @login_required

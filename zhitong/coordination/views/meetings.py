@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from zhitong.common.forms import id_or_none, ids_from
+from zhitong.common.pages import month_param
 from zhitong.common.transitions import state_changes
 from zhitong.core.downloads import XLSX, download, file_download, file_name, month_cn
 from zhitong.organizations.capabilities import is_city_leader, sees_whole_city
@@ -18,7 +19,7 @@ from zhitong.organizations.models import Unit
 
 from .. import permissions, selectors, services
 from ..documents.annex import annex3_xlsx
-from ..forms import MeetingForm, MeetingItemsForm, month_param, unit_choices
+from ..forms import MeetingForm, MeetingItemsForm, unit_choices
 from ..machines.meetings import MANAGERS, MEETING
 from ._common import (
     create_view,
