@@ -85,9 +85,11 @@ check: $(VENV)/.installed-dev
 # ZHITONG_TEST_DATABASE_URL is set, without the browser journeys and the demo builds, which
 # prove nothing more there. Tests run in parallel processes (pytest-xdist, one per core;
 # PYTEST_WORKERS=0 runs them in one process). pytest-django gives each worker its own test
-# database (test_<name>_gw0, ...).
+# database (test_<name>_gw0, ...). `--dist load` hands the first tests out one at a time,
+# round-robin: the slow tests, collected first (conftest.py, SLOW_MARKERS), are spread over
+# the workers instead of queuing on one (worksteal gives each worker a contiguous half).
 PYTEST_WORKERS ?= auto
-PYTEST_PARALLEL := -p xdist -n $(PYTEST_WORKERS) --dist worksteal
+PYTEST_PARALLEL := -p xdist -n $(PYTEST_WORKERS) --dist load
 # The coverage floor: the level reached (94.5% of statements on 2026-12-01 after issue 8, SQLite run),
 # minus one point of slack. Raise it as coverage grows; never lower it to make CI pass.
 COVERAGE_FLOOR ?= 93

@@ -178,3 +178,13 @@ def count_queries():
 
     count.html = ""
     return count
+
+
+# Tests that take tens of seconds each (the demo builds, the hostile crawls, the floods).
+# With parallel workers a long test that starts last keeps one core busy alone at the end
+# of the run; collected first, the long ones run side by side while the short ones fill in.
+SLOW_MARKERS = ("demo", "slow")
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in SLOW_MARKERS))

@@ -280,6 +280,7 @@ def _documented(doc, key) -> set[int]:
     return {int(c) for c in doc["paths"][path][method]["responses"]}
 
 
+@pytest.mark.slow
 def test_no_operation_answers_a_hostile_input_with_a_server_error(world, doc):
     probe = Probe(world, doc)
     probe.run(token_client(world.city.hub), deep=True)

@@ -52,6 +52,7 @@ def keep_connection():
     request_finished.connect(close_old_connections)
 
 
+@pytest.mark.slow
 def test_every_operation_conforms_to_the_openapi_document(world, keep_connection):
     """`world` first: ids in the generated requests sometimes name real objects."""
     token = ApiToken.issue(user=world.city.hub, name="schemathesis")[1]

@@ -58,6 +58,7 @@ def test_a_refused_token_costs_one_lookup_and_no_write():
     assert len(ctx.captured_queries) == 1 and ctx.captured_queries[0]["sql"].startswith("SELECT")
 
 
+@pytest.mark.slow
 def test_a_thousand_bad_tokens_write_two_audit_rows():
     for i in range(1000):
         call(f"zt_guess-{i}", ATTACKER)

@@ -77,6 +77,7 @@ def sign_in(page, login, username):
     assert "/accounts/login/" not in page.url
 
 
+@pytest.mark.slow
 def test_an_appeal_goes_from_the_hotline_to_verification_through_the_pages(page, login, screenshot, town):
     # 1. The hotline clerk registers it.
     sign_in(page, login, "rx_clerk")

@@ -54,6 +54,7 @@ def sign_in(page, login, username):
     assert "/accounts/login/" not in page.url, username
 
 
+@pytest.mark.slow
 def test_a_quarterly_event_runs_end_to_end_in_the_browser(page, login, screenshot, demo_city):
     people = demo_city
     gxj, swj = Unit.objects.get(code="GXJ"), Unit.objects.get(code="SWJ")

@@ -142,6 +142,7 @@ def test_throttling_does_not_tell_whether_the_account_exists(client, user):
     assert fifth_and_sixth("handler_a", "10.0.0.1") == fifth_and_sixth("nobody", "10.0.0.2")
 
 
+@pytest.mark.slow
 def test_audit_rows_stay_bounded_under_a_thousand_attempt_flood(client, admin):
     before = AuditEvent.objects.count()
     for i in range(100):
