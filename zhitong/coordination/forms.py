@@ -222,9 +222,21 @@ class MeetingItemsForm(zt.Form):
     escalation_ids = forms.CharField(required=False)  # read with zt.ids_from (many values)
     codes = forms.CharField(label="诉求编号", required=False, max_length=2000)
 
-    def codes_list(self) -> list[str]:
+    @staticmethod
+    def _split(text: str) -> list[str]:
+        return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
+
+    def clean_codes(self):
         text = self.cleaned_data.get("codes") or ""
-        return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()][: zt.MAX_ITEMS]
+        count = len(self._split(text))
+        if count > zt.MAX_ITEMS:  # said, not cut: the codes past the limit are not dropped
+            raise ValidationError(
+                zt.MESSAGES["too_many"], code="too_many", params={"limit": zt.MAX_ITEMS, "count": count}
+            )
+        return text
+
+    def codes_list(self) -> list[str]:
+        return self._split(self.cleaned_data.get("codes") or "")
 
 
 def month_param(value, default):
@@ -272,7 +284,8 @@ def _clean_input(f, raw):
     if isinstance(raw, list | tuple | dict):
         raise ServiceError(f"“{f.label}”只能填写一个值", field=f.name)
     try:
-        value = field.clean(raw if raw is None or isinstance(raw, str) else str(raw))
+        # A line break counts once, as the page's counter shows it (zt.unix_line_breaks).
+        value = field.clean(zt.unix_line_breaks(raw) if raw is None or isinstance(raw, str) else str(raw))
     except ValidationError as exc:
         raise ServiceError(f"“{f.label}”：{exc.messages[0]}", field=f.name)
     if isinstance(value, str) and not zt.has_visible_text(value):
