@@ -96,13 +96,14 @@ def page(_playwright_browser, live_server):
 
 @pytest.fixture
 def screenshot():
-    """screenshot(page, "name") saves var/screenshots/<name>.png (full page) and returns the path.
+    """screenshot(page, "name") saves var/screenshots/<name>.png (full page; the viewport only
+    with full_page=False, as a modal dialog covers only that) and returns the path.
     Names are unique per test, so parallel workers never write the same file."""
     SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
 
-    def take(pg, name: str) -> Path:
+    def take(pg, name: str, *, full_page: bool = True) -> Path:
         path = SCREENSHOT_DIR / f"{name}.png"
-        pg.screenshot(path=str(path), full_page=True)
+        pg.screenshot(path=str(path), full_page=full_page)
         return path
 
     return take

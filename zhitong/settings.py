@@ -164,6 +164,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "zhitong.portal.context_processors.navigation",
+                "zhitong.portal.context_processors.page_script",
             ],
         },
     },
@@ -249,6 +250,9 @@ ZHITONG_SIGNIN_ADDRESS_FAILURES = 30
 ZHITONG_SIGNIN_ACCOUNT_FAILURES = 20
 ZHITONG_SIGNIN_KNOWN_ADDRESS_DAYS = 30
 ZHITONG_IDLE_TIMEOUT_MINUTES = 30
+# The page warns this long before the idle sign-out, with a countdown and "继续工作"
+# (static/zhitong/site.js; issue 9: what was being typed is not thrown away).
+ZHITONG_IDLE_WARNING_SECONDS = 120
 SESSION_COOKIE_AGE = 12 * 3600
 
 LANGUAGE_CODE = "zh-hans"

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("accounts/login/", portal_views.ZhitongLoginView.as_view(), name="login"),
     path("accounts/logout/", portal_views.logout_view, name="logout"),
+    path("accounts/session/", portal_views.session_status, name="session_status"),
+    path("accounts/session/keep-alive/", portal_views.session_keep_alive, name="session_keep_alive"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),

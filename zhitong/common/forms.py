@@ -3,7 +3,8 @@ form, the checks every form makes at the edge, and the refusal message of a move
 
 Every page form inherits `Form` (a plain `forms.Form` plus `harden`): Django's own messages
 ("这个字段是必填项。", "确保该变量…", "Enter a valid date.") never reach a page; text is
-bounded (the column's length, or TEXT_MAX for a text column), a required text must have
+bounded (the column's length, or TEXT_MAX for a text column; the page shows a live counter
+against it, static/zhitong/site.js, and a line break counts once), a required text must have
 something visible in it, control characters are refused, numbers are bounded to what an
 integer column holds, dates are sane (DATE_FLOOR … today + FUTURE_YEARS), and lists and
 uploads are bounded. A form that needs a tighter rule says so on its field; `harden` only
@@ -26,6 +27,7 @@ from django.conf import settings
 from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from zhitong.core import fields
@@ -371,7 +373,12 @@ def harden(field: forms.Field) -> forms.Field:
     if isinstance(field, forms.CharField):
         if field.max_length is None:
             field.max_length = TEXT_MAX
-            field.widget.attrs.setdefault("maxlength", str(TEXT_MAX))
+        if not field.widget.is_hidden:
+            # The page counts against the limit as the user types (static/zhitong/site.js:
+            # "123/5000", a warning near it, the message over it). The browser's own
+            # maxlength would cut pasted text silently, so the limit is not given as one.
+            field.widget.attrs.pop("maxlength", None)
+            field.widget.attrs["data-maxlength"] = str(field.max_length)
         if not any(isinstance(v, validators.MaxLengthValidator) for v in field.validators):
             # Also a limit set after the field was made (AuthenticationForm's username).
             field.validators.append(MaxLength(field.max_length))
@@ -392,12 +399,34 @@ def harden(field: forms.Field) -> forms.Field:
     return field
 
 
+def unix_line_breaks(data):
+    """Submitted form data with each line break as one "\\n". A browser sends a textarea's
+    line breaks as CRLF, two characters; the user, the page's counter and the browser see
+    one, so a limit counted on CRLF would refuse text the page showed as within it."""
+    if isinstance(data, MultiValueDict):  # a QueryDict
+        if not any("\r" in v for _, values in data.lists() for v in values if isinstance(v, str)):
+            return data
+        out = data.copy()  # a QueryDict's copy is mutable
+        for key, values in data.lists():
+            out.setlist(key, [unix_line_breaks(v) for v in values])
+        return out
+    if isinstance(data, str):
+        return data.replace("\r\n", "\n")
+    if isinstance(data, dict):
+        return {key: unix_line_breaks(v) for key, v in data.items()}
+    if isinstance(data, list | tuple):
+        return type(data)(unix_line_breaks(v) for v in data)
+    return data
+
+
 class HardenedMixin:
     """Hardens every field of the form (see `harden`); for forms with another base class
-    (Django's AuthenticationForm)."""
+    (Django's AuthenticationForm). Line breaks are read as one character (unix_line_breaks)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.is_bound:
+            self.data = unix_line_breaks(self.data)
         for field in self.fields.values():
             harden(field)
 

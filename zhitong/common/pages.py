@@ -178,7 +178,8 @@ def _clean_input(f, raw):
     if isinstance(raw, list | tuple | dict):
         raise ServiceError(f"“{f.label}”只能填写一个值", field=f.name)
     try:
-        value = field.clean(raw if raw is None or isinstance(raw, str) else str(raw))
+        # A line break counts once, as the page's counter shows it (zt.unix_line_breaks).
+        value = field.clean(zt.unix_line_breaks(raw) if raw is None or isinstance(raw, str) else str(raw))
     except ValidationError as exc:
         raise ServiceError(f"“{f.label}”：{exc.messages[0]}", field=f.name)
     if isinstance(value, str) and not zt.has_visible_text(value):

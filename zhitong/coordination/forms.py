@@ -2,6 +2,7 @@
 `common.forms.Form` (Chinese messages, bounded text, numbers, dates and lists)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from zhitong.appeals.models import Category
@@ -221,6 +222,18 @@ class MeetingItemsForm(zt.Form):
     escalation_ids = forms.CharField(required=False)  # read with zt.ids_from (many values)
     codes = forms.CharField(label="诉求编号", required=False, max_length=2000)
 
-    def codes_list(self) -> list[str]:
+    @staticmethod
+    def _split(text: str) -> list[str]:
+        return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
+
+    def clean_codes(self):
         text = self.cleaned_data.get("codes") or ""
-        return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()][: zt.MAX_ITEMS]
+        count = len(self._split(text))
+        if count > zt.MAX_ITEMS:  # said, not cut: the codes past the limit are not dropped
+            raise ValidationError(
+                zt.MESSAGES["too_many"], code="too_many", params={"limit": zt.MAX_ITEMS, "count": count}
+            )
+        return text
+
+    def codes_list(self) -> list[str]:
+        return self._split(self.cleaned_data.get("codes") or "")

@@ -36,6 +36,13 @@ LONG_TEXT_MAX = 5000  # TextField columns written through forms and the API (the
 NAME_MAX = 200  # CharField(max_length=200): titles, places, project names
 
 
+def excerpt(text: str, limit: int) -> str:
+    """`text` if it fits in `limit` characters, else its start and "…", so a shortened copy
+    (a notice's title, a label taken from a longer note) says that it is one. Never for
+    what a user typed into a field of its own: that is refused when too long, not cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _no_bad_characters(value: str) -> str:
     # PostgreSQL refuses NUL in text and a lone surrogate cannot be encoded as UTF-8: both
     # would surface as a server error at the database, not as the input error they are.

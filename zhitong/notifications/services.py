@@ -11,6 +11,7 @@ from datetime import datetime
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from zhitong.core.fields import excerpt
 from zhitong.outbox.services import Message, outbox_enqueue
 
 from .models import Notification
@@ -62,7 +63,7 @@ def notify(
     ids.discard(None)
     payload = {
         "kind": kind,
-        "title": title[:200],
+        "title": excerpt(title, 200),  # the column's length; the body has the whole text
         "body": body,
         "url": url[:300],
         "dedupe_key": dedupe_key,

@@ -7,14 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.views import LoginView
 from django.core.exceptions import ImproperlyConfigured
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
 from zhitong.appeals import home as appeals_home
 from zhitong.common.forms import HardenedMixin
+from zhitong.common.middleware import IdleTimeoutMiddleware, signed_out_json
 from zhitong.common.panels import HomeHook, HomePanel
 from zhitong.coordination import home as coordination_home
 from zhitong.organizations.choices import Role
@@ -59,6 +62,32 @@ class ZhitongLoginView(LoginView):
 def logout_view(request):
     logout(request)
     return redirect("login")
+
+
+# The idle warning's two endpoints (issue 9; common/middleware.py IdleTimeoutMiddleware keeps
+# the rule: ZHITONG_IDLE_TIMEOUT_MINUTES without a request signs out). A signed-out request
+# gets JSON 401 from both, and nothing is written into its session.
+
+
+@never_cache
+@require_GET
+def session_status(request):
+    """How long until the idle sign-out. Asking does not count as activity (the middleware
+    leaves the clock alone for this path), so an open page cannot keep itself signed in."""
+    if not request.user.is_authenticated:
+        return signed_out_json()
+    return JsonResponse({"signed_in": True, "remaining": IdleTimeoutMiddleware.remaining_seconds(request)})
+
+
+@never_cache
+@require_POST
+def session_keep_alive(request):
+    """ "继续工作" on the idle warning: the user is at the page, the clock starts again now.
+    A POST with the CSRF token, so another site cannot keep someone's session open."""
+    if not request.user.is_authenticated:
+        return signed_out_json()
+    IdleTimeoutMiddleware.touch(request)
+    return JsonResponse({"signed_in": True, "remaining": IdleTimeoutMiddleware.limit_seconds()})
 
 
 HOME_TEMPLATES = {

@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from zhitong.core.errors import ServiceError
+from zhitong.core.fields import excerpt
 
 from ..models import AppealEvidence, Transition
 
@@ -98,7 +99,8 @@ def store_evidence(appeal, uploads, *, actor, now, description: str = "") -> lis
             kind=kind,
             size=len(data),
             sha256=hashlib.sha256(data).hexdigest(),
-            description=description[:200],
+            # The note is on the timeline in full; the file's label says when it is shortened.
+            description=excerpt(description, 200),
             uploaded_by=actor,
             uploaded_at=now,
         )

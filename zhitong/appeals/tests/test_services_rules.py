@@ -287,6 +287,17 @@ def test_resolve_needs_evidence_but_earlier_uploads_count(flow, city):
     assert ev.file.read() == PDF and ev.transition.action == "add_evidence"
 
 
+def test_a_long_note_labels_the_evidence_shortened_visibly_and_stays_whole_on_the_timeline(flow, city):
+    # Issue 9: the label was the note's first 200 characters, cut without a sign.
+    note = "现场核查情况说明" * 40  # 320 characters
+    flow.move(
+        flow.to(S.IN_PROGRESS), "add_evidence", city.handler, evidence_files=[pdf("纪要.pdf")], note=note
+    )
+    ev = AppealEvidence.objects.get()
+    assert len(ev.description) == 200 and ev.description.endswith("…")
+    assert note.startswith(ev.description[:-1]) and ev.transition.note == note
+
+
 # --- escalation ------------------------------------------------------------------------------
 
 

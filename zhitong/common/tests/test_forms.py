@@ -50,7 +50,42 @@ def test_a_text_without_its_own_limit_gets_the_text_column_limit():
     assert errors(note="字" * (zt.TEXT_MAX + 1)) == {
         "note": [f"内容过长：最多 {zt.TEXT_MAX} 个字，当前 {zt.TEXT_MAX + 1} 个字"]
     }
-    assert Sample().fields["note"].widget.attrs["maxlength"] == str(zt.TEXT_MAX)
+    assert Sample().fields["note"].widget.attrs["data-maxlength"] == str(zt.TEXT_MAX)
+
+
+def test_a_limit_is_rendered_for_the_counter_not_as_maxlength():
+    # maxlength makes the browser cut a paste silently; the page's counter (site.js) reads
+    # data-maxlength and shows the overflow instead, and the form refuses it in words.
+    html = str(Sample()["title"]) + str(Sample()["note"])
+    assert 'data-maxlength="5"' in html and f'data-maxlength="{zt.TEXT_MAX}"' in html
+    assert " maxlength=" not in html
+
+
+def test_a_hidden_text_gets_no_counter():
+    class WithHidden(zt.Form):
+        token = forms.CharField(max_length=20, widget=forms.HiddenInput)
+
+    html = str(WithHidden()["token"])
+    assert "maxlength" not in html
+
+
+def test_a_line_break_counts_once_and_is_stored_as_one():
+    # A browser posts a textarea's line breaks as CRLF; the user and the counter see one.
+    form = Sample({"title": "一二\r\n三四", "company": "1", "note": "甲\r\n乙"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["title"] == "一二\n三四"  # five characters: within max_length=5
+    assert form.cleaned_data["note"] == "甲\n乙"
+    assert errors(title="一二\r\n三四五") == {"title": ["内容过长：最多 5 个字，当前 6 个字"]}
+
+
+def test_line_breaks_in_a_query_dict_keep_every_value():
+    from django.http import QueryDict
+
+    data = QueryDict("tags=a&tags=b&title=x%0D%0Ay&company=1")
+    form = Sample(data)
+    assert form.data.getlist("tags") == ["a", "b"] and form.data["title"] == "x\ny"
+    assert form.is_valid(), form.errors
+    assert not data._mutable and data["title"] == "x\r\ny"  # the request's own data is left alone
 
 
 def test_required_says_fill_in_or_choose():

@@ -17,6 +17,7 @@ from zhitong.appeals.selectors import appeal_require_visible
 from zhitong.appeals.services import evidence_check
 from zhitong.audit.services import audit_record
 from zhitong.core.errors import ConflictError, Forbidden, ServiceError
+from zhitong.core.fields import excerpt
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.models import User
 
@@ -183,7 +184,7 @@ def _add_items(edit, *, appeal_ids, escalation_ids) -> list[MeetingItem]:
             appeal=appeal,
             escalation=req,
             unit=unit,
-            project_name=project_name[:200],
+            project_name=excerpt(project_name, 200),  # its sources hold 200 too: said if ever cut
             basic_situation=basic,
             problem=problem,
             sort_order=order,

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from zhitong.coordination import services
-from zhitong.coordination.choices import TaskStatus
+from zhitong.coordination.choices import EventKind, TaskStatus
 from zhitong.coordination.models import Meeting, Task, TaskReport
 
 from .conftest import PDF, at
@@ -118,3 +118,34 @@ def test_a_month_that_is_not_one_shows_the_current_month_or_404_in_a_path(client
         assert response.status_code == 200
         assert response.context["month"] == date(2025, 9, 1)
         assert client.get(f"/coordination/batches/{month}/").status_code == 404
+
+
+def test_more_agenda_codes_than_the_limit_are_refused_not_cut(client, city):
+    # Issue 9: the codes past the hundredth were dropped without a word.
+    meeting = services.meeting_create(
+        actor=city.hub, title="协调会", convener=city.leader, held_at=at(2025, 9, 1, 8), now=at(2025, 9, 1, 8)
+    )
+    client.force_login(city.hub)
+    codes = ",".join(f"ZT-2025-{n:06d}" for n in range(1, 102))
+    response = client.post(reverse("coordination:meeting_add_items", args=[meeting.pk]), {"codes": codes})
+    assert said(response) == ["诉求编号：最多可选 100 项，当前选了 101 项"]
+    assert not meeting.items.exists()
+
+
+def test_more_picked_appeals_than_the_limit_are_refused_not_cut(client, city):
+    event = services.event_create(
+        actor=city.hub_gxj,
+        title="面对面",
+        kind=EventKind.QUARTERLY,
+        scheduled_at=at(2025, 10, 13, 15),
+        chair=city.mayor,
+        deputy=city.leader,
+        place="市民服务中心",
+        now=at(2025, 9, 15),
+    )
+    client.force_login(city.hub_gxj)
+    url = reverse("coordination:event_action", args=[event.pk, "add_appeals"])
+    response = client.post(url, {"appeal_ids": [str(n) for n in range(1, 202)]})
+    assert response.status_code == 302 and response["Location"].endswith(f"/events/{event.pk}/pick/")
+    assert said(response) == ["一次最多选择200个诉求，当前选了201个"]
+    assert not event.items.exists()

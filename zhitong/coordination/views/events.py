@@ -31,6 +31,11 @@ from ..forms import (
 from ..machines.events import COLLECTING_STATES, EVENT, blocked_moves
 from ._common import create_view, first_error, get_or_404, invalid, perform, today
 
+# The pick page lists at most PICK_LIST appeals; one post adds at most PICK_MAX (more is a
+# hand-made request, refused in words rather than cut short).
+PICK_LIST = 100
+PICK_MAX = 200
+
 
 @login_required
 def event_list(request):
@@ -220,9 +225,11 @@ def event_action(request, pk, action):
     event = get_or_404(selectors.event_get_for_user, user=request.user, event_id=pk)
     user = request.user
     if action == "add_appeals":
-        ids = ids_from(request.POST.getlist("appeal_ids"))[:200]
-        if not ids:
-            messages.error(request, "请选择诉求")
+        ids = ids_from(request.POST.getlist("appeal_ids"))
+        if not ids or len(ids) > PICK_MAX:  # more than the page offers: said, not cut
+            messages.error(
+                request, "请选择诉求" if not ids else f"一次最多选择{PICK_MAX}个诉求，当前选了{len(ids)}个"
+            )
             return redirect(reverse("coordination:event_pick", args=[event.pk]))
         return perform(
             request,
@@ -323,7 +330,9 @@ def event_pick(request, pk):
         raise PermissionDenied
     f = clean_filters(EventPickForm(request.GET))
     q, channel = f.get("q") or "", f.get("channel") or ""
-    appeals = selectors.open_appeals_for_event(user=request.user, event=event, q=q, channel=channel)[:100]
+    appeals = selectors.open_appeals_for_event(user=request.user, event=event, q=q, channel=channel)[
+        :PICK_LIST
+    ]
     return TemplateResponse(
         request,
         "coordination/event_pick.html",

@@ -98,3 +98,11 @@ def test_history_before_the_quiet_moment_is_not_notified():
     assert set(Notification.objects.values_list("title", flat=True)) == {"昨天", "无日期"}
     # Outside the block nothing is held back.
     assert notify(recipients=[a], kind="t", title="两月前", now=now - timedelta(days=60)) == 1
+
+
+def test_a_title_too_long_for_its_column_is_shortened_visibly():
+    a = UserFactory()
+    notify(recipients=[a], kind="t", title="长" * 250, body="全文")
+    outbox_deliver()
+    title = Notification.objects.get(recipient=a).title
+    assert len(title) == 200 and title.endswith("长…")  # says it was cut; the body has the whole text
