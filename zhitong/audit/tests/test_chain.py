@@ -152,7 +152,7 @@ def test_the_supervisor_reads_the_log_and_a_handler_may_not(client):
     client.login(username=UserFactory(role=Role.SUPERVISOR).username, password=PASSWORD)
     response = client.get(reverse("audit:list"), {"object_type": "test.thing", "object_id": "1"})
     assert response.status_code == 200
-    assert response.text.count("test.thing:1") == 1 and "test.thing:2" not in response.text
+    assert [r.event.object_id for r in response.context["rows"]] == ["1"]
     client.login(username=UserFactory(role=Role.HANDLER).username, password=PASSWORD)
     assert client.get(reverse("audit:list")).status_code == 403
 

@@ -10,17 +10,28 @@ import zhitong
 ROOT = Path(zhitong.__file__).resolve().parent
 # From the bottom floor up. `core` is the ground (errors, the request context, the base
 # model); `common` holds the transition kernel, which writes the audit log and notifications.
-# A module may sit above its app's floor ("audit.selectors": reading the log needs the roles).
+# A module may sit above its app's floor: the audit log's reading side (its page and export)
+# names the objects of every app and links to their pages, as the portal's home shows every
+# app's panels, so it sits on the top floor; the log itself (models, services, chain) on floor 1.
+AUDIT_READING = {
+    "audit.selectors",
+    "audit.views",
+    "audit.urls",
+    "audit.forms",
+    "audit.catalog",
+    "audit.kinds",
+    "audit.readable",
+}
 FLOORS = [
     {"core"},
     {"audit", "notifications", "outbox"},
     {"common", "outbox.home"},
-    {"organizations", "audit.selectors", "audit.views", "audit.urls"},
+    {"organizations"},
     {"enterprises", "workdays"},
     {"projects"},
     {"appeals"},
     {"coordination"},
-    {"api", "portal", "demo"},
+    {"api", "portal", "demo", *AUDIT_READING},
 ]
 FLOOR_OF = {app: i for i, apps in enumerate(FLOORS) for app in apps}
 

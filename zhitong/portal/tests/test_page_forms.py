@@ -119,8 +119,8 @@ def test_text_limits_match_their_columns():
     from zhitong.appeals.forms import IntakeForm, MoveChoices, move_form
     from zhitong.appeals.machine import MOVES
     from zhitong.appeals.models import Appeal
+    from zhitong.audit.forms import AuditFilterForm
     from zhitong.audit.models import AuditEvent
-    from zhitong.audit.views import AuditFilterForm
     from zhitong.coordination.forms import EventForm, MeetingForm, RegisterProblemForm
     from zhitong.coordination.models import EscalationRequest, Event, Meeting
     from zhitong.workdays.forms import DayForm
@@ -133,7 +133,7 @@ def test_text_limits_match_their_columns():
         (MeetingForm(), Meeting, {}),
         (EventForm(), Event, {}),
         (DayForm(), CalendarDay, {}),
-        (AuditFilterForm(), AuditEvent, {"actor": "actor_name"}),
+        (AuditFilterForm(), AuditEvent, {"person": "actor_name"}),
         (escalate, EscalationRequest, {}),
     ]
     checked = 0
