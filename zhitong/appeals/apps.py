@@ -27,7 +27,7 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from zhitong.enterprises.selectors import register_unit_scope_extension
 
-        from . import retiming
+        from . import notices, retiming
         from .selectors import enterprises_with_appeals_q
 
         # Unit staff also see the enterprises whose appeals their units lead, cooperate on
@@ -36,4 +36,6 @@ class AppealsConfig(AppConfig):
 
         # Stored deadlines were counted on the calendar: re-time them when it changes.
         retiming.register()
+        # The message hub's labels and the preferences page's kinds (mandatory or not).
+        notices.register_notice_kinds()
         post_migrate.connect(_reseed_if_empty, sender=self, dispatch_uid="zhitong.appeals.reseed")

@@ -1,7 +1,8 @@
 """The appeal clock's periodic job and the re-timing after a calendar change.
 
 `run_appeal_clock` (Celery beat via tasks.py, or `zhitong appeal_clock`) sends the yellow
-reminders and red overdue notices, reminds enterprises to rate and closes the appeals not
+reminders, due-today and red overdue notices (the message hub holds repeats for each
+user's daily digest: zhitong/notifications), reminds enterprises to rate and closes the appeals not
 rated in time — through the services. `appeal_clock_recompute` repeats by hand the
 re-timing a calendar change does itself (retiming.py). The arithmetic is in deadlines.py.
 """
@@ -29,6 +30,7 @@ _HISTORY_ACTIONS = (*HANDLING_ANCHORS, "approve_extension")
 @dataclass
 class ClockReport:
     yellow: int = 0
+    due_today: int = 0
     red: int = 0
     cooperation_overdue: int = 0
     rating_reminders: int = 0
@@ -37,14 +39,14 @@ class ClockReport:
 
     def __str__(self) -> str:
         return (
-            f"临期提醒 {self.yellow}，超期通知 {self.red}，配合超期 {self.cooperation_overdue}，"
-            f"评价提醒 {self.rating_reminders}，未评价关闭 {self.closed_not_rated}"
+            f"临期提醒 {self.yellow}，今日到期 {self.due_today}，超期通知 {self.red}，"
+            f"配合超期 {self.cooperation_overdue}，评价提醒 {self.rating_reminders}，未评价关闭 {self.closed_not_rated}"
         )
 
 
 def run_appeal_clock(*, now: datetime | None = None) -> ClockReport:
-    """Send yellow reminders and red overdue notices, remind enterprises to rate, and close
-    appeals not rated in time. Idempotent: every notice carries a dedupe key made of the
+    """Send yellow reminders, due-today and red overdue notices, remind enterprises to rate,
+    and close appeals not rated in time. Idempotent: every notice carries a dedupe key made of the
     appeal, the state and the deadline, so a second run (or two workers at once) sends
     nothing new; the not-rated close goes through the service, which re-checks the state
     on the locked row."""
@@ -57,6 +59,8 @@ def run_appeal_clock(*, now: datetime | None = None) -> ClockReport:
     # Yellow: due today or later, yellow from today or earlier (index on clock_yellow_from).
     for appeal in open_qs.filter(light_q(Light.YELLOW, today)).select_related("category"):
         report.yellow += notices.notify_clock(appeal=appeal, light=Light.YELLOW, now=now)
+    for appeal in open_qs.filter(light_q(Light.YELLOW, today), clock_due=today).select_related("category"):
+        report.due_today += notices.notify_due_today(appeal=appeal, now=now)
     for appeal in open_qs.filter(light_q(Light.RED, today)).select_related("category"):
         report.red += notices.notify_clock(appeal=appeal, light=Light.RED, now=now)
 

@@ -5,7 +5,8 @@ notices. Below the machine and the services (it imports neither), so the machine
 Inside a move, services send through the kernel: `step.tell(recipients, kind=…,
 **about(appeal, title, body))`. Every notice is queued in the outbox in the transaction of
 the change it reports and delivered after the commit (zhitong/outbox): the timeline entry
-and its notice commit, or roll back, together.
+and its notice commit, or roll back, together. Each kind sent here is declared to the
+message hub (NOTICE_KINDS: its label, and whether the recipient may mute it).
 """
 
 from __future__ import annotations
@@ -16,7 +17,9 @@ from datetime import datetime
 
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from zhitong.notifications.kinds import Delivery, Section, kind, register_kinds
 from zhitong.notifications.services import notify
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import User
@@ -47,6 +50,122 @@ def tell(recipients, kind: str, appeal, title: str, body: str = "", *, now=None,
     """A notice outside a move's step (intake, the rating reminder), queued in the current
     transaction."""
     notify(recipients=recipients, kind=kind, dedupe_key=dedupe_key, now=now, **about(appeal, title, body))
+
+
+# ---------------------------------------------------------------------------------------
+# The kinds of notice this app sends (the message hub's labels and the preferences page).
+# Mandatory ones are those a seed requires to be given, and those that put work on the
+# recipient's desk: a new assignment to their unit, a deadline falling today, an escalation
+# to them. Defaults: at once, except news that asks nothing of its reader.
+# ---------------------------------------------------------------------------------------
+
+# Who receives each kind (the recipient functions below), only to list it on the right
+# people's preferences page — not a permission.
+_UNIT = (Role.HANDLER, Role.UNIT_HEAD)
+_CLOCK = (*_UNIT, Role.HUB, Role.CLERK)
+
+NOTICE_KINDS = (
+    kind(
+        "appeal.assigned",
+        _("新分办诉求"),
+        Section.APPEALS,
+        roles=_UNIT,
+        mandatory=True,
+        basis=_("新交办本单位的事项"),
+    ),
+    kind(
+        "appeal.cooperate",
+        _("配合办理请求"),
+        Section.APPEALS,
+        roles=_UNIT,
+        mandatory=True,
+        basis=_("seeds/003 二(四)：配合部门须在牵头单位明确的时限内完成"),
+    ),
+    kind(
+        "appeal.materials",
+        _("补正材料告知"),
+        Section.APPEALS,
+        roles=(Role.ENTERPRISE,),
+        mandatory=True,
+        basis=_("seeds/003 六.2：一次性告知需补齐的全部内容"),
+    ),
+    # The clerk who registered it learns it was signed for (news); the enterprise must be
+    # told who handles it and by when (seeds/003 七).
+    kind(
+        "appeal.signed",
+        _("签收通知"),
+        Section.APPEALS,
+        roles=(Role.CLERK, Role.HUB, Role.ENTERPRISE),
+        default=Delivery.DIGEST,
+        mandatory_roles=(Role.ENTERPRISE,),
+        basis=_("seeds/003 七：告知企业处理人及处理时限"),
+    ),
+    kind("appeal.objected", _("退回改派申请"), Section.APPEALS, roles=(Role.HUB, Role.CLERK)),
+    kind("appeal.cooperation", _("配合意见答复"), Section.APPEALS, roles=_UNIT),
+    kind("appeal.extension", _("延期申请待审批"), Section.APPEALS, roles=(Role.UNIT_HEAD,)),
+    kind(
+        "appeal.extended",
+        _("延期已批准"),
+        Section.APPEALS,
+        roles=(*_UNIT, Role.ENTERPRISE),
+        mandatory_roles=(Role.ENTERPRISE,),
+        basis=_("seeds/003 六.3：延期须在时限届满前告知服务对象"),
+    ),
+    kind("appeal.extension_rejected", _("延期未获批准"), Section.APPEALS, roles=_UNIT),
+    kind(
+        "appeal.escalation",
+        _("提请市领导协调申报"),
+        Section.APPEALS,
+        roles=(Role.HUB,),
+        mandatory=True,
+        basis=_("seeds/000 二：每月10日前报送审核"),
+    ),
+    kind(
+        "appeal.problem",
+        _("问题诉求提级督办"),
+        Section.APPEALS,
+        roles=(Role.HUB,),
+        mandatory=True,
+        basis=_("seeds/000 三：提级督办"),
+    ),
+    kind("appeal.resumed", _("退回牵头单位继续办理"), Section.APPEALS, roles=_UNIT),
+    kind("appeal.resolved", _("办结待核验"), Section.APPEALS, roles=(Role.HUB, Role.SUPERVISOR)),
+    kind(
+        "appeal.rate",
+        _("满意度评价邀请"),
+        Section.APPEALS,
+        roles=(Role.ENTERPRISE,),
+        mandatory=True,
+        basis=_("seeds/001 四(八)：及时提醒企业进行满意度评价"),
+    ),
+    kind(
+        "appeal.rate_reminder",
+        _("评价提醒"),
+        Section.APPEALS,
+        roles=(Role.ENTERPRISE,),
+        mandatory=True,
+        basis=_("seeds/001 四(八)：及时提醒企业进行满意度评价"),
+    ),
+    kind("appeal.verification_rejected", _("办结核验未通过"), Section.APPEALS, roles=_UNIT),
+    kind("appeal.reopened", _("诉求重办"), Section.APPEALS, roles=(*_UNIT, Role.HUB)),
+    kind("appeal.exemption", _("不纳入考核申请与审核"), Section.APPEALS, roles=(*_UNIT, Role.HUB)),
+    kind("appeal.clock_yellow", _("临期提醒"), Section.CLOCK, roles=_CLOCK),
+    kind(
+        "appeal.clock_due_today",
+        _("今日到期"),
+        Section.CLOCK,
+        roles=_CLOCK,
+        mandatory=True,
+        basis=_("期限为今天"),
+    ),
+    kind("appeal.clock_red", _("超期提醒"), Section.CLOCK, roles=_CLOCK),
+    kind("appeal.cooperation_overdue", _("配合意见超期"), Section.CLOCK, roles=_UNIT),
+)
+
+
+def register_notice_kinds() -> None:
+    """Called in AppealsConfig.ready."""
+    register_kinds(*NOTICE_KINDS)
 
 
 # ---------------------------------------------------------------------------------------
@@ -158,6 +277,21 @@ def notify_clock(*, appeal, light: str, now=None) -> int:
         dedupe_key=f"appeal:{appeal.pk}:{light}:{appeal.status}:{appeal.clock_due:%Y%m%d}",
         now=now,
         **about(appeal, title, appeal.title),
+    )
+
+
+def notify_due_today(*, appeal, now=None) -> int:
+    """The appeal's deadline is today (mandatory: nobody may mute it); told to whoever the
+    yellow reminder went to, once per state and deadline."""
+    what = CLOCK_WAITING.get(appeal.status)
+    if what is None or appeal.clock_due is None:
+        return 0
+    return notify(
+        recipients=_clock_recipients(appeal, Light.YELLOW),
+        kind="appeal.clock_due_today",
+        dedupe_key=f"appeal:{appeal.pk}:due_today:{appeal.status}:{appeal.clock_due:%Y%m%d}",
+        now=now,
+        **about(appeal, f"今日到期：请于今天（{appeal.clock_due:%Y-%m-%d}）内完成{what}", appeal.title),
     )
 
 

@@ -297,16 +297,28 @@ class Step:
     def commit(self, *, fields: Iterable[str] = (), to_status: str | None = None, note: str = "", data=None):
         return self.machine.commit(self, fields=fields, to_status=to_status, note=note, data=data)
 
-    def tell(self, recipients, *, kind: str, title: str, body: str = "", url: str = "", dedupe_key=None):
+    def tell(
+        self,
+        recipients,
+        *,
+        kind: str,
+        title: str,
+        body: str = "",
+        url: str = "",
+        subject: str = "",
+        dedupe_key=None,
+    ):
         """A notification queued in the move's own transaction (the outbox): it exists if
         and only if the move commits, and is delivered after the commit, retried until it
-        is. `recipients`: users or ids, or a callable (evaluated now, in the transaction)."""
+        is. `recipients`: users or ids, or a callable (evaluated now, in the transaction).
+        `subject`: the object it is about, when the link does not name it (the hub groups by it)."""
         notify(
             recipients=recipients,
             kind=kind,
             title=title,
             body=body,
             url=url,
+            subject=subject,
             dedupe_key=dedupe_key,
             now=self.now,
         )

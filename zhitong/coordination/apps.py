@@ -8,10 +8,12 @@ class CoordinationConfig(AppConfig):
     def ready(self):
         from zhitong.appeals.signals import appeal_escalated
 
-        from . import deadlines
+        from . import deadlines, notices
         from .services.batches import on_appeal_escalated
 
         # The appeals app's `escalate` move files its Annex 2 request here, in its transaction.
         appeal_escalated.connect(on_appeal_escalated, dispatch_uid="coordination.on_appeal_escalated")
         # Stored deadlines were counted on the calendar: re-time them when it changes.
         deadlines.register()
+        # The message hub's labels and the preferences page's kinds (mandatory or not).
+        notices.register_notice_kinds()

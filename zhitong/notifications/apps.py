@@ -9,8 +9,14 @@ class NotificationsConfig(AppConfig):
     def ready(self):
         from zhitong.outbox.services import register_handler
 
-        from .services import NOTIFICATION, notification_deliver
+        from .services import (
+            NOTIFICATION,
+            NOTIFICATION_DIGEST,
+            notification_deliver,
+            notification_digest_deliver,
+        )
 
         # Notifications are queued in the outbox with the change that causes them and
-        # written here, by the deliverer, after the commit.
+        # written here, by the deliverer, after the commit; so is each user's daily digest.
         register_handler(NOTIFICATION, notification_deliver)
+        register_handler(NOTIFICATION_DIGEST, notification_digest_deliver)

@@ -7,5 +7,8 @@ urlpatterns = [
     path("", views.notification_list, name="list"),
     path("badge/", views.notification_badge, name="badge"),
     path("<int:notification_id>/open/", views.notification_open, name="open"),
-    path("read-all/", views.notification_read_all, name="read_all"),
+    path("read/", views.notification_read, name="read"),
+    path("read-all/", views.notification_read, name="read_all"),
+    path("digests/<int:digest_id>/", views.notification_digest, name="digest"),
+    path("preferences/", views.notification_preferences, name="preferences"),
 ]

@@ -136,6 +136,23 @@ def test_the_clock_job_sends_yellow_then_red_once_each(flow, city):
     ]
 
 
+def test_the_clock_job_says_once_that_the_deadline_is_today_and_nobody_can_mute_it(flow, city):
+    from zhitong.notifications.models import NotificationPreferences
+
+    appeal = flow.to(Status.IN_PROGRESS)
+    due = appeal.clock_due
+    # Stored behind the preferences page's back: a mandatory kind is delivered regardless.
+    NotificationPreferences.objects.create(
+        user=city.handler, modes={"appeal.clock_due_today": "off"}, updated_at=at(due)
+    )
+    assert run_appeal_clock(now=at(due - timedelta(days=1))).due_today == 0
+    assert run_appeal_clock(now=at(due, 0)).due_today == 1  # the handler
+    assert run_appeal_clock(now=at(due, 15)).due_today == 0
+    assert run_appeal_clock(now=at(due + timedelta(days=1))).due_today == 0  # overdue now: red
+    assert _notes(city.handler, "appeal.clock_due_today") == 1
+    assert "今日到期" in Notification.objects.get(recipient=city.handler, kind="appeal.clock_due_today").title
+
+
 def test_an_extension_gives_a_new_deadline_and_new_reminders(flow, city):
     appeal = flow.to(Status.IN_PROGRESS)
     run_appeal_clock(now=at(appeal.clock_yellow_from))

@@ -25,7 +25,8 @@ AUDIT_READING = {
 FLOORS = [
     {"core"},
     {"audit", "notifications", "outbox"},
-    {"common", "outbox.home"},
+    # The message hub's pages use the page forms of `common`; its models and services stay below.
+    {"common", "outbox.home", "notifications.views", "notifications.forms", "notifications.urls"},
     {"organizations"},
     {"enterprises", "workdays"},
     {"projects"},

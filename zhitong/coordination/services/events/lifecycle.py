@@ -137,6 +137,9 @@ def event_notify(step):
         "kind": "event_notice",
         "body": f"地点：{event.place}",
         "dedupe_key": f"event-notice:{event.pk}",
+        # The enterprises' link is their home page: name the event, so the hub and the
+        # digest tell one event's notice from another's.
+        "subject": event_url(event),
     }
     for unit in {i.unit_id: i.unit for i in final}.values():
         name, position, phone, heads = _department_contact(unit)
@@ -214,6 +217,7 @@ def event_assign(step):
         kind="event_supervise",
         title=f"面对面活动「{event.title}」{count}项交办任务请跟踪督办",
         url="/coordination/tasks/?source=event",
+        subject=event_url(event),  # the link is the task list of every event
         dedupe_key=f"event-supervise:{event.pk}",
     )
 

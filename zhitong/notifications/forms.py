@@ -1,0 +1,67 @@
+"""The hub's filters, its read-marking form and the preferences form (common.forms.Form:
+Chinese messages, bounded text)."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from zhitong.common.forms import Form
+
+from .kinds import WINDOW_CHOICES, Delivery
+from .selectors import State
+
+KIND_MAX = 40  # Notification.kind
+SUBJECT_MAX = 200  # Notification.subject
+
+
+class HubFilterForm(Form):
+    """?state=unread|read|all&kind=…&subject=… (a garbage value lists as if unset)."""
+
+    state = forms.ChoiceField(choices=State.CHOICES, required=False)
+    kind = forms.CharField(max_length=KIND_MAX, required=False)
+    subject = forms.CharField(max_length=SUBJECT_MAX, required=False, strip=False)
+    unread = forms.CharField(max_length=1, required=False)  # ?unread=1: the old link
+
+
+class MarkReadForm(Form):
+    """Which unread messages to mark read: all (neither given), one kind, or one kind about
+    one object (the hub's row)."""
+
+    kind = forms.CharField(max_length=KIND_MAX, required=False)
+    subject = forms.CharField(max_length=SUBJECT_MAX, required=False, strip=False)
+    group = forms.BooleanField(required=False)  # `subject` given, even if empty
+
+
+def mode_field_name(code: str) -> str:
+    return f"mode-{code}"
+
+
+class PreferencesForm(Form):
+    """One choice per kind the user may set (mandatory kinds have no field: there is
+    nothing to choose), and the digest window."""
+
+    digest_window_hours = forms.TypedChoiceField(
+        label=_("重复提醒并入汇总的时段"), choices=WINDOW_CHOICES, coerce=int
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices = choices
+        for _section, rows in choices:
+            for row in rows:
+                if not row.mandatory:
+                    self.fields[mode_field_name(row.kind.code)] = forms.ChoiceField(
+                        label=row.kind.label,
+                        choices=Delivery.choices,
+                        widget=forms.RadioSelect,
+                        initial=row.mode,
+                        required=False,  # left out of a post: as it was
+                    )
+
+    def modes(self) -> dict[str, str]:
+        """Every choice on the page: as posted, or as it was where the post left it out."""
+        return {
+            row.kind.code: self.cleaned_data.get(mode_field_name(row.kind.code)) or row.mode
+            for _section, rows in self.choices
+            for row in rows
+            if not row.mandatory
+        }
