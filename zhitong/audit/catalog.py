@@ -46,11 +46,13 @@ GROUPS: dict[str, Any] = {
     "workdays": _("工作日历"),
     "demo": _("演示数据"),
     "audit": _("审计链"),
+    "notification": _("消息"),
 }
 
 # Actions that are not a move of a transition table. The moves' labels are the tables' own.
 ACTIONS: dict[str, Any] = {
     "appeal.intake": _("登记受理"),
+    "notification.preferences": _("修改消息设置"),
     "appeal.remind_rating": _("提醒企业评价"),
     "escalation.refile": _("调整申报所属批次"),
     "meeting.create": _("新建协调会"),
