@@ -12,6 +12,11 @@ services. Token authentication (Authorization: Bearer …) comes from zhitong.ap
 - GET    /appeals/moves                the state machine table
 - GET    /appeals/categories, /appeals/triage, /appeals/duplicates
 
+An enterprise user calling the same operations gets its own shapes (`audience:
+"enterprise"`: the public stage, deadline and timeline of appeals/enterprise_selectors.py),
+never the staff's internal record; the staff-only filters (status, light, is_problem) and
+the duplicate lookup are refused to it.
+
 Errors are JSON {"code", "message"} with a Chinese message (zhitong/api/contract.py):
 400 bad data, 403 not your move, 404 missing or out of scope, 409 illegal or stale move (or
 "conflict": another request held the rows — nothing was saved, retry), 422 a parameter of
@@ -25,15 +30,18 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
 
-from zhitong.core.errors import ServiceError
+from zhitong.core.errors import Forbidden, ServiceError
 from zhitong.core.fields import LONG_TEXT_MAX, QUERY_TEXT_MAX, Id, PageNumber, PageSize, Text, Version
+from zhitong.core.scope import filter_given
+from zhitong.organizations.capabilities import is_enterprise_user
 
+from . import enterprise_selectors as ent
 from . import selectors, services
 from .choices import Light
 from .machine import APPEAL, MOVES, available_moves
 from .models import Category
 from .schemas import (
-    AppealDetailOut,
+    AppealDetail,
     AppealOut,
     AppealPage,
     CategoryOut,
@@ -44,6 +52,8 @@ from .schemas import (
     MoveSpecOut,
     appeal_detail_out,
     appeal_out,
+    enterprise_appeal_detail_out,
+    enterprise_appeal_out,
     evidence_out,
     move_out,
 )
@@ -66,6 +76,8 @@ class ListFilters(Schema):
     enterprise_id: Id | None = None
     is_problem: bool | None = None
     open_only: bool = False
+    # The public stages (enterprise_selectors.Stage, or "open"): the enterprise's filter.
+    stage: Text(20) = ""
     order: Text(20) = "received"
     page: PageNumber = 1
     page_size: PageSize(MAX_PAGE_SIZE) = 20
@@ -73,15 +85,47 @@ class ListFilters(Schema):
 
 def _detail(request, appeal_id: int) -> dict:
     appeal = selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
-    return appeal_detail_out(
-        appeal,
-        moves=available_moves(request.user, appeal),
-        timeline=selectors.appeal_timeline(appeal),
+    moves = available_moves(request.user, appeal)
+    if is_enterprise_user(request.user):
+        return enterprise_appeal_detail_out(appeal, moves=moves)
+    return appeal_detail_out(appeal, moves=moves, timeline=selectors.appeal_timeline(appeal))
+
+
+# Filters that read the staff's internal record (states, lights, problem flags): refused to
+# enterprise users, whose list is by public stage (issue 9).
+STAFF_FILTERS = ("status", "light", "is_problem")
+
+
+def _enterprise_list(request, filters: ListFilters) -> dict:
+    for name in STAFF_FILTERS:
+        if getattr(filters, name) not in ("", None):
+            raise ServiceError(f"企业用户不能按 {name} 筛选，请按办理阶段 stage 筛选", field=name)
+    stage = ent.OPEN if filters.open_only and not filters.stage else filters.stage
+    qs = ent.enterprise_appeals(user=request.user, stage=stage, q=filters.q)
+    qs = filter_given(
+        qs, lead_unit_id=filters.lead_unit_id, category_id=filters.category_id, channel=filters.channel
     )
+    page_size, page = filters.page_size, filters.page
+    count = qs.count()
+    items = list(qs[(page - 1) * page_size : page * page_size])
+    return {
+        "count": count,
+        "page": page,
+        "page_size": page_size,
+        "items": [enterprise_appeal_out(a) for a in items],
+    }
 
 
 @router.get("", response={200: AppealPage, **ERRORS}, summary="诉求列表（按用户范围）")
 def appeal_list(request, filters: Query[ListFilters]):
+    """Staff: the scoped list (`audience: "staff"` items). Enterprise users: their own
+    appeals by public stage (`audience: "enterprise"` items; `stage` = materials, accepted,
+    handling, answered, closed, merged or open; all but merged duplicates by default, open
+    ones first); `status`, `light` and `is_problem` are refused to them (400)."""
+    if filters.stage and filters.stage not in ent.LIST_FILTERS:
+        raise ServiceError("办理阶段须为 " + "、".join(v for v in ent.LIST_FILTERS if v), field="stage")
+    if is_enterprise_user(request.user):
+        return _enterprise_list(request, filters)
     if filters.light and filters.light not in Light.values:
         raise ServiceError("灯号须为 green、yellow、red 或 none", field="light")
     page_size, page = filters.page_size, filters.page
@@ -98,6 +142,8 @@ def appeal_list(request, filters: Query[ListFilters]):
         open_only=filters.open_only,
         order=filters.order,
     )
+    if filters.stage:
+        qs = qs.filter(status__in=ent.statuses_of(filters.stage))
     count = qs.count()
     items = list(qs[(page - 1) * page_size : page * page_size])
     return {"count": count, "page": page, "page_size": page_size, "items": [appeal_out(a) for a in items]}
@@ -105,7 +151,7 @@ def appeal_list(request, filters: Query[ListFilters]):
 
 @router.post(
     "",
-    response={200: AppealDetailOut, 201: AppealDetailOut, **ERRORS},
+    response={200: AppealDetail, 201: AppealDetail, **ERRORS},
     summary="登记诉求（幂等）",
 )
 def appeal_create(request, payload: IntakeIn, response: HttpResponse):
@@ -163,9 +209,14 @@ class DuplicateOut(AppealOut):
     similarity: float
 
 
-@router.get("/duplicates", response=list[DuplicateOut], summary="登记时提示可能重复的诉求")
+@router.get(
+    "/duplicates", response={200: list[DuplicateOut], 403: ErrorOut}, summary="登记时提示可能重复的诉求"
+)
 def duplicates(request, enterprise_id: Id, title: Text(200), description: Text(QUERY_TEXT_MAX * 10) = ""):
-    """Only appeals the caller may see (the selector is scoped, like the intake page's panel)."""
+    """Only appeals the caller may see (the selector is scoped, like the intake page's panel).
+    Staff only: it answers in the staff's shape (an enterprise does not register appeals here)."""
+    if is_enterprise_user(request.user):
+        raise Forbidden("企业用户不能使用登记查重")
     found = selectors.appeal_possible_duplicates(
         user=request.user, enterprise_id=enterprise_id, title=title, description=description
     )
@@ -176,13 +227,16 @@ def duplicates(request, enterprise_id: Id, title: Text(200), description: Text(Q
 
 
 @router.get(
-    "/{appeal_id}", response={200: AppealDetailOut, **ERRORS}, summary="诉求详情（含全过程记录和可执行操作）"
+    "/{appeal_id}", response={200: AppealDetail, **ERRORS}, summary="诉求详情（含全过程记录和可执行操作）"
 )
 def appeal_detail(request, appeal_id: Id):
+    """Staff: the whole record and timeline. Enterprise users: their own appeal as they may
+    read it (`audience: "enterprise"`: public stage, deadline, answer once checked, timeline
+    of public entries worded with units' names)."""
     return _detail(request, appeal_id)
 
 
-@router.post("/{appeal_id}/moves/{move}", response={200: AppealDetailOut, **ERRORS}, summary="执行状态机操作")
+@router.post("/{appeal_id}/moves/{move}", response={200: AppealDetail, **ERRORS}, summary="执行状态机操作")
 def appeal_do_move(request, appeal_id: Id, move: Text(40), payload: MoveIn):
     """`data` holds the move's fields (GET /appeals/moves lists them); `expected_version`
     is the version the client last saw — a stale one is refused with 409. A key the move

@@ -23,6 +23,7 @@ from zhitong.notifications.kinds import Delivery, Section, kind, register_kinds
 from zhitong.notifications.services import notify
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import User
+from zhitong.organizations.selectors import service_window_of
 
 from . import deadlines
 from .choices import Light, Status
@@ -232,6 +233,19 @@ def materials_notice(appeal, *, missing: list[str], at: datetime, now) -> dict:
         "notice_due": notice_due.isoformat(),
         "on_time": timezone.localdate(at) <= notice_due,
     }
+
+
+def enterprise_signed_notice(appeal) -> str:
+    """What the enterprise is told when the lead unit signs: the unit, its published service
+    window (seeds/003 一) and the handling deadline — never the name or phone of the staff
+    member who signed (issue 9: enterprises see units, not staff)."""
+    parts = [f"牵头单位：{appeal.lead_unit.name}" if appeal.lead_unit_id else ""]
+    window = service_window_of(appeal.lead_unit_id)
+    if window is not None:
+        parts.append(f"服务窗口：{window.section_name}，电话：{window.phone}")
+    if appeal.handling_due:
+        parts.append(f"办理期限：{appeal.handling_due:%Y-%m-%d}")
+    return "，".join(p for p in parts if p)
 
 
 # ---------------------------------------------------------------------------------------

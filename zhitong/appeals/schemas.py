@@ -4,13 +4,14 @@ the list and the detail agree)."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from zhitong.core.fields import Id, PastDatetime, Text, TextList, Version, VisibleText
 
+from . import enterprise_selectors as ent
 from .choices import Channel, Status
 from .machine import APPEAL, Move
 from .selectors import TimelineEntry
@@ -84,6 +85,9 @@ class TimelineOut(Schema):
 
 
 class AppealOut(Schema):
+    """An appeal as staff read it (`audience: "staff"`)."""
+
+    audience: Literal["staff"]
     id: int
     code: str
     title: str
@@ -126,11 +130,76 @@ class AppealDetailOut(AppealOut):
     timeline: list[TimelineOut]
 
 
+class EntryFactOut(Schema):
+    label: str
+    value: str
+
+
+class EnterpriseTimelineOut(Schema):
+    """One entry of the timeline as the enterprise reads it: `by` is a unit's name, "本企业"
+    or the platform, never a staff member's (appeals/enterprise_selectors.py)."""
+
+    at: datetime
+    kind: str
+    label: str
+    by: str
+    text: str
+    facts: list[EntryFactOut]
+
+
+class WindowOut(Schema):
+    """The lead unit's published service window (seeds/003 一)."""
+
+    section: str
+    phone: str
+
+
+class EnterpriseAppealOut(Schema):
+    """An appeal as its enterprise reads it (`audience: "enterprise"`): the public stage
+    (materials / accepted / handling / answered / closed / merged) and the one deadline it
+    waits for; no internal states, lights, flags or staff."""
+
+    audience: Literal["enterprise"]
+    id: int
+    code: str
+    title: str
+    stage: str
+    stage_label: str
+    deadline_label: str
+    deadline: date | None
+    deadline_hint: str
+    channel: str
+    category: Ref
+    lead_unit: UnitRef | None
+    received_at: datetime
+    version: int
+
+
+class EnterpriseAppealDetailOut(EnterpriseAppealOut):
+    description: str
+    project_id: int | None
+    contact_name: str
+    materials_complete: bool
+    received_unit: str
+    lead_unit_window: WindowOut | None
+    answer: str
+    rating: int | None
+    rating_comment: str
+    merged_into_id: int | None
+    available_moves: list[MoveOut]
+    timeline: list[EnterpriseTimelineOut]
+
+
+# Staff and enterprises call the same operations; `audience` says which shape came back.
+AppealItem = Annotated[AppealOut | EnterpriseAppealOut, Field(discriminator="audience")]
+AppealDetail = Annotated[AppealDetailOut | EnterpriseAppealDetailOut, Field(discriminator="audience")]
+
+
 class AppealPage(Schema):
     count: int
     page: int
     page_size: int
-    items: list[AppealOut]
+    items: list[AppealItem]
 
 
 class IntakeIn(Schema):
@@ -212,6 +281,7 @@ def evidence_out(e) -> dict:
 
 def appeal_out(a, light: str | None = None) -> dict:
     return {
+        "audience": "staff",
         "id": a.pk,
         "code": a.code,
         "title": a.title,
@@ -272,4 +342,56 @@ def appeal_detail_out(a, *, moves: list[Move], timeline: list[TimelineEntry]) ->
         "merged_into_id": a.merged_into_id,
         "available_moves": [move_out(m) for m in moves],
         "timeline": [timeline_out(e) for e in timeline],
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# The enterprise's shapes (appeals/enterprise_selectors.py decides what is in them)
+
+
+def enterprise_appeal_out(a) -> dict:
+    stage, deadline = ent.stage_of(a.status), ent.enterprise_deadline(a)
+    return {
+        "audience": "enterprise",
+        "id": a.pk,
+        "code": a.code,
+        "title": a.title,
+        "stage": stage.value,
+        "stage_label": str(stage.label),
+        "deadline_label": str(deadline.label),
+        "deadline": deadline.due,
+        "deadline_hint": str(deadline.hint),
+        "channel": a.channel,
+        "category": {"id": a.category_id, "name": a.category.name},
+        "lead_unit": unit_ref(a.lead_unit),
+        "received_at": a.received_at,
+        "version": a.version,
+    }
+
+
+def enterprise_appeal_detail_out(a, *, moves: list[Move]) -> dict:
+    window = ent.lead_unit_window(a)
+    return enterprise_appeal_out(a) | {
+        "description": a.description,
+        "project_id": a.project_id,
+        "contact_name": a.contact_name,
+        "materials_complete": a.materials_complete,
+        "received_unit": ent.unit_public_name(a.received_unit),
+        "lead_unit_window": {"section": window.section_name, "phone": window.phone} if window else None,
+        "answer": ent.enterprise_answer(a),
+        "rating": a.rating,
+        "rating_comment": a.rating_comment,
+        "merged_into_id": a.merged_into_id,
+        "available_moves": [move_out(m) for m in moves],
+        "timeline": [
+            {
+                "at": e.at,
+                "kind": e.kind,
+                "label": e.label,
+                "by": str(e.by),
+                "text": e.text,
+                "facts": [{"label": str(k), "value": str(v)} for k, v in e.facts],
+            }
+            for e in ent.enterprise_timeline(a)
+        ],
     }

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from zhitong.core.errors import AccessDenied
 from zhitong.core.scope import filter_given, require_in_scope, scoped
-from zhitong.organizations.capabilities import can_triage, is_city_leader
+from zhitong.organizations.capabilities import can_triage, is_city_leader, is_enterprise_user
 
 from . import deadlines
 from .choices import OPEN_STATUSES, ExemptionStatus, Light, Status
@@ -418,7 +418,11 @@ def appeal_evidence_list(appeal) -> QuerySet[AppealEvidence]:
 
 
 def appeal_evidence_get_for_user(*, user, evidence_id) -> AppealEvidence:
-    """An evidence file if the user may see its appeal (for the download view)."""
+    """An evidence file if the user may see its appeal (for the download view). Not for
+    enterprise users: the files are the units' proof of handling for the hub's check
+    (seeds/000 三), and the enterprise's answer is the answer text (issue 9)."""
+    if is_enterprise_user(user):
+        raise AccessDenied()
     ev = AppealEvidence.objects.filter(pk=evidence_id).first()
     if ev is None:
         raise AccessDenied()

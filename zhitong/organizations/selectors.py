@@ -167,6 +167,14 @@ def service_window_list(*, q: str | None = None) -> list[ServiceWindow]:
     return list(qs)
 
 
+def service_window_of(unit_id: int | None) -> ServiceWindow | None:
+    """The unit's published window (seeds/003 一: the leader, section and phone each unit
+    publishes for enterprises), or None: the contact an enterprise is given for a unit."""
+    if not unit_id:
+        return None
+    return ServiceWindow.objects.filter(unit_id=unit_id, is_public=True).first()
+
+
 def service_window_directory(*, q: str | None = None) -> list[tuple[str, str, list[ServiceWindow]]]:
     """[(kind, kind label, windows)] for the public directory, empty groups left out."""
     groups: OrderedDict[str, list[ServiceWindow]] = OrderedDict((k.value, []) for k in DIRECTORY_KINDS)

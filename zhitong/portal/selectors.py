@@ -5,13 +5,14 @@ live in the owning apps' pages."""
 from datetime import date, timedelta
 
 from django.core.cache import cache
-from django.db.models import Case, Count, IntegerField, Max, Q, QuerySet, Value, When
+from django.db.models import Count, Max, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhitong.appeals import enterprise_selectors as ent
 from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus, Light, Status
-from zhitong.appeals.deadlines import light_of, light_q
+from zhitong.appeals.deadlines import light_q
 from zhitong.appeals.models import Appeal
 from zhitong.appeals.selectors import appeal_scope_q
 from zhitong.coordination.models import EscalationRequest
@@ -99,38 +100,39 @@ def _oldest_overdue(qs, today: date, *, limit: int) -> list[Appeal]:
 
 
 def enterprise_home(*, user, today: date) -> dict:
-    """The enterprise's own appeals only (SPEC: enterprises see only their own)."""
+    """The enterprise's own appeals only (SPEC: enterprises see only their own), counted and
+    worded as its list (我的诉求) counts and words them: appeals.enterprise_selectors."""
     enterprise = user.enterprise
     if enterprise is None:
         return {"enterprise": None}
-    appeals = appeals_in_scope(user).exclude(status=Status.MERGED)
-    counts = appeals.aggregate(
-        total=Count("id"),
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        to_rate=Count("id", filter=Q(status=Status.VERIFIED)),
-        closed=Count("id", filter=Q(status=Status.CLOSED)),
-    )
+    by_stage = ent.enterprise_appeal_counts(user=user)
+    counts = {
+        "total": by_stage["all"],
+        "open": by_stage[ent.OPEN],
+        "to_rate": by_stage[ent.Stage.ANSWERED],
+        "closed": by_stage[ent.Stage.CLOSED],
+    }
     # Open appeals first: those are what the enterprise is waiting on.
-    is_open = Case(
-        When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
-    )
-    recent = list(
-        appeals.select_related("lead_unit", "category").order_by(is_open, "-received_at", "-id")[:10]
-    )
-    for appeal in recent:
-        appeal.light = light_of(appeal, today)
-        appeal.url = url_or_none("appeals:detail", appeal.pk)
+    recent = list(ent.enterprise_appeals(user=user)[:10])
+    workbench_url = url_or_none("appeals:workbench")
+    # Each number links to the list it counts (the same selector).
+    stages = {"total": "", "open": ent.OPEN, "to_rate": ent.Stage.ANSWERED, "closed": ent.Stage.CLOSED}
+    count_urls = {
+        key: f"{workbench_url}?stage={stage}" if stage else workbench_url for key, stage in stages.items()
+    }
     butler = enterprise.butler
     team = list(enterprise.team.select_related("unit")[:10])
     return {
         "enterprise": enterprise,
         "counts": counts,
         "recent_appeals": recent,
+        "recent_rows": ent.enterprise_rows(recent),
+        "count_urls": count_urls,
         # The butler usually also sits in the "1+1+N" team; list them once.
         "butler": butler if butler is not None and not any(m.user_id == butler.pk for m in team) else None,
         "team": team,
         "submit_url": url_or_none("portal:appeal_submit"),
-        "workbench_url": url_or_none("appeals:workbench"),
+        "workbench_url": workbench_url,
     }
 
 

@@ -16,7 +16,7 @@ from zhitong.workdays.services import cutoff_month_for
 from ..choices import Tier
 from ..machine import APPEAL
 from ..models import Appeal, AppealEvidence, AppealExtension, ExtensionStatus
-from ..notices import about, hub_ids, to_enterprise, to_handler_or_unit, to_unit
+from ..notices import about, enterprise_signed_notice, hub_ids, to_enterprise, to_handler_or_unit, to_unit
 from ..signals import appeal_escalated
 from ._inputs import day, text
 from ._inputs import units as units_of
@@ -37,10 +37,12 @@ def appeal_sign(*, appeal_id: int, actor, expected_version=None, now=None) -> Ap
         step.commit(fields=["handler", "signed_at"], data={"on_time": on_time})
         title = f"牵头单位已签收（承办人：{actor.display_name}）"
         step.tell([appeal.received_by_id], kind="appeal.signed", **about(appeal, title))
-        # seeds/003 七: tell the enterprise who handles it and by when.
-        body = f"承办人：{actor.display_name}，电话：{actor.phone or '—'}，办理期限：{appeal.handling_due:%Y-%m-%d}"
+        # seeds/003 七: tell the enterprise who handles it and by when — the unit and its
+        # published window (seeds/003 一), not the staff member who signed (issue 9).
         step.tell(
-            to_enterprise(appeal), kind="appeal.signed", **about(appeal, "您的诉求已由牵头单位签收办理", body)
+            to_enterprise(appeal),
+            kind="appeal.signed",
+            **about(appeal, "您的诉求已由牵头单位签收办理", enterprise_signed_notice(appeal)),
         )
     return appeal
 

@@ -18,11 +18,13 @@ from zhitong.common.forms import refusal_message
 from zhitong.common.transitions import VersionRequired
 from zhitong.core.downloads import file_download
 from zhitong.core.errors import AccessDenied, ServiceError
+from zhitong.organizations.capabilities import is_enterprise_user
 
 from .. import selectors, services
 from ..choices import Status
 from ..forms import MoveChoices, MoveForm, move_form
 from ..machine import MOVES, Move, available_moves, check_move
+from .enterprise import enterprise_detail_context
 
 CONTENT_TYPES = {
     "pdf": "application/pdf",
@@ -51,10 +53,10 @@ def get_appeal_or_404(user, appeal_id):
         raise Http404("对象不存在或您无权访问")
 
 
-def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict:
-    user = request.user
-    today = timezone.localdate()
-    # The table's order, with the main next step ("primary") first on the page.
+def _move_forms(user, appeal, today, failed: FailedMove | None):
+    """The forms of the moves `user` may make now — the main next step ("primary") first —
+    and a refused move no longer available (the appeal moved on), still shown so the user's
+    text is not lost."""
     moves = sorted(available_moves(user, appeal, today=today), key=lambda m: m.style != "primary")
     choices = MoveChoices(appeal=appeal, user=user)
     move_forms = []
@@ -63,6 +65,14 @@ def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict
             move_forms.append((move, failed.form, failed))
         else:
             move_forms.append((move, move_form(move, appeal=appeal, user=user, choices=choices), None))
+    orphan = failed if failed is not None and failed.move not in moves else None
+    return move_forms, orphan
+
+
+def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict:
+    user = request.user
+    today = timezone.localdate()
+    move_forms, failed_orphan = _move_forms(user, appeal, today, failed)
     timeline = selectors.appeal_timeline(appeal)
     evidence = [ev for entry in timeline for ev in entry.evidence]
     # thin: the Annex 2 requests of this appeal and the duplicates merged into it (those the
@@ -77,9 +87,7 @@ def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict
         "appeal": appeal,
         "light": selectors.appeal_light(appeal, today),
         "move_forms": move_forms,
-        # A refused move that is no longer available (the appeal moved on): still shown,
-        # so the user's text is not lost.
-        "failed_orphan": failed if failed is not None and failed.move not in moves else None,
+        "failed_orphan": failed_orphan,
         "timeline": timeline,
         "evidence": evidence,
         "escalations": escalations,
@@ -89,6 +97,20 @@ def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict
         "today": today,
         "clock_label": CLOCK_LABELS.get(appeal.status, "当前期限"),
     }
+
+
+def render_detail(request, appeal, *, failed: FailedMove | None = None, status: int = 200):
+    """The detail page for this user's audience: an enterprise reads its own page (public
+    stages, deadline and timeline: views/enterprise.py), staff the full record."""
+    if is_enterprise_user(request.user):
+        move_forms, failed_orphan = _move_forms(request.user, appeal, timezone.localdate(), failed)
+        context = enterprise_detail_context(
+            request, appeal, move_forms=move_forms, failed_orphan=failed_orphan
+        )
+        return TemplateResponse(request, "appeals/enterprise/detail.html", context, status=status)
+    return TemplateResponse(
+        request, "appeals/detail.html", detail_context(request, appeal, failed=failed), status=status
+    )
 
 
 CLOCK_LABELS = {
@@ -105,7 +127,7 @@ CLOCK_LABELS = {
 @login_required
 def appeal_detail(request, appeal_id: int):
     appeal = get_appeal_or_404(request.user, appeal_id)
-    return TemplateResponse(request, "appeals/detail.html", detail_context(request, appeal))
+    return render_detail(request, appeal)
 
 
 @login_required
@@ -137,10 +159,7 @@ def appeal_move_view(request, appeal_id: int, name: str):
                 message, code, status = form.errors["expected_version"][0], VersionRequired.code, 422
             else:
                 message, code, status = "请检查下面标红的内容后重新提交。", "invalid", 400
-            failed = FailedMove(move, form, message, code)
-            return TemplateResponse(
-                request, "appeals/detail.html", detail_context(request, appeal, failed=failed), status=status
-            )
+            return render_detail(request, appeal, failed=FailedMove(move, form, message, code), status=status)
         services.appeal_move(
             appeal_id=appeal.pk,
             move=move.name,
@@ -157,9 +176,8 @@ def appeal_move_view(request, appeal_id: int, name: str):
         )
         if form.has_files and request.FILES:
             message += "（出于安全原因，已选择的文件需要重新选择。）"
-        failed = FailedMove(move, form, message, exc.code)
-        return TemplateResponse(
-            request, "appeals/detail.html", detail_context(request, fresh, failed=failed), status=exc.status
+        return render_detail(
+            request, fresh, failed=FailedMove(move, form, message, exc.code), status=exc.status
         )
     messages.success(request, f"已完成“{move.label}”。")
     nxt = request.POST.get("next", "")

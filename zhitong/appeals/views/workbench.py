@@ -18,6 +18,7 @@ from .. import selectors
 from ..choices import Light, Status
 from ..forms import STATUS_ALL, STATUS_OPEN, WorkbenchFilterForm
 from . import helpers
+from .enterprise import enterprise_appeal_list
 
 LIGHT_TABS = [
     (Light.RED, "红灯 超期"),
@@ -57,6 +58,10 @@ def _list(user, f: dict, *, today, with_status=True, with_light=True):
 @login_required
 def workbench(request):
     user = request.user
+    if is_enterprise_user(user):
+        # 我的诉求: the enterprise's own list, in its public wording (no lights, internal
+        # flags, staff filters or export).
+        return enterprise_appeal_list(request)
     today = timezone.localdate()
     # Units other than one's own only mean something to those who see across units.
     wide = sees_whole_city(user) or is_city_leader(user)
@@ -88,7 +93,6 @@ def workbench(request):
         "all_total": sum(status_counts.values()),
         "show_lead_unit": wide,
         "today": today,
-        "is_enterprise": is_enterprise_user(user),
         **helpers.page_links(user),
     }
     if request.htmx and not request.htmx.boosted:
@@ -121,8 +125,6 @@ def _export_label(user) -> str:
     """Whose list it is, for the file name and the subtitle."""
     if sees_whole_city(user) or is_city_leader(user):
         return "全市"
-    if is_enterprise_user(user) and user.enterprise_id:
-        return user.enterprise.name
     return scope_root(user.unit).display_name if user.unit_id else ""
 
 
