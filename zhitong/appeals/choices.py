@@ -29,6 +29,15 @@ OPEN_STATUSES = (
 )
 
 
+# seeds/001 四(八) 企业诉求事项办结: resolved by the lead unit AND verified by the hub or the
+# supervision office — waiting for the enterprise's rating (verified) or closed after it
+# (rated, or not rated in time). Only these are rated: `verify` asks for the rating, the
+# clock job reminds only verified appeals. Not "resolved" (the verification may send it
+# back), not a merged duplicate (its master is the one handled and rated), not an appeal
+# still open under an exemption (不纳入考核 is not 办结).
+CONCLUDED_STATUSES = (Status.VERIFIED, Status.CLOSED)
+
+
 class Channel(models.TextChoices):
     WEB = "web", "网上申报"
     HOTLINE = "hotline", "12345热线"

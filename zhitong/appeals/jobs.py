@@ -1,9 +1,10 @@
 """The appeal clock's periodic job and the re-timing after a calendar change.
 
-`run_appeal_clock` (Celery beat via tasks.py, or `zhitong appeal_clock`) sends the yellow
-reminders, due-today and red overdue notices (the message hub holds repeats for each
-user's daily digest: zhitong/notifications), reminds enterprises to rate and closes the appeals not
-rated in time — through the services. `appeal_clock_recompute` repeats by hand the
+`run_appeal_clock` (Celery beat via tasks.py, or `zhitong appeal_clock`) lapses the
+extension requests not decided before their deadline, sends the yellow reminders, due-today
+and red overdue notices (the message hub holds repeats for each user's daily digest:
+zhitong/notifications), reminds enterprises to rate and closes the appeals not rated in
+time — through the services. `appeal_clock_recompute` repeats by hand the
 re-timing a calendar change does itself (retiming.py). The arithmetic is in deadlines.py.
 """
 
@@ -20,6 +21,7 @@ from zhitong.core.errors import ConflictError
 from . import notices, services
 from .choices import OPEN_STATUSES, Light, Status
 from .deadlines import HANDLING_ANCHORS, light_q, local_date
+from .machine import ACTIVE_HANDLING
 from .models import Appeal, Cooperation
 
 logger = logging.getLogger(__name__)
@@ -35,12 +37,14 @@ class ClockReport:
     cooperation_overdue: int = 0
     rating_reminders: int = 0
     closed_not_rated: int = 0
+    extensions_lapsed: int = 0
     errors: list[str] = field(default_factory=list)
 
     def __str__(self) -> str:
         return (
             f"临期提醒 {self.yellow}，今日到期 {self.due_today}，超期通知 {self.red}，"
-            f"配合超期 {self.cooperation_overdue}，评价提醒 {self.rating_reminders}，未评价关闭 {self.closed_not_rated}"
+            f"配合超期 {self.cooperation_overdue}，评价提醒 {self.rating_reminders}，未评价关闭 {self.closed_not_rated}，"
+            f"延期申请失效 {self.extensions_lapsed}"
         )
 
 
@@ -53,6 +57,16 @@ def run_appeal_clock(*, now: datetime | None = None) -> ClockReport:
     now = now or timezone.now()
     today = timezone.localdate(now)
     report = ClockReport()
+    # seeds/003 六.3: a request still pending after its deadline's last day has lapsed; the
+    # move records it (first, so the overdue notice below finds no request waiting).
+    for appeal_id in Appeal.objects.filter(
+        status__in=ACTIVE_HANDLING, extension_requested_due__isnull=False, handling_due__lt=today
+    ).values_list("pk", flat=True):
+        try:
+            services.appeal_lapse_extension(appeal_id=appeal_id, now=now)
+            report.extensions_lapsed += 1
+        except ConflictError as exc:  # decided or moved on meanwhile: nothing to do
+            report.errors.append(f"{appeal_id}: {exc.message}")
     # The lights' own rule (light_q) leaves out the rating clock, handled further down.
     open_qs = Appeal.objects.filter(clock_due__isnull=False)
 

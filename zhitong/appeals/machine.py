@@ -112,7 +112,10 @@ _MOVES: list[Move] = [
         S.MATERIALS_PENDING,
         {FIRST_INQUIRY, HUB},
         ("missing_items", "note"),
-        description="seeds/003 六.2：收件后2个工作日内一次性告知需补齐的全部内容；材料齐全后开始计时",
+        description=(
+            "seeds/003 六.2：收件后2个工作日内一次性告知需补齐的全部内容；材料齐全后开始计时；"
+            "每件诉求只告知一次"
+        ),
     ),
     _m(
         "complete_materials",
@@ -211,6 +214,7 @@ _MOVES: list[Move] = [
         None,
         {LEAD_HEAD},
         ("new_due", "note"),
+        description="seeds/003 六.3：须在办理期限届满前批准并告知企业；期限届满后不能再批准",
         style="primary",
     ),
     _m(
@@ -222,6 +226,17 @@ _MOVES: list[Move] = [
         ("reason",),
         needs_reason=True,
         style="secondary",
+    ),
+    _m(
+        "lapse_extension",
+        "延期申请失效",
+        ACTIVE_HANDLING,
+        None,
+        {SYSTEM},
+        description=(
+            "seeds/003 六.3：办理期限届满时仍未审批的延期申请自动失效（计时任务），记入办理记录，"
+            "原期限不变，诉求按超期计"
+        ),
     ),
     _m(
         "escalate",
@@ -369,6 +384,20 @@ def _relations(user, appeal) -> set[str]:
     return rel
 
 
+def extension_lapsed(appeal, today: date | None) -> str | None:
+    """Why the pending extension request of `appeal` can no longer be decided, or None.
+
+    seeds/003 六.3: 在时限届满前告知服务对象 — an extension approved after the deadline
+    would turn an overdue appeal into one on time. The last day is the deadline itself
+    (Asia/Shanghai): up to 23:59:59 of `handling_due` the head may decide; from the next
+    midnight the request has lapsed (the clock job records it: `lapse_extension`)."""
+    if appeal.extension_requested_due is None or appeal.handling_due is None or today is None:
+        return None
+    if today <= appeal.handling_due:
+        return None
+    return f"办理期限已于{appeal.handling_due:%Y-%m-%d}届满，延期须在期限届满前审批，该申请已失效"
+
+
 def _guard(move: Move, appeal, today: date | None) -> str | None:
     """Conditions beyond status and relation, read from stored columns. Returns the
     Chinese reason the move is not possible now, or None."""
@@ -385,8 +414,17 @@ def _guard(move: Move, appeal, today: date | None) -> str | None:
             and appeal.handling_due >= appeal.legal_due
         ):
             return "办理期限已达法定时限，不能再延期"
-    if name in ("approve_extension", "reject_extension") and appeal.extension_requested_due is None:
-        return "没有待审批的延期申请"
+    if name in ("approve_extension", "reject_extension", "lapse_extension"):
+        if appeal.extension_requested_due is None:
+            return "没有待审批的延期申请"
+        lapsed = extension_lapsed(appeal, today)
+        if name != "lapse_extension" and lapsed:
+            return lapsed
+        if name == "lapse_extension" and not lapsed:
+            return "办理期限尚未届满，延期申请仍待审批"
+    if name == "request_materials" and appeal.materials_notice_at is not None:
+        # seeds/003 六.2: 一次性告知申请人需要补齐的全部内容 — one notice, never a second.
+        return "已一次性告知需补齐的全部材料，不能再次告知补正"
     if name == "request_exemption" and appeal.exemption_status in (
         ExemptionStatus.REQUESTED,
         ExemptionStatus.APPROVED,
@@ -400,8 +438,8 @@ def _guard(move: Move, appeal, today: date | None) -> str | None:
     return None
 
 
-_GUARDED = {"request_extension", "approve_extension", "reject_extension", "request_exemption"}
-_GUARDED |= {"approve_exemption", "reject_exemption"}
+_GUARDED = {"request_extension", "approve_extension", "reject_extension", "lapse_extension"}
+_GUARDED |= {"request_exemption", "approve_exemption", "reject_exemption", "request_materials"}
 
 
 def _with_guard(m: Move) -> Move:
@@ -430,6 +468,7 @@ APPEAL = Machine(
         "legal_due",
         "clock_due",
         "materials_complete",
+        "materials_notice_at",
         "units_passed",
         "reopen_count",
         "is_problem",
@@ -475,5 +514,6 @@ __all__ = [
     "available_moves",
     "can",
     "check_move",
+    "extension_lapsed",
     "relations_of",
 ]

@@ -85,6 +85,9 @@ class Appeal(TimeStampedModel):
     contact_phone = models.CharField("联系电话", max_length=20, blank=True)
     materials_complete = models.BooleanField("材料齐全", default=True)
     materials_completed_on = models.DateField("材料齐全日期", null=True, blank=True)
+    # seeds/003 六.2: the one-time notice of missing materials (一次性告知) — given at most
+    # once per appeal; stored on the row so the machine's guard needs no query.
+    materials_notice_at = models.DateTimeField("一次性告知时间", null=True, blank=True)
 
     # Routing
     lead_unit = models.ForeignKey(
@@ -239,6 +242,9 @@ class ExtensionStatus(models.TextChoices):
     PENDING = "pending", "待审批"
     APPROVED = "approved", "已批准"
     REJECTED = "rejected", "不予批准"
+    # seeds/003 六.3: an extension is approved before the time limit expires; a request
+    # still pending when it expires lapses (the clock job's `lapse_extension` move).
+    LAPSED = "lapsed", "期限届满未审批，已失效"
 
 
 class AppealExtension(models.Model):

@@ -27,9 +27,33 @@ from zhitong.core.scope import filter_given, require_in_scope, scoped
 from zhitong.organizations.capabilities import can_triage, is_city_leader, is_enterprise_user
 
 from . import deadlines
-from .choices import OPEN_STATUSES, ExemptionStatus, Light, Status
+from .choices import CONCLUDED_STATUSES, OPEN_STATUSES, ExemptionStatus, Light, Status
 from .machine import MOVES
 from .models import Appeal, AppealEvidence, Cooperation, Transition
+
+
+def concluded_q(prefix: str = "") -> Q:
+    """The appeals that are 办结 (seeds/001 四(八), choices.CONCLUDED_STATUSES): verified or
+    closed after the rating; a merged duplicate when the appeal it was merged into is.
+    `prefix` reaches the appeal from another model (e.g. "appeal__")."""
+    return Q(**{f"{prefix}status__in": CONCLUDED_STATUSES}) | Q(
+        **{f"{prefix}status": Status.MERGED, f"{prefix}merged_into__status__in": CONCLUDED_STATUSES}
+    )
+
+
+def appeal_concluded(appeal) -> bool:
+    """`concluded_q` for one appeal (select_related("merged_into") to spare a query)."""
+    if appeal.status == Status.MERGED and appeal.merged_into_id:
+        return appeal.merged_into.status in CONCLUDED_STATUSES
+    return appeal.status in CONCLUDED_STATUSES
+
+
+def rating_appeal(appeal):
+    """The appeal the enterprise rates for `appeal` now, or None: itself when verified, the
+    appeal it was merged into when that one is; never one closed, open or sent back."""
+    if appeal.status == Status.MERGED and appeal.merged_into_id:
+        appeal = appeal.merged_into
+    return appeal if appeal.status == Status.VERIFIED else None
 
 
 def _scope_unit_ids(user) -> set[int] | None:

@@ -381,7 +381,9 @@ class Machine:
         return self.relations(user, obj)
 
     def check(self, user, obj, name: str, *, today: date | None = None) -> Move:
-        """Raise unless `user` may make move `name` on `obj` as it is now; return the Move."""
+        """Raise unless `user` may make move `name` on `obj` as it is now; return the Move.
+        `today` (the guards' day, Asia/Shanghai) defaults to today, as in `available`."""
+        today = today or timezone.localdate()
         m = self.moves.get(name)
         if m is None:
             raise ConflictError(f"未知的操作：{name}", code="unknown_move")

@@ -148,7 +148,7 @@ class EventMoveForm(zt.Form):
         return out
 
 
-def _event_move_fields(spec, event, confirmed) -> dict:
+def _event_move_fields(spec, event, confirmed, items) -> dict:
     kw = {"label": spec.label, "required": spec.required, "help_text": spec.help}
     if spec.kind == "proposals":
         return {
@@ -172,6 +172,16 @@ def _event_move_fields(spec, event, confirmed) -> dict:
             initial=[c[0] for c in choices],
             **kw,
         )
+    elif spec.kind == "item":
+        # carry_on: the problems on the list whose appeal is not 办结 and not carried on yet
+        from zhitong.appeals.selectors import appeal_concluded
+
+        choices = [
+            (item.pk, f"{item.appeal.code} {item.appeal.enterprise.name}：{item.appeal.title}")
+            for item in items
+            if item.in_final_list and item.carried_on_at is None and not appeal_concluded(item.appeal)
+        ]
+        field = forms.TypedChoiceField(coerce=int, choices=[("", "请选择"), *choices], **kw)
     elif spec.kind == "datetime":
         field = zt.DateTimeField(widget=LocalDateTimeInput(), initial=getattr(event, spec.name, None), **kw)
     elif spec.kind == "textarea":
@@ -187,7 +197,7 @@ def event_move_form(move, *, event, items, data=None) -> EventMoveForm:
     confirmed = [i for i in items if i.verification == Verification.CONFIRMED]
     fields: dict = {}
     for spec in move.form_fields():
-        fields.update(_event_move_fields(spec, event, confirmed))
+        fields.update(_event_move_fields(spec, event, confirmed, items))
     cls = type(f"Event{move.name.title().replace('_', '')}Form", (EventMoveForm,), {**fields, "move": move})
     return cls(data=data, initial={"version": event.version}, prefix=move.name)
 

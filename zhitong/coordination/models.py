@@ -311,6 +311,14 @@ class EventItem(OpinionFields):
     proposed_handling = models.TextField("处理意见建议", blank=True)
     in_final_list = models.BooleanField("列入现场研究清单", null=True, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
+    # seeds/001 四(七)(八): the event closes when each problem on its list is 办结, or was
+    # explicitly carried on to regular handling (转入常态化办理/继续跟踪) — the event's
+    # `carry_on` move, by the office, with a reason; its tasks stay under supervision.
+    carried_on_at = models.DateTimeField("转入常态化办理时间", null=True, blank=True)
+    carried_on_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    carried_on_reason = models.TextField("转入常态化办理理由", blank=True)
 
     class Meta:
         ordering = ["sort_order", "id"]

@@ -157,11 +157,19 @@ class CoordinationDemo(EventsMixin):
         self.stats.appeals += 1
         return appeal
 
-    def close_appeal(self, appeal: Appeal, when: datetime, rating: int | None = None) -> None:
-        """Resolve with evidence, verify, rate — as far as `now` allows."""
+    def close_appeal(
+        self,
+        appeal: Appeal,
+        when: datetime,
+        rating: int | None = None,
+        *,
+        rate_before: datetime | None = None,
+    ) -> datetime | None:
+        """Resolve with evidence, verify, rate — as far as `now` allows. With `rate_before`, a
+        rating due at or after it is left to the caller (`rate_appeal`): its time is returned."""
         appeal.refresh_from_db()
         if appeal.status not in (Status.IN_PROGRESS, Status.ESCALATED) or not self.past(when):
-            return
+            return None
         lead = appeal.lead_unit
         appeal_services.appeal_move(
             appeal_id=appeal.pk,
@@ -173,13 +181,20 @@ class CoordinationDemo(EventsMixin):
         )
         verify_at = self.at(add_workdays(when.date(), 1).date, 10, 15)
         if not self.past(verify_at):
-            return
+            return None
         appeal_services.appeal_move(
             appeal_id=appeal.pk, move="verify", actor=self.hub, note="核验通过。", now=verify_at
         )
         rate_at = self.at(add_workdays(verify_at.date(), 2).date, 15, 20)
         if not self.past(rate_at):
-            return
+            return None
+        if rate_before is not None and rate_at >= rate_before:
+            return rate_at
+        self.rate_appeal(appeal, rate_at, rating)
+        return None
+
+    def rate_appeal(self, appeal: Appeal, rate_at: datetime, rating: int | None = None) -> None:
+        """The enterprise's rating (or the hub's call-back) at `rate_at`."""
         rating = rating or self.rng.choices([5, 4, 3], weights=[55, 35, 10])[0]
         rater = (
             self.enterprise_user

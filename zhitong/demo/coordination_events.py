@@ -11,6 +11,7 @@ from zhitong.appeals.choices import Channel, Status
 from zhitong.appeals.models import Appeal
 from zhitong.coordination import services
 from zhitong.coordination.choices import EventKind, TaskStatus, Verification
+from zhitong.coordination.machines.events import unsettled_items
 from zhitong.coordination.models import Task
 from zhitong.coordination.services._common import prev_month
 from zhitong.enterprises.models import Enterprise
@@ -263,23 +264,38 @@ class EventsMixin:
         services.event_assign(actor=self.office, event_id=event.pk, now=assign)
         tasks = list(Task.objects.filter(event_item__event=event).select_related("unit"))
         self.follow_tasks(tasks, force_done_before=self.today - timedelta(days=20))
-        # The appeals close when their tasks are done; the event closes after the last.
-        last_done = None
-        all_done = True
+        # The appeals are resolved and verified when their tasks are done; the event closes
+        # the working day after the last (after its verification), ratings due later follow.
+        done, all_done = [], True
         for item in event.items.filter(in_final_list=True).select_related("appeal"):
             item_tasks = list(Task.objects.filter(event_item=item))
             if item_tasks and all(t.status == TaskStatus.DONE for t in item_tasks):
-                done_at = max(t.done_at for t in item_tasks) + timedelta(hours=2)
-                self.close_appeal(
-                    item.appeal, done_at, rating=rng.choices([5, 4, 3, 2], weights=[50, 35, 10, 5])[0]
-                )
-                last_done = max(last_done or done_at, done_at)
+                done.append((item, max(t.done_at for t in item_tasks) + timedelta(hours=2)))
             else:
                 all_done = False
-        if all_done and last_done is not None:
-            close = self.at(add_workdays(last_done.date(), 1).date, 10, 0)
-            if self.past(close):
-                services.event_close(actor=self.office, event_id=event.pk, now=close)
+        close = None
+        if all_done and done:
+            close = self.at(add_workdays(max(d for _, d in done).date(), 1).date, 11, 0)
+        later = []
+        for item, done_at in done:
+            rating = rng.choices([5, 4, 3, 2], weights=[50, 35, 10, 5])[0]
+            rate_at = self.close_appeal(item.appeal, done_at, rating=rating, rate_before=close)
+            if rate_at is not None:
+                later.append((item.appeal, rate_at, rating))
+        if close is not None and self.past(close):
+            # seeds/001 四(八): a problem not 办结 by then (reopened after an unsatisfied
+            # rating, say) is carried on explicitly, with a reason, before the event closes.
+            for item in unsettled_items(event):
+                services.event_carry_on(
+                    actor=self.office,
+                    event_id=event.pk,
+                    item_id=item.pk,
+                    carry_on_reason="该问题尚需较长时间解决，转入常态化办理，由牵头单位继续办理、督查室继续跟踪。",
+                    now=close - timedelta(minutes=30),
+                )
+            services.event_close(actor=self.office, event_id=event.pk, now=close)
+        for appeal, rate_at, rating in later:
+            self.rate_appeal(appeal, rate_at, rating)
         # Problems not confirmed are answered by the unit directly.
         for item in event.items.filter(in_final_list=False).select_related("appeal"):
             self.close_appeal(item.appeal, held + timedelta(days=3))

@@ -232,6 +232,33 @@ def appeal_reject_extension(*, appeal_id: int, actor, reason: str, expected_vers
     return step.obj
 
 
+@APPEAL.service("lapse_extension")
+def appeal_lapse_extension(*, appeal_id: int, actor=None, expected_version=None, now=None) -> Appeal:
+    """seeds/003 六.3: an extension is approved, and the enterprise told, before the time
+    limit expires. A request still pending when the limit has expired (from the midnight
+    after the last day) lapses: the clock job records it on the timeline, the deadline stays
+    as it was — the appeal is overdue — and the requester and the unit head are told."""
+    with APPEAL.moving(
+        pk=appeal_id, move="lapse_extension", actor=actor, expected_version=expected_version, now=now
+    ) as step:
+        appeal, requested = step.obj, step.obj.extension_requested_due
+        note = f"办理期限{appeal.handling_due:%Y-%m-%d}届满前未审批，延期申请失效，原期限不变"
+        pending = list(AppealExtension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING))
+        AppealExtension.objects.filter(pk__in=[e.pk for e in pending]).update(
+            status=ExtensionStatus.LAPSED, decided_at=step.now, decision_note=note
+        )
+        appeal.extension_requested_due = None
+        data = {"old_due": appeal.handling_due.isoformat(), "requested_due": requested.isoformat()}
+        step.commit(fields=["extension_requested_due"], note=note, data=data)
+        requesters, lead = [e.requested_by_id for e in pending], appeal.lead_unit_id
+        step.tell(
+            lambda: [*requesters, *to_unit(lead, [Role.UNIT_HEAD])()],
+            kind="appeal.extension_lapsed",
+            **about(appeal, "延期申请未在办理期限届满前审批，已失效", note),
+        )
+    return appeal
+
+
 # ---------------------------------------------------------------------------------------
 # Escalation to a city leader (seeds/000 二) and back
 # ---------------------------------------------------------------------------------------

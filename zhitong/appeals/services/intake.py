@@ -211,6 +211,7 @@ def appeal_intake(
                 contact_phone=text(contact_phone, "联系电话", "contact_phone", required=False, max_len=20),
                 materials_complete=not missing,
                 materials_completed_on=None if missing else received_on,
+                materials_notice_at=received_at if missing else None,  # seeds/003 六.2
                 state_since=received_at,
                 idempotency_key=idempotency_key,
                 source_system=source_system,
@@ -274,7 +275,8 @@ def appeal_intake(
 def appeal_request_materials(
     *, appeal_id: int, actor, missing_items, note: str = "", expected_version=None, now=None
 ) -> Appeal:
-    """seeds/003 六.2: one notice listing every missing item; the time limit waits."""
+    """seeds/003 六.2: one notice listing every missing item; the time limit waits. Once
+    per appeal: the machine's guard refuses a second notice (`materials_notice_at`)."""
     if isinstance(missing_items, str):
         missing_items = missing_items.splitlines()
     missing = [m.strip() for m in (missing_items or []) if m and str(m).strip()]
@@ -285,8 +287,10 @@ def appeal_request_materials(
         pk=appeal_id, move="request_materials", actor=actor, expected_version=expected_version, now=now
     ) as step:
         step.obj.materials_complete, step.obj.materials_completed_on = False, None
+        step.obj.materials_notice_at = step.now
         data = materials_notice(step.obj, missing=missing, at=step.now, now=step.now)
-        step.commit(fields=["materials_complete", "materials_completed_on"], note=note, data=data)
+        fields = ["materials_complete", "materials_completed_on", "materials_notice_at"]
+        step.commit(fields=fields, note=note, data=data)
     return step.obj
 
 

@@ -54,6 +54,11 @@ def _remind(flow, a):
     return Appeal.objects.get(pk=a.pk)
 
 
+def _after_handling_due(a):
+    """The first moment after the handling deadline's last day (Asia/Shanghai midnight)."""
+    return datetime.combine(a.handling_due + timedelta(days=1), time(0, 0), tzinfo=TZ)
+
+
 def _after_rating_due(a):
     return datetime.combine(a.clock_due + timedelta(days=1), time(10, 0), tzinfo=TZ)
 
@@ -88,6 +93,7 @@ SETUP = {
     ),
     "approve_extension": (S.IN_PROGRESS, _request_extension, lambda f, a: {"note": "同意"}, None),
     "reject_extension": (S.IN_PROGRESS, _request_extension, lambda f, a: {"reason": "理由不充分"}, None),
+    "lapse_extension": (S.IN_PROGRESS, _request_extension, lambda f, a: {}, _after_handling_due),
     "escalate": (S.IN_PROGRESS, None, lambda f, a: f.escalation_data(), None),
     "resume_handling": (S.ESCALATED, None, lambda f, a: {"note": "协调会已明确意见"}, None),
     "resolve": (

@@ -23,7 +23,7 @@ from zhitong.organizations.capabilities import is_enterprise_user
 from .. import selectors, services
 from ..choices import Status
 from ..forms import MoveChoices, MoveForm, move_form
-from ..machine import MOVES, Move, available_moves, check_move
+from ..machine import MOVES, Move, available_moves, check_move, extension_lapsed
 from .enterprise import enterprise_detail_context
 
 CONTENT_TYPES = {
@@ -96,6 +96,8 @@ def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict
         "cooperations": list(appeal.cooperations.all()),
         "today": today,
         "clock_label": CLOCK_LABELS.get(appeal.status, "当前期限"),
+        # seeds/003 六.3: a request past the deadline can no longer be decided; say why.
+        "extension_lapsed": extension_lapsed(appeal, today),
     }
 
 

@@ -146,7 +146,8 @@ def event_move(request, event_id: Id, move: Text(40)):
     for a field of the wrong type or a key the move does not take. review → proposals
     ({item_id: text}) and note; approve → item_ids and note; reschedule → scheduled_at and
     place; return_document → reason; review_document, approve_document, withdraw_document
-    → note."""
+    → note; carry_on → item_id and carry_on_reason (a problem whose appeal is not 办结 is
+    carried on to regular handling; close needs each problem 办结 or carried on)."""
     selectors.event_get_for_user(user=request.user, event_id=event_id)
     perform_move(request, EVENT, pk=event_id, name=move)
     return _event(request, event_id)

@@ -47,6 +47,10 @@ FIELDS = [
     Field("item_ids", "现场研究问题清单", "event_items", help="从核实属实的问题中选择"),
     Field("note", "意见", "textarea", required=False),
     Field("reason", "修改意见", "textarea"),
+    Field("item_id", "问题", "item", help="清单中诉求尚未办结的问题"),
+    Field(
+        "carry_on_reason", "转入常态化办理的理由", "textarea", help="为何活动办结时尚未解决、由谁继续跟踪办理"
+    ),
 ]
 
 
@@ -94,11 +98,40 @@ def all_opinions_recorded(event, today: date | None) -> str | None:
     return f"还有{missing}个问题未录入处理意见" if missing else None
 
 
-def all_tasks_done(event, today: date | None) -> str | None:
+def unsettled_items(event):
+    """The problems on the approved list whose appeal is not 办结 (verified, or closed after
+    the rating: appeals.choices.CONCLUDED_STATUSES) and which were not carried on to regular
+    handling: what still keeps the event open (seeds/001 四(七)(八))."""
+    from zhitong.appeals.selectors import concluded_q
+
+    return event.items.filter(in_final_list=True, carried_on_at__isnull=True).exclude(concluded_q("appeal__"))
+
+
+def may_carry_on(event, today: date | None) -> str | None:
+    return None if unsettled_items(event).exists() else "清单中的问题均已办结或已转入常态化办理"
+
+
+def ready_to_close(event, today: date | None) -> str | None:
+    """seeds/001 四(七)(八): the event is 办结 when every task it assigned is done and every
+    problem on its list is 办结 — or was explicitly carried on (转入常态化办理/继续跟踪, the
+    `carry_on` move, with a reason). A carried-on problem's tasks stay open under the
+    supervision office and do not hold the event."""
     from ..models import Task
 
-    open_tasks = Task.objects.filter(event_item__event=event).exclude(status=TaskStatus.DONE).count()
-    return f"还有{open_tasks}项交办任务未办结，不能办结活动" if open_tasks else None
+    open_tasks = (
+        Task.objects.filter(event_item__event=event, event_item__carried_on_at__isnull=True)
+        .exclude(status=TaskStatus.DONE)
+        .count()
+    )
+    if open_tasks:
+        return f"还有{open_tasks}项交办任务未办结，不能办结活动"
+    unsettled = unsettled_items(event).count()
+    if unsettled:
+        return (
+            f"还有{unsettled}个问题的诉求尚未办结（核验通过），"
+            "须待其办结或逐项决定转入常态化办理后才能办结活动"
+        )
+    return None
 
 
 MOVES: list[Move] = [
@@ -232,14 +265,32 @@ MOVES: list[Move] = [
         style="primary",
     ),
     move(
+        "carry_on",
+        "转入常态化办理",
+        {S.ASSIGNED},
+        None,
+        {OFFICE},
+        ("item_id", "carry_on_reason"),
+        needs_reason=True,
+        description=(
+            "四(七)(八)：诉求尚未办结的问题，逐项说明理由后转入常态化办理、继续跟踪；"
+            "其交办任务仍由督查室督办，活动可办结，企业不因此被提醒评价"
+        ),
+        style="secondary",
+        guard=may_carry_on,
+    ),
+    move(
         "close",
         "全部办结，提醒企业评价",
         {S.ASSIGNED},
         S.CLOSED,
         {OFFICE},
-        description="四(八)：交办任务全部办结后办结活动，提醒企业进行满意度评价",
+        description=(
+            "四(八)：交办任务全部办结、清单中每个问题的诉求已办结（核验通过）或已转入常态化办理后"
+            "办结活动；只提醒诉求已办结待评价的企业进行满意度评价"
+        ),
         style="primary",
-        guard=all_tasks_done,
+        guard=ready_to_close,
     ),
 ]
 

@@ -56,6 +56,9 @@ class EventItemOut(Schema):
     due_workdays: int | None
     due_date: date | None
     task_ids: list[int]
+    appeal_status: str
+    carried_on_at: datetime | None  # 转入常态化办理 (the event's carry_on move)
+    carried_on_reason: str
 
 
 class EventOut(Schema):
@@ -122,6 +125,9 @@ def event_out(event, *, step: int, warning: str, force_label: str, items=None, m
                 "due_workdays": i.due_workdays,
                 "due_date": i.due_date,
                 "task_ids": [t.pk for t in i.tasks.all()],
+                "appeal_status": i.appeal.status,
+                "carried_on_at": i.carried_on_at,
+                "carried_on_reason": i.carried_on_reason,
             }
             for i in (items or [])
         ],

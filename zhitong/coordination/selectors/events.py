@@ -51,7 +51,15 @@ def event_item_get_for_user(*, user, item_id: int) -> EventItem:
 
 def event_items(event: Event) -> QuerySet[EventItem]:
     return (
-        event.items.select_related("appeal", "appeal__enterprise", "appeal__project", "unit", "verified_by")
+        event.items.select_related(
+            "appeal",
+            "appeal__enterprise",
+            "appeal__project",
+            "appeal__merged_into",
+            "unit",
+            "verified_by",
+            "carried_on_by",
+        )
         .prefetch_related("responsible_units", "tasks__unit")
         .order_by("sort_order", "id")
     )

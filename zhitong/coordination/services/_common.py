@@ -116,6 +116,7 @@ TIMELINE_LABELS = {
     "coordination.event_verify": "面对面问题核实",
     "coordination.event_list": "面对面问题清单审定",
     "coordination.event_opinion": "面对面现场处理意见",
+    "coordination.event_carry_on": "面对面问题转入常态化办理",
 }
 
 

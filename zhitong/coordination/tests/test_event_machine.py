@@ -57,6 +57,22 @@ def _ids(event):
     return [i.pk for i in event.items.order_by("pk")]
 
 
+def _carry_on_all(city, event):
+    """seeds/001 四(八): the appeals of these tests are not 办结; each is carried on explicitly."""
+    for item in event.items.filter(in_final_list=True).order_by("pk"):
+        services.event_carry_on(
+            actor=city.hub_gxj,
+            event_id=event.pk,
+            item_id=item.pk,
+            carry_on_reason="涉及规划调整，转入常态化办理",
+            now=at(2025, 10, 21, 15),
+        )
+
+
+def _first_final(event):
+    return event.items.filter(in_final_list=True).order_by("pk").first().pk
+
+
 # The stages an event goes through in these tests, in order: (name, what gets it there).
 STAGES = [
     ("start_verification", lambda c, e: services.event_start_verification(actor=c.hub_gxj, event_id=e.pk, now=at(2025, 9, 17))),
@@ -72,6 +88,7 @@ STAGES = [
     ("approve_document", lambda c, e: services.event_approve_document(actor=c.mayor, event_id=e.pk, now=at(2025, 10, 14, 12))),
     ("assign", lambda c, e: services.event_assign(actor=c.hub_gxj, event_id=e.pk, now=at(2025, 10, 15))),
     ("tasks_done", _tasks_done),
+    ("settled", _carry_on_all),
 ]  # fmt: skip
 
 
@@ -101,7 +118,8 @@ SETUP = {
     "return_document": ("generate_document", lambda e: {"reason": "第2项时限不明确"}, at(2025, 10, 14, 11)),
     "approve_document": ("review_document", lambda e: {"note": ""}, at(2025, 10, 14, 12)),
     "assign": ("approve_document", lambda e: {}, at(2025, 10, 15)),
-    "close": ("tasks_done", lambda e: {}, at(2025, 10, 22)),
+    "carry_on": ("tasks_done", lambda e: {"item_id": _first_final(e), "carry_on_reason": "待国家政策明确"}, at(2025, 10, 22)),
+    "close": ("settled", lambda e: {}, at(2025, 10, 22)),
 }  # fmt: skip
 
 
@@ -250,7 +268,7 @@ def test_the_guards_give_their_reasons(city, event):
 
 
 def test_the_history_of_a_whole_event(city, event):
-    advance(city, event, through="tasks_done")
+    advance(city, event, through="settled")
     services.event_close(actor=city.hub_gxj, event_id=event.pk, now=at(2025, 10, 22))
     rows = list(state_changes(event))
     assert [r.action for r in rows] == [
@@ -265,6 +283,8 @@ def test_the_history_of_a_whole_event(city, event):
         "review_document",
         "approve_document",
         "assign",
+        "carry_on",
+        "carry_on",
         "close",
     ]
     assert [r.to_status for r in rows][-1] == S.CLOSED

@@ -410,6 +410,17 @@ def test_closing_after_every_task_is_done_and_the_satisfaction_summary(city, col
         actor = city.handler if task.unit == city.units.gxj else city.outsider
         services.task_report_done(actor=actor, task_id=task.pk, note="已办结并回复企业", now=at(2025, 10, 20))
         services.task_confirm(actor=city.supervisor, task_id=task.pk, now=at(2025, 10, 21))
+    # seeds/001 四(八): the tasks are done but neither appeal is 办结 — each is carried on.
+    with pytest.raises(ConflictError, match="还有2个问题的诉求尚未办结"):
+        services.event_close(actor=city.hub_gxj, event_id=event.pk, now=at(2025, 10, 22))
+    for item in items:
+        services.event_carry_on(
+            actor=city.hub_gxj,
+            event_id=event.pk,
+            item_id=item.pk,
+            carry_on_reason="需上级部门审批，转入常态化办理",
+            now=at(2025, 10, 21, 16),
+        )
     event = services.event_close(actor=city.hub_gxj, event_id=event.pk, now=at(2025, 10, 22))
     assert event.status == EventStatus.CLOSED
     assert all(t.status == TaskStatus.DONE for t in Task.objects.filter(event_item__event=event))

@@ -84,7 +84,7 @@ STATE_HELP = {
     EventStatus.DOCUMENT_DRAFTED: "《企业诉求事项处理意见》已生成，待专班副组长审核。",
     EventStatus.DOCUMENT_REVIEWED: "《企业诉求事项处理意见》已审核，待市政府领导审定。",
     EventStatus.DOCUMENT_APPROVED: "《企业诉求事项处理意见》已审定：交办有关县(区)和市有关部门依职能办理并回复企业，同时转市政府督查室跟踪督办。",
-    EventStatus.ASSIGNED: "已交办，督查室跟踪督办；交办任务全部办结后办结活动。",
+    EventStatus.ASSIGNED: "已交办，督查室跟踪督办；交办任务全部办结、每个问题的诉求已办结或已逐项转入常态化办理后办结活动。",
     EventStatus.CLOSED: "活动已办结，企业对办理情况进行满意度评价。",
 }
 

@@ -12,7 +12,9 @@ status changes are the moves of machines/events.py:
 (六) on-site opinions (items.py) → 《企业诉求事项处理意见》 (.docx) → reviewed → approved
      (documents.py) → assigned;
 (七) tasks handled and supervised (督查室 sees every task);
-(八) closed; the enterprises rate the handling (the appeals app owns the rating).
+(八) closed once every problem is 办结 or explicitly carried on to regular handling
+     (`carry_on`); the enterprises whose appeal waits for it rate the handling (the
+     appeals app owns the rating).
 """
 
 from ...machines.events import EVENT
@@ -42,6 +44,7 @@ from .items import (
 from .lifecycle import (
     event_approve,
     event_assign,
+    event_carry_on,
     event_close,
     event_hold,
     event_notify,
@@ -68,6 +71,7 @@ __all__ = [
     "event_approve",
     "event_approve_document",
     "event_assign",
+    "event_carry_on",
     "event_close",
     "event_create",
     "event_generate_document",

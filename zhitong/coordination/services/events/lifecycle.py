@@ -5,14 +5,15 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from zhitong.appeals.models import Appeal
 from zhitong.common.transitions import lock_rows
-from zhitong.core.errors import ServiceError
+from zhitong.core.errors import ConflictError, ServiceError
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit, User
 
 from ...choices import NoticeKind, Verification
 from ...models import EventNotice
-from .._common import local_date, resolve_due, timeline_note
+from .._common import local_date, required, resolve_due, timeline_note
 from ..tasks import tasks_create_for_item
 from ._recipe import event_url, performs, tell
 from .catalog import catalog_lateness
@@ -222,20 +223,84 @@ def event_assign(step):
     )
 
 
+@performs("carry_on")
+def event_carry_on(step, item_id=None, carry_on_reason: str = ""):
+    """(七)(八) A problem on the list whose appeal is not 办结 is carried on to regular
+    handling (转入常态化办理/继续跟踪), explicitly and with a reason, so the event may close
+    without pretending it was solved: recorded on the item, in the event's history and on
+    the appeal's timeline; its tasks stay with the supervision office, the enterprise is
+    told it goes on (and is not asked to rate)."""
+    from zhitong.appeals.selectors import appeal_concluded
+
+    event = step.obj
+    reason = required(carry_on_reason, "请填写转入常态化办理的理由", "carry_on_reason")
+    if item_id in (None, ""):
+        raise ServiceError("请选择要转入常态化办理的问题", field="item_id")
+    (item,) = lock_rows(event.items.filter(pk=item_id, in_final_list=True)) or (None,)
+    if item is None:
+        raise ServiceError("所选问题不在本活动的现场研究问题清单中", field="item_id")
+    if item.carried_on_at is not None:
+        raise ConflictError(
+            f"该问题已于{timezone.localtime(item.carried_on_at):%Y-%m-%d}转入常态化办理", field="item_id"
+        )
+    appeal = Appeal.objects.select_related("merged_into", "enterprise").get(pk=item.appeal_id)
+    if appeal_concluded(appeal):
+        raise ConflictError("该问题的诉求已办结，无需转入常态化办理", field="item_id")
+    item.carried_on_at, item.carried_on_by, item.carried_on_reason = step.now, step.actor, reason
+    item.save(update_fields=["carried_on_at", "carried_on_by", "carried_on_reason"])
+    timeline_note(
+        appeal=appeal,
+        actor=step.actor,
+        action="coordination.event_carry_on",
+        note=f"面对面活动「{event.title}」：转入常态化办理，继续跟踪。理由：{reason}",
+        data={"event_id": event.pk, "item_id": item.pk},
+        now=step.now,
+    )
+    step.commit(note=reason, data={"item_id": item.pk, "appeal_id": appeal.pk, "appeal_code": appeal.code})
+    tell(
+        step,
+        User.objects.filter(role=Role.SUPERVISOR, is_active=True),
+        "event_carry_on",
+        f"面对面活动「{event.title}」问题{appeal.code}转入常态化办理，请继续跟踪督办",
+        key=f"event-carry-on:{event.pk}:{item.pk}",
+        body=reason,
+    )
+    step.tell(
+        [u for u in appeal.enterprise.users.all() if u.is_active],
+        kind="event_carry_on",
+        title=f"您在「{event.title}」反映的问题转入常态化办理，有关部门将继续办理并回复您",
+        url=f"/appeals/{appeal.pk}/",
+        dedupe_key=f"event-carry-on-enterprise:{event.pk}:{item.pk}",
+    )
+
+
 @performs("close")
 def event_close(step):
-    """(八) Every task done (the move's guard): close the event and remind the enterprises to
-    rate the handling of their appeals (the rating itself is the appeals app's)."""
+    """(八) Every task done and every problem 办结 or carried on (the move's guard): close
+    the event and remind the enterprises to rate — only where there is a rating to give:
+    the appeal is verified and waits for it (a merged duplicate: the appeal it was merged
+    into). An appeal already rated or closed unrated, or carried on unsolved, gets no
+    request (seeds/001 四(八): 办结后提醒评价; the rating itself is the appeals app's)."""
+    from zhitong.appeals.selectors import rating_appeal
+
     event = step.obj
     event.closed_at = step.now
     step.commit(fields=["closed_at"])
-    for item in event.items.filter(in_final_list=True).select_related("appeal__enterprise"):
-        users = [u for u in item.appeal.enterprise.users.all() if u.is_active]
+    items = event.items.filter(in_final_list=True, carried_on_at__isnull=True).select_related(
+        "appeal__merged_into__enterprise", "appeal__enterprise"
+    )
+    asked = set()
+    for item in items.order_by("sort_order", "id"):
+        appeal = rating_appeal(item.appeal)
+        if appeal is None or appeal.pk in asked:
+            continue
+        asked.add(appeal.pk)
+        users = [u for u in appeal.enterprise.users.all() if u.is_active]
         if users:
             step.tell(
                 users,
                 kind="event_rate",
                 title=f"您在「{event.title}」反映的问题已办结，请对办理情况进行满意度评价",
-                url=f"/appeals/{item.appeal_id}/",
-                dedupe_key=f"event-rate:{event.pk}:{item.appeal_id}",
+                url=f"/appeals/{appeal.pk}/",
+                dedupe_key=f"event-rate:{event.pk}:{appeal.pk}",
             )
