@@ -43,7 +43,7 @@ class PreferencesForm(Form):
         label=_("重复提醒并入汇总的时段"), choices=WINDOW_CHOICES, coerce=int
     )
 
-    def __init__(self, *args, choices, **kwargs):
+    def __init__(self, *args, choices=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.choices = choices
         for _section, rows in choices:
