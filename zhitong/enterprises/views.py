@@ -13,6 +13,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhitong.common.forms import check_upload_size, id_or_none, refusal_message, search_text
@@ -105,7 +106,7 @@ def _detail_context(request, enterprise, revealed=None):
     }
 
 
-REVIEW_LABELS = {"add_at_intake": "登记诉求时新增"}
+REVIEW_LABELS = {"add_at_intake": gettext_lazy("登记诉求时新增")}
 
 
 def _review_history(enterprise) -> list:
