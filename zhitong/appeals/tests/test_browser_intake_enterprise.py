@@ -42,7 +42,9 @@ def sign_in(page, login, username):
     assert "/accounts/login/" not in page.url
 
 
-def test_a_clerk_adds_the_enterprise_in_the_intake_page_and_registers_the_appeal(page, login, screenshot, town):
+def test_a_clerk_adds_the_enterprise_in_the_intake_page_and_registers_the_appeal(
+    page, login, screenshot, town
+):
     failed = []
     page.on("response", lambda r: failed.append(f"{r.status} {r.url}") if r.status >= 400 else None)
     sign_in(page, login, "ix_clerk")
