@@ -103,7 +103,9 @@ def screenshot():
 
     def take(pg, name: str, *, full_page: bool = True) -> Path:
         path = SCREENSHOT_DIR / f"{name}.png"
-        pg.screenshot(path=str(path), full_page=full_page)
+        # caret="initial": hiding the caret leaves style="" on every input, which htmx's
+        # settle then copies onto swapped-in fields — an inline style the page's CSP refuses.
+        pg.screenshot(path=str(path), full_page=full_page, caret="initial")
         return path
 
     return take

@@ -164,7 +164,11 @@ ERROR_SCHEMA = {
             "items": {
                 "type": "object",
                 "required": ["field", "message"],
-                "properties": {"field": {"type": "string"}, "message": {"type": "string"}},
+                "properties": {
+                    "field": {"type": "string"},
+                    "message": {"type": "string"},
+                    "id": {"type": "integer", "description": "所涉对象的编号（如已登记的企业），可直接选用"},
+                },
             },
         },
     },

@@ -10,7 +10,9 @@ services. Token authentication (Authorization: Bearer …) comes from zhitong.ap
 - POST   /appeals/{id}/moves/{move}    any move of the state machine: {"expected_version", "data"}
 - POST   /appeals/{id}/evidence        the `add_evidence` move with its files as multipart
 - GET    /appeals/moves                the state machine table
-- GET    /appeals/categories, /appeals/triage, /appeals/duplicates
+- POST   /appeals/duplicates           possible duplicates of the appeal being typed (GET with
+                                       the text in the URL is deprecated: 414 behind proxies)
+- GET    /appeals/categories, /appeals/triage
 
 An enterprise user calling the same operations gets its own shapes (`audience:
 "enterprise"`: the public stage, deadline and timeline of appeals/enterprise_selectors.py),
@@ -209,10 +211,16 @@ class DuplicateOut(AppealOut):
     similarity: float
 
 
-@router.get(
-    "/duplicates", response={200: list[DuplicateOut], 403: ErrorOut}, summary="登记时提示可能重复的诉求"
-)
-def duplicates(request, enterprise_id: Id, title: Text(200), description: Text(QUERY_TEXT_MAX * 10) = ""):
+class DuplicateCheckIn(Schema):
+    """The appeal being registered, as far as it is typed: the description as long as
+    intake takes it (5,000 characters)."""
+
+    enterprise_id: Id
+    title: Text(200)
+    description: Text(LONG_TEXT_MAX) = ""
+
+
+def _duplicates(request, enterprise_id: int, title: str, description: str) -> list[dict]:
     """Only appeals the caller may see (the selector is scoped, like the intake page's panel).
     Staff only: it answers in the staff's shape (an enterprise does not register appeals here)."""
     if is_enterprise_user(request.user):
@@ -224,6 +232,28 @@ def duplicates(request, enterprise_id: Id, title: Text(200), description: Text(Q
     return [
         appeal_out(a, light=selectors.appeal_light(a, today)) | {"similarity": a.similarity} for a in found
     ]
+
+
+@router.post(
+    "/duplicates", response={200: list[DuplicateOut], 403: ErrorOut}, summary="登记时提示可能重复的诉求"
+)
+def duplicates_check(request, payload: DuplicateCheckIn):
+    """Open appeals of the same enterprise that look like this one, most similar first.
+    The text goes in the body: a description of a few hundred Chinese characters is more
+    than a URL carries through the proxies (414)."""
+    return _duplicates(request, payload.enterprise_id, payload.title, payload.description)
+
+
+@router.get(
+    "/duplicates",
+    response={200: list[DuplicateOut], 403: ErrorOut},
+    summary="登记时提示可能重复的诉求（旧接口，请改用 POST）",
+    deprecated=True,
+)
+def duplicates(request, enterprise_id: Id, title: Text(200), description: Text(QUERY_TEXT_MAX * 10) = ""):
+    """Deprecated: the text in the URL. A long description fails behind the proxies with
+    414 (request line over 4 KB); use POST /appeals/duplicates with the same fields."""
+    return _duplicates(request, enterprise_id, title, description)
 
 
 @router.get(

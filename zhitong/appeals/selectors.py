@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from zhitong.core.errors import AccessDenied
 from zhitong.core.scope import filter_given, require_in_scope, scoped
+from zhitong.core.text import text_similarity
 from zhitong.organizations.capabilities import can_triage, is_city_leader, is_enterprise_user
 
 from . import deadlines
@@ -457,22 +458,6 @@ def appeal_evidence_get_for_user(*, user, evidence_id) -> AppealEvidence:
 # ---------------------------------------------------------------------------------------
 # Duplicates at intake
 # ---------------------------------------------------------------------------------------
-
-
-def _bigrams(text: str) -> set[str]:
-    # Chinese has no spaces: overlapping character pairs are a fair, cheap similarity unit.
-    chars = [
-        c for c in (text or "").lower() if not c.isspace() and c not in "，。、；：！？,.;:!?（）()“”\"'"
-    ]
-    return {a + b for a, b in zip(chars, chars[1:], strict=False)}
-
-
-def text_similarity(a: str, b: str) -> float:
-    """Dice coefficient over character bigrams, 0..1."""
-    x, y = _bigrams(a), _bigrams(b)
-    if not x or not y:
-        return 0.0
-    return 2 * len(x & y) / (len(x) + len(y))
 
 
 def appeal_possible_duplicates(

@@ -8,6 +8,7 @@ urlpatterns = [
     path("intake/", views.intake, name="intake"),
     path("intake/enterprises/", views.intake_enterprises, name="intake_enterprises"),
     path("intake/enterprise/", views.intake_enterprise, name="intake_enterprise"),
+    path("intake/enterprise/add/", views.intake_enterprise_add, name="intake_enterprise_add"),
     path("intake/duplicates/", views.intake_duplicates, name="intake_duplicates"),
     path("intake/materials/", views.intake_materials, name="intake_materials"),
     path("triage/", views.triage, name="triage"),

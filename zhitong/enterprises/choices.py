@@ -27,3 +27,12 @@ class TeamRole(models.TextChoices):
     ENTERPRISE_CONTACT = "enterprise_contact", "企业联系人"
     DEPARTMENT_CONTACT = "department_contact", "职能部门联系人"
     SECRETARY = "secretary", "项目秘书"
+
+
+class ReviewStatus(models.TextChoices):
+    """Whether the library's keepers have checked an enterprise's record (issue 9). Imported
+    and keeper-entered enterprises are checked when entered; one added at intake by the
+    person registering its appeal waits for a keeper (the ENTERPRISE table, machine.py)."""
+
+    PENDING = "pending", "待核实"
+    CONFIRMED = "confirmed", "已核实"

@@ -3,7 +3,7 @@ from django.db import models
 
 from zhitong.core.models import TimeStampedModel
 
-from .choices import Industry, TeamRole
+from .choices import Industry, ReviewStatus, TeamRole
 from .validators import validate_credit_code
 
 
@@ -42,6 +42,35 @@ class Enterprise(TimeStampedModel):
         related_name="butlered_enterprises",
     )
     is_active = models.BooleanField("有效", default=True)
+    # Added by whoever registered an appeal for an enterprise missing from the library
+    # (issue 9); usable at once, reviewed by the library's keepers (machine.ENTERPRISE).
+    # The index serves the review queue.
+    review_status = models.CharField(
+        "核实状态",
+        max_length=20,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.CONFIRMED,
+        db_index=True,
+    )
+    added_at_intake = models.BooleanField("登记诉求时新增", default=False)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="新增人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="核实人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField("核实时间", null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)  # the ENTERPRISE table's expected version
 
     class Meta:
         verbose_name = "企业"
@@ -50,6 +79,10 @@ class Enterprise(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def pending_review(self) -> bool:
+        return self.review_status == ReviewStatus.PENDING
 
 
 # The enterprise's yes/no flags, in form order: size (seeds/001 三, seeds/002), then tags (seeds/001 三).

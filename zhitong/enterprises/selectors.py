@@ -18,13 +18,16 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from zhitong.core.errors import AccessDenied
 from zhitong.core.phones import mask_phone  # noqa: F401  (re-exported)
 from zhitong.core.scope import get_in_scope, scoped
+from zhitong.core.text import IGNORED, bigrams, text_similarity
 from zhitong.organizations.capabilities import (
     is_unit_staff,
+    keeps_enterprise_library,
     sees_all_enterprises,
     sees_full_phones,
 )
 from zhitong.organizations.selectors import NO_ROWS, outsider_scope_q, user_scope_unit_ids
 
+from .choices import ReviewStatus
 from .models import SIZE_FLAGS, TAG_FLAGS, Contact, Enterprise, TeamMember, flag_labels
 
 # Filter names shown in the list page and accepted by the API.
@@ -140,3 +143,100 @@ def can_see_full_phone(user, enterprise: Enterprise) -> bool:
         return Enterprise.objects.filter(pk=enterprise.pk).filter(enterprise_scope_q(user)).exists()
 
     return sees_full_phones(user, on_team=on_team, in_scope=in_scope)
+
+
+# ---------------------------------------------------------------------------------------
+# Added at intake: the same enterprise under another spelling, and the keepers' queue
+# ---------------------------------------------------------------------------------------
+
+# The organisation form at the end of a name (《企业名称登记管理规定》: 行政区划 + 字号 + 行业
+# + 组织形式) says nothing about which enterprise it is; longest first.
+ORG_FORMS = (
+    "股份有限公司",
+    "有限责任公司",
+    "个人独资企业",
+    "合伙企业",
+    "有限公司",
+    "集团公司",
+    "分公司",
+    "公司",
+    "集团",
+    "厂",
+)
+SIMILAR_NAME_SCORE = 0.45  # Dice over the names' bigrams from which a name is "similar"
+SIMILAR_CANDIDATES = 5000  # names compared at most (those sharing a bigram with the new one)
+PROBES = 20  # bigrams of the new name looked for
+
+
+def name_key(name: str) -> str:
+    """The name as written, without spaces and punctuation of either width, Latin letters
+    upper-cased: "榕城精密机械（福州）有限公司" and "榕城精密机械(福州)有限公司" are the same name."""
+    return "".join(c for c in (name or "").upper() if not c.isspace() and c not in IGNORED)
+
+
+def name_core(name: str) -> str:
+    """The name without its organisation form ("福州市鑫达机械制造有限公司" → "福州市鑫达机械制造").
+    The administrative division in front stays: without a gazetteer "永辉超市" cannot be told
+    from "福州市"; containment (below) finds "鑫达机械" inside "福州市鑫达机械制造" anyway."""
+    core = name_key(name)
+    stripped = True
+    while stripped:
+        stripped = False
+        for form in ORG_FORMS:
+            if core.endswith(form) and len(core) - len(form) >= 2:
+                core, stripped = core[: -len(form)], True
+                break
+    return core
+
+
+def name_similarity(a: str, b: str) -> float:
+    """1 for the same name (name_key); else the Dice score of the cores' bigrams, at least
+    0.8 when one core holds the other (a name typed without its division or industry)."""
+    if name_key(a) == name_key(b):
+        return 1.0
+    x, y = name_core(a), name_core(b)
+    score = text_similarity(x, y)
+    if min(len(x), len(y)) >= 2 and (x in y or y in x):
+        score = max(score, 0.8)
+    return score
+
+
+def enterprises_like(name: str, *, exclude_ids=(), limit: int = 5) -> list[Enterprise]:
+    """Active enterprises whose name is the same as `name` or close to it (name_similarity
+    of SIMILAR_NAME_SCORE or more), closest first; each carries `.similarity` (0..1) and
+    `.same_name`. The names compared are those sharing a bigram with `name`'s core (one
+    scan of the name column; the scores are computed here, portably). Like the intake
+    picker it looks at the whole library — name, credit code and location are public
+    registry facts — whoever asks."""
+    core = name_core(name)
+    probes = sorted(bigrams(core))[:PROBES]
+    if not probes:
+        return []
+    cond = Q()
+    for probe in probes:
+        cond |= Q(name__icontains=probe)
+    rows = (
+        Enterprise.objects.filter(cond, is_active=True)
+        .exclude(pk__in=list(exclude_ids))
+        .values_list("pk", "name")[:SIMILAR_CANDIDATES]
+    )
+    scored = {pk: name_similarity(name, other) for pk, other in rows}
+    close = {pk: score for pk, score in scored.items() if score >= SIMILAR_NAME_SCORE}
+    found = list(Enterprise.objects.filter(pk__in=list(close)).select_related("location"))
+    for e in found:
+        e.similarity = round(close[e.pk], 3)
+        e.same_name = close[e.pk] == 1.0
+    found.sort(key=lambda e: (-e.similarity, e.name, e.pk))
+    return found[:limit]
+
+
+def enterprise_review_queue(*, user) -> QuerySet[Enterprise]:
+    """The enterprises added at intake that wait for review, oldest first: the library's
+    keepers' queue (capabilities.keeps_enterprise_library); nobody else's."""
+    if not keeps_enterprise_library(user):
+        return Enterprise.objects.none()
+    return (
+        Enterprise.objects.filter(review_status=ReviewStatus.PENDING)
+        .select_related("location", "added_by", "added_by__unit")
+        .order_by("created_at", "id")
+    )

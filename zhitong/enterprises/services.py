@@ -1,21 +1,24 @@
 """Writes for enterprises, contacts and 1+1+N teams, and the audited phone reveal.
 Every write records an audit event in the same transaction."""
 
+from collections.abc import Iterable
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from zhitong.audit.changes import apply_changes, changed_only, snapshot
 from zhitong.audit.services import audit_record
+from zhitong.common.transitions import record_state_change, retrying
 from zhitong.core.errors import ConflictError, Forbidden, ServiceError
-from zhitong.organizations.capabilities import is_government_user
+from zhitong.organizations.capabilities import can_add_enterprises_at_intake, is_government_user
 from zhitong.organizations.choices import UnitKind
 from zhitong.organizations.models import Unit, User
 
-from .choices import Industry, TeamRole
+from .choices import Industry, ReviewStatus, TeamRole
+from .machine import CORRECTABLE, ENTERPRISE
 from .models import SIZE_FLAGS, TAG_FLAGS, Contact, Enterprise, TeamMember
-from .selectors import can_see_full_phone, contact_get_for_user
+from .selectors import can_see_full_phone, contact_get_for_user, enterprises_like
 from .validators import credit_code_error, phone_error
 
 ENTERPRISE_FIELDS = (
@@ -95,7 +98,11 @@ def enterprise_create(
     enterprise_check(e)
     if Enterprise.objects.filter(credit_code=e.credit_code).exists():
         raise ConflictError(f"统一社会信用代码“{e.credit_code}”已登记", field="credit_code")
-    e.save()
+    try:
+        with transaction.atomic():  # a savepoint: the unique index settles a race
+            e.save()
+    except IntegrityError:
+        raise ConflictError(f"统一社会信用代码“{e.credit_code}”已登记", field="credit_code")
     if e.butler_id:
         TeamMember.butler_row(e, e.butler).save()
     audit_record(
@@ -326,3 +333,234 @@ def contact_reveal_phone(*, user: User, contact_id: int, now: datetime | None = 
         now=now,
     )
     return contact.phone
+
+
+# ------------------------------------------------------------------------------------------
+# Added at intake (issue 9), and the keepers' review (machine.ENTERPRISE)
+# ------------------------------------------------------------------------------------------
+
+INTAKE_TEXT_LIMITS = {"name": 200, "address": 200, "legal_representative": 50}
+
+
+def normalize_credit_code(value) -> str:
+    """What was typed or read out over the phone, as the code is written: spaces dropped,
+    letters upper-case ("9135 0100 m0000 1234x" → "91350100M00001234X")."""
+    return "".join(str(value or "").split()).upper()
+
+
+def _offer(e: Enterprise, field: str) -> dict:
+    """An enterprise offered in an error's `details` ({field, message, id}): the intake
+    picker's facts (name, credit code, location) and its id, for a client to pick it."""
+    return {"field": field, "message": f"{e.name}（{e.credit_code}，{e.location.name}）", "id": e.pk}
+
+
+class EnterpriseExists(ConflictError):
+    """The credit code is already in the library (409 `enterprise_exists`): the existing
+    enterprise is offered (`enterprise`; `details[0].id` in the API) instead of a twin."""
+
+    code = "enterprise_exists"
+
+    def __init__(self, enterprise: Enterprise):
+        self.enterprise = enterprise
+        if enterprise.is_active:
+            message = (
+                f"统一社会信用代码“{enterprise.credit_code}”已登记为“{enterprise.name}”"
+                f"（{enterprise.location.name}），请直接选用该企业"
+            )
+        else:
+            message = (
+                f"统一社会信用代码“{enterprise.credit_code}”已登记为“{enterprise.name}”，但已注销或失效；"
+                "请联系统筹协调专员核查"
+            )
+        super().__init__(message, field="credit_code", details=[_offer(enterprise, "credit_code")])
+
+
+class SimilarEnterprises(ConflictError):
+    """Enterprises of the same or a similar name are in the library (409
+    `similar_enterprises`): shown (`enterprises`; `details[].id` in the API) before a new
+    one is added; sending their ids as seen says it is a different enterprise."""
+
+    code = "similar_enterprises"
+
+    def __init__(self, enterprises: list[Enterprise]):
+        self.enterprises = enterprises
+        same = any(getattr(e, "same_name", False) for e in enterprises)
+        names = "、".join(f"“{e.name}”" for e in enterprises)
+        message = (
+            f"企业库中已有{'同名' if same else '名称相近'}的企业：{names}。"
+            "如为同一企业请直接选用；确属不同企业，请确认后再新增"
+        )
+        super().__init__(message, field="name", details=[_offer(e, "name") for e in enterprises])
+
+
+def _intake_text(field: str, value) -> str:
+    value = (value or "").strip() if isinstance(value, str) else ""
+    limit = INTAKE_TEXT_LIMITS[field]
+    if len(value) > limit:
+        raise ServiceError(f"内容过长：最多 {limit} 个字，当前 {len(value)} 个字", field=field)
+    return value
+
+
+def _location(location_id) -> Unit:
+    if not location_id:
+        raise ServiceError("所在县区/园区不能为空", field="location_id")
+    unit = Unit.objects.filter(pk=location_id, is_active=True).first()
+    if unit is None:
+        raise ServiceError("所选县区/园区不存在", field="location_id")
+    return unit
+
+
+def _checked(e: Enterprise) -> None:
+    """enterprise_check, naming the location by its input (`location_id`)."""
+    try:
+        enterprise_check(e)
+    except ServiceError as exc:
+        if exc.field == "location":
+            exc.field = "location_id"
+        raise
+
+
+@retrying
+def enterprise_add_at_intake(
+    *,
+    actor: User,
+    credit_code: str,
+    name: str,
+    industry: str,
+    location_id: int | None,
+    address: str = "",
+    legal_representative: str = "",
+    similar_seen: Iterable[int] = (),
+    now: datetime | None = None,
+) -> Enterprise:
+    """Add an enterprise missing from the library while registering its appeal (issue 9):
+    anyone who registers appeals may; it is usable at once, marked added-at-intake and
+    pending review by the library's keepers (machine.ENTERPRISE).
+
+    Never a twin: a credit code already in the library is refused with that enterprise
+    offered (EnterpriseExists, 409) — the unique index on the code settles two clerks
+    adding the same enterprise at the same moment the same way; enterprises of the same or a
+    similar name (selectors.enterprises_like) are shown first (SimilarEnterprises, 409) and
+    it is added once the caller has seen each of them (`similar_seen`). The code's check
+    character is verified (GB 32100-2015). Audited, with a history row."""
+    now = now or timezone.now()
+    if not can_add_enterprises_at_intake(actor):
+        raise Forbidden("您无权新增企业")
+    location = _location(location_id)
+    e = Enterprise(
+        credit_code=normalize_credit_code(credit_code),
+        name=_intake_text("name", name),
+        industry=industry,
+        location=location,
+        address=_intake_text("address", address),
+        legal_representative=_intake_text("legal_representative", legal_representative),
+        review_status=ReviewStatus.PENDING,
+        added_at_intake=True,
+        added_by=actor,
+    )
+    _checked(e)
+    existing = Enterprise.objects.select_related("location").filter(credit_code=e.credit_code).first()
+    if existing is not None:
+        raise EnterpriseExists(existing)
+    similar = enterprises_like(e.name)
+    seen = set(similar_seen or ())
+    if any(s.pk not in seen for s in similar):
+        raise SimilarEnterprises(similar)
+    try:
+        with transaction.atomic():
+            e.save()
+            record_state_change(
+                e,
+                move="add_at_intake",
+                from_status="",
+                to_status=e.review_status,
+                actor=actor,
+                now=now,
+                note="",
+                data={"similar_seen": sorted(s.pk for s in similar)},
+            )
+            audit_record(
+                action="enterprise.add_at_intake",
+                obj=e,
+                actor=actor,
+                after={**snapshot(e, ENTERPRISE_FIELDS), "review_status": e.review_status},
+                now=now,
+            )
+    except IntegrityError:
+        # Another clerk added the same code between the check and the insert: theirs.
+        existing = Enterprise.objects.select_related("location").filter(credit_code=e.credit_code).first()
+        if existing is not None:
+            raise EnterpriseExists(existing)
+        raise
+    return e
+
+
+def _reviewed(step) -> list[str]:
+    step.obj.reviewed_by, step.obj.reviewed_at = step.actor, step.now
+    return ["reviewed_by", "reviewed_at"]
+
+
+@ENTERPRISE.service("approve")
+def enterprise_approve(*, enterprise_id: int, actor, note: str = "", expected_version=None, now=None):
+    """The keeper confirms the enterprise as it was entered at intake."""
+    return ENTERPRISE.perform(
+        pk=enterprise_id,
+        move="approve",
+        actor=actor,
+        expected_version=expected_version,
+        now=now,
+        apply=_reviewed,
+        note=(note or "").strip(),
+    )
+
+
+@ENTERPRISE.service("correct")
+def enterprise_correct(
+    *, enterprise_id: int, actor, note: str = "", expected_version=None, now=None, **changes
+):
+    """The keeper corrects what was typed at intake (CORRECTABLE; an empty value leaves the
+    field as it is) and confirms it. A credit code already in the library is refused with
+    that enterprise named (EnterpriseExists, 409); nothing changed is refused too (use
+    approve)."""
+    unknown = set(changes) - set(CORRECTABLE)
+    if unknown:
+        raise ServiceError(f"不能更正的字段：{', '.join(sorted(unknown))}")
+    wanted = {k: v for k, v in changes.items() if v not in (None, "")}
+    if "credit_code" in wanted:
+        wanted["credit_code"] = normalize_credit_code(wanted["credit_code"])
+    for field in ("name", "address", "legal_representative"):
+        if field in wanted:
+            wanted[field] = _intake_text(field, wanted[field])
+    try:
+        with ENTERPRISE.moving(
+            pk=enterprise_id, move="correct", actor=actor, expected_version=expected_version, now=now
+        ) as step:
+            e = step.obj
+            changed = [f for f, v in wanted.items() if getattr(e, f) != v]
+            if not changed:
+                raise ServiceError("没有需要更正的内容；信息无误请选择“核实无误”", code="nothing_changed")
+            for f in changed:
+                setattr(e, f, wanted[f])
+            if "location_id" in changed:
+                e.location = _location(e.location_id)
+            _checked(e)
+            if "credit_code" in changed:
+                other = (
+                    Enterprise.objects.select_related("location")
+                    .filter(credit_code=e.credit_code)
+                    .exclude(pk=e.pk)
+                    .first()
+                )
+                if other is not None:
+                    raise EnterpriseExists(other)
+            step.commit(fields=[*changed, *_reviewed(step)], note=(note or "").strip())
+    except IntegrityError:
+        other = (
+            Enterprise.objects.select_related("location")
+            .filter(credit_code=wanted.get("credit_code"))
+            .first()
+        )
+        if other is not None:
+            raise EnterpriseExists(other)
+        raise
+    return step.obj

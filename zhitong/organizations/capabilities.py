@@ -35,6 +35,9 @@ APPEAL_REGISTRAR_ROLES = FIRST_INQUIRY_ROLES | {Role.ADMIN}
 TRIAGE_QUEUE_ROLES = frozenset({Role.HUB, Role.SUPERVISOR, Role.ADMIN})
 # enterprises/selectors: leaders coordinate across portfolios, so they see every enterprise.
 ALL_ENTERPRISES_ROLES = WHOLE_CITY_ROLES | {Role.LEADER}
+# SPEC "admin: master data"; the hub keeps the enterprise library (imports it, reviews the
+# enterprises added at intake).
+ENTERPRISE_LIBRARY_ROLES = frozenset({Role.ADMIN, Role.HUB})
 GOVERNMENT_ROLES = frozenset(set(Role.values) - {Role.ENTERPRISE})
 
 
@@ -151,6 +154,13 @@ def can_register_appeals(user) -> bool:
     return _has_role(user, APPEAL_REGISTRAR_ROLES)
 
 
+def can_add_enterprises_at_intake(user) -> bool:
+    """Adds an enterprise missing from the library while registering its appeal (issue 9: a
+    12345 clerk on the phone cannot wait for the library): whoever registers appeals. The
+    enterprise waits for review by the library's keepers (`keeps_enterprise_library`)."""
+    return can_register_appeals(user)
+
+
 def can_triage(user) -> bool:
     """Opens the triage queue (分办队列): the hub acts on it (SPEC: hub triages and routes);
     supervisors and admins read it."""
@@ -169,7 +179,13 @@ def can_read_audit(user) -> bool:
 def can_import_data(user) -> bool:
     """Bulk-imports master data (the enterprise library workbook): the administrator (SPEC:
     master data) and the hub, which keeps the enterprise library."""
-    return _has_role(user, {Role.ADMIN, Role.HUB})
+    return _has_role(user, ENTERPRISE_LIBRARY_ROLES)
+
+
+def keeps_enterprise_library(user) -> bool:
+    """Reviews the enterprises added at intake — confirms them or corrects them (issue 9):
+    the library's keepers, the administrator and the hub (as for `can_import_data`)."""
+    return _has_role(user, ENTERPRISE_LIBRARY_ROLES)
 
 
 def can_view_calendar(user) -> bool:

@@ -20,6 +20,7 @@ from zhitong.common.forms import HardenedMixin
 from zhitong.common.middleware import IdleTimeoutMiddleware, signed_out_json
 from zhitong.common.panels import HomeHook, HomePanel
 from zhitong.coordination import home as coordination_home
+from zhitong.enterprises import home as enterprises_home
 from zhitong.organizations.choices import Role
 from zhitong.outbox import home as outbox_home
 from zhitong.workdays import home as workdays_home
@@ -116,6 +117,7 @@ OWN_HOME_CONTEXT = {
 # the apps it shows; a new app's panels are one line here.
 HOME_HOOKS: tuple[tuple[str, HomeHook], ...] = (
     ("workdays", workdays_home.home_panels),
+    ("enterprises", enterprises_home.home_panels),
     ("appeals", appeals_home.home_panels),
     ("coordination", coordination_home.home_panels),
     ("outbox", outbox_home.home_panels),

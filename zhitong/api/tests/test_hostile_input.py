@@ -16,6 +16,7 @@ from zhitong.coordination.machines.batches import BATCH, ESCALATION
 from zhitong.coordination.machines.events import EVENT
 from zhitong.coordination.machines.meetings import MEETING
 from zhitong.coordination.machines.tasks import TASK
+from zhitong.enterprises.machine import ENTERPRISE
 
 from .conftest import token_client
 
@@ -58,10 +59,11 @@ MOVE_MACHINES = {
     "/coordination/meetings/{meeting_id}/moves/{move}": MEETING,
     "/coordination/tasks/{task_id}/moves/{move}": TASK,
     "/coordination/events/{event_id}/moves/{move}": EVENT,
+    "/enterprises/{enterprise_id}/moves/{move}": ENTERPRISE,
 }
 # A move each object's table has, for the requests that are about the other parameters.
 BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
-BASE_MOVE |= {TASK: "progress", EVENT: "reschedule"}
+BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", ENTERPRISE: "approve"}
 
 
 def resolve(doc, schema):
@@ -252,7 +254,7 @@ class Probe:
         """Each field of the object's table, with each hostile value, sent to a move that
         takes it (the kernel checks the move data before any service, whoever may make the
         move), and a key no move takes."""
-        wrap = rel.startswith("/appeals")
+        wrap = rel.startswith(("/appeals", "/enterprises"))  # {"expected_version", "data"}
         first = next(iter(machine.moves.values()))
         fields = {f.name: m for m in machine.moves.values() for f in reversed(m.form)}
         for name, move in [*fields.items(), ("unknown_key", first)]:

@@ -78,7 +78,7 @@ def unchanged(*appeals):
 
 def test_the_duplicate_panel_does_not_show_another_units_appeal(client, city, theirs, mine):
     client.force_login(city.outsider)
-    page = client.get(
+    page = client.post(
         reverse("appeals:intake_duplicates"),
         {"enterprise_id": city.enterprise.pk, "title": TITLE},
         HTTP_HX_REQUEST="true",
@@ -89,7 +89,7 @@ def test_the_duplicate_panel_does_not_show_another_units_appeal(client, city, th
 
 def test_the_duplicate_panel_shows_it_to_the_unit_that_handles_it(client, city, theirs):
     client.force_login(city.handler)
-    page = client.get(
+    page = client.post(
         reverse("appeals:intake_duplicates"),
         {"enterprise_id": city.enterprise.pk, "title": TITLE},
         HTTP_HX_REQUEST="true",
@@ -110,6 +110,17 @@ def test_the_duplicate_api_does_not_list_another_units_appeal(api, city, theirs,
     assert found == [mine.pk]
     found = [a["id"] for a in api(city.handler, "get", "/appeals/duplicates", data=params).json()]
     assert found == [theirs.pk]
+
+
+def test_the_duplicate_check_by_post_is_scoped_the_same_and_takes_5000_characters(api, city, theirs, mine):
+    body = {"enterprise_id": city.enterprise.pk, "title": TITLE, "description": "消防验收备案" * 833 + "迟迟"}
+    assert len(body["description"]) == 5000
+    found = [a["id"] for a in api(city.outsider, "post", "/appeals/duplicates", body).json()]
+    assert found == [mine.pk]
+    found = [a["id"] for a in api(city.handler, "post", "/appeals/duplicates", body).json()]
+    assert found == [theirs.pk]
+    too_long = api(city.handler, "post", "/appeals/duplicates", body | {"description": "长" * 5001})
+    assert too_long.status_code == 422 and too_long.json()["field"] == "description"
 
 
 # -- linking as a duplicate at intake ----------------------------------------------------------

@@ -496,7 +496,7 @@ def test_the_duplicate_panel_shows_similar_open_appeals_of_the_same_enterprise(c
     unrelated = flow.intake(title="招工困难需要人社部门支持")
     other_enterprise = flow.intake(title="新厂房用地规划许可办理受阻", enterprise_id=city.other_enterprise.pk)
     client.force_login(city.clerk)
-    response = client.get(
+    response = client.post(
         reverse("appeals:intake_duplicates"),
         {"enterprise_id": city.enterprise.pk, "title": "新厂房规划许可办理受阻"},
         HTTP_HX_REQUEST="true",

@@ -3,7 +3,14 @@ form and the hub's triage queue. Plain function views returning TemplateResponse
 swaps partial templates of the same views; every page works without JavaScript."""
 
 from .detail import appeal_detail, appeal_move_view, evidence_download
-from .intake import intake, intake_duplicates, intake_enterprise, intake_enterprises, intake_materials
+from .intake import (
+    intake,
+    intake_duplicates,
+    intake_enterprise,
+    intake_enterprise_add,
+    intake_enterprises,
+    intake_materials,
+)
 from .triage import triage
 from .workbench import workbench
 
@@ -14,6 +21,7 @@ __all__ = [
     "intake",
     "intake_duplicates",
     "intake_enterprise",
+    "intake_enterprise_add",
     "intake_enterprises",
     "intake_materials",
     "triage",

@@ -1,17 +1,30 @@
 """The intake form (登记诉求): whoever receives an enterprise's matter registers it and
-becomes its first-inquiry owner (首问负责, seeds/003 四)."""
+becomes its first-inquiry owner (首问负责, seeds/003 四). An enterprise missing from the
+library is added on the same page (issue 9), without losing what was typed: by htmx into
+the enterprise section, or without JavaScript by posting the whole form back.
+
+Nothing here sends what was typed in a URL: the duplicate panel posts the title and the
+description (up to 5,000 characters; a GET of them failed with 414 behind gunicorn), and
+the fragments fetched by GET carry only ids and the search box's at most 100 characters."""
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from zhitong.common.forms import id_or_none, search_text
 from zhitong.core.errors import AccessDenied, ServiceError
-from zhitong.organizations.capabilities import can_register_appeals
+from zhitong.enterprises import services as enterprise_services
+from zhitong.enterprises.forms import EnterpriseAddForm
+from zhitong.organizations.capabilities import can_add_enterprises_at_intake, can_register_appeals
 
 from .. import selectors, services
 from ..choices import Channel
@@ -25,6 +38,69 @@ def _require_intake_role(user):
     # only avoids showing a form that would be refused.
     if not can_register_appeals(user):
         raise PermissionDenied("您无权登记诉求")
+
+
+ADD_PREFIX = "new"  # the add-enterprise fields among the intake form's own
+CONTACT_LIMITS = {"contact_name": 50, "contact_phone": 20}  # IntakeForm's
+
+
+@dataclass
+class Added:
+    """What adding an enterprise at intake came to: the form (with its errors), the new
+    enterprise, or the ones offered instead — the same credit code, similar names."""
+
+    form: EnterpriseAddForm
+    enterprise: object | None = None
+    existing: object | None = None
+    similar: list = field(default_factory=list)
+
+    @property
+    def offered(self) -> list:
+        return [e for e in [self.existing, *self.similar] if e is not None and e.is_active]
+
+
+def _add_enterprise(user, data) -> Added:
+    """The add-enterprise part of a posted intake form, through the service (issue 9)."""
+    form = EnterpriseAddForm(data, prefix=ADD_PREFIX)
+    out = Added(form)
+    if not can_add_enterprises_at_intake(user):
+        raise PermissionDenied("您无权新增企业")
+    if not form.is_valid():
+        return out
+    try:
+        out.enterprise = enterprise_services.enterprise_add_at_intake(actor=user, **form.service_data())
+    except enterprise_services.EnterpriseExists as exc:
+        out.existing = exc.enterprise
+        form.add_error("credit_code", exc.message)
+    except enterprise_services.SimilarEnterprises as exc:
+        out.similar = exc.enterprises
+        form.add_error("name", exc.message)
+    except ServiceError as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    return out
+
+
+def _add_form_for_search(q: str, found) -> tuple[EnterpriseAddForm, bool]:
+    """The add panel after a search without JavaScript: what was searched and not found,
+    as the name or the credit code of the enterprise to add, panel open."""
+    if not q or found:
+        return EnterpriseAddForm(prefix=ADD_PREFIX), False
+    looks_like_code = re.fullmatch(r"[0-9A-Za-z ]{15,24}", q) is not None
+    initial = {"credit_code": q} if looks_like_code else {"name": q}
+    return EnterpriseAddForm(prefix=ADD_PREFIX, initial=initial), True
+
+
+def _typed_in_add_panel(data) -> bool:
+    return any((data.get(f"{ADD_PREFIX}-{n}") or "").strip() for n in ("credit_code", "name"))
+
+
+def _unique(enterprises) -> list:
+    seen, out = set(), []
+    for e in enterprises:
+        if e is not None and e.pk not in seen:
+            seen.add(e.pk)
+            out.append(e)
+    return out
 
 
 def _duplicates(user, enterprise_id, title, description="") -> list:
@@ -56,15 +132,24 @@ def intake(request):
     _require_intake_role(user)
     categories = helpers.category_list()
     data = request.POST if request.method == "POST" else None
-    searching = data is not None and "_search" in data
+    adding = data is not None and "_add_enterprise" in data
+    searching = data is not None and "_search" in data and not adding
 
+    added = _add_enterprise(user, data) if adding else None
+    if added is not None and added.enterprise is not None:
+        # The new enterprise is the one chosen; everything else typed stays as it was.
+        data = data.copy()
+        data["enterprise_id"] = str(added.enterprise.pk)
+        messages.success(
+            request,
+            _("已新增企业“%(name)s”并选为本诉求的企业；该企业待统筹协调专员核实。")
+            % {"name": added.enterprise.name},
+        )
     enterprise_id = (data or request.GET).get("enterprise_id")
     enterprise = helpers.enterprise_by_id(enterprise_id) if enterprise_id else None
     q = search_text((data or request.GET).get("enterprise_q", ""))
     found = helpers.enterprise_search(q) if q else []
-    enterprises = ([enterprise] if enterprise else []) + [
-        e for e in found if not enterprise or e.pk != enterprise.pk
-    ]
+    enterprises = _unique([enterprise, *(added.offered if added else []), *found])
     category = _category((data or {}).get("category_id"))
     duplicates = _duplicates(
         user,
@@ -92,9 +177,17 @@ def intake(request):
     else:
         form = IntakeForm(data, **kwargs)
     status = 200
-    if searching:
-        # The no-JavaScript enterprise search: show the matches, keep what was typed, and
-        # do not complain about fields the user has not reached yet.
+    if added is not None and added.enterprise is None:
+        add_form, add_open = added.form, True
+    elif data is not None and not adding and _typed_in_add_panel(data):
+        # Typed in the add panel, then searched or submitted: kept, not judged.
+        add_form, add_open = EnterpriseAddForm(data, prefix=ADD_PREFIX), True
+        add_form.errors.clear()
+    else:
+        add_form, add_open = _add_form_for_search(q if searching else "", found)
+    if searching or adding:
+        # The no-JavaScript enterprise search, or an enterprise added: show the matches,
+        # keep what was typed, and do not complain about fields the user has not reached.
         form.errors.clear()
     elif data is not None and form.is_valid():
         cd = form.cleaned_data
@@ -161,8 +254,49 @@ def intake(request):
         "selected_dup": str(form["duplicate_of_id"].value() or ""),
         "dup_answered": data is not None and "duplicate_of_id" in data,
         "contact": helpers.primary_contact(enterprise.pk) if enterprise else None,
+        "add_form": add_form,
+        "add_open": add_open,
+        "similar": added.similar if added else [],
     }
     return TemplateResponse(request, "appeals/intake.html", context, status=status)
+
+
+@login_required
+@require_POST
+def intake_enterprise_add(request):
+    """htmx: add an enterprise missing from the library (issue 9). Answers the enterprise
+    section — the new enterprise listed and chosen, or the form with its errors and the
+    enterprises offered instead (the same credit code, similar names) — and, once added,
+    the projects/contact row and the duplicate panel out of band; the appeal's own fields
+    are not touched."""
+    _require_intake_role(request.user)
+    added = _add_enterprise(request.user, request.POST)
+    new = added.enterprise
+    selected = new or helpers.enterprise_by_id(request.POST.get("enterprise_id"))
+    context = {
+        "enterprises": _unique([selected, *added.offered]),
+        "selected_id": str(selected.pk) if selected else "",
+        "enterprise_q": "",
+        "add_form": EnterpriseAddForm(prefix=ADD_PREFIX) if new else added.form,
+        "add_open": new is None,
+        "added": new,
+        "similar": added.similar,
+    }
+    if new is not None:
+        # The chosen enterprise changed without a change event: its dependants come along.
+        context |= {
+            "swap_oob": True,
+            "enterprise": new,
+            "contact": None,
+            "duplicates": [],
+            # A new enterprise has no projects; the contact typed so far stays.
+            "form": IntakeForm(
+                None,
+                projects=[],
+                initial={k: search_text(request.POST.get(k), n) for k, n in CONTACT_LIMITS.items()},
+            ),
+        }
+    return TemplateResponse(request, "appeals/_intake_enterprise_block.html", context)
 
 
 @login_required
@@ -202,15 +336,18 @@ def intake_enterprise(request):
 
 
 @login_required
+@require_POST
 def intake_duplicates(request):
-    """htmx: open appeals of the same enterprise that look like the one being typed."""
+    """htmx: open appeals of the same enterprise that look like the one being typed. POST:
+    the description may be 5,000 characters, which no URL carries (gunicorn answers 414
+    past 4 KB of request line)."""
     _require_intake_role(request.user)
-    enterprise = helpers.enterprise_by_id(request.GET.get("enterprise_id"))
+    enterprise = helpers.enterprise_by_id(request.POST.get("enterprise_id"))
     duplicates = _duplicates(
         request.user,
         enterprise.pk if enterprise else None,
-        request.GET.get("title"),
-        request.GET.get("description"),
+        request.POST.get("title"),
+        request.POST.get("description"),
     )
     form = IntakeForm(None, duplicates=duplicates)
     return TemplateResponse(

@@ -65,3 +65,45 @@ def test_the_enterprise_detail_costs_the_same_for_2_or_10_contacts_members_and_p
     large = count_queries(client, reverse("enterprises:detail", args=[many.pk]))
     assert "联系人9" in count_queries.html and "项目9" in count_queries.html
     assert small == large
+
+
+# Names not alike (the similar-name check would ask about them otherwise).
+NEW_NAMES = [
+    "云帆智能",
+    "海川食品",
+    "鑫达机械",
+    "青松园林",
+    "闽江物流",
+    "晨光模具",
+    "东湖纺织",
+    "西峰建材",
+    "南山医药",
+    "北辰能源",
+]
+
+
+def _added_at_intake(city, n, start):
+    from zhitong.enterprises.choices import Industry
+    from zhitong.enterprises.services import enterprise_add_at_intake
+    from zhitong.enterprises.tests.factories import make_credit_code
+
+    for i in range(start, start + n):
+        county = UnitFactory(kind=UnitKind.COUNTY, parent=city.root)
+        clerk = UserFactory(role=Role.CLERK, unit=UnitFactory(parent=city.root))
+        enterprise_add_at_intake(
+            actor=clerk,
+            credit_code=make_credit_code(700_000 + i),
+            name=f"{NEW_NAMES[i]}有限公司",
+            industry=Industry.MANUFACTURING,
+            location_id=county.pk,
+        )
+
+
+def test_the_review_queue_costs_the_same_for_2_or_10_enterprises(client, city, count_queries):
+    client.force_login(UserFactory(role=Role.HUB, unit=city.root))
+    _added_at_intake(city, 2, 0)
+    small = count_queries(client, reverse("enterprises:review"))
+    _added_at_intake(city, 8, 2)
+    large = count_queries(client, reverse("enterprises:review"))
+    assert all(name in count_queries.html for name in NEW_NAMES)
+    assert small == large

@@ -31,6 +31,8 @@ EXPECTED = {
     caps.can_triage: {R.HUB, R.SUPERVISOR, R.ADMIN},
     caps.can_read_audit: {R.ADMIN, R.SUPERVISOR},
     caps.can_import_data: {R.ADMIN, R.HUB},
+    caps.can_add_enterprises_at_intake: {R.CLERK, R.HANDLER, R.UNIT_HEAD, R.HUB, R.ADMIN},
+    caps.keeps_enterprise_library: {R.ADMIN, R.HUB},
     caps.can_view_calendar: {R.ADMIN, R.HUB},
     caps.can_manage_calendar: {R.ADMIN},
 }

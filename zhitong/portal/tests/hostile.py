@@ -172,7 +172,9 @@ class Form:
 
 
 class PageParser(HTMLParser):
-    """The links (href, hx-get) and forms of one page."""
+    """The links (href, hx-get) and forms of one page. An element with hx-post inside a form
+    (the intake page's duplicate panel, its add-enterprise button) posts that form's fields
+    to its own URL: it is read as one more form with the same inputs."""
 
     def __init__(self, url: str):
         super().__init__(convert_charrefs=True)
@@ -189,6 +191,11 @@ class PageParser(HTMLParser):
         for key in ("href", "hx-get"):
             if a.get(key):
                 self.links.append(urljoin(self.url, a[key]))
+        if tag != "form" and self._form is not None and a.get("hx-post"):
+            action = urljoin(self.url, a["hx-post"])
+            if action != self._form.action and all(f.action != action for f in self.forms):
+                # The same list of inputs: it fills up as the enclosing form is read.
+                self.forms.append(Form(page=self.url, action=action, method="post", inputs=self._form.inputs))
         if tag == "form":
             self._form = Form(
                 page=self.url,

@@ -49,6 +49,9 @@ from zhitong.coordination.tests.conftest import (  # noqa: F401
 )
 from zhitong.coordination.tests.test_event_machine import advance
 from zhitong.coordination.tests.test_events import new_event
+from zhitong.enterprises.choices import Industry
+from zhitong.enterprises.services import enterprise_add_at_intake
+from zhitong.enterprises.tests.factories import make_credit_code
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import UserFactory
 
@@ -71,8 +74,9 @@ PATHS_PER_NAME = 4
 
 def build_city(c, sc) -> list[str]:
     """Appeals in every state the pages act on, an escalation batch under review, a
-    planned and a held meeting with a task, events at several steps. Returns the pages of
-    the appeals and events, each in another state (the crawler reads them all)."""
+    planned and a held meeting with a task, events at several steps, an enterprise added at
+    intake. Returns the pages of the appeals and events, each in another state, and of the
+    enterprise (the crawler reads them all)."""
     flow = Flow(c)
     appeals, events = [], []
     for status in (
@@ -140,7 +144,19 @@ def build_city(c, sc) -> list[str]:
         )
         advance(c, event, through=through)
         events.append(event)
-    return [f"/appeals/{a.pk}/" for a in appeals] + [f"/coordination/events/{e.pk}/" for e in events]
+    # An enterprise added at intake, waiting in the keepers' review queue (issue 9).
+    added = enterprise_add_at_intake(
+        actor=c.clerk,
+        credit_code=make_credit_code(990_001),
+        name="鼓楼区云帆智能装备有限公司",
+        industry=Industry.MANUFACTURING,
+        location_id=c.units.glq.pk,
+    )
+    return (
+        [f"/appeals/{a.pk}/" for a in appeals]
+        + [f"/coordination/events/{e.pk}/" for e in events]
+        + [f"/enterprises/{added.pk}/"]
+    )
 
 
 def people(c) -> dict:
