@@ -7,7 +7,7 @@ from django.template.response import TemplateResponse
 from zhitong.common.forms import Form, clean_filters
 from zhitong.core.errors import Forbidden
 
-from .selectors import audit_events_for_user
+from .selectors import SIGNIN_REFUSALS, audit_events_for_user
 
 
 class AuditFilterForm(Form):
@@ -18,6 +18,9 @@ class AuditFilterForm(Form):
     object_id = forms.CharField(label="对象ID", required=False, max_length=64)
     actor = forms.CharField(label="操作人（登录名）", required=False, max_length=150)
     action = forms.CharField(label="动作", required=False, max_length=64, help_text="前缀匹配，如 auth.")
+    kind = forms.ChoiceField(
+        label="类别", required=False, choices=[("", "全部"), (SIGNIN_REFUSALS, "近24小时登录限制")]
+    )
 
 
 @login_required
