@@ -29,7 +29,8 @@ from .views.workbench import WorkbenchLists, workbench_url
 
 @dataclass(frozen=True)
 class CountGroup:
-    """A row of figures under a heading; `legend`: explain the lights below it."""
+    """A row of figures under a heading (none: it continues the row above); `legend`:
+    explain the lights below it."""
 
     title: str
     counts: tuple[HomeCount, ...]
@@ -101,17 +102,18 @@ def count_groups(user, *, today: date) -> list[CountGroup]:
                     ),
                     figure("assigned", _("待签收"), {**led, "status": "assigned"}),
                     figure("problem", _("问题诉求(提级督办)"), {**led, "problem": "on"}),
+                    figure("cooperation", _("待本单位配合答复"), {"pending": "cooperation"}),
                 ),
             ),
-            CountGroup(_("本单位牵头的诉求"), tuple(lights(led)), legend=True),
+            CountGroup(_("本单位牵头的诉求"), tuple(lights(led))),
             CountGroup(
                 "",
                 (
                     figure("in_progress", _("办理中"), {**led, "status": "in_progress"}),
                     figure("escalated", _("提请市领导协调"), {**led, "status": "escalated"}),
                     figure("resolved", _("已办结待核验"), {**led, "status": "resolved"}),
-                    figure("cooperation", _("待本单位配合答复"), {"pending": "cooperation"}),
                 ),
+                legend=True,
             ),
         ]
     if user.role == Role.HUB:
@@ -126,7 +128,7 @@ def count_groups(user, *, today: date) -> list[CountGroup]:
                     figure("exemption", _("不纳入考核待审批"), {"pending": "exemption", "status": "all"}),
                 ),
             ),
-            CountGroup(_("全市在办诉求"), tuple(lights({})), legend=True),
+            CountGroup(_("全市在办诉求"), tuple(lights({}))),
             CountGroup(
                 "",
                 (
@@ -136,6 +138,7 @@ def count_groups(user, *, today: date) -> list[CountGroup]:
                     figure("escalated", _("提请市领导协调"), {"status": "escalated"}),
                     figure("verified", _("待企业评价"), {"status": "verified"}),
                 ),
+                legend=True,
             ),
         ]
     # A handler (and any other first-inquiry taker): the unit's own appeals, then the to-dos.
