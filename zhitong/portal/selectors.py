@@ -1,6 +1,7 @@
 """Reads for the home pages that the portal fills itself (enterprise, supervisor,
-overseer, admin). Each is a handful of aggregate queries; the lists behind the numbers
-live in the owning apps' pages."""
+overseer, admin). The lists behind the numbers live in the owning apps' pages, and each
+number is counted by that list's own query (appeals' WorkbenchLists, the audit list's
+filter, the admin changelist's lookup): a figure and its list cannot drift apart."""
 
 from datetime import date
 
