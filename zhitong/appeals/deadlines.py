@@ -1,7 +1,7 @@
 """Appeal deadlines: pure arithmetic in working days on the appeal's stored columns.
 
 Every state that waits for someone has one deadline, `clock_due`, and the day its light
-turns yellow, `clock_yellow_from` (2 working days before). Both are stored and indexed, so
+turns yellow, `clock_yellow_from` (see "The light rule" below). Both are stored and indexed, so
 the workbench's light filter and the clock job (appeals/jobs.py) are plain range queries
 (STYLE habit 3). Only the moves write them, through the machine's recompute hook
 (appeals/recipe.py), after every move.
@@ -19,6 +19,24 @@ What each state waits for:
   not rated;
 - closed, merged: no clock.
 
+The light rule, in working days of the registered calendar (zhitong/workdays), never
+calendar days. SPEC "Lights": green; yellow when ≤ 2 working days remain; red when overdue.
+The seeds state no light rule (seeds/003 六 only sets the limits; the yellow/red warnings of
+seeds/004 rank units, not appeals). Taken literally, "≤ 2 working days remain" makes every
+clock of 2 working days or less yellow the moment it starts — a new appeal (2 days for the
+materials check) or a freshly routed one (1 day to sign for) — and a light that is always
+yellow says nothing. So yellow also needs half of the time limit gone (our reading, stated
+here):
+
+- green: in time, with more than 2 working days left or less than half the limit used;
+- yellow: at most `YELLOW_WORKDAYS` working days left and at least `YELLOW_ELAPSED_SHARE`
+  of the limit used, up to and including the deadline day;
+- red: past the deadline (the working day after it, or any later day).
+
+`yellow_window(limit)` is the number of working days before the deadline on which yellow
+starts: min(2, limit − ⌈limit/2⌉) — 2 for limits of 4 working days or more (the SPEC rule
+unchanged), 1 for 2 or 3, 0 (the deadline day only) for a 1-day limit.
+
 The light (green/yellow/red/none) is a unit's light: it shows only the clocks a unit or
 the hub answers for (`ACCOUNTABLE_STATUSES`). A verified appeal waits for the
 enterprise's rating, so its light is "none" everywhere — workbench, home pages, counts —
@@ -32,15 +50,20 @@ transaction: `restore_deadlines` here, registered with the calendar in appeals/r
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
+from fractions import Fraction
 
 from django.conf import settings
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .choices import OPEN_STATUSES, Channel, Light, Status
 
-YELLOW_WORKDAYS = 2  # SPEC: yellow when ≤ 2 working days remain
+# The light rule's two thresholds (see the module docstring; nothing else may restate them).
+YELLOW_WORKDAYS = 2  # SPEC "Lights": yellow when ≤ 2 working days remain
+YELLOW_ELAPSED_SHARE = Fraction(1, 2)  # our reading: and at least half the limit is used
 MATERIALS_NOTICE_WORKDAYS = 2  # seeds/003 六.2
 SIGN_WORKDAYS = 1  # SPEC / issue: sign-for within 1 working day
 TRANSFER_SETTLE_WORKDAYS = 1
@@ -116,28 +139,49 @@ def _since(appeal) -> date:
     return local_date(appeal.state_since or appeal.received_at)
 
 
-def state_due(appeal) -> date | None:
-    """The deadline of whatever the current state waits for (see the module docstring)."""
+def state_clock(appeal) -> tuple[date | None, int]:
+    """(deadline, limit in working days) of whatever the current state waits for (see the
+    module docstring); (None, 0) when no clock runs. The handling limit is the appeal's own
+    (an approved extension moves the deadline, not the limit)."""
     s = appeal.status
     if s == Status.SUBMITTED:
-        return add_workdays(_since(appeal), MATERIALS_NOTICE_WORKDAYS).date
+        return add_workdays(_since(appeal), MATERIALS_NOTICE_WORKDAYS).date, MATERIALS_NOTICE_WORKDAYS
     if s == Status.ASSIGNED:
-        return appeal.sign_due or add_workdays(_since(appeal), SIGN_WORKDAYS).date
+        return appeal.sign_due or add_workdays(_since(appeal), SIGN_WORKDAYS).date, SIGN_WORKDAYS
     if s == Status.TRANSFER_REQUESTED:
-        return add_workdays(_since(appeal), TRANSFER_SETTLE_WORKDAYS).date
+        return add_workdays(_since(appeal), TRANSFER_SETTLE_WORKDAYS).date, TRANSFER_SETTLE_WORKDAYS
     if s in (Status.IN_PROGRESS, Status.ESCALATED):
-        return appeal.handling_due
+        limit = appeal.handling_days or handling_days_for(category=appeal.category, channel=appeal.channel)
+        return appeal.handling_due, limit
     if s == Status.RESOLVED:
-        return add_workdays(_since(appeal), VERIFY_WORKDAYS).date
+        return add_workdays(_since(appeal), VERIFY_WORKDAYS).date, VERIFY_WORKDAYS
     if s == Status.VERIFIED:
-        return add_workdays(_since(appeal), RATING_WORKDAYS).date
-    return None
+        return add_workdays(_since(appeal), RATING_WORKDAYS).date, RATING_WORKDAYS
+    return None, 0
+
+
+def state_due(appeal) -> date | None:
+    """The deadline of whatever the current state waits for (see the module docstring)."""
+    return state_clock(appeal)[0]
+
+
+def yellow_window(limit: int) -> int:
+    """Working days before the deadline on which the light turns yellow, for a time limit of
+    `limit` working days: at most YELLOW_WORKDAYS, and never before YELLOW_ELAPSED_SHARE of
+    the limit is used (0: the deadline day only)."""
+    used_before_yellow = math.ceil(max(limit, 0) * YELLOW_ELAPSED_SHARE)
+    return max(0, min(YELLOW_WORKDAYS, limit - used_before_yellow))
+
+
+def yellow_from_for(due: date, limit: int) -> date:
+    """The first yellow day of a clock due on `due` with a limit of `limit` working days."""
+    return subtract_workdays(due, yellow_window(limit)).date
 
 
 def recompute(appeal) -> list[str]:
     """Set the stored clock columns from the appeal's state; return the names changed."""
-    due = state_due(appeal)
-    yellow = subtract_workdays(due, YELLOW_WORKDAYS).date if due else None
+    due, limit = state_clock(appeal)
+    yellow = yellow_from_for(due, limit) if due else None
     deadlines = [d for d in (due, appeal.sign_due, appeal.handling_due, appeal.legal_due) if d]
     provisional = any(is_provisional(d) for d in deadlines)
     changed = []
@@ -163,8 +207,9 @@ def light_for(clock_due: date | None, yellow_from: date | None, today: date) -> 
 
 
 def light_of(appeal, today: date | None = None) -> str:
-    """The appeal's light today: red when overdue, yellow when ≤ 2 working days remain,
-    green otherwise; none when no unit or hub clock runs (see ACCOUNTABLE_STATUSES)."""
+    """The appeal's light today: red when overdue, yellow from `clock_yellow_from` (the light
+    rule, module docstring), green otherwise; none when no unit or hub clock runs (see
+    ACCOUNTABLE_STATUSES)."""
     if appeal.status not in ACCOUNTABLE_STATUSES:
         return Light.NONE
     return light_for(appeal.clock_due, appeal.clock_yellow_from, today or timezone.localdate())
@@ -186,6 +231,19 @@ def light_q(light: str, today: date) -> Q:
             & (Q(clock_yellow_from__gt=today) | Q(clock_yellow_from__isnull=True))
         )
     raise ValueError(light)
+
+
+def light_meanings() -> dict[str, str]:
+    """What each light means, for the legend and the tooltips (appeals/_light_legend.html,
+    the home counts): the rule above in words, from the same two thresholds."""
+    share = _("一半") if YELLOW_ELAPSED_SHARE == Fraction(1, 2) else f"{float(YELLOW_ELAPSED_SHARE):.0%}"
+    n = {"days": YELLOW_WORKDAYS, "share": share}
+    return {
+        Light.GREEN: _("绿灯 正常：在期限内，剩余超过%(days)s个工作日，或办理时限用去不到%(share)s") % n,
+        Light.YELLOW: _("黄灯 临期：剩余不超过%(days)s个工作日且办理时限已用去%(share)s，含期限当日") % n,
+        Light.RED: _("红灯 超期：已过期限（按工作日计）"),
+        Light.NONE: _("不计时：等待企业补正材料或评价，或已办结"),
+    }
 
 
 def light_annotation(today: date) -> Case:

@@ -69,6 +69,13 @@ class WorkbenchFilterForm(zt.Form):
     category = forms.TypedChoiceField(label="类别", required=False, coerce=int, empty_value=None)
     channel = forms.ChoiceField(label="来源渠道", required=False, choices=[("", "全部"), *Channel.choices])
     lead_unit = forms.TypedChoiceField(label="牵头单位", required=False, coerce=int, empty_value=None)
+    received_unit = forms.TypedChoiceField(label="首问单位", required=False, coerce=int, empty_value=None)
+    stage = forms.ChoiceField(
+        label="阶段",
+        required=False,
+        choices=[("", "全部"), ("intake", "未签收(分办、签收前)"), ("handling", "已签收办理")],
+    )
+    led = forms.BooleanField(label="仅本单位牵头", required=False)
     date_from = zt.DateField(label="受理日期 自", required=False, widget=DateInput())
     date_to = zt.DateField(label="至", required=False, widget=DateInput())
     problem = forms.BooleanField(label="仅问题诉求(提级督办)", required=False)
@@ -82,6 +89,7 @@ class WorkbenchFilterForm(zt.Form):
             ("exemption", "待审批不纳入考核"),
             ("cooperation", "待我单位配合答复"),
             ("follow", "我首问跟踪中"),
+            ("escalation", "提请协调待审核"),
         ],
     )
     order = forms.ChoiceField(
@@ -101,7 +109,9 @@ class WorkbenchFilterForm(zt.Form):
         choices=[(n, f"{n} 条") for n in PER_PAGE_CHOICES],
     )
 
-    def __init__(self, data=None, *, categories=(), units=(), show_lead_unit=False):
+    def __init__(self, data=None, *, categories=(), units=(), receiving_units=(), show_lead_unit=False):
+        """`show_lead_unit`: the user sees across units (lead and first-inquiry unit
+        pickers); otherwise "仅本单位牵头" narrows the unit's scope to what it leads."""
         super().__init__(data)
         self.fields["status"].choices = [
             (STATUS_OPEN, "全部在办"),
@@ -110,8 +120,12 @@ class WorkbenchFilterForm(zt.Form):
         ]
         self.fields["category"].choices = [("", "全部"), *[(c.pk, c.name) for c in categories]]
         self.fields["lead_unit"].choices = [("", "全部"), *units]
-        if not show_lead_unit:
+        self.fields["received_unit"].choices = [("", "全部"), *receiving_units]
+        if show_lead_unit:
+            del self.fields["led"]
+        else:
             del self.fields["lead_unit"]
+            del self.fields["received_unit"]
 
     def filters(self) -> dict:
         """The cleaned values, dropping any field that did not validate."""

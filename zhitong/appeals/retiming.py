@@ -52,7 +52,7 @@ def register() -> None:
         # clock_due first: a change of the provisional mark alone is recorded on it.
         dates=("clock_due", "sign_due", "handling_due", "legal_due"),
         provisional="clock_provisional",
-        derived=("clock_yellow_from",),  # two working days before clock_due
+        derived=("clock_yellow_from",),  # deadlines.yellow_from_for(clock_due, limit)
         title="诉求",
         recompute=recompute,
         active=Q(status__in=OPEN_STATUSES),

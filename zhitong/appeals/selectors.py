@@ -6,7 +6,8 @@
 - `triage_queue` — the hub's queue (submitted, transfer requested, problem appeals).
 - `appeal_timeline` — transitions (moves, notes, other apps' entries) with their evidence.
 - `appeal_possible_duplicates` — open appeals of the same enterprise ranked by text similarity.
-- counts for the pages: `appeal_light_counts`, `appeal_status_counts`, `appeal_pending_counts`;
+- counts for the workbench's tabs: `appeal_light_counts`, `appeal_status_counts` (a home
+  page counts a list with the list's own query: views.workbench.WorkbenchLists);
   `appeal_merge_targets`, `appeal_merged_duplicates`, `appeal_latest_objections`.
 
 Every read that returns appeals takes the user and starts from `appeals_for_user` (the
@@ -28,7 +29,7 @@ from zhitong.core.text import text_similarity
 from zhitong.organizations.capabilities import can_triage, is_city_leader, is_enterprise_user
 
 from . import deadlines
-from .choices import CONCLUDED_STATUSES, OPEN_STATUSES, ExemptionStatus, Light, Status
+from .choices import CONCLUDED_STATUSES, OPEN_STATUSES, EscalationStatus, ExemptionStatus, Light, Status
 from .machine import MOVES
 from .models import Appeal, AppealEvidence, Cooperation, Transition
 
@@ -162,7 +163,15 @@ def appeal_filter_received(qs: QuerySet[Appeal], date_from: date | None, date_to
 
 # Not yet taken up by a lead unit: the first-inquiry owner still follows it (seeds/003 四).
 PRE_SIGN_STATUSES = (Status.MATERIALS_PENDING, Status.SUBMITTED, Status.ASSIGNED, Status.TRANSFER_REQUESTED)
-PENDING_FILTERS = ("extension", "exemption", "cooperation", "follow")
+# Signed for by the lead unit and not yet verified.
+HANDLING_STATUSES = (Status.IN_PROGRESS, Status.ESCALATED, Status.RESOLVED)
+# The two stages the People's Congress oversight separates (seeds/000 四): "问题不上报" — no
+# lead unit has taken it up yet — and "上报后解决不及时" — taken up, late at the lead unit.
+STAGES = {"intake": PRE_SIGN_STATUSES, "handling": HANDLING_STATUSES}
+PENDING_FILTERS = ("extension", "exemption", "cooperation", "follow", "escalation")
+# Escalation requests (coordination.EscalationRequest, read through the reverse relation as
+# appeal_scope_q does: appeals sits below coordination) still waiting for the hub's review.
+ESCALATION_REVIEW_STATUSES = (EscalationStatus.SUBMITTED, EscalationStatus.ACCEPTED)
 
 
 def _unanswered_cooperations(user) -> QuerySet[Cooperation]:
@@ -179,13 +188,18 @@ def _pending_q(pending: str, *, user) -> Q:
         "exemption": Q(exemption_status=ExemptionStatus.REQUESTED),
         "cooperation": open_q & Q(Exists(_unanswered_cooperations(user))),
         "follow": Q(received_by_id=user.pk, status__in=PRE_SIGN_STATUSES),
+        "escalation": Q(
+            Exists(
+                Appeal.objects.filter(pk=OuterRef("pk"), escalations__status__in=ESCALATION_REVIEW_STATUSES)
+            )
+        ),
     }[pending]
 
 
 def appeal_filter_pending(qs: QuerySet[Appeal], pending: str | None, *, user) -> QuerySet[Appeal]:
     """The workbench's "待办" shortcuts: extensions and exemptions awaiting a decision,
     cooperation answers the user's unit owes, appeals the user follows as first-inquiry
-    owner. An unknown value filters nothing."""
+    owner, escalation requests awaiting the hub's review. An unknown value filters nothing."""
     if pending not in PENDING_FILTERS:
         return qs
     return qs.filter(_pending_q(pending, user=user))
@@ -197,19 +211,6 @@ def appeal_status_counts(qs: QuerySet[Appeal]) -> dict[str, int]:
     for row in qs.order_by().values("status").annotate(n=Count("id")):
         out[row["status"]] = row["n"]
     return out
-
-
-def appeal_pending_counts(qs: QuerySet[Appeal], *, user) -> dict[str, int]:
-    """The home pages' to-do numbers for the user's scope, in one aggregate query; the
-    `PENDING_FILTERS` keys count what `appeal_filter_pending` lists."""
-    open_q = Q(status__in=OPEN_STATUSES)
-    by_status = {s.value: Count("id", filter=Q(status=s)) for s in OPEN_STATUSES}
-    return qs.aggregate(
-        open=Count("id", filter=open_q),
-        **by_status,
-        problem=Count("id", filter=open_q & Q(is_problem=True)),
-        **{key: Count("id", filter=_pending_q(key, user=user)) for key in PENDING_FILTERS},
-    )
 
 
 ORDERINGS = {
@@ -227,6 +228,9 @@ def appeal_list_for_user(
     light: str | None = None,
     open_only: bool = False,
     lead_unit_id: int | None = None,
+    received_unit_id: int | None = None,
+    led: bool = False,
+    stage: str | None = None,
     category_id: int | None = None,
     channel: str | None = None,
     enterprise_id: int | None = None,
@@ -243,7 +247,10 @@ def appeal_list_for_user(
     the enterprise name (plain substring: fine for Chinese, which has no word breaks).
     `mine`: appeals where the user is the handler or the first-inquiry owner.
     `received_from`/`received_to`: local dates, inclusive. `pending`: one of
-    PENDING_FILTERS (see `appeal_filter_pending`)."""
+    PENDING_FILTERS (see `appeal_filter_pending`). `led`: only what the user's own unit (and
+    its sections) leads — "本单位" on a unit's pages, where the scope also holds what the unit
+    cooperates on or received (no effect for those who see the whole city). `stage`: a key
+    of STAGES."""
     from django.db.models import F
 
     today = today or timezone.localdate()
@@ -262,8 +269,19 @@ def appeal_list_for_user(
         qs = qs.filter(status__in=OPEN_STATUSES)
     if light:
         qs = qs.filter(deadlines.light_q(light, today))
+    if stage in STAGES:
+        qs = qs.filter(status__in=STAGES[stage])
+    if led:
+        units = _scope_unit_ids(user)
+        if units is not None:
+            qs = qs.filter(lead_unit_id__in=units)
     qs = filter_given(
-        qs, lead_unit_id=lead_unit_id, category_id=category_id, channel=channel, enterprise_id=enterprise_id
+        qs,
+        lead_unit_id=lead_unit_id,
+        received_unit_id=received_unit_id,
+        category_id=category_id,
+        channel=channel,
+        enterprise_id=enterprise_id,
     )
     if is_problem is not None:
         qs = qs.filter(is_problem=is_problem)
@@ -321,6 +339,17 @@ def triage_queue(*, user, today: date | None = None) -> QuerySet[Appeal]:
         | Q(is_problem=True, status__in=OPEN_STATUSES)
     )
     return qs.order_by(F("clock_due").asc(nulls_last=True), "received_at", "id")
+
+
+def triage_section_q(section: str) -> Q:
+    """One section of the triage queue (a problem appeal in another section is listed there)."""
+    return {
+        "submitted": Q(status=Status.SUBMITTED),
+        "transfer": Q(status=Status.TRANSFER_REQUESTED),
+        "resolved": Q(status=Status.RESOLVED),
+        "problem": Q(is_problem=True)
+        & ~Q(status__in=[Status.SUBMITTED, Status.TRANSFER_REQUESTED, Status.RESOLVED]),
+    }[section]
 
 
 def appeal_latest_objections(appeal_ids) -> dict[int, str]:

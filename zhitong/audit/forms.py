@@ -13,6 +13,7 @@ from zhitong.organizations.models import Unit
 
 from . import catalog, kinds
 from .models import AuditEvent
+from .selectors import SIGNIN_REFUSALS
 
 # A code as the log writes them ("appeal.approve_extension", "appeals.appeal"): a link from
 # a row of a type or action the catalog does not name still filters by it, if the log has it.
@@ -38,6 +39,10 @@ class AuditFilterForm(zt.Form):
     action = forms.ChoiceField(label=_("操作"), required=False)
     date_from = zt.DateField(label=_("日期 自"), required=False, widget=DateInput())
     date_to = zt.DateField(label=_("至"), required=False, widget=DateInput())
+    # The admin home's figure "近24小时登录限制" links here with kind=signin_refusals.
+    kind = forms.ChoiceField(
+        label=_("类别"), required=False, choices=[("", _("全部")), (SIGNIN_REFUSALS, _("近24小时登录限制"))]
+    )
 
     def __init__(self, data=None):
         super().__init__(data)

@@ -9,7 +9,18 @@ from zhitong.organizations.capabilities import can_read_audit
 from . import catalog, kinds
 from .models import AuditEvent
 
-__all__ = ["audit_events_for_user", "can_read_audit"]
+__all__ = ["SIGNIN_REFUSALS", "audit_events_for_user", "can_read_audit", "signin_refusals_q"]
+
+# Sign-in refusals (organizations/signin_throttle.py): nobody is locked out for good, but the
+# administrator sees when someone is guessing — the admin home's figure and its list.
+SIGNIN_REFUSALS = "signin_refusals"
+SIGNIN_REFUSAL_ACTIONS = ("auth.login_throttled", "auth.signin_flood", "auth.account_under_attack")
+SIGNIN_REFUSAL_HOURS = 24
+
+
+def signin_refusals_q(now: datetime) -> Q:
+    """Sign-in refusals of the last 24 hours."""
+    return Q(at__gte=now - timedelta(hours=SIGNIN_REFUSAL_HOURS), action__in=SIGNIN_REFUSAL_ACTIONS)
 
 
 def audit_events_for_user(
@@ -22,6 +33,8 @@ def audit_events_for_user(
     action: str = "",
     date_from: date | None = None,
     date_to: date | None = None,
+    kind: str = "",
+    now: datetime | None = None,
 ) -> QuerySet[AuditEvent]:
     """The log, newest first, for the system administrator and the supervision office (督查室),
     who read all of it (SPEC roles: supervisor, admin); anyone else gets Forbidden.
@@ -30,10 +43,13 @@ def audit_events_for_user(
     name; `unit` — events by people of that unit or of its sub-units (as the unit was when
     they acted); `object_type` and `object_id` — the object by id, or by the code people know
     it by (an appeal's ZT-2026-000123, kinds.Kind.code_field); `action` — one action, or a
-    whole group by its prefix ("appeal."); `date_from`/`date_to` — local dates, inclusive."""
+    whole group by its prefix ("appeal."); `date_from`/`date_to` — local dates, inclusive;
+    `kind` SIGNIN_REFUSALS — the last 24 hours' sign-in refusals (the admin home's figure)."""
     if not can_read_audit(user):
         raise Forbidden("仅系统管理员和督查人员可查看审计日志。")
     qs = AuditEvent.objects.select_related("actor", "actor__enterprise", "actor_unit").order_by("-id")
+    if kind == SIGNIN_REFUSALS:
+        qs = qs.filter(signin_refusals_q(now or timezone.now()))
     if person:
         qs = qs.filter(Q(actor__full_name__icontains=person) | Q(actor_name__iexact=person))
     if unit is not None:

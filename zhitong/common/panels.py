@@ -20,13 +20,21 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class HomeCount:
-    """A figure on a panel and the list it counts: opening `url` as the same user shows
-    exactly `value` rows. `tone` colours it: "" (plain), "yellow" (due soon), "red" (late)."""
+    """A figure on a home page and the list it counts: opening `url` as the same user shows
+    exactly `value` rows. Compute `value` with the list page's own query for that address
+    (e.g. appeals.views.workbench.WorkbenchLists), never with a look-alike aggregate.
+    `tone` colours it: "" (plain), "yellow" (due soon), "red" (late), "green"; `light` puts
+    a light dot before the label; `key` names it in the page (data-count, for tests); `hint`
+    is its tooltip. Rendered by includes/home_count.html; portal/tests/test_home_counts.py
+    opens every such link and compares."""
 
     label: str
     value: int
     url: str
     tone: str = ""
+    key: str = ""
+    light: str = ""
+    hint: str = ""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 
 from zhitong.common.panels import HomeCount, HomePanel
 from zhitong.organizations.capabilities import handles_unit_matters, is_city_leader, is_hub
@@ -20,8 +22,38 @@ def home_panels(user, *, today: date) -> list[HomePanel]:
         pending = selectors.leader_pending(user=user)
         for event in pending["events"]:
             event.my_action = selectors.event_action_for(event, user)
+        # Each figure counts the list it opens: the events listed on the page itself
+        # (#pending), my_batch?pending=1 (leader_requests) and meetings?mine=1 (meetings_listed).
+        pending["counts"] = (
+            HomeCount(
+                _("待我审定"),
+                len(pending["events"]),
+                "#pending",
+                tone="yellow" if pending["events"] else "",
+                key="events",
+            ),
+            HomeCount(
+                _("报我协调、待召开协调会"),
+                pending["requests"],
+                f"{reverse('coordination:my_batch')}?pending=1",
+                key="requests",
+            ),
+            HomeCount(
+                _("我召开的协调会"),
+                pending["meeting_count"],
+                f"{reverse('coordination:meetings')}?mine=1",
+                key="meetings",
+            ),
+        )
         # Data-only: portal/home_leader.html is built around it.
-        return [HomePanel(title="待我审定", context={"coordination_leader": pending}, order=30)]
+        return [
+            HomePanel(
+                title="待我审定",
+                context={"coordination_leader": pending},
+                order=30,
+                counts=pending["counts"][1:],  # "#pending" is on the page itself
+            )
+        ]
     panels: list[HomePanel] = []
     if is_hub(user):
         # The hub's desk: batches waiting for review or submission, and the events its own
@@ -50,26 +82,28 @@ def home_panels(user, *, today: date) -> list[HomePanel]:
             )
     # Those who report tasks (unit staff) or confirm them (hub, supervisor).
     if handles_unit_matters(user) or permissions.can_confirm_task(user):
-        counts = selectors.task_counts(selectors.task_list_for_user(user=user), today=today)
-        if counts["open"] or counts["reported"]:
-            tasks = reverse("coordination:tasks")
+        base = selectors.task_list_for_user(user=user)
+        tasks = reverse("coordination:tasks")
+
+        def task_count(key, label, tone="", **params) -> HomeCount:
+            # The task list's own filter (task_filter) on the user's task list.
+            value = selectors.task_filter(base, today=today, **params).count()
+            return HomeCount(label, value, f"{tasks}?{urlencode(params)}", tone=tone, key=f"task_{key}")
+
+        counts = (
+            task_count("open", _("未办结"), status="open"),
+            task_count("red", _("超期"), "red", status="open", light="red"),
+            task_count("yellow", _("临期(≤2个工作日)"), "yellow", status="open", light="yellow"),
+            task_count("reported", _("已报办结待确认"), status="reported"),
+        )
+        if counts[0].value or counts[3].value:
             panels.append(
                 HomePanel(
                     title="协调会、面对面活动交办任务",
                     template="coordination/_home_tasks.html",
-                    context={"coordination_tasks": counts},
+                    context={"coordination_tasks": {c.key: c.value for c in counts}},
                     order=40,
-                    counts=(
-                        HomeCount("未办结", counts["open"], f"{tasks}?status=open"),
-                        HomeCount("超期", counts["red"], f"{tasks}?status=open&light=red", "red"),
-                        HomeCount(
-                            "临期(≤2个工作日)",
-                            counts["yellow"],
-                            f"{tasks}?status=open&light=yellow",
-                            "yellow",
-                        ),
-                        HomeCount("已报办结待确认", counts["reported"], f"{tasks}?status=reported"),
-                    ),
+                    counts=counts,
                 )
             )
     return panels

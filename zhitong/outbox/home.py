@@ -27,9 +27,19 @@ def home_panels(user, *, today: date) -> list[HomePanel]:
             template="outbox/_home.html",
             order=15,
             counts=(
-                HomeCount("已放弃", counts[OutboxStatus.DEAD], f"{rows}?status__exact=dead", "red"),
                 HomeCount(
-                    "失败待重试", counts[OutboxStatus.FAILED], f"{rows}?status__exact=failed", "yellow"
+                    "已放弃",
+                    counts[OutboxStatus.DEAD],
+                    f"{rows}?status__exact=dead",
+                    "red",
+                    key="outbox_dead",
+                ),
+                HomeCount(
+                    "失败待重试",
+                    counts[OutboxStatus.FAILED],
+                    f"{rows}?status__exact=failed",
+                    "yellow",
+                    key="outbox_failed",
                 ),
             ),
         )

@@ -1,8 +1,9 @@
 """Reads for the home pages that the portal fills itself (enterprise, supervisor,
-overseer, admin). Each is a handful of aggregate queries; the lists behind the numbers
-live in the owning apps' pages."""
+overseer, admin). The lists behind the numbers live in the owning apps' pages, and each
+number is counted by that list's own query (appeals' WorkbenchLists, the audit list's
+filter, the admin changelist's lookup): a figure and its list cannot drift apart."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.core.cache import cache
 from django.db.models import Count, Max, Q, QuerySet
@@ -11,21 +12,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from zhitong.appeals import enterprise_selectors as ent
-from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus, Light, Status
-from zhitong.appeals.deadlines import light_q
+from zhitong.appeals.choices import Light
+from zhitong.appeals.deadlines import light_meanings, light_q
 from zhitong.appeals.models import Appeal
 from zhitong.appeals.selectors import appeal_scope_q
-from zhitong.coordination.models import EscalationRequest
+from zhitong.appeals.views.workbench import WorkbenchLists
+from zhitong.common.panels import HomeCount
 from zhitong.enterprises.models import Enterprise
 from zhitong.organizations.models import Unit, User
-
-# "问题不上报" (seeds/000 四): an appeal still waiting to be routed or signed for — no lead
-# unit has taken it up yet.
-INTAKE_STATUSES = (Status.MATERIALS_PENDING, Status.SUBMITTED, Status.ASSIGNED, Status.TRANSFER_REQUESTED)
-# "上报后解决不及时" (seeds/000 四): taken up by a lead unit, past its deadline.
-HANDLING_STATUSES = (Status.IN_PROGRESS, Status.ESCALATED, Status.RESOLVED)
-
-PENDING_ESCALATION_STATUSES = (EscalationStatus.SUBMITTED, EscalationStatus.ACCEPTED)
 
 
 def url_or_none(name: str, *args) -> str | None:
@@ -38,7 +32,8 @@ def url_or_none(name: str, *args) -> str | None:
 
 # The lights are the appeals app's rule (appeals.deadlines.light_q / light_of), used as is so
 # these numbers equal the workbench's: only clocks a unit or the hub answers for — a
-# verified appeal waiting for the enterprise's rating makes no unit late.
+# verified appeal waiting for the enterprise's rating makes no unit late. Every figure is
+# the row count of the workbench list it links to (WorkbenchLists): the page's own query.
 
 
 def red_q(today: date) -> Q:
@@ -47,7 +42,7 @@ def red_q(today: date) -> Q:
 
 
 def yellow_q(today: date) -> Q:
-    """Due soon (yellow light): ≤ 2 working days left."""
+    """Due soon (yellow light; appeals.deadlines: the light rule)."""
     return light_q(Light.YELLOW, today)
 
 
@@ -58,18 +53,22 @@ def appeals_in_scope(user) -> QuerySet[Appeal]:
     return Appeal.objects.all() if q is None else Appeal.objects.filter(q)
 
 
-def _light_counts(qs, today: date) -> dict:
-    return qs.aggregate(
-        open=Count("id", filter=Q(status__in=OPEN_STATUSES)),
-        yellow=Count("id", filter=yellow_q(today)),
-        red=Count("id", filter=red_q(today)),
+def _figure(lists: WorkbenchLists, key: str, label: str, params: dict, *, tone: str = "", light: str = ""):
+    hint = light_meanings().get(light, "") if light else ""
+    return HomeCount(
+        str(label), lists.count(params), lists.url(params), tone=tone, key=key, light=light, hint=hint
     )
 
 
-def _by_unit(qs, today: date, *, unit_field: str, limit: int) -> list[dict]:
-    """Open / yellow / red counts per unit, the most overdue first; one GROUP BY."""
+def _by_unit(lists: WorkbenchLists, params: dict, today: date, *, unit_field: str, limit: int) -> list[dict]:
+    """Open / yellow / red counts per unit of the workbench list at `params`, the most
+    overdue first, in one GROUP BY; each cell links to the list it counts (the same list
+    narrowed to the unit, then to the light)."""
     rows = (
-        qs.filter(status__in=OPEN_STATUSES, **{f"{unit_field}__isnull": False})
+        lists.queryset(params)
+        .prefetch_related(None)
+        .filter(**{f"{unit_field}__isnull": False})
+        .order_by()
         .values(unit_field)
         .annotate(
             open=Count("id"),
@@ -77,11 +76,24 @@ def _by_unit(qs, today: date, *, unit_field: str, limit: int) -> list[dict]:
             red=Count("id", filter=red_q(today)),
         )
         .filter(Q(red__gt=0) | Q(yellow__gt=0))
-        .order_by("-red", "-yellow", "-open")[:limit]
+        .order_by("-red", "-yellow", "-open", unit_field)[:limit]
     )
     rows = list(rows)
     names = dict(Unit.objects.filter(pk__in=[r[unit_field] for r in rows]).values_list("pk", "name"))
-    return [{"unit_id": r[unit_field], "unit": names.get(r[unit_field], ""), **r} for r in rows]
+    out = []
+    for r in rows:
+        unit_params = {**params, unit_field: r[unit_field]}
+        out.append(
+            {
+                "unit_id": r[unit_field],
+                "unit": names.get(r[unit_field], ""),
+                **r,
+                "open_url": lists.url(unit_params),
+                "yellow_url": lists.url({**unit_params, "light": Light.YELLOW}),
+                "red_url": lists.url({**unit_params, "light": Light.RED}),
+            }
+        )
+    return out
 
 
 def _oldest_overdue(qs, today: date, *, limit: int) -> list[Appeal]:
@@ -115,19 +127,31 @@ def enterprise_home(*, user, today: date) -> dict:
     # Open appeals first: those are what the enterprise is waiting on.
     recent = list(ent.enterprise_appeals(user=user)[:10])
     workbench_url = url_or_none("appeals:workbench")
-    # Each number links to the list it counts (the same selector).
-    stages = {"total": "", "open": ent.OPEN, "to_rate": ent.Stage.ANSWERED, "closed": ent.Stage.CLOSED}
-    count_urls = {
-        key: f"{workbench_url}?stage={stage}" if stage else workbench_url for key, stage in stages.items()
-    }
+    # Each number links to the list it counts (the same selector: enterprise_selectors).
+    figures = (
+        ("total", _("我的诉求"), "", ""),
+        ("open", _("在办"), ent.OPEN, ""),
+        ("to_rate", _("待我评价"), ent.Stage.ANSWERED, "yellow"),
+        ("closed", _("已办结"), ent.Stage.CLOSED, "green"),
+    )
+    figure_counts = tuple(
+        HomeCount(
+            str(label),
+            counts[key],
+            (f"{workbench_url}?stage={stage}" if stage else workbench_url) if workbench_url else "",
+            tone=tone,
+            key=key,
+        )
+        for key, label, stage, tone in figures
+    )
     butler = enterprise.butler
     team = list(enterprise.team.select_related("unit")[:10])
     return {
         "enterprise": enterprise,
-        "counts": counts,
+        "counts": figure_counts,
+        "has_appeals": bool(counts["total"]),
         "recent_appeals": recent,
         "recent_rows": ent.enterprise_rows(recent),
-        "count_urls": count_urls,
         # The butler usually also sits in the "1+1+N" team; list them once.
         "butler": butler if butler is not None and not any(m.user_id == butler.pk for m in team) else None,
         "team": team,
@@ -138,16 +162,17 @@ def enterprise_home(*, user, today: date) -> dict:
 
 def supervisor_home(*, user, today: date) -> dict:
     """督查室 sees the whole city (organizations.capabilities.sees_whole_city)."""
-    appeals = appeals_in_scope(user)
-    totals = _light_counts(appeals, today)
-    totals["escalations_pending"] = EscalationRequest.objects.filter(
-        status__in=PENDING_ESCALATION_STATUSES
-    ).count()
+    lists = WorkbenchLists(user, today=today)
     return {
-        "totals": totals,
-        "by_unit": _by_unit(appeals, today, unit_field="lead_unit", limit=15),
-        "workbench_url": url_or_none("appeals:workbench"),
-        "oldest_overdue": _oldest_overdue(appeals, today, limit=10),
+        "counts": (
+            _figure(lists, "open", _("全市在办诉求"), {}),
+            _figure(lists, "red", _("超期未办结"), {"light": Light.RED}, tone="red", light=Light.RED),
+            _figure(lists, "yellow", _("临期"), {"light": Light.YELLOW}, tone="yellow", light=Light.YELLOW),
+            _figure(lists, "escalation", _("提请协调待审核"), {"pending": "escalation"}),
+        ),
+        "light_meanings": light_meanings(),
+        "by_unit": _by_unit(lists, {}, today, unit_field="lead_unit", limit=15),
+        "oldest_overdue": _oldest_overdue(appeals_in_scope(user), today, limit=10),
         "links": _links(
             (_("诉求工作台"), "appeals:workbench"),
             (_("督办事项"), "supervision:list"),
@@ -160,22 +185,19 @@ def supervisor_home(*, user, today: date) -> dict:
 def overseer_home(*, user, today: date) -> dict:
     """人大 oversight (seeds/000 四): "问题不上报" — appeals nobody has taken up past their
     deadline, counted against the unit that received them — and "上报后解决不及时" —
-    appeals past their deadline at the lead unit. Read-only: numbers and links only."""
-    appeals = appeals_in_scope(user)
-    intake = appeals.filter(status__in=INTAKE_STATUSES)
-    handling = appeals.filter(status__in=HANDLING_STATUSES)
+    appeals past their deadline at the lead unit (appeals.selectors.STAGES). Read-only:
+    numbers and links only."""
+    lists = WorkbenchLists(user, today=today)
+    intake, handling = {"stage": "intake"}, {"stage": "handling"}
     return {
-        "totals": {
-            "open": appeals.filter(status__in=OPEN_STATUSES).count(),
-            "unreported": intake.filter(red_q(today)).count(),
-            "late": handling.filter(red_q(today)).count(),
-            "escalations_pending": EscalationRequest.objects.filter(
-                status__in=PENDING_ESCALATION_STATUSES
-            ).count(),
-        },
-        "unreported_by_unit": _by_unit(intake, today, unit_field="received_unit", limit=10),
-        "late_by_unit": _by_unit(handling, today, unit_field="lead_unit", limit=10),
-        "workbench_url": url_or_none("appeals:workbench"),
+        "counts": (
+            _figure(lists, "open", _("全市在办诉求"), {}),
+            _figure(lists, "unreported", _("超期未分办、未签收"), {**intake, "light": Light.RED}, tone="red"),
+            _figure(lists, "late", _("上报后解决不及时"), {**handling, "light": Light.RED}, tone="red"),
+            _figure(lists, "escalation", _("提请协调待审核"), {"pending": "escalation"}),
+        ),
+        "unreported_by_unit": _by_unit(lists, intake, today, unit_field="received_unit", limit=10),
+        "late_by_unit": _by_unit(lists, handling, today, unit_field="lead_unit", limit=10),
         "links": _links(
             (_("诉求工作台"), "appeals:workbench"),
             (_("月度台账"), "reports:ledger"),
@@ -184,11 +206,9 @@ def overseer_home(*, user, today: date) -> dict:
     }
 
 
-SIGNIN_REFUSAL_ACTIONS = ("auth.login_throttled", "auth.signin_flood", "auth.account_under_attack")
-
-
 def admin_home(*, user, today: date) -> dict:
     from zhitong.audit.models import AuditEvent
+    from zhitong.audit.selectors import SIGNIN_REFUSALS, signin_refusals_q
     from zhitong.workdays.services import missing_years
 
     now = timezone.now()
@@ -201,25 +221,25 @@ def admin_home(*, user, today: date) -> dict:
     audit = AuditEvent.objects.aggregate(
         count=Count("id"),
         last_at=Max("at"),
-        signin_refusals=Count(
-            "id",
-            filter=Q(at__gte=now - timedelta(days=1), action__in=SIGNIN_REFUSAL_ACTIONS),
-        ),
+        # The audit list's own filter (audit.selectors), so the figure is its list's length.
+        signin_refusals=Count("id", filter=signin_refusals_q(now)),
     )
+    audit_url = url_or_none("audit:list")
     return {
         "master_data": [
             _master(_("单位"), Unit.objects.count(), "admin:organizations_unit_changelist"),
-            _master(_("用户"), users["total"], "admin:organizations_user_changelist"),
+            _master(_("用户"), users["total"], "admin:organizations_user_changelist", "is_active__exact=1"),
             _master(_("企业"), Enterprise.objects.count(), "admin:enterprises_enterprise_changelist"),
             _master(_("诉求类别"), _category_count(), "admin:appeals_category_changelist"),
             _master(_("服务窗口"), _window_count(), "admin:organizations_servicewindow_changelist"),
         ],
         "signin_refusals": audit.pop("signin_refusals"),
+        "signin_refusals_url": f"{audit_url}?kind={SIGNIN_REFUSALS}" if audit_url else None,
         "calendar_years": [{"year": y, "known": y not in missing} for y in (today.year, today.year + 1)],
         "calendar_url": url_or_none("workdays:calendar")
         or url_or_none("admin:workdays_calendaryear_changelist"),
         "audit": {**audit, "verify": audit_verify_status(now=now)},
-        "audit_url": url_or_none("audit:list") or url_or_none("admin:audit_auditevent_changelist"),
+        "audit_url": audit_url or url_or_none("admin:audit_auditevent_changelist"),
     }
 
 
@@ -235,8 +255,10 @@ def _window_count() -> int:
     return ServiceWindow.objects.count()
 
 
-def _master(label: str, count: int, url_name: str) -> dict:
-    return {"label": label, "count": count, "url": url_or_none(url_name)}
+def _master(label: str, count: int, url_name: str, query: str = "") -> dict:
+    """A master-data figure and the admin list it counts (`query`: that list's filter)."""
+    url = url_or_none(url_name)
+    return {"label": label, "count": count, "url": f"{url}?{query}" if url and query else url}
 
 
 AUDIT_VERIFY_CACHE_KEY = "portal:audit_verify"

@@ -236,7 +236,8 @@ def test_the_management_command_and_the_task_run_the_job(flow, city):
     "today, light",
     [
         (date(2026, 2, 12), Light.GREEN),
-        (date(2026, 2, 13), Light.YELLOW),
+        (date(2026, 2, 13), Light.GREEN),  # 1 of 3 working days used: less than half
+        (date(2026, 2, 14), Light.YELLOW),  # the adjusted working Saturday: 1 day left
         (date(2026, 2, 18), Light.YELLOW),  # 春节: nine days off count for nothing
         (date(2026, 2, 24), Light.YELLOW),
         (date(2026, 2, 25), Light.RED),
@@ -250,8 +251,9 @@ def test_deadline_and_lights_across_the_2026_spring_festival(flow, city, today, 
     flow.now = at(date(2026, 2, 12), 9)  # Thursday
     appeal = flow.move(flow.intake(), "assign", city.hub, handling_days=3)
     appeal = flow.move(appeal, "sign", city.handler)
-    # Feb 13 (Fri), Feb 14 (adjusted Sat), Feb 24 (Tue).
-    assert (appeal.handling_due, appeal.clock_yellow_from) == (date(2026, 2, 24), date(2026, 2, 13))
+    # Feb 13 (Fri), Feb 14 (adjusted Sat), Feb 24 (Tue); a 3-day limit is yellow on its
+    # last working day but one (deadlines.yellow_window).
+    assert (appeal.handling_due, appeal.clock_yellow_from) == (date(2026, 2, 24), date(2026, 2, 14))
     assert deadlines.light_for(appeal.clock_due, appeal.clock_yellow_from, today) == light
     assert (
         selectors.appeal_list_for_user(user=city.hub, light=light, today=today).filter(pk=appeal.pk).exists()

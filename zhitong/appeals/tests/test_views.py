@@ -306,7 +306,7 @@ def test_the_workbench_tabs_count_each_light(client, city, flow):
     _set_clock(b, due=today - timedelta(days=2), yellow_from=today - timedelta(days=5))
     client.force_login(city.handler)
     response = client.get(WORKBENCH)
-    tabs = {value: n for value, _label, n in response.context["light_tabs"]}
+    tabs = {value: n for value, _label, n, _meaning in response.context["light_tabs"]}
     assert tabs[Light.RED] == 2
 
 
@@ -702,8 +702,10 @@ def test_the_handlers_home_counts_appeals_by_light_and_links_to_the_workbench(cl
     flow.to(Status.ASSIGNED)
     client.force_login(city.handler)
     page = html(client.get(reverse("home")))
-    assert f"{WORKBENCH}?light=red" in page
-    assert f"{WORKBENCH}?status=assigned" in page
+    # The unit's own figures: what it leads (led=1), not what it cooperates on or received.
+    assert f"{WORKBENCH}?led=1&amp;light=red" in page
+    assert 'data-count="red">1<' in page
+    assert f"{WORKBENCH}?led=1&amp;status=assigned" in page
 
 
 def test_the_outsiders_home_does_not_count_unit_as_appeals(client, city, flow):

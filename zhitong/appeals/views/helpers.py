@@ -26,6 +26,25 @@ def unit_choices() -> list[tuple[int, str]]:
     return list(rows)
 
 
+def lead_unit_filter_choices() -> list[tuple[int, str]]:
+    """The lead-unit filter's choices: the units that can lead, then those no longer active
+    — their old appeals must still be listable (a count linking to `?lead_unit=` of a
+    closed unit would otherwise list everything)."""
+    inactive = (
+        Unit.objects.filter(is_active=False)
+        .exclude(kind__in=[UnitKind.SECTION, UnitKind.CONGRESS, UnitKind.SUPERVISION])
+        .order_by("sort_order", "code")
+        .values_list("pk", "name")
+    )
+    return unit_choices() + [(pk, f"{name}（已停用）") for pk, name in inactive]
+
+
+def receiving_unit_choices() -> list[tuple[int, str]]:
+    """Every unit that may have received an appeal (首问单位): a section's clerk registers
+    too, and a unit closed since keeps the appeals it received."""
+    return list(Unit.objects.order_by("sort_order", "code").values_list("pk", "name"))
+
+
 def leader_choices() -> list[tuple[int, str]]:
     rows = (
         User.objects.filter(role=Role.LEADER, is_active=True)

@@ -7,14 +7,15 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from zhitong.core.errors import AccessDenied
 
 from .. import selectors
-from ..choices import Status
 from ..forms import MoveChoices, move_form
 from ..machine import MOVES, available_moves
 from ..routing import routing_suggestions
@@ -28,14 +29,14 @@ SECTIONS = [
 PAGE_SIZE = 30
 
 
-def _section_q(section: str) -> Q:
-    return {
-        "submitted": Q(status=Status.SUBMITTED),
-        "transfer": Q(status=Status.TRANSFER_REQUESTED),
-        "resolved": Q(status=Status.RESOLVED),
-        "problem": Q(is_problem=True)
-        & ~Q(status__in=[Status.SUBMITTED, Status.TRANSFER_REQUESTED, Status.RESOLVED]),
-    }[section]
+def triage_section_url(section: str) -> str:
+    return f"{reverse('appeals:triage')}?{urlencode({'section': section})}"
+
+
+def triage_section_count(user, section: str, *, today=None) -> int:
+    """How many rows the queue lists in `section` for `user` — the page's own query, for the
+    hub's home page."""
+    return selectors.triage_queue(user=user, today=today).filter(selectors.triage_section_q(section)).count()
 
 
 @login_required
@@ -46,11 +47,15 @@ def triage(request):
     except AccessDenied:
         raise PermissionDenied("分办队列仅供统筹协调专员使用")
     today = timezone.localdate()
-    counts = queue.order_by().aggregate(**{key: Count("id", filter=_section_q(key)) for key, *_ in SECTIONS})
+    counts = queue.order_by().aggregate(
+        **{key: Count("id", filter=selectors.triage_section_q(key)) for key, *_ in SECTIONS}
+    )
     section = request.GET.get("section") or next((k for k, *_ in SECTIONS if counts[k]), "submitted")
     if section not in counts:
         section = "submitted"
-    page = Paginator(queue.filter(_section_q(section)), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(queue.filter(selectors.triage_section_q(section)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
 
     choices = MoveChoices(user=user)
     appeals = list(page.object_list)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -14,7 +15,7 @@ from zhitong.core.spreadsheets import Book, Column
 from zhitong.organizations.capabilities import is_city_leader, is_enterprise_user, sees_whole_city
 from zhitong.organizations.selectors import scope_root
 
-from .. import selectors
+from .. import deadlines, selectors
 from ..choices import Light, Status
 from ..forms import STATUS_ALL, STATUS_OPEN, WorkbenchFilterForm
 from . import helpers
@@ -36,12 +37,38 @@ def _status_args(status: str) -> dict:
     return {"status": status}
 
 
-def _list(user, f: dict, *, today, with_status=True, with_light=True):
+def _sees_across_units(user) -> bool:
+    # Units other than one's own only mean something to those who see across units.
+    return sees_whole_city(user) or is_city_leader(user)
+
+
+def _filter_choices(user) -> dict:
+    wide = _sees_across_units(user)
+    return {
+        "categories": helpers.category_list(),
+        "units": helpers.lead_unit_filter_choices() if wide else (),
+        "receiving_units": helpers.receiving_unit_choices() if wide else (),
+        "show_lead_unit": wide,
+    }
+
+
+def workbench_filters(user, data, *, choices: dict | None = None) -> tuple[WorkbenchFilterForm, dict]:
+    """The workbench's filter form for `data` (a query dict) and its cleaned filters."""
+    form = WorkbenchFilterForm(data, **(choices or _filter_choices(user)))
+    return form, form.filters()
+
+
+def workbench_list(user, f: dict, *, today, with_status=True, with_light=True):
+    """The workbench's list for the cleaned filters `f` — the one query behind the page and
+    behind every home-page count that links to it (`WorkbenchLists`)."""
     return selectors.appeal_list_for_user(
         user=user,
         q=f.get("q") or "",
         light=f.get("light") if with_light else None,
         lead_unit_id=f.get("lead_unit"),
+        received_unit_id=f.get("received_unit"),
+        led=bool(f.get("led")),
+        stage=f.get("stage") or None,
         category_id=f.get("category"),
         channel=f.get("channel") or None,
         is_problem=True if f.get("problem") else None,
@@ -55,6 +82,37 @@ def _list(user, f: dict, *, today, with_status=True, with_light=True):
     )
 
 
+def workbench_url(params: dict | None = None) -> str:
+    """The workbench's address with `params` as its query string."""
+    base = reverse("appeals:workbench")
+    return f"{base}?{urlencode(params)}" if params else base
+
+
+class WorkbenchLists:
+    """The workbench's lists for `user` by query parameters, for pages that count them (the
+    home pages): `count(params)` is how many rows `url(params)` lists, by the page's own form
+    and query, so a figure and the list it links to cannot drift apart; `queryset(params)`
+    is that list, for a breakdown (per unit) whose cells link to narrower lists. The form's
+    choice lists are read once for all the counts."""
+
+    def __init__(self, user, *, today):
+        self.user, self.today = user, today
+        self._choices = _filter_choices(user)
+
+    def queryset(self, params: dict):
+        data = QueryDict(mutable=True)
+        data.update(params)
+        _, f = workbench_filters(self.user, data, choices=self._choices)
+        return workbench_list(self.user, f, today=self.today)
+
+    def count(self, params: dict) -> int:
+        return self.queryset(params).order_by().count()
+
+    @staticmethod
+    def url(params: dict | None = None) -> str:
+        return workbench_url(params)
+
+
 @login_required
 def workbench(request):
     user = request.user
@@ -63,28 +121,27 @@ def workbench(request):
         # flags, staff filters or export).
         return enterprise_appeal_list(request)
     today = timezone.localdate()
-    # Units other than one's own only mean something to those who see across units.
-    wide = sees_whole_city(user) or is_city_leader(user)
-    form = WorkbenchFilterForm(
-        request.GET,
-        categories=helpers.category_list(),
-        units=helpers.unit_choices() if wide else (),
-        show_lead_unit=wide,
-    )
-    f = form.filters()
-    qs = _list(user, f, today=today)
+    wide = _sees_across_units(user)
+    form, f = workbench_filters(user, request.GET)
+    qs = workbench_list(user, f, today=today)
     if request.GET.get("export") == "xlsx":
         return _export(qs[:EXPORT_LIMIT], today=today, user=user)
 
-    light_counts = selectors.appeal_light_counts(_list(user, f, today=today, with_light=False), today)
-    status_counts = selectors.appeal_status_counts(_list(user, f, today=today, with_status=False))
+    light_counts = selectors.appeal_light_counts(
+        workbench_list(user, f, today=today, with_light=False), today
+    )
+    status_counts = selectors.appeal_status_counts(workbench_list(user, f, today=today, with_status=False))
     page = Paginator(qs, f["per_page"]).get_page(request.GET.get("page"))
+    meanings = deadlines.light_meanings()
     context = {
         "form": form,
         "f": f,
         "page_obj": page,
         "appeals": page.object_list,
-        "light_tabs": [(value, label, light_counts.get(value, 0)) for value, label in LIGHT_TABS],
+        "light_tabs": [
+            (value, label, light_counts.get(value, 0), meanings[value]) for value, label in LIGHT_TABS
+        ],
+        "light_meanings": meanings,
         "light_total": sum(light_counts.values()),
         "status_tabs": [
             (s.value, s.label, status_counts[s.value]) for s in Status if status_counts.get(s.value)

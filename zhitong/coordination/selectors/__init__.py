@@ -12,6 +12,7 @@ from .batches import (
     batch_requests,
     escalation_get_for_user,
     leader_batch,
+    leader_requests,
     leaders,
 )
 from .events import (
@@ -48,6 +49,7 @@ from .meetings import (
     meeting_item_get_for_user,
     meeting_items,
     meeting_list_for_user,
+    meetings_listed,
     projects_not_coordinated,
 )
 from .tasks import (
@@ -91,6 +93,7 @@ __all__ = [
     "implementation_text",
     "item_resolved",
     "leader_batch",
+    "leader_requests",
     "leader_pending",
     "leaders",
     "meeting_candidates",
@@ -98,6 +101,7 @@ __all__ = [
     "meeting_item_get_for_user",
     "meeting_items",
     "meeting_list_for_user",
+    "meetings_listed",
     "open_appeals_for_event",
     "overdue_workdays",
     "projects_not_coordinated",

@@ -137,10 +137,17 @@ def escalation_get_for_user(*, user, request_id: int) -> EscalationRequest:
 LEADER_STATUSES = (EscalationStatus.SENT_TO_LEADER, EscalationStatus.COORDINATED)
 
 
-def leader_batch(*, user) -> list[tuple[date, list[EscalationRequest]]]:
+def leader_requests(*, user, pending: bool = False) -> QuerySet[EscalationRequest]:
+    """The requests reported to the leader (`pending`: only those not yet coordinated — the
+    leader home's "报我协调、待召开协调会", which counts this very list)."""
+    statuses = (EscalationStatus.SENT_TO_LEADER,) if pending else LEADER_STATUSES
+    return EscalationRequest.objects.filter(leader=user, status__in=statuses)
+
+
+def leader_batch(*, user, pending: bool = False) -> list[tuple[date, list[EscalationRequest]]]:
     """The leader's view: the requests reported to them, by batch, newest batch first."""
     qs = (
-        EscalationRequest.objects.filter(leader=user, status__in=LEADER_STATUSES)
+        leader_requests(user=user, pending=pending)
         .select_related("appeal", "appeal__enterprise", "reporting_unit")
         .prefetch_related("units_to_coordinate", "meeting_items__meeting")
         .order_by("-batch_month", "received_at")

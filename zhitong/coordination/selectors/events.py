@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus, Rating
+from zhitong.appeals.choices import OPEN_STATUSES, Rating
 from zhitong.appeals.models import Appeal
 from zhitong.appeals.selectors import appeals_visible
 from zhitong.core.scope import get_in_scope
@@ -16,7 +16,7 @@ from zhitong.organizations.models import Unit, User
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
 
 from ..choices import EVENT_STEPS, EventLevel, EventStatus
-from ..models import EscalationRequest, Event, EventItem, Meeting
+from ..models import Event, EventItem
 from ._common import item_get_for_user
 
 
@@ -202,9 +202,14 @@ def open_appeals_for_event(*, user, event: Event, q: str = "", channel: str = ""
 
 def leader_pending(*, user) -> dict:
     """What waits for a leader (首页 "待我审定"): event lists and documents to review or
-    approve, requests reported to them not yet coordinated, their meetings."""
+    approve, requests reported to them not yet coordinated (`leader_requests`, the list of
+    "报我协调的问题" filtered to those), the meetings they convened (`meetings_listed`, the
+    meeting list's "我召开的"; the 8 latest listed)."""
+    from .batches import leader_requests
+    from .meetings import meetings_listed
+
     if getattr(user, "role", None) != Role.LEADER:
-        return {"events": [], "requests": 0, "meetings": []}
+        return {"events": [], "requests": 0, "meetings": [], "meeting_count": 0}
     events = (
         Event.objects.filter(
             Q(deputy=user, status__in=[EventStatus.CATALOG_SUBMITTED, EventStatus.DOCUMENT_DRAFTED])
@@ -213,11 +218,13 @@ def leader_pending(*, user) -> dict:
         .select_related("office_unit")
         .order_by("scheduled_at")
     )
-    requests = EscalationRequest.objects.filter(leader=user, status=EscalationStatus.SENT_TO_LEADER).count()
-    meetings = (
-        Meeting.objects.filter(convener=user).annotate(item_count=Count("items")).order_by("-held_at")[:8]
-    )
-    return {"events": list(events), "requests": requests, "meetings": list(meetings)}
+    mine = meetings_listed(user=user, mine=True)
+    return {
+        "events": list(events),
+        "requests": leader_requests(user=user, pending=True).count(),
+        "meetings": list(mine[:8]),
+        "meeting_count": mine.count(),
+    }
 
 
 def event_action_for(event: Event, user) -> str:

@@ -34,6 +34,13 @@ def meeting_list_for_user(*, user) -> QuerySet[Meeting]:
     return qs.filter(pk__in=Meeting.objects.filter(q).values("pk"))
 
 
+def meetings_listed(*, user, mine: bool = False) -> QuerySet[Meeting]:
+    """The meeting list page's rows, newest first (`mine`: those the leader convened) — also
+    what the leader home's "我召开的协调会" counts."""
+    meetings = meeting_list_for_user(user=user).order_by("-held_at")
+    return meetings.filter(convener=user) if mine else meetings
+
+
 def meeting_get_for_user(*, user, meeting_id: int) -> Meeting:
     return get_in_scope(meeting_list_for_user(user=user), None, meeting_id)
 

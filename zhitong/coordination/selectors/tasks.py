@@ -52,21 +52,24 @@ def task_filter(
 
 
 def yellow_from(today: date) -> date:
-    """Deadlines up to this date have ≤ 2 working days left (SPEC: yellow)."""
+    """Deadlines up to this date have ≤ 2 working days left (SPEC: yellow; the threshold is
+    the appeals' light rule's, appeals.deadlines.YELLOW_WORKDAYS)."""
+    from zhitong.appeals.deadlines import YELLOW_WORKDAYS
     from zhitong.workdays.services import add_workdays
 
-    return add_workdays(today, 2).date
+    return add_workdays(today, YELLOW_WORKDAYS).date
 
 
 def task_light(task: Task, today: date) -> str:
     """green, yellow (≤ 2 working days left), red (overdue), none (done)."""
+    from zhitong.appeals.deadlines import YELLOW_WORKDAYS
     from zhitong.workdays.services import workdays_between
 
     if task.status == TaskStatus.DONE:
         return "none"
     if today > task.due:
         return "red"
-    return "yellow" if workdays_between(today, task.due) <= 2 else "green"
+    return "yellow" if workdays_between(today, task.due) <= YELLOW_WORKDAYS else "green"
 
 
 def overdue_workdays(task: Task, today: date) -> int:

@@ -116,5 +116,10 @@ def my_batch(request):
     """The leader's view of the requests reported to them, by batch."""
     if not permissions.can_read_leader_batch(request.user):
         raise PermissionDenied
-    groups = selectors.leader_batch(user=request.user)
-    return TemplateResponse(request, "coordination/my_batch.html", {"groups": groups})
+    pending = request.GET.get("pending") == "1"
+    groups = selectors.leader_batch(user=request.user, pending=pending)
+    return TemplateResponse(
+        request,
+        "coordination/my_batch.html",
+        {"groups": groups, "pending": pending, "total": sum(len(reqs) for _, reqs in groups)},
+    )

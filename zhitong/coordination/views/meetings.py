@@ -35,15 +35,14 @@ from ._common import (
 
 @login_required
 def meeting_list(request):
-    meetings = selectors.meeting_list_for_user(user=request.user).order_by("-held_at")
     mine = request.GET.get("mine") == "1"
-    if mine:
-        meetings = meetings.filter(convener=request.user)
+    meetings = selectors.meetings_listed(user=request.user, mine=mine)
     return TemplateResponse(
         request,
         "coordination/meeting_list.html",
         {
             "meetings": meetings[:200],
+            "total": meetings.count(),
             "mine": mine,
             "can_create": permissions.can_create_meeting(request.user),
             "now": timezone.now(),

@@ -72,7 +72,8 @@ def test_the_enterprise_home_counts_only_its_own_appeals(client, make_appeal):
 
     response = client.get("/")
 
-    assert response.context["counts"] == {"total": 4, "open": 3, "to_rate": 1, "closed": 1}
+    counts = {c.key: c.value for c in response.context["counts"]}
+    assert counts == {"total": 4, "open": 3, "verified": 1, "closed": 1}
     page = response.content.decode()
     assert "厂房消防验收" in page
     assert "别人家的用地问题" not in page
@@ -110,7 +111,7 @@ def test_the_supervisor_home_counts_overdue_and_due_soon_per_lead_unit(client, m
 
     response = client.get("/")
 
-    totals = response.context["totals"]
+    totals = {c.key: c.value for c in response.context["counts"]}
     assert (totals["open"], totals["red"], totals["yellow"]) == (5, 2, 1)
     rows = response.context["by_unit"]
     assert [(r["unit"], r["open"], r["yellow"], r["red"]) for r in rows] == [("甲局", 3, 1, 2)]
@@ -119,6 +120,7 @@ def test_the_supervisor_home_counts_overdue_and_due_soon_per_lead_unit(client, m
     assert oldest[0].overdue_days == 3  # working days: Fri 6, Mon 9, Tue 10 March
     page = response.content.decode()
     assert f'href="/appeals/?lead_unit={unit_a.pk}&amp;light=red"' in page
+    assert f'href="/appeals/?lead_unit={unit_a.pk}&amp;light=yellow"' in page
     assert f'href="/appeals/{oldest[0].pk}/"' in page
 
 
@@ -133,7 +135,7 @@ def test_the_overseer_home_tells_unreported_items_from_late_ones(client, make_ap
 
     response = client.get("/")
 
-    totals = response.context["totals"]
+    totals = {c.key: c.value for c in response.context["counts"]}
     assert (totals["open"], totals["unreported"], totals["late"]) == (3, 1, 1)
     assert [r["unit"] for r in response.context["unreported_by_unit"]] == ["乙局"]
     assert [(r["unit"], r["red"]) for r in response.context["late_by_unit"]] == [("甲局", 1)]
