@@ -99,7 +99,8 @@ def test_the_home_counts_link_to_the_lists_they_count(client, city, mine):
     client.force_login(city.enterprise_user)
     response = client.get(reverse("home"))
     page = html(response)
-    counts, urls = response.context["counts"], response.context["count_urls"]
+    figures = response.context["counts"]
+    counts, urls = {c.key: c.value for c in figures}, {c.key: c.url for c in figures}
     assert counts == {"total": 4, "open": 3, "to_rate": 1, "closed": 1}
     for key, n in counts.items():
         assert f'href="{urls[key]}"' in page.replace("&amp;", "&")

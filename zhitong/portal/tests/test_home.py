@@ -73,7 +73,7 @@ def test_the_enterprise_home_counts_only_its_own_appeals(client, make_appeal):
     response = client.get("/")
 
     counts = {c.key: c.value for c in response.context["counts"]}
-    assert counts == {"total": 4, "open": 3, "verified": 1, "closed": 1}
+    assert counts == {"total": 4, "open": 3, "to_rate": 1, "closed": 1}
     page = response.content.decode()
     assert "厂房消防验收" in page
     assert "别人家的用地问题" not in page
