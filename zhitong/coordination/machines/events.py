@@ -258,6 +258,7 @@ EVENT = Machine(
         "scheduled_at",
         "place",
         "catalog_due",
+        "catalog_late",
         "catalog_late_workdays",
         "document_number",
     ),

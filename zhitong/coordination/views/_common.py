@@ -128,3 +128,20 @@ def history_rows(machine: Machine, rows) -> list:
         row.from_label = machine.status_label(row.from_status) if row.from_status else ""
         row.to_label = machine.status_label(row.to_status)
     return rows
+
+
+def histories_of(objects) -> dict[int, list]:
+    """The StateChange rows of many objects of one model, by object id (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhitong.common.models import StateChange
+
+    if not objects:
+        return {}
+    rows = StateChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(objects[0]), object_id__in=[o.pk for o in objects]
+    ).select_related("actor")
+    out: dict[int, list] = {}
+    for row in rows:
+        out.setdefault(row.object_id, []).append(row)
+    return out
