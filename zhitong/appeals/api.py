@@ -9,6 +9,8 @@ services. Token authentication (Authorization: Bearer …) comes from zhitong.ap
 - GET    /appeals/{id}                 detail with timeline and the caller's available moves
 - POST   /appeals/{id}/moves/{move}    any move of the state machine: {"expected_version", "data"}
 - POST   /appeals/{id}/evidence        the `add_evidence` move with its files as multipart
+- POST   /appeals/{id}/exemption       the `request_exemption` move with its formal document
+                                       (正式行文, seeds/000 五(二)3) as multipart
 - GET    /appeals/moves                the state machine table
 - POST   /appeals/duplicates           possible duplicates of the appeal being typed (GET with
                                        the text in the URL is deprecated: 414 behind proxies)
@@ -270,7 +272,8 @@ def appeal_detail(request, appeal_id: Id):
 def appeal_do_move(request, appeal_id: Id, move: Text(40), payload: MoveIn):
     """`data` holds the move's fields (GET /appeals/moves lists them); `expected_version`
     is the version the client last saw — a stale one is refused with 409. A key the move
-    does not take is refused with 422; files go through POST …/evidence."""
+    does not take is refused with 422; files go through POST …/evidence, and an exemption
+    with its formal document through POST …/exemption."""
     selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
     services.appeal_move(
         appeal_id=appeal_id,
@@ -279,6 +282,33 @@ def appeal_do_move(request, appeal_id: Id, move: Text(40), payload: MoveIn):
         expected_version=payload.expected_version,
         unknown="refuse",
         **payload.data.model_dump(exclude_unset=True),
+    )
+    return _detail(request, appeal_id)
+
+
+@router.post(
+    "/{appeal_id}/exemption",
+    response={200: AppealDetail, **ERRORS},
+    summary="申请不纳入考核（附正式行文，multipart）",
+)
+def appeal_request_exemption(
+    request,
+    appeal_id: Id,
+    expected_version: Form[Version],
+    files: File[list[UploadedFile]] = None,
+    explanation: str = Form("", max_length=LONG_TEXT_MAX),
+):
+    """The `request_exemption` move with its formal document (seeds/000 五(二)3: 正式行文解释说明)
+    as multipart, which JSON cannot carry: without a file it is refused (400
+    `document_required`), as the JSON move is."""
+    selectors.appeal_get_for_user(user=request.user, appeal_id=appeal_id)
+    APPEAL.dispatch(
+        pk=appeal_id,
+        move="request_exemption",
+        actor=request.user,
+        expected_version=expected_version,
+        evidence_files=files or [],
+        explanation=explanation,
     )
     return _detail(request, appeal_id)
 

@@ -8,8 +8,16 @@ Units) and the Annex 2 text fields `project_name`, `basic_situation`, `problem`,
 `contact_name`, `contact_mobile`. The receiver that files the request (the coordination
 app) returns it; the move records its `pk` and `batch_month` on the timeline. An exception
 in a receiver rolls the whole move back. Exactly one receiver must file the request.
+
+`appeal_exemption_approved` — the `approve_exemption` move (`services.appeal_approve_exemption`),
+sent inside the move's transaction once the appeal is locked and the move checked, before
+the move is recorded (so a receiver takes its row locks before the audit chain's). Arguments:
+`appeal` (locked; its exemption is being approved), `actor`, `now`. The coordination app's
+receiver takes the appeal out of the counted facts at once (seeds/000 五(二)3); what a
+receiver returns (a dict) goes into the move's history data. An exception rolls it back.
 """
 
 from django.dispatch import Signal
 
 appeal_escalated = Signal()
+appeal_exemption_approved = Signal()

@@ -53,6 +53,7 @@ GROUPS: dict[str, Any] = {
 ACTIONS: dict[str, Any] = {
     "appeal.intake": _("登记受理"),
     "notification.preferences": _("修改消息设置"),
+    "enterprise.add_at_intake": _("登记时新增企业"),
     "appeal.remind_rating": _("提醒企业评价"),
     "escalation.refile": _("调整申报所属批次"),
     "meeting.create": _("新建协调会"),

@@ -224,3 +224,20 @@ def move_input(move, data, files=None) -> dict:
             value = _clean_input(f, raw)
             out[f.name] = value if value not in (None, "") or f.kind in ("text", "textarea") else None
     return out
+
+
+def histories_of(objects) -> dict[int, list]:
+    """The StateChange rows of many objects of one model, by object id (one query)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from zhitong.common.models import StateChange
+
+    if not objects:
+        return {}
+    rows = StateChange.objects.filter(
+        content_type=ContentType.objects.get_for_model(objects[0]), object_id__in=[o.pk for o in objects]
+    ).select_related("actor")
+    out: dict[int, list] = {}
+    for row in rows:
+        out.setdefault(row.object_id, []).append(row)
+    return out

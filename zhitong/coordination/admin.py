@@ -11,6 +11,7 @@ from .models import (
     EscalationRequest,
     Event,
     EventItem,
+    FactCertification,
     Meeting,
     MeetingItem,
     Task,
@@ -50,6 +51,7 @@ class EventAdmin(ReadOnlyAdmin):
         "scheduled_at",
         "status",
         "catalog_due",
+        "catalog_late",
         "catalog_late_workdays",
     )
     list_filter = ("kind", "level", "status")
@@ -68,5 +70,20 @@ class TaskAdmin(ReadOnlyAdmin):
 
 @admin.register(CoordinationFact)
 class CoordinationFactAdmin(ReadOnlyAdmin):
-    list_display = ("meeting", "unit", "month", "counted_as", "project", "enterprise")
-    list_filter = ("counted_as", "month")
+    list_display = (
+        "meeting",
+        "unit",
+        "month",
+        "counted_as",
+        "project",
+        "enterprise",
+        "needs_certification",
+        "certified_at",
+    )
+    list_filter = ("counted_as", "month", "needs_certification")
+
+
+@admin.register(FactCertification)
+class FactCertificationAdmin(ReadOnlyAdmin):
+    list_display = ("unit", "month", "status", "certified_count", "certified_at", "certified_by")
+    list_filter = ("status", "month")

@@ -103,6 +103,24 @@ class NoticeKind(models.TextChoices):
     ENTERPRISE = "enterprise", "企业主要负责人"
 
 
+class CertificationStatus(models.TextChoices):
+    """seeds/000 五(二)1: the hub's (市发改委) certification of one unit's coordinated problems
+    of one month (认定每个月协调问题的数量)."""
+
+    PENDING = "pending", "待认定"
+    CERTIFIED = "certified", "已认定"
+
+
+class FactStanding(models.TextChoices):
+    """Where a counting fact stands (derived, never stored): a fact of a county principal's
+    meeting counts only with the meeting's minutes or plan filed and after the hub's
+    certification of its month (seeds/000 五(二)1); other facts count as evaluated."""
+
+    COUNTED = "counted", "已计入"
+    AWAITING_EVIDENCE = "awaiting_evidence", "待上传会议纪要/方案"
+    AWAITING_CERTIFICATION = "awaiting_certification", "待市发改委认定"
+
+
 class CountedAs(models.TextChoices):
     """seeds/000 五(二)2: what one coordination fact counts as in the scorecard."""
 

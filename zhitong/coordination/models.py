@@ -12,11 +12,13 @@ from zhitong.organizations.choices import LeaderLevel
 
 from .choices import (
     BatchStatus,
+    CertificationStatus,
     CountedAs,
     EventItemSource,
     EventKind,
     EventLevel,
     EventStatus,
+    FactStanding,
     MeetingStatus,
     NoticeKind,
     TaskReportKind,
@@ -265,6 +267,9 @@ class Event(TimeStampedModel):
     catalog_due_provisional = models.BooleanField(default=False)
     catalog_submitted_at = models.DateTimeField(null=True, blank=True)
     catalog_late_workdays = models.PositiveIntegerField("目录逾期工作日", default=0)
+    # Reported after its due day (Asia/Shanghai calendar day), also when no working day has
+    # passed since (reported on the rest days after it): late_workdays alone cannot say so.
+    catalog_late = models.BooleanField("目录逾期报送", default=False)
     review_note = models.TextField("副组长审核意见", blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
     approval_note = models.TextField("市领导审定意见", blank=True)
@@ -422,12 +427,25 @@ class TaskReport(models.Model):
         ordering = ["at", "id"]
 
 
+class FactQuerySet(models.QuerySet):
+    def counted(self):
+        """The facts that count (seeds/000 五(二)1–3): every fact that needs no certification,
+        and a county principal's meeting's once certified."""
+        return self.filter(models.Q(needs_certification=False) | models.Q(certified_at__isnull=False))
+
+
 class CoordinationFact(models.Model):
     """What a meeting counts for in the scorecard (seeds/000 五(二)2), one row per counted
     problem: a project's problems at one meeting are one project problem; the same project
     at another meeting is another; an enterprise's (non-project) problems at one meeting are
     one enterprise problem (一企一议); exempted appeals are left out. Evaluated by
-    services/facts.py (see there for when)."""
+    services/facts.py (see there for when).
+
+    seeds/000 五(二)1: a fact of a county principal's meeting (`needs_certification`) counts
+    only once the meeting's minutes or plan are filed and the hub (市发改委) has certified
+    the unit's month (`certified_at`, set by the FactCertification's `certify` move).
+    `counted` / `standing` say where it stands; `CoordinationFact.objects.counted()` is what
+    the scorecards read."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="facts")
     unit = models.ForeignKey(
@@ -441,6 +459,10 @@ class CoordinationFact(models.Model):
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
     appeal_ids = models.JSONField("涉及诉求", default=list)
     evaluated_at = models.DateTimeField()
+    needs_certification = models.BooleanField("须市发改委认定", default=False)
+    certified_at = models.DateTimeField("认定时间", null=True, blank=True)
+
+    objects = FactQuerySet.as_manager()
 
     class Meta:
         verbose_name = "协调计数"
@@ -459,3 +481,60 @@ class CoordinationFact(models.Model):
                 name="fact_one_enterprise_problem_per_meeting",
             ),
         ]
+
+    @property
+    def counted(self) -> bool:
+        return not self.needs_certification or self.certified_at is not None
+
+    @property
+    def standing(self) -> str:
+        """FactStanding: counted, or what it waits for (reads `meeting.minutes`)."""
+        if self.counted:
+            return FactStanding.COUNTED
+        if not self.meeting.minutes:
+            return FactStanding.AWAITING_EVIDENCE
+        return FactStanding.AWAITING_CERTIFICATION
+
+    def get_standing_display(self) -> str:
+        return FactStanding(self.standing).label
+
+
+class FactCertification(TimeStampedModel):
+    """The hub's (市发改委) certification of the problems one unit coordinated in one month
+    (seeds/000 五(二)1: 申报的协调项目和企业问题需提供主要领导协调问题的会议方案、会议纪要……于每月底上传，
+    由市发改委牵头认定每个月协调问题的数量). Opened with the first fact of a county principal's
+    meeting credited to the unit in the month; its moves (machines/facts.py) certify the
+    facts whose meeting has its minutes or plan filed, or withdraw the certification."""
+
+    unit = models.ForeignKey(
+        "organizations.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+"
+    )
+    month = models.DateField("月份(月份首日)", db_index=True)
+    status = models.CharField(
+        "状态",
+        max_length=12,
+        choices=CertificationStatus.choices,
+        default=CertificationStatus.PENDING,
+        db_index=True,
+    )
+    certified_at = models.DateTimeField("认定时间", null=True, blank=True)
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    certified_count = models.PositiveIntegerField("认定数量", default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "协调问题数量认定"
+        verbose_name_plural = "协调问题数量认定"
+        ordering = ["-month", "unit_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "month"], name="fact_certification_one_per_unit_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}{self.label}协调问题数量认定"
+
+    @property
+    def label(self) -> str:
+        return f"{self.month.year}年{self.month.month}月"

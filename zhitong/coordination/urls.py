@@ -21,6 +21,7 @@ urlpatterns = [
     path("meeting-items/<int:pk>/remove/", views.meeting_remove_item, name="meeting_remove_item"),
     path("annex3/", views.annex3, name="annex3"),
     path("facts/", views.facts, name="facts"),
+    path("certifications/<int:pk>/move/<slug:name>/", views.certification_move, name="certification_move"),
     # Tasks
     path("tasks/", views.task_list, name="tasks"),
     path("tasks/<int:pk>/", views.task_detail, name="task_detail"),

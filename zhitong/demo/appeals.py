@@ -342,6 +342,8 @@ class Sim:
                     "request_exemption",
                     handler,
                     explanation="受国家产业政策调整影响，该事项今年内无法办结，特此说明。",
+                    # seeds/000 五(二)3: the formal document (正式行文) goes with the request.
+                    evidence_files=[demo_pdf("关于申请不纳入考核的情况说明.pdf", f"{appeal.code}-exemption")],
                 )
                 if step(1, 4):
                     if rng.random() < 0.75:

@@ -282,6 +282,7 @@ class CoordinationDemo(EventsMixin):
         self.ctx.tick(len(months) + 1, steps)
         for month in months:
             services.facts_evaluate_month(month=month, now=self.now)
+        self.certify(months)
         self.ctx.tick(steps, steps)
         s = self.stats
         open_tasks = Task.objects.exclude(status=TaskStatus.DONE).count()
@@ -506,6 +507,23 @@ class CoordinationDemo(EventsMixin):
                 actor=self.hub, meeting_id=meeting.pk, appeal_ids=[p.appeal.pk for p in live], now=created
             )
             self.opinions(meeting, minutes=True)
+
+    def certify(self, months: list[date]) -> None:
+        """seeds/000 五(二)1: the hub certifies each county's county-principal meetings of a
+        month in the first days of the next; the last month that ended is left for the hub
+        to do (the page shows it waiting)."""
+        from zhitong.coordination.choices import CertificationStatus
+        from zhitong.coordination.models import FactCertification
+
+        ended = [m for m in months if next_month(m) <= self.today]
+        for month in ended[:-1]:
+            when = self.at(add_workdays(next_month(month), 2).date, 10, 0)
+            if not self.past(when):
+                continue
+            for cert in FactCertification.objects.filter(month=month, status=CertificationStatus.PENDING):
+                services.certification_certify(
+                    actor=self.hub, certification_id=cert.pk, note="经审核会议纪要，予以认定。", now=when
+                )
 
     def solve_problems(self, month: date, problems: list[Problem]) -> None:
         for p in problems:

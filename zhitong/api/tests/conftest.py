@@ -76,6 +76,7 @@ def world(city, scene):
         },
     )
     event = _post(office, f"/events/{event['id']}/appeals", {"appeal_ids": [other.pk]})
+    certification = _county_certification(city, scene, hub)
     return SimpleNamespace(
         city=city,
         appeal=appeal,
@@ -87,4 +88,34 @@ def world(city, scene):
         event=event["id"],
         event_item=event["items"][0]["id"],
         contact=city.enterprise.contacts.first(),
+        certification=certification,
     )
+
+
+def _county_certification(city, scene, hub) -> int:
+    """A county principal's meeting with an opinion: its month's certification (seeds/000
+    五(二)1) is opened for the hub."""
+    from zhitong.coordination.models import FactCertification
+    from zhitong.organizations.choices import LeaderLevel, Role
+    from zhitong.organizations.tests.factories import UserFactory
+
+    leader = UserFactory(role=Role.LEADER, unit=city.units.glq, leader_level=LeaderLevel.COUNTY_PRINCIPAL)
+    appeal = scene.appeal(lead=city.units.glq, title="县区协调问题")
+    meeting = _post(
+        hub,
+        "/meetings",
+        {"title": "鼓楼区调度会", "convener_id": leader.pk, "held_at": "2025-09-01T08:00:00+08:00"},
+    )
+    meeting = _post(hub, f"/meetings/{meeting['id']}/items", {"appeal_ids": [appeal.pk]})
+    _post(
+        hub,
+        f"/meetings/{meeting['id']}/moves/opinion",
+        {
+            "version": meeting["version"],
+            "item_id": meeting["items"][0]["id"],
+            "opinion": "鼓楼区牵头办理",
+            "unit_ids": [city.units.glq.pk],
+            "due_workdays": 5,
+        },
+    )
+    return FactCertification.objects.get(unit=city.units.glq).pk

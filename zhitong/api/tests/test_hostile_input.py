@@ -14,6 +14,7 @@ from django.test import Client
 from zhitong.appeals.machine import APPEAL
 from zhitong.coordination.machines.batches import BATCH, ESCALATION
 from zhitong.coordination.machines.events import EVENT
+from zhitong.coordination.machines.facts import CERTIFICATION
 from zhitong.coordination.machines.meetings import MEETING
 from zhitong.coordination.machines.tasks import TASK
 from zhitong.enterprises.machine import ENTERPRISE
@@ -60,10 +61,11 @@ MOVE_MACHINES = {
     "/coordination/tasks/{task_id}/moves/{move}": TASK,
     "/coordination/events/{event_id}/moves/{move}": EVENT,
     "/enterprises/{enterprise_id}/moves/{move}": ENTERPRISE,
+    "/coordination/facts/certifications/{certification_id}/moves/{move}": CERTIFICATION,
 }
 # A move each object's table has, for the requests that are about the other parameters.
 BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
-BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", ENTERPRISE: "approve"}
+BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", ENTERPRISE: "approve", CERTIFICATION: "reopen"}
 
 
 def resolve(doc, schema):
@@ -82,6 +84,7 @@ class Probe:
             "meeting_id": world.meeting,
             "task_id": world.task,
             "event_id": world.event,
+            "certification_id": world.certification,
             "enterprise_id": c.enterprise.pk,
             "unit_id": c.units.gxj.pk,
             "contact_id": world.contact.pk,

@@ -14,11 +14,15 @@ from zhitong.organizations import capabilities
 from .. import deadlines, selectors
 from ..choices import OPEN_STATUSES, CloseReason, ExemptionStatus, Rating, Status
 from ..machine import APPEAL
-from ..models import Appeal, AppealEvidence, AppealExtension, ExtensionStatus
+from ..models import Appeal, AppealEvidence, AppealExtension, ExtensionStatus, Transition
 from ..notices import about, hub_ids, tell, to_enterprise, to_handler_or_unit
 from ..recipe import record_note
+from ..signals import appeal_exemption_approved
 from ._inputs import text
 from .evidence import attach, file_names, store_evidence
+
+# How the formal document of an exemption request is described among the appeal's evidence.
+EXEMPTION_DOCUMENT = "不纳入考核正式行文"
 
 
 @APPEAL.service("resolve")
@@ -200,12 +204,20 @@ def appeal_request_exemption(
     """seeds/000 五(二)3: cannot be solved this year because of e.g. a national policy
     change → a formal explanation → the hub decides. It stays open and visible."""
     explanation = text(explanation, "解释说明", "explanation")
+    # seeds/000 五(二)3: 需各县(市)区政府、高新区管委会正式行文解释说明 — the formal document
+    # itself, not only the explanation typed here.
+    if not evidence_files:
+        raise ServiceError(
+            "申请不纳入考核须上传正式行文（加盖公章的解释说明文件）",
+            code="document_required",
+            field="evidence_files",
+        )
     with APPEAL.moving(
         pk=appeal_id, move="request_exemption", actor=actor, expected_version=expected_version, now=now
     ) as step:
         appeal = step.obj
         evidence = store_evidence(
-            appeal, evidence_files, actor=actor, now=step.now, description="不纳入考核说明"
+            appeal, evidence_files, actor=actor, now=step.now, description=EXEMPTION_DOCUMENT
         )
         appeal.exemption_status = ExemptionStatus.REQUESTED
         data = {"files": file_names(evidence)}
@@ -220,14 +232,42 @@ def _decide_exemption(move, status, title, appeal_id, actor, note, expected_vers
     with APPEAL.moving(
         pk=appeal_id, move=move, actor=actor, expected_version=expected_version, now=now
     ) as step:
+        data = {}
+        if status == ExemptionStatus.APPROVED:
+            data = _approving_exemption(step)
         step.obj.exemption_status = status
-        step.commit(fields=["exemption_status"], note=note)
+        step.commit(fields=["exemption_status"], note=note, data=data)
         step.tell(to_handler_or_unit(step.obj), kind="appeal.exemption", **about(step.obj, title, note))
     return step.obj
 
 
+def _approving_exemption(step) -> dict:
+    """What the approval checks and sets off before it is recorded: the request carries its
+    formal document (seeds/000 五(二)3: 正式行文; a request made before the document was
+    required may lack it), and the apps above take the appeal out of what they count, in
+    this transaction (`appeal_exemption_approved`)."""
+    appeal = step.obj
+    request = (
+        Transition.objects.filter(appeal=appeal, action="request_exemption").order_by("-at", "-id").first()
+    )
+    if request is None or not AppealEvidence.objects.filter(transition=request).exists():
+        raise ConflictError(
+            "该不纳入考核申请未附正式行文，不能批准；请退回，由牵头单位附正式行文后重新申请",
+            code="document_required",
+        )
+    data: dict = {}
+    for _, result in appeal_exemption_approved.send(
+        sender=Appeal, appeal=appeal, actor=step.actor, now=step.now
+    ):
+        if isinstance(result, dict):
+            data |= result
+    return data
+
+
 @APPEAL.service("approve_exemption")
 def appeal_approve_exemption(*, appeal_id: int, actor, note: str = "", expected_version=None, now=None):
+    """seeds/000 五(二)3: 经由市发改委牵头审核同意的问题可不纳入考核 — from the moment of the
+    approval: what the coordination app counted for the appeal goes in the same transaction."""
     note = text(note, "审核意见", "note", required=False)
     status, title = ExemptionStatus.APPROVED, "已批准不纳入考核"
     return _decide_exemption(

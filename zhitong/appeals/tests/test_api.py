@@ -217,6 +217,42 @@ def test_evidence_upload_checks_content_not_the_name(api, flow, city):
     assert r.json()["code"] == "file_type"
 
 
+def test_an_exemption_without_its_formal_document_is_a_400_in_chinese(api, flow, city):
+    # seeds/000 五(二)3: 需……正式行文解释说明.
+    appeal = flow.to(Status.IN_PROGRESS)
+    body = {"expected_version": appeal.version, "data": {"explanation": "政策调整说明"}}
+    r = api(city.handler, "post", f"/{appeal.pk}/moves/request_exemption", body)
+    assert r.status_code == 400, r.content
+    assert r.json()["code"] == "document_required" and r.json()["field"] == "evidence_files"
+    assert "正式行文" in r.json()["message"]
+    appeal.refresh_from_db()
+    assert appeal.exemption_status == "none"
+    # Multipart, with the document: accepted.
+    r = api(
+        city.handler,
+        "post",
+        f"/{appeal.pk}/exemption",
+        data={"expected_version": appeal.version, "explanation": "政策调整说明", "files": [pdf_file()]},
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["exemption_status"] == "requested"
+
+
+def test_the_exemption_endpoint_refuses_without_a_file_and_for_the_outsider(api, flow, city):
+    appeal = flow.to(Status.IN_PROGRESS)
+    data = {"expected_version": appeal.version, "explanation": "政策调整说明"}
+    r = api(city.handler, "post", f"/{appeal.pk}/exemption", data=data)
+    assert r.status_code == 400 and r.json()["code"] == "document_required"
+    r = api(city.outsider, "post", f"/{appeal.pk}/exemption", data=data | {"files": [pdf_file()]})
+    assert r.status_code == 404
+    appeal.refresh_from_db()
+    assert appeal.exemption_status == "none"
+
+
+def pdf_file():
+    return SimpleUploadedFile("关于申请不纳入考核的情况说明.pdf", PDF, content_type="application/pdf")
+
+
 def test_escalation_is_a_move_and_joins_the_month_batch(api, flow, city):
     appeal = flow.to(Status.IN_PROGRESS)
     body = {"expected_version": appeal.version, "data": flow.escalation_data()}

@@ -46,7 +46,13 @@ def _request_extension(flow, a):
 
 
 def _request_exemption(flow, a):
-    return flow.move(a, "request_exemption", flow.c.handler, explanation="因国家产业政策调整，当年无法解决")
+    return flow.move(
+        a,
+        "request_exemption",
+        flow.c.handler,
+        explanation="因国家产业政策调整，当年无法解决",
+        evidence_files=[pdf("情况说明.pdf")],
+    )
 
 
 def _remind(flow, a):
@@ -109,7 +115,10 @@ SETUP = {
     "request_exemption": (
         S.IN_PROGRESS,
         None,
-        lambda f, a: {"explanation": "因国家产业政策调整，当年无法解决"},
+        lambda f, a: {
+            "explanation": "因国家产业政策调整，当年无法解决",
+            "evidence_files": [pdf("情况说明.pdf")],
+        },
         None,
     ),
     "approve_exemption": (S.IN_PROGRESS, _request_exemption, lambda f, a: {}, None),
@@ -281,7 +290,7 @@ def test_exemption_can_be_asked_only_once_at_a_time(flow, city):
     appeal = _request_exemption(flow, flow.to(S.IN_PROGRESS))
     assert appeal.exemption_status == ExemptionStatus.REQUESTED
     with pytest.raises(ConflictError):
-        flow.move(appeal, "request_exemption", city.handler, explanation="再次申请")
+        _request_exemption(flow, appeal)
     appeal = flow.move(appeal, "approve_exemption", city.hub)
     assert appeal.exemption_status == ExemptionStatus.APPROVED
     assert appeal.status == S.IN_PROGRESS  # still open and visible

@@ -345,12 +345,54 @@ def test_escalation_needs_units_to_coordinate(flow, city):
 # --- exemption, merge, timeline notes ----------------------------------------------------------
 
 
+def _ask_exemption(flow, appeal, actor, **kw):
+    data = {"explanation": "政策调整", "evidence_files": [pdf("关于申请不纳入考核的情况说明.pdf")]} | kw
+    return flow.move(appeal, "request_exemption", actor, **data)
+
+
 def test_rejected_exemption_may_be_asked_again(flow, city):
-    appeal = flow.move(flow.to(S.IN_PROGRESS), "request_exemption", city.handler, explanation="政策调整")
+    appeal = _ask_exemption(flow, flow.to(S.IN_PROGRESS), city.handler)
     appeal = flow.move(appeal, "reject_exemption", city.hub, reason="不属于国家政策变动")
     assert appeal.exemption_status == ExemptionStatus.REJECTED
-    appeal = flow.move(appeal, "request_exemption", city.handler, explanation="补充省发改委正式文件")
+    appeal = _ask_exemption(flow, appeal, city.handler, explanation="补充省发改委正式文件")
     assert appeal.exemption_status == ExemptionStatus.REQUESTED
+
+
+# seeds/000 五(二)3: 需……正式行文解释说明 — the formal document goes with the request.
+
+
+def test_an_exemption_is_refused_without_its_formal_document(flow, city):
+    appeal = flow.to(S.IN_PROGRESS)
+    with pytest.raises(ServiceError) as exc:
+        flow.move(appeal, "request_exemption", city.handler, explanation="政策调整", evidence_files=[])
+    assert exc.value.code == "document_required" and exc.value.field == "evidence_files"
+    assert "正式行文" in exc.value.message
+    appeal.refresh_from_db()
+    assert appeal.exemption_status == ExemptionStatus.NONE
+
+
+def test_an_exemption_with_its_formal_document_keeps_it_on_the_request(flow, city):
+    appeal = _ask_exemption(flow, flow.to(S.IN_PROGRESS), city.handler)
+    (doc,) = AppealEvidence.objects.filter(appeal=appeal)
+    assert doc.transition.action == "request_exemption" and doc.description == "不纳入考核正式行文"
+    appeal = flow.move(appeal, "approve_exemption", city.hub, note="同意")
+    assert appeal.exemption_status == ExemptionStatus.APPROVED
+
+
+def test_a_request_without_a_formal_document_cannot_be_approved(flow, city):
+    # A request made before the document was required: its file is missing.
+    appeal = _ask_exemption(flow, flow.to(S.IN_PROGRESS), city.handler)
+    AppealEvidence.objects.filter(appeal=appeal).delete()
+    with pytest.raises(ConflictError, match="未附正式行文") as exc:
+        flow.move(appeal, "approve_exemption", city.hub, note="同意")
+    assert exc.value.code == "document_required"
+    appeal.refresh_from_db()
+    assert appeal.exemption_status == ExemptionStatus.REQUESTED
+    # Asked again with its document, it can be approved.
+    flow.move(appeal, "reject_exemption", city.hub, reason="请附正式行文")
+    appeal = _ask_exemption(flow, appeal, city.handler)
+    appeal = flow.move(appeal, "approve_exemption", city.hub)
+    assert appeal.exemption_status == ExemptionStatus.APPROVED
 
 
 def test_merge_links_the_duplicate_and_records_it_on_both_timelines(flow, city):

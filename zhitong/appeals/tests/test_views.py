@@ -271,6 +271,26 @@ def test_a_file_that_is_not_a_pdf_inside_is_refused_and_the_text_kept(client, ci
     assert appeal.status == Status.IN_PROGRESS
 
 
+def test_an_exemption_without_its_formal_document_is_refused_on_the_page(client, city, flow):
+    # seeds/000 五(二)3: 需……正式行文解释说明.
+    appeal = flow.to(Status.IN_PROGRESS)
+    client.force_login(city.handler)
+    data = {
+        "request_exemption-expected_version": appeal.version,
+        "request_exemption-explanation": "政策调整说明",
+    }
+    response = client.post(move_url(appeal, "request_exemption"), data)
+    assert response.status_code == 400
+    page = html(response)
+    assert "申请不纳入考核须上传正式行文" in page and "政策调整说明" in page
+    appeal.refresh_from_db()
+    assert appeal.exemption_status == "none"
+    data["request_exemption-evidence_files"] = [pdf("情况说明.pdf")]
+    assert client.post(move_url(appeal, "request_exemption"), data).status_code == 302
+    appeal.refresh_from_db()
+    assert appeal.exemption_status == "requested"
+
+
 # ---------------------------------------------------------------------------------------
 # Workbench filters
 # ---------------------------------------------------------------------------------------

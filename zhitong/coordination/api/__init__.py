@@ -11,7 +11,10 @@ Coordination meetings (协调会)
 - GET/POST /meetings, GET /meetings/{id}, POST /meetings/{id}/items {appeal_ids, escalation_ids},
   POST /meetings/{id}/moves/{move}: minutes (multipart `upload`) | opinion {item_id, opinion,
   unit_ids, due_workdays | due_date}
-- GET /annex3?unit_id=&month=YYYY-MM (rows of Annex 3), GET /facts?month=YYYY-MM (counting facts)
+- GET /annex3?unit_id=&month=YYYY-MM&section=city|county (rows of Annex 3, or of the county's
+  own table of its principal leaders' meetings), GET /facts?month=YYYY-MM&include_uncounted=
+  (counting facts), GET /facts/certifications?month=YYYY-MM, POST
+  /facts/certifications/{id}/moves/{move}: certify {note} | reopen {reason} (hub, seeds/000 五(二)1)
 Tasks
 - GET /tasks?status=&light=&source=, GET /tasks/{id},
   POST /tasks/{id}/moves/{move}: progress | done | confirm {note}, reject {reason}

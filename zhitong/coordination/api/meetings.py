@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from django.utils import timezone
 from ninja import Query, Schema, Status
 
@@ -89,9 +91,16 @@ def meeting_remove_item(request, item_id: Id):
 class Annex3Query(Schema):
     unit_id: Id | None = None
     month: Month | None = None
+    # city: Annex 3 itself, the city leaders' meetings; county: the unit's own table of its
+    # principal leaders' meetings (seeds/000 五(二)1), never under the city leaders' title.
+    section: Literal["city", "county"] = "city"
 
 
-@router.get("/annex3", response={200: list[list], **ERRORS}, summary="附件3落实情况表（行）")
+@router.get(
+    "/annex3",
+    response={200: list[list], **ERRORS},
+    summary="附件3落实情况表（行；section=county 为县(市)区主要领导协调会表）",
+)
 def annex3(request, q: Query[Annex3Query]):
     user = request.user
     if user_sees_all(user):
@@ -104,4 +113,4 @@ def annex3(request, q: Query[Annex3Query]):
     if unit is None:
         raise AccessDenied()
     month = parse_month(q.month) if q.month else timezone.localdate().replace(day=1)
-    return selectors.annex3_rows(unit=unit, month=month)
+    return selectors.annex3_rows(unit=unit, month=month, section=q.section)

@@ -3,7 +3,7 @@ the month (and the unit) in the title; printable through zhitong.core.spreadshee
 
 from datetime import date
 
-from zhitong.core.spreadsheets import Column, ledger_xlsx
+from zhitong.core.spreadsheets import Book, Column, ledger_xlsx
 
 # seeds/000 附件2 《企业或重大项目需市政府协调解决问题申报表》（  月）.
 ANNEX2_TITLE = "企业或重大项目需市政府协调解决问题申报表"
@@ -19,6 +19,8 @@ ANNEX2_COLUMNS = [
 ]
 # seeds/000 附件3 《市领导召开“一企一议”协调会问题解决落实情况表》（  月） 单位名称：.
 ANNEX3_TITLE = "市领导召开“一企一议”协调会问题解决落实情况表"
+# seeds/000 五(二)1 主要领导(两位主官、常务): the county's (or park's) own meetings.
+ANNEX3_COUNTY_TITLE = "主要领导召开“一企一议”协调会问题解决落实情况表"
 ANNEX3_COLUMNS = [
     Column("序号", 5, center=True),
     Column("项目名称", 16),
@@ -48,12 +50,34 @@ def annex2_xlsx(*, month: date, rows: list[list], unit_name: str = "") -> bytes:
     )
 
 
-def annex3_xlsx(*, month: date, unit_name: str, rows: list[list]) -> bytes:
-    """Annex 3 《市领导召开“一企一议”协调会问题解决落实情况表》 for one unit and month."""
-    return ledger_xlsx(
-        sheet="附件3",
+def annex3_county_title(unit_name: str) -> str:
+    """The county's own table of what its principal leaders coordinated: the columns of
+    Annex 3, titled for the county (not under the city leaders' title)."""
+    return f"{unit_name}{ANNEX3_COUNTY_TITLE}"
+
+
+def annex3_xlsx(
+    *, month: date, unit_name: str, rows: list[list], county_rows: list[list] | None = None
+) -> bytes:
+    """Annex 3 《市领导召开“一企一议”协调会问题解决落实情况表》 for one unit and month; with
+    `county_rows`, a second sheet: the county's table of its principal leaders' meetings."""
+    book = Book()
+    book.sheet(
+        "附件3",
+        ANNEX3_COLUMNS,
         title=f"{ANNEX3_TITLE}（{month_label(month)}）",
         subtitle=f"单位名称：{unit_name}",
-        columns=ANNEX3_COLUMNS,
-        rows=rows,
-    )
+    ).rows(rows)
+    if county_rows is not None:
+        book.sheet(
+            _sheet_name(f"{unit_name}主要领导协调会"),
+            ANNEX3_COLUMNS,
+            title=f"{annex3_county_title(unit_name)}（{month_label(month)}）",
+            subtitle=f"单位名称：{unit_name}",
+        ).rows(county_rows)
+    return book.close()
+
+
+def _sheet_name(name: str) -> str:
+    # A sheet's name: at most 31 characters, none of []:*?/\ (Excel's rules).
+    return "".join(c for c in name if c not in "[]:*?/\\")[:31]

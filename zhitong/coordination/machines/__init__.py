@@ -3,7 +3,8 @@ module per aggregate. Importing this package registers every table (diagrams, te
 
 from .batches import BATCH, ESCALATION
 from .events import EVENT
+from .facts import CERTIFICATION
 from .meetings import MEETING
 from .tasks import TASK
 
-__all__ = ["BATCH", "ESCALATION", "EVENT", "MEETING", "TASK"]
+__all__ = ["BATCH", "CERTIFICATION", "ESCALATION", "EVENT", "MEETING", "TASK"]

@@ -309,6 +309,7 @@ EVENT = Machine(
         "scheduled_at",
         "place",
         "catalog_due",
+        "catalog_late",
         "catalog_late_workdays",
         "document_number",
     ),

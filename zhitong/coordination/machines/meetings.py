@@ -40,7 +40,7 @@ MEETING = Machine(
     noun="协调会",
     states=MeetingStatus,
     fields=[
-        Field("upload", "会议纪要", "file", help="PDF、Word 或图片"),
+        Field("upload", "会议纪要或方案", "file", help="会议纪要、会议方案或其他承诺报告：PDF、Word 或图片"),
         Field("item_id", "议题", "item"),
         Field("opinion", "协调意见", "textarea"),
         Field("unit_ids", "责任单位(第一个为牵头单位)", "units"),
@@ -50,13 +50,13 @@ MEETING = Machine(
     moves=[
         move(
             "minutes",
-            "上传会议纪要",
+            "上传会议纪要/方案",
             {S.PLANNED, S.HELD},
             S.HELD,
             MANAGERS,
             ("upload",),
             guard=_held,
-            description="seeds/000 五(二)1：会议纪要是协调的佐证材料",
+            description="seeds/000 五(二)1：会议纪要或方案是协调的佐证材料；县(市)区主要领导协调会须上传，经市发改委认定后计入",
             style="primary",
         ),
         move(

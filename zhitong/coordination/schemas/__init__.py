@@ -23,7 +23,10 @@ from .events import (
     event_out,
 )
 from .facts import (
+    CertificationOut,
     FactOut,
+    certification_out,
+    fact_out,
 )
 from .meetings import (
     ItemsIn,
@@ -40,6 +43,7 @@ from .tasks import (
 __all__ = [
     "BatchDetailOut",
     "BatchOut",
+    "CertificationOut",
     "ErrorOut",
     "EscalationOut",
     "EventIn",
@@ -56,8 +60,10 @@ __all__ = [
     "TaskOut",
     "VerifyIn",
     "batch_out",
+    "certification_out",
     "escalation_out",
     "event_out",
+    "fact_out",
     "meeting_out",
     "ref",
     "task_out",

@@ -76,6 +76,8 @@ class EventOut(Schema):
     step: int
     version: int
     catalog_due: date | None
+    catalog_submitted_at: datetime | None
+    catalog_late: bool  # reported after its due day (seeds/001 四(二)), also on the rest days after it
     catalog_late_workdays: int
     catalog_warning: str
     document_number: str
@@ -101,6 +103,8 @@ def event_out(event, *, step: int, warning: str, force_label: str, items=None, m
         "step": step,
         "version": event.version,
         "catalog_due": event.catalog_due,
+        "catalog_submitted_at": event.catalog_submitted_at,
+        "catalog_late": event.catalog_late,
         "catalog_late_workdays": event.catalog_late_workdays,
         "catalog_warning": warning,
         "document_number": event.document_number,

@@ -36,9 +36,16 @@ from .events import (
     task_force_for,
 )
 from .facts import (
+    CertificationRow,
+    certification_get_for_user,
+    certification_rows,
     facts_for,
 )
 from .meetings import (
+    ANNEX3_CITY,
+    ANNEX3_COUNTY,
+    ANNEX3_SECTIONS,
+    annex3_has_county_table,
     annex3_items,
     annex3_rows,
     appeal_ids_by_codes,
@@ -63,8 +70,12 @@ from .tasks import (
 )
 
 __all__ = [
+    "ANNEX3_CITY",
+    "ANNEX3_COUNTY",
+    "ANNEX3_SECTIONS",
     "BATCH_STATUS_LABELS",
     "BatchRow",
+    "CertificationRow",
     "LEADER_STATUSES",
     "OFFICE_ACTIONS",
     "SEVEN_UNIT_CODES",
@@ -74,12 +85,15 @@ __all__ = [
     "TASK_FORCE_UNITS",
     "TaskForce",
     "annex2_rows",
+    "annex3_has_county_table",
     "annex3_items",
     "annex3_rows",
     "appeal_ids_by_codes",
     "batch_for_month",
     "batch_list",
     "batch_requests",
+    "certification_get_for_user",
+    "certification_rows",
     "escalation_get_for_user",
     "event_action_for",
     "event_get_for_user",

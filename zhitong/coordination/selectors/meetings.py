@@ -8,10 +8,10 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from zhitong.appeals.choices import EscalationStatus, Status
+from zhitong.appeals.choices import EscalationStatus
 from zhitong.appeals.selectors import appeals_visible
 from zhitong.core.scope import get_in_scope
-from zhitong.organizations.choices import Role
+from zhitong.organizations.choices import LeaderLevel, Role, UnitKind
 from zhitong.organizations.models import Unit
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
 
@@ -95,9 +95,10 @@ def projects_not_coordinated(*, month: date):
 
 
 def item_resolved(item, tasks: list[Task]) -> bool:
-    """是否已解决: every task done, or the appeal itself resolved."""
-    if item.appeal.status in (Status.RESOLVED, Status.VERIFIED, Status.CLOSED):
-        return True
+    """是否已解决, derived from the item's tasks and never typed: 是 when the opinion gave tasks
+    and every one is done (confirmed by the hub or the supervision office), so the column
+    always agrees with 协调意见落实情况 beside it. An appeal closed while a task of the opinion
+    is still open is not yet 已解决 in the follow-up table."""
     return bool(tasks) and all(t.status == TaskStatus.DONE for t in tasks)
 
 
@@ -112,15 +113,26 @@ def implementation_text(tasks: list[Task]) -> str:
     return "；".join(parts)
 
 
-def annex3_items(*, unit: Unit, month: date) -> list[MeetingItem]:
+# seeds/000 附件3 is the follow-up of the city leaders' meetings (市领导召开“一企一议”协调会);
+# what a county's (or park's) principal leaders coordinated is followed up by the county
+# itself (seeds/000 三: 各县(市)区政府…协调解决问题情况由各县(市)区政府督查室督查落实) and is
+# listed in the county's own table, not under the city leaders' title.
+ANNEX3_CITY, ANNEX3_COUNTY = "city", "county"
+ANNEX3_SECTIONS = (ANNEX3_CITY, ANNEX3_COUNTY)
+
+
+def annex3_items(*, unit: Unit, month: date, section: str = ANNEX3_CITY) -> list[MeetingItem]:
     """The unit's coordinated items for Annex 3 of `month`: those of meetings held that
-    month, and earlier ones not yet solved (their follow-up is still being reported)."""
+    month, and earlier ones not yet solved (their follow-up is still being reported).
+    `section`: the city leaders' meetings (Annex 3 itself) or the county principal's."""
     start = timezone.make_aware(timezone.datetime(month.year, month.month, 1))
     nm = next_month(month)
     end = timezone.make_aware(timezone.datetime(nm.year, nm.month, 1))
+    qs = MeetingItem.objects.filter(unit=unit, opinion_at__isnull=False, meeting__held_at__lt=end)
+    county = Q(meeting__level=LeaderLevel.COUNTY_PRINCIPAL)
+    qs = qs.filter(county) if section == ANNEX3_COUNTY else qs.exclude(county)
     items = list(
-        MeetingItem.objects.filter(unit=unit, opinion_at__isnull=False, meeting__held_at__lt=end)
-        .select_related("meeting", "meeting__convener", "appeal")
+        qs.select_related("meeting", "meeting__convener", "appeal")
         .prefetch_related("tasks__unit")
         .order_by("meeting__held_at", "sort_order", "id")
     )
@@ -132,9 +144,9 @@ def annex3_items(*, unit: Unit, month: date) -> list[MeetingItem]:
     return out
 
 
-def annex3_rows(*, unit: Unit, month: date) -> list[list]:
+def annex3_rows(*, unit: Unit, month: date, section: str = ANNEX3_CITY) -> list[list]:
     rows = []
-    for no, item in enumerate(annex3_items(unit=unit, month=month), start=1):
+    for no, item in enumerate(annex3_items(unit=unit, month=month, section=section), start=1):
         tasks = list(item.tasks.all())
         convener = item.meeting.convener
         rows.append(
@@ -151,3 +163,9 @@ def annex3_rows(*, unit: Unit, month: date) -> list[list]:
             ]
         )
     return rows
+
+
+def annex3_has_county_table(unit: Unit, county_rows: list) -> bool:
+    """A county or park keeps its own table (also when empty: it says nothing was
+    coordinated); another unit only when its principal's meetings credited it."""
+    return unit.kind in (UnitKind.COUNTY, UnitKind.PARK) or bool(county_rows)

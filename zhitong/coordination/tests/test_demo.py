@@ -5,11 +5,18 @@ import pytest
 from django.utils import timezone
 
 from zhitong.appeals.models import Transition
-from zhitong.coordination.choices import BatchStatus, EventKind, EventStatus, TaskStatus
+from zhitong.coordination.choices import (
+    BatchStatus,
+    CertificationStatus,
+    EventKind,
+    EventStatus,
+    TaskStatus,
+)
 from zhitong.coordination.models import (
     CoordinationFact,
     EscalationBatch,
     Event,
+    FactCertification,
     Meeting,
     MeetingItem,
     Task,
@@ -70,3 +77,10 @@ def test_the_demo_year_is_driven_through_the_services(monkeypatch, settings, tmp
     assert not Task.objects.filter(assigned_at__gt=now).exists()
     assert Meeting.objects.filter(held_at__gt=now, items__opinion_at__isnull=False).count() == 0
     assert CoordinationFact.objects.exists()
+    # seeds/000 五(二)1: the counties' months are certified by the hub, the last ended one
+    # (February) left waiting; their facts count once certified.
+    certified = dict(FactCertification.objects.values_list("month", "status").distinct())
+    assert certified[date(2026, 1, 1)] == CertificationStatus.CERTIFIED
+    assert certified[date(2026, 2, 1)] == CertificationStatus.PENDING
+    assert CoordinationFact.objects.counted().filter(needs_certification=True).exists()
+    assert not FactCertification.objects.filter(certified_at__gt=now).exists()

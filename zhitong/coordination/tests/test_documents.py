@@ -150,6 +150,29 @@ def test_libreoffice_prints_an_annex_whole(build, tmp_path):
     assert "第1页，共1页" in text
 
 
+@needs_soffice
+def test_libreoffice_prints_the_county_table_apart_under_its_own_title(tmp_path):
+    # seeds/000 五(二)1: a county's principal leaders' meetings are not under the city
+    # leaders' title of 附件3; they print on their own page, titled for the county.
+    county_row = [
+        1,
+        "榕城精密机械厂房扩建项目",
+        LONG,
+        "施工许可",
+        "2026-11-05",
+        "张区长（县区主要领导）",
+        "区住建局办理",
+        "鼓楼区：待办理",
+        "否",
+    ]
+    content = annex3_xlsx(month=date(2026, 11, 1), unit_name="鼓楼区", rows=[], county_rows=[county_row])
+    text = printed_text(content, suffix=".xlsx", tmp_path=tmp_path)
+    city_title = text.index("市领导召开“一企一议”协调会问题解决落实情况表（2026年11月）")
+    county_title = text.index("鼓楼区主要领导召开“一企一议”协调会问题解决落实情况表（2026年11月）")
+    assert city_title < county_title < text.index("张区长（县区主要领导）")
+    assert "请求协调解决。尾标" in text and "第1页，共2页" in text and "第2页，共2页" in text
+
+
 # -- 《企业诉求事项处理意见》 -------------------------------------------------------------------
 
 

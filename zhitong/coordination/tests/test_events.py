@@ -9,8 +9,10 @@ from docx import Document
 from zhitong.appeals.choices import Channel
 from zhitong.coordination import selectors, services
 from zhitong.coordination.choices import EventKind, EventStatus, NoticeKind, TaskStatus, Verification
-from zhitong.coordination.models import Task
+from zhitong.coordination.models import Event, Task
 from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, ServiceError
+from zhitong.outbox.models import OutboxMessage
+from zhitong.outbox.services import outbox_deliver
 
 from .conftest import at
 
@@ -165,6 +167,94 @@ def test_the_catalog_waits_for_every_verification_and_records_lateness(city, col
     assert event.status == EventStatus.CATALOG_SUBMITTED
     assert event.catalog_late_workdays == 1
     assert "已逾期 1 个工作日" in services.catalog_warning(event, date(2025, 10, 13))
+
+
+# -- seeds/001 四(二): a catalog reported after its due day ---------------------------------------
+
+
+def verified_event(city, scene, *, when):
+    """A quarterly event on `when` whose one problem is verified, ready to report."""
+    event = new_event(city, when=when)
+    services.event_add_appeals(
+        actor=city.hub_gxj, event_id=event.pk, appeal_ids=[scene.appeal().pk], now=at(2025, 9, 15)
+    )
+    services.event_start_verification(actor=city.hub_gxj, event_id=event.pk, now=at(2025, 9, 15, 10))
+    verify_all(city, event)
+    return Event.objects.get(pk=event.pk)
+
+
+def late_warnings():
+    return list(OutboxMessage.objects.filter(payload__kind="event_catalog_late"))
+
+
+@pytest.mark.parametrize(
+    ("reported", "late", "workdays"),
+    [
+        (at(2025, 9, 30, 23, 59), False, 0),  # the due day, to its last minute
+        (at(2025, 10, 1, 0, 0), True, 0),  # the next day from 00:00: a rest day (国庆), still late
+        (at(2025, 10, 9, 10, 0), True, 1),  # the first working day after the holiday
+    ],
+    ids=["due-day-23:59", "next-day-00:00-rest-day", "first-working-day-after"],
+)
+def test_a_catalog_reported_after_its_due_day_is_recorded_late(city, scene, reported, late, workdays):
+    # Monday 13 October 2025: the due day reaches back over the National Day holiday to
+    # Tuesday 30 September (Asia/Shanghai calendar days).
+    event = verified_event(city, scene, when=at(2025, 10, 13, 15))
+    assert event.catalog_due == date(2025, 9, 30)
+    event = services.event_submit_catalog(actor=city.hub_gxj, event_id=event.pk, now=reported)
+    assert (event.catalog_late, event.catalog_late_workdays) == (late, workdays)
+    warning = services.catalog_warning(event, date(2025, 10, 13))
+    assert bool(warning) is late
+    assert len(late_warnings()) == (2 if late else 0)  # the office's hub and the deputy
+    if late and not workdays:
+        assert warning.endswith("截止日为 2025-09-30，2025-10-01（休息日）报送，已逾期")
+
+
+def test_a_late_catalog_warns_the_office_and_the_deputy(city, scene):
+    event = verified_event(city, scene, when=at(2025, 10, 13, 15))
+    services.event_submit_catalog(actor=city.hub_gxj, event_id=event.pk, now=at(2025, 10, 1, 0, 0))
+    outbox_deliver()
+    for person in (city.hub_gxj, city.leader):  # the office's hub, the deputy leader
+        (note,) = person.notifications.filter(kind="event_catalog_late")
+        assert note.title == f"面对面活动「{event.title}」问题目录逾期报送"
+        assert "已逾期" in note.body
+    assert not city.hub.notifications.filter(kind="event_catalog_late").exists()  # not the office
+
+
+@pytest.mark.parametrize(
+    ("reported", "late"),
+    [(at(2025, 9, 19, 23, 59), False), (at(2025, 9, 20, 0, 0), True), (at(2025, 9, 22, 0, 0), True)],
+    ids=["friday-23:59", "saturday-00:00", "monday-00:00"],
+)
+def test_a_catalog_due_on_a_friday_is_late_over_the_weekend(city, scene, reported, late):
+    # Thursday 25 September: Wed 24, Tue 23, Mon 22, Fri 19 — due Friday 19 September.
+    event = verified_event(city, scene, when=at(2025, 9, 25, 15))
+    assert event.catalog_due == date(2025, 9, 19)
+    event = services.event_submit_catalog(actor=city.hub_gxj, event_id=event.pk, now=reported)
+    assert event.catalog_late is late
+
+
+def test_a_due_day_that_becomes_a_rest_day_reaches_back_to_the_working_day_before(city, scene):
+    # The seed counts 4 working days back from the event: a due day the calendar turns into a
+    # rest day is re-timed to the working day before it, never to the one after.
+    from zhitong.organizations.tests.factories import UserFactory
+    from zhitong.workdays import services as workdays
+
+    event = verified_event(city, scene, when=at(2025, 9, 25, 15))
+    admin = UserFactory(role="admin", unit=None)
+    workdays.calendar_day_set(actor=admin, day=date(2025, 9, 19), kind="holiday", name="临时休假")
+    event.refresh_from_db()
+    assert event.catalog_due == date(2025, 9, 18)
+    event = services.event_submit_catalog(actor=city.hub_gxj, event_id=event.pk, now=at(2025, 9, 19, 0, 0))
+    assert (event.catalog_late, event.catalog_late_workdays) == (True, 0)
+    assert "2025-09-19（休息日）报送，已逾期" in services.catalog_warning(event, date(2025, 9, 25))
+
+
+def test_an_unreported_catalog_past_its_due_day_is_shown_late(city, scene):
+    event = verified_event(city, scene, when=at(2025, 10, 13, 15))
+    assert services.catalog_state(event, date(2025, 9, 30)) == ("09-30前报送", False)
+    assert services.catalog_state(event, date(2025, 10, 1)) == ("逾期未报", True)
+    assert services.catalog_warning(event, date(2025, 10, 1)).endswith("2025-10-01（休息日）尚未报送，已逾期")
 
 
 def run_to_held(city, event):

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from zhitong.coordination import services
 from zhitong.coordination.choices import EventKind
-from zhitong.coordination.models import CoordinationFact, Meeting, Task
+from zhitong.coordination.models import CoordinationFact, FactCertification, Meeting, Task
 
 from .conftest import at
 
@@ -139,6 +139,55 @@ def test_annex3_and_the_facts_cost_the_same_for_1_or_5_meetings(city, scene, cli
         _meeting(city, scene, 2)
     large = [count_queries(client, url, params) for url, params in urls]
     assert few_facts >= 1 and CoordinationFact.objects.count() == 5 * few_facts
+    assert small == large
+
+
+def _county_meeting(city, scene, county, n):
+    """A meeting of `county`'s principal leader on 15 September 2025 with n opinions and its
+    minutes, certified in October (seeds/000 五(二)1)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhitong.organizations.choices import LeaderLevel, Role
+    from zhitong.organizations.tests.factories import UserFactory
+
+    from .conftest import PDF
+
+    leader = UserFactory(role=Role.LEADER, unit=county, leader_level=LeaderLevel.COUNTY_PRINCIPAL)
+    meeting = services.meeting_create(
+        actor=city.hub,
+        title=f"{county.name}调度会",
+        convener=leader,
+        held_at=at(2025, 9, 15),
+        now=at(2025, 9, 1),
+    )
+    appeals = [scene.appeal(title=f"{county.name}问题{i}") for i in range(n)]
+    items = services.meeting_add_items(
+        actor=city.hub, meeting_id=meeting.pk, appeal_ids=[a.pk for a in appeals], now=at(2025, 9, 1)
+    )
+    for item in items:
+        services.meeting_record_opinion(
+            actor=city.hub,
+            item_id=item.pk,
+            opinion="限期办结",
+            unit_ids=[county.pk],
+            due_workdays=5,
+            now=at(2025, 9, 15, 17),
+        )
+    services.meeting_upload_minutes(
+        actor=city.hub, meeting_id=meeting.pk, upload=SimpleUploadedFile("纪要.pdf", PDF), now=at(2025, 9, 16)
+    )
+    for cert in FactCertification.objects.filter(unit=county):
+        services.certification_certify(actor=city.hub, certification_id=cert.pk, now=at(2025, 10, 9))
+
+
+def test_the_facts_page_costs_the_same_for_1_or_2_certified_counties(city, scene, client, count_queries):
+    _county_meeting(city, scene, city.units.glq, 1)
+    with time_machine.travel(at(2025, 10, 10, 9), tick=False):
+        client.force_login(city.hub)
+        small = count_queries(client, reverse("coordination:facts"), {"month": "2025-09"})
+        _county_meeting(city, scene, city.units.csq, 3)
+        large = count_queries(client, reverse("coordination:facts"), {"month": "2025-09"})
+    assert "仓山区" in count_queries.html and count_queries.html.count("认定记录（1）") == 2
     assert small == large
 
 

@@ -93,3 +93,55 @@ def test_two_confirmations_racing_confirm_once(city, scene):
     task.refresh_from_db()
     assert task.status == TaskStatus.DONE
     assert TaskReport.objects.filter(task=task, kind="confirm").count() == 1
+
+
+def test_an_exemption_approved_while_the_meeting_is_evaluated_leaves_no_fact_of_it(city, scene):
+    # seeds/000 五(二)3: the approval re-evaluates the meeting under its lock; the month job
+    # and a new opinion on the same meeting wait for it or come after, and never count it.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from zhitong.appeals import services as appeal_services
+    from zhitong.coordination.models import CoordinationFact
+
+    from .conftest import PDF
+
+    exempted, other, late = scene.appeal(), scene.appeal(project=city.project), scene.appeal(title="新议题")
+    meeting = services.meeting_create(
+        actor=city.hub, title="协调会", convener=city.leader, held_at=at(2025, 9, 1, 8), now=at(2025, 9, 1, 8)
+    )
+    items = services.meeting_add_items(
+        actor=city.hub, meeting_id=meeting.pk, appeal_ids=[exempted.pk, other.pk, late.pk], now=at(2025, 9, 1)
+    )
+    for item in items[:2]:
+        services.meeting_record_opinion(
+            actor=city.hub,
+            item_id=item.pk,
+            opinion="办理",
+            unit_ids=[city.units.gxj.pk],
+            due_workdays=5,
+            now=at(2025, 9, 1, 10),
+        )
+    appeal_services.appeal_request_exemption(
+        appeal_id=exempted.pk,
+        actor=city.handler,
+        explanation="国家政策调整",
+        evidence_files=[SimpleUploadedFile("说明.pdf", PDF)],
+        now=at(2025, 9, 2),
+    )
+    results = race(
+        lambda: appeal_services.appeal_approve_exemption(
+            appeal_id=exempted.pk, actor=city.hub, now=at(2025, 9, 3)
+        ),
+        lambda: services.facts_evaluate_month(month=at(2025, 9, 1).date(), now=at(2025, 9, 3)),
+        lambda: services.meeting_record_opinion(
+            actor=city.leader,
+            item_id=items[2].pk,
+            opinion="办理",
+            unit_ids=[city.units.gxj.pk],
+            due_workdays=5,
+            now=at(2025, 9, 3),
+        ),
+    )
+    assert not any(isinstance(r, Exception) for r in results), results
+    counted = [pk for f in CoordinationFact.objects.filter(meeting=meeting) for pk in f.appeal_ids]
+    assert sorted(counted) == sorted([other.pk, late.pk])

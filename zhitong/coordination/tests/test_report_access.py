@@ -31,6 +31,15 @@ REPORTS = {
         permissions.can_read_facts,
         {R.HUB, R.SUPERVISOR, R.OVERSEER, R.ADMIN},
     ),
+    # seeds/000 五(二)1: the hub's certifications are read where the facts are (the page is
+    # the facts page); making one is the hub's (test_county_meetings.py).
+    "certifications": (
+        "coordination:facts",
+        [],
+        "/facts/certifications",
+        permissions.can_read_facts,
+        {R.HUB, R.SUPERVISOR, R.OVERSEER, R.ADMIN},
+    ),
     "my_batch": ("coordination:my_batch", [], "/my-batch", permissions.can_read_leader_batch, {R.LEADER}),
 }
 CASES = [(report, role) for report in REPORTS for role in Role.values]

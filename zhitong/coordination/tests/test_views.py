@@ -296,3 +296,15 @@ def test_the_home_pages_say_what_waits(city, batch, scene, as_user):
     assert event.title not in hub_home  # not this hub's office
     assert event.title in office_home and "收集问题后发部门核实" in office_home
     assert "待我审定" in as_user(city.leader).get("/").content.decode()
+
+
+def test_the_event_list_marks_a_catalog_reported_late(city, scene, as_user):
+    # seeds/001 四(二): due Tuesday 30 September for the event of Monday 13 October.
+    from .test_events import verified_event
+
+    on_time, late = (verified_event(city, scene, when=at(2025, 10, 13, 15)) for _ in range(2))
+    services.event_submit_catalog(actor=city.hub_gxj, event_id=on_time.pk, now=at(2025, 9, 30, 23, 59))
+    services.event_submit_catalog(actor=city.hub_gxj, event_id=late.pk, now=at(2025, 10, 1, 0, 0))
+    with time_machine.travel(at(2025, 10, 2, 9), tick=False):
+        page = as_user(city.hub_gxj).get(reverse("coordination:events")).content.decode()
+    assert page.count("逾期报送") == 1 and page.count("按时报送") == 1

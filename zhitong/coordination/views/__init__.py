@@ -19,9 +19,9 @@ from .events import (
     event_notices,
     event_pick,
 )
+from .facts import certification_move, facts
 from .meetings import (
     annex3,
-    facts,
     meeting_add_items,
     meeting_create,
     meeting_detail,
@@ -38,6 +38,7 @@ __all__ = [
     "batch_detail",
     "batch_list",
     "batch_move",
+    "certification_move",
     "event_action",
     "event_create",
     "event_detail",

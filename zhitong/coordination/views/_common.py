@@ -6,6 +6,7 @@ from zhitong.common.pages import (  # noqa: F401
     create_view,
     first_error,
     get_or_404,
+    histories_of,
     history_rows,
     invalid,
     move_forms,

@@ -13,7 +13,7 @@ from zhitong.organizations.selectors import scope_root
 from .. import permissions, selectors, services
 from ..documents.annex import annex2_xlsx
 from ..machines.batches import BATCH, ESCALATION
-from ._common import get_or_404, history_rows, move_forms, move_view, parse_month, today
+from ._common import get_or_404, histories_of, history_rows, move_forms, move_view, parse_month, today
 
 
 def _require_hub(user):
@@ -35,7 +35,7 @@ def batch_detail(request, month):
     batch = selectors.batch_for_month(month)
     requests = list(selectors.batch_requests(month=month))
     user, now_day, arg = request.user, today(), f"{month:%Y-%m}"
-    history = _histories(requests)
+    history = histories_of(requests)
     for req in requests:
         req.suggested_leader = req.leader or services.default_leader_for(req)
         req.batch_status = batch.status  # read by the table's guards
@@ -55,23 +55,6 @@ def batch_detail(request, month):
             "choices": {"user": selectors.leaders()},
         },
     )
-
-
-def _histories(requests) -> dict[int, list]:
-    """The StateChange rows of many requests, by request id (one query)."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from zhitong.common.models import StateChange
-
-    if not requests:
-        return {}
-    rows = StateChange.objects.filter(
-        content_type=ContentType.objects.get_for_model(requests[0]), object_id__in=[r.pk for r in requests]
-    ).select_related("actor")
-    out: dict[int, list] = {}
-    for row in rows:
-        out.setdefault(row.object_id, []).append(row)
-    return out
 
 
 def _back(month) -> str:

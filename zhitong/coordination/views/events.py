@@ -40,8 +40,12 @@ PICK_MAX = 200
 @login_required
 def event_list(request):
     events = list(selectors.event_list_for_user(user=request.user)[:200])
+    now_day = today()
     for event in events:
         event.my_action = selectors.event_action_for(event, request.user)
+        # seeds/001 四(二): a catalog reported late (or still unreported past its due day)
+        # is marked where the catalogs are listed.
+        event.catalog_label, event.catalog_overdue = services.catalog_state(event, now_day)
     return TemplateResponse(
         request,
         "coordination/event_list.html",

@@ -15,10 +15,9 @@ from zhitong.common.pages import month_param
 from zhitong.common.transitions import state_changes
 from zhitong.core.downloads import XLSX, download, file_download, file_name, month_cn
 from zhitong.organizations.capabilities import is_city_leader, sees_whole_city
-from zhitong.organizations.models import Unit
 
 from .. import permissions, selectors, services
-from ..documents.annex import annex3_xlsx
+from ..documents.annex import annex3_county_title, annex3_xlsx
 from ..forms import MeetingForm, MeetingItemsForm, unit_choices
 from ..machines.meetings import MANAGERS, MEETING
 from ._common import (
@@ -182,29 +181,27 @@ def annex3(request):
         raise Http404
     month = month_param(request.GET.get("month"), today().replace(day=1))
     rows = selectors.annex3_rows(unit=unit, month=month)
+    county_rows = selectors.annex3_rows(unit=unit, month=month, section=selectors.ANNEX3_COUNTY)
+    county = selectors.annex3_has_county_table(unit, county_rows)
     if request.GET.get("format") == "xlsx":
         return download(
-            annex3_xlsx(month=month, unit_name=unit.name, rows=rows),
+            annex3_xlsx(
+                month=month, unit_name=unit.name, rows=rows, county_rows=county_rows if county else None
+            ),
             name=file_name("附件3", unit.display_name, month_cn(month), ext="xlsx"),
             fallback=f"annex3-{unit.code}-{month:%Y-%m}.xlsx",
             content_type=XLSX,
         )
     return TemplateResponse(
-        request, "coordination/annex3.html", {"units": units, "unit": unit, "month": month, "rows": rows}
-    )
-
-
-@login_required
-def facts(request):
-    """The counting facts of a month (seeds/000 五(二)2), for the hub's certification."""
-    if not permissions.can_read_facts(request.user):
-        raise PermissionDenied
-    month = month_param(request.GET.get("month"), today().replace(day=1))
-    rows = list(selectors.facts_for(month=month).order_by("unit__path", "meeting__held_at"))
-    per_unit: dict[Unit, dict] = {}
-    for f in rows:
-        c = per_unit.setdefault(f.unit, {"project_problem": 0, "enterprise_problem": 0})
-        c[f.counted_as] += 1
-    return TemplateResponse(
-        request, "coordination/facts.html", {"month": month, "facts": rows, "per_unit": per_unit.items()}
+        request,
+        "coordination/annex3.html",
+        {
+            "units": units,
+            "unit": unit,
+            "month": month,
+            "rows": rows,
+            "county": county,
+            "county_title": annex3_county_title(unit.name),
+            "county_rows": county_rows,
+        },
     )

@@ -21,7 +21,9 @@ from ...machines.events import EVENT
 from .catalog import (
     CATALOG_LEAD_WORKDAYS,
     catalog_due_for,
+    catalog_is_late,
     catalog_lateness,
+    catalog_state,
     catalog_warning,
     event_create,
     event_reschedule,
@@ -65,7 +67,9 @@ def event_move(*, event_id: int, move: str, actor, expected_version=None, now=No
 __all__ = [
     "CATALOG_LEAD_WORKDAYS",
     "catalog_due_for",
+    "catalog_is_late",
     "catalog_lateness",
+    "catalog_state",
     "catalog_warning",
     "event_add_appeals",
     "event_approve",

@@ -38,11 +38,26 @@ def catalog_due_for(*, kind: str, scheduled_at: datetime) -> tuple[date | None, 
     return result.date, result.provisional
 
 
+def catalog_is_late(event: Event, on: date) -> bool:
+    """A catalog reported on `on` (its Asia/Shanghai calendar day) is late when that day is
+    after the due day: the due day runs to 23:59:59 and the next day is late from 00:00.
+
+    seeds/001 四(二) counts the time in working days back from the event day (活动日前4个工作日),
+    so the due day is always a working day: a holiday before the event pulls it earlier and
+    never later. The rule that a time limit ending on a rest day runs on to the next working
+    day (《民法典》第二百零三条, the batch cut-off's rule) is for limits counted forward; here
+    it would take working days from the 4 that 市府办 is given. So a catalog reported on the
+    rest days right after its due day is late although no working day has passed — which
+    `catalog_lateness` (in working days) alone cannot say."""
+    return event.catalog_due is not None and on > event.catalog_due
+
+
 def catalog_lateness(event: Event, on: date) -> int:
-    """Working days by which a catalog reported on `on` is late (0 when on time)."""
+    """Working days by which a catalog reported on `on` is late (0 when on time, and also
+    when reported late on the rest days right after the due day: see `catalog_is_late`)."""
     from zhitong.workdays.services import workdays_between
 
-    if event.catalog_due is None or on <= event.catalog_due:
+    if not catalog_is_late(event, on):
         return 0
     return max(workdays_between(event.catalog_due, on), 0)
 
@@ -53,16 +68,33 @@ def catalog_warning(event: Event, on: date) -> str:
     if event.catalog_due is None:
         return ""
     if event.catalog_submitted_at is not None:
-        late = event.catalog_late_workdays
+        late, workdays = event.catalog_late, event.catalog_late_workdays
         on = local_date(event.catalog_submitted_at)
     else:
-        late = catalog_lateness(event, on)
+        late, workdays = catalog_is_late(event, on), catalog_lateness(event, on)
     if not late:
         return ""
-    return (
-        f"目录应于活动日前{CATALOG_LEAD_WORKDAYS}个工作日报市府办公室，截止日为 {event.catalog_due:%Y-%m-%d}，"
-        f"已逾期 {late} 个工作日"
+    base = (
+        f"目录应于活动日前{CATALOG_LEAD_WORKDAYS}个工作日报市府办公室，截止日为 {event.catalog_due:%Y-%m-%d}"
     )
+    if workdays:
+        return f"{base}，已逾期 {workdays} 个工作日"
+    # Late on the rest days right after the due day: no working day has passed yet.
+    when = "报送" if event.catalog_submitted_at is not None else "尚未报送"
+    return f"{base}，{on:%Y-%m-%d}（休息日）{when}，已逾期"
+
+
+def catalog_state(event: Event, today: date) -> tuple[str, bool]:
+    """How the event lists show its catalog: a short label, and whether it is (or was) late."""
+    if event.catalog_due is None:
+        return "", False
+    if event.catalog_submitted_at is not None:
+        if event.catalog_late:
+            return "逾期报送", True
+        return "按时报送", False
+    if catalog_is_late(event, today):
+        return "逾期未报", True
+    return f"{event.catalog_due:%m-%d}前报送", False
 
 
 def _check_leader(user: User | None, field: str, label: str) -> User:

@@ -15,8 +15,8 @@ from ...choices import NoticeKind, Verification
 from ...models import EventNotice
 from .._common import local_date, required, resolve_due, timeline_note
 from ..tasks import tasks_create_for_item
-from ._recipe import event_url, performs, tell
-from .catalog import catalog_lateness
+from ._recipe import event_url, office_hubs, performs, tell
+from .catalog import catalog_is_late, catalog_lateness, catalog_warning
 
 
 @performs("start_verification")
@@ -38,16 +38,29 @@ def event_start_verification(step):
 
 @performs("submit_catalog")
 def event_submit_catalog(step):
-    """(二) Report the verified catalog to 市府办. A late catalog is still accepted (the event
-    goes on) but its lateness in working days is stored and shown."""
+    """(二) Report the verified catalog to 市府办. A late catalog (reported after its due day,
+    Asia/Shanghai: seeds/001 四(二) 活动日前4个工作日) is still accepted — the event goes on —
+    but it is recorded late with its lateness in working days, shown wherever the event's
+    catalog is, and a warning goes to the office and the deputy leader."""
     event = step.obj
+    on = local_date(step.now)
     event.catalog_submitted_at = step.now
-    event.catalog_late_workdays = catalog_lateness(event, local_date(step.now))
+    event.catalog_late = catalog_is_late(event, on)
+    event.catalog_late_workdays = catalog_lateness(event, on)
     due = event.catalog_due.isoformat() if event.catalog_due else None
     step.commit(
-        fields=["catalog_submitted_at", "catalog_late_workdays"],
-        data={"catalog_due": due, "late_workdays": event.catalog_late_workdays},
+        fields=["catalog_submitted_at", "catalog_late", "catalog_late_workdays"],
+        data={"catalog_due": due, "late": event.catalog_late, "late_workdays": event.catalog_late_workdays},
     )
+    if event.catalog_late:
+        tell(
+            step,
+            lambda: [*office_hubs(event), event.deputy],
+            "event_catalog_late",
+            f"面对面活动「{event.title}」问题目录逾期报送",
+            key=f"event-catalog-late:{event.pk}",
+            body=catalog_warning(event, on),
+        )
     tell(
         step,
         [event.deputy],
