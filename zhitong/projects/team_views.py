@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from zhitong.common.forms import id_or_none
@@ -40,10 +41,10 @@ from .team_forms import ButlerForm, EndForm, EscalateForm, LeadOverrideForm, Mem
 R = MemberRole
 STAFF_ROLES = (Role.HANDLER, Role.UNIT_HEAD, Role.CLERK)
 RULE_LABELS = [
-    (R.HELPER_UNIT, "帮办单位"),
-    (R.SUPERVISOR_UNIT, "督办单位"),
-    (R.COOPERATOR_UNIT, "协办单位"),
-    (R.TEAM_UNIT, "配合单位"),
+    (R.HELPER_UNIT, _("帮办单位")),
+    (R.SUPERVISOR_UNIT, _("督办单位")),
+    (R.COOPERATOR_UNIT, _("协办单位")),
+    (R.TEAM_UNIT, _("配合单位")),
 ]
 
 
@@ -165,12 +166,12 @@ def _candidates(project: Project, role: str, paths: list[str]):
 
 
 ROLE_HELP = {
-    R.LEADER: "一个项目、一个领导；市重大项目由市级领导包扶（seeds/003 一）",
-    R.CHIEF_SERVICE: "由领导班子成员担任，每周到现场（seeds/004 枣阳）",
-    R.BUTLER: "协调解决企业难题、传递政策信息，全生命周期服务（seeds/002）",
-    R.SECRETARY: "每天深入现场，报送服务情况、工人数、机械数（seeds/004 枣阳）",
-    R.ENTERPRISE_CONTACT: "1+1+N 中企业一方的联系人（seeds/002）",
-    R.TEAM_UNIT: "1+1+N 中的相关行政职能部门联系人（seeds/002）",
+    R.LEADER: _("一个项目、一个领导；市重大项目由市级领导包扶（seeds/003 一）"),
+    R.CHIEF_SERVICE: _("由领导班子成员担任，每周到现场（seeds/004 枣阳）"),
+    R.BUTLER: _("协调解决企业难题、传递政策信息，全生命周期服务（seeds/002）"),
+    R.SECRETARY: _("每天深入现场，报送服务情况、工人数、机械数（seeds/004 枣阳）"),
+    R.ENTERPRISE_CONTACT: _("1+1+N 中企业一方的联系人（seeds/002）"),
+    R.TEAM_UNIT: _("1+1+N 中的相关行政职能部门联系人（seeds/002）"),
 }
 
 
