@@ -167,6 +167,24 @@ def can_triage(user) -> bool:
     return _has_role(user, TRIAGE_QUEUE_ROLES)
 
 
+# -- projects and butlers ----------------------------------------------------------------------
+
+# seeds/002 项目管家全覆盖: who reads the coverage of butlers (each within their own scope).
+BUTLER_COVERAGE_ROLES = frozenset({Role.HUB, Role.SUPERVISOR, Role.ADMIN, Role.LEADER}) | UNIT_STAFF_ROLES
+
+
+def reads_butler_coverage(user) -> bool:
+    """Reads which 规上/限上 enterprises and major projects have no butler (seeds/002): the
+    hub, the supervision office, admins, city leaders and unit staff, each in their scope."""
+    return _has_role(user, BUTLER_COVERAGE_ROLES)
+
+
+def assigns_butlers(user) -> bool:
+    """Assigns an enterprise's butler (seeds/002 按照项目规模和类型配备项目管家): the hub, and
+    handlers and unit heads for the enterprises located in their scope."""
+    return _has_role(user, {Role.HUB} | UNIT_HANDLING_ROLES)
+
+
 # -- administration ----------------------------------------------------------------------------
 
 

@@ -62,10 +62,18 @@ def _guarded(name):
     return guard
 
 
+# What is re-derived after every stage move, in its transaction: hook(project, step) → the
+# names of the fields it set. services/lead.py registers the lead unit of the new stage
+# (seeds/003 二) here; the arrow stays services → machines.
+RECOMPUTE_HOOKS: list = []
+
+
 def _recompute(project, step) -> list[str]:
-    """Run after every stage move, in its transaction: the fields it re-derives. The lead
-    unit of the new stage (seeds/003 二) is decided here."""
-    return []
+    """Run after every stage move, in its transaction: the fields it re-derives."""
+    fields: list[str] = []
+    for hook in RECOMPUTE_HOOKS:
+        fields += hook(project, step)
+    return fields
 
 
 _ADVANCES = [
@@ -112,7 +120,7 @@ STAGE = Machine(
     ],
     relations=project_relations,
     relation_labels={HUB: "统筹协调专员", LEAD: "牵头单位"},
-    audited=("stage_since", "lead_unit_id", "lead_basis"),
+    audited=("stage_since", "lead_unit_id", "lead_basis", "lead_override_reason"),
     history=record_stage_change,
     recompute=_recompute,
     stale_message="该项目已被他人更新，请刷新后重试",

@@ -191,21 +191,48 @@ class ProjectStageChange(models.Model):
 
 
 class MemberRole(models.TextChoices):
-    """The project's team (seeds/002 1+1+N; seeds/004 枣阳 项目秘书)."""
+    """The project's team (seeds/002 1+1+N; seeds/003 一、二; seeds/004 枣阳 首席服务人、项目秘书).
 
+    People: the responsible leader (包挂领导, seeds/003 一), the chief service person and the
+    project secretary (seeds/004 枣阳), the butler and the enterprise's contact (the "1+1" of
+    seeds/002), the agents of the roadmap (代办员, seeds/002 代办帮办) and the vice mayor a
+    major project was escalated to (seeds/003 二(二)5). Units: the lead unit (one at a time,
+    mirrored from `Project.lead_unit` for its dated history), the units that help, supervise
+    and cooperate by the approval authority (seeds/003 二(二)4) and the team's other units
+    (the "N" of seeds/002; the 配合 units of seeds/003 二)."""
+
+    LEADER = "leader", "包挂领导"
     CHIEF_SERVICE = "chief_service", "首席服务员"
     BUTLER = "butler", "项目管家"
     SECRETARY = "secretary", "项目秘书"
+    ENTERPRISE_CONTACT = "enterprise_contact", "企业联系人"
     AGENT = "agent", "代办员"
+    LEADER_SUPERVISOR = "leader_supervisor", "分管市领导督办"
+    LEAD_UNIT = "lead_unit", "牵头单位"
     TEAM_UNIT = "team_unit", "服务团队成员单位"
     HELPER_UNIT = "helper_unit", "帮办单位"
     SUPERVISOR_UNIT = "supervisor_unit", "督办单位"
     COOPERATOR_UNIT = "cooperator_unit", "协办单位"
 
 
+# Roles held by one member at a time (a partial unique index: one row without `until`).
+SINGLE_ROLES = (
+    MemberRole.LEADER,
+    MemberRole.CHIEF_SERVICE,
+    MemberRole.BUTLER,
+    MemberRole.SECRETARY,
+    MemberRole.ENTERPRISE_CONTACT,
+    MemberRole.LEADER_SUPERVISOR,
+    MemberRole.LEAD_UNIT,
+)
+
+
 class ProjectMember(TimeStampedModel):
-    """A person (`user`) or a unit (`unit`) on the project's team in one role, from
-    `since` until `until` (None = still serving)."""
+    """A person (`user`), a unit (`unit`) or the enterprise's contact (`contact`) on the
+    project's team in one role, from `since` until `until` (None = still serving; a row
+    once ended is kept as history). `by_rule` rows are kept by the lead-unit rules
+    (projects/lead.py, seeds/003 二) and change with the stage and the project's facts;
+    the others are assigned, replaced and ended by people (services/team.py)."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="members")
     role = models.CharField("角色", max_length=20, choices=MemberRole.choices)
@@ -225,9 +252,18 @@ class ProjectMember(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="project_roles",
     )
+    contact = models.ForeignKey(
+        "enterprises.Contact",
+        verbose_name="企业联系人",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="project_roles",
+    )
     since = models.DateField("起始日期")
     until = models.DateField("结束日期", null=True, blank=True)
     basis = models.TextField("依据", blank=True)
+    by_rule = models.BooleanField("按牵头单位规则确定", default=False)
 
     class Meta:
         verbose_name = "项目服务团队成员"
@@ -235,13 +271,26 @@ class ProjectMember(TimeStampedModel):
         ordering = ["project", "role", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(user__isnull=False) | models.Q(unit__isnull=False),
-                name="projectmember_user_or_unit",
-            )
+                condition=models.Q(user__isnull=False)
+                | models.Q(unit__isnull=False)
+                | models.Q(contact__isnull=False),
+                name="projectmember_user_unit_or_contact",
+            ),
+            # One lead unit, one leader, one butler … at a time (seeds/003 二: 一个项目只对应一个牵头单位).
+            models.UniqueConstraint(
+                fields=["project", "role"],
+                condition=models.Q(until__isnull=True, role__in=SINGLE_ROLES),
+                name="projectmember_one_current_per_single_role",
+            ),
+        ]
+        indexes = [
+            # The data scope's "projects whose team this unit / this person is on".
+            models.Index(fields=["unit", "until"], name="projectmember_unit_until"),
+            models.Index(fields=["user", "until"], name="projectmember_user_until"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_role_display()} {self.user or self.unit}"
+        return f"{self.get_role_display()} {self.user or self.unit or self.contact}"
 
 
 class MilestoneKind(models.TextChoices):

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 
 @dataclass(frozen=True)
 class Section:
@@ -26,6 +28,20 @@ def _stages(request, project, today):
     return {"stage_history": project_stage_history(project)}
 
 
+def _lead(request, project, today):
+    from .team_views import lead_context
+
+    return lead_context(request, project, today)
+
+
+def _team(request, project, today):
+    from .team_views import team_context
+
+    return team_context(request, project, today)
+
+
 SECTIONS: list[Section] = [
     Section("stages", "阶段历程", "projects/sections/_stages.html", _stages),
+    Section("lead", _("牵头单位"), "projects/sections/_lead.html", _lead),
+    Section("team", _("服务团队"), "projects/sections/_team.html", _team),
 ]

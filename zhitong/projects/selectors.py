@@ -4,16 +4,19 @@
 - city leaders: projects they are responsible for (包挂领导) and projects led by or
   located in their portfolio (分管) units and sub-units;
 - clerks, handlers, unit heads: projects led by or located in their unit's subtree;
+- and for each of them, projects whose current team has a unit in their scope (it helps,
+  supervises, cooperates or assists: ProjectMember rows without an end) or themselves
+  (butler, secretary, chief service person, the vice mayor a project was escalated to);
 - enterprise users: their own enterprise's projects.
 """
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from zhitong.core.scope import filter_given, get_in_scope, scoped
 from zhitong.organizations.capabilities import is_city_leader
 from zhitong.organizations.selectors import outsider_scope_q, user_scope_unit_ids
 
-from .models import Project
+from .models import Project, ProjectMember
 
 
 def project_scope_q(user) -> Q | None:
@@ -24,7 +27,10 @@ def project_scope_q(user) -> Q | None:
     ids = user_scope_unit_ids(user)
     if ids is None:
         return None
-    q = Q(lead_unit_id__in=ids) | Q(location_id__in=ids)
+    current = ProjectMember.objects.filter(project_id=OuterRef("pk"), until__isnull=True)
+    q = Q(lead_unit_id__in=ids) | Q(location_id__in=ids) | Exists(current.filter(user=user))
+    if ids:
+        q |= Exists(current.filter(unit_id__in=ids))
     if is_city_leader(user):
         q |= Q(leader=user)
     return q

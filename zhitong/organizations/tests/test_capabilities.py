@@ -35,6 +35,8 @@ EXPECTED = {
     caps.keeps_enterprise_library: {R.ADMIN, R.HUB},
     caps.can_view_calendar: {R.ADMIN, R.HUB},
     caps.can_manage_calendar: {R.ADMIN},
+    caps.reads_butler_coverage: {R.HUB, R.SUPERVISOR, R.ADMIN, R.LEADER, R.CLERK, R.HANDLER, R.UNIT_HEAD},
+    caps.assigns_butlers: {R.HUB, R.HANDLER, R.UNIT_HEAD},
 }
 CASES = [(p, role) for p in EXPECTED for role in Role.values]
 

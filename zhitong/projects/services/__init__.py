@@ -1,5 +1,27 @@
-"""Writes of the project domain. Stage moves go through `machines.STAGE`."""
+"""Writes of the project domain. Stage moves go through `machines.STAGE`; the lead unit
+and the team through services/lead.py and services/team.py."""
 
+from .lead import (
+    project_apply_lead,
+    project_clear_lead_override,
+    project_end_escalation,
+    project_escalate,
+    project_override_lead,
+    project_redecide_lead,
+)
 from .stages import project_advance, project_step_back
+from .team import member_assign, member_end, member_replace
 
-__all__ = ["project_advance", "project_step_back"]
+__all__ = [
+    "member_assign",
+    "member_end",
+    "member_replace",
+    "project_advance",
+    "project_apply_lead",
+    "project_clear_lead_override",
+    "project_end_escalation",
+    "project_escalate",
+    "project_override_lead",
+    "project_redecide_lead",
+    "project_step_back",
+]
