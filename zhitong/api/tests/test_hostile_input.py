@@ -16,6 +16,7 @@ from zhitong.coordination.machines.batches import BATCH, ESCALATION
 from zhitong.coordination.machines.events import EVENT
 from zhitong.coordination.machines.meetings import MEETING
 from zhitong.coordination.machines.tasks import TASK
+from zhitong.projects.machines import STAGE
 
 from .conftest import token_client
 
@@ -58,10 +59,11 @@ MOVE_MACHINES = {
     "/coordination/meetings/{meeting_id}/moves/{move}": MEETING,
     "/coordination/tasks/{task_id}/moves/{move}": TASK,
     "/coordination/events/{event_id}/moves/{move}": EVENT,
+    "/projects/{project_id}/moves/{move}": STAGE,
 }
 # A move each object's table has, for the requests that are about the other parameters.
 BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
-BASE_MOVE |= {TASK: "progress", EVENT: "reschedule"}
+BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", STAGE: "step_back"}
 
 
 def resolve(doc, schema):
