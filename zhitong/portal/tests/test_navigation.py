@@ -59,7 +59,16 @@ def test_only_the_most_specific_entry_is_current(monkeypatch):
 MENUS = {
     Role.ENTERPRISE: ["首页", "我的诉求", "企业服务窗口"],
     Role.CLERK: ["首页", "诉求工作台", "登记诉求", "企业服务窗口", "企业库", "重大项目"],
-    Role.HANDLER: ["首页", "诉求工作台", "登记诉求", "面对面活动", "交办任务", "企业服务窗口", "企业库", "重大项目"],
+    Role.HANDLER: [
+        "首页",
+        "诉求工作台",
+        "登记诉求",
+        "面对面活动",
+        "交办任务",
+        "企业服务窗口",
+        "企业库",
+        "重大项目",
+    ],
     Role.UNIT_HEAD: [
         "首页",
         "诉求工作台",
