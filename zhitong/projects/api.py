@@ -246,7 +246,7 @@ class ProjectFilters(Schema):
 
 @router.get("", response={200: ProjectPage}, summary="项目库（按用户范围，筛选、分页、按阶段计数）")
 def project_list(request, f: Query[ProjectFilters]):
-    data = {k: v for k, v in f.dict().items() if k not in ("page", "page_size") and v is not None}
+    data = {k: v for k, v in f.model_dump().items() if k not in ("page", "page_size") and v is not None}
     form = ProjectFilterForm(data)
     qs = selectors.project_list_for_user(user=request.user, **form.filters())
     counts = selectors.project_stage_counts(
@@ -360,7 +360,7 @@ def _text(data: dict) -> dict:
 @router.post("", response={201: ProjectDetailOut, **ERRORS}, summary="登记项目（储备阶段）")
 def project_create(request, body: ProjectIn):
     user = request.user
-    data = body.dict()
+    data = body.model_dump()
     lead_unit = Unit.objects.filter(pk=data.pop("lead_unit_id"), is_active=True).first()
     if lead_unit is None:
         raise InvalidInput("单位不存在", field="lead_unit_id")
