@@ -8,6 +8,7 @@ from zhitong.common.transitions import Contention, is_contention
 from zhitong.coordination import api as coordination_api
 from zhitong.enterprises import api as enterprises_api
 from zhitong.organizations import api as organizations_api
+from zhitong.projects import api as projects_api
 from zhitong.workdays import api as workdays_api
 
 from .auth import TokenAuth
@@ -44,6 +45,7 @@ ROUTERS = [
     ("/organizations", organizations_api.router),
     ("/enterprises", enterprises_api.router),
     ("/workdays", workdays_api.router),
+    ("/projects", projects_api.router),
     ("/appeals", appeals_api.router),
     ("/coordination", coordination_api.router),
 ]

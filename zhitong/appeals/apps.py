@@ -27,13 +27,15 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from zhitong.enterprises.selectors import register_unit_scope_extension
 
-        from . import notices, retiming
+        from . import notices, project_sections, retiming
         from .selectors import enterprises_with_appeals_q
 
         # Unit staff also see the enterprises whose appeals their units lead, cooperate on
         # or received (enterprises sits below appeals, so it is told rather than importing).
         register_unit_scope_extension(enterprises_with_appeals_q)
 
+        # The project page shows the project's appeals (projects sits below appeals).
+        project_sections.install()
         # Stored deadlines were counted on the calendar: re-time them when it changes.
         retiming.register()
         # The message hub's labels and the preferences page's kinds (mandatory or not).

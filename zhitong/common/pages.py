@@ -241,3 +241,90 @@ def histories_of(objects) -> dict[int, list]:
     for row in rows:
         out.setdefault(row.object_id, []).append(row)
     return out
+
+
+# -- bulk imports from .xlsx: the upload, the report, and "仅导入无误的行" ------------------------
+#
+# An import (organizations.imports.run_import and the imports built on it) is all or
+# nothing: a file with any bad row imports nothing and its report lists every bad cell.
+# The page then keeps the uploaded file for a day so the user may choose to import only
+# its good rows — the same file, read again — with one button. Every import page (the
+# enterprise library's, the project library's) runs this one flow.
+
+IMPORT_PENDING_MAX_AGE_SECONDS = 24 * 3600
+IMPORT_SESSION_KEY = "zt_import_pending"
+
+
+def _import_pending_dir():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    d = Path(settings.MEDIA_ROOT) / "imports"
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _import_drop_stale() -> None:
+    """Files kept for "仅导入无误的行" that nobody came back for within a day."""
+    import time
+
+    cutoff = time.time() - IMPORT_PENDING_MAX_AGE_SECONDS
+    for f in _import_pending_dir().glob("*.xlsx"):
+        if f.stat().st_mtime < cutoff:
+            f.unlink(missing_ok=True)
+
+
+def import_pending_path(token: str):
+    """Where the file of `token` (a UUID) is kept; None for anything else."""
+    import uuid
+
+    try:
+        uuid.UUID(token)
+    except (ValueError, TypeError, AttributeError):
+        return None
+    return _import_pending_dir() / f"{token}.xlsx"
+
+
+def import_submission(request, *, kind: str, run: Callable) -> tuple[dict, int]:
+    """Handle the POST of an import page: a new upload (`file`) imported all or nothing, or
+    (`good_rows_only` with the `token` the page was given) the good rows of the file kept
+    from the last upload of the same `kind`. `run(fileobj, actor=…, good_rows_only=…)`
+    returns an ImportReport. Returns the context for the page (`report`, `filename`,
+    `token` when the good rows may still be imported, or `error`) and the status."""
+    import uuid
+    from io import BytesIO
+
+    pending = request.session.get(IMPORT_SESSION_KEY) or {}
+    if request.POST.get("good_rows_only"):
+        token = request.POST.get("token", "")
+        path = import_pending_path(token)
+        if path is None or pending.get("token") != token or pending.get("kind") != kind or not path.exists():
+            return {"error": "上传的文件已失效，请重新上传。"}, 400
+        with path.open("rb") as f:
+            report = run(f, actor=request.user, good_rows_only=True)
+        path.unlink(missing_ok=True)
+        request.session.pop(IMPORT_SESSION_KEY, None)
+        return {"report": report, "filename": pending.get("filename", "")}, 200
+
+    upload = request.FILES.get("file")
+    if upload is None:
+        return {"error": "请选择要上传的 .xlsx 文件"}, 400
+    try:
+        zt.check_upload_size(upload)
+    except ValidationError as exc:
+        return {"error": exc.messages[0]}, 400
+    data = upload.read()
+    report = run(BytesIO(data), actor=request.user, good_rows_only=False)
+    out = {"report": report, "filename": upload.name}
+    if report.errors and not report.fatal and report.good_row_count > 0:
+        # Keep the file so the user can choose to import only its good rows.
+        old = import_pending_path(pending.get("token", ""))
+        if old is not None:
+            old.unlink(missing_ok=True)
+        _import_drop_stale()
+        token = str(uuid.uuid4())
+        import_pending_path(token).write_bytes(data)
+        request.session[IMPORT_SESSION_KEY] = {"token": token, "kind": kind, "filename": upload.name}
+        out["token"] = token
+    return out, 200

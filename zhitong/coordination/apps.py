@@ -8,7 +8,7 @@ class CoordinationConfig(AppConfig):
     def ready(self):
         from zhitong.appeals.signals import appeal_escalated, appeal_exemption_approved
 
-        from . import deadlines, notices
+        from . import deadlines, notices, project_meetings
         from .services.batches import on_appeal_escalated
         from .services.facts import facts_on_exemption_approved
 
@@ -18,6 +18,8 @@ class CoordinationConfig(AppConfig):
         appeal_exemption_approved.connect(
             facts_on_exemption_approved, dispatch_uid="coordination.facts_on_exemption_approved"
         )
+        # The project page shows the meetings and tasks about the project (projects sits below).
+        project_meetings.install()
         # Stored deadlines were counted on the calendar: re-time them when it changes.
         deadlines.register()
         # The message hub's labels and the preferences page's kinds (mandatory or not).

@@ -1,22 +1,18 @@
-import time
-import uuid
-from io import BytesIO
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhitong.common.forms import check_upload_size, id_or_none, refusal_message, search_text
+from zhitong.common.forms import id_or_none, refusal_message, search_text
+from zhitong.common.pages import import_submission
 from zhitong.common.transitions import required_version, state_changes
 from zhitong.core.downloads import XLSX, download
 from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, ServiceError
@@ -30,6 +26,7 @@ from .choices import Industry, TeamRole
 from .forms import EnterpriseCorrectForm
 from .imports import ENTERPRISE_COLUMNS, enterprises_import
 from .machine import ENTERPRISE
+from .sections import sections_for
 
 PAGE_SIZE = 25
 IMPORT_KINDS = {
@@ -91,14 +88,14 @@ def _detail_context(request, enterprise, revealed=None):
         # enterprise contact's is masked like any contact's.
         phone = selectors.mask_phone(m.phone) if m.role == TeamRole.ENTERPRISE_CONTACT else m.phone
         team[m.role].append({"member": m, "phone": phone})
-    projects = list(enterprise.projects.select_related("lead_unit").order_by("code"))
     return {
         "enterprise": enterprise,
         "contacts": contacts,
         "can_reveal": full_ok,
         "team": [(TeamRole(role).label, role, members) for role, members in team.items()],
         "has_team": any(team.values()),
-        "projects": projects,
+        # Projects, appeals …: sections the apps above this one register (sections.py).
+        "sections": sections_for(request, enterprise, timezone.localdate()),
         "flags": [label for key, label in selectors.FLAGS.items() if getattr(enterprise, key)],
         "tags": [label for key, label in selectors.TAGS.items() if getattr(enterprise, key)],
         "moves": ENTERPRISE.available(user, enterprise),
@@ -255,34 +252,6 @@ def _can_import(user) -> bool:
     return can_import_data(user)
 
 
-PENDING_MAX_AGE_SECONDS = 24 * 3600
-
-
-def _pending_dir() -> Path:
-    d = Path(settings.MEDIA_ROOT) / "imports"
-    d.mkdir(parents=True, exist_ok=True)
-    return d
-
-
-def _drop_stale_pending() -> None:
-    """Files kept for "仅导入无误的行" that nobody came back for within a day."""
-    cutoff = time.time() - PENDING_MAX_AGE_SECONDS
-    for f in _pending_dir().glob("*.xlsx"):
-        if f.stat().st_mtime < cutoff:
-            f.unlink(missing_ok=True)
-
-
-def _pending_path(token: str) -> Path | None:
-    try:
-        uuid.UUID(token)
-    except (ValueError, TypeError):
-        return None
-    return _pending_dir() / f"{token}.xlsx"
-
-
-SESSION_KEY = "zt_import_pending"
-
-
 @login_required
 def import_page(request):
     """Upload → all-or-nothing import; with bad rows, the report and an explicit
@@ -301,44 +270,9 @@ def import_page(request):
         ctx["error"] = "请选择导入的数据类型"
         return TemplateResponse(request, "enterprises/import.html", ctx, status=400)
     ctx["kind"] = kind
-    label, _columns, run = IMPORT_KINDS[kind]
-    pending = request.session.get(SESSION_KEY) or {}
-    if request.POST.get("good_rows_only"):
-        token = request.POST.get("token", "")
-        path = _pending_path(token)
-        if path is None or pending.get("token") != token or pending.get("kind") != kind or not path.exists():
-            ctx["error"] = "上传的文件已失效，请重新上传。"
-            return TemplateResponse(request, "enterprises/import.html", ctx, status=400)
-        with path.open("rb") as f:
-            report = run(f, actor=request.user, good_rows_only=True)
-        path.unlink(missing_ok=True)
-        request.session.pop(SESSION_KEY, None)
-        ctx.update(report=report, filename=pending.get("filename", ""))
-        return TemplateResponse(request, "enterprises/import.html", ctx)
-
-    upload = request.FILES.get("file")
-    if upload is None:
-        ctx["error"] = "请选择要上传的 .xlsx 文件"
-        return TemplateResponse(request, "enterprises/import.html", ctx, status=400)
-    try:
-        check_upload_size(upload)
-    except ValidationError as exc:
-        ctx["error"] = exc.messages[0]
-        return TemplateResponse(request, "enterprises/import.html", ctx, status=400)
-    data = upload.read()
-    report = run(BytesIO(data), actor=request.user, good_rows_only=False)
-    ctx.update(report=report, filename=upload.name)
-    if report.errors and not report.fatal and report.good_row_count > 0:
-        # Keep the file so the user can choose to import only its good rows.
-        old = _pending_path(pending.get("token", ""))
-        if old is not None:
-            old.unlink(missing_ok=True)
-        _drop_stale_pending()
-        token = str(uuid.uuid4())
-        _pending_path(token).write_bytes(data)
-        request.session[SESSION_KEY] = {"token": token, "kind": kind, "filename": upload.name}
-        ctx["token"] = token
-    return TemplateResponse(request, "enterprises/import.html", ctx)
+    result, status = import_submission(request, kind=kind, run=IMPORT_KINDS[kind][2])
+    ctx.update(result)
+    return TemplateResponse(request, "enterprises/import.html", ctx, status=status)
 
 
 @login_required

@@ -216,3 +216,20 @@ def can_manage_calendar(user) -> bool:
     """Edits the working-day calendar and imports the official holiday schedule (SPEC:
     admin — calendar)."""
     return _has_role(user, {Role.ADMIN})
+
+
+# -- projects ----------------------------------------------------------------------------------
+
+
+def sees_project_library(user) -> bool:
+    """Opens the project library (重大项目): every government role — each sees the projects of
+    its own scope (projects.selectors.project_scope_q); seeds/003 八: the library is shared
+    across units."""
+    return is_government_user(user)
+
+
+def can_register_projects(user) -> bool:
+    """Enters a project into the library: the hub (统筹协调专员), and handlers and unit heads
+    for projects their own unit leads (seeds/003 八: every department, county and park
+    collects and reports project information)."""
+    return _has_role(user, UNIT_HANDLING_ROLES | {Role.HUB})

@@ -4,9 +4,11 @@ The shared machinery (reading a sheet, the per-row report) lives here with the u
 import; zhitong/enterprises/imports.py builds the enterprise import on it.
 
 Rules common to every import:
-- the first sheet's first row holds the headers; a trailing "*" (required mark in our
-  templates) and surrounding spaces are ignored; a missing required column is a fatal
-  error that names the column, and nothing is read;
+- the first sheet's first row holds the headers (or, for a ledger exported with a title
+  over its header, the first of its first five rows that names every required column); a
+  trailing "*" (required mark in our templates), spaces and full-width brackets are
+  ignored; a missing required column is a fatal error that names the column, and nothing
+  is read;
 - every bad cell is reported as (row, column, reason in Chinese), with the row number as
   Excel shows it;
 - all or nothing by default: a file with any bad row imports nothing and says so; with
@@ -139,12 +141,34 @@ def cell_text(value) -> str:
 
 
 def normalise_header(value) -> str:
-    return re.sub(r"\s+", "", cell_text(value)).rstrip("*＊")
+    # Full-width brackets are typed as often as half-width ones: 总投资（万元） is 总投资(万元).
+    text = re.sub(r"\s+", "", cell_text(value)).rstrip("*＊")
+    return text.replace("（", "(").replace("）", ")")
+
+
+# A ledger exported with a title and a subtitle over its header (core/spreadsheets) imports
+# back as it is: the header may be any of the first rows, the first that names every
+# required column.
+HEADER_SEARCH_ROWS = 5
+
+
+def _positions(header_row, columns: list[Column]) -> tuple[dict[str, int], list[str]]:
+    """({key: column index}, [missing required headers]) of one candidate header row."""
+    by_header = {c.header: c for c in columns}
+    positions: dict[str, int] = {}
+    for idx, h in enumerate(normalise_header(v) for v in header_row):
+        if h in by_header:
+            if by_header[h].key in positions:
+                raise FatalImportError(f"列“{h}”出现了不止一次")
+            positions[by_header[h].key] = idx
+    return positions, [c.header for c in columns if c.header_required and c.key not in positions]
 
 
 def read_sheet(fileobj, columns: list[Column]) -> list[tuple[int, dict[str, str]]]:
-    """[(excel row number, {key: text})] for the non-blank rows of the first sheet.
-    Raises FatalImportError for an unreadable file or a missing required column."""
+    """[(excel row number, {key: text})] for the non-blank rows of the first sheet under its
+    header row (row 1, or the first of the first HEADER_SEARCH_ROWS rows that has every
+    required column). Raises FatalImportError for an unreadable file or a missing required
+    column (named as row 1 lacks it)."""
     from openpyxl import load_workbook
 
     data = fileobj.read() if hasattr(fileobj, "read") else Path(fileobj).read_bytes()
@@ -155,22 +179,24 @@ def read_sheet(fileobj, columns: list[Column]) -> list[tuple[int, dict[str, str]
     try:
         ws = wb.worksheets[0]
         rows = ws.iter_rows(values_only=True)
-        header_row = next(rows, None)
-        if header_row is None:
+        seen: list = []
+        positions, missing, header_at = None, [], 0
+        for number, row in enumerate(rows, start=1):
+            seen.append(row)
+            found, lacking = _positions(row, columns)
+            if number == 1:
+                positions, missing = found, lacking
+            if not lacking:
+                positions, missing, header_at = found, [], number
+                break
+            if number >= HEADER_SEARCH_ROWS:
+                break
+        if not seen:
             raise FatalImportError("工作表为空，第1行应为列标题")
-        headers = [normalise_header(h) for h in header_row]
-        by_header = {c.header: c for c in columns}
-        positions: dict[str, int] = {}
-        for idx, h in enumerate(headers):
-            if h in by_header:
-                if by_header[h].key in positions:
-                    raise FatalImportError(f"列“{h}”出现了不止一次")
-                positions[by_header[h].key] = idx
-        missing = [c.header for c in columns if c.header_required and c.key not in positions]
         if missing:
             raise FatalImportError("缺少必填列：" + "、".join(f"“{m}”" for m in missing))
         out = []
-        for rownum, row in enumerate(rows, start=2):
+        for rownum, row in enumerate(rows, start=header_at + 1):
             values = {key: cell_text(row[idx]) if idx < len(row) else "" for key, idx in positions.items()}
             if not any(values.values()):
                 continue

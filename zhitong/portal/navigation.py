@@ -54,6 +54,8 @@ ENTRIES: list[tuple[str, str, Callable[[object], bool]]] = [
     (_("交办任务"), "coordination:tasks", _sees_events_and_tasks),
     (_("企业服务窗口"), "organizations:directory", can.is_signed_in),
     (_("企业库"), "enterprises:list", _sees_enterprise_library),
+    # seeds/003 八: the project library is shared across units; each sees its own scope.
+    (_("重大项目"), "projects:list", can.sees_project_library),
     (_("项目管家配备"), "projects:butlers", can.reads_butler_coverage),
     (_("工作日历"), "workdays:calendar", can.can_view_calendar),
     (_("审计日志"), "audit:list", can.can_read_audit),

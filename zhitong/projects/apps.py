@@ -7,5 +7,13 @@ class ProjectsConfig(AppConfig):
     verbose_name = "项目"
 
     def ready(self):
+        from zhitong.enterprises.selectors import register_unit_scope_extension
+
         # The stage table's services register themselves with the machine on import.
-        from . import services  # noqa: F401
+        from . import enterprise_sections, services  # noqa: F401
+        from .selectors import enterprises_with_projects_q
+
+        # The enterprise page lists the enterprise's projects (enterprises sits below us).
+        enterprise_sections.install()
+        # Unit staff also see the owners of the projects their units lead, host or serve.
+        register_unit_scope_extension(enterprises_with_projects_q)

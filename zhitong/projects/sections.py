@@ -4,7 +4,11 @@ Each part of the domain adds its section here: a template under
 `projects/templates/projects/sections/` and a function `context(request, project, today)`
 returning the section's context (scoped reads only; return None to hide the section).
 The page renders them in this order, each as its own `<section id="…">` with the context as `ctx`, so parts never
-edit each other's markup."""
+edit each other's markup.
+
+Apps above projects (appeals, coordination) cannot be imported from here: they add their
+sections with `register` from their AppConfig.ready (e.g. zhitong/appeals/project_sections.py),
+reading only through their own scoped selectors."""
 
 from __future__ import annotations
 
@@ -45,3 +49,13 @@ SECTIONS: list[Section] = [
     Section("lead", _("牵头单位"), "projects/sections/_lead.html", _lead),
     Section("team", _("服务团队"), "projects/sections/_team.html", _team),
 ]
+
+
+def register(section: Section) -> None:
+    """Add `section` to the project page (once: registering a key again replaces it) — for
+    the apps above projects, from their AppConfig.ready."""
+    for i, s in enumerate(SECTIONS):
+        if s.key == section.key:
+            SECTIONS[i] = section
+            return
+    SECTIONS.append(section)

@@ -5,7 +5,12 @@ from . import team_views, views
 app_name = "projects"
 urlpatterns = [
     path("", views.project_list, name="list"),
+    path("export/", views.project_export, name="export"),
+    path("new/", views.project_create, name="create"),
+    path("import/", views.project_import, name="import"),
+    path("import/template/", views.project_import_template, name="import_template"),
     path("<int:pk>/", views.project_detail, name="detail"),
+    path("<int:pk>/edit/", views.project_edit, name="edit"),
     path("<int:pk>/move/<slug:name>/", views.project_move, name="move"),
     # The lead unit (seeds/003 二) and the team (seeds/002, seeds/003 一, seeds/004 枣阳).
     path("<int:pk>/lead/override/", team_views.lead_override, name="lead_override"),

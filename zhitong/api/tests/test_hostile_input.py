@@ -18,6 +18,7 @@ from zhitong.coordination.machines.facts import CERTIFICATION
 from zhitong.coordination.machines.meetings import MEETING
 from zhitong.coordination.machines.tasks import TASK
 from zhitong.enterprises.machine import ENTERPRISE
+from zhitong.projects.machines import STAGE
 
 from .conftest import token_client
 
@@ -62,10 +63,12 @@ MOVE_MACHINES = {
     "/coordination/events/{event_id}/moves/{move}": EVENT,
     "/enterprises/{enterprise_id}/moves/{move}": ENTERPRISE,
     "/coordination/facts/certifications/{certification_id}/moves/{move}": CERTIFICATION,
+    "/projects/{project_id}/moves/{move}": STAGE,
 }
 # A move each object's table has, for the requests that are about the other parameters.
 BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
 BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", ENTERPRISE: "approve", CERTIFICATION: "reopen"}
+BASE_MOVE |= {STAGE: "step_back"}
 
 
 def resolve(doc, schema):

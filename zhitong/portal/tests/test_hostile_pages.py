@@ -414,7 +414,15 @@ def test_the_sign_in_form_says_what_is_wrong_in_chinese(client, db, username, pa
 @pytest.mark.parametrize("page", ["9223372036854775808", "abc", "-1", "0", "²", ""])
 def test_list_pages_take_any_page_number(city, page):  # noqa: F811
     client = signed_in(city.hub)
-    for url in ("/appeals/", "/appeals/triage/", "/notifications/", "/coordination/tasks/", "/enterprises/"):
+    lists = (
+        "/appeals/",
+        "/appeals/triage/",
+        "/notifications/",
+        "/coordination/tasks/",
+        "/enterprises/",
+        "/projects/",
+    )
+    for url in lists:
         assert client.get(url, {"page": page}).status_code == 200, url
 
 

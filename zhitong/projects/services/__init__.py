@@ -9,6 +9,7 @@ from .lead import (
     project_override_lead,
     project_redecide_lead,
 )
+from .library import project_create, project_import_stage, project_update
 from .stages import project_advance, project_step_back
 from .team import member_assign, member_end, member_replace
 
@@ -19,9 +20,12 @@ __all__ = [
     "project_advance",
     "project_apply_lead",
     "project_clear_lead_override",
+    "project_create",
     "project_end_escalation",
     "project_escalate",
+    "project_import_stage",
     "project_override_lead",
     "project_redecide_lead",
     "project_step_back",
+    "project_update",
 ]

@@ -123,6 +123,13 @@ if lead_on_stage_move not in RECOMPUTE_HOOKS:
     RECOMPUTE_HOOKS.append(lead_on_stage_move)
 
 
+def lead_on_facts(project: Project, *, actor=None, now=None) -> list[str]:
+    """library.FACT_HOOKS: after a project is created, edited or imported, the lead unit
+    follows the facts the rules read (project_apply_lead saves what it changes)."""
+    project_apply_lead(project=project, actor=actor, now=now)
+    return []
+
+
 def _snapshot(project: Project) -> dict:
     return {
         "lead_unit_id": project.lead_unit_id,
@@ -369,3 +376,13 @@ def project_end_escalation(
             now=now,
         )
     return row
+
+
+def _register_fact_hook() -> None:
+    from .library import FACT_HOOKS
+
+    if lead_on_facts not in FACT_HOOKS:
+        FACT_HOOKS.append(lead_on_facts)
+
+
+_register_fact_hook()
