@@ -132,7 +132,9 @@ def test_a_new_project_is_imported_with_its_stage_in_the_history(plib):  # noqa:
     assert report.ok and report.imported and report.created == 1, report.as_text()
     p = Project.objects.get(code="XM-IMP1")
     assert p.stage == ProjectStage.CONSTRUCTION and p.stage_since == date.today() and p.version == 1
-    assert p.lead_unit == plib.zsj  # blank lead unit: the first-contact unit
+    # The lead unit follows seeds/003 二(二)1 (services/lead.py): in construction, a project the
+    # county introduced is led by the county.
+    assert p.lead_unit == plib.unit_a
     assert p.leader == plib.leader and p.green_channel and str(p.annual_investment) == "20000.50"
     assert p.planned_start == date(2026, 3, 1) and p.planned_completion == date(2027, 12, 1)
     change = ProjectStageChange.objects.get(project=p)
@@ -216,13 +218,16 @@ def test_a_registered_project_is_updated_but_not_its_stage_nor_its_lead_unit(pli
     assert plib.p_a.name == "甲区新材料产业园（扩建）" and plib.p_a.version == 1
     # Blank optional cells keep the stored values.
     assert plib.p_a.leader == plib.leader and plib.p_a.planned_start == date(2026, 3, 1)
+    # The rules decide the lead unit from the facts, not the sheet: before signing, the
+    # first-contact unit (seeds/003 二(一)), here 市招商局.
+    assert plib.p_a.lead_unit == plib.zsj
     report = projects_import(
         xlsx([row(plib, **{"项目编码": "XM-A1", "所处阶段": "在建", "牵头单位": "乙区"})]), actor=plib.hub
     )
     assert {e.column for e in report.errors} == {"所处阶段", "牵头单位"}
     assert "已登记项目的阶段须在项目页按阶段登记变更" in report.as_text()
     plib.p_a.refresh_from_db()
-    assert plib.p_a.stage == ProjectStage.RESERVE and plib.p_a.lead_unit == plib.unit_a
+    assert plib.p_a.stage == ProjectStage.RESERVE and plib.p_a.lead_unit == plib.zsj
 
 
 def test_an_exported_file_imports_back_without_a_change(client, plib):  # noqa: F811
