@@ -26,6 +26,13 @@ def _stages(request, project, today):
     return {"stage_history": project_stage_history(project)}
 
 
+def _roadmap(request, project, today):
+    from .roadmap.views import roadmap_section
+
+    return roadmap_section(request, project, today)
+
+
 SECTIONS: list[Section] = [
     Section("stages", "阶段历程", "projects/sections/_stages.html", _stages),
+    Section("roadmap", "推进路径图", "projects/sections/_roadmap.html", _roadmap),
 ]

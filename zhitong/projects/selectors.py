@@ -13,7 +13,7 @@ from zhitong.core.scope import filter_given, get_in_scope, scoped
 from zhitong.organizations.capabilities import is_city_leader
 from zhitong.organizations.selectors import outsider_scope_q, user_scope_unit_ids
 
-from .models import Project
+from .models import Milestone, Project
 
 
 def project_scope_q(user) -> Q | None:
@@ -27,6 +27,11 @@ def project_scope_q(user) -> Q | None:
     q = Q(lead_unit_id__in=ids) | Q(location_id__in=ids)
     if is_city_leader(user):
         q |= Q(leader=user)
+    # The roadmap (projects/roadmap): a milestone's agent (代办员, seeds/002 代办帮办) and the
+    # staff of its responsible unit see its project, so they can record its completion.
+    q |= Q(
+        pk__in=Milestone.objects.filter(Q(agent=user) | Q(responsible_unit_id__in=ids)).values("project_id")
+    )
     return q
 
 

@@ -76,6 +76,12 @@ def world(city, scene):
         },
     )
     event = _post(office, f"/events/{event['id']}/appeals", {"appeal_ids": [other.pk]})
+    roadmap = hub.post(
+        f"/api/v1/projects/{city.project.pk}/roadmap",
+        json.dumps({"direction": "reverse", "anchor": "2025-12-31", "items": [{"kind": "land"}]}),
+        content_type="application/json",
+    )
+    assert roadmap.status_code == 201, roadmap.content
     return SimpleNamespace(
         city=city,
         appeal=appeal,
@@ -87,4 +93,5 @@ def world(city, scene):
         event=event["id"],
         event_item=event["items"][0]["id"],
         contact=city.enterprise.contacts.first(),
+        milestone=roadmap.json()[0]["id"],
     )

@@ -16,6 +16,7 @@ from zhitong.coordination.machines.batches import BATCH, ESCALATION
 from zhitong.coordination.machines.events import EVENT
 from zhitong.coordination.machines.meetings import MEETING
 from zhitong.coordination.machines.tasks import TASK
+from zhitong.projects.roadmap.machine import MILESTONE
 
 from .conftest import token_client
 
@@ -58,10 +59,11 @@ MOVE_MACHINES = {
     "/coordination/meetings/{meeting_id}/moves/{move}": MEETING,
     "/coordination/tasks/{task_id}/moves/{move}": TASK,
     "/coordination/events/{event_id}/moves/{move}": EVENT,
+    "/projects/{project_id}/milestones/{milestone_id}/moves/{move}": MILESTONE,
 }
 # A move each object's table has, for the requests that are about the other parameters.
 BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
-BASE_MOVE |= {TASK: "progress", EVENT: "reschedule"}
+BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", MILESTONE: "edit"}
 
 
 def resolve(doc, schema):
@@ -91,6 +93,7 @@ class Probe:
             "leader_id": c.leader.pk,
             "duplicate_of_id": None,
             "lead_unit_id": c.units.gxj.pk,
+            "milestone_id": world.milestone,
         }
         self.failures: list[str] = []
         self.observed: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -252,7 +255,7 @@ class Probe:
         """Each field of the object's table, with each hostile value, sent to a move that
         takes it (the kernel checks the move data before any service, whoever may make the
         move), and a key no move takes."""
-        wrap = rel.startswith("/appeals")
+        wrap = rel.startswith(("/appeals", "/projects"))  # {"expected_version", "data"}
         first = next(iter(machine.moves.values()))
         fields = {f.name: m for m in machine.moves.values() for f in reversed(m.form)}
         for name, move in [*fields.items(), ("unknown_key", first)]:
