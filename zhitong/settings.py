@@ -226,6 +226,9 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "appeal-clock": {"task": "zhitong.appeals.tasks.run_appeal_clock", "schedule": crontab(minute="*/15")},
     "outbox-sweep": {"task": "zhitong.outbox.tasks.deliver_outbox", "schedule": crontab()},  # every minute
+    # Roadmap milestones due soon / overdue (projects/roadmap/jobs.py): their dates are days,
+    # so once an hour is plenty; every notice is deduplicated, so a second run sends nothing.
+    "roadmap-clock": {"task": "zhitong.projects.tasks.run_roadmap_clock", "schedule": crontab(minute=5)},
     # Each user's digest of the notices held since the last one, before the office opens.
     "notification-digest": {
         "task": "zhitong.notifications.tasks.send_daily_digests",
@@ -296,6 +299,10 @@ ZHITONG_UPLOAD_MAX_BYTES = int(
     os.environ.get("ZHITONG_UPLOAD_MAX_BYTES", 5 * ZHITONG_EVIDENCE_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE)
 )
 ZHITONG_DEFAULT_HANDLING_WORKDAYS = int(os.environ.get("ZHITONG_DEFAULT_HANDLING_WORKDAYS", "15"))
+# The green channel (绿色通道, seeds/004 常德/潍坊/绵阳; docs/projects.md "绿色通道"): a
+# designated project's roadmap milestones and its appeals get this percentage of the
+# committed working-day limit, rounded up, at least 1 (projects/roadmap/rules.py).
+ZHITONG_GREEN_CHANNEL_PERCENT = int(os.environ.get("ZHITONG_GREEN_CHANNEL_PERCENT", "50"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 

@@ -9,6 +9,7 @@ from zhitong.coordination import api as coordination_api
 from zhitong.enterprises import api as enterprises_api
 from zhitong.organizations import api as organizations_api
 from zhitong.projects import api as projects_api
+from zhitong.projects.roadmap import api as roadmap_api
 from zhitong.workdays import api as workdays_api
 
 from .auth import TokenAuth
@@ -48,6 +49,7 @@ ROUTERS = [
     ("/projects", projects_api.router),
     ("/appeals", appeals_api.router),
     ("/coordination", coordination_api.router),
+    ("/projects", roadmap_api.router),  # the roadmap's operations (projects/roadmap/api.py)
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

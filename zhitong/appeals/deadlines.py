@@ -103,17 +103,40 @@ def is_provisional(d: date) -> bool:
     return _p(d)
 
 
-def handling_days_for(*, category, channel: str, explicit: int | None = None) -> int:
+def handling_days_for(
+    *, category, channel: str, explicit: int | None = None, green_channel: bool = False
+) -> int:
     """The handling limit in working days: the hub's explicit choice, else the mayor's
     mailbox rule (7, seeds/003 七), else the category's committed limit, else the
-    configurable default (settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS)."""
+    configurable default (settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS). For an appeal of a
+    green-channel project (绿色通道, seeds/004; `green_channel_of`) the committed limit is
+    shortened by the projects' rule (projects/roadmap/rules.py green_channel_days: half,
+    rounded up, by default); the hub's explicit choice is taken as given (routing caps it
+    at the shortened limit, docs/projects.md "绿色通道")."""
     if explicit:
         return int(explicit)
     if channel == Channel.MAYOR_MAILBOX:
-        return MAYOR_MAILBOX_WORKDAYS
-    if category is not None and category.handling_days:
-        return category.handling_days
-    return settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS
+        days = MAYOR_MAILBOX_WORKDAYS
+    elif category is not None and category.handling_days:
+        days = category.handling_days
+    else:
+        days = settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS
+    return green_channel_days(days) if green_channel else days
+
+
+def green_channel_of(appeal) -> bool:
+    """The appeal is linked to a project designated for the green channel (Project.green_channel)."""
+    if not appeal.project_id:
+        return False
+    from zhitong.projects.models import Project
+
+    return Project.objects.filter(pk=appeal.project_id, green_channel=True).exists()
+
+
+def green_channel_days(days: int) -> int:
+    from zhitong.projects.roadmap.rules import green_channel_days as shorten
+
+    return shorten(days)
 
 
 def legal_days_for(*, category, handling_days: int) -> int:
@@ -296,7 +319,9 @@ def restore_deadlines(appeal, history: list[dict]) -> list[str]:
     ]
     if anchors and appeal.handling_due is not None:
         i = anchors[-1]
-        days = appeal.handling_days or handling_days_for(category=appeal.category, channel=appeal.channel)
+        days = appeal.handling_days or handling_days_for(
+            category=appeal.category, channel=appeal.channel, green_channel=green_channel_of(appeal)
+        )
         handling_due, legal_due = handling_dues_for(
             base=_handling_base(appeal, history[i]), days=days, category=appeal.category
         )

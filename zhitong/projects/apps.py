@@ -11,9 +11,13 @@ class ProjectsConfig(AppConfig):
 
         # The stage table's services register themselves with the machine on import.
         from . import enterprise_sections, services  # noqa: F401
+        from .roadmap import notices, retiming
+        from .roadmap import services as roadmap_services  # noqa: F401  (the milestone table's)
         from .selectors import enterprises_with_projects_q
 
         # The enterprise page lists the enterprise's projects (enterprises sits below us).
         enterprise_sections.install()
         # Unit staff also see the owners of the projects their units lead, host or serve.
         register_unit_scope_extension(enterprises_with_projects_q)
+        notices.register_notice_kinds()
+        retiming.register()

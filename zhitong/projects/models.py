@@ -309,10 +309,31 @@ class MilestoneKind(models.TextChoices):
     CUSTOM = "custom", "自定义节点"
 
 
+class MilestoneStatus(models.TextChoices):
+    """A roadmap node's state (`projects.roadmap.machine.MILESTONE`)."""
+
+    OPEN = "open", "未完成"
+    DONE = "done", "已完成"
+
+
+class PlanRule(models.TextChoices):
+    """How a node's planned dates are counted from its stored inputs (`plan_anchor`,
+    `plan_offset`, `workdays`; projects/roadmap/rules.py), so that a calendar change
+    re-times it by the same rule."""
+
+    REVERSE = "reverse", "倒排"  # back from the target date (倒排工期, seeds/004 聊城)
+    FORWARD = "forward", "顺排"  # on from the start date
+    FIXED = "fixed", "指定完成日期"  # a due date set by hand on the node
+
+
 class Milestone(TimeStampedModel):
     """One node of the project's roadmap: planned by reverse scheduling (倒排工期,
     seeds/004 聊城) from the target date in working days, with its agent (代办员,
-    seeds/002 代办帮办) and its actual date."""
+    seeds/002 代办帮办) and its actual date.
+
+    The planned dates are stored (indexed: the clock job and the lights are range
+    queries) and registered with the calendar (projects/roadmap/retiming.py); they are
+    recomputed from `plan_rule`, `plan_anchor`, `plan_offset` and `workdays`."""
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="milestones")
     kind = models.CharField("节点", max_length=30, choices=MilestoneKind.choices)
@@ -341,6 +362,17 @@ class Milestone(TimeStampedModel):
     )
     note = models.TextField("备注", blank=True)
     version = models.PositiveIntegerField("版本", default=0)
+    status = models.CharField(
+        "状态", max_length=10, choices=MilestoneStatus.choices, default=MilestoneStatus.OPEN
+    )
+    standard_workdays = models.PositiveSmallIntegerField(
+        "标准办理时限(工作日)", null=True, blank=True, help_text="绿色通道压缩前的时限"
+    )
+    plan_rule = models.CharField("计划方式", max_length=10, choices=PlanRule.choices, default=PlanRule.FIXED)
+    plan_anchor = models.DateField("计划基准日", null=True, blank=True)
+    plan_offset = models.PositiveIntegerField("距基准日(工作日)", default=0)
+    # Two working days before planned_due (projects/roadmap/rules.py YELLOW_WORKDAYS).
+    yellow_from = models.DateField("临期起始日", null=True, blank=True)
 
     class Meta:
         verbose_name = "推进路径节点"
@@ -348,6 +380,11 @@ class Milestone(TimeStampedModel):
         ordering = ["project", "sequence", "id"]
         constraints = [
             models.UniqueConstraint(fields=["project", "sequence"], name="milestone_unique_sequence"),
+        ]
+        indexes = [
+            # The clock job and the lights: open nodes by due date / yellow-from date.
+            models.Index(fields=["status", "planned_due"], name="milestone_status_due"),
+            models.Index(fields=["status", "yellow_from"], name="milestone_status_yellow"),
         ]
 
     def __str__(self) -> str:

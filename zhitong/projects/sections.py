@@ -44,10 +44,17 @@ def _team(request, project, today):
     return team_context(request, project, today)
 
 
+def _roadmap(request, project, today):
+    from .roadmap.views import roadmap_section
+
+    return roadmap_section(request, project, today)
+
+
 SECTIONS: list[Section] = [
     Section("stages", "阶段历程", "projects/sections/_stages.html", _stages),
     Section("lead", _("牵头单位"), "projects/sections/_lead.html", _lead),
     Section("team", _("服务团队"), "projects/sections/_team.html", _team),
+    Section("roadmap", _("推进路径图"), "projects/sections/_roadmap.html", _roadmap),
 ]
 
 

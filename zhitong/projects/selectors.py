@@ -21,7 +21,7 @@ from zhitong.organizations.capabilities import is_city_leader
 from zhitong.organizations.models import Unit
 from zhitong.organizations.selectors import outsider_scope_q, user_scope_unit_ids
 
-from .models import MemberRole, Project, ProjectMember, ProjectStage
+from .models import MemberRole, Milestone, Project, ProjectMember, ProjectStage
 
 # The team roles held by a unit (as opposed to a person): a unit holding one of them, still
 # serving, sees the project (seeds/003 二(二)4 帮办/督办/协办; seeds/002 1+1+N).
@@ -47,6 +47,11 @@ def project_scope_q(user) -> Q | None:
         q |= Exists(current.filter(unit_id__in=ids))
     if is_city_leader(user):
         q |= Q(leader=user)
+    # The roadmap (projects/roadmap): a milestone's agent (代办员, seeds/002 代办帮办) and the
+    # staff of its responsible unit see its project, so they can record its completion.
+    q |= Q(
+        pk__in=Milestone.objects.filter(Q(agent=user) | Q(responsible_unit_id__in=ids)).values("project_id")
+    )
     return q
 
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import team_views, views
+from .roadmap import views as roadmap
 
 app_name = "projects"
 urlpatterns = [
@@ -25,4 +26,8 @@ urlpatterns = [
     path("butlers/", team_views.butler_coverage, name="butlers"),
     path("butlers/export/", team_views.butler_coverage_export, name="butlers_export"),
     path("butlers/enterprises/<int:enterprise_id>/", team_views.enterprise_butler, name="enterprise_butler"),
+    # The roadmap (推进路径图): planning, one milestone, its moves.
+    path("<int:pk>/roadmap/plan/", roadmap.roadmap_plan, name="roadmap_plan"),
+    path("<int:pk>/milestones/<int:mid>/", roadmap.milestone_detail, name="milestone"),
+    path("<int:pk>/milestones/<int:mid>/move/<slug:name>/", roadmap.milestone_move, name="milestone_move"),
 ]

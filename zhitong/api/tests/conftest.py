@@ -77,6 +77,12 @@ def world(city, scene):
     )
     event = _post(office, f"/events/{event['id']}/appeals", {"appeal_ids": [other.pk]})
     certification = _county_certification(city, scene, hub)
+    roadmap = hub.post(
+        f"/api/v1/projects/{city.project.pk}/roadmap",
+        json.dumps({"direction": "reverse", "anchor": "2025-12-31", "items": [{"kind": "land"}]}),
+        content_type="application/json",
+    )
+    assert roadmap.status_code == 201, roadmap.content
     return SimpleNamespace(
         city=city,
         appeal=appeal,
@@ -89,6 +95,7 @@ def world(city, scene):
         event_item=event["items"][0]["id"],
         contact=city.enterprise.contacts.first(),
         certification=certification,
+        milestone=roadmap.json()[0]["id"],
     )
 
 

@@ -19,6 +19,7 @@ from zhitong.coordination.machines.meetings import MEETING
 from zhitong.coordination.machines.tasks import TASK
 from zhitong.enterprises.machine import ENTERPRISE
 from zhitong.projects.machines import STAGE
+from zhitong.projects.roadmap.machine import MILESTONE
 
 from .conftest import token_client
 
@@ -64,11 +65,12 @@ MOVE_MACHINES = {
     "/enterprises/{enterprise_id}/moves/{move}": ENTERPRISE,
     "/coordination/facts/certifications/{certification_id}/moves/{move}": CERTIFICATION,
     "/projects/{project_id}/moves/{move}": STAGE,
+    "/projects/{project_id}/milestones/{milestone_id}/moves/{move}": MILESTONE,
 }
 # A move each object's table has, for the requests that are about the other parameters.
 BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
 BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", ENTERPRISE: "approve", CERTIFICATION: "reopen"}
-BASE_MOVE |= {STAGE: "step_back"}
+BASE_MOVE |= {STAGE: "step_back", MILESTONE: "edit"}
 
 
 def resolve(doc, schema):
@@ -99,6 +101,7 @@ class Probe:
             "leader_id": c.leader.pk,
             "duplicate_of_id": None,
             "lead_unit_id": c.units.gxj.pk,
+            "milestone_id": world.milestone,
         }
         self.failures: list[str] = []
         self.observed: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -260,7 +263,7 @@ class Probe:
         """Each field of the object's table, with each hostile value, sent to a move that
         takes it (the kernel checks the move data before any service, whoever may make the
         move), and a key no move takes."""
-        wrap = rel.startswith(("/appeals", "/enterprises"))  # {"expected_version", "data"}
+        wrap = rel.startswith(("/appeals", "/enterprises", "/projects"))  # {"expected_version", "data"}
         first = next(iter(machine.moves.values()))
         fields = {f.name: m for m in machine.moves.values() for f in reversed(m.form)}
         for name, move in [*fields.items(), ("unknown_key", first)]:

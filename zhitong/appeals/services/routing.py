@@ -89,7 +89,19 @@ def _route(
     coop_units = [u for u in units(cooperating_unit_ids, "cooperating_unit_ids") if u.pk != lead.pk]
     category = appeal.category
     explicit = _handling_days(handling_days, category)
-    days = deadlines.handling_days_for(category=category, channel=appeal.channel, explicit=explicit)
+    # 绿色通道 (seeds/004): an appeal of a designated project gets the shortened committed
+    # limit, and the hub may not give it a longer one (docs/projects.md "绿色通道").
+    green = deadlines.green_channel_of(appeal)
+    committed = deadlines.handling_days_for(category=category, channel=appeal.channel, green_channel=green)
+    if green and explicit and explicit > committed:
+        raise ServiceError(
+            f"该诉求所属项目为绿色通道项目，办理时限不得超过{committed}个工作日",
+            code="green_channel_limit",
+            field="handling_days",
+        )
+    days = deadlines.handling_days_for(
+        category=category, channel=appeal.channel, explicit=explicit, green_channel=green
+    )
     today = timezone.localdate(now)
 
     if lead.pk != appeal.lead_unit_id:
@@ -136,6 +148,7 @@ def _route(
         "cooperating_unit_ids": coop_ids,
         "cooperating_units": [u.name for u in coop_units],
         "handling_days": days,
+        "green_channel": green,
         "handling_due": appeal.handling_due.isoformat(),
         "handling_from": base.isoformat(),
         "suggested_unit_id": suggestion.unit.pk if suggestion else None,

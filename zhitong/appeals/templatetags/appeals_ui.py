@@ -150,6 +150,8 @@ def timeline_facts(entry) -> list[tuple[str, str]]:
         out.append((label, fmt(value)))
     if data.get("overridden") and data.get("rule"):
         out[:] = [(lbl, v if lbl != "分办规则建议" else f"{v}（未采纳）") for lbl, v in out]
+    if data.get("green_channel"):
+        out.append(("绿色通道", "所属项目为绿色通道项目，按压缩后的时限办理"))
     if data.get("reopened"):
         out.append(("结果", "企业不满意，退回原牵头单位重办"))
     if data.get("recorded_by_hub"):
