@@ -3,6 +3,8 @@ import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ApiToken(models.Model):
@@ -10,7 +12,7 @@ class ApiToken(models.Model):
     SHA-256 of the token is stored; the token itself is shown once at creation."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
-    name = models.CharField("用途", max_length=100)
+    name = models.CharField(_("用途"), max_length=100)
     token_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -18,8 +20,8 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "API令牌"
-        verbose_name_plural = "API令牌"
+        verbose_name = pgettext_lazy("model", "API令牌")
+        verbose_name_plural = pgettext_lazy("models", "API令牌")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

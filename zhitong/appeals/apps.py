@@ -2,6 +2,7 @@ import importlib
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _reseed_if_empty(sender, using="default", apps=None, **kwargs):
@@ -23,6 +24,7 @@ def _reseed_if_empty(sender, using="default", apps=None, **kwargs):
 class AppealsConfig(AppConfig):
     name = "zhitong.appeals"
     label = "appeals"
+    verbose_name = _("诉求办理")
 
     def ready(self):
         from zhitong.enterprises.selectors import register_unit_scope_extension

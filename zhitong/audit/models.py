@@ -1,5 +1,7 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnly(RuntimeError):
@@ -37,34 +39,34 @@ class AuditEvent(models.Model):
     read-only, and on PostgreSQL a trigger refuses UPDATE and DELETE (migration 0006).
     """
 
-    at = models.DateTimeField("时间(UTC)", db_index=True)
+    at = models.DateTimeField(_("时间(UTC)"), db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    actor_name = models.CharField("操作人", max_length=150, blank=True)
+    actor_name = models.CharField(_("操作人"), max_length=150, blank=True)
     actor_unit = models.ForeignKey(
         "organizations.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    action = models.CharField("动作", max_length=64, db_index=True)
-    object_type = models.CharField("对象类型", max_length=64)
-    object_id = models.CharField("对象ID", max_length=64, blank=True)
-    before = models.JSONField("变更前", null=True, blank=True)
-    after = models.JSONField("变更后", null=True, blank=True)
-    client_addr = models.CharField("客户端地址", max_length=64, blank=True)
-    outcome = models.CharField("结果", max_length=20, default="ok")
+    action = models.CharField(_("动作"), max_length=64, db_index=True)
+    object_type = models.CharField(_("对象类型"), max_length=64)
+    object_id = models.CharField(_("对象ID"), max_length=64, blank=True)
+    before = models.JSONField(_("变更前"), null=True, blank=True)
+    after = models.JSONField(_("变更后"), null=True, blank=True)
+    client_addr = models.CharField(_("客户端地址"), max_length=64, blank=True)
+    outcome = models.CharField(_("结果"), max_length=20, default="ok")
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
     # "" for the events hashed before the chain was keyed (chain.legacy_hash).
-    key_id = models.CharField("密钥编号", max_length=16, blank=True, default="")
+    key_id = models.CharField(_("密钥编号"), max_length=16, blank=True, default="")
     # Position in the chain, 1, 2, 3 … without gaps (ids have gaps on PostgreSQL: a rolled
     # back insert still uses up its sequence value). None on unkeyed events.
-    seq = models.PositiveBigIntegerField("序号", null=True, blank=True)
+    seq = models.PositiveBigIntegerField(_("序号"), null=True, blank=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "审计事件"
-        verbose_name_plural = "审计事件"
+        verbose_name = pgettext_lazy("model", "审计事件")
+        verbose_name_plural = pgettext_lazy("models", "审计事件")
         ordering = ["id"]
         indexes = [models.Index(fields=["object_type", "object_id"])]
 

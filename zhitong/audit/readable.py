@@ -17,9 +17,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 
@@ -187,16 +188,17 @@ def _chinese(text) -> bool:
 
 
 def _field_spec(f, key: str) -> KeySpec:
-    label = (
-        str(f.verbose_name)
-        if _chinese(f.verbose_name)
-        else catalog.key_label(f.name) or catalog.key_label(key)
-    )
+    # A field named in Chinese keeps its own (lazily translated) name: key_spec caches this,
+    # and a label made str() here would stay in the language of whoever read it first.
+    # Django's English defaults ("id", "created at") give way to the catalog's names.
+    with translation.override(settings.LANGUAGE_CODE):
+        named = _chinese(f.verbose_name)
+    label = f.verbose_name if named else catalog.key_label(f.name) or catalog.key_label(key)
     label = label or f.name
     if f.is_relation and f.related_model is not None:
         return KeySpec(label, "ref", ref=(f.related_model._meta.label_lower, "pk"))
     if f.choices:
-        return KeySpec(label, "choice", choices={str(k): str(v) for k, v in f.flatchoices})
+        return KeySpec(label, "choice", choices={str(k): v for k, v in f.flatchoices})
     if isinstance(f, models.DateTimeField):
         return KeySpec(label, "datetime")
     if isinstance(f, models.DateField):
@@ -314,7 +316,7 @@ class Reader:
             name = self.names.name(*spec.ref, value)
             return name if name is not None else _("#%(id)s（已不存在）") % {"id": value}
         if spec.kind == "choice":
-            return spec.choices.get(str(value), str(value))
+            return str(spec.choices.get(str(value), value))
         if isinstance(value, bool):
             return _("是") if value else _("否")
         if spec.kind in ("date", "datetime", "plain"):

@@ -28,6 +28,7 @@ from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhitong.core import fields
@@ -457,6 +458,14 @@ def clean_filters(form: forms.Form) -> dict:
 # ---------------------------------------------------------------------------------------
 
 
+def page_message(message: str) -> str:
+    """A service's message (in Chinese: services speak the API's language, contract.py) in
+    the page's language, when the English catalog has it — a fixed message ("该企业已被他人
+    核实或修改，请刷新后重试"). One with a name or a number in it is not in the catalog and
+    stays Chinese."""
+    return gettext(message) if message else message
+
+
 def refusal_message(
     form, exc: ServiceError, fresh_version: int, *, version_field: str, kept: str = ""
 ) -> str:
@@ -464,17 +473,21 @@ def refusal_message(
     form has one; on a stale version (409) the page shows the object as it is now and the
     form keeps the user's input but carries the current version, so re-submitting after a
     look is deliberate. Returns the message for the page (`kept` is said on a 409)."""
+    message = page_message(exc.message)
     if exc.field and exc.field in form.fields:
-        form.add_error(exc.field, exc.message)
+        form.add_error(exc.field, message)
     if exc.status != 409:
-        return exc.message
+        return message
     data = form.data.copy()
     data[form.add_prefix(version_field)] = str(fresh_version)
     form.data = data
-    return f"{exc.message}。页面已更新为最新状态，{kept}请核对后再提交。"
+    return gettext("%(message)s。页面已更新为最新状态，%(kept)s请核对后再提交。") % {
+        "message": message,
+        "kept": kept,
+    }
 
 
-VERSION_INVALID = "页面版本号格式不正确，请刷新页面后重试"
+VERSION_INVALID = _("页面版本号格式不正确，请刷新页面后重试")
 
 
 def version_field() -> forms.IntegerField:
@@ -486,7 +499,7 @@ def version_field() -> forms.IntegerField:
         max_value=INT_MAX,
         widget=forms.HiddenInput,
         error_messages={
-            "required": VERSION_REQUIRED,
+            "required": _(VERSION_REQUIRED),  # the msgid is the kernel's Chinese
             "invalid": VERSION_INVALID,
             "min_value": VERSION_INVALID,
             "max_value": VERSION_INVALID,

@@ -370,7 +370,7 @@ class Machine:
         MACHINES[kind] = self
 
     def status_label(self, value: str) -> str:
-        return self.states(value).label if value in self.states.values else value
+        return str(self.states(value).label) if value in self.states.values else value
 
     # -- the gate ----------------------------------------------------------------------
     def relations_of(self, user, obj) -> set[str]:

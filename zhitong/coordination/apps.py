@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CoordinationConfig(AppConfig):
     name = "zhitong.coordination"
     label = "coordination"
+    verbose_name = _("协调调度")
 
     def ready(self):
         from zhitong.appeals.signals import appeal_escalated, appeal_exemption_approved

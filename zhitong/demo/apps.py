@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DemoConfig(AppConfig):
@@ -7,4 +8,4 @@ class DemoConfig(AppConfig):
 
     name = "zhitong.demo"
     label = "demo"
-    verbose_name = "演示城市"
+    verbose_name = _("演示城市")

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from zhitong.organizations.admin import AuditedAdminMixin
 
@@ -54,7 +55,7 @@ class EnterpriseAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 )
             },
         ),
-        ("规模", {"fields": SIZE_FLAGS}),
-        ("标签", {"fields": TAG_FLAGS}),
-        ("服务", {"fields": ("butler",)}),
+        (_("规模"), {"fields": SIZE_FLAGS}),
+        (_("标签"), {"fields": TAG_FLAGS}),
+        (_("服务"), {"fields": ("butler",)}),
     )

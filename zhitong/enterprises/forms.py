@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from zhitong.common import forms as zt
 from zhitong.organizations.choices import UnitKind
@@ -14,7 +15,7 @@ from zhitong.organizations.models import Unit
 from .choices import Industry
 from .validators import credit_code_error
 
-CHOOSE = ("", "—— 请选择 ——")
+CHOOSE = ("", _("—— 请选择 ——"))
 
 
 def location_choices() -> list[tuple[int, str]]:
@@ -34,7 +35,7 @@ class CreditCodeField(forms.CharField):
         kw.setdefault("max_length", 50)  # room for the spaces of "9135 0100 …"
         super().__init__(**kw)
         self.widget.attrs.update(
-            {"autocomplete": "off", "spellcheck": "false", "placeholder": "18位，如 91350100M000012345"}
+            {"autocomplete": "off", "spellcheck": "false", "placeholder": _("18位，如 91350100M000012345")}
         )
 
     def clean(self, value):
@@ -52,12 +53,12 @@ class EnterpriseFields(zt.Form):
     """The facts of an enterprise entered at intake (the registry's: code, name, industry,
     location; address and legal representative when known)."""
 
-    credit_code = CreditCodeField(label="统一社会信用代码")
-    name = forms.CharField(label="企业名称", max_length=200)
-    industry = forms.ChoiceField(label="行业", choices=[CHOOSE, *Industry.choices])
-    location_id = forms.TypedChoiceField(label="所在县区/园区", coerce=int, empty_value=None)
-    address = forms.CharField(label="地址", max_length=200, required=False)
-    legal_representative = forms.CharField(label="法定代表人", max_length=50, required=False)
+    credit_code = CreditCodeField(label=_("统一社会信用代码"))
+    name = forms.CharField(label=_("企业名称"), max_length=200)
+    industry = forms.ChoiceField(label=_("行业"), choices=[CHOOSE, *Industry.choices])
+    location_id = forms.TypedChoiceField(label=_("所在县区/园区"), coerce=int, empty_value=None)
+    address = forms.CharField(label=_("地址"), max_length=200, required=False)
+    legal_representative = forms.CharField(label=_("法定代表人"), max_length=50, required=False)
 
     def __init__(self, data=None, *, locations=None, **kw):
         super().__init__(data, **kw)
@@ -73,7 +74,7 @@ class EnterpriseAddForm(EnterpriseFields):
     says the new one is none of them."""
 
     similar_seen = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
-    confirm_distinct = forms.BooleanField(label="以上均不是该企业，确认新增", required=False)
+    confirm_distinct = forms.BooleanField(label=_("以上均不是该企业，确认新增"), required=False)
 
     def seen_ids(self) -> list[int]:
         """The similar enterprises acknowledged: those shown, when the box was ticked."""
@@ -99,7 +100,7 @@ class EnterpriseCorrectForm(EnterpriseFields):
     pre-filled with what was entered, a note, and the version the page was read at."""
 
     note = forms.CharField(
-        label="核实说明", required=False, max_length=zt.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("核实说明"), required=False, max_length=zt.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
     )
     expected_version = zt.version_field()
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from zhitong.common.panels import HomeCount, HomePanel
 from zhitong.organizations.capabilities import keeps_enterprise_library
@@ -22,9 +23,11 @@ def home_panels(user, *, today: date) -> list[HomePanel]:
         return []
     return [
         HomePanel(
-            title="待核实企业",
+            title=_("待核实企业"),
             template="enterprises/_home_review.html",
             order=40,
-            counts=(HomeCount("登记诉求时新增，待核实", pending, reverse("enterprises:review"), "yellow"),),
+            counts=(
+                HomeCount(_("登记诉求时新增，待核实"), pending, reverse("enterprises:review"), "yellow"),
+            ),
         )
     ]

@@ -19,6 +19,7 @@ from zhitong.organizations.imports import (
     ImportReport,
     PlannedRow,
     check_length,
+    in_chinese,
     looks_like_lost_number,
     parse_bool,
     parse_choice,
@@ -38,7 +39,8 @@ from .services import (
 )
 from .validators import credit_code_error, phone_error
 
-BOOL_COLUMNS = list(flag_labels(SIZE_FLAGS + TAG_FLAGS).items())
+# The flags' columns are headed by the fields' Chinese names.
+BOOL_COLUMNS = [(key, in_chinese(label)) for key, label in flag_labels(SIZE_FLAGS + TAG_FLAGS).items()]
 
 ENTERPRISE_COLUMNS = [
     Column(
@@ -53,7 +55,7 @@ ENTERPRISE_COLUMNS = [
         "行业",
         "industry",
         required=True,
-        note="、".join(str(lbl) for _, lbl in Industry.choices),
+        note="、".join(in_chinese(lbl) for _value, lbl in Industry.choices),
         example="制造业",
     ),
     Column(

@@ -6,6 +6,9 @@ and keeper-entered enterprises start confirmed."""
 
 from __future__ import annotations
 
+# The labels stay Chinese here (the API's and the audit log's); pages translate them.
+from django.utils.translation import gettext_noop as N_
+
 from zhitong.common.transitions import Field, Machine, move, record_state_change
 from zhitong.organizations.capabilities import keeps_enterprise_library
 
@@ -41,7 +44,7 @@ ENTERPRISE = Machine(
     moves=[
         move(
             "approve",
-            "核实无误",
+            N_("核实无误"),
             {R.PENDING},
             R.CONFIRMED,
             {LIBRARY},
@@ -51,7 +54,7 @@ ENTERPRISE = Machine(
         ),
         move(
             "correct",
-            "更正并核实",
+            N_("更正并核实"),
             {R.PENDING},
             R.CONFIRMED,
             {LIBRARY},
@@ -65,7 +68,7 @@ ENTERPRISE = Machine(
     audited=(*CORRECTABLE, "reviewed_by_id", "reviewed_at"),
     history=record_state_change,
     status_field="review_status",
-    stale_message="该企业已被他人核实或修改，请刷新后重试",
+    stale_message=N_("该企业已被他人核实或修改，请刷新后重试"),
     initial=(R.CONFIRMED, R.PENDING),
     pk_arg="enterprise_id",
 )

@@ -11,14 +11,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhitong.common.forms import id_or_none, refusal_message, search_text
+from zhitong.common.forms import id_or_none, page_message, refusal_message, search_text
 from zhitong.common.pages import import_submission
 from zhitong.common.transitions import required_version, state_changes
 from zhitong.core.downloads import XLSX, download
 from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, ServiceError
 from zhitong.organizations.capabilities import can_import_data, keeps_enterprise_library
 from zhitong.organizations.choices import UnitKind
-from zhitong.organizations.imports import UNIT_COLUMNS, template_xlsx, units_import
+from zhitong.organizations.imports import UNIT_COLUMNS, in_chinese, template_xlsx, units_import
 from zhitong.organizations.models import Unit
 
 from . import selectors, services
@@ -30,8 +30,8 @@ from .sections import sections_for
 
 PAGE_SIZE = 25
 IMPORT_KINDS = {
-    "enterprises": ("企业", ENTERPRISE_COLUMNS, enterprises_import),
-    "units": ("单位", UNIT_COLUMNS, units_import),
+    "enterprises": (gettext_lazy("企业"), ENTERPRISE_COLUMNS, enterprises_import),
+    "units": (gettext_lazy("单位"), UNIT_COLUMNS, units_import),
 }
 
 
@@ -135,7 +135,7 @@ def contact_reveal_phone(request, contact_id: int):
     except AccessDenied:
         raise Http404("联系人不存在或您无权查看")
     except Forbidden as exc:
-        raise PermissionDenied(exc.message)
+        raise PermissionDenied(page_message(exc.message))
     if request.htmx:
         return TemplateResponse(request, "enterprises/_phone_revealed.html", {"phone": phone})
     contact = selectors.contact_get_for_user(user=request.user, contact_id=contact_id)
@@ -153,7 +153,7 @@ REVIEW_PAGE_SIZE = 50
 
 def _require_keeper(user) -> None:
     if not keeps_enterprise_library(user):
-        raise PermissionDenied("只有统筹协调专员和系统管理员可以核实企业")
+        raise PermissionDenied(_("只有统筹协调专员和系统管理员可以核实企业"))
 
 
 @login_required
@@ -203,7 +203,7 @@ def enterprise_move(request, enterprise_id: int, name: str):
     except AccessDenied:
         raise Http404
     except ServiceError as exc:
-        messages.error(request, exc.message)
+        messages.error(request, page_message(exc.message))
     else:
         messages.success(request, _("已核实：%(name)s") % {"name": enterprise.name})
     return redirect(_back(request, enterprise))
@@ -214,7 +214,7 @@ def _correct(request, enterprise):
         try:
             ENTERPRISE.check(request.user, enterprise, "correct")
         except (ConflictError, Forbidden) as exc:
-            messages.error(request, exc.message)
+            messages.error(request, page_message(exc.message))
             return redirect("enterprises:detail", enterprise_id=enterprise.pk)
         form = EnterpriseCorrectForm(enterprise=enterprise)
         return TemplateResponse(request, "enterprises/correct.html", {"enterprise": enterprise, "form": form})
@@ -257,7 +257,7 @@ def import_page(request):
     """Upload → all-or-nothing import; with bad rows, the report and an explicit
     "仅导入无误的行" button that imports the same file's good rows."""
     if not _can_import(request.user):
-        raise PermissionDenied("只有系统管理员和统筹协调专员可以批量导入")
+        raise PermissionDenied(_("只有系统管理员和统筹协调专员可以批量导入"))
     ctx = {
         "kinds": [(k, v[0]) for k, v in IMPORT_KINDS.items()],
         "kind": request.GET.get("kind") if request.GET.get("kind") in IMPORT_KINDS else "enterprises",
@@ -267,7 +267,7 @@ def import_page(request):
 
     kind = request.POST.get("kind")
     if kind not in IMPORT_KINDS:
-        ctx["error"] = "请选择导入的数据类型"
+        ctx["error"] = _("请选择导入的数据类型")
         return TemplateResponse(request, "enterprises/import.html", ctx, status=400)
     ctx["kind"] = kind
     result, status = import_submission(request, kind=kind, run=IMPORT_KINDS[kind][2])
@@ -278,9 +278,10 @@ def import_page(request):
 @login_required
 def import_template(request, kind: str):
     if not _can_import(request.user):
-        raise PermissionDenied("只有系统管理员和统筹协调专员可以批量导入")
+        raise PermissionDenied(_("只有系统管理员和统筹协调专员可以批量导入"))
     if kind not in IMPORT_KINDS:
         raise Http404()
     label, columns, _run = IMPORT_KINDS[kind]
+    label = in_chinese(label)  # the workbook is Chinese, like the headers it asks for
     body = template_xlsx(columns, title=f"{label}导入")
     return download(body, name=f"{label}导入模板.xlsx", fallback=f"{kind}-template.xlsx", content_type=XLSX)

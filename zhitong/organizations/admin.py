@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models, transaction
+from django.utils.translation import gettext_lazy as _
 
 from zhitong.audit.services import audit_record
 
@@ -117,12 +118,12 @@ class ZhitongUserAdmin(AuditedAdminMixin, UserAdmin):
     filter_horizontal = ("portfolio", "groups", "user_permissions")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("身份与单位", {"fields": ("full_name", "role", "unit", "position", "phone", "enterprise")}),
-        ("市领导", {"fields": ("leader_level", "portfolio")}),
-        ("权限", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
-        ("时间", {"fields": ("last_login", "date_joined")}),
+        (_("身份与单位"), {"fields": ("full_name", "role", "unit", "position", "phone", "enterprise")}),
+        (_("市领导"), {"fields": ("leader_level", "portfolio")}),
+        (_("权限"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "password1", "password2")}),
-        ("身份与单位", {"fields": ("full_name", "role", "unit", "position", "phone", "enterprise")}),
+        (_("身份与单位"), {"fields": ("full_name", "role", "unit", "position", "phone", "enterprise")}),
     )

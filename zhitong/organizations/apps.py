@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OrganizationsConfig(AppConfig):
     name = "zhitong.organizations"
     label = "organizations"
-    verbose_name = "组织机构与用户"
+    verbose_name = _("组织机构与用户")

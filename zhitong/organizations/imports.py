@@ -26,8 +26,11 @@ from datetime import datetime
 from io import BytesIO
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from zhitong.audit.services import audit_record
 from zhitong.core.spreadsheets import display_width
@@ -86,24 +89,50 @@ class ImportReport:
 
     @property
     def summary(self) -> str:
+        """In the language of the page that shows it (the CLI's is Chinese)."""
         if self.fatal:
-            return f"导入失败：{self.fatal}。未导入任何数据。"
+            return _("导入失败：%(reason)s。未导入任何数据。") % {"reason": self.fatal}
         if self.total_rows == 0:
-            return "文件中没有数据行，未导入任何数据。"
-        counts = f"新增{self.created}条，更新{self.updated}条"
+            return _("文件中没有数据行，未导入任何数据。")
+        n = {"rows": self.total_rows, "bad": len(self.bad_rows), "good": self.good_row_count}
+        n["counts"] = _("新增%(created)s条，更新%(updated)s条") % {
+            "created": self.created,
+            "updated": self.updated,
+        }
         if not self.errors:
-            return f"共{self.total_rows}行，全部导入成功：{counts}。"
-        bad = len(self.bad_rows)
+            return (
+                ngettext(
+                    "共%(rows)s行，全部导入成功：%(counts)s。",
+                    "共%(rows)s行，全部导入成功：%(counts)s。",
+                    self.total_rows,
+                )
+                % n
+            )
         if self.imported:
             return (
-                f"共{self.total_rows}行，其中{bad}行有误已跳过；按您的选择仅导入无误的"
-                f"{self.good_row_count}行：{counts}。"
+                ngettext(
+                    "共%(rows)s行，其中%(bad)s行有误已跳过；按您的选择仅导入无误的%(good)s行：%(counts)s。",
+                    "共%(rows)s行，其中%(bad)s行有误已跳过；按您的选择仅导入无误的%(good)s行：%(counts)s。",
+                    self.total_rows,
+                )
+                % n
             )
         if self.good_rows_only:
-            return f"共{self.total_rows}行，全部有误，未导入任何数据。"
+            return (
+                ngettext(
+                    "共%(rows)s行，全部有误，未导入任何数据。",
+                    "共%(rows)s行，全部有误，未导入任何数据。",
+                    self.total_rows,
+                )
+                % n
+            )
         return (
-            f"共{self.total_rows}行，其中{bad}行有误，未导入任何数据。请修正后重新上传，"
-            f"或选择“仅导入无误的行”导入其余{self.good_row_count}行。"
+            ngettext(
+                "共%(rows)s行，其中%(bad)s行有误，未导入任何数据。请修正后重新上传，或选择“仅导入无误的行”导入其余%(good)s行。",
+                "共%(rows)s行，其中%(bad)s行有误，未导入任何数据。请修正后重新上传，或选择“仅导入无误的行”导入其余%(good)s行。",
+                self.total_rows,
+            )
+            % n
         )
 
     def as_text(self) -> str:
@@ -230,11 +259,19 @@ def looks_like_lost_number(text: str) -> bool:
     return bool(re.fullmatch(r"\d\.\d+E\+\d+", text))
 
 
+def in_chinese(text) -> str:
+    """The Chinese of a label that pages show translated (a choice, a field's name): the
+    spreadsheets are Chinese — their headers, notes and cells — whatever the language of
+    the page that hands them out or reads them."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(text)
+
+
 def parse_choice(text: str, choices) -> str | None:
-    """A TextChoices value from its label (制造业) or its value (manufacturing)."""
+    """A TextChoices value from its Chinese label (制造业) or its value (manufacturing)."""
     t = text.strip()
     for value, label in choices.choices:
-        if t == str(label) or t.lower() == value:
+        if t == in_chinese(label) or t.lower() == value:
             return value
     return None
 
@@ -314,7 +351,7 @@ UNIT_COLUMNS = [
         "单位类型",
         "kind",
         required=True,
-        note="、".join(str(label) for _, label in UnitKind.choices),
+        note="、".join(in_chinese(label) for _value, label in UnitKind.choices),
         example="市直部门",
     ),
     Column(

@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhitong.core.models import TimeStampedModel
 
@@ -14,26 +16,26 @@ class Unit(TimeStampedModel):
     indexed prefix query rather than a recursive walk.
     """
 
-    code = models.CharField("单位编码", max_length=32, unique=True)
-    name = models.CharField("单位名称", max_length=100)
-    short_name = models.CharField("简称", max_length=30, blank=True)
-    kind = models.CharField("单位类型", max_length=20, choices=UnitKind.choices)
+    code = models.CharField(_("单位编码"), max_length=32, unique=True)
+    name = models.CharField(_("单位名称"), max_length=100)
+    short_name = models.CharField(_("简称"), max_length=30, blank=True)
+    kind = models.CharField(_("单位类型"), max_length=20, choices=UnitKind.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name="上级单位",
+        verbose_name=_("上级单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
     path = models.CharField(max_length=255, db_index=True, editable=False, default="")
-    duties = models.TextField("主要职责", blank=True)
-    is_active = models.BooleanField("启用", default=True)
-    sort_order = models.PositiveIntegerField("排序", default=0)
+    duties = models.TextField(_("主要职责"), blank=True)
+    is_active = models.BooleanField(_("启用"), default=True)
+    sort_order = models.PositiveIntegerField(_("排序"), default=0)
 
     class Meta:
-        verbose_name = "单位"
-        verbose_name_plural = "单位"
+        verbose_name = pgettext_lazy("model", "单位")
+        verbose_name_plural = pgettext_lazy("models", "单位")
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
@@ -65,36 +67,36 @@ class ServiceWindow(TimeStampedModel):
     """The unit's published service window (一键启动, seeds/003 三): a responsible leader
     and a section that receive enterprises' matters, with named staff and phones."""
 
-    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="window", verbose_name="单位")
-    leader_name = models.CharField("负责领导", max_length=50)
-    leader_position = models.CharField("领导职务", max_length=50, blank=True)
-    section_name = models.CharField("具体科室", max_length=50)
-    phone = models.CharField("对外联系电话", max_length=30)
-    address = models.CharField("办公地址", max_length=200, blank=True)
-    is_public = models.BooleanField("向社会公布", default=True)
+    unit = models.OneToOneField(Unit, on_delete=models.CASCADE, related_name="window", verbose_name=_("单位"))
+    leader_name = models.CharField(_("负责领导"), max_length=50)
+    leader_position = models.CharField(_("领导职务"), max_length=50, blank=True)
+    section_name = models.CharField(_("具体科室"), max_length=50)
+    phone = models.CharField(_("对外联系电话"), max_length=30)
+    address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    is_public = models.BooleanField(_("向社会公布"), default=True)
 
     class Meta:
-        verbose_name = "服务窗口"
-        verbose_name_plural = "服务窗口"
+        verbose_name = pgettext_lazy("model", "服务窗口")
+        verbose_name_plural = pgettext_lazy("models", "服务窗口")
 
     def __str__(self) -> str:
-        return f"{self.unit.name}服务窗口"
+        return _("%(unit)s服务窗口") % {"unit": self.unit.name}
 
 
 class WindowStaff(models.Model):
     """A named person of a service window: name, position, post, duties, phone (seeds/003 三)."""
 
     window = models.ForeignKey(ServiceWindow, on_delete=models.CASCADE, related_name="staff")
-    name = models.CharField("姓名", max_length=50)
-    position = models.CharField("职务", max_length=50)
-    post = models.CharField("岗位", max_length=50, blank=True)
-    duties = models.CharField("职责", max_length=200)
-    phone = models.CharField("联系电话", max_length=30)
+    name = models.CharField(_("姓名"), max_length=50)
+    position = models.CharField(_("职务"), max_length=50)
+    post = models.CharField(_("岗位"), max_length=50, blank=True)
+    duties = models.CharField(_("职责"), max_length=200)
+    phone = models.CharField(_("联系电话"), max_length=30)
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
-        verbose_name = "窗口人员"
-        verbose_name_plural = "窗口人员"
+        verbose_name = pgettext_lazy("model", "窗口人员")
+        verbose_name_plural = pgettext_lazy("models", "窗口人员")
         ordering = ["sort_order", "id"]
 
     def __str__(self) -> str:
@@ -105,18 +107,25 @@ class User(AbstractUser):
     """A person who signs in. `unit` is where they work; `role` is the capacity of this
     account (see choices.Role). Leaders have a portfolio of units (分管)."""
 
-    full_name = models.CharField("姓名", max_length=50, blank=True)
-    role = models.CharField("角色", max_length=20, choices=Role.choices, default=Role.HANDLER, db_index=True)
-    unit = models.ForeignKey(
-        Unit, verbose_name="所在单位", null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    full_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    role = models.CharField(
+        _("角色"), max_length=20, choices=Role.choices, default=Role.HANDLER, db_index=True
     )
-    position = models.CharField("职务", max_length=50, blank=True)
-    phone = models.CharField("手机号码", max_length=20, blank=True)
-    leader_level = models.CharField("领导层级", max_length=20, choices=LeaderLevel.choices, blank=True)
-    portfolio = models.ManyToManyField(Unit, verbose_name="分管单位", blank=True, related_name="leaders")
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("所在单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="members",
+    )
+    position = models.CharField(_("职务"), max_length=50, blank=True)
+    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    leader_level = models.CharField(_("领导层级"), max_length=20, choices=LeaderLevel.choices, blank=True)
+    portfolio = models.ManyToManyField(Unit, verbose_name=_("分管单位"), blank=True, related_name="leaders")
     enterprise = models.ForeignKey(
         "enterprises.Enterprise",
-        verbose_name="所属企业",
+        verbose_name=_("所属企业"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -126,8 +135,8 @@ class User(AbstractUser):
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
-        verbose_name = "用户"
-        verbose_name_plural = "用户"
+        verbose_name = pgettext_lazy("model", "用户")
+        verbose_name_plural = pgettext_lazy("models", "用户")
 
     def __str__(self) -> str:
         return self.full_name or self.username

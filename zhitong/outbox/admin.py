@@ -1,4 +1,6 @@
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from zhitong.core.admin import ReadOnlyAdmin
 
@@ -32,11 +34,15 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields]
 
-    @admin.display(description="最近错误")
+    @admin.display(description=_("最近错误"))
     def error(self, obj):
         return obj.last_error[:120]
 
-    @admin.action(description="重新投递选中的已放弃消息")
+    @admin.action(description=_("重新投递选中的已放弃消息"))
     def retry_dead(self, request, queryset):
         count = outbox_retry_dead(ids=queryset.filter(status=OutboxStatus.DEAD).values_list("pk", flat=True))
-        self.message_user(request, f"已重新排队 {count} 条消息", messages.SUCCESS)
+        self.message_user(
+            request,
+            ngettext("已重新排队 %(count)s 条消息", "已重新排队 %(count)s 条消息", count) % {"count": count},
+            messages.SUCCESS,
+        )

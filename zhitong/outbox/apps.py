@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OutboxConfig(AppConfig):
     name = "zhitong.outbox"
     label = "outbox"
-    verbose_name = "发件箱"
+    verbose_name = _("发件箱")

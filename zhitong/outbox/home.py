@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from zhitong.common.panels import HomeCount, HomePanel
 
@@ -23,19 +24,19 @@ def home_panels(user, *, today: date) -> list[HomePanel]:
     rows = reverse("admin:outbox_outboxmessage_changelist")
     return [
         HomePanel(
-            title="消息投递异常",
+            title=_("消息投递异常"),
             template="outbox/_home.html",
             order=15,
             counts=(
                 HomeCount(
-                    "已放弃",
+                    _("已放弃"),
                     counts[OutboxStatus.DEAD],
                     f"{rows}?status__exact=dead",
                     "red",
                     key="outbox_dead",
                 ),
                 HomeCount(
-                    "失败待重试",
+                    _("失败待重试"),
                     counts[OutboxStatus.FAILED],
                     f"{rows}?status__exact=failed",
                     "yellow",

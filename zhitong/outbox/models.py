@@ -1,6 +1,8 @@
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .choices import DUE_STATUSES, OutboxStatus
 
@@ -15,22 +17,22 @@ class OutboxMessage(models.Model):
     run twice) is stored once; the handler of an effect in this database writes it in the
     deliverer's transaction with the row's id unique, so it happens exactly once."""
 
-    kind = models.CharField("类型", max_length=40)
-    payload = models.JSONField("内容", encoder=DjangoJSONEncoder)
-    dedupe_key = models.CharField("去重键", max_length=255, unique=True)
+    kind = models.CharField(_("类型"), max_length=40)
+    payload = models.JSONField(_("内容"), encoder=DjangoJSONEncoder)
+    dedupe_key = models.CharField(_("去重键"), max_length=255, unique=True)
     status = models.CharField(
-        "状态", max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+        _("状态"), max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
     )
-    attempts = models.PositiveSmallIntegerField("已尝试次数", default=0)
-    next_attempt_at = models.DateTimeField("下次尝试时间")
-    last_error = models.TextField("最近错误", blank=True)
-    created_at = models.DateTimeField("写入时间")
-    delivered_at = models.DateTimeField("投递时间", null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("已尝试次数"), default=0)
+    next_attempt_at = models.DateTimeField(_("下次尝试时间"))
+    last_error = models.TextField(_("最近错误"), blank=True)
+    created_at = models.DateTimeField(_("写入时间"))
+    delivered_at = models.DateTimeField(_("投递时间"), null=True, blank=True)
 
     class Meta:
         ordering = ["-id"]
-        verbose_name = "发件箱消息"
-        verbose_name_plural = "发件箱消息"
+        verbose_name = pgettext_lazy("model", "发件箱消息")
+        verbose_name_plural = pgettext_lazy("models", "发件箱消息")
         indexes = [
             # The deliverer's claim: due rows by their next attempt. Partial, so the
             # delivered rows that pile up never make it bigger.

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class PortalConfig(AppConfig):
     name = "zhitong.portal"
     label = "portal"
-    verbose_name = "门户"
+    verbose_name = _("门户")
 
     def ready(self):
         from django.contrib import admin

@@ -1,10 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
     name = "zhitong.projects"
     label = "projects"
-    verbose_name = "项目"
+    verbose_name = _("重大项目")
 
     def ready(self):
         from zhitong.enterprises.selectors import register_unit_scope_extension

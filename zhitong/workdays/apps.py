@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def _reseed_if_empty(sender, using="default", **kwargs):
@@ -21,7 +22,7 @@ def _reseed_if_empty(sender, using="default", **kwargs):
 class WorkdaysConfig(AppConfig):
     name = "zhitong.workdays"
     label = "workdays"
-    verbose_name = "工作日历"
+    verbose_name = _("工作日历")
 
     def ready(self):
         post_migrate.connect(_reseed_if_empty, sender=self, dispatch_uid="zhitong.workdays.reseed")

@@ -3,6 +3,8 @@ still lack the official holiday schedule, so deadlines in them are provisional."
 
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from zhitong.common.panels import HomePanel
 from zhitong.organizations.capabilities import can_view_calendar
 
@@ -17,7 +19,7 @@ def home_panels(user, *, today: date) -> list[HomePanel]:
         return []
     return [
         HomePanel(
-            title="工作日历",
+            title=_("工作日历"),
             template="workdays/_home_missing.html",
             context={"workdays_missing_years": missing},
             order=10,

@@ -1,26 +1,28 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhitong.core.models import TimeStampedModel
 
 
 class DayKind(models.TextChoices):
-    HOLIDAY = "holiday", "法定节假日"
-    ADJUSTED_WORKDAY = "workday", "调休上班"
+    HOLIDAY = "holiday", _("法定节假日")
+    ADJUSTED_WORKDAY = "workday", _("调休上班")
 
 
 class CalendarYear(TimeStampedModel):
     """A year whose official schedule (国务院办公厅节假日安排) is loaded. A year without a
     row is *provisional*: its holidays and 调休 are predicted (prediction.py)."""
 
-    year = models.PositiveIntegerField("年份", primary_key=True)
-    source = models.CharField("来源", max_length=100, default="chinesecalendar")
-    note = models.CharField("备注", max_length=200, blank=True)
+    year = models.PositiveIntegerField(_("年份"), primary_key=True)
+    source = models.CharField(_("来源"), max_length=100, default="chinesecalendar")
+    note = models.CharField(_("备注"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "官方日历年度"
-        verbose_name_plural = "官方日历年度"
+        verbose_name = pgettext_lazy("model", "官方日历年度")
+        verbose_name_plural = pgettext_lazy("models", "官方日历年度")
         ordering = ["year"]
 
     def __str__(self) -> str:
@@ -32,13 +34,13 @@ class CalendarDay(TimeStampedModel):
     calendar page shows the span) or an adjusted working day (调休) on a weekend.
     Ordinary days are not stored; a weekday counts unless listed as a holiday."""
 
-    date = models.DateField("日期", primary_key=True)
-    kind = models.CharField("类型", max_length=10, choices=DayKind.choices)
-    name = models.CharField("名称", max_length=50, blank=True)
+    date = models.DateField(_("日期"), primary_key=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("名称"), max_length=50, blank=True)
 
     class Meta:
-        verbose_name = "日历例外日"
-        verbose_name_plural = "日历例外日"
+        verbose_name = pgettext_lazy("model", "日历例外日")
+        verbose_name_plural = pgettext_lazy("models", "日历例外日")
         ordering = ["date"]
 
     def __str__(self) -> str:
@@ -46,30 +48,30 @@ class CalendarDay(TimeStampedModel):
 
 
 class ChangeSource(models.TextChoices):
-    IMPORT = "import", "导入官方安排"
-    DAY_SET = "day_set", "设置某一天"
-    DAY_CLEAR = "day_clear", "恢复普通日"
-    SEED = "seed", "按程序包重置"
-    RECOMPUTE = "recompute", "手工重算"
+    IMPORT = "import", _("导入官方安排")
+    DAY_SET = "day_set", _("设置某一天")
+    DAY_CLEAR = "day_clear", _("恢复普通日")
+    SEED = "seed", _("按程序包重置")
+    RECOMPUTE = "recompute", _("手工重算")
 
 
 class CalendarChange(models.Model):
     """One write to the calendar (or a manual recompute), and the deadlines it re-timed:
     `summary` holds the counts per object type, the moves themselves are DeadlineShift rows."""
 
-    source = models.CharField("变更方式", max_length=12, choices=ChangeSource.choices)
-    years = models.JSONField("涉及年度", default=list)
+    source = models.CharField(_("变更方式"), max_length=12, choices=ChangeSource.choices)
+    years = models.JSONField(_("涉及年度"), default=list)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    at = models.DateTimeField("时间", db_index=True)
-    examined = models.PositiveIntegerField("检查的期限数", default=0)
-    moved = models.PositiveIntegerField("改变的期限数", default=0)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    examined = models.PositiveIntegerField(_("检查的期限数"), default=0)
+    moved = models.PositiveIntegerField(_("改变的期限数"), default=0)
     summary = models.JSONField(default=dict, blank=True)
 
     class Meta:
-        verbose_name = "日历变更"
-        verbose_name_plural = "日历变更"
+        verbose_name = pgettext_lazy("model", "日历变更")
+        verbose_name_plural = pgettext_lazy("models", "日历变更")
         ordering = ["-at", "-id"]
 
     def __str__(self) -> str:
@@ -85,17 +87,17 @@ class DeadlineShift(models.Model):
     )
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
     object_id = models.CharField(max_length=64)
-    ref = models.CharField("对象", max_length=200, blank=True)
-    field = models.CharField("字段", max_length=50)
-    old_date = models.DateField("原期限", null=True, blank=True)
-    new_date = models.DateField("新期限", null=True, blank=True)
+    ref = models.CharField(_("对象"), max_length=200, blank=True)
+    field = models.CharField(_("字段"), max_length=50)
+    old_date = models.DateField(_("原期限"), null=True, blank=True)
+    new_date = models.DateField(_("新期限"), null=True, blank=True)
     provisional_before = models.BooleanField(default=False)
     provisional_after = models.BooleanField(default=False)
     at = models.DateTimeField()
 
     class Meta:
-        verbose_name = "期限调整记录"
-        verbose_name_plural = "期限调整记录"
+        verbose_name = pgettext_lazy("model", "期限调整记录")
+        verbose_name_plural = pgettext_lazy("models", "期限调整记录")
         ordering = ["id"]
         indexes = [models.Index(fields=["content_type", "object_id"])]
 

@@ -30,6 +30,7 @@ from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zhitong.core.errors import ServiceError
 
@@ -282,7 +283,11 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"第{self.row}行 {self.column}：{self.reason}"
+        return gettext("第%(row)s行 %(column)s：%(reason)s") % {
+            "row": self.row,
+            "column": self.column,
+            "reason": self.reason,
+        }
 
 
 @dataclass
@@ -296,7 +301,7 @@ class ImportResult:
 
 def _validate_day(day: date, kind: str) -> str | None:
     if kind == DayKind.ADJUSTED_WORKDAY and day.weekday() < 5:
-        return "调休上班日须为周六或周日（周一至周五本来就是工作日）"
+        return gettext("调休上班日须为周六或周日（周一至周五本来就是工作日）")
     return None
 
 
@@ -321,37 +326,43 @@ def _parse_csv(text: str) -> tuple[list[tuple[date, str, str]], list[RowError]]:
         if lineno == 1 and cells[0].lower() in HEADER_WORDS:
             continue
         if len(cells) < 2:
-            errors.append(RowError(lineno, "类型", "缺少类型列（每行应为：日期,类型,名称）"))
+            errors.append(
+                RowError(lineno, gettext("类型"), gettext("缺少类型列（每行应为：日期,类型,名称）"))
+            )
             continue
         if len(cells) > 3:
-            errors.append(RowError(lineno, "名称", f"列数过多（{len(cells)}列），每行应为：日期,类型,名称"))
+            reason = gettext("列数过多（%(n)s列），每行应为：日期,类型,名称") % {"n": len(cells)}
+            errors.append(RowError(lineno, gettext("名称"), reason))
             continue
         raw_date, raw_kind, name = cells[0], cells[1], cells[2] if len(cells) > 2 else ""
         try:
             day = date.fromisoformat(raw_date)
         except ValueError:
-            errors.append(RowError(lineno, "日期", f"“{raw_date}”不是有效日期，应为 YYYY-MM-DD"))
+            reason = gettext("“%(value)s”不是有效日期，应为 YYYY-MM-DD") % {"value": raw_date}
+            errors.append(RowError(lineno, gettext("日期"), reason))
             continue
         kind = KIND_ALIASES.get(raw_kind.lower())
         if kind is None:
-            errors.append(
-                RowError(lineno, "类型", f"“{raw_kind}”不是有效类型，应为 holiday（休）或 workday（班）")
-            )
+            reason = gettext("“%(value)s”不是有效类型，应为 holiday（休）或 workday（班）") % {
+                "value": raw_kind
+            }
+            errors.append(RowError(lineno, gettext("类型"), reason))
             continue
         if len(name) > 50:
-            errors.append(RowError(lineno, "名称", "名称不得超过50个字"))
+            errors.append(RowError(lineno, gettext("名称"), gettext("名称不得超过50个字")))
             continue
         problem = _validate_day(day, kind)
         if problem:
-            errors.append(RowError(lineno, "类型", problem))
+            errors.append(RowError(lineno, gettext("类型"), problem))
             continue
         if day in seen:
-            errors.append(RowError(lineno, "日期", f"{day.isoformat()} 与第{seen[day]}行重复"))
+            reason = gettext("%(day)s 与第%(row)s行重复") % {"day": day.isoformat(), "row": seen[day]}
+            errors.append(RowError(lineno, gettext("日期"), reason))
             continue
         seen[day] = lineno
         rows.append((day, kind, name))
     if not rows and not errors:
-        errors.append(RowError(1, "日期", "文件中没有数据行"))
+        errors.append(RowError(1, gettext("日期"), gettext("文件中没有数据行")))
     return rows, errors
 
 
@@ -404,7 +415,7 @@ def calendar_day_set(
         raise ServiceError("类型须为法定节假日或调休上班。", code="invalid_kind", field="kind")
     problem = _validate_day(day, kind)
     if problem:
-        raise ServiceError(problem + "。", code="invalid_kind", field="kind")
+        raise ServiceError(problem + gettext("。"), code="invalid_kind", field="kind")
     name = (name or "").strip()
     if len(name) > 50:
         raise ServiceError("名称不得超过50个字。", field="name")

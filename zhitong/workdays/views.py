@@ -9,8 +9,11 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 
+from zhitong.common.forms import page_message
 from zhitong.core.errors import ServiceError
 from zhitong.organizations.capabilities import can_manage_calendar, can_view_calendar
 
@@ -18,7 +21,33 @@ from . import deadlines, services
 from .forms import CLEAR, DayForm, ImportForm
 from .models import CalendarChange, CalendarYear
 
-WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
+# The calendar's column heads, Monday first (one letter each in English).
+WEEKDAYS = [
+    pgettext_lazy("weekday", "一"),
+    pgettext_lazy("weekday", "二"),
+    pgettext_lazy("weekday", "三"),
+    pgettext_lazy("weekday", "四"),
+    pgettext_lazy("weekday", "五"),
+    pgettext_lazy("weekday", "六"),
+    pgettext_lazy("weekday", "日"),
+]
+
+
+# The months' headings ("1 月" in Chinese, the month's name in English).
+MONTHS = [
+    pgettext_lazy("month", "1 月"),
+    pgettext_lazy("month", "2 月"),
+    pgettext_lazy("month", "3 月"),
+    pgettext_lazy("month", "4 月"),
+    pgettext_lazy("month", "5 月"),
+    pgettext_lazy("month", "6 月"),
+    pgettext_lazy("month", "7 月"),
+    pgettext_lazy("month", "8 月"),
+    pgettext_lazy("month", "9 月"),
+    pgettext_lazy("month", "10 月"),
+    pgettext_lazy("month", "11 月"),
+    pgettext_lazy("month", "12 月"),
+]
 
 
 def _can_view(user) -> bool:
@@ -44,7 +73,7 @@ def _months(year: int):
         weeks = []
         for week in pycal.Calendar(firstweekday=0).monthdatescalendar(year, month):
             weeks.append([(d, days[d]) if d.month == month else (d, None) for d in week])
-        months.append({"month": month, "weeks": weeks})
+        months.append({"month": month, "name": MONTHS[month - 1], "weeks": weeks})
     return months
 
 
@@ -111,7 +140,7 @@ def _page(request, *, year: int, day_form=None, import_form=None, import_result=
 @login_required
 def calendar_view(request):
     if not _can_view(request.user):
-        raise PermissionDenied("仅系统管理员和统筹协调专员可查看工作日历。")
+        raise PermissionDenied(_("仅系统管理员和统筹协调专员可查看工作日历。"))
     return _page(request, year=_year_param(request, timezone.localdate().year))
 
 
@@ -119,7 +148,7 @@ def calendar_view(request):
 @require_POST
 def day_edit(request):
     if not _can_edit(request.user):
-        raise PermissionDenied("仅系统管理员可修改工作日历。")
+        raise PermissionDenied(_("仅系统管理员可修改工作日历。"))
     form = DayForm(request.POST)
     year = _year_param(request, timezone.localdate().year)
     if not form.is_valid():
@@ -128,16 +157,19 @@ def day_edit(request):
     try:
         if form.cleaned_data["kind"] == CLEAR:
             if services.calendar_day_clear(actor=request.user, day=day):
-                messages.success(request, f"{day:%Y-%m-%d} 已恢复为普通日。")
+                messages.success(request, _("%(day)s 已恢复为普通日。") % {"day": f"{day:%Y-%m-%d}"})
             else:
-                messages.info(request, f"{day:%Y-%m-%d} 本来就没有设置。")
+                messages.info(request, _("%(day)s 本来就没有设置。") % {"day": f"{day:%Y-%m-%d}"})
         else:
             obj = services.calendar_day_set(
                 actor=request.user, day=day, kind=form.cleaned_data["kind"], name=form.cleaned_data["name"]
             )
-            messages.success(request, f"{day:%Y-%m-%d} 已设置为{obj.get_kind_display()}。")
+            messages.success(
+                request,
+                _("%(day)s 已设置为%(kind)s。") % {"day": f"{day:%Y-%m-%d}", "kind": obj.get_kind_display()},
+            )
     except ServiceError as exc:
-        form.add_error("kind", exc.message)
+        form.add_error("kind", page_message(exc.message))
         return _page(request, year=day.year, day_form=form, status=400)
     return redirect(f"{reverse('workdays:calendar')}?year={day.year}")
 
@@ -146,7 +178,7 @@ def day_edit(request):
 @require_POST
 def import_csv(request):
     if not _can_edit(request.user):
-        raise PermissionDenied("仅系统管理员可导入工作日历。")
+        raise PermissionDenied(_("仅系统管理员可导入工作日历。"))
     form = ImportForm(request.POST, request.FILES)
     year = _year_param(request, timezone.localdate().year)
     if not form.is_valid():
@@ -156,10 +188,18 @@ def import_csv(request):
             fileobj=form.cleaned_data["file"], actor=request.user, replace_year=not form.cleaned_data["merge"]
         )
     except ServiceError as exc:
-        form.add_error("file", exc.message)
+        form.add_error("file", page_message(exc.message))
         return _page(request, year=year, import_form=form, status=400)
     if not result.ok:
         return _page(request, year=year, import_form=form, import_result=result, status=400)
-    years = "、".join(map(str, result.years))
-    messages.success(request, f"已导入 {years} 年度官方安排，共 {result.days} 天。")
+    years = _("、").join(map(str, result.years))
+    messages.success(
+        request,
+        ngettext(
+            "已导入 %(years)s 年度官方安排，共 %(days)s 天。",
+            "已导入 %(years)s 年度官方安排，共 %(days)s 天。",
+            result.days,
+        )
+        % {"years": years, "days": result.days},
+    )
     return redirect(f"{reverse('workdays:calendar')}?year={result.years[0]}")
