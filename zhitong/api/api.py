@@ -8,6 +8,7 @@ from zhitong.common.transitions import Contention, is_contention
 from zhitong.coordination import api as coordination_api
 from zhitong.enterprises import api as enterprises_api
 from zhitong.organizations import api as organizations_api
+from zhitong.projects.progress import api as project_progress_api
 from zhitong.workdays import api as workdays_api
 
 from .auth import TokenAuth
@@ -46,6 +47,9 @@ ROUTERS = [
     ("/workdays", workdays_api.router),
     ("/appeals", appeals_api.router),
     ("/coordination", coordination_api.router),
+    # A project's progress (reports, commitments, the briefing); the project library's own
+    # router shares the prefix.
+    ("/projects", project_progress_api.router),
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

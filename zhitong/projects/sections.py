@@ -26,6 +26,20 @@ def _stages(request, project, today):
     return {"stage_history": project_stage_history(project)}
 
 
+def _progress(request, project, today):
+    from .progress.sections import progress_context
+
+    return progress_context(request, project, today)
+
+
+def _commitments(request, project, today):
+    from .progress.sections import commitments_context
+
+    return commitments_context(request, project, today)
+
+
 SECTIONS: list[Section] = [
     Section("stages", "阶段历程", "projects/sections/_stages.html", _stages),
+    Section("progress", "月度进展", "projects/sections/_progress.html", _progress),
+    Section("commitments", "履约承诺", "projects/sections/_commitments.html", _commitments),
 ]

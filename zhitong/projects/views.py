@@ -15,8 +15,18 @@ from .sections import SECTIONS
 
 @login_required
 def project_list(request):
-    projects = selectors.project_list_for_user(user=request.user)[:200]
-    return TemplateResponse(request, "projects/project_list.html", {"projects": projects})
+    from .progress.selectors import default_month, summaries_for
+
+    projects = list(selectors.project_list_for_user(user=request.user)[:200])
+    # The progress class of last month, for the projects measured against a plan (one
+    # batch of queries for the page, progress/calc.py).
+    month = default_month(today())
+    summaries = summaries_for(projects, month)
+    for p in projects:
+        p.progress = summaries[p.pk]
+    return TemplateResponse(
+        request, "projects/project_list.html", {"projects": projects, "progress_month": month}
+    )
 
 
 @login_required

@@ -16,6 +16,7 @@ from zhitong.coordination.machines.batches import BATCH, ESCALATION
 from zhitong.coordination.machines.events import EVENT
 from zhitong.coordination.machines.meetings import MEETING
 from zhitong.coordination.machines.tasks import TASK
+from zhitong.projects.progress.commitment_machine import COMMITMENT
 
 from .conftest import token_client
 
@@ -58,10 +59,22 @@ MOVE_MACHINES = {
     "/coordination/meetings/{meeting_id}/moves/{move}": MEETING,
     "/coordination/tasks/{task_id}/moves/{move}": TASK,
     "/coordination/events/{event_id}/moves/{move}": EVENT,
+    "/projects/commitments/{commitment_id}/moves/{move}": COMMITMENT,
 }
 # A move each object's table has, for the requests that are about the other parameters.
 BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
-BASE_MOVE |= {TASK: "progress", EVENT: "reschedule"}
+BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", COMMITMENT: "record"}
+
+
+def _commitment(c):
+    """An agreement commitment of the city's project (projects/progress)."""
+    from datetime import date
+
+    from zhitong.projects.models import Commitment
+
+    return Commitment.objects.create(
+        project=c.project, party="enterprise", content="按期开工", due_on=date(2025, 12, 31), created_by=c.hub
+    )
 
 
 def resolve(doc, schema):
@@ -91,6 +104,7 @@ class Probe:
             "leader_id": c.leader.pk,
             "duplicate_of_id": None,
             "lead_unit_id": c.units.gxj.pk,
+            "commitment_id": _commitment(c).pk,
         }
         self.failures: list[str] = []
         self.observed: dict[tuple[str, str], set[int]] = defaultdict(set)
