@@ -31,14 +31,15 @@ S = ProjectStage
 class Part:
     key: str
     title: str
+    short: str  # a column's name, and a card's label on a phone
     clause: str
     stages: tuple[str, ...]
 
 
 PARTS = (
-    Part("reserve", "项目储备情况", "seeds/003 九(一)", (S.RESERVE,)),
-    Part("negotiation", "跟踪洽谈项目进展情况", "seeds/003 九(二)", (S.NEGOTIATION,)),
-    Part("signed", "签约项目推进情况", "seeds/003 九(三)", tuple(CLASSED_STAGES)),
+    Part("reserve", "项目储备情况", "储备", "seeds/003 九(一)", (S.RESERVE,)),
+    Part("negotiation", "跟踪洽谈项目进展情况", "洽谈", "seeds/003 九(二)", (S.NEGOTIATION,)),
+    Part("signed", "签约项目推进情况", "签约", "seeds/003 九(三)", tuple(CLASSED_STAGES)),
 )
 
 
@@ -136,16 +137,16 @@ NEGOTIATION_COLUMNS = [
     Column("本月洽谈进展", 44),
 ]
 SIGNED_COLUMNS = [
-    Column("项目编码", 16, text=True),
-    Column("项目名称", 26),
-    Column("牵头单位", 16),
+    Column("项目编码", 15, text=True),
+    Column("项目名称", 24),
+    Column("牵头单位", 14),
     Column("所处阶段", 9, center=True),
-    Column("年度计划投资(万元)", 12),
-    Column("本月完成投资(万元)", 12),
-    Column("年度累计完成(万元)", 12),
-    Column("占年度计划", 10, center=True),
+    Column("年度计划投资(万元)", 14),
+    Column("本月完成投资(万元)", 14),
+    Column("年度累计完成(万元)", 14),
+    Column("占年度计划", 11, center=True),
     Column("进度分类", 9, center=True),
-    Column("形象进度", 44),
+    Column("形象进度", 40),
 ]
 
 

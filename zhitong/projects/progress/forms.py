@@ -15,7 +15,7 @@ from zhitong.organizations.models import Unit
 
 from ..models import CommitmentParty
 from .photos import MAX_PHOTOS
-from .reports import MAX_AMOUNT, MAX_PROBLEMS, PROBLEM_MAX
+from .reports import MAX_AMOUNT, MAX_PROBLEMS
 
 _MONTH = re.compile(r"\s*(\d{4})-(\d{1,2})\s*")
 
@@ -88,7 +88,7 @@ class ReportForm(zt.Form):
     problems = forms.CharField(
         label="存在问题",
         required=False,
-        max_length=MAX_PROBLEMS * (PROBLEM_MAX + 1),
+        max_length=zt.TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=f"每行一个问题，最多{MAX_PROBLEMS}个；每个问题登记为一条诉求，由统筹协调专员分办",
     )

@@ -18,6 +18,7 @@ from ..models import (
     DailyReport,
     ProgressReport,
     Project,
+    ProjectStage,
     ReportPhoto,
     ReportProblem,
 )
@@ -205,6 +206,7 @@ def reporting_month(*, user, month: date, today: date) -> ReportingMonth:
     )
     for p in owing:
         p.stage_then = stages.get(p.pk)
+        p.stage_then_label = ProjectStage(p.stage_then).label
         r = reports.get(p.pk)
         p.report = r
         if r is None:

@@ -10,6 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
+from zhitong.core.tests.rendering import needs_soffice, printed_text
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.tests.factories import UserFactory
 from zhitong.projects.models import Commitment, DailyReport, ProgressReport, ProjectStage
@@ -388,3 +389,21 @@ def test_page_queries_do_not_grow_with_the_rows(progress_world):
     add(4)
     many = [count(u) for u in urls]
     assert many == few
+
+
+@needs_soffice
+def test_the_briefing_workbook_prints_whole(progress_world, tmp_path):
+    """Printed through LibreOffice, every cell reads whole: the long image-progress text of
+    the signed projects' sheet is not cut off by its row."""
+    from zhitong.projects.progress.briefing import briefing_xlsx, monthly_briefing
+
+    w = progress_world
+    long_text = (
+        "厂房主体结构施工，二号车间钢结构吊装完成百分之八十，办公楼封顶，" * 4 + "月底前完成屋面防水。"
+    )
+    file_june(w, image_progress=long_text)
+    another_project(w, code="XM-R", name="储备的项目", stage=ProjectStage.RESERVE)
+    content = briefing_xlsx(monthly_briefing(user=w.hub, month=JUNE))
+    printed = printed_text(content, suffix=".xlsx", tmp_path=tmp_path)
+    assert long_text in printed
+    assert "项目储备、洽谈、签约推进情况月度通报（2026年6月）" in printed and "储备的项目" in printed

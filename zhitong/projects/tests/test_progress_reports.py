@@ -259,9 +259,10 @@ def test_a_project_owes_the_months_in_which_it_was_in_a_reporting_stage(progress
     ProjectStageChange.objects.create(
         project=p, action="sign", from_stage="negotiation", to_stage="signed", on=date(2026, 6, 18), at=at
     )
-    codes = lambda month: {
-        q.code for q in reporting_month(user=w.lead, month=month, today=date(2026, 7, 15)).missing
-    }  # noqa: E731
+
+    def codes(month):
+        return {q.code for q in reporting_month(user=w.lead, month=month, today=date(2026, 7, 15)).missing}
+
     assert "XM-S" not in codes(date(2026, 3, 1))  # in reserve at the end of March
     assert "XM-S" in codes(date(2026, 4, 1))  # negotiating from 30 April
     assert "XM-S" in codes(date(2026, 6, 1))
