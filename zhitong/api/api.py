@@ -8,6 +8,7 @@ from zhitong.common.transitions import Contention, is_contention
 from zhitong.coordination import api as coordination_api
 from zhitong.enterprises import api as enterprises_api
 from zhitong.organizations import api as organizations_api
+from zhitong.projects.dispatch import api as dispatch_api
 from zhitong.workdays import api as workdays_api
 
 from .auth import TokenAuth
@@ -46,6 +47,7 @@ ROUTERS = [
     ("/workdays", workdays_api.router),
     ("/appeals", appeals_api.router),
     ("/coordination", coordination_api.router),
+    ("/dispatch", dispatch_api.router),
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

@@ -76,6 +76,12 @@ ACTIONS: dict[str, Any] = {
     "enterprise.contact_update": _("修改企业联系人"),
     "enterprise.contact_delete": _("删除企业联系人"),
     "enterprise.contact_phone_revealed": _("查看联系人完整手机号"),
+    "project.dispatch_create": _("登记项目调度会"),
+    "project.dispatch_entry": _("登记调度项目及调度意见"),
+    "project.dispatch_entry_remove": _("移出调度项目"),
+    "project.consultation_record": _("登记准入落地会商"),
+    "project.inspection_draw": _("抽取季度抽查项目"),
+    "project.inspection_record": _("登记抽查情况"),
     "unit.create": _("新建单位"),
     "unit.update": _("修改单位"),
     "unit.import": _("批量导入单位"),
@@ -254,6 +260,9 @@ KEY_LABELS: dict[str, Any] = {
     "confirmed": _("确认的期限数"),
     "objects": _("涉及的对象"),
     "seed": _("随机种子"),
+    "population_size": _("抽取范围项目数"),
+    "project": _("项目"),
+    "project_id": _("项目"),
     "today": _("演示数据的“今天”"),
     "legacy_last_id": _("最后一条旧记录"),
     "legacy_count": _("旧记录条数"),
@@ -317,6 +326,7 @@ KEY_MODELS: dict[str, str] = {
     "event": "coordination.event",
     "escalation": "coordination.escalationrequest",
     "task": "coordination.task",
+    "project": "projects.project",
 }
 # Keys whose values are another row's code rather than its id, by (action, key).
 KEY_CODES: dict[tuple[str, str], tuple[str, str]] = {
@@ -333,6 +343,10 @@ PART_MODELS: dict[str, str] = {
     "enterprise.team_add": "enterprises.teammember",
     "enterprise.team_remove": "enterprises.teammember",
     "enterprise.contact_phone_revealed": "enterprises.contact",
+    "project.dispatch_entry": "projects.dispatchentry",
+    "project.dispatch_entry_remove": "projects.dispatchentry",
+    "project.consultation_record": "projects.admissionconsultation",
+    "project.inspection_record": "projects.inspectionitem",
     "appeal.note.coordination.task_": "coordination.task",
     "appeal.note.coordination.escalation_": "coordination.escalationrequest",
 }

@@ -8,7 +8,7 @@ class CoordinationConfig(AppConfig):
     def ready(self):
         from zhitong.appeals.signals import appeal_escalated
 
-        from . import deadlines, notices
+        from . import deadlines, notices, project_coverage
         from .services.batches import on_appeal_escalated
 
         # The appeals app's `escalate` move files its Annex 2 request here, in its transaction.
@@ -17,3 +17,5 @@ class CoordinationConfig(AppConfig):
         deadlines.register()
         # The message hub's labels and the preferences page's kinds (mandatory or not).
         notices.register_notice_kinds()
+        # The project page's section on the monthly coordination of projects in construction.
+        project_coverage.register()

@@ -303,3 +303,14 @@ class Milestone(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.name}"
+
+
+# Dispatch sessions, admission consultations and quarterly inspections (dispatch/models.py),
+# registered with this app's models and migrations.
+from .dispatch.models import (  # noqa: E402, F401
+    AdmissionConsultation,
+    DispatchEntry,
+    DispatchSession,
+    InspectionDraw,
+    InspectionItem,
+)

@@ -26,6 +26,13 @@ def _stages(request, project, today):
     return {"stage_history": project_stage_history(project)}
 
 
+def _dispatch(request, project, today):
+    from .dispatch.sections import dispatch_context
+
+    return dispatch_context(request, project, today)
+
+
 SECTIONS: list[Section] = [
     Section("stages", "阶段历程", "projects/sections/_stages.html", _stages),
+    Section("dispatch", "会商、调度与抽查", "projects/sections/_dispatch.html", _dispatch),
 ]

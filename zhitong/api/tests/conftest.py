@@ -11,6 +11,7 @@ from django.test import Client
 from zhitong.api.models import ApiToken
 from zhitong.coordination.tests import conftest as coordination
 from zhitong.coordination.tests.conftest import at
+from zhitong.projects.dispatch import services as dispatch_services
 
 # The coordination tests' fixtures, shared: the city, its scenes, frozen start, media directory.
 city, scene = coordination.city, coordination.scene
@@ -76,6 +77,16 @@ def world(city, scene):
         },
     )
     event = _post(office, f"/events/{event['id']}/appeals", {"appeal_ids": [other.pk]})
+    # Major projects: a city dispatch session with the project on it, and the quarter's draw.
+    session = dispatch_services.dispatch_session_create(
+        actor=city.hub, level="city", held_on=at(2025, 9, 1).date(), convener=city.leader
+    )
+    dispatch_services.dispatch_entry_save(
+        actor=city.hub, session_id=session.pk, project_id=city.project.pk, decisions="加快办理施工许可"
+    )
+    draw = dispatch_services.inspection_draw(
+        actor=city.hub, quarter=at(2025, 9, 1).date(), seed="2025Q3", seed_source="测试"
+    )
     return SimpleNamespace(
         city=city,
         appeal=appeal,
@@ -87,4 +98,6 @@ def world(city, scene):
         event=event["id"],
         event_item=event["items"][0]["id"],
         contact=city.enterprise.contacts.first(),
+        session=session.pk,
+        draw=draw.pk,
     )

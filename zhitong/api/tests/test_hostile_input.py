@@ -91,6 +91,10 @@ class Probe:
             "leader_id": c.leader.pk,
             "duplicate_of_id": None,
             "lead_unit_id": c.units.gxj.pk,
+            "session_id": world.session,
+            "draw_id": world.draw,
+            "county_id": c.units.glq.pk,
+            "responsible_unit_id": c.units.gxj.pk,
         }
         self.failures: list[str] = []
         self.observed: dict[tuple[str, str], set[int]] = defaultdict(set)
