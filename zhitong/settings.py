@@ -234,6 +234,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhitong.notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    # seeds/004 江山: each city leader's digest of last month, at the start of the month; run on
+    # the 1st–5th so a day the workers were down is made up (once per leader per month).
+    "project-leader-digest": {
+        "task": "zhitong.projects.tasks.send_leader_digests",
+        "schedule": crontab(hour=8, minute=30, day_of_month="1-5"),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

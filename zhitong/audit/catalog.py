@@ -98,6 +98,12 @@ ACTIONS: dict[str, Any] = {
     "project.daily_report_update": _("修改项目秘书日报"),
     "project.commitment_create": _("登记履约承诺"),
     "project.commitment_update": _("修改履约承诺"),
+    "project.dispatch_create": _("登记项目调度会"),
+    "project.dispatch_entry": _("登记调度项目及调度意见"),
+    "project.dispatch_entry_remove": _("移出调度项目"),
+    "project.consultation_record": _("登记准入落地会商"),
+    "project.inspection_draw": _("抽取季度抽查项目"),
+    "project.inspection_record": _("登记抽查情况"),
     "unit.create": _("新建单位"),
     "unit.update": _("修改单位"),
     "unit.import": _("批量导入单位"),
@@ -276,6 +282,9 @@ KEY_LABELS: dict[str, Any] = {
     "confirmed": _("确认的期限数"),
     "objects": _("涉及的对象"),
     "seed": _("随机种子"),
+    "population_size": _("抽取范围项目数"),
+    "project": _("项目"),
+    "project_id": _("项目"),
     "today": _("演示数据的“今天”"),
     "legacy_last_id": _("最后一条旧记录"),
     "legacy_count": _("旧记录条数"),
@@ -339,6 +348,7 @@ KEY_MODELS: dict[str, str] = {
     "event": "coordination.event",
     "escalation": "coordination.escalationrequest",
     "task": "coordination.task",
+    "project": "projects.project",
 }
 # Keys whose values are another row's code rather than its id, by (action, key).
 KEY_CODES: dict[tuple[str, str], tuple[str, str]] = {
@@ -358,6 +368,10 @@ PART_MODELS: dict[str, str] = {
     "project.member_": "projects.projectmember",
     "project.escalate": "projects.projectmember",
     "project.escalation_end": "projects.projectmember",
+    "project.dispatch_entry": "projects.dispatchentry",
+    "project.dispatch_entry_remove": "projects.dispatchentry",
+    "project.consultation_record": "projects.admissionconsultation",
+    "project.inspection_record": "projects.inspectionitem",
     "appeal.note.coordination.task_": "coordination.task",
     "appeal.note.coordination.escalation_": "coordination.escalationrequest",
 }

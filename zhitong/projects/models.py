@@ -577,3 +577,14 @@ class CommitmentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.commitment_id} {self.action} {self.on}"
+
+
+# Dispatch sessions, admission consultations and quarterly inspections (dispatch/models.py),
+# registered with this app's models and migrations.
+from .dispatch.models import (  # noqa: E402, F401
+    AdmissionConsultation,
+    DispatchEntry,
+    DispatchSession,
+    InspectionDraw,
+    InspectionItem,
+)

@@ -32,4 +32,6 @@ urlpatterns = [
     path("<int:pk>/milestones/<int:mid>/move/<slug:name>/", roadmap.milestone_move, name="milestone_move"),
     # Progress: monthly and daily reports, commitments, the briefing and the public board.
     path("", include("zhitong.projects.progress.urls")),
+    # Dispatch sessions, the admission consultation, the quarterly inspection, the leaders' digest.
+    path("dispatch/", include("zhitong.projects.dispatch.urls")),
 ]

@@ -116,6 +116,10 @@ class Probe:
             "lead_unit_id": c.units.gxj.pk,
             "milestone_id": world.milestone,
             "commitment_id": _commitment(c).pk,
+            "session_id": world.session,
+            "draw_id": world.draw,
+            "county_id": c.units.glq.pk,
+            "responsible_unit_id": c.units.gxj.pk,
         }
         self.failures: list[str] = []
         self.observed: dict[tuple[str, str], set[int]] = defaultdict(set)
