@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from zhitong.common import forms as zt
 from zhitong.common.transitions import Machine, Move, required_version
@@ -300,7 +301,7 @@ def import_submission(request, *, kind: str, run: Callable) -> tuple[dict, int]:
         token = request.POST.get("token", "")
         path = import_pending_path(token)
         if path is None or pending.get("token") != token or pending.get("kind") != kind or not path.exists():
-            return {"error": "上传的文件已失效，请重新上传。"}, 400
+            return {"error": gettext("上传的文件已失效，请重新上传。")}, 400
         with path.open("rb") as f:
             report = run(f, actor=request.user, good_rows_only=True)
         path.unlink(missing_ok=True)
@@ -309,7 +310,7 @@ def import_submission(request, *, kind: str, run: Callable) -> tuple[dict, int]:
 
     upload = request.FILES.get("file")
     if upload is None:
-        return {"error": "请选择要上传的 .xlsx 文件"}, 400
+        return {"error": gettext("请选择要上传的 .xlsx 文件")}, 400
     try:
         zt.check_upload_size(upload)
     except ValidationError as exc:

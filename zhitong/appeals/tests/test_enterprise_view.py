@@ -94,7 +94,14 @@ def handled(city, flow):
     m(a, "approve_extension", c.head, note=INTERNAL["approve_extension"])
     m(a, "escalate", c.handler, **(flow.escalation_data() | {"problem": INTERNAL["escalate"]}))
     m(a, "resume_handling", c.hub, note=INTERNAL["resume_handling"])
-    m(a, "request_exemption", c.handler, explanation=INTERNAL["request_exemption"])
+    # seeds/000 五(二)3: the request carries its formal document.
+    m(
+        a,
+        "request_exemption",
+        c.handler,
+        explanation=INTERNAL["request_exemption"],
+        evidence_files=[pdf("正式行文.pdf")],
+    )
     m(a, "reject_exemption", c.hub, reason=INTERNAL["reject_exemption"])
     services.appeal_timeline_note(
         appeal=a,
