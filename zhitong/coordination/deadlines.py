@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from .choices import BatchStatus, TaskStatus
 
@@ -86,7 +87,7 @@ def register() -> None:
 
     deadlines.register(
         "coordination.EscalationBatch",
-        title="提请市领导协调批次",
+        title=gettext_lazy("提请市领导协调批次"),
         dates="cutoff",
         provisional="cutoff_provisional",
         recompute=recompute_batches,
@@ -95,7 +96,7 @@ def register() -> None:
     )
     deadlines.register(
         "coordination.Event",
-        title="面对面活动目录",
+        title=gettext_lazy("面对面活动目录"),
         dates="catalog_due",
         provisional="catalog_due_provisional",
         recompute=recompute_catalogs,
@@ -104,7 +105,7 @@ def register() -> None:
     )
     deadlines.register(
         "coordination.Task",
-        title="交办任务",
+        title=gettext_lazy("交办任务"),
         dates="due",
         provisional="due_provisional",
         recompute=recompute_tasks,
@@ -114,7 +115,7 @@ def register() -> None:
     )
     deadlines.register(
         "coordination.MeetingItem",
-        title="协调会意见",
+        title=gettext_lazy("协调会意见"),
         dates="due_date",
         provisional="due_provisional",
         recompute=recompute_meeting_items,
@@ -123,7 +124,7 @@ def register() -> None:
     )
     deadlines.register(
         "coordination.EventItem",
-        title="面对面处理意见",
+        title=gettext_lazy("面对面处理意见"),
         dates="due_date",
         provisional="due_provisional",
         recompute=recompute_event_items,
