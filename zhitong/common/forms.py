@@ -28,6 +28,7 @@ from django.core import validators
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from zhitong.core import fields
@@ -471,7 +472,11 @@ def refusal_message(
     data = form.data.copy()
     data[form.add_prefix(version_field)] = str(fresh_version)
     form.data = data
-    return f"{exc.message}。页面已更新为最新状态，{kept}请核对后再提交。"
+    # The refusal itself is the service's (Chinese, as the API says it); the rest is the page's.
+    return gettext("%(message)s。页面已更新为最新状态，%(kept)s请核对后再提交。") % {
+        "message": exc.message,
+        "kept": kept,
+    }
 
 
 VERSION_INVALID = "页面版本号格式不正确，请刷新页面后重试"
