@@ -261,9 +261,8 @@ def lead_override(request, pk: int):
     )
 
 
-@login_required
-@require_POST
-def lead_clear(request, pk: int):
+def _versioned_lead_post(request, pk: int, service, success: str):
+    """A lead-unit action that takes nothing but the version the page was rendered at."""
     project = _project(request, pk)
     back = _back(project, "lead")
     data, refused = _form_or_back(request, VersionForm(request.POST), back)
@@ -272,10 +271,16 @@ def lead_clear(request, pk: int):
     return perform(
         request,
         back,
-        lambda: lead_services.project_clear_lead_override(
-            project_id=project.pk, actor=request.user, expected_version=data["version"]
-        ),
-        "已取消人工指定，按规则确定牵头单位",
+        lambda: service(project_id=project.pk, actor=request.user, expected_version=data["version"]),
+        success,
+    )
+
+
+@login_required
+@require_POST
+def lead_clear(request, pk: int):
+    return _versioned_lead_post(
+        request, pk, lead_services.project_clear_lead_override, "已取消人工指定，按规则确定牵头单位"
     )
 
 
@@ -283,20 +288,7 @@ def lead_clear(request, pk: int):
 @require_POST
 def lead_apply(request, pk: int):
     """The hub decides the lead unit again from the project's current facts."""
-    project = _project(request, pk)
-    back = _back(project, "lead")
-    data, refused = _form_or_back(request, VersionForm(request.POST), back)
-    if refused:
-        return refused
-
-    return perform(
-        request,
-        back,
-        lambda: lead_services.project_redecide_lead(
-            project_id=project.pk, actor=request.user, expected_version=data["version"]
-        ),
-        "已按规则重新确定牵头单位",
-    )
+    return _versioned_lead_post(request, pk, lead_services.project_redecide_lead, "已按规则重新确定牵头单位")
 
 
 @login_required

@@ -230,8 +230,6 @@ class PageParser(HTMLParser):
     def handle_data(self, data):
         if self._textarea is not None:
             self._textarea.value += data
-        elif self._select is not None and self._option is None and data.strip():
-            pass
 
     def handle_endtag(self, tag):
         if tag == "form":
