@@ -234,6 +234,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhitong.notifications.tasks.send_daily_digests",
         "schedule": crontab(hour=8, minute=0),
     },
+    # seeds/004 江山: each city leader's digest of last month, at the start of the month; run on
+    # the 1st–5th so a day the workers were down is made up (once per leader per month).
+    "project-leader-digest": {
+        "task": "zhitong.projects.tasks.send_leader_digests",
+        "schedule": crontab(hour=8, minute=30, day_of_month="1-5"),
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -295,6 +301,8 @@ WHITENOISE_USE_FINDERS = True
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 ZHITONG_EVIDENCE_MAX_BYTES = int(os.environ.get("ZHITONG_EVIDENCE_MAX_BYTES", 20 * 1024 * 1024))
+# A photo of a project's image progress (projects/progress/photos.py; at most 6 per report).
+ZHITONG_PROGRESS_PHOTO_MAX_BYTES = int(os.environ.get("ZHITONG_PROGRESS_PHOTO_MAX_BYTES", 5 * 1024 * 1024))
 ZHITONG_UPLOAD_MAX_BYTES = int(
     os.environ.get("ZHITONG_UPLOAD_MAX_BYTES", 5 * ZHITONG_EVIDENCE_MAX_BYTES + DATA_UPLOAD_MAX_MEMORY_SIZE)
 )

@@ -9,6 +9,8 @@ from zhitong.coordination import api as coordination_api
 from zhitong.enterprises import api as enterprises_api
 from zhitong.organizations import api as organizations_api
 from zhitong.projects import api as projects_api
+from zhitong.projects.dispatch import api as dispatch_api
+from zhitong.projects.progress import api as project_progress_api
 from zhitong.projects.roadmap import api as roadmap_api
 from zhitong.workdays import api as workdays_api
 
@@ -50,6 +52,10 @@ ROUTERS = [
     ("/appeals", appeals_api.router),
     ("/coordination", coordination_api.router),
     ("/projects", roadmap_api.router),  # the roadmap's operations (projects/roadmap/api.py)
+    # A project's progress (reports, commitments, the briefing); the project library's own
+    # router shares the prefix.
+    ("/projects", project_progress_api.router),
+    ("/dispatch", dispatch_api.router),
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

@@ -29,12 +29,15 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from zhitong.enterprises.selectors import register_unit_scope_extension
 
-        from . import notices, project_sections, retiming
+        from . import notices, project_hooks, project_problems, project_sections, retiming
         from .selectors import enterprises_with_appeals_q
 
         # Unit staff also see the enterprises whose appeals their units lead, cooperate on
         # or received (enterprises sits below appeals, so it is told rather than importing).
         register_unit_scope_extension(enterprises_with_appeals_q)
+        # A problem named in a project's monthly report becomes an appeal (projects sits
+        # below appeals, so it is handed the intake through its hook).
+        project_hooks.install_desk()
 
         # The project page shows the project's appeals (projects sits below appeals).
         project_sections.install()
@@ -42,4 +45,6 @@ class AppealsConfig(AppConfig):
         retiming.register()
         # The message hub's labels and the preferences page's kinds (mandatory or not).
         notices.register_notice_kinds()
+        # A project's open appeals are its problems in the leaders' monthly digest.
+        project_problems.register()
         post_migrate.connect(_reseed_if_empty, sender=self, dispatch_uid="zhitong.appeals.reseed")

@@ -51,6 +51,9 @@ class Channel(models.TextChoices):
     WINDOW = "window", "部门窗口"
     PLATFORM = "platform", "政务平台(粤商通等)"
     API = "api", "系统接口"
+    # A problem named in a project's monthly progress report (projects.progress; seeds/003
+    # 九(三) 签约项目的推进情况由牵头单位上报): registered by the reporter, linked to the project.
+    PROJECT_REPORT = "project_report", "项目月报"
 
 
 class Tier(models.TextChoices):

@@ -153,6 +153,22 @@ def _visible_contacts(user):
     return Contact.objects.filter(enterprise__in=_visible_enterprises(user).values("pk"))
 
 
+def _visible_progress(model_name: str):
+    """The progress records (reports, commitments) of the projects the user sees; enterprise
+    users open none of them (projects/progress/access.py)."""
+
+    def openable(user):
+        from zhitong.projects.progress.access import sees_progress
+        from zhitong.projects.selectors import project_list_for_user
+
+        model = apps.get_model("projects", model_name)
+        if not sees_progress(user):
+            return model.objects.none()
+        return model.objects.filter(project__in=project_list_for_user(user=user).values("pk"))
+
+    return openable
+
+
 def _reviews_batches(user) -> bool:
     from zhitong.coordination.permissions import can_review_batch
 
@@ -252,6 +268,30 @@ def object_kinds() -> dict[str, Kind]:
         ),
         "projects.project": Kind(
             _("项目"), "projects.project", name=lambda p: f"{p.code} {p.name}", code_field="code"
+        ),
+        "projects.progressreport": Kind(
+            _("项目月报"),
+            "projects.progressreport",
+            related=("project",),
+            name=lambda r: f"{r.project.name} {r.month.year}年{r.month.month}月",
+            url=lambda r: reverse("projects:report_detail", args=[r.project_id, f"{r.month:%Y-%m}"]),
+            openable=_visible_progress("ProgressReport"),
+        ),
+        "projects.dailyreport": Kind(
+            _("项目秘书日报"),
+            "projects.dailyreport",
+            related=("project",),
+            name=lambda r: f"{r.project.name} {r.day:%Y-%m-%d}",
+            url=lambda r: reverse("projects:daily_list", args=[r.project_id]) + f"?month={r.day:%Y-%m}",
+            openable=_visible_progress("DailyReport"),
+        ),
+        "projects.commitment": Kind(
+            _("履约承诺"),
+            "projects.commitment",
+            related=("project",),
+            name=lambda c: f"{c.project.name}：{c.content[:30]}",
+            url=lambda c: reverse("projects:detail", args=[c.project_id]) + f"#commitment-{c.pk}",
+            openable=_visible_progress("Commitment"),
         ),
         "organizations.unit": Kind(_("单位"), "organizations.unit", name=lambda u: u.name, code_field="code"),
         "organizations.servicewindow": Kind(

@@ -10,7 +10,7 @@ class CoordinationConfig(AppConfig):
     def ready(self):
         from zhitong.appeals.signals import appeal_escalated, appeal_exemption_approved
 
-        from . import deadlines, notices, project_meetings
+        from . import deadlines, notices, project_coverage, project_meetings
         from .services.batches import on_appeal_escalated
         from .services.facts import facts_on_exemption_approved
 
@@ -26,3 +26,5 @@ class CoordinationConfig(AppConfig):
         deadlines.register()
         # The message hub's labels and the preferences page's kinds (mandatory or not).
         notices.register_notice_kinds()
+        # The project page's section on the monthly coordination of projects in construction.
+        project_coverage.register()

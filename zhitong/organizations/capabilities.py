@@ -233,3 +233,30 @@ def can_register_projects(user) -> bool:
     for projects their own unit leads (seeds/003 八: every department, county and park
     collects and reports project information)."""
     return _has_role(user, UNIT_HANDLING_ROLES | {Role.HUB})
+
+
+# -- major projects: dispatch, inspection, the leaders' digest ---------------------------------
+
+
+def can_record_dispatch(user) -> bool:
+    """Records dispatch sessions (调度会, seeds/002 市旗两级 季调度/月调度): the hub, for the
+    city's quarterly dispatch and any county's; handlers and unit heads, for the monthly
+    dispatch of the county or park in their scope (projects.dispatch.services)."""
+    return _has_role(user, {Role.HUB, *UNIT_HANDLING_ROLES})
+
+
+def can_draw_inspections(user) -> bool:
+    """Draws the quarter's random inspection of 10% of the signed projects and records the
+    findings (seeds/003 九(四)): the hub."""
+    return _has_role(user, {Role.HUB})
+
+
+def can_read_inspections(user) -> bool:
+    """Reads the inspection draws and their findings: the city-wide roles and city leaders."""
+    return _has_role(user, WHOLE_CITY_ROLES | {Role.LEADER})
+
+
+def can_read_leader_digests(user) -> bool:
+    """Reads every city leader's monthly digest (seeds/004 江山 市领导联系重点项目月报): the
+    city-wide roles. A city leader reads their own."""
+    return _has_role(user, WHOLE_CITY_ROLES)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhitong.coordination import permissions as coordination
 from zhitong.organizations import capabilities as can
+from zhitong.projects.dispatch.digest import is_digest_leader
 
 
 @dataclass
@@ -52,6 +53,8 @@ ENTRIES: list[tuple[str, str, Callable[[object], bool]]] = [
     (_("协调会"), "coordination:meetings", _sees_meetings),
     (_("面对面活动"), "coordination:events", _sees_events_and_tasks),
     (_("交办任务"), "coordination:tasks", _sees_events_and_tasks),
+    (_("项目调度"), "projects:dispatch:sessions", _sees_events_and_tasks),
+    (_("领导月报"), "projects:dispatch:digest", is_digest_leader),
     (_("企业服务窗口"), "organizations:directory", can.is_signed_in),
     (_("企业库"), "enterprises:list", _sees_enterprise_library),
     # seeds/003 八: the project library is shared across units; each sees its own scope.

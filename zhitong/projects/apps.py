@@ -12,6 +12,8 @@ class ProjectsConfig(AppConfig):
 
         # The stage table's services register themselves with the machine on import.
         from . import enterprise_sections, services  # noqa: F401
+        from .dispatch import guards
+        from .dispatch import notices as dispatch_notices
         from .roadmap import notices, retiming
         from .roadmap import services as roadmap_services  # noqa: F401  (the milestone table's)
         from .selectors import enterprises_with_projects_q
@@ -22,3 +24,7 @@ class ProjectsConfig(AppConfig):
         register_unit_scope_extension(enterprises_with_projects_q)
         notices.register_notice_kinds()
         retiming.register()
+        # seeds/002 准入落地会商: no signing before a consultation concluded 同意.
+        guards.register()
+        # The leaders' monthly digest's kind, for the message hub.
+        dispatch_notices.register_notice_kinds()

@@ -389,3 +389,202 @@ class Milestone(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.project_id} {self.name}"
+
+
+# -- progress: monthly reports, the secretaries' daily reports, agreement commitments ------
+# (the progress part of issue 10; the rules are in docs/projects.md "月度进展" and
+# zhitong/projects/progress/)
+
+
+class ProgressReport(TimeStampedModel):
+    """One month's progress report of a project (项目月度进展报告): one per project and month,
+    filed by the project secretary or the lead unit (seeds/003 九(二)(三): 由服务项目的牵头单位
+    上报，每月通报一次; seeds/004 枣阳 项目秘书). Investment in 万元. The year-to-date
+    investment is the sum of the year's reports up to this month (progress.ytd_investment),
+    never typed twice. `annual_plan` is the project's 年度计划投资 the report was filed
+    against (copied from the project on every save), so an earlier month keeps its plan
+    when the plan is adjusted later. Each problem becomes an appeal (`ReportProblem`)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="progress_reports")
+    month = models.DateField("月份")  # the first day of the month
+    month_investment = models.DecimalField("本月完成投资(万元)", max_digits=14, decimal_places=2, default=0)
+    annual_plan = models.DecimalField("年度计划投资(万元)", max_digits=14, decimal_places=2, default=0)
+    image_progress = models.TextField("形象进度")
+    workers = models.PositiveIntegerField("用工人数", default=0)
+    machinery = models.PositiveIntegerField("机械台套", default=0)
+    submitted_at = models.DateTimeField("报送时间")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField("版本", default=0)
+
+    class Meta:
+        verbose_name = "项目月度进展报告"
+        verbose_name_plural = "项目月度进展报告"
+        ordering = ["project", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "month"], name="progressreport_one_per_month"),
+        ]
+        # The summaries read a year of reports of many projects at once.
+        indexes = [models.Index(fields=["month", "project"], name="progressreport_month")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.month:%Y-%m}"
+
+
+class ReportProblem(models.Model):
+    """A problem named in a monthly report. It is registered as an appeal of the project
+    (channel 项目月报) through the appeals app's intake, via the hook in
+    `progress.problems`; `appeal_id`/`appeal_code` point to it (projects sits below appeals,
+    so no foreign key)."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="problems")
+    text = models.TextField("问题")
+    appeal_id = models.BigIntegerField("诉求ID", null=True, blank=True, db_index=True)
+    appeal_code = models.CharField("诉求编号", max_length=20, blank=True)
+    created_at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "月报反映的问题"
+        verbose_name_plural = "月报反映的问题"
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+def report_photo_upload_to(instance, filename: str) -> str:
+    # The stored name is the content hash, never the user's file name.
+    return f"projects/progress/{instance.sha256[:2]}/{instance.sha256}.{instance.kind}"
+
+
+class ReportPhoto(models.Model):
+    """A photo of the image progress (形象进度照片): JPEG or PNG by content, size-limited
+    (settings.ZHITONG_PROGRESS_PHOTO_MAX_BYTES), served only to those who see the project."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to=report_photo_upload_to, max_length=200)
+    original_name = models.CharField("文件名", max_length=200)
+    kind = models.CharField("类型", max_length=10)  # jpg, png
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField("上传时间")
+
+    class Meta:
+        verbose_name = "形象进度照片"
+        verbose_name_plural = "形象进度照片"
+        ordering = ["report", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DailyReport(TimeStampedModel):
+    """The project secretary's daily report (项目秘书日报, seeds/004 枣阳: 项目秘书每天必须将
+    服务情况、工地工人数、出动机械数报"帮你办"): one per project and day."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="daily_reports")
+    day = models.DateField("日期")
+    service = models.TextField("服务情况")
+    workers = models.PositiveIntegerField("工地工人数", default=0)
+    machinery = models.PositiveIntegerField("出动机械数", default=0)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="报送人", on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField("版本", default=0)
+
+    class Meta:
+        verbose_name = "项目秘书日报"
+        verbose_name_plural = "项目秘书日报"
+        ordering = ["project", "-day"]
+        constraints = [models.UniqueConstraint(fields=["project", "day"], name="dailyreport_one_per_day")]
+
+    def __str__(self) -> str:
+        return f"{self.project_id} {self.day}"
+
+
+class CommitmentParty(models.TextChoices):
+    """Who promised: the enterprise (投资协议: investment, start, output — seeds/004 枣阳 定期
+    清理投资协议和履约情况，防止围而不动、圈而不建) or the government side (招商政策承诺、
+    审批手续、要素保障 — seeds/002 政府招商政策承诺100%兑现，限期办理销号)."""
+
+    ENTERPRISE = "enterprise", "企业承诺"
+    GOVERNMENT = "government", "政府承诺"
+
+
+class CommitmentStatus(models.TextChoices):
+    PENDING = "pending", "待履约"
+    FULFILLED = "fulfilled", "已履约"
+    CANCELLED = "cancelled", "已撤销"
+
+
+class Commitment(TimeStampedModel):
+    """One commitment of a project's agreement (履约承诺), with its due date and its
+    fulfilment records (`CommitmentRecord`, written by the table
+    `progress.commitment_machine.COMMITMENT`). Overdue = still pending after `due_on`:
+    read from the date, never marked by hand. `due_on` is the agreement's own date, not a
+    count of working days, so it is not registered with the calendar."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="commitments")
+    party = models.CharField("承诺方", max_length=20, choices=CommitmentParty.choices)
+    content = models.TextField("承诺内容")
+    basis = models.CharField("依据(协议条款)", max_length=200, blank=True)
+    due_on = models.DateField("承诺期限")
+    responsible_unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name="责任单位",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="project_commitments",
+    )
+    status = models.CharField(
+        "状态", max_length=20, choices=CommitmentStatus.choices, default=CommitmentStatus.PENDING
+    )
+    fulfilled_on = models.DateField("履约日期", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField("版本", default=0)
+
+    class Meta:
+        verbose_name = "履约承诺"
+        verbose_name_plural = "履约承诺"
+        ordering = ["project", "due_on", "id"]
+        indexes = [models.Index(fields=["status", "due_on"], name="commitment_status_due")]
+
+    def __str__(self) -> str:
+        return self.content[:40]
+
+
+class CommitmentRecord(models.Model):
+    """A fulfilment record of a commitment (履约记录): progress noted, fulfilment confirmed,
+    a correction or a cancellation — the history of the commitment table, dated by `on`
+    (the day it happened) and `at` (when it was recorded)."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="records")
+    action = models.CharField(max_length=40)
+    from_status = models.CharField("原状态", max_length=20, choices=CommitmentStatus.choices, blank=True)
+    to_status = models.CharField("新状态", max_length=20, choices=CommitmentStatus.choices)
+    on = models.DateField("日期")
+    note = models.TextField("情况说明", blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField("登记时间")
+
+    class Meta:
+        verbose_name = "履约记录"
+        verbose_name_plural = "履约记录"
+        ordering = ["commitment", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} {self.action} {self.on}"
+
+
+# Dispatch sessions, admission consultations and quarterly inspections (dispatch/models.py),
+# registered with this app's models and migrations.
+from .dispatch.models import (  # noqa: E402, F401
+    AdmissionConsultation,
+    DispatchEntry,
+    DispatchSession,
+    InspectionDraw,
+    InspectionItem,
+)

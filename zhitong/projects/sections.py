@@ -50,11 +50,32 @@ def _roadmap(request, project, today):
     return roadmap_section(request, project, today)
 
 
+def _progress(request, project, today):
+    from .progress.sections import progress_context
+
+    return progress_context(request, project, today)
+
+
+def _commitments(request, project, today):
+    from .progress.sections import commitments_context
+
+    return commitments_context(request, project, today)
+
+
+def _dispatch(request, project, today):
+    from .dispatch.sections import dispatch_context
+
+    return dispatch_context(request, project, today)
+
+
 SECTIONS: list[Section] = [
     Section("stages", "阶段历程", "projects/sections/_stages.html", _stages),
     Section("lead", _("牵头单位"), "projects/sections/_lead.html", _lead),
     Section("team", _("服务团队"), "projects/sections/_team.html", _team),
     Section("roadmap", _("推进路径图"), "projects/sections/_roadmap.html", _roadmap),
+    Section("progress", "月度进展", "projects/sections/_progress.html", _progress),
+    Section("commitments", "履约承诺", "projects/sections/_commitments.html", _commitments),
+    Section("dispatch", "会商、调度与抽查", "projects/sections/_dispatch.html", _dispatch),
 ]
 
 

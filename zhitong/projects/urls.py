@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import team_views, views
 from .roadmap import views as roadmap
@@ -30,4 +30,8 @@ urlpatterns = [
     path("<int:pk>/roadmap/plan/", roadmap.roadmap_plan, name="roadmap_plan"),
     path("<int:pk>/milestones/<int:mid>/", roadmap.milestone_detail, name="milestone"),
     path("<int:pk>/milestones/<int:mid>/move/<slug:name>/", roadmap.milestone_move, name="milestone_move"),
+    # Progress: monthly and daily reports, commitments, the briefing and the public board.
+    path("", include("zhitong.projects.progress.urls")),
+    # Dispatch sessions, the admission consultation, the quarterly inspection, the leaders' digest.
+    path("dispatch/", include("zhitong.projects.dispatch.urls")),
 ]

@@ -57,6 +57,14 @@ def project_list(request):
         selectors.project_list_for_user(user=request.user, **form.filters(stage=False))
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # The progress class of last month, for the projects measured against a plan (one
+    # batch of queries for the page, progress/calc.py).
+    from .progress.selectors import default_month, summaries_for
+
+    month = default_month(today())
+    summaries = summaries_for(list(page.object_list), month)
+    for p in page.object_list:
+        p.progress = summaries[p.pk]
     current = form.cleaned().get("stage", "")
     rest = form.query(page=None)
     return TemplateResponse(
@@ -78,6 +86,7 @@ def project_list(request):
             "filters_text": _filters_in_words(form),
             "can_create": permissions.can_create_project(request.user),
             "can_import": permissions.can_import_projects(request.user),
+            "progress_month": month,
         },
     )
 

@@ -11,6 +11,7 @@ from django.test import Client
 from zhitong.api.models import ApiToken
 from zhitong.coordination.tests import conftest as coordination
 from zhitong.coordination.tests.conftest import at
+from zhitong.projects.dispatch import services as dispatch_services
 
 # The coordination tests' fixtures, shared: the city, its scenes, frozen start, media directory.
 city, scene = coordination.city, coordination.scene
@@ -83,6 +84,16 @@ def world(city, scene):
         content_type="application/json",
     )
     assert roadmap.status_code == 201, roadmap.content
+    # Major projects: a city dispatch session with the project on it, and the quarter's draw.
+    session = dispatch_services.dispatch_session_create(
+        actor=city.hub, level="city", held_on=at(2025, 9, 1).date(), convener=city.leader
+    )
+    dispatch_services.dispatch_entry_save(
+        actor=city.hub, session_id=session.pk, project_id=city.project.pk, decisions="加快办理施工许可"
+    )
+    draw = dispatch_services.inspection_draw(
+        actor=city.hub, quarter=at(2025, 9, 1).date(), seed="2025Q3", seed_source="测试"
+    )
     return SimpleNamespace(
         city=city,
         appeal=appeal,
@@ -96,6 +107,8 @@ def world(city, scene):
         contact=city.enterprise.contacts.first(),
         certification=certification,
         milestone=roadmap.json()[0]["id"],
+        session=session.pk,
+        draw=draw.pk,
     )
 
 

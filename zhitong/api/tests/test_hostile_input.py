@@ -19,6 +19,7 @@ from zhitong.coordination.machines.meetings import MEETING
 from zhitong.coordination.machines.tasks import TASK
 from zhitong.enterprises.machine import ENTERPRISE
 from zhitong.projects.machines import STAGE
+from zhitong.projects.progress.commitment_machine import COMMITMENT
 from zhitong.projects.roadmap.machine import MILESTONE
 
 from .conftest import token_client
@@ -66,11 +67,23 @@ MOVE_MACHINES = {
     "/coordination/facts/certifications/{certification_id}/moves/{move}": CERTIFICATION,
     "/projects/{project_id}/moves/{move}": STAGE,
     "/projects/{project_id}/milestones/{milestone_id}/moves/{move}": MILESTONE,
+    "/projects/commitments/{commitment_id}/moves/{move}": COMMITMENT,
 }
 # A move each object's table has, for the requests that are about the other parameters.
 BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
 BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", ENTERPRISE: "approve", CERTIFICATION: "reopen"}
-BASE_MOVE |= {STAGE: "step_back", MILESTONE: "edit"}
+BASE_MOVE |= {STAGE: "step_back", MILESTONE: "edit", COMMITMENT: "record"}
+
+
+def _commitment(c):
+    """An agreement commitment of the city's project (projects/progress)."""
+    from datetime import date
+
+    from zhitong.projects.models import Commitment
+
+    return Commitment.objects.create(
+        project=c.project, party="enterprise", content="按期开工", due_on=date(2025, 12, 31), created_by=c.hub
+    )
 
 
 def resolve(doc, schema):
@@ -102,6 +115,11 @@ class Probe:
             "duplicate_of_id": None,
             "lead_unit_id": c.units.gxj.pk,
             "milestone_id": world.milestone,
+            "commitment_id": _commitment(c).pk,
+            "session_id": world.session,
+            "draw_id": world.draw,
+            "county_id": c.units.glq.pk,
+            "responsible_unit_id": c.units.gxj.pk,
         }
         self.failures: list[str] = []
         self.observed: dict[tuple[str, str], set[int]] = defaultdict(set)

@@ -1,6 +1,8 @@
 """Writes of the project domain. Stage moves go through `machines.STAGE`; the lead unit
 and the team through services/lead.py and services/team.py."""
 
+from zhitong.projects.progress import commitments as _commitments  # noqa: F401  (registers its moves)
+
 from .lead import (
     project_apply_lead,
     project_clear_lead_override,

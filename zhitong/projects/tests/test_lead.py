@@ -30,6 +30,7 @@ from zhitong.projects.services import (
     project_escalate,
     project_override_lead,
 )
+from zhitong.projects.tests.consultations import agreed_consultation
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -292,6 +293,8 @@ def moving(lead_city):
 
 def move(p, name, actor, on):
     p.refresh_from_db()
+    if name == "sign":  # seeds/002: signing needs an agreed admission consultation
+        agreed_consultation(p, actor)
     return STAGE.dispatch(pk=p.pk, move=name, actor=actor, on=on, note="", now=NOW)
 
 

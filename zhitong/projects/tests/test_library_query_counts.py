@@ -5,11 +5,13 @@ from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from zhitong.enterprises.tests.factories import EnterpriseFactory
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.tests.factories import UserFactory
 from zhitong.projects.machines import STAGE
+from zhitong.projects.tests.consultations import agreed_consultation
 
 from .plib_world import make_project, plib  # noqa: F401
 
@@ -39,9 +41,15 @@ def test_a_projects_page_costs_the_same_for_a_short_or_long_history(client, plib
     client.force_login(plib.hub)
     url = reverse("projects:detail", args=[plib.p_a.pk])
     STAGE.dispatch(pk=plib.p_a.pk, move="start_negotiation", actor=plib.hub, on=date(2026, 1, 5))
-    few = count_queries(client, url)
+    agreed_consultation(plib.p_a, plib.hub)  # seeds/002: signing needs an agreed consultation
     for day, move in ((6, "sign"), (7, "start_approval"), (8, "start_construction"), (9, "complete")):
         STAGE.dispatch(pk=plib.p_a.pk, move=move, actor=plib.hub, on=date(2026, 1, day))
+    # The same stage (each stage shows its own sections), a history twice as long.
+    few = count_queries(client, url)
+    today = timezone.localdate()
+    for _ in range(2):
+        STAGE.dispatch(pk=plib.p_a.pk, move="step_back", actor=plib.hub, reason="登记有误，更正")
+        STAGE.dispatch(pk=plib.p_a.pk, move="complete", actor=plib.hub, on=today)
     many = count_queries(client, url)
     assert "竣工" in count_queries.html
     assert many == few

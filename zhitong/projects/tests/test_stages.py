@@ -13,6 +13,8 @@ from zhitong.organizations.tests.factories import UnitFactory, UserFactory
 from zhitong.projects.machines import STAGE
 from zhitong.projects.models import Project, ProjectStage, ProjectStageChange
 
+from .consultations import agreed_consultation
+
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
 
@@ -29,11 +31,14 @@ def world(db):
         location=county,
         lead_unit=county,
     )
+    hub = UserFactory(role=Role.HUB, unit=root)
+    # seeds/002 准入落地会商: signing needs an agreed consultation (test_dispatch_consultation.py).
+    agreed_consultation(project, hub)
     return {
         "project": project,
         "lead": UserFactory(role=Role.HANDLER, unit=county),
         "outsider": UserFactory(role=Role.HANDLER, unit=other),
-        "hub": UserFactory(role=Role.HUB, unit=root),
+        "hub": hub,
     }
 
 

@@ -22,6 +22,7 @@ from zhitong.projects.services import (
     member_replace,
     project_apply_lead,
 )
+from zhitong.projects.tests.consultations import agreed_consultation
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2026, 11, 20, 10, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -50,6 +51,7 @@ def team_world(db):
     hub = UserFactory(role=Role.HUB, unit=root, full_name="统筹专员")
     project_apply_lead(project=project, actor=hub, now=NOW)
     project.refresh_from_db()
+    agreed_consultation(project, hub)  # seeds/002: signing needs an agreed consultation
     return {
         "project": project,
         "county": county,
