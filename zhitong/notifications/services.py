@@ -302,6 +302,11 @@ def notification_preferences_update(
         if mode != k.default:
             chosen[code] = mode
     with transaction.atomic():
+        # Two first saves at once (a double click) both find no row to lock; the unique
+        # user column lets one insert in, and get_or_create's insert (in a savepoint) waits
+        # for it, fails, and re-reads and locks that row — so the later save applies over
+        # the earlier, never an IntegrityError. Keep get_or_create (or that recovery) here:
+        # tests/test_preferences_race.py.
         prefs, _ = NotificationPreferences.objects.select_for_update().get_or_create(
             user=user, defaults={"updated_at": now}
         )
