@@ -436,10 +436,11 @@ class FactQuerySet(models.QuerySet):
 
 class CoordinationFact(models.Model):
     """What a meeting counts for in the scorecard (seeds/000 五(二)2), one row per counted
-    problem: a project's problems at one meeting are one project problem; the same project
-    at another meeting is another; an enterprise's (non-project) problems at one meeting are
-    one enterprise problem (一企一议); exempted appeals are left out. Evaluated by
-    services/facts.py (see there for when).
+    problem, keyed as the unique constraints say: a unit's problems of one project at one
+    meeting are one project problem, whichever enterprises raised them (`enterprise` is then
+    the project's owner); the same project at another meeting is another; an enterprise's
+    (non-project) problems at one meeting are one enterprise problem (一企一议); exempted
+    appeals are left out. Evaluated by services/facts.py (see there for when).
 
     seeds/000 五(二)1: a fact of a county principal's meeting (`needs_certification`) counts
     only once the meeting's minutes or plan are filed and the hub (市发改委) has certified
@@ -479,6 +480,15 @@ class CoordinationFact(models.Model):
                 fields=["meeting", "unit", "enterprise"],
                 condition=models.Q(counted_as="enterprise_problem"),
                 name="fact_one_enterprise_problem_per_meeting",
+            ),
+            # The keys above hold only if a project problem names its project and an
+            # enterprise problem none (a NULL project would escape the first).
+            models.CheckConstraint(
+                condition=(
+                    models.Q(counted_as="project_problem", project__isnull=False)
+                    | models.Q(counted_as="enterprise_problem", project__isnull=True)
+                ),
+                name="fact_project_iff_project_problem",
             ),
         ]
 

@@ -2,7 +2,8 @@
 at the meeting.
 
 Rules
-- One meeting about several problems of one project counts as one project problem.
+- One meeting about several problems of one project counts as one project problem,
+  whichever enterprises raised them (the fact names the project's owner).
 - The same project's problem coordinated at several meetings counts once per meeting.
 - An enterprise's problems (those not tied to a project) count as one enterprise problem
   per meeting (一企一议).
@@ -50,7 +51,13 @@ from ._common import local_date, month_start, next_month, required
 
 
 def _key(fact: CoordinationFact) -> tuple:
-    return (fact.counted_as, fact.unit_id, fact.project_id, fact.enterprise_id)
+    """What one fact counts (the database's unique constraints say the same, models.py):
+    seeds/000 五(二)2 一次协调会一个项目的多个问题按照一个项目问题计入考核 — a unit's
+    problems of one project at one meeting, whichever enterprises raised them; 一企一议 —
+    a unit's problems of one enterprise not tied to a project."""
+    if fact.counted_as == CountedAs.PROJECT_PROBLEM:
+        return (fact.counted_as, fact.unit_id, fact.project_id)
+    return (fact.counted_as, fact.unit_id, fact.enterprise_id)
 
 
 def certification_get_or_open(*, unit_id: int, month: date) -> FactCertification:
@@ -70,42 +77,45 @@ def facts_evaluate_meeting(
     month = month_start(local_date(meeting.held_at))
     # seeds/000 五(二)1: a county principal's meeting counts after the hub's certification.
     needs_certification = meeting.level == LeaderLevel.COUNTY_PRINCIPAL
-    groups: dict[tuple, list[int]] = {}
     items = (
         meeting.items.filter(opinion_at__isnull=False)
         # seeds/000 五(二)3: 经由市发改委牵头审核同意的问题可不纳入考核.
         .exclude(appeal__exemption_status=ExemptionStatus.APPROVED)
         .exclude(appeal_id__in=list(exempting))
-        .select_related("appeal")
+        .select_related("appeal__project")
         .order_by("id")
     )
+    # key (_key) -> (project, enterprise, appeal ids). A project problem names the
+    # project's owner (业主企业) as its enterprise: a project's appeals may come from
+    # more than one enterprise (the owner can change), the fact is the project's.
+    groups: dict[tuple, tuple[int | None, int, list[int]]] = {}
     for item in items:
         appeal = item.appeal
         if appeal.project_id:
-            key = (CountedAs.PROJECT_PROBLEM, item.unit_id, appeal.project_id, appeal.enterprise_id)
+            key = (CountedAs.PROJECT_PROBLEM, item.unit_id, appeal.project_id)
+            group = groups.setdefault(key, (appeal.project_id, appeal.project.owner_id, []))
         else:
-            key = (CountedAs.ENTERPRISE_PROBLEM, item.unit_id, None, appeal.enterprise_id)
-        groups.setdefault(key, []).append(appeal.pk)
+            key = (CountedAs.ENTERPRISE_PROBLEM, item.unit_id, appeal.enterprise_id)
+            group = groups.setdefault(key, (None, appeal.enterprise_id, []))
+        group[2].append(appeal.pk)
     with transaction.atomic():
         existing = {_key(f): f for f in lock_rows(CoordinationFact.objects.filter(meeting=meeting))}
         facts, new = [], []
-        for key, appeal_ids in groups.items():
+        for key, (project_id, enterprise_id, appeal_ids) in groups.items():
             fact = existing.pop(key, None)
             if fact is None:
-                counted_as, unit_id, project_id, enterprise_id = key
+                counted_as, unit_id, _ = key
                 fact = CoordinationFact(
-                    meeting=meeting,
-                    unit_id=unit_id,
-                    counted_as=counted_as,
-                    project_id=project_id,
-                    enterprise_id=enterprise_id,
+                    meeting=meeting, unit_id=unit_id, counted_as=counted_as, project_id=project_id
                 )
                 new.append(fact)
             fact.month, fact.appeal_ids, fact.evaluated_at = month, sorted(appeal_ids), now
-            fact.needs_certification = needs_certification
+            fact.enterprise_id, fact.needs_certification = enterprise_id, needs_certification
             if fact.pk:
                 # A fact that still stands keeps its certification.
-                fact.save(update_fields=["month", "appeal_ids", "evaluated_at", "needs_certification"])
+                fact.save(
+                    update_fields=["month", "appeal_ids", "evaluated_at", "enterprise", "needs_certification"]
+                )
             facts.append(fact)
         if existing:
             CoordinationFact.objects.filter(pk__in=[f.pk for f in existing.values()]).delete()

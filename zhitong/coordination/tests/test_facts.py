@@ -18,6 +18,7 @@ from zhitong.core.errors import ConflictError, Forbidden, ServiceError
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.tests.factories import UserFactory
 from zhitong.outbox.services import outbox_deliver
+from zhitong.projects.models import Project
 
 from .conftest import PDF, at
 
@@ -61,6 +62,44 @@ def test_several_problems_of_one_project_at_one_meeting_count_as_one_project_pro
     assert fact.project == city.project and fact.unit == city.units.gxj
     assert fact.appeal_ids == sorted([a1.pk, a2.pk])
     assert fact.month == date(2025, 9, 1)
+
+
+def test_a_projects_problems_from_two_enterprises_at_one_meeting_count_as_one_project_problem(city, scene):
+    # seeds/000 五(二)2 counts the project at the meeting, not the enterprise: the project
+    # changed hands between its two appeals (its owner is edited in the admin), so they come
+    # from two enterprises — still one project problem (once a database error: two facts for
+    # one meeting, unit and project).
+    a1 = scene.appeal(project=city.project)
+    Project.objects.filter(pk=city.project.pk).update(owner=city.other_enterprise)
+    a2 = scene.appeal(project=city.project, enterprise=city.other_enterprise)
+    assert a1.enterprise_id != a2.enterprise_id
+    meeting = hold(city, [a1, a2], day=15)
+    (fact,) = facts(meeting=meeting)
+    assert fact.counted_as == CountedAs.PROJECT_PROBLEM and fact.project == city.project
+    assert fact.appeal_ids == sorted([a1.pk, a2.pk])
+    assert fact.enterprise == city.other_enterprise  # the project's owner
+
+
+def test_a_project_fact_stands_when_a_problem_of_another_enterprise_joins_it(city, scene):
+    a1 = scene.appeal(project=city.project)
+    meeting = hold(city, [a1], day=15)
+    (before,) = facts(meeting=meeting)
+    Project.objects.filter(pk=city.project.pk).update(owner=city.other_enterprise)
+    a2 = scene.appeal(project=city.project, enterprise=city.other_enterprise)
+    (item,) = services.meeting_add_items(
+        actor=city.hub, meeting_id=meeting.pk, appeal_ids=[a2.pk], now=at(2025, 9, 15, 16)
+    )
+    services.meeting_record_opinion(
+        actor=city.hub,
+        item_id=item.pk,
+        opinion="请牵头单位限期办结",
+        unit_ids=[item.unit_id],
+        due_workdays=5,
+        now=at(2025, 9, 15, 18),
+    )
+    (after,) = facts(meeting=meeting)
+    assert after.pk == before.pk  # the same fact (and any certification of it) stands
+    assert after.appeal_ids == sorted([a1.pk, a2.pk]) and after.enterprise == city.other_enterprise
 
 
 def test_the_same_project_problem_at_two_meetings_counts_once_per_meeting(city, scene):
@@ -346,3 +385,22 @@ def test_a_city_leaders_meeting_needs_no_certification(city, scene):
     (fact,) = facts(meeting=meeting)
     assert (fact.needs_certification, fact.counted) == (False, True)
     assert not FactCertification.objects.exists()
+
+
+def test_the_migration_names_the_owner_on_project_facts_recorded_before(city, scene):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("zhitong.coordination.migrations.0010_fact_counts_the_project")
+    a1 = scene.appeal(project=city.project)
+    a2 = scene.appeal(title="用工招聘困难")
+    meeting = hold(city, [a1, a2], day=15)
+    # As recorded before: the project fact named the enterprise of its appeals.
+    Project.objects.filter(pk=city.project.pk).update(owner=city.other_enterprise)
+    migration.name_the_owner(apps, None)
+    got = {f.counted_as: f.enterprise_id for f in facts(meeting=meeting)}
+    assert got == {
+        CountedAs.PROJECT_PROBLEM: city.other_enterprise.pk,
+        CountedAs.ENTERPRISE_PROBLEM: city.enterprise.pk,  # an enterprise problem keeps its own
+    }

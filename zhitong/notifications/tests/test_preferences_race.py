@@ -10,7 +10,6 @@ from django.db.models.query import QuerySet
 from django.utils import timezone
 
 from zhitong.audit.models import AuditEvent
-
 from zhitong.notifications import services
 from zhitong.notifications.kinds import KINDS, Delivery
 from zhitong.notifications.models import NotificationPreferences
