@@ -7,10 +7,18 @@
   (`catalog_due_for`), until the catalog is reported (its lateness is judged then);
 - an opinion's deadline (meeting item, event item) and its tasks' deadlines: N working days
   after the day of the opinion or the approved document, or a date the leader set (only its
-  provisional mark can change), while the task is not done.
+  provisional mark can change), while the task is not done;
+- a task's first yellow day (`yellow_from`, derived from its deadline): the appeals' light
+  rule (appeals/deadlines.py "The light rule": at most YELLOW_WORKDAYS working days left
+  and YELLOW_ELAPSED_SHARE of the limit used), so a task of 1–2 working days is not yellow
+  the moment it is assigned. The clock starts on `due_base` (the day its N working days
+  count from) or, for a date the leader set, the day the task was assigned; its limit is
+  N, or the working days from that start to the date.
 """
 
 from __future__ import annotations
+
+from datetime import date
 
 from django.db.models import Q
 
@@ -51,9 +59,26 @@ def _count_or_confirm(obj, *, date_field: str, base, n) -> None:
         obj.due_provisional = wd.is_provisional(getattr(obj, date_field))
 
 
+def task_clock(task) -> tuple[date, int]:
+    """(start, limit in working days) of a task's clock (see the module docstring)."""
+    from django.utils import timezone
+
+    start = task.due_base or timezone.localdate(task.assigned_at)
+    limit = task.due_workdays or max(_workdays().workdays_between(start, task.due), 0)
+    return start, limit
+
+
+def task_yellow_from(task) -> date:
+    """The first yellow day of the task's light (appeals' light rule, one definition)."""
+    from zhitong.appeals.deadlines import yellow_from_for
+
+    return yellow_from_for(task.due, task_clock(task)[1])
+
+
 def recompute_tasks(tasks: list) -> None:
     for task in tasks:
         _count_or_confirm(task, date_field="due", base=task.due_base, n=task.due_workdays)
+        task.yellow_from = task_yellow_from(task)
 
 
 def recompute_meeting_items(items: list) -> None:
@@ -108,6 +133,7 @@ def register() -> None:
         dates="due",
         provisional="due_provisional",
         recompute=recompute_tasks,
+        derived=("yellow_from",),  # task_yellow_from(task): the light rule on `due`
         active=OPEN_TASKS,
         select_related=("unit",),
         describe=lambda t: f"{t.unit.display_name}：{t.content[:40]}",

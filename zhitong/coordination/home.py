@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from zhitong.appeals.choices import Light
+from zhitong.appeals.deadlines import light_meanings
 from zhitong.common.panels import HomeCount, HomePanel
 from zhitong.organizations.capabilities import handles_unit_matters, is_city_leader, is_hub
 
@@ -85,15 +87,21 @@ def home_panels(user, *, today: date) -> list[HomePanel]:
         base = selectors.task_list_for_user(user=user)
         tasks = reverse("coordination:tasks")
 
+        # What the red and yellow figures mean: the appeals' light rule, which tasks follow.
+        meanings = light_meanings()
+
         def task_count(key, label, tone="", **params) -> HomeCount:
             # The task list's own filter (task_filter) on the user's task list.
             value = selectors.task_filter(base, today=today, **params).count()
-            return HomeCount(label, value, f"{tasks}?{urlencode(params)}", tone=tone, key=f"task_{key}")
+            url = f"{tasks}?{urlencode(params)}"
+            return HomeCount(
+                label, value, url, tone=tone, key=f"task_{key}", hint=meanings[Light(tone)] if tone else ""
+            )
 
         counts = (
             task_count("open", _("未办结"), status="open"),
             task_count("red", _("超期"), "red", status="open", light="red"),
-            task_count("yellow", _("临期(≤2个工作日)"), "yellow", status="open", light="yellow"),
+            task_count("yellow", _("临期"), "yellow", status="open", light="yellow"),
             task_count("reported", _("已报办结待确认"), status="reported"),
         )
         if counts[0].value or counts[3].value:

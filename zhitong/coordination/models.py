@@ -377,6 +377,10 @@ class Task(TimeStampedModel):
     # the leader set.
     due_base = models.DateField("期限起算日", null=True, blank=True)
     due_workdays = models.PositiveIntegerField("办理时限(工作日)", null=True, blank=True)
+    # The first yellow day of the task's light (coordination/deadlines.py task_yellow_from:
+    # the appeals' light rule), stored so the yellow list and count are range queries;
+    # re-timed with `due` when the calendar changes.
+    yellow_from = models.DateField("临期起始日", null=True, blank=True)
     status = models.CharField(
         "状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED, db_index=True
     )
@@ -394,7 +398,12 @@ class Task(TimeStampedModel):
         verbose_name = "交办任务"
         verbose_name_plural = "交办任务"
         ordering = ["due", "id"]
-        indexes = [models.Index(fields=["unit", "status"]), models.Index(fields=["status", "due"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["status", "due"]),
+            # The yellow list: open tasks with yellow_from <= today <= due.
+            models.Index(fields=["status", "yellow_from"], name="task_yellow_from"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(meeting_item__isnull=False, event_item__isnull=True)

@@ -65,8 +65,8 @@ from .tasks import (
     task_filter,
     task_get_for_user,
     task_light,
+    task_light_q,
     task_list_for_user,
-    yellow_from,
 )
 
 __all__ = [
@@ -125,5 +125,5 @@ __all__ = [
     "task_get_for_user",
     "task_light",
     "task_list_for_user",
-    "yellow_from",
+    "task_light_q",
 ]

@@ -6,6 +6,8 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 
+from zhitong.appeals.choices import Light
+from zhitong.appeals.deadlines import light_for
 from zhitong.core.scope import get_in_scope
 from zhitong.organizations.choices import Role
 from zhitong.organizations.selectors import user_scope_unit_ids, user_sees_all
@@ -40,10 +42,8 @@ def task_filter(
         qs = qs.filter(status__in=OPEN_TASK_STATUSES)
     elif status:
         qs = qs.filter(status=status)
-    if light == "red":
-        qs = qs.filter(status__in=OPEN_TASK_STATUSES, due__lt=today)
-    elif light == "yellow":
-        qs = qs.filter(status__in=OPEN_TASK_STATUSES, due__gte=today, due__lte=yellow_from(today))
+    if light:
+        qs = qs.filter(task_light_q(light, today))
     if source == "meeting":
         qs = qs.filter(meeting_item__isnull=False)
     elif source == "event":
@@ -51,25 +51,28 @@ def task_filter(
     return qs
 
 
-def yellow_from(today: date) -> date:
-    """Deadlines up to this date have ≤ 2 working days left (SPEC: yellow; the threshold is
-    the appeals' light rule's, appeals.deadlines.YELLOW_WORKDAYS)."""
-    from zhitong.appeals.deadlines import YELLOW_WORKDAYS
-    from zhitong.workdays.services import add_workdays
-
-    return add_workdays(today, YELLOW_WORKDAYS).date
+def task_light_q(light: str, today: date) -> Q:
+    """A filter for one light of the open tasks (the same rule as `task_light`); an unknown
+    value filters nothing (a garbage parameter lists as if unset)."""
+    running = Q(status__in=OPEN_TASK_STATUSES)
+    if light == Light.NONE:
+        return ~running
+    if light == Light.RED:
+        return running & Q(due__lt=today)
+    if light == Light.YELLOW:
+        return running & Q(due__gte=today, yellow_from__lte=today)
+    if light == Light.GREEN:
+        return running & Q(due__gte=today) & (Q(yellow_from__gt=today) | Q(yellow_from__isnull=True))
+    return Q()
 
 
 def task_light(task: Task, today: date) -> str:
-    """green, yellow (≤ 2 working days left), red (overdue), none (done)."""
-    from zhitong.appeals.deadlines import YELLOW_WORKDAYS
-    from zhitong.workdays.services import workdays_between
-
+    """The task's light today by the appeals' light rule (appeals/deadlines.py): red when
+    overdue, yellow from its stored `yellow_from` (coordination/deadlines.py), green
+    otherwise; none once done."""
     if task.status == TaskStatus.DONE:
-        return "none"
-    if today > task.due:
-        return "red"
-    return "yellow" if workdays_between(today, task.due) <= YELLOW_WORKDAYS else "green"
+        return Light.NONE
+    return light_for(task.due, task.yellow_from, today)
 
 
 def overdue_workdays(task: Task, today: date) -> int:
@@ -85,7 +88,7 @@ def task_counts(qs: QuerySet[Task], *, today: date) -> dict[str, int]:
     return {
         "open": open_qs.count(),
         "red": open_qs.filter(due__lt=today).count(),
-        "yellow": open_qs.filter(due__gte=today, due__lte=yellow_from(today)).count(),
+        "yellow": qs.filter(task_light_q(Light.YELLOW, today)).count(),
         "reported": qs.filter(status=TaskStatus.REPORTED).count(),
         "done": qs.filter(status=TaskStatus.DONE).count(),
     }

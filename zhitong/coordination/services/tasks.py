@@ -13,6 +13,7 @@ from zhitong.organizations.choices import Role
 from zhitong.organizations.models import User
 
 from ..choices import TaskReportKind, TaskStatus
+from ..deadlines import task_yellow_from
 from ..machines.tasks import REPORT_KINDS, TASK
 from ..models import Task
 from ._common import local_date, notify, required, timeline_note
@@ -34,7 +35,7 @@ def tasks_create_for_item(
     source = {"meeting_item": item} if item.__class__.__name__ == "MeetingItem" else {"event_item": item}
     tasks = []
     for i, unit in enumerate(units):
-        task = Task.objects.create(
+        task = Task(
             **source,
             appeal=item.appeal,
             unit=unit,
@@ -47,6 +48,8 @@ def tasks_create_for_item(
             assigned_at=now,
             assigned_by=actor,
         )
+        task.yellow_from = task_yellow_from(task)
+        task.save(force_insert=True)
         audit_record(
             action="coordination_task.assign",
             obj=task,

@@ -88,6 +88,8 @@ def provisional_2027(city, scene):
         date(2027, 1, 25),
         10,
     )
+    # Its light turns yellow 2 working days ahead (the light rule): Wednesday 3 February.
+    assert task.yellow_from == date(2027, 2, 3)
     # 15 (the category's limit) after 25 January: … Sunday 14, Feb 15–19.
     appeal.refresh_from_db()
     assert (appeal.handling_due, appeal.clock_provisional) == (date(2027, 2, 19), True)
@@ -117,6 +119,8 @@ def test_importing_2027_moves_every_provisional_deadline_and_records_each_move(p
     assert (o["event"].catalog_due, o["event"].catalog_due_provisional) == (date(2027, 2, 4), False)
     # Jan 26–29, Feb 1–4, 12, 15 (no Sunday worked).
     assert (o["task"].due, o["task"].due_provisional) == (date(2027, 2, 15), False)
+    # Its first yellow day is re-timed with it: 2 working days before the 15th, the 4th.
+    assert o["task"].yellow_from == date(2027, 2, 4)
     assert (o["item"].due_date, o["item"].due_provisional) == (date(2027, 2, 15), False)
     # Jan 26–29, Feb 1–4, 12, 15–19 and the adjusted Saturday 20.
     assert (o["appeal"].handling_due, o["appeal"].clock_provisional) == (date(2027, 2, 20), False)
@@ -215,3 +219,18 @@ def test_the_migration_gives_existing_tasks_what_their_due_date_was_counted_from
     task.refresh_from_db()
     # The opinion's 10 working days, from the day of the meeting opinion (Shanghai time).
     assert (task.due_base, task.due_workdays) == (date(2027, 1, 25), 10)
+
+
+def test_the_migration_gives_existing_tasks_their_first_yellow_day(provisional_2027):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.apps import apps
+    from django.db import connection
+
+    task = provisional_2027["task"]
+    Task.objects.filter(pk=task.pk).update(yellow_from=None)
+    fill = importlib.import_module("zhitong.coordination.migrations.0011_task_light_rule").fill
+    fill(apps, SimpleNamespace(connection=connection))
+    task.refresh_from_db()
+    assert task.yellow_from == date(2027, 2, 3)

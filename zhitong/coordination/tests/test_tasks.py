@@ -124,7 +124,7 @@ def test_the_home_panels_counts_equal_the_task_lists_they_open(city, task, clien
         client.force_login(user)
         (panel,) = [p for p in home_panels(user, today=date(2025, 9, 11)) if p.counts]
         figures = {c.label: c.value for c in panel.counts}
-        assert figures["未办结"] == 1 and figures["超期"] == 1 and figures["临期(≤2个工作日)"] == 0
+        assert figures["未办结"] == 1 and figures["超期"] == 1 and figures["临期"] == 0
         for count in panel.counts:
             page = client.get(count.url)
             assert page.status_code == 200
