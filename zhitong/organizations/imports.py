@@ -27,12 +27,13 @@ from io import BytesIO
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from zhitong.audit.services import audit_record
+from zhitong.core.errors import ServiceError
 from zhitong.core.spreadsheets import display_width
 
 from .choices import UnitKind
@@ -315,29 +316,44 @@ def run_import(
     good = [p for p in plan if p.row not in bad]
     if not good or (bad and not good_rows_only):
         return report
-    with transaction.atomic():
-        for p in good:
-            apply(p)
-            if p.existing is None:
-                report.created += 1
-            else:
-                report.updated += 1
-        audit_record(
-            action=f"{report.kind}.import",
-            object_type=report.kind,
-            object_id="",
-            actor=actor,
-            after={
-                "rows": report.total_rows,
-                "created": report.created,
-                "updated": report.updated,
-                "skipped_rows": sorted(bad),
-                "good_rows_only": good_rows_only,
-            },
-            now=now,
-        )
+    p = None
+    try:
+        with transaction.atomic():
+            for p in good:
+                apply(p)
+                if p.existing is None:
+                    report.created += 1
+                else:
+                    report.updated += 1
+            _audit_import(report, bad=bad, good_rows_only=good_rows_only, actor=actor, now=now)
+    except (ServiceError, IntegrityError) as exc:
+        # The rows were checked against the database, then written: another user can
+        # register one of their codes in between (a clerk adding an enterprise at intake).
+        # The unique index refuses the write; the whole import is rolled back (all or
+        # nothing, as a file with bad rows), and the report says which row — never a 500.
+        report.created = report.updated = 0
+        reason = exc.message if isinstance(exc, ServiceError) else "与他人同时登记的数据重复"
+        report.fatal = f"第{p.row}行写入时：{reason}（其他用户刚刚登记），请核对后重新上传"
+        return report
     report.imported = True
     return report
+
+
+def _audit_import(report: ImportReport, *, bad: set, good_rows_only: bool, actor, now: datetime) -> None:
+    audit_record(
+        action=f"{report.kind}.import",
+        object_type=report.kind,
+        object_id="",
+        actor=actor,
+        after={
+            "rows": report.total_rows,
+            "created": report.created,
+            "updated": report.updated,
+            "skipped_rows": sorted(bad),
+            "good_rows_only": good_rows_only,
+        },
+        now=now,
+    )
 
 
 # ---------------------------------------------------------------------------- units

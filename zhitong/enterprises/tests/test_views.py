@@ -179,3 +179,38 @@ def test_the_template_download_has_the_headers(client, city, user_with_role):
     ws = load_workbook(BytesIO(resp.content), read_only=True).worksheets[0]
     headers = next(ws.iter_rows(values_only=True))
     assert headers[:4] == ("单位编码*", "单位名称*", "单位类型*", "上级单位编码")
+
+
+def test_a_code_registered_by_someone_else_while_the_file_is_imported_is_said_not_a_500(
+    client, city, user_with_role, monkeypatch
+):
+    """The file is checked against the library, then written; a clerk adding one of its
+    codes at intake in between makes the write meet the unique credit code. The import
+    refuses whole (nothing imported) and says which row, in Chinese."""
+    from zhitong.enterprises import imports
+
+    taken, other = make_credit_code(800_011), make_credit_code(800_012)
+    checked = imports._validate
+
+    def clerk_adds_it_meanwhile(report, rows):
+        plan = checked(report, rows)
+        Enterprise.objects.create(
+            credit_code=taken, name="甲区抢先登记有限公司", industry="manufacturing", location=city.unit_a
+        )
+        return plan
+
+    monkeypatch.setattr(imports, "_validate", clerk_adds_it_meanwhile)
+    client.force_login(user_with_role(Role.ADMIN))
+    resp = upload(
+        client,
+        [
+            HEADER,
+            [other, "甲区先写入有限公司", "制造业", "甲区"],
+            [taken, "甲区后写入有限公司", "制造业", "甲区"],
+        ],
+    )
+    assert resp.status_code == 200
+    html = resp.content.decode()
+    assert "导入失败" in html and "第3行" in html and "未导入任何数据" in html
+    assert not Enterprise.objects.filter(credit_code=other).exists()  # all or nothing
+    assert Enterprise.objects.get(credit_code=taken).name == "甲区抢先登记有限公司"
