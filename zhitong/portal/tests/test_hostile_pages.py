@@ -36,6 +36,7 @@ from django.utils import timezone
 from zhitong.appeals.choices import Status
 from zhitong.appeals.tests.conftest import Flow
 from zhitong.coordination import services as coordination
+from zhitong.coordination.models import FactCertification
 
 # The coordination tests' city, its clock (1 September 2025) and media root (fixtures are
 # registered under the names they are imported as).
@@ -52,7 +53,7 @@ from zhitong.coordination.tests.test_events import new_event
 from zhitong.enterprises.choices import Industry
 from zhitong.enterprises.services import enterprise_add_at_intake
 from zhitong.enterprises.tests.factories import make_credit_code
-from zhitong.organizations.choices import Role
+from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.tests.factories import UserFactory
 
 from . import hostile as H
@@ -63,6 +64,12 @@ pytestmark = pytest.mark.django_db
 UNREACHED = {
     "login": "the sign-in form is checked by test_the_sign_in_form_says_what_is_wrong_in_chinese",
 }
+# Forms (URL name, move) that the city must show the crawl, so that it attacks them: a
+# form that only appears with the right objects (build_city) is otherwise silently missed.
+MUST_ATTACK = [
+    ("coordination:certification_move", "certify"),  # seeds/000 五(二)1, a month that has ended
+    ("coordination:certification_move", "reopen"),
+]
 # Pages visited per URL name and user (the detail pages of the city's objects are many).
 PATHS_PER_NAME = 4
 
@@ -74,9 +81,10 @@ PATHS_PER_NAME = 4
 
 def build_city(c, sc) -> list[str]:
     """Appeals in every state the pages act on, an escalation batch under review, a
-    planned and a held meeting with a task, events at several steps, an enterprise added at
-    intake. Returns the pages of the appeals and events, each in another state, and of the
-    enterprise (the crawler reads them all)."""
+    planned and a held meeting with a task, county principals' meetings of last month with
+    the hub's certification pending and made, events at several steps, an enterprise added
+    at intake. Returns the pages of the appeals and events, each in another state, of the
+    enterprise and of last month's facts (the crawler reads them all)."""
     flow = Flow(c)
     appeals, events = [], []
     for status in (
@@ -125,6 +133,32 @@ def build_city(c, sc) -> list[str]:
         due_date=date(2025, 9, 10),
         now=at(2025, 8, 28, 17),
     )
+    # seeds/000 五(二)1: August meetings of two county principals (a month that has ended):
+    # the hub's monthly certification of each county is open to it on the August facts page,
+    # 鼓楼区's pending (the certify form), 仓山区's certified (the withdraw form).
+    county_appeal = sc.appeal(project=c.project)
+    for county in (c.units.glq, c.units.csq):
+        principal = UserFactory(role=Role.LEADER, unit=county, leader_level=LeaderLevel.COUNTY_PRINCIPAL)
+        meeting = coordination.meeting_create(
+            actor=c.hub,
+            title="县区重点项目调度会",
+            convener=principal,
+            held_at=at(2025, 8, 29, 15),
+            now=at(2025, 8, 27),
+        )
+        (item,) = coordination.meeting_add_items(
+            actor=c.hub, meeting_id=meeting.pk, appeal_ids=[county_appeal.pk], now=at(2025, 8, 27)
+        )
+        coordination.meeting_record_opinion(
+            actor=c.hub,
+            item_id=item.pk,
+            opinion="限期办结",
+            unit_ids=[county.pk],
+            due_workdays=5,
+            now=at(2025, 8, 29, 17),
+        )
+    certified = FactCertification.objects.get(unit=c.units.csq, month=date(2025, 8, 1))
+    coordination.certification_certify(actor=c.hub, certification_id=certified.pk, now=at(2025, 9, 1, 9))
     # Events: collecting, verifying, the catalog submitted (the deputy's proposals),
     # reviewed (the chair's list), held (the office's opinions).
     for through in (None, "start_verification", "submit_catalog", "review", "hold"):
@@ -155,7 +189,7 @@ def build_city(c, sc) -> list[str]:
     return (
         [f"/appeals/{a.pk}/" for a in appeals]
         + [f"/coordination/events/{e.pk}/" for e in events]
-        + [f"/enterprises/{added.pk}/"]
+        + [f"/enterprises/{added.pk}/", "/coordination/facts/?month=2025-08"]
     )
 
 
@@ -381,6 +415,8 @@ def test_no_page_form_fails_on_hostile_input(city, scene, settings):  # noqa: F8
     )
     missing = {n for n, _, _ in H.url_patterns() if not H.skipped(n)} - run.reached - set(UNREACHED)
     assert missing == set(), "pages no test reaches: add a link, an object, or an UNREACHED entry"
+    attacked = {(key[0], dict(key[1]).get("name")) for key in done}
+    assert set(MUST_ATTACK) <= attacked, f"forms the crawl no longer reaches: {set(MUST_ATTACK) - attacked}"
 
 
 def _path_values(conv: dict):
