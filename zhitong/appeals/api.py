@@ -189,7 +189,7 @@ def move_table(request):
             "sources": sorted(m.sources),
             "actors": sorted(m.actors),
             "alt_target": m.alt_target,
-            "description": m.description,
+            "description": str(m.description),
         }
         for m in MOVES.values()
     ]

@@ -1,20 +1,21 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Status(models.TextChoices):
     """Appeal states (SPEC "The appeal lifecycle"). Moves between them are declared once,
     in appeals/machine.py."""
 
-    MATERIALS_PENDING = "materials_pending", "待补正材料"
-    SUBMITTED = "submitted", "待分办"
-    ASSIGNED = "assigned", "待签收"
-    TRANSFER_REQUESTED = "transfer_requested", "退回待改派"
-    IN_PROGRESS = "in_progress", "办理中"
-    ESCALATED = "escalated", "提请市领导协调"
-    RESOLVED = "resolved", "已办结待核验"
-    VERIFIED = "verified", "待企业评价"
-    CLOSED = "closed", "已关闭"
-    MERGED = "merged", "已合并"
+    MATERIALS_PENDING = "materials_pending", _("待补正材料")
+    SUBMITTED = "submitted", _("待分办")
+    ASSIGNED = "assigned", _("待签收")
+    TRANSFER_REQUESTED = "transfer_requested", _("退回待改派")
+    IN_PROGRESS = "in_progress", _("办理中")
+    ESCALATED = "escalated", _("提请市领导协调")
+    RESOLVED = "resolved", _("已办结待核验")
+    VERIFIED = "verified", _("待企业评价")
+    CLOSED = "closed", _("已关闭")
+    MERGED = "merged", _("已合并")
 
 
 OPEN_STATUSES = (
@@ -39,63 +40,63 @@ CONCLUDED_STATUSES = (Status.VERIFIED, Status.CLOSED)
 
 
 class Channel(models.TextChoices):
-    WEB = "web", "网上申报"
-    HOTLINE = "hotline", "12345热线"
-    MAYOR_MAILBOX = "mayor_mailbox", "市长信箱"
-    FACE_TO_FACE = "face_to_face", "面对面活动"
-    VISIT = "visit", "走访调研"
-    PHONE = "phone", "电话"
-    BREAKFAST = "breakfast", "早餐会/晚餐会"
-    CHAMBER = "chamber", "商协会"
-    NPC_CPPCC = "npc_cppcc", "人大代表/政协委员"
-    WINDOW = "window", "部门窗口"
-    PLATFORM = "platform", "政务平台(粤商通等)"
-    API = "api", "系统接口"
+    WEB = "web", _("网上申报")
+    HOTLINE = "hotline", _("12345热线")
+    MAYOR_MAILBOX = "mayor_mailbox", _("市长信箱")
+    FACE_TO_FACE = "face_to_face", _("面对面活动")
+    VISIT = "visit", _("走访调研")
+    PHONE = "phone", _("电话")
+    BREAKFAST = "breakfast", _("早餐会/晚餐会")
+    CHAMBER = "chamber", _("商协会")
+    NPC_CPPCC = "npc_cppcc", _("人大代表/政协委员")
+    WINDOW = "window", _("部门窗口")
+    PLATFORM = "platform", _("政务平台(粤商通等)")
+    API = "api", _("系统接口")
     # A problem named in a project's monthly progress report (projects.progress; seeds/003
     # 九(三) 签约项目的推进情况由牵头单位上报): registered by the reporter, linked to the project.
-    PROJECT_REPORT = "project_report", "项目月报"
+    PROJECT_REPORT = "project_report", _("项目月报")
 
 
 class Tier(models.TextChoices):
-    UNIT = "unit", "部门层面"
-    COUNTY = "county", "县区层面"
-    MUNICIPAL = "municipal", "市直层面"
-    CITY_LEADER = "city_leader", "市领导协调"
-    ABOVE_CITY = "above_city", "需上级协调"
+    UNIT = "unit", _("部门层面")
+    COUNTY = "county", _("县区层面")
+    MUNICIPAL = "municipal", _("市直层面")
+    CITY_LEADER = "city_leader", _("市领导协调")
+    ABOVE_CITY = "above_city", _("需上级协调")
 
 
 class Light(models.TextChoices):
-    GREEN = "green", "正常"
-    YELLOW = "yellow", "临期"
-    RED = "red", "超期"
-    NONE = "none", "不计时"
+    GREEN = "green", _("正常")
+    YELLOW = "yellow", _("临期")
+    RED = "red", _("超期")
+    NONE = "none", _("不计时")
 
 
 class Rating(models.IntegerChoices):
-    VERY_SATISFIED = 5, "非常满意"
-    SATISFIED = 4, "满意"
-    NEUTRAL = 3, "基本满意"
-    UNSATISFIED = 2, "不满意"
-    VERY_UNSATISFIED = 1, "非常不满意"
+    VERY_SATISFIED = 5, _("非常满意")
+    SATISFIED = 4, _("满意")
+    NEUTRAL = 3, _("基本满意")
+    UNSATISFIED = 2, _("不满意")
+    VERY_UNSATISFIED = 1, _("非常不满意")
 
 
 class CloseReason(models.TextChoices):
-    RATED = "rated", "企业已评价"
-    NOT_RATED = "not_rated", "企业未评价"
-    MERGED = "merged", "合并至其他诉求"
+    RATED = "rated", _("企业已评价")
+    NOT_RATED = "not_rated", _("企业未评价")
+    MERGED = "merged", _("合并至其他诉求")
 
 
 class ExemptionStatus(models.TextChoices):
-    NONE = "none", "无"
-    REQUESTED = "requested", "申请不纳入考核"
-    APPROVED = "approved", "已批准不纳入考核"
-    REJECTED = "rejected", "不予批准"
+    NONE = "none", _("无")
+    REQUESTED = "requested", _("申请不纳入考核")
+    APPROVED = "approved", _("已批准不纳入考核")
+    REJECTED = "rejected", _("不予批准")
 
 
 class EscalationStatus(models.TextChoices):
-    SUBMITTED = "submitted", "已申报待审核"
-    ACCEPTED = "accepted", "审核通过"
-    RETURNED = "returned", "退回"
-    SENT_TO_LEADER = "sent_to_leader", "已报送市领导"
-    COORDINATED = "coordinated", "已召开协调会"
-    WITHDRAWN = "withdrawn", "已撤回"
+    SUBMITTED = "submitted", _("已申报待审核")
+    ACCEPTED = "accepted", _("审核通过")
+    RETURNED = "returned", _("退回")
+    SENT_TO_LEADER = "sent_to_leader", _("已报送市领导")
+    COORDINATED = "coordinated", _("已召开协调会")
+    WITHDRAWN = "withdrawn", _("已撤回")

@@ -311,7 +311,9 @@ def _remind_rating(t: Transition, w: _Walk) -> list[EnterpriseEntry]:
 
 
 def _rate(t: Transition, w: _Walk) -> list[EnterpriseEntry]:
-    facts = [(_("满意度"), str(t.data.get("rating_label", "")))]
+    # The rating's label is stored in Chinese (the catalog's msgid): read in the user's language.
+    rating = str(t.data.get("rating_label", ""))
+    facts = [(_("满意度"), _(rating) if rating else "")]
     by = _by(t)
     if t.data.get("recorded_by_hub"):
         facts.append((_("评价方式"), _("电话回访")))

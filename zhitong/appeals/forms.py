@@ -11,6 +11,9 @@ import re
 from functools import cached_property
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhitong.common import forms as zt
 from zhitong.common.forms import MultipleFileField, MultipleFileInput, version_field
@@ -53,60 +56,72 @@ class WorkbenchFilterForm(zt.Form):
     """The workbench's GET filters. Unknown or bad values are ignored, never an error page:
     a bookmarked link keeps working after a choice list changes."""
 
-    q = forms.CharField(label="搜索", required=False, max_length=100)
-    status = forms.ChoiceField(label="状态", required=False)
+    q = forms.CharField(label=gettext_lazy("搜索"), required=False, max_length=100)
+    status = forms.ChoiceField(label=gettext_lazy("状态"), required=False)
     light = forms.ChoiceField(
-        label="灯",
+        label=gettext_lazy("灯"),
         required=False,
         choices=[
-            ("", "全部"),
-            (Light.RED, "红灯 超期"),
-            (Light.YELLOW, "黄灯 临期"),
-            (Light.GREEN, "绿灯 正常"),
-            (Light.NONE, "不计时"),
+            ("", gettext_lazy("全部")),
+            (Light.RED, gettext_lazy("红灯 超期")),
+            (Light.YELLOW, gettext_lazy("黄灯 临期")),
+            (Light.GREEN, gettext_lazy("绿灯 正常")),
+            (Light.NONE, gettext_lazy("不计时")),
         ],
     )
-    category = forms.TypedChoiceField(label="类别", required=False, coerce=int, empty_value=None)
-    channel = forms.ChoiceField(label="来源渠道", required=False, choices=[("", "全部"), *Channel.choices])
-    lead_unit = forms.TypedChoiceField(label="牵头单位", required=False, coerce=int, empty_value=None)
-    received_unit = forms.TypedChoiceField(label="首问单位", required=False, coerce=int, empty_value=None)
-    stage = forms.ChoiceField(
-        label="阶段",
-        required=False,
-        choices=[("", "全部"), ("intake", "未签收(分办、签收前)"), ("handling", "已签收办理")],
+    category = forms.TypedChoiceField(
+        label=gettext_lazy("类别"), required=False, coerce=int, empty_value=None
     )
-    led = forms.BooleanField(label="仅本单位牵头", required=False)
-    date_from = zt.DateField(label="受理日期 自", required=False, widget=DateInput())
-    date_to = zt.DateField(label="至", required=False, widget=DateInput())
-    problem = forms.BooleanField(label="仅问题诉求(提级督办)", required=False)
-    exempt = forms.BooleanField(label="仅不纳入考核", required=False)
-    pending = forms.ChoiceField(
-        label="待办",
+    channel = forms.ChoiceField(
+        label=gettext_lazy("来源渠道"), required=False, choices=[("", gettext_lazy("全部")), *Channel.choices]
+    )
+    lead_unit = forms.TypedChoiceField(
+        label=gettext_lazy("牵头单位"), required=False, coerce=int, empty_value=None
+    )
+    received_unit = forms.TypedChoiceField(
+        label=gettext_lazy("首问单位"), required=False, coerce=int, empty_value=None
+    )
+    stage = forms.ChoiceField(
+        label=gettext_lazy("阶段"),
         required=False,
         choices=[
-            ("", "全部"),
-            ("extension", "待审批延期"),
-            ("exemption", "待审批不纳入考核"),
-            ("cooperation", "待我单位配合答复"),
-            ("follow", "我首问跟踪中"),
-            ("escalation", "提请协调待审核"),
+            ("", gettext_lazy("全部")),
+            ("intake", gettext_lazy("未签收(分办、签收前)")),
+            ("handling", gettext_lazy("已签收办理")),
+        ],
+    )
+    led = forms.BooleanField(label=gettext_lazy("仅本单位牵头"), required=False)
+    date_from = zt.DateField(label=gettext_lazy("受理日期 自"), required=False, widget=DateInput())
+    date_to = zt.DateField(label=gettext_lazy("至"), required=False, widget=DateInput())
+    problem = forms.BooleanField(label=gettext_lazy("仅问题诉求(提级督办)"), required=False)
+    exempt = forms.BooleanField(label=gettext_lazy("仅不纳入考核"), required=False)
+    pending = forms.ChoiceField(
+        label=gettext_lazy("待办"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("全部")),
+            ("extension", gettext_lazy("待审批延期")),
+            ("exemption", gettext_lazy("待审批不纳入考核")),
+            ("cooperation", gettext_lazy("待我单位配合答复")),
+            ("follow", gettext_lazy("我首问跟踪中")),
+            ("escalation", gettext_lazy("提请协调待审核")),
         ],
     )
     order = forms.ChoiceField(
-        label="排序",
+        label=gettext_lazy("排序"),
         required=False,
         choices=[
-            ("due", "按期限(最急在前)"),
-            ("received", "按受理时间(最新在前)"),
-            ("updated", "按最近更新"),
+            ("due", gettext_lazy("按期限(最急在前)")),
+            ("received", gettext_lazy("按受理时间(最新在前)")),
+            ("updated", gettext_lazy("按最近更新")),
         ],
     )
     per_page = forms.TypedChoiceField(
-        label="每页",
+        label=gettext_lazy("每页"),
         required=False,
         coerce=int,
         empty_value=PER_PAGE_CHOICES[0],
-        choices=[(n, f"{n} 条") for n in PER_PAGE_CHOICES],
+        choices=[(n, format_lazy(gettext_lazy("{n} 条"), n=n)) for n in PER_PAGE_CHOICES],
     )
 
     def __init__(self, data=None, *, categories=(), units=(), receiving_units=(), show_lead_unit=False):
@@ -114,13 +129,13 @@ class WorkbenchFilterForm(zt.Form):
         pickers); otherwise "仅本单位牵头" narrows the unit's scope to what it leads."""
         super().__init__(data)
         self.fields["status"].choices = [
-            (STATUS_OPEN, "全部在办"),
-            (STATUS_ALL, "全部(含已关闭)"),
+            (STATUS_OPEN, _("全部在办")),
+            (STATUS_ALL, _("全部(含已关闭)")),
             *[(s.value, s.label) for s in Status],
         ]
-        self.fields["category"].choices = [("", "全部"), *[(c.pk, c.name) for c in categories]]
-        self.fields["lead_unit"].choices = [("", "全部"), *units]
-        self.fields["received_unit"].choices = [("", "全部"), *receiving_units]
+        self.fields["category"].choices = [("", _("全部")), *[(c.pk, c.name) for c in categories]]
+        self.fields["lead_unit"].choices = [("", _("全部")), *units]
+        self.fields["received_unit"].choices = [("", _("全部")), *receiving_units]
         if show_lead_unit:
             del self.fields["led"]
         else:
@@ -209,7 +224,7 @@ def _field_for(spec, choices: MoveChoices) -> forms.Field:
         field = forms.CharField(
             max_length=5000,
             widget=forms.Textarea(
-                attrs={"rows": 4, "placeholder": "每行一项，例如：\n营业执照复印件\n项目立项批复"}
+                attrs={"rows": 4, "placeholder": _("每行一项，例如：\n营业执照复印件\n项目立项批复")}
             ),
             **kw,
         )
@@ -219,7 +234,7 @@ def _field_for(spec, choices: MoveChoices) -> forms.Field:
         field = forms.IntegerField(min_value=1, max_value=365, **kw)
     elif kind == "unit":
         field = forms.TypedChoiceField(
-            coerce=int, empty_value=None, choices=[("", "—— 请选择 ——"), *choices.units], **kw
+            coerce=int, empty_value=None, choices=[("", _("—— 请选择 ——")), *choices.units], **kw
         )
     elif kind == "units":
         field = zt.TypedMultipleChoiceField(
@@ -227,11 +242,14 @@ def _field_for(spec, choices: MoveChoices) -> forms.Field:
         )
     elif kind == "user":
         field = forms.TypedChoiceField(
-            coerce=int, empty_value=None, choices=[("", "—— 按牵头单位分管领导 ——"), *choices.leaders], **kw
+            coerce=int,
+            empty_value=None,
+            choices=[("", _("—— 按牵头单位分管领导 ——")), *choices.leaders],
+            **kw,
         )
     elif kind == "appeal":
         field = forms.TypedChoiceField(
-            coerce=int, empty_value=None, choices=[("", "—— 请选择 ——"), *choices.merge_targets], **kw
+            coerce=int, empty_value=None, choices=[("", _("—— 请选择 ——")), *choices.merge_targets], **kw
         )
     elif kind == "rating":
         field = forms.TypedChoiceField(coerce=int, choices=Rating.choices, widget=forms.RadioSelect, **kw)
@@ -241,7 +259,7 @@ def _field_for(spec, choices: MoveChoices) -> forms.Field:
         # The native "Choose Files / No file chosen" text follows the browser's language;
         # the page shows its own Chinese button and the chosen names (see _field.html).
         # static/zhitong/site.js writes the chosen names (or this text) into .zt-file-names.
-        field.widget.attrs["data-zt-file-names"] = "未选择文件"
+        field.widget.attrs["data-zt-file-names"] = _("未选择文件")
     else:  # an unknown kind from a newer table: a plain text box is still usable
         field = forms.CharField(max_length=zt.TEXT_MAX, **kw)
     field.zt_kind = kind
@@ -293,54 +311,64 @@ def move_form(
 
 class IntakeForm(zt.Form):
     enterprise_q = forms.CharField(
-        label="查找企业",
+        label=gettext_lazy("查找企业"),
         required=False,
         max_length=100,
         widget=forms.TextInput(
-            attrs={"placeholder": "输入企业名称或统一社会信用代码", "autocomplete": "off"}
+            attrs={"placeholder": gettext_lazy("输入企业名称或统一社会信用代码"), "autocomplete": "off"}
         ),
     )
     enterprise_id = forms.TypedChoiceField(
-        label="企业",
+        label=gettext_lazy("企业"),
         coerce=int,
         empty_value=None,
         widget=forms.RadioSelect,
-        error_messages={"required": "请选择企业"},
+        error_messages={"required": gettext_lazy("请选择企业")},
     )
-    category_id = forms.TypedChoiceField(label="诉求类别", coerce=int, empty_value=None)
-    channel = forms.ChoiceField(label="来源渠道", choices=[("", "—— 请选择 ——"), *Channel.choices])
+    category_id = forms.TypedChoiceField(label=gettext_lazy("诉求类别"), coerce=int, empty_value=None)
+    channel = forms.ChoiceField(
+        label=gettext_lazy("来源渠道"), choices=[("", gettext_lazy("—— 请选择 ——")), *Channel.choices]
+    )
     title = forms.CharField(
-        label="诉求标题",
+        label=gettext_lazy("诉求标题"),
         max_length=200,
-        widget=forms.TextInput(attrs={"placeholder": "一句话概括企业的困难，例如：新厂房施工许可办理受阻"}),
+        widget=forms.TextInput(
+            attrs={"placeholder": gettext_lazy("一句话概括企业的困难，例如：新厂房施工许可办理受阻")}
+        ),
     )
     description = forms.CharField(
-        label="诉求内容",
+        label=gettext_lazy("诉求内容"),
         max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "企业反映的具体情况、诉求和已做的工作"}),
+        widget=forms.Textarea(
+            attrs={"rows": 5, "placeholder": gettext_lazy("企业反映的具体情况、诉求和已做的工作")}
+        ),
     )
-    project_id = forms.TypedChoiceField(label="所属项目", required=False, coerce=int, empty_value=None)
-    contact_name = forms.CharField(label="联系人", required=False, max_length=50)
-    contact_phone = forms.CharField(label="联系电话", required=False, max_length=20)
+    project_id = forms.TypedChoiceField(
+        label=gettext_lazy("所属项目"), required=False, coerce=int, empty_value=None
+    )
+    contact_name = forms.CharField(label=gettext_lazy("联系人"), required=False, max_length=50)
+    contact_phone = forms.CharField(label=gettext_lazy("联系电话"), required=False, max_length=20)
     received_at = zt.DateTimeField(
-        label="受理时间",
+        label=gettext_lazy("受理时间"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
-        help_text="留空为当前时间；补录电话、来信时填写实际收到的时间",
+        help_text=gettext_lazy("留空为当前时间；补录电话、来信时填写实际收到的时间"),
     )
-    materials_incomplete = forms.BooleanField(label="材料不齐，需一次性告知补正", required=False)
+    materials_incomplete = forms.BooleanField(
+        label=gettext_lazy("材料不齐，需一次性告知补正"), required=False
+    )
     missing_checklist = zt.MultipleChoiceField(
-        label="缺少的材料", required=False, widget=forms.CheckboxSelectMultiple
+        label=gettext_lazy("缺少的材料"), required=False, widget=forms.CheckboxSelectMultiple
     )
     missing_other = forms.CharField(
-        label="其他缺少的材料",
+        label=gettext_lazy("其他缺少的材料"),
         required=False,
         max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "每行一项"}),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": gettext_lazy("每行一项")}),
     )
     duplicate_of_id = forms.TypedChoiceField(
-        label="重复诉求", required=False, coerce=int, empty_value=None, widget=forms.RadioSelect
+        label=gettext_lazy("重复诉求"), required=False, coerce=int, empty_value=None, widget=forms.RadioSelect
     )
     duplicates_seen = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
 
@@ -356,12 +384,15 @@ class IntakeForm(zt.Form):
         initial=None,
     ):
         super().__init__(data, initial=initial)
-        self.fields["category_id"].choices = [("", "—— 请选择 ——"), *[(c.pk, c.name) for c in categories]]
+        self.fields["category_id"].choices = [("", _("—— 请选择 ——")), *[(c.pk, c.name) for c in categories]]
         self.fields["enterprise_id"].choices = [(e.pk, e.name) for e in enterprises]
-        self.fields["project_id"].choices = [("", "（不涉及具体项目）"), *[(p.pk, p.name) for p in projects]]
+        self.fields["project_id"].choices = [
+            ("", _("（不涉及具体项目）")),
+            *[(p.pk, p.name) for p in projects],
+        ]
         self.fields["missing_checklist"].choices = [(m, m) for m in required_materials]
         self.fields["duplicate_of_id"].choices = [
-            ("", "不是重复，作为新诉求登记"),
+            ("", _("不是重复，作为新诉求登记")),
             *[(a.pk, a.code) for a in duplicates],
         ]
         self.enterprises = list(enterprises)
@@ -370,7 +401,7 @@ class IntakeForm(zt.Form):
         data = super().clean()
         missing = [*data.get("missing_checklist", []), *split_items(data.get("missing_other", ""))]
         if data.get("materials_incomplete") and not missing:
-            self.add_error("missing_other", "勾选“材料不齐”时，请列出需补齐的全部材料（一次性告知）")
+            self.add_error("missing_other", _("勾选“材料不齐”时，请列出需补齐的全部材料（一次性告知）"))
         data["materials_missing"] = missing if data.get("materials_incomplete") else []
         return data
 

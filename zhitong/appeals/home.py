@@ -181,4 +181,4 @@ def home_panels(user, *, today: date) -> list[HomePanel]:
     # Page layout, not access: the clerk's page follows what the clerk registered.
     clerk = user.role == Role.CLERK
     figures = appeals_figures(user, today=today, urgent=10 if clerk else 8, mine=clerk)
-    return [HomePanel(title="诉求", context={"appeals_home": figures}, order=20, counts=figures["counts"])]
+    return [HomePanel(title=_("诉求"), context={"appeals_home": figures}, order=20, counts=figures["counts"])]

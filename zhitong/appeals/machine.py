@@ -22,6 +22,8 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from zhitong.common.transitions import SYSTEM, Field, Machine, Move, move
 from zhitong.organizations import capabilities
 from zhitong.organizations.choices import Role
@@ -71,29 +73,34 @@ FIELDS: dict[str, Field] = {
     f.name: f
     for f in [
         Field(
-            "missing_items", "需补齐的全部材料", "items", help="一次性告知：每行一项，列出需补齐的全部内容"
+            "missing_items",
+            _("需补齐的全部材料"),
+            "items",
+            help=_("一次性告知：每行一项，列出需补齐的全部内容"),
         ),
-        Field("note", "说明", "textarea", required=False),
-        Field("reason", "理由", "textarea"),
-        Field("lead_unit_id", "牵头单位", "unit", required=False, help="留空则按分办规则确定"),
-        Field("cooperating_unit_ids", "配合单位", "units", required=False),
-        Field("handling_days", "办理时限(工作日)", "int", required=False, help="留空则按类别或默认时限"),
-        Field("override_reason", "不按分办规则的理由", "textarea", required=False),
-        Field("answer", "配合意见", "textarea"),
-        Field("new_due", "延期至", "date"),
-        Field("project_name", "项目名称", "text"),
-        Field("basic_situation", "基本情况", "textarea"),
-        Field("problem", "需要提请市里协调解决的问题", "textarea"),
-        Field("unit_ids_to_coordinate", "需协调的县(市)区或市直单位", "units"),
-        Field("leader_id", "分管市领导", "user", required=False),
-        Field("contact_name", "联系人", "text", max_length=50),
-        Field("contact_mobile", "手机号码", "text", max_length=20),
-        Field("resolution", "办理结果", "textarea"),
-        Field("evidence_files", "佐证材料(正式文件、会议纪要等)", "files", required=False),
-        Field("rating", "满意度", "rating"),
-        Field("comment", "评价意见", "textarea", required=False),
-        Field("explanation", "正式行文解释说明", "textarea"),
-        Field("into_id", "合并至诉求", "appeal"),
+        Field("note", _("说明"), "textarea", required=False),
+        Field("reason", _("理由"), "textarea"),
+        Field("lead_unit_id", _("牵头单位"), "unit", required=False, help=_("留空则按分办规则确定")),
+        Field("cooperating_unit_ids", _("配合单位"), "units", required=False),
+        Field(
+            "handling_days", _("办理时限(工作日)"), "int", required=False, help=_("留空则按类别或默认时限")
+        ),
+        Field("override_reason", _("不按分办规则的理由"), "textarea", required=False),
+        Field("answer", _("配合意见"), "textarea"),
+        Field("new_due", _("延期至"), "date"),
+        Field("project_name", _("项目名称"), "text"),
+        Field("basic_situation", _("基本情况"), "textarea"),
+        Field("problem", _("需要提请市里协调解决的问题"), "textarea"),
+        Field("unit_ids_to_coordinate", _("需协调的县(市)区或市直单位"), "units"),
+        Field("leader_id", _("分管市领导"), "user", required=False),
+        Field("contact_name", _("联系人"), "text", max_length=50),
+        Field("contact_mobile", _("手机号码"), "text", max_length=20),
+        Field("resolution", _("办理结果"), "textarea"),
+        Field("evidence_files", _("佐证材料(正式文件、会议纪要等)"), "files", required=False),
+        Field("rating", _("满意度"), "rating"),
+        Field("comment", _("评价意见"), "textarea", required=False),
+        Field("explanation", _("正式行文解释说明"), "textarea"),
+        Field("into_id", _("合并至诉求"), "appeal"),
     ]
 }
 
@@ -107,19 +114,21 @@ PRE_SIGN = {S.MATERIALS_PENDING, S.SUBMITTED, S.ASSIGNED, S.TRANSFER_REQUESTED}
 _MOVES: list[Move] = [
     _m(
         "request_materials",
-        "一次性告知补正材料",
+        _("一次性告知补正材料"),
         {S.SUBMITTED},
         S.MATERIALS_PENDING,
         {FIRST_INQUIRY, HUB},
         ("missing_items", "note"),
         description=(
-            "seeds/003 六.2：收件后2个工作日内一次性告知需补齐的全部内容；材料齐全后开始计时；"
-            "每件诉求只告知一次"
+            _(
+                "seeds/003 六.2：收件后2个工作日内一次性告知需补齐的全部内容；材料齐全后开始计时；"
+                "每件诉求只告知一次"
+            )
         ),
     ),
     _m(
         "complete_materials",
-        "材料已补齐",
+        _("材料已补齐"),
         {S.MATERIALS_PENDING},
         S.SUBMITTED,
         {FIRST_INQUIRY, HUB, ENTERPRISE},
@@ -128,18 +137,18 @@ _MOVES: list[Move] = [
     ),
     _m(
         "assign",
-        "分办",
+        _("分办"),
         {S.SUBMITTED},
         S.ASSIGNED,
         {HUB},
         ("lead_unit_id", "cooperating_unit_ids", "handling_days", "override_reason"),
-        description="确定一个牵头单位和若干配合单位及办理时限；不按分办规则须说明理由",
+        description=_("确定一个牵头单位和若干配合单位及办理时限；不按分办规则须说明理由"),
         style="primary",
     ),
-    _m("sign", "签收", {S.ASSIGNED}, S.IN_PROGRESS, {LEAD_HANDLER}, style="primary"),
+    _m("sign", _("签收"), {S.ASSIGNED}, S.IN_PROGRESS, {LEAD_HANDLER}, style="primary"),
     _m(
         "object",
-        "退回(非本单位职责)",
+        _("退回(非本单位职责)"),
         {S.ASSIGNED},
         S.TRANSFER_REQUESTED,
         {LEAD_HANDLER},
@@ -149,38 +158,38 @@ _MOVES: list[Move] = [
     ),
     _m(
         "settle_transfer",
-        "改派",
+        _("改派"),
         {S.TRANSFER_REQUESTED},
         S.ASSIGNED,
         {HUB},
         ("lead_unit_id", "cooperating_unit_ids", "handling_days", "reason"),
         needs_reason=True,
-        description="统筹协调专员重新确定牵头单位；首问责任人不变",
+        description=_("统筹协调专员重新确定牵头单位；首问责任人不变"),
         style="primary",
     ),
     _m(
         "follow_up",
-        "首问跟踪记录",
+        _("首问跟踪记录"),
         PRE_SIGN,
         None,
         {FIRST_INQUIRY},
         ("note",),
-        description="seeds/003 四：首问责任人跟踪至牵头单位签收",
+        description=_("seeds/003 四：首问责任人跟踪至牵头单位签收"),
         style="secondary",
     ),
     _m(
         "cooperate_answer",
-        "提交配合意见",
+        _("提交配合意见"),
         {S.ASSIGNED, S.IN_PROGRESS, S.ESCALATED},
         None,
         {COOPERATING},
         ("answer",),
-        description="配合单位3个工作日内向牵头单位答复",
+        description=_("配合单位3个工作日内向牵头单位答复"),
         style="primary",
     ),
     _m(
         "add_progress",
-        "填报进展",
+        _("填报进展"),
         ACTIVE_HANDLING,
         None,
         {LEAD_HANDLER, HUB},
@@ -189,7 +198,7 @@ _MOVES: list[Move] = [
     ),
     _m(
         "add_evidence",
-        "上传佐证材料",
+        _("上传佐证材料"),
         ACTIVE_HANDLING | {S.RESOLVED},
         None,
         {LEAD_HANDLER},
@@ -198,28 +207,28 @@ _MOVES: list[Move] = [
     ),
     _m(
         "request_extension",
-        "申请延期",
+        _("申请延期"),
         {S.IN_PROGRESS},
         None,
         {LEAD_HANDLER},
         ("new_due", "reason"),
         needs_reason=True,
-        description="seeds/003 六.3：期限届满前申请，单位负责人签署意见，最长不超过法定时限",
+        description=_("seeds/003 六.3：期限届满前申请，单位负责人签署意见，最长不超过法定时限"),
         style="secondary",
     ),
     _m(
         "approve_extension",
-        "批准延期",
+        _("批准延期"),
         ACTIVE_HANDLING,
         None,
         {LEAD_HEAD},
         ("new_due", "note"),
-        description="seeds/003 六.3：须在办理期限届满前批准并告知企业；期限届满后不能再批准",
+        description=_("seeds/003 六.3：须在办理期限届满前批准并告知企业；期限届满后不能再批准"),
         style="primary",
     ),
     _m(
         "reject_extension",
-        "不批准延期",
+        _("不批准延期"),
         ACTIVE_HANDLING,
         None,
         {LEAD_HEAD},
@@ -229,18 +238,20 @@ _MOVES: list[Move] = [
     ),
     _m(
         "lapse_extension",
-        "延期申请失效",
+        _("延期申请失效"),
         ACTIVE_HANDLING,
         None,
         {SYSTEM},
         description=(
-            "seeds/003 六.3：办理期限届满时仍未审批的延期申请自动失效（计时任务），记入办理记录，"
-            "原期限不变，诉求按超期计"
+            _(
+                "seeds/003 六.3：办理期限届满时仍未审批的延期申请自动失效（计时任务），记入办理记录，"
+                "原期限不变，诉求按超期计"
+            )
         ),
     ),
     _m(
         "escalate",
-        "提请市领导协调",
+        _("提请市领导协调"),
         {S.IN_PROGRESS},
         S.ESCALATED,
         {LEAD_HANDLER},
@@ -253,33 +264,33 @@ _MOVES: list[Move] = [
             "contact_name",
             "contact_mobile",
         ),
-        description="seeds/000 二 附件2：每月10日前报送的申报进入当月批次",
+        description=_("seeds/000 二 附件2：每月10日前报送的申报进入当月批次"),
         style="secondary",
     ),
     _m(
         "resume_handling",
-        "恢复办理",
+        _("恢复办理"),
         {S.ESCALATED},
         S.IN_PROGRESS,
         {HUB},
         ("note",),
-        description="申报退回或协调会已提出意见后，由牵头单位继续办理",
+        description=_("申报退回或协调会已提出意见后，由牵头单位继续办理"),
         style="secondary",
     ),
     _m(
         "resolve",
-        "办结",
+        _("办结"),
         ACTIVE_HANDLING,
         S.RESOLVED,
         {LEAD_HANDLER},
         ("resolution", "evidence_files"),
-        description="须上传正式文件、会议纪要等佐证材料",
+        description=_("须上传正式文件、会议纪要等佐证材料"),
         style="primary",
     ),
-    _m("verify", "核验通过", {S.RESOLVED}, S.VERIFIED, {HUB, SUPERVISOR}, ("note",), style="primary"),
+    _m("verify", _("核验通过"), {S.RESOLVED}, S.VERIFIED, {HUB, SUPERVISOR}, ("note",), style="primary"),
     _m(
         "reject_verification",
-        "核验不通过",
+        _("核验不通过"),
         {S.RESOLVED},
         S.IN_PROGRESS,
         {HUB, SUPERVISOR},
@@ -289,47 +300,49 @@ _MOVES: list[Move] = [
     ),
     _m(
         "rate",
-        "满意度评价",
+        _("满意度评价"),
         {S.VERIFIED},
         S.CLOSED,
         {ENTERPRISE, HUB},
         ("rating", "comment"),
         alt_target=S.IN_PROGRESS,
-        description="“不满意”及以下退回原牵头单位重办，计入该单位重办次数；统筹协调专员可录入电话回访评价",
+        description=_("“不满意”及以下退回原牵头单位重办，计入该单位重办次数；统筹协调专员可录入电话回访评价"),
         style="primary",
     ),
     _m(
         "close_not_rated",
-        "未评价关闭",
+        _("未评价关闭"),
         {S.VERIFIED},
         S.CLOSED,
         {SYSTEM},
-        description="核验后10个工作日内未评价，提醒一次后按未评价关闭",
+        description=_("核验后10个工作日内未评价，提醒一次后按未评价关闭"),
     ),
     _m(
         "request_exemption",
-        "申请不纳入考核",
+        _("申请不纳入考核"),
         ACTIVE_HANDLING,
         None,
         {LEAD_HANDLER},
         ("explanation", "evidence_files"),
         needs_reason=True,
-        description="seeds/000 五(二)3：因国家政策变动等特殊情况当年无法解决，须上传正式行文（加盖公章的解释说明文件）",
+        description=_(
+            "seeds/000 五(二)3：因国家政策变动等特殊情况当年无法解决，须上传正式行文（加盖公章的解释说明文件）"
+        ),
         style="secondary",
     ),
     _m(
         "approve_exemption",
-        "批准不纳入考核",
+        _("批准不纳入考核"),
         ALL_OPEN,
         None,
         {HUB},
         ("note",),
-        description="申请须附正式行文；批准后该问题即不计入协调计数（seeds/000 五(二)3）",
+        description=_("申请须附正式行文；批准后该问题即不计入协调计数（seeds/000 五(二)3）"),
         style="primary",
     ),
     _m(
         "reject_exemption",
-        "不批准不纳入考核",
+        _("不批准不纳入考核"),
         ALL_OPEN,
         None,
         {HUB},
@@ -339,13 +352,13 @@ _MOVES: list[Move] = [
     ),
     _m(
         "merge",
-        "合并至重复诉求",
+        _("合并至重复诉求"),
         {S.MATERIALS_PENDING, S.SUBMITTED, S.ASSIGNED, S.TRANSFER_REQUESTED},
         S.MERGED,
         {HUB, FIRST_INQUIRY},
         ("into_id", "reason"),
         needs_reason=True,
-        description="同一企业未办结诉求的重复件：关联保留，不丢失",
+        description=_("同一企业未办结诉求的重复件：关联保留，不丢失"),
         style="secondary",
     ),
 ]

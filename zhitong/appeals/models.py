@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from zhitong.core.models import TimeStampedModel
 
@@ -17,17 +18,17 @@ class Category(models.Model):
     """An appeal category with its time limits in working days. `legal_limit_days` is the
     statutory ceiling that no extension may pass (seeds/003 六.3)."""
 
-    code = models.CharField("类别编码", max_length=32, unique=True)
-    name = models.CharField("类别名称", max_length=50)
-    handling_days = models.PositiveIntegerField("承诺办理时限(工作日)", null=True, blank=True)
-    legal_limit_days = models.PositiveIntegerField("法定时限(工作日)", null=True, blank=True)
-    required_materials = models.JSONField("所需材料", default=list, blank=True)
+    code = models.CharField(_("类别编码"), max_length=32, unique=True)
+    name = models.CharField(_("类别名称"), max_length=50)
+    handling_days = models.PositiveIntegerField(_("承诺办理时限(工作日)"), null=True, blank=True)
+    legal_limit_days = models.PositiveIntegerField(_("法定时限(工作日)"), null=True, blank=True)
+    required_materials = models.JSONField(_("所需材料"), default=list, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        verbose_name = "诉求类别"
-        verbose_name_plural = "诉求类别"
+        verbose_name = _("诉求类别")
+        verbose_name_plural = _("诉求类别")
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
@@ -41,58 +42,58 @@ class Appeal(TimeStampedModel):
     are plain range queries; only services (appeals/services) write them.
     """
 
-    code = models.CharField("编号", max_length=20, unique=True)
+    code = models.CharField(_("编号"), max_length=20, unique=True)
     enterprise = models.ForeignKey(
-        "enterprises.Enterprise", verbose_name="企业", on_delete=models.PROTECT, related_name="appeals"
+        "enterprises.Enterprise", verbose_name=_("企业"), on_delete=models.PROTECT, related_name="appeals"
     )
     project = models.ForeignKey(
         "projects.Project",
-        verbose_name="项目",
+        verbose_name=_("项目"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="appeals",
     )
-    title = models.CharField("标题", max_length=200)
-    description = models.TextField("诉求内容")
+    title = models.CharField(_("标题"), max_length=200)
+    description = models.TextField(_("诉求内容"))
     category = models.ForeignKey(
-        Category, verbose_name="类别", on_delete=models.PROTECT, related_name="appeals"
+        Category, verbose_name=_("类别"), on_delete=models.PROTECT, related_name="appeals"
     )
-    channel = models.CharField("来源渠道", max_length=20, choices=Channel.choices)
-    tier = models.CharField("办理层级", max_length=20, choices=Tier.choices, default=Tier.UNIT)
+    channel = models.CharField(_("来源渠道"), max_length=20, choices=Channel.choices)
+    tier = models.CharField(_("办理层级"), max_length=20, choices=Tier.choices, default=Tier.UNIT)
     status = models.CharField(
-        "状态", max_length=24, choices=Status.choices, default=Status.SUBMITTED, db_index=True
+        _("状态"), max_length=24, choices=Status.choices, default=Status.SUBMITTED, db_index=True
     )
     version = models.PositiveIntegerField(
         default=1, help_text="Bumped by every move; a stale form is refused."
     )
 
     # Intake and first-inquiry responsibility (首问负责, seeds/003 四)
-    received_at = models.DateTimeField("受理时间")
+    received_at = models.DateTimeField(_("受理时间"))
     received_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="首问责任人",
+        verbose_name=_("首问责任人"),
         on_delete=models.PROTECT,
         related_name="first_inquiry_appeals",
     )
     received_unit = models.ForeignKey(
         "organizations.Unit",
-        verbose_name="首问单位",
+        verbose_name=_("首问单位"),
         on_delete=models.PROTECT,
         related_name="received_appeals",
     )
-    contact_name = models.CharField("联系人", max_length=50, blank=True)
-    contact_phone = models.CharField("联系电话", max_length=20, blank=True)
-    materials_complete = models.BooleanField("材料齐全", default=True)
-    materials_completed_on = models.DateField("材料齐全日期", null=True, blank=True)
+    contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    materials_complete = models.BooleanField(_("材料齐全"), default=True)
+    materials_completed_on = models.DateField(_("材料齐全日期"), null=True, blank=True)
     # seeds/003 六.2: the one-time notice of missing materials (一次性告知) — given at most
     # once per appeal; stored on the row so the machine's guard needs no query.
-    materials_notice_at = models.DateTimeField("一次性告知时间", null=True, blank=True)
+    materials_notice_at = models.DateTimeField(_("一次性告知时间"), null=True, blank=True)
 
     # Routing
     lead_unit = models.ForeignKey(
         "organizations.Unit",
-        verbose_name="牵头单位",
+        verbose_name=_("牵头单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -100,55 +101,55 @@ class Appeal(TimeStampedModel):
     )
     cooperating_units = models.ManyToManyField(
         "organizations.Unit",
-        verbose_name="配合单位",
+        verbose_name=_("配合单位"),
         through="Cooperation",
         related_name="cooperating_appeals",
         blank=True,
     )
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="承办人",
+        verbose_name=_("承办人"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="handled_appeals",
     )
-    units_passed = models.PositiveIntegerField("流转单位数", default=0)
-    reopen_count = models.PositiveIntegerField("重办次数", default=0)
-    is_problem = models.BooleanField("问题诉求(提级督办)", default=False, db_index=True)
+    units_passed = models.PositiveIntegerField(_("流转单位数"), default=0)
+    reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
+    is_problem = models.BooleanField(_("问题诉求(提级督办)"), default=False, db_index=True)
 
     # The clock. `handling_due` is the handling deadline; `legal_due` the ceiling no
     # extension passes; `clock_due`/`clock_yellow_from` the deadline of whatever the
     # current state waits for (sign-for, materials notice, handling, rating), which the
     # periodic job and the light filters read.
-    handling_days = models.PositiveIntegerField("办理时限(工作日)", null=True, blank=True)
-    sign_due = models.DateField("签收期限", null=True, blank=True)
-    handling_due = models.DateField("办理期限", null=True, blank=True)
-    legal_due = models.DateField("法定期限", null=True, blank=True)
-    clock_due = models.DateField("当前期限", null=True, blank=True, db_index=True)
+    handling_days = models.PositiveIntegerField(_("办理时限(工作日)"), null=True, blank=True)
+    sign_due = models.DateField(_("签收期限"), null=True, blank=True)
+    handling_due = models.DateField(_("办理期限"), null=True, blank=True)
+    legal_due = models.DateField(_("法定期限"), null=True, blank=True)
+    clock_due = models.DateField(_("当前期限"), null=True, blank=True, db_index=True)
     clock_yellow_from = models.DateField(null=True, blank=True, db_index=True)
-    clock_provisional = models.BooleanField("期限按临时日历计算", default=False)
+    clock_provisional = models.BooleanField(_("期限按临时日历计算"), default=False)
 
     # Closure
     resolved_at = models.DateTimeField(null=True, blank=True)
-    resolution = models.TextField("办理结果", blank=True)
+    resolution = models.TextField(_("办理结果"), blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     close_reason = models.CharField(max_length=20, choices=CloseReason.choices, blank=True)
-    rating = models.PositiveSmallIntegerField("满意度", choices=Rating.choices, null=True, blank=True)
-    rating_comment = models.TextField("评价意见", blank=True)
+    rating = models.PositiveSmallIntegerField(_("满意度"), choices=Rating.choices, null=True, blank=True)
+    rating_comment = models.TextField(_("评价意见"), blank=True)
     rating_reminded_at = models.DateTimeField(null=True, blank=True)
     resolved_on_time = models.BooleanField(null=True, blank=True)
 
     # When the current status was entered; per-state clocks (sign-for, transfer settling,
     # verification, rating) count from it.
-    state_since = models.DateTimeField("进入当前状态时间", null=True, blank=True)
-    assigned_at = models.DateTimeField("分办时间", null=True, blank=True)
-    signed_at = models.DateTimeField("签收时间", null=True, blank=True)
+    state_since = models.DateTimeField(_("进入当前状态时间"), null=True, blank=True)
+    assigned_at = models.DateTimeField(_("分办时间"), null=True, blank=True)
+    signed_at = models.DateTimeField(_("签收时间"), null=True, blank=True)
     # A pending extension request (seeds/003 六.3): the proposed deadline, awaiting the
     # unit head. Stored on the row so `available_moves` needs no query.
-    extension_requested_due = models.DateField("申请延期至", null=True, blank=True)
-    extension_count = models.PositiveIntegerField("延期次数", default=0)
+    extension_requested_due = models.DateField(_("申请延期至"), null=True, blank=True)
+    extension_count = models.PositiveIntegerField(_("延期次数"), default=0)
 
     # Exemption (不纳入考核, seeds/000 五(二)3)
     exemption_status = models.CharField(
@@ -162,14 +163,14 @@ class Appeal(TimeStampedModel):
     # system's own id) belongs to the client that sent it — the account that registered,
     # `received_by` — and stands for one request: `intake_hash` is the SHA-256 of that
     # request's canonical payload, so a key re-used for different content is refused.
-    source_system = models.CharField("来源系统", max_length=50, blank=True)
-    source_id = models.CharField("来源系统编号", max_length=100, blank=True)
+    source_system = models.CharField(_("来源系统"), max_length=50, blank=True)
+    source_id = models.CharField(_("来源系统编号"), max_length=100, blank=True)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True)
-    intake_hash = models.CharField("登记请求摘要", max_length=64, blank=True)
+    intake_hash = models.CharField(_("登记请求摘要"), max_length=64, blank=True)
 
     class Meta:
-        verbose_name = "诉求"
-        verbose_name_plural = "诉求"
+        verbose_name = _("诉求")
+        verbose_name_plural = _("诉求")
         ordering = ["-received_at", "-id"]
         constraints = [
             # Per client: the same key from another client is another key (and a
@@ -203,9 +204,9 @@ class Cooperation(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="cooperations")
     unit = models.ForeignKey("organizations.Unit", on_delete=models.PROTECT, related_name="+")
-    due = models.DateField("答复期限", null=True, blank=True)
+    due = models.DateField(_("答复期限"), null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
-    answer = models.TextField("配合意见", blank=True)
+    answer = models.TextField(_("配合意见"), blank=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["appeal", "unit"], name="cooperation_unique_unit")]
@@ -239,12 +240,12 @@ class AppealCounter(models.Model):
 
 
 class ExtensionStatus(models.TextChoices):
-    PENDING = "pending", "待审批"
-    APPROVED = "approved", "已批准"
-    REJECTED = "rejected", "不予批准"
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已批准")
+    REJECTED = "rejected", _("不予批准")
     # seeds/003 六.3: an extension is approved before the time limit expires; a request
     # still pending when it expires lapses (the clock job's `lapse_extension` move).
-    LAPSED = "lapsed", "期限届满未审批，已失效"
+    LAPSED = "lapsed", _("期限届满未审批，已失效")
 
 
 class AppealExtension(models.Model):
@@ -254,20 +255,20 @@ class AppealExtension(models.Model):
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="extensions")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField()
-    reason = models.TextField("延期理由")
-    old_due = models.DateField("原期限")
-    requested_due = models.DateField("申请延期至")
+    reason = models.TextField(_("延期理由"))
+    old_due = models.DateField(_("原期限"))
+    requested_due = models.DateField(_("申请延期至"))
     status = models.CharField(max_length=10, choices=ExtensionStatus.choices, default=ExtensionStatus.PENDING)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField("审批意见", blank=True)
-    approved_due = models.DateField("批准期限", null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    approved_due = models.DateField(_("批准期限"), null=True, blank=True)
 
     class Meta:
-        verbose_name = "延期申请"
-        verbose_name_plural = "延期申请"
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
         ordering = ["requested_at", "id"]
 
 
@@ -283,11 +284,11 @@ class AppealEvidence(models.Model):
 
     appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="evidence")
     file = models.FileField(upload_to=evidence_upload_to, max_length=200)
-    original_name = models.CharField("文件名", max_length=200)
-    kind = models.CharField("文件类型", max_length=10)  # pdf, jpeg, png, docx, xlsx, doc
+    original_name = models.CharField(_("文件名"), max_length=200)
+    kind = models.CharField(_("文件类型"), max_length=10)  # pdf, jpeg, png, docx, xlsx, doc
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64, db_index=True)
-    description = models.CharField("说明", max_length=200, blank=True)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     uploaded_at = models.DateTimeField()
     transition = models.ForeignKey(
@@ -295,8 +296,8 @@ class AppealEvidence(models.Model):
     )
 
     class Meta:
-        verbose_name = "办理佐证材料"
-        verbose_name_plural = "办理佐证材料"
+        verbose_name = _("办理佐证材料")
+        verbose_name_plural = _("办理佐证材料")
         ordering = ["uploaded_at", "id"]
 
     def __str__(self) -> str:
@@ -316,21 +317,26 @@ class RoutingRule(models.Model):
     The lowest `priority` number among matching rules wins; blank criteria match anything.
     """
 
-    name = models.CharField("规则名称", max_length=100)
-    priority = models.PositiveIntegerField("优先级(小者优先)", default=100)
+    name = models.CharField(_("规则名称"), max_length=100)
+    priority = models.PositiveIntegerField(_("优先级(小者优先)"), default=100)
     category = models.ForeignKey(
-        Category, verbose_name="诉求类别", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        Category,
+        verbose_name=_("诉求类别"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
     )
-    industry = models.CharField("行业", max_length=20, blank=True)
-    location_code = models.CharField("企业所在县区/园区编码", max_length=32, blank=True)
-    lead_unit_code = models.CharField("牵头单位编码", max_length=32, blank=True)
-    use_enterprise_location = models.BooleanField("由企业所在县区/园区牵头", default=False)
-    is_active = models.BooleanField("启用", default=True)
-    note = models.CharField("依据", max_length=200, blank=True)
+    industry = models.CharField(_("行业"), max_length=20, blank=True)
+    location_code = models.CharField(_("企业所在县区/园区编码"), max_length=32, blank=True)
+    lead_unit_code = models.CharField(_("牵头单位编码"), max_length=32, blank=True)
+    use_enterprise_location = models.BooleanField(_("由企业所在县区/园区牵头"), default=False)
+    is_active = models.BooleanField(_("启用"), default=True)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
 
     class Meta:
-        verbose_name = "分办规则"
-        verbose_name_plural = "分办规则"
+        verbose_name = _("分办规则")
+        verbose_name_plural = _("分办规则")
         ordering = ["priority", "id"]
 
     def __str__(self) -> str:

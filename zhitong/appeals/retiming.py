@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from .choices import OPEN_STATUSES
 from .deadlines import restore_deadlines
@@ -53,7 +54,7 @@ def register() -> None:
         dates=("clock_due", "sign_due", "handling_due", "legal_due"),
         provisional="clock_provisional",
         derived=("clock_yellow_from",),  # deadlines.yellow_from_for(clock_due, limit)
-        title="诉求",
+        title=gettext_lazy("诉求"),
         recompute=recompute,
         active=Q(status__in=OPEN_STATUSES),
         touches=touches,

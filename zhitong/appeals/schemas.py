@@ -258,11 +258,11 @@ def user_ref(u) -> dict | None:
 def move_out(m: Move) -> dict:
     return {
         "name": m.name,
-        "label": m.label,
+        "label": str(m.label),
         "target": m.target,
         "needs_reason": m.needs_reason,
         "fields": [
-            {"name": f.name, "label": f.label, "kind": f.kind, "required": f.required}
+            {"name": f.name, "label": str(f.label), "kind": f.kind, "required": f.required}
             for f in m.form_fields()
         ],
     }
@@ -286,7 +286,7 @@ def appeal_out(a, light: str | None = None) -> dict:
         "code": a.code,
         "title": a.title,
         "status": a.status,
-        "status_label": Status(a.status).label,
+        "status_label": str(Status(a.status).label),
         "channel": a.channel,
         "category": {"id": a.category_id, "name": a.category.name},
         "enterprise": {"id": a.enterprise_id, "name": a.enterprise.name},
@@ -308,7 +308,7 @@ def timeline_out(e: TimelineEntry) -> dict:
     return {
         "at": e.at,
         "action": e.action,
-        "label": e.label,
+        "label": str(e.label),
         "actor": user_ref(e.actor),
         "actor_unit": unit_ref(e.actor_unit),
         "from_status": e.from_status,
@@ -387,7 +387,7 @@ def enterprise_appeal_detail_out(a, *, moves: list[Move]) -> dict:
             {
                 "at": e.at,
                 "kind": e.kind,
-                "label": e.label,
+                "label": str(e.label),
                 "by": str(e.by),
                 "text": e.text,
                 "facts": [{"label": str(k), "value": str(v)} for k, v in e.facts],

@@ -22,6 +22,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from zhitong.core.errors import AccessDenied
 from zhitong.core.scope import filter_given, require_in_scope, scoped
@@ -398,19 +399,40 @@ def appeal_visible_ids(*, user, appeal_ids) -> set[int]:
 # ---------------------------------------------------------------------------------------
 
 EXTRA_ACTION_LABELS = {
-    "intake": "登记受理",
-    "merged_in": "重复诉求并入",
-    "remind_rating": "提醒企业评价",
-    "meeting_opinion": "协调会意见",
+    "intake": gettext_lazy("登记受理"),
+    "merged_in": gettext_lazy("重复诉求并入"),
+    "remind_rating": gettext_lazy("提醒企业评价"),
+    "meeting_opinion": gettext_lazy("协调会意见"),
 }
 
 
 def action_label(action: str, data: dict | None = None) -> str:
     if data and data.get("label"):
-        return str(data["label"])
+        # Stored by another app in the source language (its msgid): read in the user's.
+        return gettext(str(data["label"]))
     if action in MOVES:
         return MOVES[action].label
     return EXTRA_ACTION_LABELS.get(action, action)
+
+
+def note_text(note: str, data: dict | None) -> str:
+    """A timeline note in the reader's language. A note the system wrote (another app's
+    step: coordination.services._common.Said) keeps its message id and arguments besides
+    the Chinese text; any other note is what a person typed, shown as typed."""
+    msgid = (data or {}).get("note_msgid")
+    if not msgid:
+        return note
+    args = {}
+    for key, value in (data.get("note_args") or {}).items():
+        if isinstance(value, list):
+            value = gettext("、").join(str(v) for v in value)
+        elif isinstance(value, dict):
+            value = gettext(str(value.get("msgid", "")))
+        args[key] = value
+    try:
+        return gettext(msgid) % args
+    except (KeyError, TypeError, ValueError):
+        return note
 
 
 @dataclass
@@ -455,7 +477,7 @@ def appeal_timeline(appeal) -> list[TimelineEntry]:
             actor_unit=t.actor_unit,
             from_status=t.from_status,
             to_status=t.to_status,
-            note=t.note,
+            note=note_text(t.note, t.data),
             data=t.data or {},
             evidence=list(t.evidence.all()),
         )

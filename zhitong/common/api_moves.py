@@ -33,7 +33,7 @@ def move_body(machine: Machine) -> dict:
         for m in machine.moves.values():
             for f in m.form:
                 if f.kind in FILE_KINDS:
-                    form[f.name] = {"type": "string", "format": "binary", "description": f.label}
+                    form[f.name] = {"type": "string", "format": "binary", "description": str(f.label)}
                 else:
                     form[f.name] = {
                         k: v for k, v in schema["properties"][f.name]["anyOf"][0].items() if k != "title"

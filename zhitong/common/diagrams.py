@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.module_loading import autodiscover_modules
 
 from .transitions import MACHINES, SYSTEM, Machine
@@ -30,7 +32,7 @@ def load_machines() -> dict[str, Machine]:
 
 
 def _label(machine: Machine, actors) -> str:
-    names = [machine.relation_labels.get(a, "系统" if a == SYSTEM else a) for a in sorted(actors)]
+    names = [str(machine.relation_labels.get(a, "系统" if a == SYSTEM else a)) for a in sorted(actors)]
     return "、".join(names)
 
 
@@ -51,11 +53,11 @@ def mermaid(machine: Machine) -> str:
 def table(machine: Machine) -> str:
     rows = ["| 操作 | 从 | 到 | 谁 | 填写 |", "|---|---|---|---|---|"]
     for m in machine.moves.values():
-        sources = "、".join(machine.status_label(s) for s in sorted(m.sources))
+        sources = "、".join(str(machine.status_label(s)) for s in sorted(m.sources))
         target = machine.status_label(m.target) if m.target else "（不变）"
         if m.alt_target:
             target += f" / {machine.status_label(m.alt_target)}"
-        fields = "、".join(f.label for f in m.form) or "—"
+        fields = "、".join(str(f.label) for f in m.form) or "—"
         rows.append(
             f"| {m.label} (`{m.name}`) | {sources} | {target} | {_label(machine, m.actors)} | {fields} |"
         )
@@ -69,6 +71,13 @@ def rules(machine: Machine) -> str:
 
 
 def render() -> str:
+    """The document in the source language whatever language is active: the tables' labels
+    are translated lazily for the pages (issue 9), the committed file stays Chinese."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _render()
+
+
+def _render() -> str:
     parts = [HEADER]
     for kind, machine in load_machines().items():
         parts.append(f"## {machine.noun} (`{kind}`, {machine.model.__module__}.{machine.model.__name__})\n")

@@ -44,9 +44,10 @@ from datetime import date, datetime
 from functools import cached_property
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import OperationalError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError, create_model
 from pydantic import Field as Bounds
 
@@ -189,7 +190,7 @@ class Field:
     textarea, date, datetime, int, unit, units, user, appeal, rating, files, items, bool."""
 
     name: str
-    label: str
+    label: str  # lazily translated (gettext_lazy): the pages show it in the user's language
     kind: str
     required: bool = True
     help: str = ""
@@ -247,16 +248,18 @@ def field_type(f: Field):
 
 def data_model(name: str, specs: Iterable[Field], *, files: bool = True) -> type[BaseModel]:
     """A pydantic model of a move's (or a machine's) fields, all optional: the kernel checks
-    types and bounds, the services what is required. Unknown keys are refused."""
-    return create_model(
-        name,
-        __config__=ConfigDict(extra="forbid"),
-        **{
-            f.name: (field_type(f) | None, Bounds(None, description=f.label))
-            for f in specs
-            if files or f.kind not in FILE_KINDS
-        },
-    )
+    types and bounds, the services what is required. Unknown keys are refused. The fields'
+    descriptions (OpenAPI) are the source-language labels, whatever language is active."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return create_model(
+            name,
+            __config__=ConfigDict(extra="forbid"),
+            **{
+                f.name: (field_type(f) | None, Bounds(None, description=str(f.label)))
+                for f in specs
+                if files or f.kind not in FILE_KINDS
+            },
+        )
 
 
 @dataclass(frozen=True)
@@ -382,7 +385,12 @@ class Machine:
 
     def check(self, user, obj, name: str, *, today: date | None = None) -> Move:
         """Raise unless `user` may make move `name` on `obj` as it is now; return the Move.
-        `today` (the guards' day, Asia/Shanghai) defaults to today, as in `available`."""
+        `today` (the guards' day, Asia/Shanghai) defaults to today, as in `available`.
+        The refusals are in Chinese (the API contract), also when a page runs in English."""
+        with translation.override(settings.LANGUAGE_CODE):
+            return self._check(user, obj, name, today=today)
+
+    def _check(self, user, obj, name: str, *, today: date | None = None) -> Move:
         today = today or timezone.localdate()
         m = self.moves.get(name)
         if m is None:
@@ -449,7 +457,10 @@ class Machine:
         Step. A deadlock or serialization failure comes out as `Contention` (409)."""
         now = now or timezone.now()
         expected_version = clean_version(expected_version)
-        with contended(), transaction.atomic():
+        # Whatever the move writes (its history row and notes, the audit event, the notices)
+        # and every refusal is in the source language, also when the page runs in English:
+        # the tables' labels and the choices are translated lazily for display only.
+        with contended(), transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
             obj, locked = self._lock(pk, also)
             if expected_version is not None and expected_version != getattr(obj, self.version_field):
                 raise ConflictError(self.stale_message, code="stale")

@@ -21,6 +21,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy
 
 from .choices import BatchStatus, TaskStatus
 
@@ -111,7 +112,7 @@ def register() -> None:
 
     deadlines.register(
         "coordination.EscalationBatch",
-        title="提请市领导协调批次",
+        title=gettext_lazy("提请市领导协调批次"),
         dates="cutoff",
         provisional="cutoff_provisional",
         recompute=recompute_batches,
@@ -120,7 +121,7 @@ def register() -> None:
     )
     deadlines.register(
         "coordination.Event",
-        title="面对面活动目录",
+        title=gettext_lazy("面对面活动目录"),
         dates="catalog_due",
         provisional="catalog_due_provisional",
         recompute=recompute_catalogs,
@@ -129,7 +130,7 @@ def register() -> None:
     )
     deadlines.register(
         "coordination.Task",
-        title="交办任务",
+        title=gettext_lazy("交办任务"),
         dates="due",
         provisional="due_provisional",
         recompute=recompute_tasks,
@@ -140,7 +141,7 @@ def register() -> None:
     )
     deadlines.register(
         "coordination.MeetingItem",
-        title="协调会意见",
+        title=gettext_lazy("协调会意见"),
         dates="due_date",
         provisional="due_provisional",
         recompute=recompute_meeting_items,
@@ -149,7 +150,7 @@ def register() -> None:
     )
     deadlines.register(
         "coordination.EventItem",
-        title="面对面处理意见",
+        title=gettext_lazy("面对面处理意见"),
         dates="due_date",
         provisional="due_provisional",
         recompute=recompute_event_items,

@@ -4,6 +4,8 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhitong.appeals.models import Category
 from zhitong.common import forms as zt
@@ -40,16 +42,16 @@ def unit_choices():
 class LeaderField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         level = LeaderLevel(obj.leader_level).label if obj.leader_level else ""
-        return f"{obj.display_name}（{obj.position or level}）"
+        return _("%(name)s（%(position)s）") % {"name": obj.display_name, "position": obj.position or level}
 
 
 class MeetingForm(zt.Form):
-    title = forms.CharField(label="会议名称", max_length=200)
-    convener = LeaderField(label="召开协调会的领导", queryset=User.objects.none())
-    held_at = zt.DateTimeField(label="召开时间", widget=LocalDateTimeInput())
-    place = forms.CharField(label="地点", max_length=200, required=False)
+    title = forms.CharField(label=gettext_lazy("会议名称"), max_length=200)
+    convener = LeaderField(label=gettext_lazy("召开协调会的领导"), queryset=User.objects.none())
+    held_at = zt.DateTimeField(label=gettext_lazy("召开时间"), widget=LocalDateTimeInput())
+    place = forms.CharField(label=gettext_lazy("地点"), max_length=200, required=False)
     units = zt.ModelMultipleChoiceField(
-        label="参会单位",
+        label=gettext_lazy("参会单位"),
         queryset=Unit.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 8}),
@@ -65,16 +67,20 @@ class OpinionForm(zt.Form):
     """One opinion: the lead unit, other responsible units, and the time limit in working days
     or as a date (one of the two)."""
 
-    opinion = forms.CharField(label="意见", max_length=zt.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
-    lead_unit = forms.ModelChoiceField(label="牵头责任单位", queryset=Unit.objects.none())
+    opinion = forms.CharField(
+        label=gettext_lazy("意见"), max_length=zt.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    lead_unit = forms.ModelChoiceField(label=gettext_lazy("牵头责任单位"), queryset=Unit.objects.none())
     other_units = zt.ModelMultipleChoiceField(
-        label="配合单位",
+        label=gettext_lazy("配合单位"),
         queryset=Unit.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 4}),
     )
-    due_workdays = forms.IntegerField(label="办理时限(工作日)", required=False, min_value=1, max_value=365)
-    due_date = zt.DateField(label="或截止日期", required=False, widget=DateInput())
+    due_workdays = forms.IntegerField(
+        label=gettext_lazy("办理时限(工作日)"), required=False, min_value=1, max_value=365
+    )
+    due_date = zt.DateField(label=gettext_lazy("或截止日期"), required=False, widget=DateInput())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -87,13 +93,13 @@ class OpinionForm(zt.Form):
 
 
 class EventForm(zt.Form):
-    title = forms.CharField(label="活动名称", max_length=200)
-    kind = forms.ChoiceField(label="活动方式", choices=EventKind.choices)
-    level = forms.ChoiceField(label="层级", choices=EventLevel.choices)
-    scheduled_at = zt.DateTimeField(label="活动时间", widget=LocalDateTimeInput())
-    place = forms.CharField(label="地点", max_length=200, required=False)
-    chair = LeaderField(label="出席并审定的市政府领导", queryset=User.objects.none())
-    deputy = LeaderField(label="专班副组长(审核)", queryset=User.objects.none())
+    title = forms.CharField(label=gettext_lazy("活动名称"), max_length=200)
+    kind = forms.ChoiceField(label=gettext_lazy("活动方式"), choices=EventKind.choices)
+    level = forms.ChoiceField(label=gettext_lazy("层级"), choices=EventLevel.choices)
+    scheduled_at = zt.DateTimeField(label=gettext_lazy("活动时间"), widget=LocalDateTimeInput())
+    place = forms.CharField(label=gettext_lazy("地点"), max_length=200, required=False)
+    chair = LeaderField(label=gettext_lazy("出席并审定的市政府领导"), queryset=User.objects.none())
+    deputy = LeaderField(label=gettext_lazy("专班副组长(审核)"), queryset=User.objects.none())
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -102,16 +108,18 @@ class EventForm(zt.Form):
 
 
 class RegisterProblemForm(zt.Form):
-    enterprise = forms.ModelChoiceField(label="企业", queryset=Enterprise.objects.none())
-    project = forms.ModelChoiceField(label="项目(可选)", queryset=Project.objects.none(), required=False)
-    title = forms.CharField(label="问题", max_length=200)
-    description = forms.CharField(
-        label="具体情况", max_length=zt.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    enterprise = forms.ModelChoiceField(label=gettext_lazy("企业"), queryset=Enterprise.objects.none())
+    project = forms.ModelChoiceField(
+        label=gettext_lazy("项目(可选)"), queryset=Project.objects.none(), required=False
     )
-    category = forms.ModelChoiceField(label="类别", queryset=Category.objects.none())
-    unit = forms.ModelChoiceField(label="核实单位", queryset=Unit.objects.none())
-    contact_name = forms.CharField(label="联系人", max_length=50, required=False)
-    contact_phone = forms.CharField(label="联系电话", max_length=20, required=False)
+    title = forms.CharField(label=gettext_lazy("问题"), max_length=200)
+    description = forms.CharField(
+        label=gettext_lazy("具体情况"), max_length=zt.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    category = forms.ModelChoiceField(label=gettext_lazy("类别"), queryset=Category.objects.none())
+    unit = forms.ModelChoiceField(label=gettext_lazy("核实单位"), queryset=Unit.objects.none())
+    contact_name = forms.CharField(label=gettext_lazy("联系人"), max_length=50, required=False)
+    contact_phone = forms.CharField(label=gettext_lazy("联系电话"), max_length=20, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,10 +131,15 @@ class RegisterProblemForm(zt.Form):
 
 class VerifyForm(zt.Form):
     result = forms.ChoiceField(
-        label="核实结果",
-        choices=[(Verification.CONFIRMED, "情况属实"), (Verification.NOT_CONFIRMED, "情况不符/已解决")],
+        label=gettext_lazy("核实结果"),
+        choices=[
+            (Verification.CONFIRMED, gettext_lazy("情况属实")),
+            (Verification.NOT_CONFIRMED, gettext_lazy("情况不符/已解决")),
+        ],
     )
-    note = forms.CharField(label="核实情况", max_length=zt.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(
+        label=gettext_lazy("核实情况"), max_length=zt.TEXT_MAX, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class EventMoveForm(zt.Form):
@@ -153,7 +166,8 @@ def _event_move_fields(spec, event, confirmed, items) -> dict:
     if spec.kind == "proposals":
         return {
             f"proposal_{item.pk}": forms.CharField(
-                label=f"{n}. {item.appeal.enterprise.name}：{item.appeal.title}",
+                label=_("%(n)s. %(enterprise)s：%(title)s")
+                % {"n": n, "enterprise": item.appeal.enterprise.name, "title": item.appeal.title},
                 max_length=zt.TEXT_MAX,
                 initial=item.proposed_handling,
                 widget=forms.Textarea(attrs={"rows": 2}),
@@ -162,7 +176,15 @@ def _event_move_fields(spec, event, confirmed, items) -> dict:
         }
     if spec.kind == "event_items":
         choices = [
-            (item.pk, f"{item.appeal.enterprise.name}：{item.appeal.title}（建议：{item.proposed_handling}）")
+            (
+                item.pk,
+                _("%(enterprise)s：%(title)s（建议：%(proposal)s）")
+                % {
+                    "enterprise": item.appeal.enterprise.name,
+                    "title": item.appeal.title,
+                    "proposal": item.proposed_handling,
+                },
+            )
             for item in confirmed
         ]
         field = zt.TypedMultipleChoiceField(
@@ -181,7 +203,7 @@ def _event_move_fields(spec, event, confirmed, items) -> dict:
             for item in items
             if item.in_final_list and item.carried_on_at is None and not appeal_concluded(item.appeal)
         ]
-        field = forms.TypedChoiceField(coerce=int, choices=[("", "请选择"), *choices], **kw)
+        field = forms.TypedChoiceField(coerce=int, choices=[("", _("请选择")), *choices], **kw)
     elif spec.kind == "datetime":
         field = zt.DateTimeField(widget=LocalDateTimeInput(), initial=getattr(event, spec.name, None), **kw)
     elif spec.kind == "textarea":
@@ -205,12 +227,17 @@ def event_move_form(move, *, event, items, data=None) -> EventMoveForm:
 class TaskFilterForm(zt.Form):
     """The task list's GET filters; a value it does not know is ignored (zt.clean_filters)."""
 
-    status = forms.ChoiceField(required=False, choices=[("", ""), ("open", "未办结"), *TaskStatus.choices])
-    light = forms.ChoiceField(required=False, choices=[("", ""), ("red", "超期"), ("yellow", "临期")])
-    source = forms.ChoiceField(
-        required=False, choices=[("", ""), ("meeting", "协调会"), ("event", "面对面活动")]
+    status = forms.ChoiceField(
+        required=False, choices=[("", ""), ("open", gettext_lazy("未办结")), *TaskStatus.choices]
     )
-    order = forms.ChoiceField(required=False, choices=[("", ""), ("due", "按期限")])
+    light = forms.ChoiceField(
+        required=False, choices=[("", ""), ("red", gettext_lazy("超期")), ("yellow", gettext_lazy("临期"))]
+    )
+    source = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), ("meeting", gettext_lazy("协调会")), ("event", gettext_lazy("面对面活动"))],
+    )
+    order = forms.ChoiceField(required=False, choices=[("", ""), ("due", gettext_lazy("按期限"))])
 
 
 class EventPickForm(zt.Form):
@@ -230,7 +257,7 @@ class MeetingItemsForm(zt.Form):
     """Agenda items for a meeting: escalation requests ticked, or appeal codes typed."""
 
     escalation_ids = forms.CharField(required=False)  # read with zt.ids_from (many values)
-    codes = forms.CharField(label="诉求编号", required=False, max_length=2000)
+    codes = forms.CharField(label=gettext_lazy("诉求编号"), required=False, max_length=2000)
 
     @staticmethod
     def _split(text: str) -> list[str]:

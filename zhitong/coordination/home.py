@@ -50,7 +50,7 @@ def home_panels(user, *, today: date) -> list[HomePanel]:
         # Data-only: portal/home_leader.html is built around it.
         return [
             HomePanel(
-                title="待我审定",
+                title=_("待我审定"),
                 context={"coordination_leader": pending},
                 order=30,
                 counts=pending["counts"][1:],  # "#pending" is on the page itself
@@ -76,7 +76,7 @@ def home_panels(user, *, today: date) -> list[HomePanel]:
         if rows or events:
             panels.append(
                 HomePanel(
-                    title="提请市领导协调批次、面对面活动",
+                    title=_("提请市领导协调批次、面对面活动"),
                     template="coordination/_home_hub.html",
                     context={"coordination_hub": {"batches": rows, "events": events}},
                     order=30,
@@ -107,7 +107,7 @@ def home_panels(user, *, today: date) -> list[HomePanel]:
         if counts[0].value or counts[3].value:
             panels.append(
                 HomePanel(
-                    title="协调会、面对面活动交办任务",
+                    title=_("协调会、面对面活动交办任务"),
                     template="coordination/_home_tasks.html",
                     context={"coordination_tasks": {c.key: c.value for c in counts}},
                     order=40,

@@ -5,6 +5,7 @@ make up the batches. Only coordination/services write these rows."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from zhitong.appeals.choices import EscalationStatus
 from zhitong.core.models import TimeStampedModel
@@ -35,11 +36,11 @@ class EscalationBatch(TimeStampedModel):
     10th, or the next working day when the 10th is not one (see services/batches.py).
     """
 
-    month = models.DateField("批次月份(月份首日)", unique=True)
-    cutoff = models.DateField("申报截止日")
-    cutoff_provisional = models.BooleanField("截止日按临时日历计算", default=False)
+    month = models.DateField(_("批次月份(月份首日)"), unique=True)
+    cutoff = models.DateField(_("申报截止日"))
+    cutoff_provisional = models.BooleanField(_("截止日按临时日历计算"), default=False)
     status = models.CharField(
-        "状态", max_length=20, choices=BatchStatus.choices, default=BatchStatus.OPEN, db_index=True
+        _("状态"), max_length=20, choices=BatchStatus.choices, default=BatchStatus.OPEN, db_index=True
     )
     review_started_at = models.DateTimeField(null=True, blank=True)
     review_started_by = models.ForeignKey(
@@ -52,8 +53,8 @@ class EscalationBatch(TimeStampedModel):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        verbose_name = "提请市领导协调批次"
-        verbose_name_plural = "提请市领导协调批次"
+        verbose_name = _("提请市领导协调批次")
+        verbose_name_plural = _("提请市领导协调批次")
         ordering = ["-month"]
 
     def __str__(self) -> str:
@@ -75,15 +76,15 @@ class EscalationRequest(TimeStampedModel):
     (kept together: set when the request is filed and when it is re-filed)."""
 
     appeal = models.ForeignKey("appeals.Appeal", on_delete=models.PROTECT, related_name="escalations")
-    project_name = models.CharField("项目名称", max_length=200)
-    basic_situation = models.TextField("基本情况")
-    problem = models.TextField("需要提请市里协调解决的问题")
+    project_name = models.CharField(_("项目名称"), max_length=200)
+    basic_situation = models.TextField(_("基本情况"))
+    problem = models.TextField(_("需要提请市里协调解决的问题"))
     units_to_coordinate = models.ManyToManyField(
-        "organizations.Unit", verbose_name="需协调的县(市)区或市直单位", related_name="+"
+        "organizations.Unit", verbose_name=_("需协调的县(市)区或市直单位"), related_name="+"
     )
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="分管市领导",
+        verbose_name=_("分管市领导"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -91,18 +92,18 @@ class EscalationRequest(TimeStampedModel):
     )
     reporting_unit = models.ForeignKey(
         "organizations.Unit",
-        verbose_name="申报单位",
+        verbose_name=_("申报单位"),
         on_delete=models.PROTECT,
         related_name="escalations_reported",
     )
-    contact_name = models.CharField("联系人", max_length=50)
-    contact_mobile = models.CharField("手机号码", max_length=20)
+    contact_name = models.CharField(_("联系人"), max_length=50)
+    contact_mobile = models.CharField(_("手机号码"), max_length=20)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    received_at = models.DateTimeField("申报时间")
-    batch_month = models.DateField("所属批次(月份首日)", db_index=True)
+    received_at = models.DateTimeField(_("申报时间"))
+    batch_month = models.DateField(_("所属批次(月份首日)"), db_index=True)
     batch = models.ForeignKey(
         EscalationBatch,
-        verbose_name="所属批次",
+        verbose_name=_("所属批次"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -111,7 +112,7 @@ class EscalationRequest(TimeStampedModel):
     status = models.CharField(
         max_length=20, choices=EscalationStatus.choices, default=EscalationStatus.SUBMITTED, db_index=True
     )
-    review_note = models.TextField("审核意见", blank=True)
+    review_note = models.TextField(_("审核意见"), blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -120,8 +121,8 @@ class EscalationRequest(TimeStampedModel):
 
     class Meta:
         db_table = "appeals_escalationrequest"
-        verbose_name = "提请市领导协调申报"
-        verbose_name_plural = "提请市领导协调申报"
+        verbose_name = _("提请市领导协调申报")
+        verbose_name_plural = _("提请市领导协调申报")
         ordering = ["-received_at"]
 
     def __str__(self) -> str:
@@ -132,24 +133,24 @@ class OpinionFields(models.Model):
     """An opinion on one appeal (协调意见 / 处理意见) and the deadline it gives the units:
     either a number of working days from the day of the opinion, or a date."""
 
-    opinion = models.TextField("意见", blank=True)
+    opinion = models.TextField(_("意见"), blank=True)
     opinion_at = models.DateTimeField(null=True, blank=True)
     opinion_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     lead_unit = models.ForeignKey(
         "organizations.Unit",
-        verbose_name="牵头责任单位",
+        verbose_name=_("牵头责任单位"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
     responsible_units = models.ManyToManyField(
-        "organizations.Unit", verbose_name="责任单位(含牵头)", blank=True, related_name="+"
+        "organizations.Unit", verbose_name=_("责任单位(含牵头)"), blank=True, related_name="+"
     )
-    due_workdays = models.PositiveIntegerField("办理时限(工作日)", null=True, blank=True)
-    due_date = models.DateField("办理期限", null=True, blank=True)
+    due_workdays = models.PositiveIntegerField(_("办理时限(工作日)"), null=True, blank=True)
+    due_date = models.DateField(_("办理期限"), null=True, blank=True)
     due_provisional = models.BooleanField(default=False)
 
     class Meta:
@@ -172,23 +173,23 @@ class Meeting(TimeStampedModel):
     a vice mayor or the mayor (seeds/000 五(二)1; seeds/004: at least one a month for each
     project in construction)."""
 
-    title = models.CharField("会议名称", max_length=200)
-    level = models.CharField("召开领导层级", max_length=20, choices=LeaderLevel.choices)
+    title = models.CharField(_("会议名称"), max_length=200)
+    level = models.CharField(_("召开领导层级"), max_length=20, choices=LeaderLevel.choices)
     convener = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="召开协调会的领导",
+        verbose_name=_("召开协调会的领导"),
         on_delete=models.PROTECT,
         related_name="convened_meetings",
     )
-    held_at = models.DateTimeField("召开时间", db_index=True)
-    place = models.CharField("地点", max_length=200, blank=True)
+    held_at = models.DateTimeField(_("召开时间"), db_index=True)
+    place = models.CharField(_("地点"), max_length=200, blank=True)
     units_present = models.ManyToManyField(
-        "organizations.Unit", verbose_name="参会单位", blank=True, related_name="meetings_attended"
+        "organizations.Unit", verbose_name=_("参会单位"), blank=True, related_name="meetings_attended"
     )
     status = models.CharField(
-        "状态", max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED, db_index=True
+        _("状态"), max_length=12, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED, db_index=True
     )
-    minutes = models.FileField("会议纪要", upload_to="coordination/minutes/%Y/%m/", blank=True)
+    minutes = models.FileField(_("会议纪要"), upload_to="coordination/minutes/%Y/%m/", blank=True)
     minutes_name = models.CharField(max_length=200, blank=True)
     minutes_size = models.PositiveIntegerField(default=0)
     minutes_uploaded_at = models.DateTimeField(null=True, blank=True)
@@ -196,8 +197,8 @@ class Meeting(TimeStampedModel):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        verbose_name = "协调会"
-        verbose_name_plural = "协调会"
+        verbose_name = _("协调会")
+        verbose_name_plural = _("协调会")
         ordering = ["-held_at", "-id"]
 
     def __str__(self) -> str:
@@ -218,11 +219,11 @@ class MeetingItem(OpinionFields):
         related_name="meeting_items",
     )
     unit = models.ForeignKey(
-        "organizations.Unit", verbose_name="申报单位", on_delete=models.PROTECT, related_name="+"
+        "organizations.Unit", verbose_name=_("申报单位"), on_delete=models.PROTECT, related_name="+"
     )
-    project_name = models.CharField("项目名称", max_length=200)
-    basic_situation = models.TextField("基本情况", blank=True)
-    problem = models.TextField("需协调解决的问题")
+    project_name = models.CharField(_("项目名称"), max_length=200)
+    basic_situation = models.TextField(_("基本情况"), blank=True)
+    problem = models.TextField(_("需协调解决的问题"))
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -237,48 +238,48 @@ class Event(TimeStampedModel):
     office (the task-force office at 工信局 for city events, the county for county events)
     through the eight steps of seeds/001 四."""
 
-    title = models.CharField("活动名称", max_length=200)
-    kind = models.CharField("活动方式", max_length=20, choices=EventKind.choices)
-    level = models.CharField("层级", max_length=10, choices=EventLevel.choices, default=EventLevel.CITY)
+    title = models.CharField(_("活动名称"), max_length=200)
+    kind = models.CharField(_("活动方式"), max_length=20, choices=EventKind.choices)
+    level = models.CharField(_("层级"), max_length=10, choices=EventLevel.choices, default=EventLevel.CITY)
     office_unit = models.ForeignKey(
-        "organizations.Unit", verbose_name="专班办公室", on_delete=models.PROTECT, related_name="+"
+        "organizations.Unit", verbose_name=_("专班办公室"), on_delete=models.PROTECT, related_name="+"
     )
     chair = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="出席市政府领导(审定)",
+        verbose_name=_("出席市政府领导(审定)"),
         on_delete=models.PROTECT,
         related_name="chaired_events",
     )
     deputy = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="专班副组长(审核)",
+        verbose_name=_("专班副组长(审核)"),
         on_delete=models.PROTECT,
         related_name="deputy_events",
     )
-    scheduled_at = models.DateTimeField("活动时间", db_index=True)
-    place = models.CharField("地点", max_length=200, blank=True)
+    scheduled_at = models.DateTimeField(_("活动时间"), db_index=True)
+    place = models.CharField(_("地点"), max_length=200, blank=True)
     status = models.CharField(
-        "状态", max_length=20, choices=EventStatus.choices, default=EventStatus.COLLECTING, db_index=True
+        _("状态"), max_length=20, choices=EventStatus.choices, default=EventStatus.COLLECTING, db_index=True
     )
     version = models.PositiveIntegerField(default=1)
 
     # seeds/001 四(二): the catalog reaches 市府办 at least 4 working days before the event.
-    catalog_due = models.DateField("目录报送截止日", null=True, blank=True)
+    catalog_due = models.DateField(_("目录报送截止日"), null=True, blank=True)
     catalog_due_provisional = models.BooleanField(default=False)
     catalog_submitted_at = models.DateTimeField(null=True, blank=True)
-    catalog_late_workdays = models.PositiveIntegerField("目录逾期工作日", default=0)
+    catalog_late_workdays = models.PositiveIntegerField(_("目录逾期工作日"), default=0)
     # Reported after its due day (Asia/Shanghai calendar day), also when no working day has
     # passed since (reported on the rest days after it): late_workdays alone cannot say so.
-    catalog_late = models.BooleanField("目录逾期报送", default=False)
-    review_note = models.TextField("副组长审核意见", blank=True)
+    catalog_late = models.BooleanField(_("目录逾期报送"), default=False)
+    review_note = models.TextField(_("副组长审核意见"), blank=True)
     reviewed_at = models.DateTimeField(null=True, blank=True)
-    approval_note = models.TextField("市领导审定意见", blank=True)
+    approval_note = models.TextField(_("市领导审定意见"), blank=True)
     approved_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
     held_at = models.DateTimeField(null=True, blank=True)
 
-    document = models.FileField("企业诉求事项处理意见", upload_to="coordination/events/%Y/", blank=True)
-    document_number = models.CharField("文号", max_length=50, blank=True)
+    document = models.FileField(_("企业诉求事项处理意见"), upload_to="coordination/events/%Y/", blank=True)
+    document_number = models.CharField(_("文号"), max_length=50, blank=True)
     document_generated_at = models.DateTimeField(null=True, blank=True)
     document_review_note = models.TextField(blank=True)
     document_reviewed_at = models.DateTimeField(null=True, blank=True)
@@ -288,8 +289,8 @@ class Event(TimeStampedModel):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:
-        verbose_name = "面对面活动"
-        verbose_name_plural = "面对面活动"
+        verbose_name = _("面对面活动")
+        verbose_name_plural = _("面对面活动")
         ordering = ["-scheduled_at", "-id"]
 
     def __str__(self) -> str:
@@ -303,27 +304,27 @@ class EventItem(OpinionFields):
     appeal = models.ForeignKey("appeals.Appeal", on_delete=models.PROTECT, related_name="event_items")
     source = models.CharField(max_length=12, choices=EventItemSource.choices)
     unit = models.ForeignKey(
-        "organizations.Unit", verbose_name="核实单位", on_delete=models.PROTECT, related_name="+"
+        "organizations.Unit", verbose_name=_("核实单位"), on_delete=models.PROTECT, related_name="+"
     )
     verification = models.CharField(
-        "核实结果", max_length=16, choices=Verification.choices, default=Verification.PENDING
+        _("核实结果"), max_length=16, choices=Verification.choices, default=Verification.PENDING
     )
-    verification_note = models.TextField("核实情况", blank=True)
+    verification_note = models.TextField(_("核实情况"), blank=True)
     verified_at = models.DateTimeField(null=True, blank=True)
     verified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    proposed_handling = models.TextField("处理意见建议", blank=True)
-    in_final_list = models.BooleanField("列入现场研究清单", null=True, blank=True)
+    proposed_handling = models.TextField(_("处理意见建议"), blank=True)
+    in_final_list = models.BooleanField(_("列入现场研究清单"), null=True, blank=True)
     sort_order = models.PositiveIntegerField(default=0)
     # seeds/001 四(七)(八): the event closes when each problem on its list is 办结, or was
     # explicitly carried on to regular handling (转入常态化办理/继续跟踪) — the event's
     # `carry_on` move, by the office, with a reason; its tasks stay under supervision.
-    carried_on_at = models.DateTimeField("转入常态化办理时间", null=True, blank=True)
+    carried_on_at = models.DateTimeField(_("转入常态化办理时间"), null=True, blank=True)
     carried_on_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    carried_on_reason = models.TextField("转入常态化办理理由", blank=True)
+    carried_on_reason = models.TextField(_("转入常态化办理理由"), blank=True)
 
     class Meta:
         ordering = ["sort_order", "id"]
@@ -342,9 +343,9 @@ class EventNotice(models.Model):
     enterprise = models.ForeignKey(
         "enterprises.Enterprise", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    name = models.CharField("姓名", max_length=50, blank=True)
-    position = models.CharField("职务", max_length=50, blank=True)
-    phone = models.CharField("联系电话", max_length=30, blank=True)
+    name = models.CharField(_("姓名"), max_length=50, blank=True)
+    position = models.CharField(_("职务"), max_length=50, blank=True)
+    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     notified_users = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -364,29 +365,29 @@ class Task(TimeStampedModel):
     appeal = models.ForeignKey("appeals.Appeal", on_delete=models.PROTECT, related_name="coordination_tasks")
     unit = models.ForeignKey(
         "organizations.Unit",
-        verbose_name="责任单位",
+        verbose_name=_("责任单位"),
         on_delete=models.PROTECT,
         related_name="coordination_tasks",
     )
-    is_lead = models.BooleanField("牵头", default=True)
-    content = models.TextField("任务内容")
-    due = models.DateField("办理期限", db_index=True)
+    is_lead = models.BooleanField(_("牵头"), default=True)
+    content = models.TextField(_("任务内容"))
+    due = models.DateField(_("办理期限"), db_index=True)
     due_provisional = models.BooleanField(default=False)
     # What `due` was counted from, so a calendar change can count it again
     # (coordination/deadlines.py): N working days after `due_base`; both empty for a date
     # the leader set.
-    due_base = models.DateField("期限起算日", null=True, blank=True)
-    due_workdays = models.PositiveIntegerField("办理时限(工作日)", null=True, blank=True)
+    due_base = models.DateField(_("期限起算日"), null=True, blank=True)
+    due_workdays = models.PositiveIntegerField(_("办理时限(工作日)"), null=True, blank=True)
     # The first yellow day of the task's light (coordination/deadlines.py task_yellow_from:
     # the appeals' light rule), stored so the yellow list and count are range queries;
     # re-timed with `due` when the calendar changes.
-    yellow_from = models.DateField("临期起始日", null=True, blank=True)
+    yellow_from = models.DateField(_("临期起始日"), null=True, blank=True)
     status = models.CharField(
-        "状态", max_length=12, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED, db_index=True
+        _("状态"), max_length=12, choices=TaskStatus.choices, default=TaskStatus.ASSIGNED, db_index=True
     )
     assigned_at = models.DateTimeField()
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    last_note = models.TextField("最新进展", blank=True)
+    last_note = models.TextField(_("最新进展"), blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
     confirmed_by = models.ForeignKey(
@@ -395,8 +396,8 @@ class Task(TimeStampedModel):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        verbose_name = "交办任务"
-        verbose_name_plural = "交办任务"
+        verbose_name = _("交办任务")
+        verbose_name_plural = _("交办任务")
         ordering = ["due", "id"]
         indexes = [
             models.Index(fields=["unit", "status"]),
@@ -461,22 +462,22 @@ class CoordinationFact(models.Model):
     unit = models.ForeignKey(
         "organizations.Unit", on_delete=models.PROTECT, related_name="coordination_facts"
     )
-    month = models.DateField("月份(月份首日)", db_index=True)
+    month = models.DateField(_("月份(月份首日)"), db_index=True)
     counted_as = models.CharField(max_length=20, choices=CountedAs.choices)
     project = models.ForeignKey(
         "projects.Project", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.PROTECT, related_name="+")
-    appeal_ids = models.JSONField("涉及诉求", default=list)
+    appeal_ids = models.JSONField(_("涉及诉求"), default=list)
     evaluated_at = models.DateTimeField()
-    needs_certification = models.BooleanField("须市发改委认定", default=False)
-    certified_at = models.DateTimeField("认定时间", null=True, blank=True)
+    needs_certification = models.BooleanField(_("须市发改委认定"), default=False)
+    certified_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
 
     objects = FactQuerySet.as_manager()
 
     class Meta:
-        verbose_name = "协调计数"
-        verbose_name_plural = "协调计数"
+        verbose_name = _("协调计数")
+        verbose_name_plural = _("协调计数")
         ordering = ["month", "meeting_id", "id"]
         indexes = [models.Index(fields=["unit", "month"])]
         constraints = [
@@ -526,26 +527,26 @@ class FactCertification(TimeStampedModel):
     facts whose meeting has its minutes or plan filed, or withdraw the certification."""
 
     unit = models.ForeignKey(
-        "organizations.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+"
+        "organizations.Unit", verbose_name=_("单位"), on_delete=models.PROTECT, related_name="+"
     )
-    month = models.DateField("月份(月份首日)", db_index=True)
+    month = models.DateField(_("月份(月份首日)"), db_index=True)
     status = models.CharField(
-        "状态",
+        _("状态"),
         max_length=12,
         choices=CertificationStatus.choices,
         default=CertificationStatus.PENDING,
         db_index=True,
     )
-    certified_at = models.DateTimeField("认定时间", null=True, blank=True)
+    certified_at = models.DateTimeField(_("认定时间"), null=True, blank=True)
     certified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    certified_count = models.PositiveIntegerField("认定数量", default=0)
+    certified_count = models.PositiveIntegerField(_("认定数量"), default=0)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        verbose_name = "协调问题数量认定"
-        verbose_name_plural = "协调问题数量认定"
+        verbose_name = _("协调问题数量认定")
+        verbose_name_plural = _("协调问题数量认定")
         ordering = ["-month", "unit_id"]
         constraints = [
             models.UniqueConstraint(fields=["unit", "month"], name="fact_certification_one_per_unit_month")

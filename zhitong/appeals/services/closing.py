@@ -127,7 +127,7 @@ def appeal_rate(
         appeal.rating, appeal.rating_comment = int(rating), comment
         data = {
             "rating": int(rating),
-            "rating_label": rating.label,
+            "rating_label": str(rating.label),
             "lead_unit_id": appeal.lead_unit_id,
             "recorded_by_hub": capabilities.is_hub(actor),
         }

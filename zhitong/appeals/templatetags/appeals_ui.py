@@ -6,6 +6,8 @@ import re
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhitong.appeals.choices import Light
 
@@ -83,24 +85,25 @@ def _date_text(value) -> str:
 
 def _month_text(value) -> str:
     from django.utils.dateparse import parse_date
+    from django.utils.formats import date_format
 
     d = parse_date(str(value or ""))
-    return f"{d.year}年{d.month}月" if d else str(value or "")
+    return date_format(d, _("Y年n月")) if d else str(value or "")
 
 
 def _on_time(value) -> str:
-    return "按时" if value else "超时"
+    return _("按时") if value else _("超时")
 
 
 def _join(value) -> str:
     if isinstance(value, list | tuple):
-        return "、".join(str(v) for v in value)
+        return _("、").join(str(v) for v in value)
     return str(value)
 
 
 def _numbered(value) -> str:
     if isinstance(value, list | tuple):
-        return "；".join(f"{i}. {v}" for i, v in enumerate(value, 1))
+        return _("；").join(f"{i}. {v}" for i, v in enumerate(value, 1))
     return str(value)
 
 
@@ -110,27 +113,37 @@ def _channel(value) -> str:
     return Channel(value).label if value in Channel.values else str(value)
 
 
-# The timeline's `data` keys worth showing, in display order, with their Chinese label
-# and formatter. Keys not listed (ids, internal flags) are not shown.
+def _workdays(value) -> str:
+    return _("%(n)s个工作日") % {"n": value}
+
+
+def _stored_label(value) -> str:
+    # A label the move stored in its source language (a rating's label): the Chinese text
+    # is the catalog's msgid, so it reads in the page's language.
+    return _(str(value)) if value else ""
+
+
+# The timeline's `data` keys worth showing, in display order, with their label and
+# formatter. Keys not listed (ids, internal flags) are not shown.
 TIMELINE_FACTS = [
-    ("channel", "来源渠道", _channel),
-    ("missing_items", "需补齐材料", _numbered),
-    ("notice_due", "告知期限", _date_text),
-    ("lead_unit", "牵头单位", str),
-    ("cooperating_units", "配合单位", _join),
-    ("handling_days", "办理时限", lambda v: f"{v}个工作日"),
-    ("handling_due", "办理期限", _date_text),
-    ("rule", "分办规则建议", str),
-    ("unit", "配合单位", str),
-    ("old_due", "原期限", _date_text),
-    ("requested_due", "申请延期至", _date_text),
-    ("new_due", "批准延期至", _date_text),
-    ("batch_month", "所属批次", _month_text),
-    ("rating_label", "满意度", str),
-    ("into_code", "合并至", str),
-    ("duplicate_code", "并入的重复诉求", str),
-    ("files", "上传文件", _join),
-    ("on_time", "是否按时", _on_time),
+    ("channel", gettext_lazy("来源渠道"), _channel),
+    ("missing_items", gettext_lazy("需补齐材料"), _numbered),
+    ("notice_due", gettext_lazy("告知期限"), _date_text),
+    ("lead_unit", gettext_lazy("牵头单位"), str),
+    ("cooperating_units", gettext_lazy("配合单位"), _join),
+    ("handling_days", gettext_lazy("办理时限"), _workdays),
+    ("handling_due", gettext_lazy("办理期限"), _date_text),
+    ("rule", gettext_lazy("分办规则建议"), str),
+    ("unit", gettext_lazy("配合单位"), str),
+    ("old_due", gettext_lazy("原期限"), _date_text),
+    ("requested_due", gettext_lazy("申请延期至"), _date_text),
+    ("new_due", gettext_lazy("批准延期至"), _date_text),
+    ("batch_month", gettext_lazy("所属批次"), _month_text),
+    ("rating_label", gettext_lazy("满意度"), _stored_label),
+    ("into_code", gettext_lazy("合并至"), str),
+    ("duplicate_code", gettext_lazy("并入的重复诉求"), str),
+    ("files", gettext_lazy("上传文件"), _join),
+    ("on_time", gettext_lazy("是否按时"), _on_time),
 ]
 
 
@@ -147,17 +160,18 @@ def timeline_facts(entry) -> list[tuple[str, str]]:
             continue
         if key == "files" and getattr(entry, "evidence", None):
             continue  # the files are listed with download links instead
-        out.append((label, fmt(value)))
-    if data.get("overridden") and data.get("rule"):
-        out[:] = [(lbl, v if lbl != "分办规则建议" else f"{v}（未采纳）") for lbl, v in out]
+        text = fmt(value)
+        if key == "rule":
+            text = _("%(rule)s（未采纳）") % {"rule": text}
+        out.append((label, text))
     if data.get("green_channel"):
-        out.append(("绿色通道", "所属项目为绿色通道项目，按压缩后的时限办理"))
+        out.append((_("绿色通道"), _("所属项目为绿色通道项目，按压缩后的时限办理")))
     if data.get("reopened"):
-        out.append(("结果", "企业不满意，退回原牵头单位重办"))
+        out.append((_("结果"), _("企业不满意，退回原牵头单位重办")))
     if data.get("recorded_by_hub"):
-        out.append(("录入方式", "统筹协调专员电话回访录入"))
+        out.append((_("录入方式"), _("统筹协调专员电话回访录入")))
     if data.get("summary"):
-        out.append(("摘要", str(data["summary"])))
+        out.append((_("摘要"), str(data["summary"])))
     return out
 
 
@@ -168,4 +182,4 @@ _SEED_CITATION = re.compile(r"^\s*seeds/\d+\s*[^：:]*[：:]\s*")
 def plain_help(text: str) -> str:
     """A move's description without its leading source citation ("seeds/003 六.2："), which
     is for developers; the rule itself is what the user needs to read."""
-    return _SEED_CITATION.sub("", text or "")
+    return _SEED_CITATION.sub("", str(text or ""))

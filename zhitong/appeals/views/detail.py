@@ -12,6 +12,8 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhitong.common.forms import refusal_message
@@ -95,7 +97,7 @@ def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict
         "master_visible": master_visible,
         "cooperations": list(appeal.cooperations.all()),
         "today": today,
-        "clock_label": CLOCK_LABELS.get(appeal.status, "当前期限"),
+        "clock_label": CLOCK_LABELS.get(appeal.status, gettext_lazy("当前期限")),
         # seeds/003 六.3: a request past the deadline can no longer be decided; say why.
         "extension_lapsed": extension_lapsed(appeal, today),
     }
@@ -116,13 +118,13 @@ def render_detail(request, appeal, *, failed: FailedMove | None = None, status: 
 
 
 CLOCK_LABELS = {
-    Status.SUBMITTED: "分办/告知期限",
-    Status.ASSIGNED: "签收期限",
-    Status.TRANSFER_REQUESTED: "改派期限",
-    Status.IN_PROGRESS: "办理期限",
-    Status.ESCALATED: "办理期限",
-    Status.RESOLVED: "核验期限",
-    Status.VERIFIED: "评价期限",
+    Status.SUBMITTED: gettext_lazy("分办/告知期限"),
+    Status.ASSIGNED: gettext_lazy("签收期限"),
+    Status.TRANSFER_REQUESTED: gettext_lazy("改派期限"),
+    Status.IN_PROGRESS: gettext_lazy("办理期限"),
+    Status.ESCALATED: gettext_lazy("办理期限"),
+    Status.RESOLVED: gettext_lazy("核验期限"),
+    Status.VERIFIED: gettext_lazy("评价期限"),
 }
 
 
@@ -160,7 +162,7 @@ def appeal_move_view(request, appeal_id: int, name: str):
                 # No version: the page it came from is unknown, so nothing is applied.
                 message, code, status = form.errors["expected_version"][0], VersionRequired.code, 422
             else:
-                message, code, status = "请检查下面标红的内容后重新提交。", "invalid", 400
+                message, code, status = _("请检查下面标红的内容后重新提交。"), "invalid", 400
             return render_detail(request, appeal, failed=FailedMove(move, form, message, code), status=status)
         services.appeal_move(
             appeal_id=appeal.pk,
@@ -174,14 +176,14 @@ def appeal_move_view(request, appeal_id: int, name: str):
     except ServiceError as exc:
         fresh = get_appeal_or_404(user, appeal_id)
         message = refusal_message(
-            form, exc, fresh.version, version_field="expected_version", kept="您填写的内容已保留，"
+            form, exc, fresh.version, version_field="expected_version", kept=_("您填写的内容已保留，")
         )
         if form.has_files and request.FILES:
-            message += "（出于安全原因，已选择的文件需要重新选择。）"
+            message += _("（出于安全原因，已选择的文件需要重新选择。）")
         return render_detail(
             request, fresh, failed=FailedMove(move, form, message, exc.code), status=exc.status
         )
-    messages.success(request, f"已完成“{move.label}”。")
+    messages.success(request, _("已完成“%(move)s”。") % {"move": move.label})
     nxt = request.POST.get("next", "")
     # Only a path of this site (redirect() would take "abc" for a view name).
     if nxt.startswith("/") and url_has_allowed_host_and_scheme(nxt, allowed_hosts={request.get_host()}):

@@ -5,6 +5,7 @@ objections — are in appeals/selectors.py."""
 from __future__ import annotations
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
 
 from zhitong.common.forms import id_or_none, search_text
 from zhitong.organizations.capabilities import can_register_appeals, can_triage
@@ -36,7 +37,7 @@ def lead_unit_filter_choices() -> list[tuple[int, str]]:
         .order_by("sort_order", "code")
         .values_list("pk", "name")
     )
-    return unit_choices() + [(pk, f"{name}（已停用）") for pk, name in inactive]
+    return unit_choices() + [(pk, _("%(name)s（已停用）") % {"name": name}) for pk, name in inactive]
 
 
 def receiving_unit_choices() -> list[tuple[int, str]]:

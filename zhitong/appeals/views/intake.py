@@ -197,7 +197,7 @@ def intake(request):
             # A possible duplicate is shown before a twin is registered (issue 3): the user
             # links it or says it is new; ids shown are remembered, so a duplicate that
             # appears only after the title changed is asked about again.
-            messages.warning(request, "该企业有相似的在办诉求，请在下方确认是否重复后再提交。")
+            messages.warning(request, _("该企业有相似的在办诉求，请在下方确认是否重复后再提交。"))
         else:
             try:
                 appeal, created = services.appeal_intake(
@@ -227,17 +227,23 @@ def intake(request):
                     target = appeal.merged_into
                     messages.success(
                         request,
-                        f"已登记为 {appeal.code}，并确认为重复诉求，关联到 {target.code if target else ''}。",
+                        _("已登记为 %(code)s，并确认为重复诉求，关联到 %(target)s。")
+                        % {"code": appeal.code, "target": target.code if target else ""},
                     )
                 elif cd["materials_missing"]:
                     messages.success(
                         request,
-                        f"已登记为 {appeal.code}。材料不齐，已向企业一次性告知需补齐的 "
-                        f"{len(cd['materials_missing'])} 项材料；材料齐全后开始计时。",
+                        _(
+                            "已登记为 %(code)s。材料不齐，已向企业一次性告知需补齐的 %(n)s 项材料；"
+                            "材料齐全后开始计时。"
+                        )
+                        % {"code": appeal.code, "n": len(cd["materials_missing"])},
                     )
                 else:
                     messages.success(
-                        request, f"已登记为 {appeal.code}，等待统筹协调专员分办。您是该诉求的首问责任人。"
+                        request,
+                        _("已登记为 %(code)s，等待统筹协调专员分办。您是该诉求的首问责任人。")
+                        % {"code": appeal.code},
                     )
                 return redirect("appeals:detail", appeal_id=appeal.pk)
 

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
 
 from zhitong.core.errors import AccessDenied
 
@@ -21,10 +22,10 @@ from ..machine import MOVES, available_moves
 from ..routing import routing_suggestions
 
 SECTIONS = [
-    ("submitted", "待分办", "受理后待确定牵头单位的诉求"),
-    ("transfer", "退回待改派", "牵头单位认为不属本单位职责、已退回的诉求"),
-    ("resolved", "待核验", "牵头单位已办结、待核验办理结果的诉求"),
-    ("problem", "问题诉求(提级督办)", "流转3个及以上单位或重办3次及以上的诉求"),
+    ("submitted", gettext_lazy("待分办"), gettext_lazy("受理后待确定牵头单位的诉求")),
+    ("transfer", gettext_lazy("退回待改派"), gettext_lazy("牵头单位认为不属本单位职责、已退回的诉求")),
+    ("resolved", gettext_lazy("待核验"), gettext_lazy("牵头单位已办结、待核验办理结果的诉求")),
+    ("problem", gettext_lazy("问题诉求(提级督办)"), gettext_lazy("流转3个及以上单位或重办3次及以上的诉求")),
 ]
 PAGE_SIZE = 30
 

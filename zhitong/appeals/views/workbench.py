@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
+from django.utils.translation import gettext_lazy
 
 from zhitong.core.downloads import XLSX, download, file_name
 from zhitong.core.spreadsheets import Book, Column
@@ -22,9 +24,9 @@ from . import helpers
 from .enterprise import enterprise_appeal_list
 
 LIGHT_TABS = [
-    (Light.RED, "红灯 超期"),
-    (Light.YELLOW, "黄灯 临期"),
-    (Light.GREEN, "绿灯 正常"),
+    (Light.RED, gettext_lazy("红灯 超期")),
+    (Light.YELLOW, gettext_lazy("黄灯 临期")),
+    (Light.GREEN, gettext_lazy("绿灯 正常")),
 ]
 EXPORT_LIMIT = 5000
 
@@ -125,7 +127,9 @@ def workbench(request):
     form, f = workbench_filters(user, request.GET)
     qs = workbench_list(user, f, today=today)
     if request.GET.get("export") == "xlsx":
-        return _export(qs[:EXPORT_LIMIT], today=today, user=user)
+        # The workbook is in Chinese whatever the page language, as the city's lists are.
+        with translation.override(settings.LANGUAGE_CODE):
+            return _export(qs[:EXPORT_LIMIT], today=today, user=user)
 
     light_counts = selectors.appeal_light_counts(
         workbench_list(user, f, today=today, with_light=False), today

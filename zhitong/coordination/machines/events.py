@@ -14,6 +14,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhitong.common.transitions import Field, Machine, Move, move, record_state_change
 
@@ -30,26 +31,30 @@ CHAIR = "chair"  # 出席活动的市领导 named on the event (approves the lis
 HUB = "hub"  # another coordinating office: sees the event, does not act on it
 SUPERVISOR = "supervisor"  # 督查室: follows the tasks
 
+# Shown on the event page ("waiting for …"), so translated lazily like the moves.
 RELATION_LABELS = {
-    OFFICE: "专班办公室",
-    DEPUTY: "专班副组长",
-    CHAIR: "审定市领导",
-    HUB: "其他统筹协调专员",
-    SUPERVISOR: "督查室",
+    OFFICE: _("专班办公室"),
+    DEPUTY: _("专班副组长"),
+    CHAIR: _("审定市领导"),
+    HUB: _("其他统筹协调专员"),
+    SUPERVISOR: _("督查室"),
 }
 
 COLLECTING_STATES = frozenset({S.COLLECTING, S.VERIFYING})
 
 FIELDS = [
-    Field("scheduled_at", "活动时间", "datetime"),
-    Field("place", "地点", "text", required=False),
-    Field("proposals", "处理意见建议", "proposals", help="对核实属实的问题逐项提出处理意见建议"),
-    Field("item_ids", "现场研究问题清单", "event_items", help="从核实属实的问题中选择"),
-    Field("note", "意见", "textarea", required=False),
-    Field("reason", "修改意见", "textarea"),
-    Field("item_id", "问题", "item", help="清单中诉求尚未办结的问题"),
+    Field("scheduled_at", _("活动时间"), "datetime"),
+    Field("place", _("地点"), "text", required=False),
+    Field("proposals", _("处理意见建议"), "proposals", help=_("对核实属实的问题逐项提出处理意见建议")),
+    Field("item_ids", _("现场研究问题清单"), "event_items", help=_("从核实属实的问题中选择")),
+    Field("note", _("意见"), "textarea", required=False),
+    Field("reason", _("修改意见"), "textarea"),
+    Field("item_id", _("问题"), "item", help=_("清单中诉求尚未办结的问题")),
     Field(
-        "carry_on_reason", "转入常态化办理的理由", "textarea", help="为何活动办结时尚未解决、由谁继续跟踪办理"
+        "carry_on_reason",
+        _("转入常态化办理的理由"),
+        "textarea",
+        help=_("为何活动办结时尚未解决、由谁继续跟踪办理"),
     ),
 ]
 
@@ -137,157 +142,161 @@ def ready_to_close(event, today: date | None) -> str | None:
 MOVES: list[Move] = [
     move(
         "reschedule",
-        "调整活动时间",
+        _("调整活动时间"),
         COLLECTING_STATES,
         None,
         {OFFICE},
         ("scheduled_at", "place"),
-        description="问题清单审定前可调整；目录报送截止日随之重算",
+        description=_("问题清单审定前可调整；目录报送截止日随之重算"),
         style="secondary",
     ),
     move(
         "start_verification",
-        "发送有关部门核实",
+        _("发送有关部门核实"),
         {S.COLLECTING},
         S.VERIFYING,
         {OFFICE},
-        description="四(二)：收集的问题发有关部门逐项核实",
+        description=_("四(二)：收集的问题发有关部门逐项核实"),
         style="primary",
         guard=has_items,
     ),
     move(
         "submit_catalog",
-        "报送企业问题目录",
+        _("报送企业问题目录"),
         {S.VERIFYING},
         S.CATALOG_SUBMITTED,
         {OFFICE},
-        description="四(二)：活动日前4个工作日将企业问题目录报市府办公室；逾期仍可报送，记录逾期工作日数",
+        description=_("四(二)：活动日前4个工作日将企业问题目录报市府办公室；逾期仍可报送，记录逾期工作日数"),
         style="primary",
         guard=all_items_verified,
     ),
     move(
         "review",
-        "提出处理意见建议，报领导审定",
+        _("提出处理意见建议，报领导审定"),
         {S.CATALOG_SUBMITTED},
         S.REVIEWED,
         {DEPUTY},
         ("proposals", "note"),
-        description="四(三)：专班副组长召集相关职能部门，对问题逐项提出处理意见建议",
+        description=_("四(三)：专班副组长召集相关职能部门，对问题逐项提出处理意见建议"),
         style="primary",
     ),
     move(
         "approve",
-        "审定问题清单",
+        _("审定问题清单"),
         {S.REVIEWED},
         S.APPROVED,
         {CHAIR},
         ("item_ids", "note"),
-        description="四(三)：市政府领导审定活动日现场研究解决的问题目录清单",
+        description=_("四(三)：市政府领导审定活动日现场研究解决的问题目录清单"),
         style="primary",
     ),
     move(
         "notify",
-        "发出活动通知",
+        _("发出活动通知"),
         {S.APPROVED},
         S.NOTIFIED,
         {OFFICE},
-        description="四(四)：通知有关部门负责人和企业主要负责人参加活动",
+        description=_("四(四)：通知有关部门负责人和企业主要负责人参加活动"),
         style="primary",
     ),
     move(
         "hold",
-        "登记活动已召开",
+        _("登记活动已召开"),
         {S.NOTIFIED},
         S.HELD,
         {OFFICE},
-        description="四(五)：活动举行后登记，录入现场处理意见",
+        description=_("四(五)：活动举行后登记，录入现场处理意见"),
         style="primary",
         guard=event_day_reached,
     ),
     move(
         "generate_document",
-        "生成《企业诉求事项处理意见》",
+        _("生成《企业诉求事项处理意见》"),
         {S.HELD, S.DOCUMENT_DRAFTED},
         S.DOCUMENT_DRAFTED,
         {OFFICE},
-        description="四(六)：全部问题录入现场处理意见后生成，报市府办公室审核",
+        description=_("四(六)：全部问题录入现场处理意见后生成，报市府办公室审核"),
         style="primary",
         guard=all_opinions_recorded,
     ),
     move(
         "withdraw_document",
-        "撤回文稿修改处理意见",
+        _("撤回文稿修改处理意见"),
         {S.DOCUMENT_DRAFTED},
         S.HELD,
         {OFFICE},
         ("note",),
-        description="审核前修改现场处理意见：文稿须重新生成（录入处理意见时自动撤回）",
+        description=_("审核前修改现场处理意见：文稿须重新生成（录入处理意见时自动撤回）"),
         style="secondary",
     ),
     move(
         "review_document",
-        "审核通过，呈领导审定",
+        _("审核通过，呈领导审定"),
         {S.DOCUMENT_DRAFTED},
         S.DOCUMENT_REVIEWED,
         {DEPUTY},
         ("note",),
-        description="四(六)：报市府办公室审核修改",
+        description=_("四(六)：报市府办公室审核修改"),
         style="primary",
     ),
     move(
         "return_document",
-        "退回修改",
+        _("退回修改"),
         {S.DOCUMENT_DRAFTED},
         S.HELD,
         {DEPUTY},
         ("reason",),
         needs_reason=True,
-        description="写明修改意见，退回专班办公室",
+        description=_("写明修改意见，退回专班办公室"),
         style="secondary",
     ),
     move(
         "approve_document",
-        "审定",
+        _("审定"),
         {S.DOCUMENT_REVIEWED},
         S.DOCUMENT_APPROVED,
         {CHAIR},
         ("note",),
-        description="四(六)：呈市政府领导审定",
+        description=_("四(六)：呈市政府领导审定"),
         style="primary",
     ),
     move(
         "assign",
-        "交办并转督查室",
+        _("交办并转督查室"),
         {S.DOCUMENT_APPROVED},
         S.ASSIGNED,
         {OFFICE},
-        description="四(六)(七)：处理意见审定后交办责任单位，同时转市政府督查室跟踪督办",
+        description=_("四(六)(七)：处理意见审定后交办责任单位，同时转市政府督查室跟踪督办"),
         style="primary",
     ),
     move(
         "carry_on",
-        "转入常态化办理",
+        _("转入常态化办理"),
         {S.ASSIGNED},
         None,
         {OFFICE},
         ("item_id", "carry_on_reason"),
         needs_reason=True,
         description=(
-            "四(七)(八)：诉求尚未办结的问题，逐项说明理由后转入常态化办理、继续跟踪；"
-            "其交办任务仍由督查室督办，活动可办结，企业不因此被提醒评价"
+            _(
+                "四(七)(八)：诉求尚未办结的问题，逐项说明理由后转入常态化办理、继续跟踪；"
+                "其交办任务仍由督查室督办，活动可办结，企业不因此被提醒评价"
+            )
         ),
         style="secondary",
         guard=may_carry_on,
     ),
     move(
         "close",
-        "全部办结，提醒企业评价",
+        _("全部办结，提醒企业评价"),
         {S.ASSIGNED},
         S.CLOSED,
         {OFFICE},
         description=(
-            "四(八)：交办任务全部办结、清单中每个问题的诉求已办结（核验通过）或已转入常态化办理后"
-            "办结活动；只提醒诉求已办结待评价的企业进行满意度评价"
+            _(
+                "四(八)：交办任务全部办结、清单中每个问题的诉求已办结（核验通过）或已转入常态化办理后"
+                "办结活动；只提醒诉求已办结待评价的企业进行满意度评价"
+            )
         ),
         style="primary",
         guard=ready_to_close,

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.utils.translation import gettext_lazy as _
+
 from zhitong.common.transitions import Field, Machine, move, record_state_change
 from zhitong.organizations.capabilities import is_hub
 
@@ -37,30 +39,34 @@ CERTIFICATION = Machine(
     noun="认定",
     states=CertificationStatus,
     fields=[
-        Field("note", "认定意见", "textarea", required=False),
-        Field("reason", "理由", "textarea"),
+        Field("note", _("认定意见"), "textarea", required=False),
+        Field("reason", _("理由"), "textarea"),
     ],
     moves=[
         move(
             "certify",
-            "认定本月协调问题数量",
+            _("认定本月协调问题数量"),
             {S.PENDING},
             S.CERTIFIED,
             {HUB},
             ("note",),
             guard=_month_over,
-            description="seeds/000 五(二)1：已上传会议纪要或方案的县(市)区主要领导协调会问题经认定后计入考核",
+            description=_(
+                "seeds/000 五(二)1：已上传会议纪要或方案的县(市)区主要领导协调会问题经认定后计入考核"
+            ),
             style="primary",
         ),
         move(
             "reopen",
-            "撤销认定",
+            _("撤销认定"),
             {S.CERTIFIED},
             S.PENDING,
             {HUB},
             ("reason",),
             needs_reason=True,
-            description="撤销后本月该单位的主要领导协调会问题暂不计入，重新认定后计入（如月底后补传的纪要）",
+            description=_(
+                "撤销后本月该单位的主要领导协调会问题暂不计入，重新认定后计入（如月底后补传的纪要）"
+            ),
             style="secondary",
         ),
     ],

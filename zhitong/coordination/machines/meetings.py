@@ -5,6 +5,7 @@ Agenda items are edited outside the table (services.meetings, `edit`)."""
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhitong.common.transitions import Field, Machine, move, record_state_change
 from zhitong.organizations.capabilities import is_city_leader, is_hub
@@ -40,34 +41,41 @@ MEETING = Machine(
     noun="协调会",
     states=MeetingStatus,
     fields=[
-        Field("upload", "会议纪要或方案", "file", help="会议纪要、会议方案或其他承诺报告：PDF、Word 或图片"),
-        Field("item_id", "议题", "item"),
-        Field("opinion", "协调意见", "textarea"),
-        Field("unit_ids", "责任单位(第一个为牵头单位)", "units"),
-        Field("due_workdays", "办理时限(工作日)", "int", required=False, help="与截止日期二选一"),
-        Field("due_date", "截止日期", "date", required=False),
+        Field(
+            "upload",
+            _("会议纪要或方案"),
+            "file",
+            help=_("会议纪要、会议方案或其他承诺报告：PDF、Word 或图片"),
+        ),
+        Field("item_id", _("议题"), "item"),
+        Field("opinion", _("协调意见"), "textarea"),
+        Field("unit_ids", _("责任单位(第一个为牵头单位)"), "units"),
+        Field("due_workdays", _("办理时限(工作日)"), "int", required=False, help=_("与截止日期二选一")),
+        Field("due_date", _("截止日期"), "date", required=False),
     ],
     moves=[
         move(
             "minutes",
-            "上传会议纪要/方案",
+            _("上传会议纪要/方案"),
             {S.PLANNED, S.HELD},
             S.HELD,
             MANAGERS,
             ("upload",),
             guard=_held,
-            description="seeds/000 五(二)1：会议纪要或方案是协调的佐证材料；县(市)区主要领导协调会须上传，经市发改委认定后计入",
+            description=_(
+                "seeds/000 五(二)1：会议纪要或方案是协调的佐证材料；县(市)区主要领导协调会须上传，经市发改委认定后计入"
+            ),
             style="primary",
         ),
         move(
             "opinion",
-            "录入协调意见并交办",
+            _("录入协调意见并交办"),
             {S.PLANNED, S.HELD},
             S.HELD,
             MANAGERS,
             ("item_id", "opinion", "unit_ids", "due_workdays", "due_date"),
             guard=_held,
-            description="每个议题一条协调意见，按责任单位生成交办任务",
+            description=_("每个议题一条协调意见，按责任单位生成交办任务"),
             style="primary",
         ),
     ],

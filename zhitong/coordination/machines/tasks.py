@@ -4,6 +4,8 @@ completion, the hub or the supervision office confirms it or sends it back (seed
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy as _
+
 from zhitong.common.transitions import Field, Machine, move
 
 from .. import permissions
@@ -46,30 +48,30 @@ TASK = Machine(
     fields=[
         Field(
             "note",
-            "办理情况",
+            _("办理情况"),
             "textarea",
             required=False,
-            help="填报进展、报办结时必填：办理进展，或办理结果及回复企业情况",
+            help=_("填报进展、报办结时必填：办理进展，或办理结果及回复企业情况"),
         ),
-        Field("reason", "退回理由", "textarea"),
+        Field("reason", _("退回理由"), "textarea"),
     ],
     moves=[
         move(
             "progress",
-            "填报进展",
+            _("填报进展"),
             OPEN,
             None,
             {UNIT_STAFF},
             ("note",),
             alt_target=S.IN_PROGRESS,
-            description="待办理的任务填报首次进展后转为办理中",
+            description=_("待办理的任务填报首次进展后转为办理中"),
             style="secondary",
         ),
-        move("done", "报办结", OPEN, S.REPORTED, {UNIT_STAFF}, ("note",), style="primary"),
-        move("confirm", "确认办结", {S.REPORTED}, S.DONE, {CONFIRMER}, ("note",), style="primary"),
+        move("done", _("报办结"), OPEN, S.REPORTED, {UNIT_STAFF}, ("note",), style="primary"),
+        move("confirm", _("确认办结"), {S.REPORTED}, S.DONE, {CONFIRMER}, ("note",), style="primary"),
         move(
             "reject",
-            "退回继续办理",
+            _("退回继续办理"),
             {S.REPORTED},
             S.IN_PROGRESS,
             {CONFIRMER},

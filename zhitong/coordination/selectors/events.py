@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from zhitong.appeals.choices import OPEN_STATUSES, Rating
 from zhitong.appeals.models import Appeal
@@ -94,18 +96,18 @@ def event_steps(event: Event) -> list[Step]:
 
 # seeds/001 一: the task force "7+N". The fixed part: the leaders and the seven departments.
 TASK_FORCE_LEADERS = [
-    ("组长", "市委常委、常务副市长", LeaderLevel.EXECUTIVE_VICE_MAYOR),
-    ("常务副组长", "副市长", LeaderLevel.VICE_MAYOR),
+    (gettext_lazy("组长"), gettext_lazy("市委常委、常务副市长"), LeaderLevel.EXECUTIVE_VICE_MAYOR),
+    (gettext_lazy("常务副组长"), gettext_lazy("副市长"), LeaderLevel.VICE_MAYOR),
 ]
 TASK_FORCE_UNITS = [
-    ("副组长", "市政府副秘书长", "SZFB"),
-    ("副组长", "市工业和信息化局局长", "GXJ"),
-    ("成员", "市发展改革局局长", "FGW"),
-    ("成员", "市人力资源社会保障局局长", "RSJ"),
-    ("成员", "市自然资源局局长", "ZRJ"),
-    ("成员", "市商务局局长", "SWJ"),
-    ("成员", "市政务服务和数据管理局局长", "XZFW"),
-    ("成员", "市工商联党组书记、常务副主席", "GSL"),
+    (gettext_lazy("副组长"), gettext_lazy("市政府副秘书长"), "SZFB"),
+    (gettext_lazy("副组长"), gettext_lazy("市工业和信息化局局长"), "GXJ"),
+    (gettext_lazy("成员"), gettext_lazy("市发展改革局局长"), "FGW"),
+    (gettext_lazy("成员"), gettext_lazy("市人力资源社会保障局局长"), "RSJ"),
+    (gettext_lazy("成员"), gettext_lazy("市自然资源局局长"), "ZRJ"),
+    (gettext_lazy("成员"), gettext_lazy("市商务局局长"), "SWJ"),
+    (gettext_lazy("成员"), gettext_lazy("市政务服务和数据管理局局长"), "XZFW"),
+    (gettext_lazy("成员"), gettext_lazy("市工商联党组书记、常务副主席"), "GSL"),
 ]
 # The "7": the departments among the fixed members (the 副秘书长 is of the city government).
 SEVEN_UNIT_CODES = ("GXJ", "FGW", "RSJ", "ZRJ", "SWJ", "XZFW", "GSL")
@@ -230,23 +232,23 @@ def leader_pending(*, user) -> dict:
 def event_action_for(event: Event, user) -> str:
     """The label of what `user` is expected to do on `event` now, for lists."""
     if event.deputy_id == user.pk and event.status == EventStatus.CATALOG_SUBMITTED:
-        return "审核问题目录，提出处理意见建议"
+        return _("审核问题目录，提出处理意见建议")
     if event.chair_id == user.pk and event.status == EventStatus.REVIEWED:
-        return "审定现场研究问题清单"
+        return _("审定现场研究问题清单")
     if event.deputy_id == user.pk and event.status == EventStatus.DOCUMENT_DRAFTED:
-        return "审核《企业诉求事项处理意见》"
+        return _("审核《企业诉求事项处理意见》")
     if event.chair_id == user.pk and event.status == EventStatus.DOCUMENT_REVIEWED:
-        return "审定《企业诉求事项处理意见》"
+        return _("审定《企业诉求事项处理意见》")
     return ""
 
 
 OFFICE_ACTIONS = {
-    EventStatus.COLLECTING: "收集问题后发部门核实",
-    EventStatus.VERIFYING: "核实完毕后报送问题目录",
-    EventStatus.APPROVED: "印发活动通知",
-    EventStatus.NOTIFIED: "活动举行后登记召开",
-    EventStatus.HELD: "录入现场处理意见，生成处理意见",
-    EventStatus.DOCUMENT_APPROVED: "交办并转督查室",
+    EventStatus.COLLECTING: gettext_lazy("收集问题后发部门核实"),
+    EventStatus.VERIFYING: gettext_lazy("核实完毕后报送问题目录"),
+    EventStatus.APPROVED: gettext_lazy("印发活动通知"),
+    EventStatus.NOTIFIED: gettext_lazy("活动举行后登记召开"),
+    EventStatus.HELD: gettext_lazy("录入现场处理意见，生成处理意见"),
+    EventStatus.DOCUMENT_APPROVED: gettext_lazy("交办并转督查室"),
 }
 
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhitong.appeals.choices import EscalationStatus
 from zhitong.appeals.selectors import appeals_visible
@@ -105,12 +106,12 @@ def item_resolved(item, tasks: list[Task]) -> bool:
 def implementation_text(tasks: list[Task]) -> str:
     parts = []
     for t in tasks:
-        text = f"{t.unit.display_name}：{t.get_status_display()}"
+        text = _("%(unit)s：%(status)s") % {"unit": t.unit.display_name, "status": t.get_status_display()}
         if t.last_note:
             # The parts are joined by "；": a note's own closing stop would double it.
-            text += f"，{t.last_note.strip().rstrip('。；;.')}"
+            text += _("，%(note)s") % {"note": t.last_note.strip().rstrip("。；;.")}
         parts.append(text)
-    return "；".join(parts)
+    return _("；").join(parts)
 
 
 # seeds/000 附件3 is the follow-up of the city leaders' meetings (市领导召开“一企一议”协调会);
@@ -156,10 +157,11 @@ def annex3_rows(*, unit: Unit, month: date, section: str = ANNEX3_CITY) -> list[
                 item.basic_situation,
                 item.problem,
                 f"{timezone.localtime(item.meeting.held_at):%Y-%m-%d}",
-                f"{convener.display_name}（{item.meeting.get_level_display()}）",
+                _("%(leader)s（%(level)s）")
+                % {"leader": convener.display_name, "level": item.meeting.get_level_display()},
                 item.opinion,
                 implementation_text(tasks),
-                "是" if item_resolved(item, tasks) else "否",
+                _("是") if item_resolved(item, tasks) else _("否"),
             ]
         )
     return rows

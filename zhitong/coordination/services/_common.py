@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext_noop
 
 from zhitong.audit.services import audit_record
 from zhitong.common.transitions import Machine, contended
@@ -96,36 +98,77 @@ def record_opinion(
 
 
 # How the appeal's timeline names each coordination step (data["label"], read by the
-# appeals app's timeline).
+# appeals app's timeline). Stored in Chinese; the timeline translates it for the page.
 TIMELINE_LABELS = {
-    "coordination.escalation_accept": "提请协调申报审核通过",
-    "coordination.escalation_return": "提请协调申报退回",
-    "coordination.escalation_send": "报送市领导协调",
-    "coordination.escalation_withdraw": "提请协调申报撤回",
-    "coordination.meeting_agenda": "列入协调会议题",
-    "coordination.meeting_agenda_remove": "移出协调会议题",
-    "coordination.meeting_minutes": "协调会纪要",
-    "coordination.meeting_opinion": "协调会意见",
-    "coordination.task_assign": "交办任务",
-    "coordination.task_progress": "交办任务进展",
-    "coordination.task_done": "交办任务报办结",
-    "coordination.task_confirm": "交办任务确认办结",
-    "coordination.task_reject": "交办任务退回",
-    "coordination.event_collect": "列入面对面活动",
-    "coordination.event_remove": "移出面对面活动",
-    "coordination.event_verify": "面对面问题核实",
-    "coordination.event_list": "面对面问题清单审定",
-    "coordination.event_opinion": "面对面现场处理意见",
-    "coordination.event_carry_on": "面对面问题转入常态化办理",
+    "coordination.escalation_accept": gettext_noop("提请协调申报审核通过"),
+    "coordination.escalation_return": gettext_noop("提请协调申报退回"),
+    "coordination.escalation_send": gettext_noop("报送市领导协调"),
+    "coordination.escalation_withdraw": gettext_noop("提请协调申报撤回"),
+    "coordination.meeting_agenda": gettext_noop("列入协调会议题"),
+    "coordination.meeting_agenda_remove": gettext_noop("移出协调会议题"),
+    "coordination.meeting_minutes": gettext_noop("协调会纪要"),
+    "coordination.meeting_opinion": gettext_noop("协调会意见"),
+    "coordination.task_assign": gettext_noop("交办任务"),
+    "coordination.task_progress": gettext_noop("交办任务进展"),
+    "coordination.task_done": gettext_noop("交办任务报办结"),
+    "coordination.task_confirm": gettext_noop("交办任务确认办结"),
+    "coordination.task_reject": gettext_noop("交办任务退回"),
+    "coordination.event_collect": gettext_noop("列入面对面活动"),
+    "coordination.event_remove": gettext_noop("移出面对面活动"),
+    "coordination.event_verify": gettext_noop("面对面问题核实"),
+    "coordination.event_list": gettext_noop("面对面问题清单审定"),
+    "coordination.event_opinion": gettext_noop("面对面现场处理意见"),
+    "coordination.event_carry_on": gettext_noop("面对面问题转入常态化办理"),
 }
 
 
-def timeline_note(*, appeal, actor, action: str, note: str, data: dict | None = None, now: datetime) -> None:
+@dataclass(frozen=True)
+class Said:
+    """A note the system writes on an appeal's timeline, kept as its message id (a Chinese
+    msgid marked with gettext_noop) and arguments, so that the timeline reads it in the
+    reader's language (appeals.selectors.note_text). Arguments are plain values (names,
+    dates, what a person typed), a list (joined with "、", or the reader's separator), or a
+    {"msgid": …} (a label, translated for the reader)."""
+
+    msgid: str
+    args: dict
+
+    def text(self) -> str:
+        """The note in Chinese, as stored in the timeline row and read by the API."""
+        return self.msgid % {key: source_text(value) for key, value in self.args.items()}
+
+
+def source_text(value) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return str(value.get("msgid", ""))
+    return str(value)
+
+
+def said(msgid: str, **args) -> Said:
+    return Said(msgid, args)
+
+
+def label_arg(label) -> dict:
+    """A choice's label as a `Said` argument: its source text (the catalog's msgid)."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return {"msgid": str(label)}
+
+
+def timeline_note(
+    *, appeal, actor, action: str, note: str | Said, data: dict | None = None, now: datetime
+) -> None:
     """Put a coordination step on the appeal's timeline through the appeals app's own
-    service (a Transition with the status unchanged, plus its audit event)."""
+    service (a Transition with the status unchanged, plus its audit event). A `Said` note
+    is stored in Chinese with its message id and arguments (data["note_msgid"],
+    data["note_args"]) for the pages to read in the user's language."""
     from zhitong.appeals.services import appeal_timeline_note
 
-    data = {"label": TIMELINE_LABELS.get(action, "协调"), **(data or {})}
+    data = {"label": TIMELINE_LABELS.get(action, gettext_noop("协调")), **(data or {})}
+    if isinstance(note, Said):
+        data |= {"note_msgid": note.msgid, "note_args": note.args}
+        note = note.text()
     appeal_timeline_note(appeal=appeal, actor=actor, action=action, note=note, data=data, now=now)
 
 
@@ -171,7 +214,9 @@ def editing(machine: Machine, *, pk, actor, relations, denied: str, now: datetim
     details edited): the kernel's transaction and row lock, the relations the table's moves
     ask for, and a version bump so that forms opened before it become stale. Yields an Edit."""
     now = now or timezone.now()
-    with contended(), transaction.atomic():
+    # As a move of the kernel: what the edit writes and every refusal is in the source
+    # language, whatever language the page runs in (the choices are translated lazily).
+    with contended(), transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         obj = machine.lock(pk)
         if not (machine.relations_of(actor, obj) & set(relations)):
             raise Forbidden(denied)

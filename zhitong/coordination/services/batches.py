@@ -24,6 +24,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from django.utils.translation import gettext_noop
+
 from zhitong.appeals.choices import EscalationStatus
 from zhitong.audit.services import audit_record
 from zhitong.common.transitions import lock_rows
@@ -40,7 +42,7 @@ from zhitong.workdays.services import (
 
 from ..machines.batches import BATCH, ESCALATION
 from ..models import EscalationBatch, EscalationRequest
-from ._common import month_start, next_month, prev_month, required, timeline_note, units_by_ids
+from ._common import Said, month_start, next_month, prev_month, required, said, timeline_note, units_by_ids
 
 CUTOFF_DAY = MONTHLY_CUTOFF_DAY  # seeds/000 二: 每月10日前报送市发改委 (the rule: workdays.services)
 
@@ -244,8 +246,15 @@ def escalation_accept(
             appeal=req.appeal,
             actor=actor,
             action="coordination.escalation_accept",
-            note=f"提请市领导协调申报审核通过，拟报{leader.display_name}协调"
-            + (f"：{req.review_note}" if req.review_note else ""),
+            note=said(
+                gettext_noop("提请市领导协调申报审核通过，拟报%(leader)s协调"), leader=leader.display_name
+            )
+            if not req.review_note
+            else said(
+                gettext_noop("提请市领导协调申报审核通过，拟报%(leader)s协调：%(note)s"),
+                leader=leader.display_name,
+                note=req.review_note,
+            ),
             data={
                 "escalation_id": req.pk,
                 "leader_id": leader.pk,
@@ -273,7 +282,11 @@ def escalation_return(
         req, now = step.obj, step.now
         req.review_note, req.reviewed_by, req.reviewed_at = reason, actor, now
         step.commit(fields=["review_note", "reviewed_by", "reviewed_at"], note=reason)
-        _hand_back(step, f"提请市领导协调申报被退回：{reason}", resumed=f"申报退回：{reason}")
+        _hand_back(
+            step,
+            said(gettext_noop("提请市领导协调申报被退回：%(reason)s"), reason=reason),
+            resumed=f"申报退回：{reason}",
+        )
         step.tell(
             [req.requested_by],
             kind="escalation_returned",
@@ -301,11 +314,15 @@ def escalation_withdraw(
     ) as step:
         req, now = step.obj, step.now
         step.commit(note=reason)
-        _hand_back(step, f"提请市领导协调申报已撤回：{reason}", resumed=f"申报撤回：{reason}")
+        _hand_back(
+            step,
+            said(gettext_noop("提请市领导协调申报已撤回：%(reason)s"), reason=reason),
+            resumed=f"申报撤回：{reason}",
+        )
     return req
 
 
-def _hand_back(step, note: str, *, resumed: str) -> None:
+def _hand_back(step, note: Said, *, resumed: str) -> None:
     """A request ended by the move of `step` (return, withdraw): the step on the appeal's
     timeline (`note`), and an appeal waiting in 提请市领导协调 goes back to its lead unit
     (the appeals app's `resume_handling` move, with `resumed`; only its service changes an
@@ -343,7 +360,12 @@ def escalation_send(
             appeal=req.appeal,
             actor=actor,
             action="coordination.escalation_send",
-            note=f"已随{req.batch_month.year}年{req.batch_month.month}月批次报送{req.leader.display_name}协调",
+            note=said(
+                gettext_noop("已随%(year)s年%(month)s月批次报送%(leader)s协调"),
+                year=req.batch_month.year,
+                month=req.batch_month.month,
+                leader=req.leader.display_name,
+            ),
             data={"escalation_id": req.pk, "leader_id": req.leader_id},
             now=step.now,
         )

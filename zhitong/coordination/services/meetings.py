@@ -10,6 +10,7 @@ from datetime import date, datetime
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from zhitong.appeals.choices import OPEN_STATUSES, EscalationStatus
 from zhitong.appeals.models import Appeal
@@ -24,7 +25,7 @@ from zhitong.organizations.models import User
 from .. import permissions
 from ..machines.meetings import MANAGERS, MEETING
 from ..models import EscalationRequest, Meeting, MeetingItem
-from ._common import editing, record_opinion, required, timeline_note
+from ._common import editing, record_opinion, required, said, timeline_note
 from .batches import escalation_coordinate, units_by_ids
 from .facts import facts_evaluate_meeting
 from .tasks import tasks_create_for_item
@@ -42,8 +43,13 @@ def _snapshot(meeting: Meeting) -> dict:
     }
 
 
-def _meeting_label(meeting: Meeting) -> str:
-    return f"{timezone.localtime(meeting.held_at):%Y-%m-%d}{meeting.convener.display_name}召开的协调会「{meeting.title}」"
+def _meeting_args(meeting: Meeting) -> dict:
+    """The meeting as the timeline names it: "<date><leader>召开的协调会「<title>」"."""
+    return {
+        "date": f"{timezone.localtime(meeting.held_at):%Y-%m-%d}",
+        "leader": meeting.convener.display_name,
+        "title": meeting.title,
+    }
 
 
 @transaction.atomic
@@ -199,7 +205,9 @@ def _add_items(edit, *, appeal_ids, escalation_ids) -> list[MeetingItem]:
             appeal=appeal,
             actor=actor,
             action="coordination.meeting_agenda",
-            note=f"列入{_meeting_label(meeting)}议题",
+            note=said(
+                gettext_noop("列入%(date)s%(leader)s召开的协调会「%(title)s」议题"), **_meeting_args(meeting)
+            ),
             data={"meeting_id": meeting.pk, "item_id": item.pk},
             now=now,
         )
@@ -230,7 +238,10 @@ def meeting_remove_item(*, actor: User, item_id: int, now: datetime | None = Non
             appeal=item.appeal,
             actor=actor,
             action="coordination.meeting_agenda_remove",
-            note=f"从{_meeting_label(meeting)}议题中移除",
+            note=said(
+                gettext_noop("从%(date)s%(leader)s召开的协调会「%(title)s」议题中移除"),
+                **_meeting_args(meeting),
+            ),
             data={"meeting_id": meeting.pk},
             now=edit.now,
         )
@@ -278,7 +289,10 @@ def meeting_upload_minutes(
                 appeal=item.appeal,
                 actor=actor,
                 action="coordination.meeting_minutes",
-                note=f"{_meeting_label(meeting)}会议纪要已上传",
+                note=said(
+                    gettext_noop("%(date)s%(leader)s召开的协调会「%(title)s」会议纪要已上传"),
+                    **_meeting_args(meeting),
+                ),
                 data={"meeting_id": meeting.pk},
                 now=now,
             )
@@ -330,7 +344,11 @@ def meeting_record_opinion(
             appeal=item.appeal,
             actor=actor,
             action="coordination.meeting_opinion",
-            note=f"{_meeting_label(meeting)}协调意见：{item.opinion}",
+            note=said(
+                gettext_noop("%(date)s%(leader)s召开的协调会「%(title)s」协调意见：%(opinion)s"),
+                opinion=item.opinion,
+                **_meeting_args(meeting),
+            ),
             data={"meeting_id": meeting.pk, "item_id": item.pk},
             now=now,
         )

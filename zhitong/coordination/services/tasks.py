@@ -7,6 +7,8 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date, datetime
 
+from django.utils.translation import gettext_noop
+
 from zhitong.audit.services import audit_record
 from zhitong.core.errors import ServiceError
 from zhitong.organizations.choices import Role
@@ -16,7 +18,7 @@ from ..choices import TaskReportKind, TaskStatus
 from ..deadlines import task_yellow_from
 from ..machines.tasks import REPORT_KINDS, TASK
 from ..models import Task
-from ._common import local_date, notify, required, timeline_note
+from ._common import label_arg, local_date, notify, required, said, timeline_note
 
 
 def _snapshot(task: Task) -> dict:
@@ -68,14 +70,19 @@ def tasks_create_for_item(
             dedupe_key=f"task:{task.pk}",
             now=now,
         )
-    names = "、".join(
-        f"{u.display_name}{'（牵头）' if i == 0 and len(units) > 1 else ''}" for i, u in enumerate(units)
-    )
+    names = [u.display_name for u in units]
     timeline_note(
         appeal=item.appeal,
         actor=actor,
         action="coordination.task_assign",
-        note=f"交办{names}办理，期限{due:%Y-%m-%d}",
+        note=said(
+            gettext_noop("交办%(lead)s（牵头）、%(units)s办理，期限%(due)s"),
+            lead=names[0],
+            units=names[1:],
+            due=f"{due:%Y-%m-%d}",
+        )
+        if len(names) > 1
+        else said(gettext_noop("交办%(units)s办理，期限%(due)s"), units=names, due=f"{due:%Y-%m-%d}"),
         data={"task_ids": [t.pk for t in tasks], "due": due.isoformat()},
         now=now,
     )
@@ -112,8 +119,14 @@ def _timeline(step, note: str) -> None:
         appeal=task.appeal,
         actor=step.actor,
         action=f"coordination.task_{kind}",
-        note=f"交办任务（{task.unit.display_name}）{TaskReportKind(kind).label}"
-        + (f"：{note}" if note else ""),
+        note=said(
+            gettext_noop("交办任务（%(unit)s）%(kind)s：%(note)s")
+            if note
+            else gettext_noop("交办任务（%(unit)s）%(kind)s"),
+            unit=task.unit.display_name,
+            kind=label_arg(TaskReportKind(kind).label),
+            **({"note": note} if note else {}),
+        ),
         data={"task_id": task.pk, "status": task.status},
         now=step.now,
     )

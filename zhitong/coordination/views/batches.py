@@ -1,9 +1,11 @@
 """Pages of the monthly escalation batch: the hub's review, the leader's batch, Annex 2."""
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import translation
 from django.views.decorators.http import require_POST
 
 from zhitong.common.transitions import state_changes
@@ -83,9 +85,11 @@ def batch_annex2(request, month):
     month = parse_month(month)
     # The hub collects every unit's requests (seeds/000 二): its own unit signs the table.
     unit = scope_root(request.user.unit) if request.user.unit_id else None
-    content = annex2_xlsx(
-        month=month, rows=selectors.annex2_rows(month=month), unit_name=unit.name if unit else ""
-    )
+    # The city's form (seeds/000 附件2): in Chinese whatever the page language.
+    with translation.override(settings.LANGUAGE_CODE):
+        content = annex2_xlsx(
+            month=month, rows=selectors.annex2_rows(month=month), unit_name=unit.name if unit else ""
+        )
     return download(
         content,
         name=file_name("附件2", unit.display_name if unit else "全市汇总", month_cn(month), ext="xlsx"),

@@ -9,6 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from zhitong.appeals.choices import Channel
@@ -72,24 +74,38 @@ def event_create(request):
         ),
         template="coordination/event_form.html",
         detail="coordination:event_detail",
-        success="活动已创建，请收集企业问题",
+        success=_("活动已创建，请收集企业问题"),
     )
 
 
 # What each state waits for (the page's lead line; who may act is read from the table).
 STATE_HELP = {
-    EventStatus.COLLECTING: "收集企业困难问题：从各渠道在办诉求中选取，或登记企业新提出的问题；收集完毕后发有关部门核实。",
-    EventStatus.VERIFYING: "有关部门逐项核实企业反映的问题（见下方各问题），核实完毕后由专班办公室形成问题目录报市府办公室。",
-    EventStatus.CATALOG_SUBMITTED: "问题目录已报市府办公室，待专班副组长召集相关职能部门逐项提出处理意见建议。",
-    EventStatus.REVIEWED: "待市政府领导审定活动日现场研究解决的问题目录清单。",
-    EventStatus.APPROVED: "问题清单已审定。印发活动通知：通知有关部门负责人和企业主要负责人参加活动。",
-    EventStatus.NOTIFIED: "活动通知已发出。活动举行后登记召开，录入现场处理意见。",
-    EventStatus.HELD: "整理活动日市政府领导对企业诉求的处理意见（见下方各问题），全部录入后生成《企业诉求事项处理意见》。",
-    EventStatus.DOCUMENT_DRAFTED: "《企业诉求事项处理意见》已生成，待专班副组长审核。",
-    EventStatus.DOCUMENT_REVIEWED: "《企业诉求事项处理意见》已审核，待市政府领导审定。",
-    EventStatus.DOCUMENT_APPROVED: "《企业诉求事项处理意见》已审定：交办有关县(区)和市有关部门依职能办理并回复企业，同时转市政府督查室跟踪督办。",
-    EventStatus.ASSIGNED: "已交办，督查室跟踪督办；交办任务全部办结、每个问题的诉求已办结或已逐项转入常态化办理后办结活动。",
-    EventStatus.CLOSED: "活动已办结，企业对办理情况进行满意度评价。",
+    EventStatus.COLLECTING: gettext_lazy(
+        "收集企业困难问题：从各渠道在办诉求中选取，或登记企业新提出的问题；收集完毕后发有关部门核实。"
+    ),
+    EventStatus.VERIFYING: gettext_lazy(
+        "有关部门逐项核实企业反映的问题（见下方各问题），核实完毕后由专班办公室形成问题目录报市府办公室。"
+    ),
+    EventStatus.CATALOG_SUBMITTED: gettext_lazy(
+        "问题目录已报市府办公室，待专班副组长召集相关职能部门逐项提出处理意见建议。"
+    ),
+    EventStatus.REVIEWED: gettext_lazy("待市政府领导审定活动日现场研究解决的问题目录清单。"),
+    EventStatus.APPROVED: gettext_lazy(
+        "问题清单已审定。印发活动通知：通知有关部门负责人和企业主要负责人参加活动。"
+    ),
+    EventStatus.NOTIFIED: gettext_lazy("活动通知已发出。活动举行后登记召开，录入现场处理意见。"),
+    EventStatus.HELD: gettext_lazy(
+        "整理活动日市政府领导对企业诉求的处理意见（见下方各问题），全部录入后生成《企业诉求事项处理意见》。"
+    ),
+    EventStatus.DOCUMENT_DRAFTED: gettext_lazy("《企业诉求事项处理意见》已生成，待专班副组长审核。"),
+    EventStatus.DOCUMENT_REVIEWED: gettext_lazy("《企业诉求事项处理意见》已审核，待市政府领导审定。"),
+    EventStatus.DOCUMENT_APPROVED: gettext_lazy(
+        "《企业诉求事项处理意见》已审定：交办有关县(区)和市有关部门依职能办理并回复企业，同时转市政府督查室跟踪督办。"
+    ),
+    EventStatus.ASSIGNED: gettext_lazy(
+        "已交办，督查室跟踪督办；交办任务全部办结、每个问题的诉求已办结或已逐项转入常态化办理后办结活动。"
+    ),
+    EventStatus.CLOSED: gettext_lazy("活动已办结，企业对办理情况进行满意度评价。"),
 }
 
 
@@ -99,7 +115,7 @@ def _waiting_for(event) -> str:
     for m in EVENT.moves.values():
         if event.status in m.sources and m.target is not None:
             labels += [EVENT.relation_labels.get(a, a) for a in sorted(m.actors) if a not in labels]
-    return "、".join(dict.fromkeys(labels))
+    return _("、").join(str(label) for label in dict.fromkeys(labels))
 
 
 def _history(event) -> list:
@@ -109,7 +125,7 @@ def _history(event) -> list:
         row.from_label = EVENT.status_label(row.from_status) if row.from_status else ""
         row.to_label = EVENT.status_label(row.to_status)
         move = EVENT.moves.get(row.action)
-        row.label = move.label if move else ("创建活动" if row.action == "create" else row.action)
+        row.label = move.label if move else (_("创建活动") if row.action == "create" else row.action)
     return rows
 
 
@@ -192,7 +208,7 @@ def event_move(request, pk, name):
     event = get_or_404(selectors.event_get_for_user, user=user, event_id=pk)
     move = EVENT.moves.get(name)
     if move is None:
-        raise Http404("未知的操作")
+        raise Http404(_("未知的操作"))
     form = event_move_form(move, event=event, items=list(selectors.event_items(event)), data=request.POST)
     try:
         if not form.is_valid():
@@ -212,13 +228,13 @@ def event_move(request, pk, name):
             **form.service_data(),
         )
     except AccessDenied:
-        raise Http404("对象不存在或您无权访问")
+        raise Http404(_("对象不存在或您无权访问"))
     except ServiceError as exc:
         fresh = get_or_404(selectors.event_get_for_user, user=user, event_id=pk)
         message = refusal_message(form, exc, fresh.version, version_field="version")
         context = _detail_context(request, fresh, failed=(name, form, message))
         return TemplateResponse(request, "coordination/event_detail.html", context, status=exc.status)
-    messages.success(request, f"已完成“{move.label}”。")
+    messages.success(request, _("已完成“%(move)s”。") % {"move": move.label})
     return redirect(_back(event.pk))
 
 
@@ -232,14 +248,17 @@ def event_action(request, pk, action):
         ids = ids_from(request.POST.getlist("appeal_ids"))
         if not ids or len(ids) > PICK_MAX:  # more than the page offers: said, not cut
             messages.error(
-                request, "请选择诉求" if not ids else f"一次最多选择{PICK_MAX}个诉求，当前选了{len(ids)}个"
+                request,
+                _("请选择诉求")
+                if not ids
+                else _("一次最多选择%(max)s个诉求，当前选了%(n)s个") % {"max": PICK_MAX, "n": len(ids)},
             )
             return redirect(reverse("coordination:event_pick", args=[event.pk]))
         return perform(
             request,
             _back(event.pk, "items"),
             lambda: services.event_add_appeals(actor=user, event_id=event.pk, appeal_ids=ids),
-            f"已列入{len(ids)}个问题",
+            _("已列入%(n)s个问题") % {"n": len(ids)},
         )
     if action == "register_problem":
         form = RegisterProblemForm(request.POST)
@@ -261,7 +280,7 @@ def event_action(request, pk, action):
                 contact_name=d["contact_name"],
                 contact_phone=d["contact_phone"],
             ),
-            "已登记企业问题（生成面对面渠道诉求）",
+            _("已登记企业问题（生成面对面渠道诉求）"),
         )
     raise Http404
 
@@ -285,7 +304,7 @@ def event_item_action(request, pk, action):
                 result=form.cleaned_data["result"],
                 note=form.cleaned_data["note"],
             ),
-            "核实情况已提交",
+            _("核实情况已提交"),
         )
     if action == "opinion":
         form = OpinionForm(request.POST, prefix=f"o{item.pk}")
@@ -303,25 +322,25 @@ def event_item_action(request, pk, action):
                 due_workdays=d["due_workdays"],
                 due_date=d["due_date"],
             ),
-            "现场处理意见已录入",
+            _("现场处理意见已录入"),
         )
     if action == "remove":
         return perform(
             request,
             _back(item.event_id, "items"),
             lambda: services.event_remove_item(actor=user, item_id=item.pk),
-            "已移出目录",
+            _("已移出目录"),
         )
     if action == "set_unit":
         unit_id = id_or_none(request.POST.get("unit_id", ""))
         if unit_id is None:
-            messages.error(request, "请选择核实单位")
+            messages.error(request, _("请选择核实单位"))
             return redirect(back)
         return perform(
             request,
             back,
             lambda: services.event_item_set_unit(actor=user, item_id=item.pk, unit_id=unit_id),
-            "核实单位已调整",
+            _("核实单位已调整"),
         )
     raise Http404
 

@@ -1,5 +1,6 @@
 """Pages of coordination meetings (协调会) and Annex 3."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -7,7 +8,8 @@ from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from zhitong.common.forms import id_or_none, ids_from
@@ -70,7 +72,7 @@ def meeting_create(request):
         ),
         template="coordination/meeting_form.html",
         detail="coordination:meeting_detail",
-        success="协调会已安排",
+        success=_("协调会已安排"),
     )
 
 
@@ -129,10 +131,10 @@ def meeting_add_items(request, pk):
     codes = form.codes_list()
     appeal_ids = selectors.appeal_ids_by_codes(user=request.user, codes=codes)
     if codes and len(appeal_ids) != len(set(codes)):
-        messages.error(request, "部分诉求编号不存在，请核对")
+        messages.error(request, _("部分诉求编号不存在，请核对"))
         return redirect(back)
     if not escalation_ids and not appeal_ids:
-        messages.error(request, "请选择申报事项或填写诉求编号")
+        messages.error(request, _("请选择申报事项或填写诉求编号"))
         return redirect(back)
     return perform(
         request,
@@ -140,7 +142,7 @@ def meeting_add_items(request, pk):
         lambda: services.meeting_add_items(
             actor=request.user, meeting_id=meeting.pk, escalation_ids=escalation_ids, appeal_ids=appeal_ids
         ),
-        "已列入议题",
+        _("已列入议题"),
     )
 
 
@@ -152,7 +154,7 @@ def meeting_remove_item(request, pk):
         request,
         reverse("coordination:meeting_detail", args=[item.meeting_id]),
         lambda: services.meeting_remove_item(actor=request.user, item_id=item.pk),
-        "已移除议题",
+        _("已移除议题"),
     )
 
 
@@ -180,18 +182,24 @@ def annex3(request):
     if unit is None:
         raise Http404
     month = month_param(request.GET.get("month"), today().replace(day=1))
-    rows = selectors.annex3_rows(unit=unit, month=month)
-    county_rows = selectors.annex3_rows(unit=unit, month=month, section=selectors.ANNEX3_COUNTY)
-    county = selectors.annex3_has_county_table(unit, county_rows)
     if request.GET.get("format") == "xlsx":
-        return download(
-            annex3_xlsx(
+        # The city's form (seeds/000 附件3): in Chinese whatever the page language.
+        with translation.override(settings.LANGUAGE_CODE):
+            rows = selectors.annex3_rows(unit=unit, month=month)
+            county_rows = selectors.annex3_rows(unit=unit, month=month, section=selectors.ANNEX3_COUNTY)
+            county = selectors.annex3_has_county_table(unit, county_rows)
+            content = annex3_xlsx(
                 month=month, unit_name=unit.name, rows=rows, county_rows=county_rows if county else None
-            ),
+            )
+        return download(
+            content,
             name=file_name("附件3", unit.display_name, month_cn(month), ext="xlsx"),
             fallback=f"annex3-{unit.code}-{month:%Y-%m}.xlsx",
             content_type=XLSX,
         )
+    rows = selectors.annex3_rows(unit=unit, month=month)
+    county_rows = selectors.annex3_rows(unit=unit, month=month, section=selectors.ANNEX3_COUNTY)
+    county = selectors.annex3_has_county_table(unit, county_rows)
     return TemplateResponse(
         request,
         "coordination/annex3.html",

@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from zhitong.audit.services import audit_record
 from zhitong.common.transitions import record_state_change
@@ -74,14 +75,17 @@ def catalog_warning(event: Event, on: date) -> str:
         late, workdays = catalog_is_late(event, on), catalog_lateness(event, on)
     if not late:
         return ""
-    base = (
-        f"目录应于活动日前{CATALOG_LEAD_WORKDAYS}个工作日报市府办公室，截止日为 {event.catalog_due:%Y-%m-%d}"
-    )
+    # In the page's language (gettext); the notices are written inside a move, in Chinese.
+    base = _("目录应于活动日前%(n)s个工作日报市府办公室，截止日为 %(due)s") % {
+        "n": CATALOG_LEAD_WORKDAYS,
+        "due": f"{event.catalog_due:%Y-%m-%d}",
+    }
     if workdays:
-        return f"{base}，已逾期 {workdays} 个工作日"
+        return _("%(base)s，已逾期 %(n)s 个工作日") % {"base": base, "n": workdays}
     # Late on the rest days right after the due day: no working day has passed yet.
-    when = "报送" if event.catalog_submitted_at is not None else "尚未报送"
-    return f"{base}，{on:%Y-%m-%d}（休息日）{when}，已逾期"
+    if event.catalog_submitted_at is not None:
+        return _("%(base)s，%(on)s（休息日）报送，已逾期") % {"base": base, "on": f"{on:%Y-%m-%d}"}
+    return _("%(base)s，%(on)s（休息日）尚未报送，已逾期") % {"base": base, "on": f"{on:%Y-%m-%d}"}
 
 
 def catalog_state(event: Event, today: date) -> tuple[str, bool]:
@@ -90,11 +94,11 @@ def catalog_state(event: Event, today: date) -> tuple[str, bool]:
         return "", False
     if event.catalog_submitted_at is not None:
         if event.catalog_late:
-            return "逾期报送", True
-        return "按时报送", False
+            return _("逾期报送"), True
+        return _("按时报送"), False
     if catalog_is_late(event, today):
-        return "逾期未报", True
-    return f"{event.catalog_due:%m-%d}前报送", False
+        return _("逾期未报"), True
+    return _("%(due)s前报送") % {"due": f"{event.catalog_due:%m-%d}"}, False
 
 
 def _check_leader(user: User | None, field: str, label: str) -> User:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from zhitong.appeals.choices import OPEN_STATUSES, Channel
 from zhitong.appeals.models import Appeal
@@ -26,7 +27,7 @@ from ... import permissions
 from ...choices import EventStatus, Verification
 from ...machines.events import COLLECTING_STATES, EVENT
 from ...models import Event, EventItem
-from .._common import record_opinion, required, timeline_note
+from .._common import Said, label_arg, record_opinion, required, said, timeline_note
 from ..batches import units_by_ids
 
 S = EventStatus
@@ -49,7 +50,7 @@ class Edit:
     actor: User
     now: datetime
 
-    def record(self, action: str, *, before, after, obj=None, appeal=None, timeline: tuple[str, str] = None):
+    def record(self, action: str, *, before, after, obj=None, appeal=None, timeline: tuple[str, Said] = None):
         """The audit event `event.<action>` and, with `timeline=(action, note)`, the note on
         the appeal's timeline."""
         audit_record(
@@ -118,7 +119,10 @@ def _add_item(edit: Edit, appeal: Appeal, *, source: str, unit: Unit | None) -> 
         obj=event,
         before=None,
         after={"item_id": item.pk, "appeal_id": appeal.pk, "source": source, "unit_id": unit.pk},
-        timeline=("event_collect", f"收集列入面对面活动「{event.title}」企业问题"),
+        timeline=(
+            "event_collect",
+            said(gettext_noop("收集列入面对面活动「%(title)s」企业问题"), title=event.title),
+        ),
     )
     return item
 
@@ -207,7 +211,10 @@ def event_remove_item(*, actor: User, item_id: int, now: datetime | None = None)
             appeal=item.appeal,
             before={"item_id": item.pk, "appeal_id": item.appeal_id},
             after=None,
-            timeline=("event_remove", f"移出面对面活动「{edit.event.title}」问题目录"),
+            timeline=(
+                "event_remove",
+                said(gettext_noop("移出面对面活动「%(title)s」问题目录"), title=edit.event.title),
+            ),
         )
         item.delete()
 
@@ -233,7 +240,12 @@ def event_item_verify(
             after={"verification": result, "verification_note": note},
             timeline=(
                 "event_verify",
-                f"面对面活动「{edit.event.title}」问题核实（{Verification(result).label}）：{note}",
+                said(
+                    gettext_noop("面对面活动「%(title)s」问题核实（%(result)s）：%(note)s"),
+                    title=edit.event.title,
+                    result=label_arg(Verification(result).label),
+                    note=note,
+                ),
             ),
         )
     return item
@@ -278,6 +290,13 @@ def event_record_opinion(
                 "due_workdays": due_workdays,
                 "due_date": due_date,
             },
-            timeline=("event_opinion", f"面对面活动「{event.title}」现场处理意见：{item.opinion}"),
+            timeline=(
+                "event_opinion",
+                said(
+                    gettext_noop("面对面活动「%(title)s」现场处理意见：%(opinion)s"),
+                    title=event.title,
+                    opinion=item.opinion,
+                ),
+            ),
         )
     return item

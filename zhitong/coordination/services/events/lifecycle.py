@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from zhitong.appeals.models import Appeal
 from zhitong.common.transitions import lock_rows
@@ -13,7 +14,7 @@ from zhitong.organizations.models import Unit, User
 
 from ...choices import NoticeKind, Verification
 from ...models import EventNotice
-from .._common import local_date, required, resolve_due, timeline_note
+from .._common import local_date, required, resolve_due, said, timeline_note
 from ..tasks import tasks_create_for_item
 from ._recipe import event_url, office_hubs, performs, tell
 from .catalog import catalog_is_late, catalog_lateness, catalog_warning
@@ -114,7 +115,12 @@ def event_approve(step, item_ids, note: str = ""):
             appeal=item.appeal,
             actor=step.actor,
             action="coordination.event_list",
-            note=f"{'列入' if item.in_final_list else '未列入'}面对面活动「{event.title}」现场研究问题清单",
+            note=said(
+                gettext_noop("列入面对面活动「%(title)s」现场研究问题清单")
+                if item.in_final_list
+                else gettext_noop("未列入面对面活动「%(title)s」现场研究问题清单"),
+                title=event.title,
+            ),
             data={"event_id": event.pk, "item_id": item.pk},
             now=step.now,
         )
@@ -265,7 +271,11 @@ def event_carry_on(step, item_id=None, carry_on_reason: str = ""):
         appeal=appeal,
         actor=step.actor,
         action="coordination.event_carry_on",
-        note=f"面对面活动「{event.title}」：转入常态化办理，继续跟踪。理由：{reason}",
+        note=said(
+            gettext_noop("面对面活动「%(title)s」：转入常态化办理，继续跟踪。理由：%(reason)s"),
+            title=event.title,
+            reason=reason,
+        ),
         data={"event_id": event.pk, "item_id": item.pk},
         now=step.now,
     )
