@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
@@ -88,15 +89,16 @@ class CloseReason(models.TextChoices):
 
 class ExemptionStatus(models.TextChoices):
     NONE = "none", _("无")
-    REQUESTED = "requested", _("申请不纳入考核")
+    REQUESTED = "requested", pgettext_lazy("status", "申请不纳入考核")
     APPROVED = "approved", _("已批准不纳入考核")
     REJECTED = "rejected", _("不予批准")
 
 
 class EscalationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("已申报待审核")
-    ACCEPTED = "accepted", _("审核通过")
-    RETURNED = "returned", _("退回")
+    # A state, where the same words are also a move's button (machines/batches.py "accept").
+    ACCEPTED = "accepted", pgettext_lazy("status", "审核通过")
+    RETURNED = "returned", pgettext_lazy("status", "退回")
     SENT_TO_LEADER = "sent_to_leader", _("已报送市领导")
     COORDINATED = "coordinated", _("已召开协调会")
     WITHDRAWN = "withdrawn", _("已撤回")

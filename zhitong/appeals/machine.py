@@ -23,6 +23,7 @@ import dataclasses
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from zhitong.common.transitions import SYSTEM, Field, Machine, Move, move
 from zhitong.organizations import capabilities
@@ -251,7 +252,7 @@ _MOVES: list[Move] = [
     ),
     _m(
         "escalate",
-        _("提请市领导协调"),
+        pgettext_lazy("move", "提请市领导协调"),  # the button; the state it leads to reads the same
         {S.IN_PROGRESS},
         S.ESCALATED,
         {LEAD_HANDLER},

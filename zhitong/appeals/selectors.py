@@ -22,7 +22,7 @@ from datetime import date, datetime
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from zhitong.core.errors import AccessDenied
 from zhitong.core.scope import filter_given, require_in_scope, scoped
@@ -426,6 +426,8 @@ def note_text(note: str, data: dict | None) -> str:
     for key, value in (data.get("note_args") or {}).items():
         if isinstance(value, list):
             value = gettext("、").join(str(v) for v in value)
+        elif isinstance(value, dict) and value.get("context"):
+            value = pgettext(value["context"], str(value.get("msgid", "")))
         elif isinstance(value, dict):
             value = gettext(str(value.get("msgid", "")))
         args[key] = value

@@ -15,16 +15,17 @@ from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 
 from zhitong.common import forms as zt
 from zhitong.common.transitions import Machine, Move, required_version
 from zhitong.core.errors import AccessDenied, ServiceError
 
 
-def perform(request, back: str, action: Callable[[], object], success: str = "已保存"):
+def perform(request, back: str, action: Callable[[], object], success: str = gettext_noop("已保存")):
     """POST handlers: run the service; a refused action comes back as a message on the page
-    it came from (the page shows the reason in Chinese), a missing object as 404."""
+    it came from (the page shows the reason in Chinese), a missing object as 404. `success`
+    is said in the user's language (a caller's already translated text stays as it is)."""
     try:
         action()
     except AccessDenied:
@@ -33,7 +34,7 @@ def perform(request, back: str, action: Callable[[], object], success: str = "�
         messages.error(request, exc.message)
     else:
         if success:
-            messages.success(request, success)
+            messages.success(request, gettext(success))
     return redirect(back)
 
 
@@ -119,7 +120,7 @@ def move_view(request, machine: Machine, *, pk, name: str, back: str):
             expected_version=required_version(request.POST.get("version")),
             **move_input(move, request.POST, request.FILES),
         ),
-        f"已{move.label}",
+        gettext("已%(move)s") % {"move": move.label},
     )
 
 

@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class BatchStatus(models.TextChoices):
@@ -30,10 +31,12 @@ OPEN_TASK_STATUSES = (TaskStatus.ASSIGNED, TaskStatus.IN_PROGRESS, TaskStatus.RE
 
 
 class TaskReportKind(models.TextChoices):
-    PROGRESS = "progress", _("进展")
-    DONE = "done", _("报办结")
-    CONFIRM = "confirm", _("确认办结")
-    REJECT = "reject", _("退回继续办理")
+    """What a report on a task says; the words of some are also a move's button."""
+
+    PROGRESS = "progress", pgettext_lazy("report", "进展")
+    DONE = "done", pgettext_lazy("report", "报办结")
+    CONFIRM = "confirm", pgettext_lazy("report", "确认办结")
+    REJECT = "reject", pgettext_lazy("report", "退回继续办理")
 
 
 class EventKind(models.TextChoices):

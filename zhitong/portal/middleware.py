@@ -2,7 +2,7 @@ from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 
-API_PREFIX = "/api/"
+from zhitong.api.middleware import API_PREFIX
 
 
 class ChineseFirstLocaleMiddleware(LocaleMiddleware):
@@ -17,7 +17,7 @@ class ChineseFirstLocaleMiddleware(LocaleMiddleware):
     Chinese, the moves' labels as the tables declare them); only the pages switch."""
 
     def process_request(self, request):
-        if request.path.startswith(API_PREFIX):
+        if request.path_info.startswith(API_PREFIX):
             translation.activate(settings.LANGUAGE_CODE)
             request.LANGUAGE_CODE = translation.get_language()
             return

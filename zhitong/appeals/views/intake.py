@@ -37,7 +37,7 @@ def _require_intake_role(user):
     # The service decides who may register (capabilities.can_register_appeals); the page
     # only avoids showing a form that would be refused.
     if not can_register_appeals(user):
-        raise PermissionDenied("您无权登记诉求")
+        raise PermissionDenied(_("您无权登记诉求"))
 
 
 ADD_PREFIX = "new"  # the add-enterprise fields among the intake form's own
@@ -64,7 +64,7 @@ def _add_enterprise(user, data) -> Added:
     form = EnterpriseAddForm(data, prefix=ADD_PREFIX)
     out = Added(form)
     if not can_add_enterprises_at_intake(user):
-        raise PermissionDenied("您无权新增企业")
+        raise PermissionDenied(_("您无权新增企业"))
     if not form.is_valid():
         return out
     try:

@@ -12,6 +12,7 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from zhitong.core.errors import AccessDenied
@@ -46,7 +47,7 @@ def triage(request):
     try:
         queue = selectors.triage_queue(user=user)
     except AccessDenied:
-        raise PermissionDenied("分办队列仅供统筹协调专员使用")
+        raise PermissionDenied(_("分办队列仅供统筹协调专员使用"))
     today = timezone.localdate()
     counts = queue.order_by().aggregate(
         **{key: Count("id", filter=selectors.triage_section_q(key)) for key, *_ in SECTIONS}

@@ -128,7 +128,7 @@ class Said:
     msgid marked with gettext_noop) and arguments, so that the timeline reads it in the
     reader's language (appeals.selectors.note_text). Arguments are plain values (names,
     dates, what a person typed), a list (joined with "、", or the reader's separator), or a
-    {"msgid": …} (a label, translated for the reader)."""
+    {"msgid": …, "context": …} (a choice's label, translated for the reader: `label_arg`)."""
 
     msgid: str
     args: dict
@@ -150,10 +150,11 @@ def said(msgid: str, **args) -> Said:
     return Said(msgid, args)
 
 
-def label_arg(label) -> dict:
-    """A choice's label as a `Said` argument: its source text (the catalog's msgid)."""
+def label_arg(label, *, context: str = "") -> dict:
+    """A choice's label as a `Said` argument: its source text (the catalog's msgid) and the
+    context its choices declare it with (pgettext_lazy), if any."""
     with translation.override(settings.LANGUAGE_CODE):
-        return {"msgid": str(label)}
+        return {"msgid": str(label), **({"context": context} if context else {})}
 
 
 def timeline_note(

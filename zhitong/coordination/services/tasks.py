@@ -124,7 +124,7 @@ def _timeline(step, note: str) -> None:
             if note
             else gettext_noop("交办任务（%(unit)s）%(kind)s"),
             unit=task.unit.display_name,
-            kind=label_arg(TaskReportKind(kind).label),
+            kind=label_arg(TaskReportKind(kind).label, context="report"),
             **({"note": note} if note else {}),
         ),
         data={"task_id": task.pk, "status": task.status},

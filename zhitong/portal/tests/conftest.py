@@ -2,6 +2,7 @@ import itertools
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from zhitong.appeals.choices import Channel, Status
@@ -85,3 +86,20 @@ def _fresh_audit_verify_status():
     cache.delete(AUDIT_VERIFY_CACHE_KEY)
     yield
     cache.delete(AUDIT_VERIFY_CACHE_KEY)
+
+
+@pytest.fixture
+def english_city(db):
+    """The English-speaking city of the English-mode tests (english_city.py)."""
+    from .english_city import build_city
+
+    return build_city()
+
+
+@pytest.fixture
+def english_story(english_city):
+    """Its work through the real services, told from Monday 1 September 2025."""
+    from .english_city import at, tell
+
+    with time_machine.travel(at(2025, 9, 1), tick=True):
+        return tell(english_city)
