@@ -34,30 +34,8 @@ CJK = re.compile(r"[\u3001-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 # Text that is Chinese on purpose in every language: the language switch names Chinese in
 # Chinese, and the brand mark is the logo's glyph (aria-hidden).
 ALLOWED = {"简体中文", "直"}
-# The enterprises app's own words on these pages (its add-enterprise form at intake, the
-# industries): translated on the branch that does the enterprises app (wt/english).
-# Integrator: empty this set once both branches are merged.
-ENTERPRISES_APP = (
-    "18位，如 91350100M000012345",
-    "统一社会信用代码",
-    "所在县区/园区",
-    "法定代表人",
-    "—— 请选择 ——",
-    "企业名称",
-    "信息技术",
-    "交通物流",
-    "商贸流通",
-    "制造业",
-    "建筑业",
-    "房地产",
-    "服务业",
-    "地址",
-    "行业",
-    "农业",
-    "能源",
-    "金融",
-    "其他",
-)
+# The enterprises app's words are translated too: nothing is excused beyond ALLOWED.
+ENTERPRISES_APP = ()
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
