@@ -40,7 +40,7 @@ def recompute_batches(batches: list) -> None:
 
 
 def recompute_catalogs(events: list) -> None:
-    from .services.events import catalog_due_for
+    from .services.events.catalog import catalog_due_for
 
     for event in events:
         event.catalog_due, event.catalog_due_provisional = catalog_due_for(

@@ -67,9 +67,12 @@ def coverage_context(request, project, today: date) -> dict | None:
         rows.append(
             {
                 "month": month,
+                # A meeting out of the user's scope still covers the month (the rule counts
+                # it), but only its date is shown: its title and convener are not theirs to read.
                 "meetings": [
                     {
-                        "meeting": m,
+                        "meeting": m if m.pk in visible else None,
+                        "held_at": m.held_at,
                         "url": reverse("coordination:meeting_detail", args=[m.pk]) if m.pk in visible else "",
                     }
                     for m in held

@@ -278,7 +278,7 @@ def _report_out(report, project) -> dict:
                 "text": p.text,
                 "appeal_id": p.appeal_id,
                 "appeal_code": p.appeal_code,
-                "appeal_status": p.appeal.status_label if p.appeal else "",
+                "appeal_status": str(p.appeal.status_label) if p.appeal else "",
                 "appeal_open": p.appeal.open if p.appeal else None,
             }
             for p in problems
