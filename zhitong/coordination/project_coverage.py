@@ -11,6 +11,7 @@ from datetime import date, datetime
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from zhitong.projects.models import ProjectStage
 from zhitong.projects.sections import SECTIONS, Section
@@ -87,5 +88,5 @@ def register() -> None:
     """Called in CoordinationConfig.ready; idempotent."""
     if not any(s.key == KEY for s in SECTIONS):
         SECTIONS.append(
-            Section(KEY, "在建项目月度协调", "coordination/_project_coverage.html", coverage_context)
+            Section(KEY, _("在建项目月度协调"), "coordination/_project_coverage.html", coverage_context)
         )

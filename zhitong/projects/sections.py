@@ -24,6 +24,11 @@ class Section:
     title: str
     template: str
     context: Callable  # (request, project, today) -> dict | None
+    # Whether an enterprise user sees the section on its own project's page. The staff's
+    # working records (dispatch and inspection findings, coordination meetings and their
+    # tasks) are not the enterprise's to read; its stages, lead unit, service team (its
+    # butler, seeds/002 项目管家), roadmap, progress and commitments are.
+    enterprise: bool = False
 
 
 def _stages(request, project, today):
@@ -69,13 +74,15 @@ def _dispatch(request, project, today):
 
 
 SECTIONS: list[Section] = [
-    Section("stages", "阶段历程", "projects/sections/_stages.html", _stages),
-    Section("lead", _("牵头单位"), "projects/sections/_lead.html", _lead),
-    Section("team", _("服务团队"), "projects/sections/_team.html", _team),
-    Section("roadmap", _("推进路径图"), "projects/sections/_roadmap.html", _roadmap),
-    Section("progress", "月度进展", "projects/sections/_progress.html", _progress),
-    Section("commitments", "履约承诺", "projects/sections/_commitments.html", _commitments),
-    Section("dispatch", "会商、调度与抽查", "projects/sections/_dispatch.html", _dispatch),
+    Section("stages", _("阶段历程"), "projects/sections/_stages.html", _stages, enterprise=True),
+    Section("lead", _("牵头单位"), "projects/sections/_lead.html", _lead, enterprise=True),
+    Section("team", _("服务团队"), "projects/sections/_team.html", _team, enterprise=True),
+    Section("roadmap", _("推进路径图"), "projects/sections/_roadmap.html", _roadmap, enterprise=True),
+    Section("progress", _("月度进展"), "projects/sections/_progress.html", _progress, enterprise=True),
+    Section(
+        "commitments", _("履约承诺"), "projects/sections/_commitments.html", _commitments, enterprise=True
+    ),
+    Section("dispatch", _("会商、调度与抽查"), "projects/sections/_dispatch.html", _dispatch),
 ]
 
 

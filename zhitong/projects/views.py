@@ -17,6 +17,7 @@ from zhitong.common.forms import refusal_message
 from zhitong.common.pages import get_or_404, import_submission, move_forms, move_view, today
 from zhitong.core.downloads import XLSX, download
 from zhitong.core.errors import ServiceError
+from zhitong.organizations.capabilities import is_enterprise_user
 from zhitong.organizations.imports import template_xlsx
 from zhitong.organizations.selectors import scope_root
 
@@ -104,7 +105,10 @@ def project_detail(request, pk: int):
     project = get_or_404(selectors.project_get_for_user, user=request.user, project_id=pk)
     now_day = today()
     sections = []
+    staff = not is_enterprise_user(request.user)
     for section in SECTIONS:
+        if not (staff or section.enterprise):
+            continue
         context = section.context(request, project, now_day)
         if context is not None:
             sections.append({"section": section, "context": context})

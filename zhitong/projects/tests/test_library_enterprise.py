@@ -61,3 +61,22 @@ def test_the_project_page_links_its_owner_only_when_the_user_may_open_it(client,
     client.force_login(plib.outsider_b)
     page = client.get(reverse("projects:detail", args=[plib.p_b.pk])).content.decode()
     assert reverse("enterprises:detail", args=[plib.ent_b.pk]) in page
+
+
+def test_an_enterprise_reads_its_project_without_the_staff_working_records(client, plib):  # noqa: F811
+    from zhitong.projects.sections import SECTIONS
+
+    client.force_login(plib.ent_user_a)
+    page = client.get(reverse("projects:detail", args=[plib.p_a.pk])).content.decode()
+    shown = {s.key for s in SECTIONS if f'id="{s.key}"' in page}
+    assert shown <= {s.key for s in SECTIONS if s.enterprise}
+    assert {"stages", "lead", "team"} <= shown
+    assert 'id="dispatch"' not in page and 'id="coordination"' not in page and 'id="appeals"' not in page
+    client.force_login(plib.hub)
+    page = client.get(reverse("projects:detail", args=[plib.p_a.pk])).content.decode()
+    assert 'id="dispatch"' in page and 'id="appeals"' in page
+
+
+def test_an_enterprise_cannot_open_another_enterprises_project(client, plib):  # noqa: F811
+    client.force_login(plib.ent_user_a)
+    assert client.get(reverse("projects:detail", args=[plib.p_b.pk])).status_code == 404
