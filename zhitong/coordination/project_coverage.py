@@ -33,7 +33,7 @@ def coverage_months(project, today: date) -> list[date]:
     recorded), at most the last MONTHS, up to this month."""
     current = today.replace(day=1)
     first = current
-    for _ in range(MONTHS - 1):
+    for _step in range(MONTHS - 1):
         first = prev_month(first)
     if project.stage_since:
         first = max(first, project.stage_since.replace(day=1))
