@@ -13,7 +13,8 @@ ADJUST_BACK months before are looked at. Rates are not adjusted (a rate is a mon
 
 Early warnings (seeds/004 毕节): 考核排名连续两次处于倒数第一且未完成当期目标任务 → 黄色预警;
 三次 → 红色预警（约谈）; 四次 → 提出组织处理建议. A unit is "last and below target" in a
-month when its rank is the group's last (the group has more than one unit) and its score
+month when its rank is the group's last and someone ranks above it (a tie of all is no
+ranking) and its score
 is below the scheme's target score; the streak runs over consecutive months ending with
 the month (closed months read from their snapshots).
 """
@@ -247,7 +248,7 @@ def _score(rows: list[dict], scheme: Scheme | None) -> None:
     for r in rows:
         r["rank"] = ranks[r["unit_id"]]
         r["last_below"] = bool(
-            scheme and len(rows) > 1 and r["rank"] == last and Decimal(r["score"]) < target
+            scheme and r["rank"] == last > 1 and Decimal(r["score"]) < target
         )
     rows.sort(key=lambda r: (r["rank"], r["unit_id"]))
 
