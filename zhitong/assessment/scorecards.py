@@ -63,11 +63,11 @@ def closed_snapshots(months: list[date]) -> dict[date, dict]:
     }
 
 
-def read_month(month: date, *, today: date | None = None) -> dict:
+def read_month(month: date, *, today: date | None = None, with_streak: bool = True) -> dict:
     """The month's scorecard: the frozen snapshot if closed, else computed now."""
     month = counting.month_start(month)
     frozen = closed_snapshots([month]).get(month)
-    return frozen if frozen is not None else build_month(month=month, today=today)
+    return frozen if frozen is not None else build_month(month=month, today=today, with_streak=with_streak)
 
 
 def _rows_of(snapshot: dict) -> dict[int, dict]:
