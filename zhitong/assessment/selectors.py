@@ -45,10 +45,10 @@ def scorecard_for(*, user, month: date, with_streak: bool = True) -> dict:
 def unit_row(*, user, month: date, unit_id: int) -> tuple[dict, dict]:
     """(group, row) of one unit, for a reader of it (AccessDenied otherwise or if unknown)."""
     card = scorecard_for(user=user, month=month)
-    for group in card["groups"].values():
+    for key, group in card["groups"].items():
         for row in group["rows"]:
             if row["unit_id"] == unit_id:
-                return group, row
+                return {**group, "key": key}, row
     raise AccessDenied()
 
 

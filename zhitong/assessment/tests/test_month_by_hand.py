@@ -4,7 +4,14 @@ import pytest
 
 from zhitong.assessment import scorecards, sources
 
-from .month_by_hand import EXPECTED_COUNTIES, EXPECTED_GXJ, EXPECTED_OTHER_DEPARTMENT, SEP, deduct_glq, make_september
+from .month_by_hand import (
+    EXPECTED_COUNTIES,
+    EXPECTED_GXJ,
+    EXPECTED_OTHER_DEPARTMENT,
+    SEP,
+    deduct_glq,
+    make_september,
+)
 
 
 @pytest.fixture
