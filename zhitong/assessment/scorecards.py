@@ -247,9 +247,7 @@ def _score(rows: list[dict], scheme: Scheme | None) -> None:
     last = max(ranks.values(), default=0)
     for r in rows:
         r["rank"] = ranks[r["unit_id"]]
-        r["last_below"] = bool(
-            scheme and r["rank"] == last > 1 and Decimal(r["score"]) < target
-        )
+        r["last_below"] = bool(scheme and r["rank"] == last > 1 and Decimal(r["score"]) < target)
     rows.sort(key=lambda r: (r["rank"], r["unit_id"]))
 
 

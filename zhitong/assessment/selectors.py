@@ -53,7 +53,9 @@ def unit_row(*, user, month: date, unit_id: int) -> tuple[dict, dict]:
 
 
 def closed_months() -> list[AssessmentMonth]:
-    return list(AssessmentMonth.objects.filter(status=MonthStatus.CLOSED).order_by("-month").defer("snapshot"))
+    return list(
+        AssessmentMonth.objects.filter(status=MonthStatus.CLOSED).order_by("-month").defer("snapshot")
+    )
 
 
 def public_scorecard(month: date) -> dict | None:

@@ -68,7 +68,10 @@ def scorecards(request):
     m = AssessmentMonth.objects.filter(month=month).defer("snapshot").first()
     groups = []
     for key, g in card["groups"].items():
-        rows = [{**r, "cells": _cells(r), "warning_label": W(r["warning"]).label if r.get("warning") else ""} for r in g["rows"]]
+        rows = [
+            {**r, "cells": _cells(r), "warning_label": W(r["warning"]).label if r.get("warning") else ""}
+            for r in g["rows"]
+        ]
         groups.append({"key": key, "label": g["label"], "scheme": g["scheme"], "rows": rows})
     ranking = {
         g["key"]: {"labels": [r["unit"] for r in g["rows"]], "scores": [float(r["score"]) for r in g["rows"]]}
@@ -84,8 +87,16 @@ def scorecards(request):
             "closed_month": m,
             "groups": groups,
             "headers": [LABELS[k] for k in SHOWN],
-            "charts": {"ranking": ranking, "trend": trend, "labels": {k: rates.LABELS[k] for k in ("response_rate", "resolution_rate", "satisfaction_rate")}},
-            "certifications": [c for c in card["certifications"] if c["uncounted"] or c["status"] != "certified"],
+            "charts": {
+                "ranking": ranking,
+                "trend": trend,
+                "labels": {
+                    k: rates.LABELS[k] for k in ("response_rate", "resolution_rate", "satisfaction_rate")
+                },
+            },
+            "certifications": [
+                c for c in card["certifications"] if c["uncounted"] or c["status"] != "certified"
+            ],
             "all": reads_all_scorecards(request.user),
         },
     )
@@ -98,13 +109,26 @@ def unit_scorecard(request, month, unit_id):
     _require_reader(request.user)
     month = parse_month(month)
     group, row = get_or_404(selectors.unit_row, user=request.user, month=month, unit_id=unit_id)
-    ind = [{"key": i.key, "label": LABELS[i.key], "rule": i.rule, "weight": (group["scheme"] or {}).get("weights", {}).get(i.key, ""),
-            "cell": next(c for c in _cells(row) if c["key"] == i.key)} for i in scoring.INDICATORS]
+    ind = [
+        {
+            "key": i.key,
+            "label": LABELS[i.key],
+            "rule": i.rule,
+            "weight": (group["scheme"] or {}).get("weights", {}).get(i.key, ""),
+            "cell": next(c for c in _cells(row) if c["key"] == i.key),
+        }
+        for i in scoring.INDICATORS
+    ]
     return TemplateResponse(
         request,
         "assessment/unit.html",
-        {"month": month, "group": group, "row": row, "indicators": ind,
-         "warning_label": W(row["warning"]).label if row.get("warning") else ""},
+        {
+            "month": month,
+            "group": group,
+            "row": row,
+            "indicators": ind,
+            "warning_label": W(row["warning"]).label if row.get("warning") else "",
+        },
     )
 
 
@@ -119,20 +143,34 @@ def drill(request, month, unit_id, key):
     ctx = {"month": month, "row": row, "key": key, "label": LABELS[key], "value": row["values"].get(key)}
     if key in RATE_KEYS:
         r = row["rates"][key]
-        ctx.update(rate=r, clause=rates.CLAUSES[key], percent=_percent(r["value"]),
-                   missed=[e for e in r["denominator"] if e not in r["numerator"]])
+        ctx.update(
+            rate=r,
+            clause=rates.CLAUSES[key],
+            percent=_percent(r["value"]),
+            missed=[e for e in r["denominator"] if e not in r["numerator"]],
+        )
     elif key == "deductions":
-        ctx.update(deductions=row["deductions"], clause="；".join(sorted({d["clause"] for d in row["deductions"]})) or "seeds/000 三、四、五(一)")
+        ctx.update(
+            deductions=row["deductions"],
+            clause="；".join(sorted({d["clause"] for d in row["deductions"]})) or "seeds/000 三、四、五(一)",
+        )
     else:
-        ctx.update(items=row["counts"][key], clause=counting.CLAUSES[key],
-                   adjustments=[a for a in row["adjustments"] if a["key"] == key])
+        ctx.update(
+            items=row["counts"][key],
+            clause=counting.CLAUSES[key],
+            adjustments=[a for a in row["adjustments"] if a["key"] == key],
+        )
     return TemplateResponse(request, "assessment/drill.html", ctx)
 
 
 class SchemeForm(zt.Form):
     audience = forms.ChoiceField(label=_("考核对象"), choices=Audience.choices)
-    effective_month = forms.CharField(label=_("起始月份"), max_length=7, widget=forms.TextInput(attrs={"type": "month"}))
-    target_score = forms.DecimalField(label=_("当期目标分"), min_value=0, max_value=1000, decimal_places=2, max_digits=7)
+    effective_month = forms.CharField(
+        label=_("起始月份"), max_length=7, widget=forms.TextInput(attrs={"type": "month"})
+    )
+    target_score = forms.DecimalField(
+        label=_("当期目标分"), min_value=0, max_value=1000, decimal_places=2, max_digits=7
+    )
     note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
@@ -169,21 +207,34 @@ def schemes(request):
                     request,
                     reverse("assessment:schemes"),
                     lambda: services.scheme_create(
-                        actor=request.user, audience=d["audience"], effective_month=d["effective_month"],
-                        target_score=d["target_score"], note=d["note"],
+                        actor=request.user,
+                        audience=d["audience"],
+                        effective_month=d["effective_month"],
+                        target_score=d["target_score"],
+                        note=d["note"],
                         weights={i.key: d[f"w_{i.key}"] for i in scoring.INDICATORS},
                     ),
                     _("已保存新版本"),
                 )
         else:
-            current = scoring.scheme_for(audience=Audience.COUNTIES, month=today().replace(day=1), schemes=rows)
-            initial = {"audience": Audience.COUNTIES, "effective_month": today().replace(day=1).strftime("%Y-%m")}
+            current = scoring.scheme_for(
+                audience=Audience.COUNTIES, month=today().replace(day=1), schemes=rows
+            )
+            initial = {
+                "audience": Audience.COUNTIES,
+                "effective_month": today().replace(day=1).strftime("%Y-%m"),
+            }
             if current:
-                initial |= {"target_score": current.target_score, **{f"w_{k}": v for k, v in current.weights.items()}}
+                initial |= {
+                    "target_score": current.target_score,
+                    **{f"w_{k}": v for k, v in current.weights.items()},
+                }
             form = SchemeForm(initial=initial)
     elif request.method == "POST":
         raise PermissionDenied
-    return TemplateResponse(request, "assessment/schemes.html", {"schemes": rows, "form": form, "indicators": scoring.INDICATORS})
+    return TemplateResponse(
+        request, "assessment/schemes.html", {"schemes": rows, "form": form, "indicators": scoring.INDICATORS}
+    )
 
 
 @login_required
@@ -194,7 +245,9 @@ def months(request):
     rows = list(AssessmentMonth.objects.select_related("closed_by").defer("snapshot").order_by("-month")[:24])
     candidate = _default_month()
     pending = None
-    if is_hub(request.user) and not any(r.month == candidate and r.status == MonthStatus.CLOSED for r in rows):
+    if is_hub(request.user) and not any(
+        r.month == candidate and r.status == MonthStatus.CLOSED for r in rows
+    ):
         pending = candidate
     return TemplateResponse(request, "assessment/months.html", {"months": rows, "pending": pending})
 
@@ -213,8 +266,12 @@ def month_close(request, month):
     form = CloseForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     back = reverse("assessment:months")
-    return perform(request, back, lambda: services.month_close_by_label(actor=request.user, month=month, note=note),
-                   str(MONTH.moves["close"].label))
+    return perform(
+        request,
+        back,
+        lambda: services.month_close_by_label(actor=request.user, month=month, note=note),
+        str(MONTH.moves["close"].label),
+    )
 
 
 # -- the public scorecard (晾晒成绩单, seeds/000 五(一)) ------------------------------------------
@@ -246,11 +303,10 @@ def public_scorecards(request, month=None):
         raise Http404("该月成绩单尚未公布")
     for g in card["groups"]:
         for r in g["rows"]:
-            r["cells"] = [
-                _percent(r["values"][k]) if k in RATE_KEYS else r["values"][k] for k in SHOWN
-            ]
+            r["cells"] = [_percent(r["values"][k]) if k in RATE_KEYS else r["values"][k] for k in SHOWN]
             r["warning_label"] = W(r["warning"]).label if r.get("warning") else ""
     return TemplateResponse(
-        request, "assessment/public.html",
+        request,
+        "assessment/public.html",
         {"card": card, "closed": closed, "month": chosen, "headers": [LABELS[k] for k in SHOWN]},
     )

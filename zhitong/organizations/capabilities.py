@@ -272,3 +272,8 @@ SCORECARD_READER_ROLES = frozenset({Role.HUB, Role.LEADER, Role.SUPERVISOR, Role
 def reads_all_scorecards(user) -> bool:
     """Every unit's monthly scorecard with its drill-downs (assessment app)."""
     return _has_role(user, SCORECARD_READER_ROLES)
+
+
+def reads_scorecards(user) -> bool:
+    """Some scorecard: every unit's (reads_all_scorecards) or a unit's staff their own unit's."""
+    return reads_all_scorecards(user) or is_unit_staff(user)

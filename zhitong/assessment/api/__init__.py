@@ -11,7 +11,7 @@ from pydantic import Field
 
 from zhitong.common import api_moves
 from zhitong.common.pages import month_param
-from zhitong.core.errors import AccessDenied, Forbidden, ServiceError
+from zhitong.core.errors import Forbidden, ServiceError
 from zhitong.core.fields import Id, Month, Text
 from zhitong.organizations.capabilities import is_hub, reads_all_scorecards
 
@@ -100,13 +100,23 @@ class SchemeIn(Schema):
     audience: Annotated[str, Field(pattern="^(counties|departments)$")]
     effective_month: Month
     target_score: Annotated[Decimal, Field(ge=0, le=1000, max_digits=7, decimal_places=2)]
-    weights: dict[Annotated[str, Field(pattern="^[a-z_]{1,30}$")], Annotated[Decimal, Field(ge=0, le=1000, max_digits=7, decimal_places=2)]] = Field(max_length=20)
+    weights: dict[
+        Annotated[str, Field(pattern="^[a-z_]{1,30}$")],
+        Annotated[Decimal, Field(ge=0, le=1000, max_digits=7, decimal_places=2)],
+    ] = Field(max_length=20)
     note: Text(2000) = ""
 
 
 def _scheme_out(s: Scheme) -> dict:
-    return {"id": s.pk, "audience": s.audience, "version": s.version, "effective_month": s.effective_month.strftime("%Y-%m"),
-            "target_score": str(s.target_score), "weights": {k: str(v) for k, v in s.weights.items()}, "note": s.note}
+    return {
+        "id": s.pk,
+        "audience": s.audience,
+        "version": s.version,
+        "effective_month": s.effective_month.strftime("%Y-%m"),
+        "target_score": str(s.target_score),
+        "weights": {k: str(v) for k, v in s.weights.items()},
+        "note": s.note,
+    }
 
 
 @router.get("/schemes", response={200: list[SchemeOut], **ERRORS}, summary="考核方案（各版本）")
@@ -122,8 +132,12 @@ def scheme_create(request, body: SchemeIn):
     if unknown:
         raise ServiceError(f"未知的指标：{'、'.join(sorted(unknown))}", field="weights")
     s = services.scheme_create(
-        actor=request.user, audience=body.audience, effective_month=_month(body.effective_month),
-        target_score=body.target_score, weights=body.weights, note=body.note,
+        actor=request.user,
+        audience=body.audience,
+        effective_month=_month(body.effective_month),
+        target_score=body.target_score,
+        weights=body.weights,
+        note=body.note,
     )
     return 201, _scheme_out(s)
 
@@ -138,8 +152,14 @@ class MonthOut(Schema):
 
 
 def _month_out(request, m: AssessmentMonth) -> dict:
-    return {"month": m.month.strftime("%Y-%m"), "status": m.status, "closed_at": m.closed_at.isoformat() if m.closed_at else None,
-            "digest": m.digest, "version": m.version, "moves": [x.name for x in MONTH.available(request.user, m)]}
+    return {
+        "month": m.month.strftime("%Y-%m"),
+        "status": m.status,
+        "closed_at": m.closed_at.isoformat() if m.closed_at else None,
+        "digest": m.digest,
+        "version": m.version,
+        "moves": [x.name for x in MONTH.available(request.user, m)],
+    }
 
 
 @router.get("/months", response={200: list[MonthOut], **ERRORS}, summary="考核月份（结账状态与快照摘要）")

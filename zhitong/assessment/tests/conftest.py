@@ -68,40 +68,66 @@ class Build:
 
     def concluded(self, lead, *, verified: datetime, on_time: bool, **kw) -> Appeal:
         return self.appeal(
-            lead, status=Status.VERIFIED, resolved_at=verified, verified_at=verified, resolved_on_time=on_time, **kw
+            lead,
+            status=Status.VERIFIED,
+            resolved_at=verified,
+            verified_at=verified,
+            resolved_on_time=on_time,
+            **kw,
         )
 
     def meeting(self, *, held: datetime, level=LeaderLevel.VICE_MAYOR, title=None) -> Meeting:
         return Meeting.objects.create(
-            title=title or f"协调会{next(self.n)}", level=level, convener=self.c.leader, held_at=held,
+            title=title or f"协调会{next(self.n)}",
+            level=level,
+            convener=self.c.leader,
+            held_at=held,
             created_by=self.c.hub,
         )
 
-    def fact(self, meeting: Meeting, unit, *, project=None, enterprise=None, appeals=(), certified=None) -> CoordinationFact:
+    def fact(
+        self, meeting: Meeting, unit, *, project=None, enterprise=None, appeals=(), certified=None
+    ) -> CoordinationFact:
         needs = meeting.level == LeaderLevel.COUNTY_PRINCIPAL
         month = date(meeting.held_at.astimezone(TZ).year, meeting.held_at.astimezone(TZ).month, 1)
         if needs:
             FactCertification.objects.get_or_create(unit=unit, month=month)
         return CoordinationFact.objects.create(
-            meeting=meeting, unit=unit, month=month,
+            meeting=meeting,
+            unit=unit,
+            month=month,
             counted_as=CountedAs.PROJECT_PROBLEM if project else CountedAs.ENTERPRISE_PROBLEM,
-            project=project, enterprise=enterprise or (project.owner if project else self.c.enterprise),
-            appeal_ids=[a.pk for a in appeals], evaluated_at=meeting.held_at, needs_certification=needs,
+            project=project,
+            enterprise=enterprise or (project.owner if project else self.c.enterprise),
+            appeal_ids=[a.pk for a in appeals],
+            evaluated_at=meeting.held_at,
+            needs_certification=needs,
             certified_at=certified,
         )
 
     def request(self, appeal: Appeal, unit, *, month: date, status="submitted") -> EscalationRequest:
         return EscalationRequest.objects.create(
-            appeal=appeal, project_name="项目", basic_situation="情况", problem="问题", reporting_unit=unit,
-            contact_name="张三", contact_mobile="13800000000", requested_by=self.c.handler,
-            received_at=at(month.year, month.month, 5), batch_month=month, status=status,
+            appeal=appeal,
+            project_name="项目",
+            basic_situation="情况",
+            problem="问题",
+            reporting_unit=unit,
+            contact_name="张三",
+            contact_mobile="13800000000",
+            requested_by=self.c.handler,
+            received_at=at(month.year, month.month, 5),
+            batch_month=month,
+            status=status,
         )
 
     def rating(self, appeal: Appeal, *, when: datetime, rating: int) -> Transition:
         reopened = rating <= 2
         return Transition.objects.create(
-            appeal=appeal, action="rate", from_status=Status.VERIFIED,
-            to_status=Status.IN_PROGRESS if reopened else Status.CLOSED, at=when,
+            appeal=appeal,
+            action="rate",
+            from_status=Status.VERIFIED,
+            to_status=Status.IN_PROGRESS if reopened else Status.CLOSED,
+            at=when,
             data={"rating": rating, "lead_unit_id": appeal.lead_unit_id, "reopened": reopened},
         )
 

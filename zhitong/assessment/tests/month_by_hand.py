@@ -22,7 +22,18 @@ def deduct_glq(glq_id):
     def func(*, units, month_start, month_end):
         if month_start != SEP:
             return []
-        return [Deduction(glq_id, Decimal("3"), "test", "督查通报：未及时报送", "seeds/000 三", "/x/1/", 1, date(2025, 9, 18))]
+        return [
+            Deduction(
+                glq_id,
+                Decimal("3"),
+                "test",
+                "督查通报：未及时报送",
+                "seeds/000 三",
+                "/x/1/",
+                1,
+                date(2025, 9, 18),
+            )
+        ]
 
     return func
 
@@ -46,7 +57,9 @@ def make_september(b) -> dict:
     m3 = b.meeting(held=at(2025, 9, 20), level=LeaderLevel.COUNTY_PRINCIPAL)
     o["f3"] = b.fact(m3, glq, appeals=[b.appeal(glq)], certified=at(2025, 10, 1))
     m4 = b.meeting(held=at(2025, 9, 25), level=LeaderLevel.COUNTY_PRINCIPAL)
-    o["f4"] = b.fact(m4, glq, enterprise=c.other_enterprise, appeals=[b.appeal(glq, enterprise=c.other_enterprise)])
+    o["f4"] = b.fact(
+        m4, glq, enterprise=c.other_enterprise, appeals=[b.appeal(glq, enterprise=c.other_enterprise)]
+    )
     # reported: 2 — a submitted and an accepted request of the September batch; a withdrawn
     # one and one whose appeal was exempted (五(二)3) do not count.
     o["r1"] = b.request(b.appeal(glq), glq, month=SEP)
@@ -58,11 +71,19 @@ def make_september(b) -> dict:
     # resolved: 2 (A1 on time, A2 late) → on-time rate 1/2. A3 verified in September but
     # exempted, A4 verified on 30 August: not counted.
     o["a1"] = b.concluded(
-        glq, verified=at(2025, 9, 16), on_time=True, sign_due=date(2025, 9, 2), signed_at=at(2025, 9, 2, 17),
+        glq,
+        verified=at(2025, 9, 16),
+        on_time=True,
+        sign_due=date(2025, 9, 2),
+        signed_at=at(2025, 9, 2, 17),
         handling_due=date(2025, 9, 15),
     )
     o["a2"] = b.concluded(
-        glq, verified=at(2025, 9, 12), on_time=False, sign_due=date(2025, 9, 3), signed_at=at(2025, 9, 4),
+        glq,
+        verified=at(2025, 9, 12),
+        on_time=False,
+        sign_due=date(2025, 9, 3),
+        signed_at=at(2025, 9, 4),
         handling_due=date(2025, 9, 10),
     )
     b.exempt(b.concluded(glq, verified=at(2025, 9, 18), on_time=True))
@@ -81,7 +102,11 @@ def make_september(b) -> dict:
     # coordinated 1 (project P-002 at M1), reported 0, resolved 1 on time; every rate 1/1.
     b.fact(m1, csq, project=c.other_project, appeals=[b.appeal(csq, project=c.other_project)])
     a8 = b.concluded(
-        csq, verified=at(2025, 9, 21), on_time=True, sign_due=date(2025, 9, 8), signed_at=at(2025, 9, 8),
+        csq,
+        verified=at(2025, 9, 21),
+        on_time=True,
+        sign_due=date(2025, 9, 8),
+        signed_at=at(2025, 9, 8),
         handling_due=date(2025, 9, 20),
     )
     b.rating(a8, when=at(2025, 9, 23), rating=5)
@@ -89,8 +114,12 @@ def make_september(b) -> dict:
     # GXJ's section concludes one appeal on time (a section's work counts for its
     # department): resolved 1, response 1/1, resolution 1/1, on time 1/1, no rating.
     o["a9"] = b.concluded(
-        u.gxj_section, verified=at(2025, 9, 6), on_time=True, sign_due=date(2025, 9, 1),
-        signed_at=at(2025, 9, 1), handling_due=date(2025, 9, 5),
+        u.gxj_section,
+        verified=at(2025, 9, 6),
+        on_time=True,
+        sign_due=date(2025, 9, 1),
+        signed_at=at(2025, 9, 1),
+        handling_due=date(2025, 9, 5),
     )
     return o
 
@@ -107,22 +136,58 @@ def make_september(b) -> dict:
 #   without a due item score full (15+10+20+15) → 60.00, rank 2.
 EXPECTED_COUNTIES = {
     "GLQ": {
-        "values": {"reported": "2", "coordinated": "3", "resolved": "2", "rehandled": "1", "deductions": "3",
-                   "on_time_rate": "0.5000", "response_rate": "0.3333", "resolution_rate": "0.6667",
-                   "satisfaction_rate": "0.6667"},
-        "points": {"reported": "10.00", "coordinated": "20.00", "resolved": "20.00", "on_time_rate": "5.00",
-                   "response_rate": "3.33", "resolution_rate": "10.00", "satisfaction_rate": "10.00",
-                   "rehandled": "-2.00", "deductions": "-3.00"},
-        "score": "73.33", "rank": 1, "last_below": False,
+        "values": {
+            "reported": "2",
+            "coordinated": "3",
+            "resolved": "2",
+            "rehandled": "1",
+            "deductions": "3",
+            "on_time_rate": "0.5000",
+            "response_rate": "0.3333",
+            "resolution_rate": "0.6667",
+            "satisfaction_rate": "0.6667",
+        },
+        "points": {
+            "reported": "10.00",
+            "coordinated": "20.00",
+            "resolved": "20.00",
+            "on_time_rate": "5.00",
+            "response_rate": "3.33",
+            "resolution_rate": "10.00",
+            "satisfaction_rate": "10.00",
+            "rehandled": "-2.00",
+            "deductions": "-3.00",
+        },
+        "score": "73.33",
+        "rank": 1,
+        "last_below": False,
     },
     "CSQ": {
-        "values": {"reported": "0", "coordinated": "1", "resolved": "1", "rehandled": "0", "deductions": "0",
-                   "on_time_rate": "1.0000", "response_rate": "1.0000", "resolution_rate": "1.0000",
-                   "satisfaction_rate": "1.0000"},
-        "points": {"reported": "0.00", "coordinated": "6.67", "resolved": "10.00", "on_time_rate": "10.00",
-                   "response_rate": "10.00", "resolution_rate": "15.00", "satisfaction_rate": "15.00",
-                   "rehandled": "0.00", "deductions": "0.00"},
-        "score": "66.67", "rank": 2, "last_below": False,
+        "values": {
+            "reported": "0",
+            "coordinated": "1",
+            "resolved": "1",
+            "rehandled": "0",
+            "deductions": "0",
+            "on_time_rate": "1.0000",
+            "response_rate": "1.0000",
+            "resolution_rate": "1.0000",
+            "satisfaction_rate": "1.0000",
+        },
+        "points": {
+            "reported": "0.00",
+            "coordinated": "6.67",
+            "resolved": "10.00",
+            "on_time_rate": "10.00",
+            "response_rate": "10.00",
+            "resolution_rate": "15.00",
+            "satisfaction_rate": "15.00",
+            "rehandled": "0.00",
+            "deductions": "0.00",
+        },
+        "score": "66.67",
+        "rank": 2,
+        "last_below": False,
     },
 }
 EXPECTED_GXJ = {"score": "85.00", "rank": 1}

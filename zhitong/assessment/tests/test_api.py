@@ -54,8 +54,12 @@ def test_a_units_scorecard_lists_what_each_number_counted(api, people, sep):
 
 
 def test_only_the_hub_adds_a_scheme_version(api, people):
-    data = {"audience": "departments", "effective_month": "2025-11", "target_score": "65",
-            "weights": {"resolved": "30", "response_rate": "10"}}
+    data = {
+        "audience": "departments",
+        "effective_month": "2025-11",
+        "target_score": "65",
+        "weights": {"resolved": "30", "response_rate": "10"},
+    }
     assert api(people.head)("post", "/schemes", data).status_code == 403
     assert api(people.supervisor)("post", "/schemes", data).status_code == 403
     r = api(people.hub)("post", "/schemes", data)

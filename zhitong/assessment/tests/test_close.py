@@ -101,8 +101,12 @@ def test_last_and_below_target_in_consecutive_months_raises_yellow_red_and_organ
 
     Scheme.objects.filter(audience="counties").update(target_score="100")
     seen = []
-    for month, close_day in ((date(2025, 6, 1), at(2025, 7, 2)), (date(2025, 7, 1), at(2025, 8, 2)),
-                             (date(2025, 8, 1), at(2025, 9, 2)), (SEP, at(2025, 10, 2))):
+    for month, close_day in (
+        (date(2025, 6, 1), at(2025, 7, 2)),
+        (date(2025, 7, 1), at(2025, 8, 2)),
+        (date(2025, 8, 1), at(2025, 9, 2)),
+        (SEP, at(2025, 10, 2)),
+    ):
         build.concluded(c.units.csq, verified=at(month.year, month.month, 10), on_time=True)
         with time_machine.travel(close_day, tick=False):
             m = services.month_close_by_label(actor=c.hub, month=month)
@@ -110,7 +114,11 @@ def test_last_and_below_target_in_consecutive_months_raises_yellow_red_and_organ
         seen.append((row["streak"], row["warning"]))
     assert seen == [(1, ""), (2, "yellow"), (3, "red"), (4, "organisational")]
     outbox_deliver()
-    titles = list(Notification.objects.filter(kind="assessment.warning", recipient=c.glq_head).order_by("id").values_list("title", flat=True))
+    titles = list(
+        Notification.objects.filter(kind="assessment.warning", recipient=c.glq_head)
+        .order_by("id")
+        .values_list("title", flat=True)
+    )
     assert len(titles) == 3 and "黄色预警" in titles[0] and "红色预警" in titles[1]
 
 

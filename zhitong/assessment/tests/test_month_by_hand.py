@@ -17,7 +17,9 @@ from .month_by_hand import (
 @pytest.fixture
 def september(build):
     objs = make_september(build)
-    sources.register_deduction_source("test", label="测试扣分", clause="seeds/000 三", func=deduct_glq(build.c.units.glq.pk))
+    sources.register_deduction_source(
+        "test", label="测试扣分", clause="seeds/000 三", func=deduct_glq(build.c.units.glq.pk)
+    )
     yield objs
     sources.DEDUCTION_SOURCES.pop("test", None)
 
@@ -35,7 +37,10 @@ def test_the_hand_worked_month_gives_exactly_the_expected_county_scorecard(build
         assert row["values"] == want["values"], code
         assert row["points"] == want["points"], code
         assert (row["score"], row["rank"], row["last_below"], row["warning"]) == (
-            want["score"], want["rank"], want["last_below"], ""
+            want["score"],
+            want["rank"],
+            want["last_below"],
+            "",
         ), code
     assert [r["unit_id"] for r in card["groups"]["counties"]["rows"]] == [u.glq.pk, u.csq.pk]
 
@@ -60,7 +65,8 @@ def test_the_hand_worked_month_scores_the_departments_with_a_sections_work(build
     assert [e["id"] for e in gxj["counts"]["resolved"]] == [september["a9"].pk]
     assert (gxj["score"], gxj["rank"]) == (EXPECTED_GXJ["score"], EXPECTED_GXJ["rank"])
     assert (rows[u.swj.pk]["score"], rows[u.swj.pk]["rank"]) == (
-        EXPECTED_OTHER_DEPARTMENT["score"], EXPECTED_OTHER_DEPARTMENT["rank"]
+        EXPECTED_OTHER_DEPARTMENT["score"],
+        EXPECTED_OTHER_DEPARTMENT["rank"],
     )
     assert u.gsl.pk not in rows and u.dcs.pk not in rows  # associations and supervision are not scored
 

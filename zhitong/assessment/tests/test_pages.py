@@ -102,8 +102,20 @@ def test_the_public_page_is_rate_limited(client, people, settings):
 
 def test_only_the_hub_saves_a_new_scheme_version(client, people):
     data = {"audience": "counties", "effective_month": "2025-11", "target_score": "70", "note": "调整"}
-    data |= {f"w_{k}": "10" for k in ("reported", "coordinated", "resolved", "on_time_rate", "response_rate",
-                                      "resolution_rate", "satisfaction_rate", "rehandled", "deductions")}
+    data |= {
+        f"w_{k}": "10"
+        for k in (
+            "reported",
+            "coordinated",
+            "resolved",
+            "on_time_rate",
+            "response_rate",
+            "resolution_rate",
+            "satisfaction_rate",
+            "rehandled",
+            "deductions",
+        )
+    }
     client.force_login(people.handler)
     assert client.post(reverse("assessment:schemes"), data).status_code == 403
     client.force_login(people.supervisor)
@@ -121,7 +133,9 @@ def test_a_scheme_may_not_start_in_a_closed_month(people, sep):
 
     services.month_close_by_label(actor=people.hub, month=SEP)
     with pytest.raises(ServiceError):
-        services.scheme_create(actor=people.hub, audience="counties", effective_month=SEP, target_score=60, weights={})
+        services.scheme_create(
+            actor=people.hub, audience="counties", effective_month=SEP, target_score=60, weights={}
+        )
 
 
 def test_only_the_hub_closes_a_month_with_the_button(client, people, sep):
