@@ -27,7 +27,9 @@ urlpatterns = [
     path("assessment/", include("zhitong.assessment.urls")),
     # The public scorecard (晾晒成绩单): no sign-in, closed months only.
     path("public/scorecards/", assessment_views.public_scorecards, name="public_scorecards"),
-    path("public/scorecards/<str:month>/", assessment_views.public_scorecards, name="public_scorecards_month"),
+    path(
+        "public/scorecards/<str:month>/", assessment_views.public_scorecards, name="public_scorecards_month"
+    ),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
