@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from zhitong.common import api_moves
@@ -139,7 +139,7 @@ def scheme_create(request, body: SchemeIn):
         weights=body.weights,
         note=body.note,
     )
-    return 201, _scheme_out(s)
+    return Status(201, _scheme_out(s))
 
 
 class MonthOut(Schema):

@@ -12,10 +12,18 @@
       var chart = window.echarts.init(el);
       if (el.dataset.ztChart === "ranking") {
         var r = data.ranking[el.dataset.ztGroup];
+        // One bar per unit: the chart grows with the group (CSSOM, allowed by the CSP).
+        el.style.height = Math.max(200, r.labels.length * 30 + 40) + "px";
+        chart.resize();
         chart.setOption({
-          grid: { left: 110, right: 20, top: 10, bottom: 20 },
+          grid: { left: 8, right: 24, top: 10, bottom: 20, containLabel: true },
           xAxis: { type: "value" },
-          yAxis: { type: "category", inverse: true, data: r.labels },
+          yAxis: {
+            type: "category",
+            inverse: true,
+            data: r.labels,
+            axisLabel: { width: el.clientWidth < 600 ? 96 : 220, overflow: "truncate" },
+          },
           series: [{ type: "bar", data: r.scores, itemStyle: { color: "#1e6fb8" } }],
           tooltip: { trigger: "axis" },
         });
@@ -26,7 +34,7 @@
         var t = data.trend;
         var keys = ["response_rate", "resolution_rate", "satisfaction_rate"];
         chart.setOption({
-          grid: { left: 40, right: 20, top: 30, bottom: 30 },
+          grid: { left: 8, right: 16, top: 36, bottom: 24, containLabel: true },
           legend: { data: keys.map(function (k) { return data.labels[k]; }) },
           xAxis: { type: "category", data: t.map(function (p) { return p.month; }) },
           yAxis: { type: "value", min: 0, max: 100, axisLabel: { formatter: "{value}%" } },
