@@ -170,7 +170,6 @@ def build_month(
         ]
         _score(rows, scheme)
         groups[audience] = {
-            "label": str(Audience(audience).label),
             "scheme": scoring.scheme_dict(scheme) if scheme else None,
             "rows": rows,
         }

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext_lazy as _
+
 from .models import Scheme
 
 CENT = Decimal("0.01")
@@ -22,15 +24,15 @@ class Indicator:
 
 
 INDICATORS: tuple[Indicator, ...] = (
-    Indicator("reported", "上报问题数", "count", "权重 × 本单位数 ÷ 同组最高数"),
-    Indicator("coordinated", "协调问题数", "count", "权重 × 本单位数 ÷ 同组最高数"),
-    Indicator("resolved", "解决问题数", "count", "权重 × 本单位数 ÷ 同组最高数"),
-    Indicator("on_time_rate", "按期办结率", "rate", "权重 × 比率；无应计事项得满分"),
-    Indicator("response_rate", "响应率", "rate", "权重 × 比率；无应计事项得满分"),
-    Indicator("resolution_rate", "解决率", "rate", "权重 × 比率；无应计事项得满分"),
-    Indicator("satisfaction_rate", "满意率", "rate", "权重 × 比率；无应计事项得满分"),
-    Indicator("rehandled", "重办数", "penalty", "每次重办扣 权重 分"),
-    Indicator("deductions", "督查及人大监督扣分", "penalty", "扣分合计 × 权重"),
+    Indicator("reported", _("上报问题数"), "count", _("权重 × 本单位数 ÷ 同组最高数")),
+    Indicator("coordinated", _("协调问题数"), "count", _("权重 × 本单位数 ÷ 同组最高数")),
+    Indicator("resolved", _("解决问题数"), "count", _("权重 × 本单位数 ÷ 同组最高数")),
+    Indicator("on_time_rate", _("按期办结率"), "rate", _("权重 × 比率；无应计事项得满分")),
+    Indicator("response_rate", _("响应率"), "rate", _("权重 × 比率；无应计事项得满分")),
+    Indicator("resolution_rate", _("解决率"), "rate", _("权重 × 比率；无应计事项得满分")),
+    Indicator("satisfaction_rate", _("满意率"), "rate", _("权重 × 比率；无应计事项得满分")),
+    Indicator("rehandled", _("重办数"), "penalty", _("每次重办扣 权重 分")),
+    Indicator("deductions", _("督查及人大监督扣分"), "penalty", _("扣分合计 × 权重")),
 )
 BY_KEY = {i.key: i for i in INDICATORS}
 

@@ -10,7 +10,7 @@ from zhitong.core.errors import AccessDenied
 from zhitong.organizations.capabilities import is_unit_staff, reads_all_scorecards
 
 from . import counting, scorecards
-from .choices import MonthStatus
+from .choices import Audience, MonthStatus
 from .models import AssessmentMonth
 
 
@@ -69,7 +69,7 @@ def public_scorecard(month: date) -> dict | None:
         "groups": [
             {
                 "key": key,
-                "label": g["label"],
+                "label": Audience(key).label,
                 "rows": [
                     {k: r[k] for k in ("unit", "rank", "score", "values", "warning")} for r in g["rows"]
                 ],

@@ -27,7 +27,19 @@ from .choices import Warning as W
 from .machines import MONTH
 from .models import AssessmentMonth, Scheme
 
-LABELS = {**counting.LABELS, **rates.LABELS, "deductions": "督查及人大监督扣分"}
+# The indicators' names on the pages (translated; the snapshot stores keys, not names).
+LABELS = {
+    "reported": _("上报问题数"),
+    "coordinated": _("协调问题数"),
+    "resolved": _("解决问题数"),
+    "resolved_on_time": _("按期办结数"),
+    "rehandled": _("重办数"),
+    "on_time_rate": _("按期办结率"),
+    "response_rate": _("响应率"),
+    "resolution_rate": _("解决率"),
+    "satisfaction_rate": _("满意率"),
+    "deductions": _("督查及人大监督扣分"),
+}
 RATE_KEYS = ("on_time_rate", "response_rate", "resolution_rate", "satisfaction_rate")
 SHOWN = ("reported", "coordinated", "resolved", *RATE_KEYS, "rehandled", "deductions")
 
@@ -72,7 +84,7 @@ def scorecards(request):
             {**r, "cells": _cells(r), "warning_label": W(r["warning"]).label if r.get("warning") else ""}
             for r in g["rows"]
         ]
-        groups.append({"key": key, "label": g["label"], "scheme": g["scheme"], "rows": rows})
+        groups.append({"key": key, "label": Audience(key).label, "scheme": g["scheme"], "rows": rows})
     ranking = {
         g["key"]: {"labels": [r["unit"] for r in g["rows"]], "scores": [float(r["score"]) for r in g["rows"]]}
         for g in groups
@@ -91,7 +103,7 @@ def scorecards(request):
                 "ranking": ranking,
                 "trend": trend,
                 "labels": {
-                    k: rates.LABELS[k] for k in ("response_rate", "resolution_rate", "satisfaction_rate")
+                    k: str(LABELS[k]) for k in ("response_rate", "resolution_rate", "satisfaction_rate")
                 },
             },
             "certifications": [

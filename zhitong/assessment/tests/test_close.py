@@ -131,3 +131,34 @@ def test_the_command_closes_a_month_and_refuses_it_twice(build):
         call_command("month", "close", "2025-09", stdout=StringIO())
     call_command("month", "verify", "2025-09", stdout=out)
     assert "快照完好" in out.getvalue()
+
+
+def test_every_registered_close_part_is_frozen_into_the_snapshot(build):
+    from zhitong.assessment import close
+
+    calls = []
+
+    def ledger(*, month_start, month_end):
+        calls.append((month_start, month_end))
+        return [{"unit": "鼓楼区", "rows": 2}]
+
+    close.register_close_part("test_ledger", label="测试台账", func=ledger)
+    try:
+        m = services.month_close_by_label(actor=build.c.hub, month=SEP)
+    finally:
+        close.CLOSE_PARTS.pop("test_ledger", None)
+    assert calls == [(SEP, date(2025, 9, 30))]
+    assert m.snapshot["parts"]["test_ledger"] == {
+        "label": "测试台账",
+        "rows": [{"unit": "鼓楼区", "rows": 2}],
+    }
+    assert services.month_verify(m)
+
+
+def test_a_snapshot_changed_in_the_database_no_longer_verifies(build):
+    make_september(build)
+    m = services.month_close_by_label(actor=build.c.hub, month=SEP)
+    m.snapshot["groups"]["counties"]["rows"][0]["score"] = "100.00"
+    AssessmentMonth.objects.filter(pk=m.pk).update(snapshot=m.snapshot)
+    m.refresh_from_db()
+    assert not services.month_verify(m)

@@ -169,3 +169,23 @@ def test_the_scorecard_pages_queries_do_not_grow_with_the_rows(client, people, b
     make_september(build)
     assert _queries(client, url) == few
     assert _queries(client, drill) == few_drill
+
+
+def test_the_public_and_months_pages_queries_do_not_grow_with_the_rows(client, people, build):
+    from datetime import date
+
+    import time_machine
+
+    from .conftest import at
+
+    client.force_login(people.hub)
+    url = reverse("public_scorecards_month", args=["2025-08"])
+    make_september(build)
+    services.month_close_by_label(actor=people.hub, month=date(2025, 8, 1))
+    client.get(url)
+    few_public, few_months = _queries(client, url), _queries(client, reverse("assessment:months"))
+    with time_machine.travel(at(2025, 10, 3), tick=False):
+        services.month_close_by_label(actor=people.hub, month=SEP)
+    make_september(build)
+    assert _queries(client, url) == few_public
+    assert _queries(client, reverse("assessment:months")) == few_months
