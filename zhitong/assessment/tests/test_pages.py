@@ -189,3 +189,29 @@ def test_the_public_and_months_pages_queries_do_not_grow_with_the_rows(client, p
     make_september(build)
     assert _queries(client, url) == few_public
     assert _queries(client, reverse("assessment:months")) == few_months
+
+
+def test_the_supervisor_and_overseer_homes_and_menus_link_to_the_scorecards(client, people):
+    url = reverse("assessment:scorecards")
+    for who in (people.supervisor, people.overseer):
+        client.force_login(who)
+        body = client.get(reverse("home")).content.decode()
+        assert body.count(f'href="{url}"') >= 2, who.role  # the home's links and the menu
+        assert client.get(url).status_code == 200
+
+
+def test_the_menu_offers_the_scorecards_only_to_their_readers(client, people):
+    url = reverse("assessment:scorecards")
+    client.force_login(people.handler)
+    assert f'href="{url}"' in client.get(reverse("home")).content.decode()
+    client.force_login(people.enterprise_user)
+    assert f'href="{url}"' not in client.get(reverse("home")).content.decode()
+
+
+def test_a_unit_may_not_open_the_schemes_or_the_months(client, people):
+    for who in (people.handler, people.head, people.outsider):
+        client.force_login(who)
+        assert client.get(reverse("assessment:schemes")).status_code == 403
+        assert client.get(reverse("assessment:months")).status_code == 403
+    client.logout()
+    assert client.get(reverse("assessment:schemes")).status_code == 302
