@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
@@ -143,6 +144,17 @@ def month_close(
             fields=["snapshot", "digest", "closed_at", "closed_by"],
             note=(note or "").strip(),
             data={"digest": m.digest, "uncertified_units": [c["unit_id"] for c in uncertified]},
+        )
+        # seeds/000 五(一) 晒出成绩单; 四: the People's Congress receives the results.
+        step.tell(
+            lambda: User.objects.filter(
+                is_active=True,
+                role__in=[Role.HUB, Role.LEADER, Role.SUPERVISOR, Role.OVERSEER, Role.UNIT_HEAD],
+            ).values_list("pk", flat=True),
+            kind=notices.CLOSED,
+            title=f"{m.label}成绩单已结账公布",
+            url=reverse("assessment:scorecards") + f"?month={m.month:%Y-%m}",
+            dedupe_key=f"assessment:{m.month:%Y-%m}:closed",
         )
         for group in snapshot["groups"].values():
             for row in group["rows"]:

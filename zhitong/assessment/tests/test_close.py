@@ -120,6 +120,8 @@ def test_last_and_below_target_in_consecutive_months_raises_yellow_red_and_organ
         .values_list("title", flat=True)
     )
     assert len(titles) == 3 and "黄色预警" in titles[0] and "红色预警" in titles[1]
+    # Every close is announced to the readers of the scorecards (and the unit heads).
+    assert Notification.objects.filter(kind="assessment.month_closed", recipient=c.overseer).count() == 4
 
 
 def test_the_command_closes_a_month_and_refuses_it_twice(build):
