@@ -79,9 +79,10 @@ def public_scorecard(month: date) -> dict | None:
     }
 
 
-def rates_trend(*, user, month: date, months: int = 6) -> list[dict]:
+def rates_trend(*, user, month: date, months: int = 6, current: dict | None = None) -> list[dict]:
     """The three rates pooled over the rows `user` reads, for the `months` months ending
-    with `month` (closed months from their snapshots): numerator and denominator sizes."""
+    with `month` (closed months from their snapshots): numerator and denominator sizes.
+    `current`: the month's scorecard when the caller has it."""
     out = []
     m = counting.month_start(month)
     series = []
@@ -89,7 +90,10 @@ def rates_trend(*, user, month: date, months: int = 6) -> list[dict]:
         series.append(m)
         m = counting.prev_month(m)
     for m in reversed(series):
-        card = scorecard_for(user=user, month=m, with_streak=False)
+        if current is not None and m == counting.month_start(month):
+            card = current  # the page's own month, already read
+        else:
+            card = scorecard_for(user=user, month=m, with_streak=False)
         point = {"month": scorecards.month_key(m)}
         for key in ("response_rate", "resolution_rate", "satisfaction_rate"):
             num = sum(len(r["rates"][key]["numerator"]) for g in card["groups"].values() for r in g["rows"])

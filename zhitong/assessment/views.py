@@ -89,7 +89,7 @@ def scorecards(request):
         g["key"]: {"labels": [r["unit"] for r in g["rows"]], "scores": [float(r["score"]) for r in g["rows"]]}
         for g in groups
     }
-    trend = selectors.rates_trend(user=request.user, month=month)
+    trend = selectors.rates_trend(user=request.user, month=month, current=card)
     return TemplateResponse(
         request,
         "assessment/scorecards.html",
