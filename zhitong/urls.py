@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zhitong.api.api import api
+from zhitong.assessment import views as assessment_views
 from zhitong.portal import views as portal_views
 
 urlpatterns = [
@@ -23,6 +24,12 @@ urlpatterns = [
     path("notifications/", include("zhitong.notifications.urls")),
     path("audit/", include("zhitong.audit.urls")),
     path("projects/", include("zhitong.projects.urls")),
+    path("assessment/", include("zhitong.assessment.urls")),
+    # The public scorecard (晾晒成绩单): no sign-in, closed months only.
+    path("public/scorecards/", assessment_views.public_scorecards, name="public_scorecards"),
+    path(
+        "public/scorecards/<str:month>/", assessment_views.public_scorecards, name="public_scorecards_month"
+    ),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -4,6 +4,7 @@ Errors follow one contract (contract.py): JSON `{"code", "message"}` in Chinese.
 from django.db import OperationalError
 
 from zhitong.appeals import api as appeals_api
+from zhitong.assessment import api as assessment_api
 from zhitong.common.transitions import Contention, is_contention
 from zhitong.coordination import api as coordination_api
 from zhitong.enterprises import api as enterprises_api
@@ -56,6 +57,7 @@ ROUTERS = [
     # router shares the prefix.
     ("/projects", project_progress_api.router),
     ("/dispatch", dispatch_api.router),
+    ("/assessment", assessment_api.router),
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

@@ -49,6 +49,8 @@ GROUPS: dict[str, Any] = {
     "demo": _("演示数据"),
     "audit": _("审计链"),
     "notification": _("消息"),
+    "assessment": _("考核方案"),
+    "assessment_month": _("考核月份"),
 }
 
 # Actions that are not a move of a transition table. The moves' labels are the tables' own.
@@ -125,6 +127,7 @@ ACTIONS: dict[str, Any] = {
     "workdays.deadlines_retimed": _("日历变更后重算期限"),
     "demo.build": _("生成演示数据"),
     "audit.chain_keyed": _("审计链启用密钥签名"),
+    "assessment.scheme_create": _("保存考核方案新版本"),
 }
 
 NOTE_PREFIX = "appeal.note."  # appeals.services.appeal_timeline_note: a note on the timeline

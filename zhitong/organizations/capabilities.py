@@ -260,3 +260,20 @@ def can_read_leader_digests(user) -> bool:
     """Reads every city leader's monthly digest (seeds/004 江山 市领导联系重点项目月报): the
     city-wide roles. A city leader reads their own."""
     return _has_role(user, WHOLE_CITY_ROLES)
+
+
+# -- assessment (issue 11) ---------------------------------------------------------------------
+
+# The hub and the city leaders see every scorecard; the supervision office and the People's
+# Congress read them all (seeds/000 四、五). A unit's staff see their own unit's.
+SCORECARD_READER_ROLES = frozenset({Role.HUB, Role.LEADER, Role.SUPERVISOR, Role.OVERSEER})
+
+
+def reads_all_scorecards(user) -> bool:
+    """Every unit's monthly scorecard with its drill-downs (assessment app)."""
+    return _has_role(user, SCORECARD_READER_ROLES)
+
+
+def reads_scorecards(user) -> bool:
+    """Some scorecard: every unit's (reads_all_scorecards) or a unit's staff their own unit's."""
+    return reads_all_scorecards(user) or is_unit_staff(user)

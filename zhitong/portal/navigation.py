@@ -55,6 +55,8 @@ ENTRIES: list[tuple[str, str, Callable[[object], bool]]] = [
     (_("交办任务"), "coordination:tasks", _sees_events_and_tasks),
     (_("项目调度"), "projects:dispatch:sessions", _sees_events_and_tasks),
     (_("领导月报"), "projects:dispatch:digest", is_digest_leader),
+    # seeds/000 五: the monthly scorecards (assessment app).
+    (_("成绩单"), "assessment:scorecards", can.reads_scorecards),
     (_("企业服务窗口"), "organizations:directory", can.is_signed_in),
     (_("企业库"), "enterprises:list", _sees_enterprise_library),
     # seeds/003 八: the project library is shared across units; each sees its own scope.

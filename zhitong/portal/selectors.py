@@ -177,6 +177,7 @@ def supervisor_home(*, user, today: date) -> dict:
             (_("诉求工作台"), "appeals:workbench"),
             (_("督办事项"), "supervision:list"),
             (_("月度台账"), "reports:ledger"),
+            (_("成绩单"), "assessment:scorecards"),
             (_("企业库"), "enterprises:list"),
         ),
     }

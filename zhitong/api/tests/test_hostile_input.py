@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from zhitong.appeals.machine import APPEAL
+from zhitong.assessment.machines import MONTH as ASSESSMENT_MONTH
 from zhitong.coordination.machines.batches import BATCH, ESCALATION
 from zhitong.coordination.machines.events import EVENT
 from zhitong.coordination.machines.facts import CERTIFICATION
@@ -68,11 +69,12 @@ MOVE_MACHINES = {
     "/projects/{project_id}/moves/{move}": STAGE,
     "/projects/{project_id}/milestones/{milestone_id}/moves/{move}": MILESTONE,
     "/projects/commitments/{commitment_id}/moves/{move}": COMMITMENT,
+    "/assessment/months/{month}/moves/{move}": ASSESSMENT_MONTH,
 }
 # A move each object's table has, for the requests that are about the other parameters.
 BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
 BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", ENTERPRISE: "approve", CERTIFICATION: "reopen"}
-BASE_MOVE |= {STAGE: "step_back", MILESTONE: "edit", COMMITMENT: "record"}
+BASE_MOVE |= {STAGE: "step_back", MILESTONE: "edit", COMMITMENT: "record", ASSESSMENT_MONTH: "close"}
 
 
 def _commitment(c):

@@ -32,6 +32,8 @@ FLOORS = [
     {"projects"},
     {"appeals"},
     {"coordination"},
+    # The monthly accountability loop (issue 11): counts, rates, scorecards, month close.
+    {"assessment"},
     {"api", "portal", "demo", *AUDIT_READING},
 ]
 FLOOR_OF = {app: i for i, apps in enumerate(FLOORS) for app in apps}

@@ -55,10 +55,20 @@ def test_only_the_most_specific_entry_is_current(monkeypatch):
     assert current("/admin/password_change/") == ["改密码"]
 
 
-# Each role's menu, entry by entry (the table the capabilities replaced).
+# Each role's menu, entry by entry (the table the capabilities replaced). 成绩单: the
+# assessment app's scorecards, for their readers and the units' staff (issue 11).
 MENUS = {
     Role.ENTERPRISE: ["首页", "我的诉求", "企业服务窗口"],
-    Role.CLERK: ["首页", "诉求工作台", "登记诉求", "企业服务窗口", "企业库", "重大项目", "项目管家配备"],
+    Role.CLERK: [
+        "首页",
+        "诉求工作台",
+        "登记诉求",
+        "成绩单",
+        "企业服务窗口",
+        "企业库",
+        "重大项目",
+        "项目管家配备",
+    ],
     Role.HANDLER: [
         "首页",
         "诉求工作台",
@@ -66,6 +76,7 @@ MENUS = {
         "面对面活动",
         "交办任务",
         "项目调度",
+        "成绩单",
         "企业服务窗口",
         "企业库",
         "重大项目",
@@ -79,6 +90,7 @@ MENUS = {
         "面对面活动",
         "交办任务",
         "项目调度",
+        "成绩单",
         "企业服务窗口",
         "企业库",
         "重大项目",
@@ -94,6 +106,7 @@ MENUS = {
         "面对面活动",
         "交办任务",
         "项目调度",
+        "成绩单",
         "企业服务窗口",
         "企业库",
         "重大项目",
@@ -109,6 +122,7 @@ MENUS = {
         "交办任务",
         "项目调度",
         "领导月报",
+        "成绩单",
         "企业服务窗口",
         "企业库",
         "重大项目",
@@ -121,6 +135,7 @@ MENUS = {
         "面对面活动",
         "交办任务",
         "项目调度",
+        "成绩单",
         "企业服务窗口",
         "企业库",
         "重大项目",
@@ -134,6 +149,7 @@ MENUS = {
         "面对面活动",
         "交办任务",
         "项目调度",
+        "成绩单",
         "企业服务窗口",
         "重大项目",
     ],

@@ -1,0 +1,269 @@
+"""The monthly scorecard: counts (counting.py), rates (rates.py), deductions (sources.py),
+adjustments from closed months, points by the scheme in force (scoring.py), ranking and
+early warnings (seeds/004). One dict, JSON as the month close freezes it, whether live (an
+open month) or frozen (a closed one): every page, the API and the public page read it, so
+a figure is always the length of the list beside it.
+
+Adjustments: when a closed month's counts change afterwards (an appeal concluded late, an
+exemption approved after the close, a certification withdrawn), the difference between
+the month counted again and what was frozen (with the adjustments already carried into
+later closed months) lands in the next open month, as lists of objects added and removed;
+the month's value is its own count plus the net adjustment. Closed months up to
+ADJUST_BACK months before are looked at. Rates are not adjusted (a rate is a month's).
+
+Early warnings (seeds/004 毕节): 考核排名连续两次处于倒数第一且未完成当期目标任务 → 黄色预警;
+三次 → 红色预警（约谈）; 四次 → 提出组织处理建议. A unit is "last and below target" in a
+month when its rank is the group's last and someone ranks above it (a tie of all is no
+ranking) and its score
+is below the scheme's target score; the streak runs over consecutive months ending with
+the month (closed months read from their snapshots).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.utils import timezone
+
+from zhitong.coordination.choices import FactStanding
+from zhitong.coordination.selectors.facts import certification_rows
+from zhitong.organizations.models import Unit
+
+from . import counting, rates, scoring
+from .choices import Audience, MonthStatus
+from .choices import Warning as W
+from .close import close_parts
+from .models import AssessmentMonth, Scheme
+from .sources import deductions_for
+
+ADJUST_BACK = 3
+STREAK_BACK = 3
+ADJUSTED_KEYS = ("reported", "coordinated", "resolved", "rehandled")
+
+
+def month_key(m: date) -> str:
+    return m.strftime("%Y-%m")
+
+
+def warning_of(streak: int) -> str:
+    if streak >= 4:
+        return W.ORGANISATIONAL
+    if streak == 3:
+        return W.RED
+    if streak == 2:
+        return W.YELLOW
+    return W.NONE
+
+
+def closed_snapshots(months: list[date]) -> dict[date, dict]:
+    return {
+        m.month: m.snapshot
+        for m in AssessmentMonth.objects.filter(month__in=months, status=MonthStatus.CLOSED)
+    }
+
+
+def read_month(month: date, *, today: date | None = None, with_streak: bool = True) -> dict:
+    """The month's scorecard: the frozen snapshot if closed, else computed now."""
+    month = counting.month_start(month)
+    frozen = closed_snapshots([month]).get(month)
+    return frozen if frozen is not None else build_month(month=month, today=today, with_streak=with_streak)
+
+
+def _rows_of(snapshot: dict) -> dict[int, dict]:
+    return {r["unit_id"]: r for g in snapshot["groups"].values() for r in g["rows"]}
+
+
+def _adjustments(month: date, units: counting.UnitMap, previous: dict[date, dict]) -> dict[int, list[dict]]:
+    """unit id -> the adjustments carried into `month` from earlier closed months."""
+    out: dict[int, list[dict]] = {u.pk: [] for u in units.units}
+    closed_before = sorted(m for m in previous if m < month)
+    for m in closed_before:
+        now_counts = counting.count_month(month=m, units=units)
+        frozen = _rows_of(previous[m])
+        later = [previous[x] for x in closed_before if x > m]
+        for unit in units.units:
+            row = frozen.get(unit.pk)
+            for key in ADJUSTED_KEYS:
+                base = {e["id"]: e for e in (row["counts"][key] if row else [])}
+                for snap in later:
+                    for adj in _rows_of(snap).get(unit.pk, {}).get("adjustments", []):
+                        if adj["month"] == month_key(m) and adj["key"] == key:
+                            base.update({e["id"]: e for e in adj["added"]})
+                            for e in adj["removed"]:
+                                base.pop(e["id"], None)
+                current = {e["id"]: e for e in now_counts[unit.pk][key].items}
+                added = [e for i, e in current.items() if i not in base]
+                removed = [e for i, e in base.items() if i not in current]
+                if added or removed:
+                    out[unit.pk].append(
+                        {
+                            "month": month_key(m),
+                            "key": key,
+                            "added": added,
+                            "removed": removed,
+                            "clause": "结账后的变动计入下一个未结账月份（调整）",
+                        }
+                    )
+    return out
+
+
+def _deduction_dict(d) -> dict:
+    return {
+        "source_key": d.source_key,
+        "label": d.label,
+        "clause": d.clause,
+        "url": d.url,
+        "object_id": d.object_id,
+        "when": d.when.isoformat(),
+        "points": str(d.points),
+    }
+
+
+def _certifications(month: date) -> list[dict]:
+    """seeds/000 五(二)1: the hub's certification of each unit's month, and the facts of a
+    county principal's meeting it has not (yet) counted — recorded in the snapshot."""
+    out = []
+    for row in certification_rows(month=month):
+        cert = row.certification
+        out.append(
+            {
+                "unit_id": cert.unit_id,
+                "unit": cert.unit.name,
+                "status": cert.status,
+                "certified_count": cert.certified_count,
+                "uncounted": [
+                    {"id": f.pk, "meeting_id": f.meeting_id, "standing": f.standing}
+                    for s in (FactStanding.AWAITING_CERTIFICATION, FactStanding.AWAITING_EVIDENCE)
+                    for f in row.of(s)
+                ],
+            }
+        )
+    return out
+
+
+def build_month(
+    *, month: date, today: date | None = None, with_streak: bool = True, parts: bool = False
+) -> dict:
+    """Compute the month's scorecard now (see the module's docstring)."""
+    today = today or timezone.localdate()
+    month = counting.month_start(month)
+    units = counting.UnitMap()
+    back = [counting.month_start(month)]
+    for _ in range(max(ADJUST_BACK, STREAK_BACK)):
+        back.append(counting.prev_month(back[-1]))
+    previous = closed_snapshots(back[1:])
+    counts = counting.count_month(month=month, units=units)
+    rated = rates.rate_month(month=month, counts=counts, units=units, today=today)
+    adjustments = _adjustments(month, units, {m: s for m, s in previous.items() if m >= back[ADJUST_BACK]})
+    deductions = deductions_for(units=units.units, month_start=month, month_end=counting.month_end(month))
+    schemes = list(Scheme.objects.all())
+    groups = {}
+    for audience in Audience.values:
+        members = [u for u in units.units if units.group(u) == audience]
+        scheme = scoring.scheme_for(audience=audience, month=month, schemes=schemes)
+        rows = [
+            _unit_row(
+                u, counts[u.pk], rated[u.pk], adjustments[u.pk], [d for d in deductions if d.unit_id == u.pk]
+            )
+            for u in members
+        ]
+        _score(rows, scheme)
+        groups[audience] = {
+            "scheme": scoring.scheme_dict(scheme) if scheme else None,
+            "rows": rows,
+        }
+    snapshot = {
+        "month": month_key(month),
+        "as_of": today.isoformat(),
+        "groups": groups,
+        "certifications": _certifications(month),
+    }
+    if with_streak:
+        _streaks(snapshot, month, back[1 : STREAK_BACK + 1], previous, today)
+    if parts:
+        snapshot["parts"] = close_parts(month_start=month, month_end=counting.month_end(month))
+    return snapshot
+
+
+def _unit_row(unit: Unit, counts, rated, adjustments, deductions) -> dict:
+    return {
+        "unit_id": unit.pk,
+        "unit": unit.name,
+        "counts": {k: c.items for k, c in counts.items()},
+        "rates": {
+            k: {
+                "numerator": r.numerator,
+                "denominator": r.denominator,
+                "value": None if r.value is None else str(r.value),
+            }
+            for k, r in rated.items()
+        },
+        "adjustments": adjustments,
+        "deductions": [_deduction_dict(d) for d in deductions],
+    }
+
+
+def _value(row: dict, key: str):
+    if key in ADJUSTED_KEYS:
+        net = sum(len(a["added"]) - len(a["removed"]) for a in row["adjustments"] if a["key"] == key)
+        return len(row["counts"][key]) + net
+    if key == "deductions":
+        return sum((Decimal(d["points"]) for d in row["deductions"]), Decimal(0))
+    value = row["rates"][key]["value"]
+    return None if value is None else Decimal(value)
+
+
+def _score(rows: list[dict], scheme: Scheme | None) -> None:
+    weights = scoring.scheme_dict(scheme)["weights"] if scheme else {}
+    values = {r["unit_id"]: {i.key: _value(r, i.key) for i in scoring.INDICATORS} for r in rows}
+    best = {
+        i.key: max((values[r["unit_id"]][i.key] for r in rows), default=0)
+        for i in scoring.INDICATORS
+        if i.kind == "count"
+    }
+    for r in rows:
+        v = values[r["unit_id"]]
+        r["values"] = {k: (None if x is None else str(x)) for k, x in v.items()}
+        r["points"] = (
+            {
+                i.key: str(
+                    scoring.points(
+                        key=i.key,
+                        value=v[i.key],
+                        weight=Decimal(weights.get(i.key, "0")),
+                        best=best.get(i.key),
+                    )
+                )
+                for i in scoring.INDICATORS
+            }
+            if scheme
+            else {}
+        )
+        r["score"] = str(sum((Decimal(p) for p in r["points"].values()), Decimal("0.00")))
+    ranks = scoring.rank([(r["unit_id"], Decimal(r["score"])) for r in rows])
+    target = Decimal(scheme.target_score) if scheme else None
+    last = max(ranks.values(), default=0)
+    for r in rows:
+        r["rank"] = ranks[r["unit_id"]]
+        r["last_below"] = bool(scheme and r["rank"] == last > 1 and Decimal(r["score"]) < target)
+    rows.sort(key=lambda r: (r["rank"], r["unit_id"]))
+
+
+def _streaks(snapshot: dict, month: date, before: list[date], previous: dict, today: date) -> None:
+    """Set `streak` and `warning` on every row (seeds/004)."""
+    flags = []  # newest first: unit id -> last_below
+    for m in before:
+        snap = previous.get(m) or build_month(month=m, today=today, with_streak=False)
+        flags.append({uid: r["last_below"] for uid, r in _rows_of(snap).items()})
+    for group in snapshot["groups"].values():
+        for r in group["rows"]:
+            streak = 0
+            if r["last_below"]:
+                streak = 1
+                for f in flags:
+                    if not f.get(r["unit_id"]):
+                        break
+                    streak += 1
+            r["streak"] = streak
+            r["warning"] = str(warning_of(streak))
