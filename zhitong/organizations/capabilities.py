@@ -260,3 +260,17 @@ def can_read_leader_digests(user) -> bool:
     """Reads every city leader's monthly digest (seeds/004 江山 市领导联系重点项目月报): the
     city-wide roles. A city leader reads their own."""
     return _has_role(user, WHOLE_CITY_ROLES)
+
+
+# -- webhooks (issue 13) -------------------------------------------------------------------
+
+
+def can_subscribe_webhooks(user) -> bool:
+    """Government staff (the accounts the API's tokens belong to: the 12345 hotline's
+    integration, a unit's own system) may subscribe to the appeal events of their scope."""
+    return is_government_user(user)
+
+
+def manages_all_webhooks(user) -> bool:
+    """The administrator sees, edits and replays every client's subscriptions."""
+    return is_admin(user)
