@@ -28,7 +28,17 @@ class SmsLogAdmin(ReadOnlyAdmin):
 class DeliveryAdmin(ReadOnlyAdmin):
     """Every delivery on every channel; its retries are its outbox row's (same dedupe key)."""
 
-    list_display = ("id", "channel", "recipient", "kind", "title", "status", "attempts", "created_at", "sent_at")
+    list_display = (
+        "id",
+        "channel",
+        "recipient",
+        "kind",
+        "title",
+        "status",
+        "attempts",
+        "created_at",
+        "sent_at",
+    )
     list_filter = ("channel", "status")
     search_fields = ("=id", "dedupe_key", "address", "title", "last_error")
     date_hierarchy = "created_at"

@@ -40,9 +40,15 @@ class RobotHook(models.Model):
     name = models.CharField(_("名称"), max_length=100)
     style = models.CharField(_("类型"), max_length=10, choices=RobotStyle.choices, default=RobotStyle.WECOM)
     url = models.URLField(_("机器人地址"), max_length=500)
-    secret = models.CharField(_("加签密钥"), max_length=200, blank=True, help_text=_("钉钉机器人“加签”时填写"))
+    secret = models.CharField(
+        _("加签密钥"), max_length=200, blank=True, help_text=_("钉钉机器人“加签”时填写")
+    )
     unit = models.ForeignKey(
-        "organizations.Unit", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
+        "organizations.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
         verbose_name=_("所属单位"),
     )
     members = models.ManyToManyField(
@@ -67,11 +73,19 @@ class Delivery(models.Model):
 
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
         verbose_name=_("接收人"),
     )
     robot = models.ForeignKey(
-        RobotHook, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries",
+        RobotHook,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="deliveries",
         verbose_name=_("机器人"),
     )
     address = models.CharField(_("地址"), max_length=500, blank=True)

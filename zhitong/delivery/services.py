@@ -163,7 +163,11 @@ def _send(d: Delivery) -> None:
             raise PermanentFailure("工作群机器人已删除或停用")
         text = robot_markdown(kind_label=kind_label(d.kind), title=d.title, body=d.body, url=d.url, name=name)
         robot_send(
-            style=hook.style, url=hook.url, secret=hook.secret, title=d.title, text=text,
+            style=hook.style,
+            url=hook.url,
+            secret=hook.secret,
+            title=d.title,
+            text=text,
             phone=getattr(d.recipient, "phone", "") or "",
         )
     else:
@@ -292,5 +296,7 @@ def channel_preferences_update(
         prefs.channels, prefs.quiet_start, prefs.quiet_end = after["channels"], quiet_start, quiet_end
         prefs.updated_at = now
         prefs.save(update_fields=["channels", "quiet_start", "quiet_end", "updated_at"])
-        audit_record(action="delivery.preferences", obj=prefs, actor=user, before=before, after=after, now=now)
+        audit_record(
+            action="delivery.preferences", obj=prefs, actor=user, before=before, after=after, now=now
+        )
     return prefs

@@ -260,7 +260,12 @@ def notification_digest_deliver(message) -> None:
     DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(digest=digest)
     if DELIVERED_HOOKS:
         _delivered(
-            user=digest.recipient, kind=DIGEST, title=digest.title, body=digest.body, url=digest.url, message=message
+            user=digest.recipient,
+            kind=DIGEST,
+            title=digest.title,
+            body=digest.body,
+            url=digest.url,
+            message=message,
         )
 
 

@@ -162,7 +162,9 @@ def notification_preferences(request):
         try:
             with transaction.atomic():
                 notification_preferences_update(
-                    user=user, modes=form.modes(), digest_window_hours=form.cleaned_data["digest_window_hours"]
+                    user=user,
+                    modes=form.modes(),
+                    digest_window_hours=form.cleaned_data["digest_window_hours"],
                 )
                 channel_preferences_update(
                     user=user,
@@ -179,7 +181,11 @@ def notification_preferences(request):
         (
             section,
             [
-                (r, form[mode_field_name(r.kind.code)] if not r.mandatory else None, form[channels_field_name(r.kind.code)])
+                (
+                    r,
+                    form[mode_field_name(r.kind.code)] if not r.mandatory else None,
+                    form[channels_field_name(r.kind.code)],
+                )
                 for r in rs
             ],
         )

@@ -69,7 +69,12 @@ class WebhookDelivery(models.Model):
     last_attempt_at = models.DateTimeField(_("最近尝试时间"), null=True, blank=True)
     sent_at = models.DateTimeField(_("送达时间"), null=True, blank=True)
     replay_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays", verbose_name=_("重放自")
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replays",
+        verbose_name=_("重放自"),
     )
 
     class Meta:

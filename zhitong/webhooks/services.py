@@ -128,9 +128,16 @@ def webhook_deliver(message) -> None:
         },
     )
     now = timezone.now()
-    d.status, d.attempts, d.last_error, d.response_status = WebhookStatus.SENT, message.attempts, "", response.status
+    d.status, d.attempts, d.last_error, d.response_status = (
+        WebhookStatus.SENT,
+        message.attempts,
+        "",
+        response.status,
+    )
     d.last_attempt_at = d.sent_at = now
-    d.save(update_fields=["status", "attempts", "last_error", "response_status", "last_attempt_at", "sent_at"])
+    d.save(
+        update_fields=["status", "attempts", "last_error", "response_status", "last_attempt_at", "sent_at"]
+    )
 
 
 def webhook_failed(message, exc, now) -> None:
@@ -143,7 +150,9 @@ def webhook_failed(message, exc, now) -> None:
     )
 
 
-def webhook_replay(*, actor, subscription_id: int, delivery_id: int, now: datetime | None = None) -> WebhookDelivery:
+def webhook_replay(
+    *, actor, subscription_id: int, delivery_id: int, now: datetime | None = None
+) -> WebhookDelivery:
     """Send a logged delivery again: a new delivery (and a new outbox row, with a new
     idempotency key) carrying the same payload — its `id` stays the original event's."""
     now = now or timezone.now()

@@ -32,6 +32,3 @@ def email_render(*, kind: str, title: str, body: str, url: str, name: str) -> tu
 def email_send(*, to: str, kind: str, title: str, body: str, url: str, name: str) -> None:
     subject, text = email_render(kind=kind, title=title, body=body, url=url, name=name)
     EmailMessage(subject=subject, body=text, from_email=settings.DEFAULT_FROM_EMAIL, to=[to]).send()
-
-
-

@@ -40,7 +40,12 @@ class LogSmsBackend(SmsBackend):
 
         SmsLog.objects.get_or_create(
             dedupe_key=sms.key,
-            defaults={"phone": sms.phone, "text": sms.text, "purpose": sms.purpose, "created_at": timezone.now()},
+            defaults={
+                "phone": sms.phone,
+                "text": sms.text,
+                "purpose": sms.purpose,
+                "created_at": timezone.now(),
+            },
         )
 
 
@@ -61,7 +66,12 @@ class HttpSmsBackend(SmsBackend):
             headers["Authorization"] = f"Bearer {self.config['token']}"
         response = post_json(
             url,
-            {"phone": sms.phone, "text": sms.text, "sign": self.config.get("sign", SIGN), "request_id": sms.key},
+            {
+                "phone": sms.phone,
+                "text": sms.text,
+                "sign": self.config.get("sign", SIGN),
+                "request_id": sms.key,
+            },
             headers=headers,
         )
         answer = response.json()
