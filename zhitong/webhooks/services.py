@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
-from zhitong.core.errors import ServiceError
+from zhitong.core.errors import ConflictError, Forbidden, ServiceError
 from zhitong.delivery.backends.http import post
 from zhitong.organizations.capabilities import can_subscribe_webhooks
 from zhitong.outbox.services import Message, Undeliverable, outbox_enqueue
@@ -159,7 +159,7 @@ def webhook_replay(
     sub = subscription_get_for_user(user=actor, subscription_id=subscription_id)
     original = delivery_get_for_user(user=actor, subscription=sub, delivery_id=delivery_id)
     if not sub.active:
-        raise ServiceError("订阅已停用，请先启用再重放", code="inactive")
+        raise ConflictError("订阅已停用，请先启用再重放", code="inactive")
     with transaction.atomic():
         replay = WebhookDelivery.objects.create(
             subscription=sub,
@@ -209,7 +209,7 @@ def subscription_create(
 ) -> Subscription:
     """A subscription of the actor's own (the client is the caller: the token's account)."""
     if not can_subscribe_webhooks(actor):
-        raise ServiceError("您无权订阅事件推送", code="forbidden")
+        raise Forbidden("您无权订阅事件推送")
     now = now or timezone.now()
     name, url, chosen = _clean(name=name, url=url, events_=events)
     with transaction.atomic():
