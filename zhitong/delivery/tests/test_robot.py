@@ -31,7 +31,10 @@ def robot_for(user, url, style=RobotStyle.WECOM, **kw):
 
 
 def test_a_failing_robot_does_not_block_the_move_that_caused_the_message(
-    city, flow, stub, django_capture_on_commit_callbacks
+    city,  # noqa: F811 (a fixture)
+    flow,  # noqa: F811
+    stub,
+    django_capture_on_commit_callbacks,
 ):
     stub.statuses = [500]
     robot_for(city.handler, stub.url)
