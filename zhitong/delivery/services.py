@@ -185,7 +185,7 @@ def channel_deliver(message) -> None:
     """Send one delivery (outbox kind "channel"). A delivery already sent is not sent
     again; a failure raises (the outbox retries) and `channel_failed` records it."""
     d = (
-        Delivery.objects.select_for_update()
+        Delivery.objects.select_for_update(of=("self",))
         .select_related("recipient", "robot")
         .filter(dedupe_key=message.payload.get("key"))
         .first()

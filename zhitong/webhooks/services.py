@@ -105,7 +105,7 @@ def webhook_deliver(message) -> None:
     """POST one delivery, signed (docs/webhooks.md). A delivery already sent is not sent
     again; 2xx is success; 4xx (but 408/425/429) is final; anything else is retried."""
     d = (
-        WebhookDelivery.objects.select_for_update()
+        WebhookDelivery.objects.select_for_update(of=("self",))
         .select_related("subscription")
         .filter(dedupe_key=message.payload.get("key"))
         .first()
