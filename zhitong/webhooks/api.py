@@ -133,7 +133,14 @@ def subscription_list(request):
 
 @router.post("/subscriptions", response={201: SubscriptionOut, 403: ErrorOut}, summary="新建事件推送订阅")
 def subscription_create(request, payload: SubscriptionIn):
-    """The response carries the signing `secret` (also readable later by the owner)."""
+    """The response carries the signing `secret` (also readable later by the owner).
+
+    Each event is POSTed to `url` as UTF-8 JSON with the headers `X-Zhitong-Event`,
+    `X-Zhitong-Timestamp` (Unix seconds), `Idempotency-Key` (the same on every retry) and
+    `X-Zhitong-Signature: sha256=<hex>`, the HMAC-SHA256 keyed with `secret` of
+    `timestamp + "." + body` (the raw body). Refuse a timestamp more than 5 minutes off and
+    compare in constant time. Answer 2xx; anything else is retried after 1, 2, 4 … minutes
+    (8 attempts; a 4xx other than 408/425/429 gives up at once)."""
     _may_use(request.user)
     sub = services.subscription_create(actor=request.user, **payload.dict())
     return Status(201, _sub_out(sub))
