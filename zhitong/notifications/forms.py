@@ -4,7 +4,7 @@ Chinese messages, bounded text)."""
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhitong.common.forms import Form
+from zhitong.common.forms import Form, MultipleChoiceField, harden
 from zhitong.delivery.choices import Channel
 
 from .kinds import DIGEST, WINDOW_CHOICES, Delivery
@@ -60,11 +60,14 @@ class PreferencesForm(Form):
         self.choices = choices
         # The channels beside the inbox, for every kind listed and the daily digest.
         for code in [DIGEST, *(row.kind.code for _section, rows in choices for row in rows)]:
-            self.fields[channels_field_name(code)] = forms.MultipleChoiceField(
-                label=_("其他渠道"),
-                choices=Channel.choices,
-                widget=forms.CheckboxSelectMultiple,
-                required=False,
+            self.fields[channels_field_name(code)] = harden(
+                MultipleChoiceField(
+                    label=_("其他渠道"),
+                    choices=Channel.choices,
+                    widget=forms.CheckboxSelectMultiple,
+                    required=False,
+                    max_items=len(Channel.choices),
+                )
             )
         for _section, rows in choices:
             for row in rows:

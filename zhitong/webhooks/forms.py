@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhitong.common.forms import Form
+from zhitong.common.forms import Form, MultipleChoiceField
 
 from .events import events
 
@@ -11,8 +11,8 @@ from .events import events
 class SubscriptionForm(Form):
     name = forms.CharField(label=_("名称"), max_length=100)
     url = forms.URLField(label=_("接收地址"), max_length=500, assume_scheme="https")
-    events = forms.MultipleChoiceField(
-        label=_("订阅事件（不选即全部）"), required=False, widget=forms.CheckboxSelectMultiple
+    events = MultipleChoiceField(
+        label=_("订阅事件（不选即全部）"), required=False, widget=forms.CheckboxSelectMultiple, max_items=60
     )
 
     def __init__(self, *args, **kwargs):
