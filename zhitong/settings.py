@@ -117,9 +117,11 @@ INSTALLED_APPS = [
     "zhitong.projects",
     "zhitong.outbox",
     "zhitong.notifications",
+    "zhitong.delivery",
     "zhitong.appeals",
     "zhitong.coordination",
     "zhitong.assessment",
+    "zhitong.webhooks",
     "zhitong.api",
     "zhitong.portal",
     "zhitong.demo",
@@ -227,6 +229,8 @@ CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     "appeal-clock": {"task": "zhitong.appeals.tasks.run_appeal_clock", "schedule": crontab(minute="*/15")},
     "outbox-sweep": {"task": "zhitong.outbox.tasks.deliver_outbox", "schedule": crontab()},  # every minute
+    # Channel deliveries held for a user's quiet hours, queued when they end (docs/delivery.md).
+    "delivery-release-held": {"task": "zhitong.delivery.tasks.release_held", "schedule": crontab()},
     # Roadmap milestones due soon / overdue (projects/roadmap/jobs.py): their dates are days,
     # so once an hour is plenty; every notice is deduplicated, so a second run sends nothing.
     "roadmap-clock": {"task": "zhitong.projects.tasks.run_roadmap_clock", "schedule": crontab(minute=5)},
@@ -314,6 +318,17 @@ ZHITONG_DEFAULT_HANDLING_WORKDAYS = int(os.environ.get("ZHITONG_DEFAULT_HANDLING
 ZHITONG_GREEN_CHANNEL_PERCENT = int(os.environ.get("ZHITONG_GREEN_CHANNEL_PERCENT", "50"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "直通平台 <noreply@zhitong.localhost>")
+# The address in the links of e-mails, SMS and robot messages (docs/delivery.md).
+ZHITONG_SITE_URL = os.environ.get("ZHITONG_SITE_URL", "")
+# The SMS gateway (docs/delivery.md): the default writes each SMS to a table read in the
+# admin; "zhitong.delivery.backends.sms.HttpSmsBackend" posts to ZHITONG_SMS_HTTP["url"].
+ZHITONG_SMS_BACKEND = os.environ.get("ZHITONG_SMS_BACKEND", "zhitong.delivery.backends.sms.LogSmsBackend")
+ZHITONG_SMS_HTTP = {
+    "url": os.environ.get("ZHITONG_SMS_URL", ""),
+    "token": os.environ.get("ZHITONG_SMS_TOKEN", ""),
+    "sign": os.environ.get("ZHITONG_SMS_SIGN", "【直通】"),
+}
 
 LOGGING = {
     "version": 1,

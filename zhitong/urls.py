@@ -30,6 +30,7 @@ urlpatterns = [
     path(
         "public/scorecards/<str:month>/", assessment_views.public_scorecards, name="public_scorecards_month"
     ),
+    path("webhooks/", include("zhitong.webhooks.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

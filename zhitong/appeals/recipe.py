@@ -9,14 +9,16 @@ from __future__ import annotations
 from .deadlines import recompute as recompute_clock
 from .models import Transition
 from .notices import about, hub_ids
+from .signals import appeal_transition_recorded
 
 PROBLEM_UNITS = 3  # issue 3: passed through 3 or more units → problem appeal (提级督办)
 PROBLEM_REOPENS = 3  # … or reopened 3 or more times
 
 
 def record_transition(appeal, *, move, from_status, to_status, actor, now, note="", data=None) -> Transition:
-    """One row of the appeal's timeline (the history hook; also intake, notes, merges)."""
-    return Transition.objects.create(
+    """One row of the appeal's timeline (the history hook; also intake, notes, merges);
+    the apps above hear of it in the same transaction (signals.appeal_transition_recorded)."""
+    row = Transition.objects.create(
         appeal=appeal,
         action=move,
         from_status=from_status,
@@ -27,6 +29,8 @@ def record_transition(appeal, *, move, from_status, to_status, actor, now, note=
         note=note or "",
         data=data or {},
     )
+    appeal_transition_recorded.send(sender=Transition, transition=row, appeal=appeal)
+    return row
 
 
 def record_note(appeal, *, move, actor, now, note="", data=None) -> Transition:

@@ -15,9 +15,16 @@ the move is recorded (so a receiver takes its row locks before the audit chain's
 `appeal` (locked; its exemption is being approved), `actor`, `now`. The coordination app's
 receiver takes the appeal out of the counted facts at once (seeds/000 五(二)3); what a
 receiver returns (a dict) goes into the move's history data. An exception rolls it back.
+
+`appeal_transition_recorded` — every row of an appeal's timeline (`recipe.record_transition`:
+every move, intake, notes), sent inside the move's transaction right after the row is
+written. Arguments: `transition` (the new `Transition`), `appeal`. A receiver only queues
+(e.g. the webhooks app writes one outbox row per subscription); an exception rolls the move
+back, so a receiver must not call anything outside the database.
 """
 
 from django.dispatch import Signal
 
 appeal_escalated = Signal()
 appeal_exemption_approved = Signal()
+appeal_transition_recorded = Signal()

@@ -51,12 +51,19 @@ GROUPS: dict[str, Any] = {
     "notification": _("消息"),
     "assessment": _("考核方案"),
     "assessment_month": _("考核月份"),
+    "delivery": _("消息渠道"),
+    "webhook": _("事件推送"),
 }
 
 # Actions that are not a move of a transition table. The moves' labels are the tables' own.
 ACTIONS: dict[str, Any] = {
     "appeal.intake": _("登记受理"),
     "notification.preferences": _("修改消息设置"),
+    "delivery.preferences": _("修改消息接收渠道与免打扰"),
+    "webhook.create": _("新建事件推送订阅"),
+    "webhook.update": _("修改事件推送订阅"),
+    "webhook.delete": _("删除事件推送订阅"),
+    "webhook.replay": _("重放事件推送"),
     "enterprise.add_at_intake": _("登记时新增企业"),
     "appeal.remind_rating": _("提醒企业评价"),
     "escalation.refile": _("调整申报所属批次"),

@@ -32,6 +32,25 @@ NOTIFICATION = "notification"  # the outbox kind of an in-app message
 NOTIFICATION_DIGEST = "notification_digest"  # the outbox kind of one user's daily digest
 DIGEST_LINES = 20  # groups named in a digest's text; its page lists them all
 
+# Told when a message reaches a user's inbox (a notice at once, or the daily digest), in the
+# deliverer's transaction: the delivery app queues the user's other channels (e-mail, SMS,
+# group robots) there, so they are queued exactly when the in-app message is written.
+# Each hook is called as hook(user=, kind=, title=, body=, url=, message=) where `message`
+# is the outbox row the in-app message was delivered from.
+DELIVERED_HOOKS: list[Callable[..., None]] = []
+
+
+def register_delivered_hook(hook: Callable[..., None]) -> None:
+    """Call `hook` for every message written to an inbox (in an app's AppConfig.ready)."""
+    if hook not in DELIVERED_HOOKS:
+        DELIVERED_HOOKS.append(hook)
+
+
+def _delivered(*, user, kind: str, title: str, body: str, url: str, message) -> None:
+    for hook in DELIVERED_HOOKS:
+        hook(user=user, kind=kind, title=title, body=body, url=url, message=message)
+
+
 _quiet_before: ContextVar[datetime | None] = ContextVar("notifications_quiet_before", default=None)
 
 
@@ -161,6 +180,8 @@ def notification_deliver(message) -> None:
         [Notification(**fields, dedupe_key=p["dedupe_key"])],
         ignore_conflicts=True,
     )
+    if DELIVERED_HOOKS and Notification.objects.filter(source_message=message).exists():
+        _delivered(user=user, kind=p["kind"], title=p["title"], body=p["body"], url=p["url"], message=message)
 
 
 # ---------------------------------------------------------------------------------------
@@ -237,6 +258,15 @@ def notification_digest_deliver(message) -> None:
     digest.url = reverse("notifications:digest", kwargs={"digest_id": digest.pk})
     digest.save(update_fields=["url"])
     DigestItem.objects.filter(pk__in=[i.pk for i in items]).update(digest=digest)
+    if DELIVERED_HOOKS:
+        _delivered(
+            user=digest.recipient,
+            kind=DIGEST,
+            title=digest.title,
+            body=digest.body,
+            url=digest.url,
+            message=message,
+        )
 
 
 # ---------------------------------------------------------------------------------------

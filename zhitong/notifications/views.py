@@ -5,6 +5,7 @@ is the user's own: there is no other user's id to ask for."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -15,9 +16,11 @@ from django.views.decorators.http import require_POST
 
 from zhitong.common.forms import clean_filters
 from zhitong.core.errors import ServiceError
+from zhitong.delivery.selectors import channel_preferences_for
+from zhitong.delivery.services import channel_preferences_update
 
-from .forms import HubFilterForm, MarkReadForm, PreferencesForm, mode_field_name
-from .kinds import kind_label
+from .forms import HubFilterForm, MarkReadForm, PreferencesForm, channels_field_name, mode_field_name
+from .kinds import DIGEST, kind_label
 from .selectors import (
     State,
     digest_items,
@@ -151,19 +154,48 @@ def notification_preferences(request):
     choices = notification_kind_choices(user=user, prefs=prefs)
     initial = {"digest_window_hours": prefs.digest_window_hours}
     initial |= {mode_field_name(r.kind.code): r.mode for _s, rows in choices for r in rows if not r.mandatory}
+    channel_prefs = channel_preferences_for(user=user)
+    initial |= {"quiet_start": channel_prefs.quiet_start, "quiet_end": channel_prefs.quiet_end}
+    initial |= {channels_field_name(code): picked for code, picked in channel_prefs.channels.items()}
     form = PreferencesForm(request.POST or None, choices=choices, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            notification_preferences_update(
-                user=user, modes=form.modes(), digest_window_hours=form.cleaned_data["digest_window_hours"]
-            )
+            with transaction.atomic():
+                notification_preferences_update(
+                    user=user,
+                    modes=form.modes(),
+                    digest_window_hours=form.cleaned_data["digest_window_hours"],
+                )
+                channel_preferences_update(
+                    user=user,
+                    channels=form.channels(),
+                    quiet_start=form.cleaned_data.get("quiet_start"),
+                    quiet_end=form.cleaned_data.get("quiet_end"),
+                )
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
             messages.success(request, _("消息设置已保存"))
             return redirect("notifications:preferences")
     rows = [
-        (section, [(r, form[mode_field_name(r.kind.code)] if not r.mandatory else None) for r in rs])
+        (
+            section,
+            [
+                (
+                    r,
+                    form[mode_field_name(r.kind.code)] if not r.mandatory else None,
+                    form[channels_field_name(r.kind.code)],
+                )
+                for r in rs
+            ],
+        )
         for section, rs in choices
     ]
-    return TemplateResponse(request, "notifications/preferences.html", {"form": form, "sections": rows})
+    context = {
+        "form": form,
+        "sections": rows,
+        "digest_channels": form[channels_field_name(DIGEST)],
+        "has_email": bool(user.email),
+        "has_phone": bool(getattr(user, "phone", "")),
+    }
+    return TemplateResponse(request, "notifications/preferences.html", context)

@@ -277,3 +277,15 @@ def reads_all_scorecards(user) -> bool:
 def reads_scorecards(user) -> bool:
     """Some scorecard: every unit's (reads_all_scorecards) or a unit's staff their own unit's."""
     return reads_all_scorecards(user) or is_unit_staff(user)
+# -- webhooks (issue 13) -------------------------------------------------------------------
+
+
+def can_subscribe_webhooks(user) -> bool:
+    """Government staff (the accounts the API's tokens belong to: the 12345 hotline's
+    integration, a unit's own system) may subscribe to the appeal events of their scope."""
+    return is_government_user(user)
+
+
+def manages_all_webhooks(user) -> bool:
+    """The administrator sees, edits and replays every client's subscriptions."""
+    return is_admin(user)

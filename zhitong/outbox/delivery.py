@@ -38,7 +38,12 @@ LONGEST_RETRY = timedelta(hours=1)
 BATCH = 500  # rows per run; the next run (the minute's sweep) takes the rest
 
 Handler = Callable[[OutboxMessage], None]
+FailureHook = Callable[[OutboxMessage, Exception, datetime], None]
 HANDLERS: dict[str, Handler] = {}
+# Called after a failed attempt, in the row's transaction (outside the rolled-back
+# savepoint): an app that keeps its own record of each attempt (delivery.Delivery, the
+# webhooks' log) writes the attempt, the error and the row's new status there.
+FAILURE_HOOKS: dict[str, FailureHook] = {}
 
 
 class Undeliverable(Exception):
@@ -46,13 +51,18 @@ class Undeliverable(Exception):
     answers 4xx): the row is dead at once, with this message as its last error."""
 
 
-def register_handler(kind: str, handler: Handler) -> None:
+def register_handler(kind: str, handler: Handler, *, on_failure: FailureHook | None = None) -> None:
     """Deliver the rows of `kind` with `handler(message)` (called in an app's
-    AppConfig.ready). The handler raises to fail; it must not commit or roll back itself."""
+    AppConfig.ready). The handler raises to fail; it must not commit or roll back itself.
+    `on_failure(message, exc, now)`, when given, is called after each failed attempt with the
+    row already marked (status, attempts, last_error, next_attempt_at); what it writes
+    commits with that mark. It must not raise (an error in it is logged and dropped)."""
     known = HANDLERS.get(kind)
     if known is not None and known is not handler:
         raise ValueError(f"outbox kind {kind!r} already has the handler {known!r}")
     HANDLERS[kind] = handler
+    if on_failure is not None:
+        FAILURE_HOOKS[kind] = on_failure
 
 
 def due_q(now: datetime) -> Q:
@@ -111,6 +121,7 @@ def _deliver_one(now: datetime) -> str | None:
         if message is None:
             return None
         message.attempts += 1
+        error = None
         try:
             handler = HANDLERS.get(message.kind)
             if handler is None:
@@ -118,13 +129,28 @@ def _deliver_one(now: datetime) -> str | None:
             with transaction.atomic():  # a failing handler leaves nothing behind
                 handler(message)
         except Undeliverable as exc:
+            error = exc
             _fail(message, exc, now, dead=True)
         except Exception as exc:
+            error = exc
             _fail(message, exc, now, dead=message.attempts >= MAX_ATTEMPTS)
         else:
             message.status, message.delivered_at, message.last_error = OutboxStatus.DELIVERED, now, ""
         message.save(update_fields=["status", "attempts", "next_attempt_at", "last_error", "delivered_at"])
+        if error is not None:
+            _after_failure(message, error, now)
         return message.status
+
+
+def _after_failure(message: OutboxMessage, error: Exception, now: datetime) -> None:
+    hook = FAILURE_HOOKS.get(message.kind)
+    if hook is None:
+        return
+    try:
+        with transaction.atomic():
+            hook(message, error, now)
+    except Exception:  # the record of a failure must never keep the row's mark from committing
+        logger.exception("outbox %s #%s: the failure hook failed", message.kind, message.pk)
 
 
 def _fail(message: OutboxMessage, exc: Exception, now: datetime, *, dead: bool) -> None:

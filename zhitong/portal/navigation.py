@@ -64,6 +64,8 @@ ENTRIES: list[tuple[str, str, Callable[[object], bool]]] = [
     (_("项目管家配备"), "projects:butlers", can.reads_butler_coverage),
     (_("工作日历"), "workdays:calendar", can.can_view_calendar),
     (_("审计日志"), "audit:list", can.can_read_audit),
+    # Issue 13: API clients' webhook subscriptions (the hub's and the administrator's systems).
+    (_("事件推送"), "webhooks:list", lambda u: can.is_hub(u) or can.manages_all_webhooks(u)),
     (_("系统管理"), "admin:index", can.is_admin),
 ]
 

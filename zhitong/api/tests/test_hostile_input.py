@@ -88,6 +88,26 @@ def _commitment(c):
     )
 
 
+def _webhook(c) -> dict:
+    """A webhook subscription of the hub with one logged delivery (issue 13)."""
+    from django.utils import timezone
+
+    from zhitong.webhooks.models import WebhookDelivery
+    from zhitong.webhooks.services import subscription_create
+
+    sub = subscription_create(
+        actor=c.hub, name="热线系统", url="https://hotline.example.gov.cn/hook", events=[]
+    )
+    d = WebhookDelivery.objects.create(
+        subscription=sub,
+        event="appeal.sign",
+        payload={"id": "k"},
+        dedupe_key="webhook:hostile",
+        created_at=timezone.now(),
+    )
+    return {"subscription_id": sub.pk, "delivery_id": d.pk}
+
+
 def resolve(doc, schema):
     while "$ref" in schema:
         schema = doc["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
@@ -122,6 +142,7 @@ class Probe:
             "draw_id": world.draw,
             "county_id": c.units.glq.pk,
             "responsible_unit_id": c.units.gxj.pk,
+            **_webhook(c),
         }
         self.failures: list[str] = []
         self.observed: dict[tuple[str, str], set[int]] = defaultdict(set)

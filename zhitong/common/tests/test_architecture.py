@@ -24,14 +24,17 @@ AUDIT_READING = {
 }
 FLOORS = [
     {"core"},
-    {"audit", "notifications", "outbox"},
+    # `delivery`: the channels beside the inbox (e-mail, SMS, group robots), filled in by
+    # notifications' delivered hook.
+    {"audit", "notifications", "outbox", "delivery"},
     # The message hub's pages use the page forms of `common`; its models and services stay below.
     {"common", "outbox.home", "notifications.views", "notifications.forms", "notifications.urls"},
     {"organizations"},
     {"enterprises", "workdays"},
     {"projects"},
     {"appeals"},
-    {"coordination"},
+    # `webhooks`: appeal events to API clients (appeals' timeline signal).
+    {"coordination", "webhooks"},
     # The monthly accountability loop (issue 11): counts, rates, scorecards, month close.
     {"assessment"},
     {"api", "portal", "demo", *AUDIT_READING},
