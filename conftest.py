@@ -144,6 +144,19 @@ def _workdays_calendar_cache_per_test():
 
 
 @pytest.fixture(autouse=True)
+def _default_language_per_test():
+    """Each test starts in the default language. A request in English (a cookie, the
+    language switch) leaves the thread's active language at English after the response,
+    which made a later test in the same worker compare Chinese labels with English ones."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _signin_throttle_per_test():
     """The sign-in throttle counts in its own in-process cache (settings.CACHES["signin"]);
     one test's failed sign-ins must not throttle the next test's client address."""
