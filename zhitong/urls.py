@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from zhitong.api.api import api
+from zhitong.open311.api import open311_api
 from zhitong.portal import views as portal_views
 
 urlpatterns = [
@@ -23,6 +24,8 @@ urlpatterns = [
     path("notifications/", include("zhitong.notifications.urls")),
     path("audit/", include("zhitong.audit.urls")),
     path("projects/", include("zhitong.projects.urls")),
+    path("tokens/", include("zhitong.api.urls")),
+    path("open311/v2/", open311_api.urls),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

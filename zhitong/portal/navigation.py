@@ -62,6 +62,7 @@ ENTRIES: list[tuple[str, str, Callable[[object], bool]]] = [
     (_("项目管家配备"), "projects:butlers", can.reads_butler_coverage),
     (_("工作日历"), "workdays:calendar", can.can_view_calendar),
     (_("审计日志"), "audit:list", can.can_read_audit),
+    (_("接口令牌"), "tokens:list", can.can_manage_api_tokens),
     (_("系统管理"), "admin:index", can.is_admin),
 ]
 
