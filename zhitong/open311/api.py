@@ -266,7 +266,7 @@ def token_lookup(request, token: str, fmt: str):
     a POST answers with the service_request_id at once)."""
     fmt = _fmt(fmt)
     user = _client(request)
-    appeal = _requests_qs(user).filter(received_by=user, idempotency_key=token).only("code").first()
+    appeal = appeals_visible(user).filter(received_by=user, idempotency_key=token).only("code").first()
     if appeal is None:
         raise Open311Error(404, "该 token 不存在")
     return render(fmt, "service_requests", [{"service_request_id": appeal.code, "token": token}])
