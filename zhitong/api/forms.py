@@ -12,9 +12,7 @@ from .services import NAME_MAX, RATE_LIMIT_MAX
 class TokenCreateForm(Form):
     name = forms.CharField(label=_("用途"), max_length=NAME_MAX, help_text=_("如：12345热线系统接入"))
     owner = forms.TypedChoiceField(label=_("所属账号"), coerce=int, choices=())
-    scopes = forms.MultipleChoiceField(
-        label=_("权限范围"), choices=(), widget=forms.CheckboxSelectMultiple
-    )
+    scopes = forms.MultipleChoiceField(label=_("权限范围"), choices=(), widget=forms.CheckboxSelectMultiple)
     expires_on = forms.DateField(
         label=_("有效期至"),
         required=False,

@@ -38,7 +38,7 @@ def check(token, *, now: float | None = None) -> None:
     """Count one request of `token`; RateLimited when it is over its limit."""
     now = time.time() if now is None else now
     window = int(now // WINDOW_SECONDS)
-    key = f"rl:{token.pk}:{window}"
+    key = f"rl:{token.token_hash[:24]}:{window}"
     cache = caches[CACHE_ALIAS]
     cache.add(key, 0, timeout=WINDOW_SECONDS + 5)
     try:

@@ -51,9 +51,7 @@ def scope_choices() -> list[tuple[str, str]]:
     return list(_scopes().items())
 
 
-ALL_SCOPES: tuple[str, ...] = tuple(
-    [f"{a}:{m}" for a in AREAS for m in ("read", "write")] + [OPEN311]
-)
+ALL_SCOPES: tuple[str, ...] = tuple([f"{a}:{m}" for a in AREAS for m in ("read", "write")] + [OPEN311])
 
 
 def required_scope(method: str, path: str) -> str:

@@ -23,7 +23,6 @@ from .forms import TokenCreateForm
 from .scopes import scope_choices
 
 
-
 def _require(user) -> None:
     if not can_manage_api_tokens(user):
         raise PermissionDenied(_("仅系统管理员可管理接口令牌。"))

@@ -85,7 +85,9 @@ class Open311API(NinjaAPI):
             request.path,
             exc_info=(type(exc), exc, exc.__traceback__),
         )
-        return errors(format_of_path(request.path), 400, "服务暂时无法处理该请求（general service error），请稍后重试")
+        return errors(
+            format_of_path(request.path), 400, "服务暂时无法处理该请求（general service error），请稍后重试"
+        )
 
 
 open311_api = Open311API(
@@ -129,7 +131,9 @@ def _client(request):
     return tok.user
 
 
-@open311_api.get("/services.{fmt}", summary="GET Service List：服务（诉求类别）列表", openapi_extra=openapi.SERVICES_DOC)
+@open311_api.get(
+    "/services.{fmt}", summary="GET Service List：服务（诉求类别）列表", openapi_extra=openapi.SERVICES_DOC
+)
 def service_list(request, fmt: str):
     fmt = _fmt(fmt)
     return render(fmt, "services", [service_of(c) for c in Category.objects.filter(is_active=True)])
@@ -148,7 +152,9 @@ def service_definition(request, service_code: str, fmt: str):
     return render(fmt, "service_definition", definition_of(category))
 
 
-@open311_api.post("/requests.{fmt}", summary="POST Service Request：登记诉求", openapi_extra=openapi.CREATE_DOC)
+@open311_api.post(
+    "/requests.{fmt}", summary="POST Service Request：登记诉求", openapi_extra=openapi.CREATE_DOC
+)
 def request_post(request, fmt: str):
     fmt = _fmt(fmt)
     user = _client(request)
@@ -156,7 +162,13 @@ def request_post(request, fmt: str):
     if key and len(key) > KEY_MAX:
         raise Open311Error(400, f"Idempotency-Key 不能超过{KEY_MAX}个字符")
     appeal, created = request_create(actor=user, data=request.POST, idempotency_key=key)
-    body = [{"service_request_id": appeal.code, "service_notice": request_of(appeal)["service_notice"], "account_id": None}]
+    body = [
+        {
+            "service_request_id": appeal.code,
+            "service_notice": request_of(appeal)["service_notice"],
+            "account_id": None,
+        }
+    ]
     headers = None if created else {"Idempotent-Replayed": "true"}
     return render(fmt, "service_requests", body, status=201 if created else 200, headers=headers)
 
@@ -170,7 +182,9 @@ def _datetime(request, name: str):
     except ValueError:
         value = None
     if value is None or value.tzinfo is None:
-        raise Open311Error(400, f"{name} 须为带时区的 w3 时间，如 2026-01-01T00:00:00Z 或 2026-01-01T08:00:00+08:00")
+        raise Open311Error(
+            400, f"{name} 须为带时区的 w3 时间，如 2026-01-01T00:00:00Z 或 2026-01-01T08:00:00+08:00"
+        )
     return value
 
 

@@ -15,7 +15,6 @@
 
 from __future__ import annotations
 
-
 from zhitong.appeals.choices import Status
 from zhitong.appeals.enterprise_selectors import stage_of, unit_public_name
 
@@ -107,5 +106,3 @@ def request_of(appeal) -> dict:
         "long": None,
         "media_url": None,
     }
-
-

@@ -49,7 +49,11 @@ REQUEST = {
     "long": None,
     "media_url": None,
 }
-CREATED = {"service_request_id": "ZT-2026-000123", "service_notice": REQUEST["service_notice"], "account_id": None}
+CREATED = {
+    "service_request_id": "ZT-2026-000123",
+    "service_notice": REQUEST["service_notice"],
+    "account_id": None,
+}
 TOKEN = {"service_request_id": "ZT-2026-000123", "token": "hotline-20261120-0001"}
 
 
@@ -61,7 +65,10 @@ def _content(root: str, document) -> dict:
 
 
 def error(status: int, description: str) -> dict:
-    return {"description": description, "content": _content("errors", [{"code": status, "description": description}])}
+    return {
+        "description": description,
+        "content": _content("errors", [{"code": status, "description": description}]),
+    }
 
 
 ERRORS = {
@@ -86,22 +93,35 @@ def doc(ok: dict, *codes: int, ok_status: int = 200, also: dict | None = None) -
     return {"responses": responses}
 
 
-SERVICES_DOC = doc({"description": "服务（诉求类别）列表", "content": _content("services", [SERVICE])}, 400, 404)
+SERVICES_DOC = doc(
+    {"description": "服务（诉求类别）列表", "content": _content("services", [SERVICE])}, 400, 404
+)
 DEFINITION_DOC = doc(
     {"description": "服务定义：须提交的属性", "content": _content("service_definition", DEFINITION)}, 400, 404
 )
 REQUESTS_DOC = doc(
-    {"description": "服务请求（诉求）列表，按受理时间倒序，最多1000条", "content": _content("service_requests", [REQUEST])},
+    {
+        "description": "服务请求（诉求）列表，按受理时间倒序，最多1000条",
+        "content": _content("service_requests", [REQUEST]),
+    },
     400,
     403,
     404,
     429,
 )
 REQUEST_DOC = doc(
-    {"description": "一项服务请求（诉求）", "content": _content("service_requests", [REQUEST])}, 400, 403, 404, 429
+    {"description": "一项服务请求（诉求）", "content": _content("service_requests", [REQUEST])},
+    400,
+    403,
+    404,
+    429,
 )
 TOKEN_DOC = doc(
-    {"description": "幂等键对应的服务请求编号", "content": _content("service_requests", [TOKEN])}, 400, 403, 404, 429
+    {"description": "幂等键对应的服务请求编号", "content": _content("service_requests", [TOKEN])},
+    400,
+    403,
+    404,
+    429,
 )
 CREATE_EXAMPLE = (
     "api_key=zt_xxxxxxxx&service_code=policy&attribute%5Bcredit_code%5D=91350100MA2XXXXXX0"

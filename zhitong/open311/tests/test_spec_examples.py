@@ -97,14 +97,22 @@ def _requests_have_the_specs_fields(appeal, hub311):
 def test_the_post_answer_and_the_token_answer_have_the_specs_fields(city, clerk311):
     posted = clerk311.post(
         "requests.xml",
-        {"service_code": city.category.code, "attribute[credit_code]": city.enterprise.credit_code, "description": "用电报装迟迟未办"},
+        {
+            "service_code": city.category.code,
+            "attribute[credit_code]": city.enterprise.credit_code,
+            "description": "用电报装迟迟未办",
+        },
         **{"Idempotency-Key": "k-1"},
     )
     assert posted.status_code == 201, posted.content
     assert shape(our_xml(posted)) == shape(spec_xml("post_request"))
     again = clerk311.post(
         "requests.json",
-        {"service_code": city.category.code, "attribute[credit_code]": city.enterprise.credit_code, "description": "用电报装迟迟未办"},
+        {
+            "service_code": city.category.code,
+            "attribute[credit_code]": city.enterprise.credit_code,
+            "description": "用电报装迟迟未办",
+        },
         **{"Idempotency-Key": "k-1"},
     )
     assert keys(again.json()) == spec_json_keys("post_request")

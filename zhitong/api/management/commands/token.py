@@ -87,7 +87,9 @@ class Command(OperationalCommand):
 
     def do_revoke(self, *, token, **options):
         matches = list(
-            ApiToken.objects.filter(pk=int(token)) if token.isdigit() else ApiToken.objects.filter(prefix=token)
+            ApiToken.objects.filter(pk=int(token))
+            if token.isdigit()
+            else ApiToken.objects.filter(prefix=token)
         )
         if len(matches) != 1:
             raise CommandError(f"{len(matches)} tokens match {token!r}: give the id")
