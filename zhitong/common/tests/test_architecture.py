@@ -32,7 +32,7 @@ FLOORS = [
     {"projects"},
     {"appeals"},
     {"coordination"},
-    {"api", "portal", "demo", *AUDIT_READING},
+    {"api", "open311", "portal", "demo", *AUDIT_READING},
 ]
 FLOOR_OF = {app: i for i, apps in enumerate(FLOORS) for app in apps}
 
