@@ -30,8 +30,27 @@ HOSTILE = [
     "nan",
     "",
 ]
-PARAMS = ("service_request_id", "service_code", "start_date", "end_date", "status", "api_key", "jurisdiction_id")
-FORM = ("service_code", "attribute[credit_code]", "attribute[title]", "description", "lat", "long", "address_string", "phone", "first_name", "api_key")
+PARAMS = (
+    "service_request_id",
+    "service_code",
+    "start_date",
+    "end_date",
+    "status",
+    "api_key",
+    "jurisdiction_id",
+)
+FORM = (
+    "service_code",
+    "attribute[credit_code]",
+    "attribute[title]",
+    "description",
+    "lat",
+    "long",
+    "address_string",
+    "phone",
+    "first_name",
+    "api_key",
+)
 PATHS = ("services.{f}", "services/{x}.{f}", "requests.{f}", "requests/{x}.{f}", "tokens/{x}.{f}")
 FORMATS = ("json", "xml", "html", "")
 
@@ -67,7 +86,9 @@ def test_hostile_path_and_query_values_never_give_a_5xx(city, key):
                     check(Client().get(path + (f"?api_key={api_key}" if api_key else "")), fmt)
         for name in PARAMS:
             for value in HOSTILE:
-                query = f"{name}={url_value(value)}" + (f"&api_key={api_key}" if api_key and name != "api_key" else "")
+                query = f"{name}={url_value(value)}" + (
+                    f"&api_key={api_key}" if api_key and name != "api_key" else ""
+                )
                 for fmt in ("json", "xml"):
                     check(Client().get(f"/open311/v2/requests.{fmt}?{query}"), fmt)
         # A parameter given twice, and every parameter at once.
@@ -75,14 +96,21 @@ def test_hostile_path_and_query_values_never_give_a_5xx(city, key):
 
 
 def test_hostile_form_values_never_give_a_5xx(city, key):
-    base = {"service_code": city.category.code, "attribute[credit_code]": city.enterprise.credit_code, "description": "用电报装", "api_key": key}
+    base = {
+        "service_code": city.category.code,
+        "attribute[credit_code]": city.enterprise.credit_code,
+        "description": "用电报装",
+        "api_key": key,
+    }
     for name in FORM:
         for value in HOSTILE:
             body = "&".join(f"{quote(k)}={url_value(value if k == name else v)}" for k, v in base.items())
             if name not in base:
                 body += f"&{quote(name)}={url_value(value)}"
             for fmt in ("json", "xml"):
-                response = Client().post(f"/open311/v2/requests.{fmt}", body, content_type="application/x-www-form-urlencoded")
+                response = Client().post(
+                    f"/open311/v2/requests.{fmt}", body, content_type="application/x-www-form-urlencoded"
+                )
                 check(response, fmt)
 
 

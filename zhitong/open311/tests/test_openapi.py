@@ -29,7 +29,10 @@ def test_every_open311_operation_documents_its_answers_with_examples():
         for code, answer in responses.items():
             content = answer["content"]
             assert content["application/json"]["example"] is not None, (key, code)
-            assert content["text/xml"]["example"].startswith('<?xml version="1.0" encoding="utf-8"?>'), (key, code)
+            assert content["text/xml"]["example"].startswith('<?xml version="1.0" encoding="utf-8"?>'), (
+                key,
+                code,
+            )
     post = ops[("post", "/open311/v2/requests.{fmt}")]
     assert post["requestBody"]["content"]["application/x-www-form-urlencoded"]["example"]
     assert {p["name"] for p in post["parameters"]} >= {"fmt", "Idempotency-Key"}
