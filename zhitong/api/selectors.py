@@ -30,6 +30,6 @@ def token_owner_choices() -> list[tuple[int, str]]:
     out = []
     for u in rows:
         full = (u.full_name or "").strip()
-        unit = f"（{u.unit.name}）" if getattr(u, "unit", None) else ""
-        out.append((u.pk, f"{u.username} {full}{unit}".strip()))
+        unit = f" · {u.unit.name}" if getattr(u, "unit", None) else ""
+        out.append((u.pk, f"{u.username} {full}".strip() + unit))
     return out

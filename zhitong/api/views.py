@@ -35,7 +35,7 @@ def _page(request, *, form=None, secret=None, created=None, status=200):
         {
             "token": t,
             "state": t.state(now),
-            "scopes": [labels.get(s, s) for s in t.scopes or []],
+            "scopes": _("、").join(labels.get(s, s) for s in t.scopes or []),
             "limit": ratelimit.limit_of(t),
         }
         for t in selectors.tokens_for_user(request.user)

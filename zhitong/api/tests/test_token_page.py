@@ -148,3 +148,23 @@ def test_the_command_refuses_an_unknown_scope_or_account(city):
     with pytest.raises(CommandError, match="no account"):
         call_command("token", "create", "--user", "nobody", "--name", "x", "--scope", "open311")
     assert not ApiToken.objects.exists()
+
+
+def test_the_page_is_english_in_english_mode():
+    from django.conf import settings
+
+    from zhitong.organizations.tests.factories import UnitFactory
+    from zhitong.portal.tests.english_city import untranslated
+
+    office = UnitFactory(name="Hotline Office", short_name="Hotline")
+    admin = UserFactory(username="admin_en", role=Role.ADMIN, unit=office, full_name="Admin")
+    owner = UserFactory(username="hotline_en", role=Role.CLERK, unit=office, full_name="Hotline")
+    revoked, _raw = ApiToken.issue(user=owner, name="Old hotline", created_by=admin)
+    revoked.revoked_at = revoked.created_at
+    revoked.save()
+    client = signed_in(admin)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = create(client, owner, name="Hotline", rate_limit="60")
+    assert response.status_code == 200 and response["Content-Language"] == "en"
+    assert untranslated(response.content.decode()) == []
+    assert untranslated(client.get(URL).content.decode()) == []
