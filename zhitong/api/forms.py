@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from zhitong.common.forms import Form
+from zhitong.common.forms import DateField, Form, MultipleChoiceField
 
 from .scopes import scope_choices
 from .services import NAME_MAX, RATE_LIMIT_MAX
@@ -12,8 +12,8 @@ from .services import NAME_MAX, RATE_LIMIT_MAX
 class TokenCreateForm(Form):
     name = forms.CharField(label=_("用途"), max_length=NAME_MAX, help_text=_("如：12345热线系统接入"))
     owner = forms.TypedChoiceField(label=_("所属账号"), coerce=int, choices=())
-    scopes = forms.MultipleChoiceField(label=_("权限范围"), choices=(), widget=forms.CheckboxSelectMultiple)
-    expires_on = forms.DateField(
+    scopes = MultipleChoiceField(label=_("权限范围"), choices=(), widget=forms.CheckboxSelectMultiple)
+    expires_on = DateField(
         label=_("有效期至"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
