@@ -163,8 +163,10 @@ def _signin_throttle_per_test():
     from django.core.cache import caches
 
     caches["signin"].clear()
+    caches["api_ratelimit"].clear()  # and the API clients' request counters (api/ratelimit.py)
     yield
     caches["signin"].clear()
+    caches["api_ratelimit"].clear()
 
 
 @pytest.fixture

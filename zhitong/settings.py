@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "zhitong.assessment",
     "zhitong.webhooks",
     "zhitong.api",
+    "zhitong.open311",
     "zhitong.portal",
     "zhitong.demo",
 ]
@@ -132,6 +133,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "zhitong.api.middleware.ApiErrorContractMiddleware",  # issue 8: JSON errors under /api/
+    "zhitong.open311.middleware.Open311ErrorMiddleware",  # the standard's errors under /open311/
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Django's SessionMiddleware, but the token API under /api/ gets no session and no cookie.
     "zhitong.common.stateless.StatelessApiSessionMiddleware",
@@ -150,7 +152,7 @@ MIDDLEWARE = [
 ]
 
 # Paths served statelessly (common/stateless.py): no session row, no Set-Cookie.
-ZHITONG_STATELESS_PATH_PREFIXES = ["/api/"]
+ZHITONG_STATELESS_PATH_PREFIXES = ["/api/", "/open311/"]
 
 ROOT_URLCONF = "zhitong.urls"
 WSGI_APPLICATION = "zhitong.wsgi.application"
@@ -219,6 +221,16 @@ CACHES["signin"] = (
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 )
+# The API clients' request counters (api/ratelimit.py): shared by every app server through
+# Redis; in embedded mode a store of its own.
+CACHES["api_ratelimit"] = (
+    {**CACHES["default"], "KEY_PREFIX": "apirl"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api_ratelimit"}
+)
+# Requests per minute an API token may make unless its own limit says otherwise (the token
+# page, `zhitong token create --rate-limit`).
+ZHITONG_API_RATE_LIMIT = int(os.environ.get("ZHITONG_API_RATE_LIMIT", "120"))
 
 # Celery: with Redis, a worker and beat run the schedule; without, tasks run in-process.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -5,6 +5,7 @@ from django.urls import include, path
 
 from zhitong.api.api import api
 from zhitong.assessment import views as assessment_views
+from zhitong.open311.api import open311_api
 from zhitong.portal import views as portal_views
 
 urlpatterns = [
@@ -31,6 +32,8 @@ urlpatterns = [
         "public/scorecards/<str:month>/", assessment_views.public_scorecards, name="public_scorecards_month"
     ),
     path("webhooks/", include("zhitong.webhooks.urls")),
+    path("tokens/", include("zhitong.api.urls")),
+    path("open311/v2/", open311_api.urls),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -27,7 +27,12 @@ api = ContractAPI(
         '所有错误均为 JSON `{"code", "message"}`（中文说明；单个字段出错时附 `field`，'
         "多个字段时附 `details`）：400 请求有误，401 未认证，403 无权操作，404 对象不存在或不在范围内，"
         "405 方法不支持，409 状态冲突或版本过期，413 请求体过大，415 请求体不是 JSON，"
-        "422 参数类型、格式或范围不正确，500 服务器内部错误。"
+        "422 参数类型、格式或范围不正确，500 服务器内部错误。\n\n"
+        "令牌（接口令牌页 /tokens/ 或 `zhitong token create` 发放）须具有操作所需的权限范围"
+        "（每个操作的 `x-required-scope`，如 `appeals:read`、`appeals:write`），否则 403 "
+        "`insufficient_scope`；令牌吊销、过期或所属账号停用后 401；超过该令牌每分钟请求上限时 429 "
+        "`rate_limited`，`Retry-After` 头给出等待秒数。登记诉求可幂等重试（`Idempotency-Key`），"
+        "示例见 docs/api.md。Open311 GeoReport v2 接口：/open311/v2/（文档 /open311/v2/openapi.json）。"
     ),
     auth=TokenAuth(),
     urls_namespace="api",

@@ -96,7 +96,10 @@ class ContractAPI(NinjaAPI):
 
     # -- handlers ------------------------------------------------------------------------
     def _service_error(self, request, exc: ServiceError):
-        return self.create_response(request, service_error_body(exc), status=exc.status)
+        response = self.create_response(request, service_error_body(exc), status=exc.status)
+        if getattr(exc, "retry_after", None):  # ratelimit.RateLimited: when to come back
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     def _validation_error(self, request, exc: ValidationError):
         details = error_details(exc.errors)
@@ -183,24 +186,33 @@ ERROR_DESCRIPTIONS = {
     413: "请求体超过大小上限",
     415: "请求体不是 JSON",
     422: "参数类型、格式或范围不正确",
-    429: "请求过于频繁",
+    429: "请求过于频繁：同一地址认证失败过多（throttled），或该令牌超过每分钟请求上限（rate_limited，见 Retry-After 头）",
     500: "服务器内部错误",
 }
 
 
 def document_errors(schema: dict) -> dict:
-    """Add the shared error responses to every operation of `schema` and give every error
-    response the one Error body."""
+    """Add the shared error responses to every operation of `schema`, give every error
+    response the one Error body, and state each token-protected operation's scope
+    (`x-required-scope`, scopes.py): a token without it is refused with 403."""
+    from .scopes import required_scope
+
     schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
     ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-    for item in schema.get("paths", {}).values():
+    for path, item in schema.get("paths", {}).items():
         for method, op in item.items():
             if method not in ("get", "post", "put", "patch", "delete"):
                 continue
             responses = op.setdefault("responses", {})
             codes = set(SHARED_ERRORS)
             if op.get("security"):
-                codes |= {401, 429}  # 429: too many failed tokens from the address
+                # 403: the token lacks the scope; 429: too many failed tokens from the
+                # address, or the token over its rate limit.
+                codes |= {401, 403, 429}
+                scope = required_scope(method, path)
+                op["x-required-scope"] = scope
+                note = f"令牌权限范围：`{scope}`"
+                op["description"] = f"{op['description']}\n\n{note}" if op.get("description") else note
             if "requestBody" in op:
                 codes.add(415)
             codes |= {int(c) for c in responses if str(c).isdigit() and int(c) >= 400}

@@ -194,6 +194,13 @@ def can_read_audit(user) -> bool:
     return _has_role(user, {Role.ADMIN, Role.SUPERVISOR})
 
 
+def can_manage_api_tokens(user) -> bool:
+    """Creates, lists and revokes the API clients' tokens (the token page, api/views.py):
+    the administrator only — a token acts with its owner account's rights, so issuing one
+    for any account is an administrator's act (issue 13)."""
+    return _has_role(user, {Role.ADMIN})
+
+
 def can_import_data(user) -> bool:
     """Bulk-imports master data (the enterprise library workbook): the administrator (SPEC:
     master data) and the hub, which keeps the enterprise library."""

@@ -37,7 +37,7 @@ FLOORS = [
     {"coordination", "webhooks"},
     # The monthly accountability loop (issue 11): counts, rates, scorecards, month close.
     {"assessment"},
-    {"api", "portal", "demo", *AUDIT_READING},
+    {"api", "open311", "portal", "demo", *AUDIT_READING},
 ]
 FLOOR_OF = {app: i for i, apps in enumerate(FLOORS) for app in apps}
 

@@ -248,6 +248,7 @@ class PageParser(HTMLParser):
 SKIPPED_PREFIXES = {
     "admin:": "Django's admin: its own forms and messages, for superusers only",
     "api:": "the REST API: the contract tests cover it (JSON, not page forms)",
+    "open311:": "the Open311 endpoints: open311/tests/test_hostile.py covers them (XML/JSON, not pages)",
     "logout": "signing out has no fields, and would sign the crawler's user out",
 }
 
