@@ -61,6 +61,13 @@ ENTRIES: list[tuple[str, str, Callable[[object], bool]]] = [
     (_("重大项目"), "projects:list", can.sees_project_library),
     (_("项目管家配备"), "projects:butlers", can.reads_butler_coverage),
     (_("工作日历"), "workdays:calendar", can.can_view_calendar),
+    # seeds/000 三、四: the supervision office's lists, orders and findings; the People's
+    # Congress's view with Annex 3 and the counting facts (read-only); a unit's orders.
+    (_("督查督办"), "supervision:list", can.reads_supervision),
+    (_("人大监督"), "supervision:congress", can.is_overseer),
+    (_("附件3落实情况"), "coordination:annex3", can.is_overseer),
+    (_("计数事实"), "coordination:facts", can.is_overseer),
+    (_("督促整改"), "supervision:orders", can.is_unit_staff),
     (_("审计日志"), "audit:list", can.can_read_audit),
     (_("系统管理"), "admin:index", can.is_admin),
 ]

@@ -32,6 +32,9 @@ FLOORS = [
     {"projects"},
     {"appeals"},
     {"coordination"},
+    # The supervision office's views, rectification orders and findings (seeds/000 三、四);
+    # above assessment at integration (it registers its findings as deduction sources).
+    {"supervision"},
     {"api", "portal", "demo", *AUDIT_READING},
 ]
 FLOOR_OF = {app: i for i, apps in enumerate(FLOORS) for app in apps}
