@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from django.utils import timezone
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from zhitong.common import api_moves
@@ -224,7 +224,7 @@ def order_list(request, q: Query[OrderQuery]):
 @router.post("/orders", response={201: OrderOut, **ERRORS}, summary="下发督促整改通知（督查室）")
 def order_issue(request, payload: OrderIn):
     order = services.order_issue(actor=request.user, **payload.dict())
-    return 201, _order(request, order.pk)
+    return Status(201, _order(request, order.pk))
 
 
 @router.get("/orders/{order_id}", response={200: OrderOut, **ERRORS}, summary="督促整改通知详情")
@@ -263,7 +263,7 @@ def finding_list(request, q: Query[FindingQuery]):
 )
 def finding_record(request, payload: FindingIn):
     finding = services.finding_record(actor=request.user, **payload.dict())
-    return 201, _finding_out(selectors.finding_get_for_user(user=request.user, finding_id=finding.pk))
+    return Status(201, _finding_out(selectors.finding_get_for_user(user=request.user, finding_id=finding.pk)))
 
 
 @router.get("/findings/{finding_id}", response={200: FindingOut, **ERRORS}, summary="督查监督发现详情")
