@@ -308,6 +308,10 @@ def finding_detail(request, pk):
 # -- the People's Congress view (seeds/000 四) ------------------------------------------------------
 
 
+def _next_month(month):
+    return month.replace(year=month.year + (month.month == 12), month=month.month % 12 + 1)
+
+
 @login_required
 def congress(request):
     """人大专询，全面监督 (seeds/000 四): late and unreported problems, Annex 3 and the counting
@@ -322,6 +326,8 @@ def congress(request):
         "supervision/congress.html",
         {
             "month": month,
+            "previous": services.previous_month(month),
+            "following": _next_month(month) if _next_month(month) <= today else None,
             "counts": supervision_counts(request.user, today=today, for_congress=True, month=month),
             "findings": findings,
             "findings_total": findings.count(),
