@@ -47,7 +47,7 @@ class OrderForm(zt.Form):
     tasks = forms.CharField(label=_("涉及交办任务编号"), max_length=IDS_MAX, required=False)
     meetings = forms.CharField(label=_("涉及协调会编号"), max_length=IDS_MAX, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_for(user)
 
@@ -67,6 +67,6 @@ class FindingForm(zt.Form):
     appeal = forms.CharField(label=_("涉及诉求编号"), max_length=20, required=False)
     task = forms.IntegerField(label=_("涉及交办任务编号"), min_value=1, max_value=zt.INT_MAX, required=False)
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units_for(user)

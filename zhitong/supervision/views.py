@@ -190,6 +190,10 @@ def order_detail(request, pk):
     _orders_reader(request)
     order = get_or_404(selectors.order_get_for_user, user=request.user, order_id=pk)
     today = _today()
+    history = history_rows(ORDER, state_changes(order))
+    for row in history:
+        if row.action == "issue":  # the creation, not a move of the table (services.order_issue)
+            row.label = _("下发督促整改通知")
     return TemplateResponse(
         request,
         "supervision/order_detail.html",
@@ -197,7 +201,7 @@ def order_detail(request, pk):
             "order": order,
             "light": selectors.order_light(order, today),
             "overdue": selectors.order_overdue_workdays(order, today),
-            "history": history_rows(ORDER, state_changes(order)),
+            "history": history,
             "moves": move_forms(
                 ORDER, request.user, order, url="supervision:order_move", arg=order.pk, today=today
             ),
