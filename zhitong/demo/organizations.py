@@ -31,6 +31,7 @@ MAIN_LOGINS = [
     "exec_leader",
     "mayor",
     "supervisor",
+    "supervisor_glq",
     "overseer",
     "enterprise",
 ]
