@@ -232,21 +232,26 @@ def findings_deductions(*, units, month_start: date, month_end: date) -> list[di
     assessment's `Deduction` (SHARED_CONTRACTS.md): the scorecard shows each as a deduction
     linking to its finding (seeds/000 五(一) 以及市人大、市政府督查室监督督查的结果). Stable order."""
     from django.urls import reverse
+    from django.utils import translation
+
+    from zhitong.core.fields import excerpt
 
     unit_ids = [getattr(u, "pk", u) for u in units]
     rows = Finding.objects.filter(
         unit_id__in=unit_ids, month__gte=month_start.replace(day=1), month__lte=month_end
     ).order_by("unit_id", "month", "id")
-    return [
-        {
-            "unit_id": f.unit_id,
-            "points": Decimal(f.points),
-            "source_key": f"supervision.{f.source}",
-            "label": str(f.get_source_display()),
-            "clause": f.clause,
-            "url": reverse("supervision:finding_detail", args=[f.pk]),
-            "object_id": f.pk,
-            "when": f.month,
-        }
-        for f in rows
-    ]
+    # The scorecard is the city's document: its words in Chinese whatever the reader's language.
+    with translation.override(settings.LANGUAGE_CODE):
+        return [
+            {
+                "unit_id": f.unit_id,
+                "points": Decimal(f.points),
+                "source_key": f"supervision.{f.source}",
+                "label": f"{f.get_source_display()}：{excerpt(f.basis, 60)}",
+                "clause": f.clause,
+                "url": reverse("supervision:finding_detail", args=[f.pk]),
+                "object_id": f.pk,
+                "when": f.month,
+            }
+            for f in rows
+        ]

@@ -146,7 +146,7 @@ def test_a_returned_order_gets_a_new_deadline_and_a_failure_records_a_finding(su
             "unit_id": sup.units.gxj.pk,
             "points": finding.points,
             "source_key": "supervision.supervision",
-            "label": "督查室督查",
+            "label": f"督查室督查：{finding.basis}",
             "clause": services.ORDER_CLAUSE,
             "url": reverse("supervision:finding_detail", args=[finding.pk]),
             "object_id": finding.pk,
