@@ -211,3 +211,24 @@ def test_the_monthly_forwarding_tells_each_overseer_once_with_the_months_links(
     assert "2025年9月" in rows[0].title
     with time_machine.travel(at(2025, 11, 1, 9), tick=False):
         assert forward_to_congress() == 2  # the next month is forwarded in its turn
+
+
+def test_who_opens_the_office_overview_and_the_findings_list(sup, client):
+    gxj, glq = record(sup, sup.supervisor), record(sup, sup.supervisor, unit=sup.units.glq)
+    index, findings = reverse("supervision:list"), reverse("supervision:findings")
+    for user, shown in [
+        (sup.supervisor, {gxj, glq}),
+        (sup.county_supervisor, {glq}),  # its county's units only
+        (sup.overseer, {gxj, glq}),
+        (sup.hub, {gxj, glq}),
+    ]:
+        client.force_login(user)
+        assert client.get(index).status_code == 200, user
+        r = client.get(findings, {"month": "2025-09"})
+        assert r.status_code == 200 and set(r.context["page"]) == shown, user
+    for user in (sup.handler, sup.head, sup.outsider, sup.leader, sup.enterprise_user):
+        client.force_login(user)
+        assert client.get(index).status_code == 403, user
+        assert client.get(findings).status_code == 403, user
+    client.logout()
+    assert client.get(index).status_code == 302 and client.get(findings).status_code == 302
