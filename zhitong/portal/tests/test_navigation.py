@@ -58,7 +58,16 @@ def test_only_the_most_specific_entry_is_current(monkeypatch):
 # Each role's menu, entry by entry (the table the capabilities replaced).
 MENUS = {
     Role.ENTERPRISE: ["首页", "我的诉求", "企业服务窗口"],
-    Role.CLERK: ["首页", "诉求工作台", "登记诉求", "企业服务窗口", "企业库", "重大项目", "项目管家配备"],
+    Role.CLERK: [
+        "首页",
+        "诉求工作台",
+        "登记诉求",
+        "企业服务窗口",
+        "企业库",
+        "重大项目",
+        "项目管家配备",
+        "督促整改",
+    ],
     Role.HANDLER: [
         "首页",
         "诉求工作台",
@@ -70,6 +79,7 @@ MENUS = {
         "企业库",
         "重大项目",
         "项目管家配备",
+        "督促整改",
     ],
     Role.UNIT_HEAD: [
         "首页",
@@ -83,6 +93,7 @@ MENUS = {
         "企业库",
         "重大项目",
         "项目管家配备",
+        "督促整改",
     ],
     Role.HUB: [
         "首页",
@@ -125,6 +136,7 @@ MENUS = {
         "企业库",
         "重大项目",
         "项目管家配备",
+        "督查督办",
         "审计日志",
     ],
     Role.OVERSEER: [
@@ -136,6 +148,10 @@ MENUS = {
         "项目调度",
         "企业服务窗口",
         "重大项目",
+        "督查督办",
+        "人大监督",
+        "附件3落实情况",
+        "计数事实",
     ],
     Role.ADMIN: [
         "首页",
