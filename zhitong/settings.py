@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "zhitong.coordination",
     "zhitong.assessment",
     "zhitong.webhooks",
+    "zhitong.supervision",
     "zhitong.api",
     "zhitong.open311",
     "zhitong.portal",
@@ -257,7 +258,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "zhitong.projects.tasks.send_leader_digests",
         "schedule": crontab(hour=8, minute=30, day_of_month="1-5"),
     },
+    # seeds/000 三: each month's results forwarded to the People's Congress (supervision app);
+    # run on the 1st–5th, one notice per overseer and month (deduplicated).
+    "supervision-forward": {
+        "task": "zhitong.supervision.tasks.forward_to_congress",
+        "schedule": crontab(hour=9, minute=0, day_of_month="1-5"),
+    },
 }
+# seeds/000 三 督查: an item a unit owes with no recorded action for this many working days is
+# "stalled" on the supervision office's list.
+ZHITONG_SUPERVISION_STALLED_WORKDAYS = 5
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

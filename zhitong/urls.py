@@ -22,6 +22,7 @@ urlpatterns = [
     path("workdays/", include("zhitong.workdays.urls")),
     path("appeals/", include("zhitong.appeals.urls")),
     path("coordination/", include("zhitong.coordination.urls")),
+    path("supervision/", include("zhitong.supervision.urls")),
     path("notifications/", include("zhitong.notifications.urls")),
     path("audit/", include("zhitong.audit.urls")),
     path("projects/", include("zhitong.projects.urls")),

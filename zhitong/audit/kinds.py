@@ -133,6 +133,19 @@ def _visible_tasks(user):
     return task_list_for_user(user=user)
 
 
+def _visible_orders(user):
+    from zhitong.supervision.selectors import orders_for_user
+
+    return orders_for_user(user)
+
+
+def _visible_findings(user):
+    from zhitong.organizations.capabilities import reads_supervision
+    from zhitong.supervision.selectors import findings_for_user
+
+    return findings_for_user(user) if reads_supervision(user) else False
+
+
 def _visible_escalations(user):
     from zhitong.coordination.models import EscalationRequest
 
@@ -249,6 +262,23 @@ def object_kinds() -> dict[str, Kind]:
             short=_task_short,
             url=url("coordination:task_detail"),
             openable=_visible_tasks,
+        ),
+        "supervision.rectificationorder": Kind(
+            _("督促整改通知"),
+            "supervision.rectificationorder",
+            related=("unit",),
+            name=lambda o: f"{o.code} {o.title}",
+            url=url("supervision:order_detail"),
+            openable=_visible_orders,
+            code_field="code",
+        ),
+        "supervision.finding": Kind(
+            _("督查监督发现"),
+            "supervision.finding",
+            related=("unit",),
+            name=lambda f: f"{f.unit.name} {f.month:%Y-%m} -{f.points}",
+            url=url("supervision:finding_detail"),
+            openable=_visible_findings,
         ),
         "enterprises.enterprise": Kind(
             _("企业"),

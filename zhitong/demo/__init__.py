@@ -30,6 +30,7 @@ STAGES = [
     ("projects", "项目"),
     ("appeals", "诉求（件）"),
     ("coordination", "协调机制（逐月推进）"),
+    ("supervision", "督查督办"),
 ]
 
 

@@ -31,6 +31,7 @@ MAIN_LOGINS = [
     "exec_leader",
     "mayor",
     "supervisor",
+    "supervisor_glq",
     "overseer",
     "enterprise",
 ]
@@ -352,6 +353,8 @@ def build_users(ctx: DemoContext, units: dict[str, Unit]) -> dict[str, User]:
     add("exec_leader", Role.LEADER, "SZF", "常务副市长", leader_level=LeaderLevel.EXECUTIVE_VICE_MAYOR)
     add("mayor", Role.LEADER, "SZF", "市长", leader_level=LeaderLevel.MAYOR)
     add("supervisor", Role.SUPERVISOR, "DCS-DCYK", "督查一科科长")
+    # A county's supervision office (seeds/000 三 各县(市)区政府督查室): sees its county only.
+    add("supervisor_glq", Role.SUPERVISOR, "GLQ-DCS", "督查室主任")
     add("overseer", Role.OVERSEER, "RD-CJW", "财政经济工作委员会副主任")
     # The enterprise's own account; zhitong/demo/enterprises.py attaches it to its enterprise.
     add("enterprise", Role.ENTERPRISE, None, "总经理", full_name="陈志明")

@@ -284,6 +284,8 @@ def reads_all_scorecards(user) -> bool:
 def reads_scorecards(user) -> bool:
     """Some scorecard: every unit's (reads_all_scorecards) or a unit's staff their own unit's."""
     return reads_all_scorecards(user) or is_unit_staff(user)
+
+
 # -- webhooks (issue 13) -------------------------------------------------------------------
 
 
@@ -296,3 +298,34 @@ def can_subscribe_webhooks(user) -> bool:
 def manages_all_webhooks(user) -> bool:
     """The administrator sees, edits and replays every client's subscriptions."""
     return is_admin(user)
+
+
+# -- supervision (seeds/000 三、四) ---------------------------------------------------------------
+
+# The supervision office's lists (overdue, unreported, stalled) and its orders and findings are
+# read by the office (a county office in its county: supervision.scope), the People's Congress
+# overseer (seeds/000 四: read-only oversight), the hub and the administrator.
+SUPERVISION_READER_ROLES = frozenset({Role.SUPERVISOR, Role.OVERSEER, Role.HUB, Role.ADMIN})
+
+
+def reads_supervision(user) -> bool:
+    """Opens the supervision office's lists, rectification orders and findings (SPEC:
+    supervisor, overseer; the hub and the administrator read them too)."""
+    return _has_role(user, SUPERVISION_READER_ROLES)
+
+
+def issues_rectification_orders(user) -> bool:
+    """Issues rectification orders (督促整改) and verifies them (seeds/000 三: 由市政府督查室…
+    予以督促整改; 各县(市)区政府督查室 督查落实): the supervision office."""
+    return _has_role(user, {Role.SUPERVISOR})
+
+
+def records_findings(user) -> bool:
+    """Records a finding with the points it deducts: the supervision office (seeds/000 三) and
+    the People's Congress (seeds/000 四), whose results are scored (seeds/000 五(一))."""
+    return _has_role(user, {Role.SUPERVISOR, Role.OVERSEER})
+
+
+def is_overseer(user) -> bool:
+    """The People's Congress overseer (人大监督): read-only oversight, records findings."""
+    return _has_role(user, {Role.OVERSEER})

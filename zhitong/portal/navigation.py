@@ -28,6 +28,12 @@ def _sees_events_and_tasks(user) -> bool:
     return can.sees_whole_city(user) or can.is_city_leader(user) or can.handles_unit_matters(user)
 
 
+def _sees_supervision(user) -> bool:
+    # The office's and the People's Congress's own entry; the hub and the admin, who may read
+    # the lists too (capabilities.reads_supervision), reach them from the home page's links.
+    return can.is_supervisor(user) or can.is_overseer(user)
+
+
 def _sees_enterprise_library(user) -> bool:
     # Not the overseer: the People's Congress reads appeals' figures, not the enterprise library.
     return (
@@ -63,6 +69,13 @@ ENTRIES: list[tuple[str, str, Callable[[object], bool]]] = [
     (_("重大项目"), "projects:list", can.sees_project_library),
     (_("项目管家配备"), "projects:butlers", can.reads_butler_coverage),
     (_("工作日历"), "workdays:calendar", can.can_view_calendar),
+    # seeds/000 三、四: the supervision office's lists, orders and findings; the People's
+    # Congress's view with Annex 3 and the counting facts (read-only); a unit's orders.
+    (_("督查督办"), "supervision:list", _sees_supervision),
+    (_("人大监督"), "supervision:congress", can.is_overseer),
+    (_("附件3落实情况"), "coordination:annex3", can.is_overseer),
+    (_("计数事实"), "coordination:facts", can.is_overseer),
+    (_("督促整改"), "supervision:orders", can.is_unit_staff),
     (_("审计日志"), "audit:list", can.can_read_audit),
     # Issue 13: API clients' webhook subscriptions (the hub's and the administrator's systems).
     (_("事件推送"), "webhooks:list", lambda u: can.is_hub(u) or can.manages_all_webhooks(u)),

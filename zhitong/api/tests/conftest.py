@@ -94,7 +94,23 @@ def world(city, scene):
     draw = dispatch_services.inspection_draw(
         actor=city.hub, quarter=at(2025, 9, 1).date(), seed="2025Q3", seed_source="测试"
     )
+    # A rectification order to GXJ and a finding (supervision, seeds/000 三).
+    from zhitong.supervision import services as supervision
+
+    order = supervision.order_issue(
+        actor=city.supervisor, unit_id=city.units.gxj.pk, title="超期", requirement="限期整改", workdays=5
+    )
+    finding = supervision.finding_record(
+        actor=city.supervisor,
+        unit_id=city.units.gxj.pk,
+        month=at(2025, 9, 1).date(),
+        points=1,
+        clause="三",
+        basis="发现",
+    )
     return SimpleNamespace(
+        order=order.pk,
+        finding=finding.pk,
         city=city,
         appeal=appeal,
         request=request,

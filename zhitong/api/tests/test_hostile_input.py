@@ -22,6 +22,7 @@ from zhitong.enterprises.machine import ENTERPRISE
 from zhitong.projects.machines import STAGE
 from zhitong.projects.progress.commitment_machine import COMMITMENT
 from zhitong.projects.roadmap.machine import MILESTONE
+from zhitong.supervision.machines import ORDER
 
 from .conftest import token_client
 
@@ -70,11 +71,18 @@ MOVE_MACHINES = {
     "/projects/{project_id}/milestones/{milestone_id}/moves/{move}": MILESTONE,
     "/projects/commitments/{commitment_id}/moves/{move}": COMMITMENT,
     "/assessment/months/{month}/moves/{move}": ASSESSMENT_MONTH,
+    "/supervision/orders/{order_id}/moves/{move}": ORDER,
 }
 # A move each object's table has, for the requests that are about the other parameters.
 BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
 BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", ENTERPRISE: "approve", CERTIFICATION: "reopen"}
-BASE_MOVE |= {STAGE: "step_back", MILESTONE: "edit", COMMITMENT: "record", ASSESSMENT_MONTH: "close"}
+BASE_MOVE |= {
+    STAGE: "step_back",
+    MILESTONE: "edit",
+    COMMITMENT: "record",
+    ASSESSMENT_MONTH: "close",
+    ORDER: "fail",
+}
 
 
 def _commitment(c):
@@ -143,6 +151,8 @@ class Probe:
             "county_id": c.units.glq.pk,
             "responsible_unit_id": c.units.gxj.pk,
             **_webhook(c),
+            "order_id": world.order,
+            "finding_id": world.finding,
         }
         self.failures: list[str] = []
         self.observed: dict[tuple[str, str], set[int]] = defaultdict(set)
@@ -155,6 +165,8 @@ class Probe:
             return self.w.month
         if name == "move":
             return BASE_MOVE[MOVE_MACHINES[path]]
+        if name == "key":  # the supervision office's lists
+            return "overdue"
         return str(self.ids[name])
 
     def valid(self, name, schema):

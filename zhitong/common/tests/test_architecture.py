@@ -37,6 +37,9 @@ FLOORS = [
     {"coordination", "webhooks"},
     # The monthly accountability loop (issue 11): counts, rates, scorecards, month close.
     {"assessment"},
+    # The supervision office's views, rectification orders and findings (seeds/000 三、四):
+    # above assessment (it registers its findings as deduction sources).
+    {"supervision"},
     {"api", "open311", "portal", "demo", *AUDIT_READING},
 ]
 FLOOR_OF = {app: i for i, apps in enumerate(FLOORS) for app in apps}

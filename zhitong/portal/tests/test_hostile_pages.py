@@ -69,6 +69,11 @@ UNREACHED = {
 MUST_ATTACK = [
     ("coordination:certification_move", "certify"),  # seeds/000 五(二)1, a month that has ended
     ("coordination:certification_move", "reopen"),
+    # Rectification orders (supervision): the unit's report with its evidence, the office's
+    # return with a new limit and its failure with the points deducted.
+    ("supervision:order_move", "report"),
+    ("supervision:order_move", "return"),
+    ("supervision:order_move", "fail"),
 ]
 # Pages visited per URL name and user (the detail pages of the city's objects are many).
 PATHS_PER_NAME = 4
@@ -186,10 +191,38 @@ def build_city(c, sc) -> list[str]:
         industry=Industry.MANUFACTURING,
         location_id=c.units.glq.pk,
     )
+    # Rectification orders to GXJ (seeds/000 三): one acknowledged (the unit's report form),
+    # one reported (the office's verify, return and fail forms); a finding.
+    from zhitong.supervision import services as supervision
+    from zhitong.supervision.machines import ORDER
+
+    orders = []
+    for _ in range(2):
+        order = supervision.order_issue(
+            actor=c.supervisor,
+            unit_id=c.units.gxj.pk,
+            title="诉求超期未办结",
+            requirement="限期办结并报送整改情况",
+            workdays=5,
+            appeal_ids=[appeals[4].pk],
+        )
+        ORDER.dispatch(pk=order.pk, move="acknowledge", actor=c.handler)
+        orders.append(order)
+    evidence = SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf")
+    ORDER.dispatch(pk=orders[1].pk, move="report", actor=c.handler, report="已整改", evidence=evidence)
+    supervision.finding_record(
+        actor=c.supervisor,
+        unit_id=c.units.swj.pk,
+        month=date(2025, 9, 1),
+        points=1,
+        clause="三",
+        basis="发现",
+    )
     return (
         [f"/appeals/{a.pk}/" for a in appeals]
         + [f"/coordination/events/{e.pk}/" for e in events]
         + [f"/enterprises/{added.pk}/", "/coordination/facts/?month=2025-08"]
+        + [f"/supervision/orders/{o.pk}/" for o in orders]
     )
 
 
@@ -205,6 +238,7 @@ def people(c) -> dict:
         "leader": c.leader,
         "mayor": c.mayor,
         "supervisor": c.supervisor,
+        "overseer": UserFactory(username="t_overseer", role=Role.OVERSEER, unit=c.units.root),
         "enterprise": c.enterprise_user,
     }
 
