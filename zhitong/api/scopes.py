@@ -29,6 +29,9 @@ AREAS: dict[str, object] = {
     "appeals": _("诉求"),
     "coordination": _("协调调度"),
     "dispatch": _("项目调度"),
+    "assessment": _("考核与成绩单"),
+    "supervision": _("督查督办"),
+    "webhooks": _("事件推送"),
 }
 OPEN311 = "open311"
 

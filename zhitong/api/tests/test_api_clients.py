@@ -135,4 +135,6 @@ def test_tokens_issued_before_scopes_get_every_scope_of_the_time():
     )
     migration.every_scope_for_existing_tokens(global_apps, None)
     old.refresh_from_db()
-    assert old.scopes == list(ALL_SCOPES) == migration.SCOPES_AT_MIGRATION
+    # The scopes that existed when scopes were introduced; areas added later are granted by hand.
+    assert old.scopes == migration.SCOPES_AT_MIGRATION
+    assert set(migration.SCOPES_AT_MIGRATION) <= set(ALL_SCOPES)
