@@ -38,6 +38,7 @@ GROUPS: dict[str, Any] = {
     "event": _("面对面活动"),
     "coordination_task": _("交办任务"),
     "enterprise": _("企业"),
+    "contact_access": _("企业联系人开通"),
     "project": _("项目"),
     "milestone": _("推进路径节点"),
     "project_commitment": _("项目履约承诺"),
@@ -54,6 +55,7 @@ GROUPS: dict[str, Any] = {
 # Actions that are not a move of a transition table. The moves' labels are the tables' own.
 ACTIONS: dict[str, Any] = {
     "appeal.intake": _("登记受理"),
+    "contact_access.signup": _("企业联系人注册"),
     "notification.preferences": _("修改消息设置"),
     "enterprise.add_at_intake": _("登记时新增企业"),
     "appeal.remind_rating": _("提醒企业评价"),

@@ -102,6 +102,21 @@ def _replay(existing: Appeal, fingerprint: str) -> Appeal:
     return existing
 
 
+def web_receiving_unit_id() -> int | None:
+    """The unit that receives an enterprise's own web submission: the hub's (the first
+    inquiry of a web submission is the hub's duty, issue 12) — the unit of the first active
+    hub member."""
+    from zhitong.organizations.choices import Role
+    from zhitong.organizations.models import User
+
+    return (
+        User.objects.filter(is_active=True, role=Role.HUB, unit__isnull=False)
+        .order_by("pk")
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+
+
 @retrying
 def appeal_intake(
     *,
@@ -161,9 +176,18 @@ def appeal_intake(
     if existing is not None:
         return _replay(existing, fingerprint), False
 
-    if not capabilities.can_register_appeals(actor):
+    received_unit_id = getattr(actor, "unit_id", None)
+    if capabilities.submits_own_appeals(actor):
+        # issue 12: an enterprise's own submission on the portal. Only its own enterprise,
+        # only as a web submission; the first-inquiry duty is the hub's (its unit receives it).
+        if channel != Channel.WEB or enterprise_id != actor.enterprise_id:
+            raise Forbidden("企业用户只能为本企业网上提交诉求")
+        received_unit_id = web_receiving_unit_id()
+        if received_unit_id is None:
+            raise ServiceError("平台尚未设置统筹协调机构，暂不能网上提交，请拨打12345热线", code="no_unit")
+    elif not capabilities.can_register_appeals(actor):
         raise Forbidden("您无权登记诉求")
-    if not actor.unit_id:
+    elif not actor.unit_id:
         raise ServiceError("登记人未设置所在单位，不能作为首问责任人", code="no_unit")
     title = text(title, "诉求标题", "title", max_len=200)
     description = text(description, "诉求内容", "description")
@@ -206,7 +230,7 @@ def appeal_intake(
                 status=Status.MATERIALS_PENDING if missing else Status.SUBMITTED,
                 received_at=received_at,
                 received_by=actor,
-                received_unit_id=actor.unit_id,
+                received_unit_id=received_unit_id,
                 contact_name=text(contact_name, "联系人", "contact_name", required=False, max_len=50),
                 contact_phone=text(contact_phone, "联系电话", "contact_phone", required=False, max_len=20),
                 materials_complete=not missing,
@@ -296,13 +320,21 @@ def appeal_request_materials(
 
 @APPEAL.service("complete_materials")
 def appeal_complete_materials(
-    *, appeal_id: int, actor, note: str = "", expected_version=None, now=None
+    *, appeal_id: int, actor, note: str = "", evidence_files=None, expected_version=None, now=None
 ) -> Appeal:
-    """The materials are complete: the time limit counts from today (seeds/003 六.2)."""
+    """The materials are complete: the time limit counts from today (seeds/003 六.2). The
+    enterprise (issue 12) or the clerk may attach the requested materials as files."""
+    from .evidence import attach, file_names, store_evidence
+
     note = text(note, "说明", "note", required=False)
     with APPEAL.moving(
         pk=appeal_id, move="complete_materials", actor=actor, expected_version=expected_version, now=now
     ) as step:
         step.obj.materials_complete, step.obj.materials_completed_on = True, timezone.localdate(step.now)
-        step.commit(fields=["materials_complete", "materials_completed_on"], note=note)
+        evidence = store_evidence(step.obj, evidence_files, actor=actor, now=step.now, description=note)
+        data = {"files": file_names(evidence)} if evidence else None
+        attach(
+            evidence,
+            step.commit(fields=["materials_complete", "materials_completed_on"], note=note, data=data),
+        )
     return step.obj

@@ -32,6 +32,7 @@ FLOORS = [
     {"projects"},
     {"appeals"},
     {"coordination"},
+    {"eportal"},  # the enterprise's own door (issue 12): above appeals, below the portal's home
     {"api", "portal", "demo", *AUDIT_READING},
 ]
 FLOOR_OF = {app: i for i, apps in enumerate(FLOORS) for app in apps}
