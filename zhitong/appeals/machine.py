@@ -397,10 +397,10 @@ _MOVES += [
         "reopen_withdrawal",
         _("回访：非自愿撤回，恢复办理"),
         {S.WITHDRAWN},
-        S.SUBMITTED,
+        S.IN_PROGRESS,
         {HUB},
         ("call_note",),
-        alt_target=S.IN_PROGRESS,
+        alt_target=S.SUBMITTED,
         description=_(
             "企业反映撤回并非自愿：已签收的退回原牵头单位继续办理，未签收的重新分办；计入非自愿撤回次数"
         ),

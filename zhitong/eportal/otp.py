@@ -49,7 +49,7 @@ class TooMany(ServiceError):
 
 
 def _hash(signup_id: int, code: str) -> str:
-    return salted_hmac("zhitong.eportal.otp", f"{signup_id}:{code}").hexdigest()
+    return salted_hmac("zhitong.eportal.otp", f"{signup_id}:{code}", algorithm="sha256").hexdigest()
 
 
 def throttle_post(address: str, *, kind: str) -> None:
