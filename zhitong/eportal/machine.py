@@ -25,9 +25,13 @@ def is_principal_of(user, enterprise_id) -> bool:
     """Is `user` the approved principal contact of the enterprise (one query at most)?"""
     if not is_enterprise_user(user) or not user.enterprise_id or user.enterprise_id != enterprise_id:
         return False
-    return ContactAccess.objects.filter(
-        user_id=user.pk, enterprise_id=enterprise_id, is_principal=True, status=AccessStatus.APPROVED
-    ).exists()
+    # Remembered on the user object for the request: a page of many contacts asks once.
+    cache = user.__dict__.setdefault("_zt_principal_of", {})
+    if enterprise_id not in cache:
+        cache[enterprise_id] = ContactAccess.objects.filter(
+            user_id=user.pk, enterprise_id=enterprise_id, is_principal=True, status=AccessStatus.APPROVED
+        ).exists()
+    return cache[enterprise_id]
 
 
 def _relations(user, access) -> set[str]:

@@ -36,7 +36,13 @@ def sign_up(client, enterprise, phone="13912345678", name="林晓", password="ab
     """Step 1 and 2 of the sign-up through the pages; returns the response of step 2."""
     r = client.post(
         "/e/signup/",
-        {"credit_code": enterprise.credit_code, "name": name, "phone": phone, "password": password, "password2": password},
+        {
+            "credit_code": enterprise.credit_code,
+            "name": name,
+            "phone": phone,
+            "password": password,
+            "password2": password,
+        },
     )
     assert r.status_code == 302, r.content.decode()[:2000]
     return client.post("/e/signup/verify/", {"code": last_code(phone)})

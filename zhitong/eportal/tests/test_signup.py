@@ -57,7 +57,9 @@ def test_a_further_contact_waits_for_the_principal_who_approves_it(city, client)
     assert newcomer.status == AccessStatus.PENDING_PRINCIPAL and not newcomer.is_principal
     assert newcomer.user.enterprise_id is None
     # The hub does not decide it; the principal does, on its page.
-    assert hub.post(f"/e/contacts/{newcomer.pk}/move/approve/", {"version": newcomer.version}).status_code == 302
+    assert (
+        hub.post(f"/e/contacts/{newcomer.pk}/move/approve/", {"version": newcomer.version}).status_code == 302
+    )
     newcomer.refresh_from_db()
     assert newcomer.status == AccessStatus.PENDING_PRINCIPAL
     page = client.get("/e/contacts/")
@@ -82,7 +84,9 @@ def test_another_enterprises_principal_cannot_see_or_decide_a_contact(city, clie
     r = client.post(f"/e/contacts/{theirs.pk}/move/refuse_principal/", {"version": 1, "reason": "x"})
     assert r.status_code == 404
     # A pending contact cannot decide anything either (404) nor open the principal's page (403).
-    assert other.post(f"/e/contacts/{access.pk}/move/revoke/", {"version": 1, "reason": "x"}).status_code == 404
+    assert (
+        other.post(f"/e/contacts/{access.pk}/move/revoke/", {"version": 1, "reason": "x"}).status_code == 404
+    )
     assert other.get("/e/contacts/").status_code == 403
     theirs.refresh_from_db()
     assert theirs.status == AccessStatus.PENDING_HUB
@@ -101,7 +105,13 @@ def test_the_credit_code_is_checked_by_its_check_digit(city, client):
     bad = city.enterprise.credit_code[:17] + ("0" if city.enterprise.credit_code[17] != "0" else "1")
     r = client.post(
         "/e/signup/",
-        {"credit_code": bad, "name": "林晓", "phone": "13912345678", "password": "abc12345", "password2": "abc12345"},
+        {
+            "credit_code": bad,
+            "name": "林晓",
+            "phone": "13912345678",
+            "password": "abc12345",
+            "password2": "abc12345",
+        },
     )
     assert r.status_code == 400 and "校验码错误" in r.content.decode()
     assert not OutboxMessage.objects.filter(kind="sms").exists()
