@@ -265,6 +265,7 @@ def enterprise_submit(
             contact_name=contact_name,
             contact_phone=contact_phone,
             idempotency_key=idempotency_key,
+            enterprise_web=True,
             now=now,
         )
         if created and attachments:

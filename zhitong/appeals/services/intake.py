@@ -135,6 +135,7 @@ def appeal_intake(
     source_system: str = "",
     source_id: str = "",
     duplicate_of_id: int | None = None,
+    enterprise_web: bool = False,
     now: datetime | None = None,
 ) -> tuple[Appeal, bool]:
     """Register an appeal from any channel; returns (appeal, created).
@@ -149,7 +150,8 @@ def appeal_intake(
     Missing materials put it in materials_pending with the one-time notice (seeds/003
     六.2); `duplicate_of_id` links it at once to the open appeal it repeats (the merge
     move, in the same transaction: the actor must be able to see that appeal, else 404
-    and nothing is registered).
+    and nothing is registered). `enterprise_web`: the enterprise's own submission on the
+    portal (issue 12), by an enterprise user for its own enterprise, received by the hub.
     """
     from zhitong.enterprises.models import Enterprise
     from zhitong.projects.models import Project
@@ -177,11 +179,14 @@ def appeal_intake(
         return _replay(existing, fingerprint), False
 
     received_unit_id = getattr(actor, "unit_id", None)
-    if capabilities.submits_own_appeals(actor):
-        # issue 12: an enterprise's own submission on the portal. Only its own enterprise,
-        # only as a web submission; the first-inquiry duty is the hub's (its unit receives it).
-        if channel != Channel.WEB or enterprise_id != actor.enterprise_id:
-            raise Forbidden("企业用户只能为本企业网上提交诉求")
+    if enterprise_web:
+        # issue 12: an enterprise's own submission on the portal (eportal). Only its own
+        # enterprise, only as a web submission, nothing back-dated, no staff-only inputs;
+        # the first-inquiry duty is the hub's (its unit receives it).
+        if not capabilities.submits_own_appeals(actor) or enterprise_id != actor.enterprise_id:
+            raise Forbidden("您无权为该企业提交诉求")
+        if channel != Channel.WEB or received_at or materials_missing or duplicate_of_id or source_id:
+            raise ServiceError("企业网上提交只能使用网上申报渠道", field="channel")
         received_unit_id = web_receiving_unit_id()
         if received_unit_id is None:
             raise ServiceError("平台尚未设置统筹协调机构，暂不能网上提交，请拨打12345热线", code="no_unit")
