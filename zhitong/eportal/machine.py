@@ -9,7 +9,7 @@ checks the person against the library's contacts or by phone before confirming.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as N_
+from django.utils.translation import gettext_lazy as _
 
 from zhitong.common.transitions import Field, Machine, move, record_state_change
 from zhitong.organizations.capabilities import is_enterprise_user, is_hub
@@ -50,13 +50,13 @@ CONTACT = Machine(
     noun="企业联系人",
     states=AccessStatus,
     fields=[
-        Field("note", N_("说明"), "textarea", required=False),
-        Field("reason", N_("理由"), "textarea"),
+        Field("note", _("说明"), "textarea", required=False),
+        Field("reason", _("理由"), "textarea"),
     ],
     moves=[
         move(
             "approve",
-            N_("同意开通"),
+            _("同意开通"),
             {A.PENDING_PRINCIPAL},
             A.APPROVED,
             {PRINCIPAL},
@@ -66,7 +66,7 @@ CONTACT = Machine(
         ),
         move(
             "reject",
-            N_("不同意"),
+            _("不同意"),
             {A.PENDING_PRINCIPAL},
             A.REJECTED,
             {PRINCIPAL},
@@ -76,7 +76,7 @@ CONTACT = Machine(
         ),
         move(
             "confirm_principal",
-            N_("确认为企业负责人"),
+            _("确认为企业负责人"),
             {A.PENDING_HUB},
             A.APPROVED,
             {HUB},
@@ -86,7 +86,7 @@ CONTACT = Machine(
         ),
         move(
             "refuse_principal",
-            N_("不予确认"),
+            _("不予确认"),
             {A.PENDING_HUB},
             A.REJECTED,
             {HUB},
@@ -96,7 +96,7 @@ CONTACT = Machine(
         ),
         move(
             "revoke",
-            N_("停用"),
+            _("停用"),
             {A.APPROVED},
             A.REJECTED,
             {PRINCIPAL, HUB},
