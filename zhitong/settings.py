@@ -123,6 +123,7 @@ INSTALLED_APPS = [
     "zhitong.assessment",
     "zhitong.webhooks",
     "zhitong.supervision",
+    "zhitong.eportal",
     "zhitong.api",
     "zhitong.open311",
     "zhitong.portal",

@@ -35,6 +35,7 @@ urlpatterns = [
     path("webhooks/", include("zhitong.webhooks.urls")),
     path("tokens/", include("zhitong.api.urls")),
     path("open311/v2/", open311_api.urls),
+    path("e/", include("zhitong.eportal.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -17,6 +17,9 @@ class Status(models.TextChoices):
     VERIFIED = "verified", _("待企业评价")
     CLOSED = "closed", _("已关闭")
     MERGED = "merged", _("已合并")
+    # The enterprise withdrew it with a reason (issue 12); the hub calls back (撤单质检)
+    # and reopens it when the withdrawal was not voluntary. Never 办结: not counted as resolved.
+    WITHDRAWN = "withdrawn", _("企业已撤回")
 
 
 OPEN_STATUSES = (
@@ -38,6 +41,15 @@ OPEN_STATUSES = (
 # back), not a merged duplicate (its master is the one handled and rated), not an appeal
 # still open under an exemption (不纳入考核 is not 办结).
 CONCLUDED_STATUSES = (Status.VERIFIED, Status.CLOSED)
+
+
+class WithdrawalCheck(models.TextChoices):
+    """The hub's call-back after an enterprise withdrew an appeal (撤单质检, issue 12)."""
+
+    NONE = "", _("无")
+    PENDING = "pending", _("待回访")
+    VOLUNTARY = "voluntary", _("确认自愿撤回")
+    PRESSURED = "pressured", _("非自愿撤回，已恢复办理")
 
 
 class Channel(models.TextChoices):

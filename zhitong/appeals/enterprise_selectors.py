@@ -44,6 +44,7 @@ class Stage(models.TextChoices):
     ANSWERED = "answered", gettext_lazy("已答复待评价")
     CLOSED = "closed", gettext_lazy("已办结")
     MERGED = "merged", gettext_lazy("已合并")
+    WITHDRAWN = "withdrawn", gettext_lazy("已撤回")
 
 
 STAGE_STATUSES: dict[str, tuple[str, ...]] = {
@@ -54,6 +55,7 @@ STAGE_STATUSES: dict[str, tuple[str, ...]] = {
     Stage.ANSWERED: (Status.VERIFIED,),
     Stage.CLOSED: (Status.CLOSED,),
     Stage.MERGED: (Status.MERGED,),
+    Stage.WITHDRAWN: (Status.WITHDRAWN,),
 }
 STAGE_OF_STATUS: dict[str, str] = {s: stage for stage, statuses in STAGE_STATUSES.items() for s in statuses}
 assert set(STAGE_OF_STATUS) == set(Status.values), "every status has its public stage"
@@ -95,6 +97,9 @@ def enterprise_deadline(appeal) -> Deadline:
     if stage == Stage.CLOSED:
         closed = timezone.localdate(appeal.closed_at) if appeal.closed_at else None
         return Deadline(_("办结日期"), closed)
+    if stage == Stage.WITHDRAWN:
+        withdrawn = timezone.localdate(appeal.withdrawn_at) if appeal.withdrawn_at else None
+        return Deadline(_("撤回日期"), withdrawn)
     return Deadline(_("办理期限"), None, _("随并入的诉求一并办理"))
 
 
@@ -103,6 +108,10 @@ def enterprise_deadline(appeal) -> Deadline:
 ENTERPRISE_MOVE_HELP = {
     "complete_materials": gettext_lazy("补齐全部材料后提交，办理时限自材料齐全之日起计算。"),
     "rate": gettext_lazy("选择“不满意”或“非常不满意”时，请写明原因，诉求将退回牵头单位重新办理。"),
+    "withdraw": gettext_lazy(
+        "撤回后不再办理。平台将电话回访核实撤回是否出于自愿；如有人要求或施压您撤回，请在回访时说明，"
+        "诉求将恢复办理。"
+    ),
 }
 
 
@@ -341,6 +350,19 @@ def _merged_in(t: Transition, w: _Walk) -> list[EnterpriseEntry]:
     return [EnterpriseEntry(t.at, t.action, _("重复诉求已并入本诉求"), _by(t), facts=facts)]
 
 
+def _withdraw(t: Transition, w: _Walk) -> list[EnterpriseEntry]:
+    return [EnterpriseEntry(t.at, t.action, _("本企业撤回诉求"), _by(t), text=t.note)]
+
+
+def _confirm_withdrawal(t: Transition, w: _Walk) -> list[EnterpriseEntry]:
+    # The hub's own record of the call is not shown; the fact of the call is.
+    return [EnterpriseEntry(t.at, t.action, _("平台已回访，确认撤回"), str(PLATFORM))]
+
+
+def _reopen_withdrawal(t: Transition, w: _Walk) -> list[EnterpriseEntry]:
+    return [EnterpriseEntry(t.at, t.action, _("经平台回访，诉求恢复办理"), str(PLATFORM))]
+
+
 # The allow-list: the timeline kinds an enterprise sees, each with its public wording. A
 # kind not listed here (every internal step, and any kind added later) is not shown.
 ENTERPRISE_TIMELINE: dict[str, Callable[[Transition, _Walk], list[EnterpriseEntry]]] = {
@@ -358,6 +380,9 @@ ENTERPRISE_TIMELINE: dict[str, Callable[[Transition, _Walk], list[EnterpriseEntr
     "close_not_rated": _close_not_rated,
     "merge": _merge,
     "merged_in": _merged_in,
+    "withdraw": _withdraw,
+    "confirm_withdrawal": _confirm_withdrawal,
+    "reopen_withdrawal": _reopen_withdrawal,
 }
 
 

@@ -30,7 +30,7 @@ from zhitong.organizations import capabilities
 from zhitong.organizations.choices import Role
 
 from . import recipe
-from .choices import OPEN_STATUSES, ExemptionStatus, Status
+from .choices import OPEN_STATUSES, ExemptionStatus, Status, WithdrawalCheck
 from .models import Appeal
 
 # Relations a user can have to one appeal.
@@ -102,6 +102,7 @@ FIELDS: dict[str, Field] = {
         Field("comment", _("评价意见"), "textarea", required=False),
         Field("explanation", _("正式行文解释说明"), "textarea"),
         Field("into_id", _("合并至诉求"), "appeal"),
+        Field("call_note", _("回访情况"), "textarea", help=_("回访时间、接听人及企业的说法")),
     ]
 }
 
@@ -133,7 +134,7 @@ _MOVES: list[Move] = [
         {S.MATERIALS_PENDING},
         S.SUBMITTED,
         {FIRST_INQUIRY, HUB, ENTERPRISE},
-        ("note",),
+        ("note", "evidence_files"),
         style="primary",
     ),
     _m(
@@ -365,6 +366,49 @@ _MOVES: list[Move] = [
 ]
 
 
+# The states from which the enterprise may withdraw its appeal (issue 12): before an answer
+# exists. Not while escalated (the city's coordination is under way: the hub resumes it
+# first), not once resolved or answered (the rating, and its re-handling, is the way then).
+WITHDRAWABLE = PRE_SIGN | {S.IN_PROGRESS}
+
+_MOVES += [
+    _m(
+        "withdraw",
+        _("撤回诉求"),
+        WITHDRAWABLE,
+        S.WITHDRAWN,
+        {ENTERPRISE},
+        ("reason",),
+        needs_reason=True,
+        description=_("企业说明理由后撤回；统筹协调专员电话回访核实是否自愿（撤单质检）"),
+        style="secondary",
+    ),
+    _m(
+        "confirm_withdrawal",
+        _("回访：确认自愿撤回"),
+        {S.WITHDRAWN},
+        None,
+        {HUB},
+        ("call_note",),
+        description=_("电话回访企业，确认撤回出于自愿"),
+        style="primary",
+    ),
+    _m(
+        "reopen_withdrawal",
+        _("回访：非自愿撤回，恢复办理"),
+        {S.WITHDRAWN},
+        S.IN_PROGRESS,
+        {HUB},
+        ("call_note",),
+        alt_target=S.SUBMITTED,
+        description=_(
+            "企业反映撤回并非自愿：已签收的退回原牵头单位继续办理，未签收的重新分办；计入非自愿撤回次数"
+        ),
+        style="secondary",
+    ),
+]
+
+
 def _unit_path(user) -> str:
     unit = getattr(user, "unit", None) if getattr(user, "unit_id", None) else None
     return getattr(unit, "path", "") or (f"/{user.unit_id}/" if getattr(user, "unit_id", None) else "")
@@ -445,6 +489,10 @@ def _guard(move: Move, appeal, today: date | None) -> str | None:
             return lapsed
         if name == "lapse_extension" and not lapsed:
             return "办理期限尚未届满，延期申请仍待审批"
+    if name in ("confirm_withdrawal", "reopen_withdrawal") and (
+        appeal.withdrawal_check != WithdrawalCheck.PENDING
+    ):
+        return "该撤回已完成回访"
     if name == "request_materials" and appeal.materials_notice_at is not None:
         # seeds/003 六.2: 一次性告知申请人需要补齐的全部内容 — one notice, never a second.
         return "已一次性告知需补齐的全部材料，不能再次告知补正"
@@ -463,6 +511,7 @@ def _guard(move: Move, appeal, today: date | None) -> str | None:
 
 _GUARDED = {"request_extension", "approve_extension", "reject_extension", "lapse_extension"}
 _GUARDED |= {"request_exemption", "approve_exemption", "reject_exemption", "request_materials"}
+_GUARDED |= {"confirm_withdrawal", "reopen_withdrawal"}
 
 
 def _with_guard(m: Move) -> Move:
@@ -500,6 +549,8 @@ APPEAL = Machine(
         "rating",
         "close_reason",
         "merged_into_id",
+        "withdrawal_check",
+        "pressured_withdrawals",
     ),
     history=recipe.record_transition,
     recompute=recipe.recompute,

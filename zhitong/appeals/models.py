@@ -11,6 +11,7 @@ from .choices import (
     Rating,
     Status,
     Tier,
+    WithdrawalCheck,
 )
 
 
@@ -155,6 +156,15 @@ class Appeal(TimeStampedModel):
     exemption_status = models.CharField(
         max_length=12, choices=ExemptionStatus.choices, default=ExemptionStatus.NONE
     )
+
+    # Withdrawal by the enterprise and the hub's call-back (撤单质检, issue 12).
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("撤回理由"), blank=True)
+    withdrawal_check = models.CharField(
+        _("撤单回访"), max_length=12, choices=WithdrawalCheck.choices, default="", blank=True, db_index=True
+    )
+    # How many times a withdrawal of this appeal turned out not voluntary at the call-back.
+    pressured_withdrawals = models.PositiveIntegerField(_("非自愿撤回次数"), default=0)
 
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged_duplicates"

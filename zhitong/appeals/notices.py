@@ -161,6 +161,16 @@ NOTICE_KINDS = (
     ),
     kind("appeal.clock_red", _("超期提醒"), Section.CLOCK, roles=_CLOCK),
     kind("appeal.cooperation_overdue", _("配合意见超期"), Section.CLOCK, roles=_UNIT),
+    # issue 12: a withdrawal puts a call-back on the hub's desk (撤单质检).
+    kind(
+        "appeal.withdrawn",
+        _("企业撤回诉求待回访"),
+        Section.APPEALS,
+        roles=(*_UNIT, Role.HUB),
+        mandatory_roles=(Role.HUB,),
+        basis=_("撤单质检：回访核实企业是否自愿撤回"),
+    ),
+    kind("appeal.withdrawal_reopened", _("撤回诉求恢复办理"), Section.APPEALS, roles=(*_UNIT, Role.HUB)),
 )
 
 

@@ -20,7 +20,7 @@ from .models import Appeal, Category
 PROBLEM_CATEGORY_CODES = ("ZDXM", "QT")
 SOURCE_SYSTEM = "project_report"
 # Not open: concluded (verified by the hub, or closed) or merged into another appeal.
-SETTLED = (*CONCLUDED_STATUSES, Status.MERGED)
+SETTLED = (*CONCLUDED_STATUSES, Status.MERGED, Status.WITHDRAWN)  # withdrawn: closed, not 办结
 
 
 def _category() -> Category:

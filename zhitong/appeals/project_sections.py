@@ -12,7 +12,7 @@ from zhitong.projects.sections import Section, register
 from .choices import Status
 from .selectors import appeals_for_user, appeals_with_light
 
-CLOSED = (Status.CLOSED, Status.MERGED)
+CLOSED = (Status.CLOSED, Status.MERGED, Status.WITHDRAWN)  # not open; WITHDRAWN is not 办结
 
 
 def _context(request, project, today) -> dict:

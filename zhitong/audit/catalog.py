@@ -40,6 +40,7 @@ GROUPS: dict[str, Any] = {
     "rectification_order": _("督促整改通知"),
     "finding": _("督查监督发现"),
     "enterprise": _("企业"),
+    "contact_access": _("企业联系人开通"),
     "project": _("项目"),
     "milestone": _("推进路径节点"),
     "project_commitment": _("项目履约承诺"),
@@ -61,6 +62,7 @@ GROUPS: dict[str, Any] = {
 # Actions that are not a move of a transition table. The moves' labels are the tables' own.
 ACTIONS: dict[str, Any] = {
     "appeal.intake": _("登记受理"),
+    "contact_access.signup": _("企业联系人注册"),
     "notification.preferences": _("修改消息设置"),
     "delivery.preferences": _("修改消息接收渠道与免打扰"),
     "webhook.create": _("新建事件推送订阅"),

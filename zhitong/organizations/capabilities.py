@@ -148,6 +148,12 @@ def takes_first_inquiry(user) -> bool:
     return _has_role(user, FIRST_INQUIRY_ROLES)
 
 
+def submits_own_appeals(user) -> bool:
+    """An enterprise user attached to its enterprise submits that enterprise's appeals on the
+    portal (issue 12); a contact still waiting for approval has no enterprise yet."""
+    return is_enterprise_user(user) and bool(user.enterprise_id)
+
+
 def can_register_appeals(user) -> bool:
     """Registers an appeal from any channel (SPEC: intake clerk; seeds/003 四 首问负责 — any
     staff who receives the matter), the hub, and the administrator (the intake issue)."""

@@ -51,9 +51,14 @@ def _sees_enterprise_library(user) -> bool:
 ENTRIES: list[tuple[str, str, Callable[[object], bool]]] = [
     (_("首页"), "home", can.is_signed_in),
     (_("诉求工作台"), "appeals:workbench", can.is_government_user),
-    (_("我的诉求"), "appeals:workbench", can.is_enterprise_user),
+    (_("我的诉求"), "appeals:workbench", can.submits_own_appeals),
+    (_("提交诉求"), "eportal:submit", can.submits_own_appeals),
+    # issue 12: a contact waiting for its approval sees where it stands, nothing more.
+    (_("账号状态"), "eportal:status", can.is_enterprise_user),
     (_("登记诉求"), "appeals:intake", can.can_register_appeals),
     (_("分办队列"), "appeals:triage", can.is_hub),
+    (_("撤单回访"), "eportal:hub_withdrawals", can.is_hub),
+    (_("企业联系人确认"), "eportal:hub_contacts", can.is_hub),
     (_("提请协调批次"), "coordination:batches", coordination.can_review_batch),
     (_("报我协调"), "coordination:my_batch", coordination.can_read_leader_batch),
     (_("协调会"), "coordination:meetings", _sees_meetings),

@@ -155,7 +155,7 @@ def enterprise_home(*, user, today: date) -> dict:
         # The butler usually also sits in the "1+1+N" team; list them once.
         "butler": butler if butler is not None and not any(m.user_id == butler.pk for m in team) else None,
         "team": team,
-        "submit_url": url_or_none("portal:appeal_submit"),
+        "submit_url": url_or_none("eportal:submit"),
         "workbench_url": workbench_url,
     }
 

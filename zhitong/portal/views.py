@@ -21,6 +21,7 @@ from zhitong.common.middleware import IdleTimeoutMiddleware, signed_out_json
 from zhitong.common.panels import HomeHook, HomePanel
 from zhitong.coordination import home as coordination_home
 from zhitong.enterprises import home as enterprises_home
+from zhitong.eportal import home as eportal_home
 from zhitong.organizations.choices import Role
 from zhitong.outbox import home as outbox_home
 from zhitong.supervision import home as supervision_home
@@ -122,6 +123,7 @@ HOME_HOOKS: tuple[tuple[str, HomeHook], ...] = (
     ("appeals", appeals_home.home_panels),
     ("coordination", coordination_home.home_panels),
     ("supervision", supervision_home.home_panels),
+    ("eportal", eportal_home.home_panels),
     ("outbox", outbox_home.home_panels),
 )
 

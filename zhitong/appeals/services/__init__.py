@@ -70,6 +70,7 @@ from .intake import (
 )
 from .routing import appeal_assign, appeal_settle_transfer
 from .timeline import appeal_timeline_note
+from .withdrawal import appeal_confirm_withdrawal, appeal_reopen_withdrawal, appeal_withdraw
 
 
 def appeal_move(
@@ -108,6 +109,7 @@ __all__ = [
     "appeal_approve_extension",
     "appeal_assign",
     "appeal_close_not_rated",
+    "appeal_confirm_withdrawal",
     "appeal_complete_materials",
     "appeal_cooperate_answer",
     "appeal_escalate",
@@ -118,6 +120,7 @@ __all__ = [
     "appeal_move",
     "appeal_object",
     "appeal_rate",
+    "appeal_reopen_withdrawal",
     "appeal_reject_exemption",
     "appeal_reject_extension",
     "appeal_reject_verification",
@@ -131,6 +134,7 @@ __all__ = [
     "appeal_sign",
     "appeal_timeline_note",
     "appeal_verify",
+    "appeal_withdraw",
     "appeal_url",
     "detect_file_kind",
     "enterprise_user_ids",

@@ -102,6 +102,21 @@ def _replay(existing: Appeal, fingerprint: str) -> Appeal:
     return existing
 
 
+def web_receiving_unit_id() -> int | None:
+    """The unit that receives an enterprise's own web submission: the hub's (the first
+    inquiry of a web submission is the hub's duty, issue 12) — the unit of the first active
+    hub member."""
+    from zhitong.organizations.choices import Role
+    from zhitong.organizations.models import User
+
+    return (
+        User.objects.filter(is_active=True, role=Role.HUB, unit__isnull=False)
+        .order_by("pk")
+        .values_list("unit_id", flat=True)
+        .first()
+    )
+
+
 @retrying
 def appeal_intake(
     *,
@@ -120,6 +135,7 @@ def appeal_intake(
     source_system: str = "",
     source_id: str = "",
     duplicate_of_id: int | None = None,
+    enterprise_web: bool = False,
     now: datetime | None = None,
 ) -> tuple[Appeal, bool]:
     """Register an appeal from any channel; returns (appeal, created).
@@ -134,7 +150,8 @@ def appeal_intake(
     Missing materials put it in materials_pending with the one-time notice (seeds/003
     六.2); `duplicate_of_id` links it at once to the open appeal it repeats (the merge
     move, in the same transaction: the actor must be able to see that appeal, else 404
-    and nothing is registered).
+    and nothing is registered). `enterprise_web`: the enterprise's own submission on the
+    portal (issue 12), by an enterprise user for its own enterprise, received by the hub.
     """
     from zhitong.enterprises.models import Enterprise
     from zhitong.projects.models import Project
@@ -161,9 +178,21 @@ def appeal_intake(
     if existing is not None:
         return _replay(existing, fingerprint), False
 
-    if not capabilities.can_register_appeals(actor):
+    received_unit_id = getattr(actor, "unit_id", None)
+    if enterprise_web:
+        # issue 12: an enterprise's own submission on the portal (eportal). Only its own
+        # enterprise, only as a web submission, nothing back-dated, no staff-only inputs;
+        # the first-inquiry duty is the hub's (its unit receives it).
+        if not capabilities.submits_own_appeals(actor) or enterprise_id != actor.enterprise_id:
+            raise Forbidden("您无权为该企业提交诉求")
+        if channel != Channel.WEB or received_at or materials_missing or duplicate_of_id or source_id:
+            raise ServiceError("企业网上提交只能使用网上申报渠道", field="channel")
+        received_unit_id = web_receiving_unit_id()
+        if received_unit_id is None:
+            raise ServiceError("平台尚未设置统筹协调机构，暂不能网上提交，请拨打12345热线", code="no_unit")
+    elif not capabilities.can_register_appeals(actor):
         raise Forbidden("您无权登记诉求")
-    if not actor.unit_id:
+    elif not actor.unit_id:
         raise ServiceError("登记人未设置所在单位，不能作为首问责任人", code="no_unit")
     title = text(title, "诉求标题", "title", max_len=200)
     description = text(description, "诉求内容", "description")
@@ -206,7 +235,7 @@ def appeal_intake(
                 status=Status.MATERIALS_PENDING if missing else Status.SUBMITTED,
                 received_at=received_at,
                 received_by=actor,
-                received_unit_id=actor.unit_id,
+                received_unit_id=received_unit_id,
                 contact_name=text(contact_name, "联系人", "contact_name", required=False, max_len=50),
                 contact_phone=text(contact_phone, "联系电话", "contact_phone", required=False, max_len=20),
                 materials_complete=not missing,
@@ -296,13 +325,21 @@ def appeal_request_materials(
 
 @APPEAL.service("complete_materials")
 def appeal_complete_materials(
-    *, appeal_id: int, actor, note: str = "", expected_version=None, now=None
+    *, appeal_id: int, actor, note: str = "", evidence_files=None, expected_version=None, now=None
 ) -> Appeal:
-    """The materials are complete: the time limit counts from today (seeds/003 六.2)."""
+    """The materials are complete: the time limit counts from today (seeds/003 六.2). The
+    enterprise (issue 12) or the clerk may attach the requested materials as files."""
+    from .evidence import attach, file_names, store_evidence
+
     note = text(note, "说明", "note", required=False)
     with APPEAL.moving(
         pk=appeal_id, move="complete_materials", actor=actor, expected_version=expected_version, now=now
     ) as step:
         step.obj.materials_complete, step.obj.materials_completed_on = True, timezone.localdate(step.now)
-        step.commit(fields=["materials_complete", "materials_completed_on"], note=note)
+        evidence = store_evidence(step.obj, evidence_files, actor=actor, now=step.now, description=note)
+        data = {"files": file_names(evidence)} if evidence else None
+        attach(
+            evidence,
+            step.commit(fields=["materials_complete", "materials_completed_on"], note=note, data=data),
+        )
     return step.obj

@@ -159,6 +159,8 @@ class Flow:
         a = self.move(a, "sign", c.handler)
         if status == Status.IN_PROGRESS:
             return a
+        if status == Status.WITHDRAWN:
+            return self.move(a, "withdraw", c.enterprise_user, reason="问题已自行解决")
         if status == Status.ESCALATED:
             return self.move(a, "escalate", c.handler, **self.escalation_data())
         a = self.move(a, "resolve", c.handler, resolution="已协调消防部门完成备案。", evidence_files=[pdf()])

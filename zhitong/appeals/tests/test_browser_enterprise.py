@@ -4,7 +4,7 @@ and deadline at its top, inside the screen (issue 9). Screenshots: enterprise_<p
 under ZHITONG_SCREENSHOT_DIR (default var/screenshots)."""
 
 import pytest
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from zhitong.appeals.choices import Status
 from zhitong.enterprises.choices import TeamRole
@@ -54,10 +54,8 @@ def _enterprise_pages(city) -> list[tuple[str, str]]:
         ("notifications", reverse("notifications:list")),
         ("directory", reverse("organizations:directory")),  # 企业服务窗口, in its navigation
     ]
-    try:  # the enterprise's own submission form, once it exists (portal:appeal_submit)
-        pages.append(("new", reverse("portal:appeal_submit")))
-    except NoReverseMatch:
-        pass
+    # The enterprise portal (issue 12): its own submission form and its account's page.
+    pages += [("new", reverse("eportal:submit")), ("account", reverse("eportal:status"))]
     return pages
 
 

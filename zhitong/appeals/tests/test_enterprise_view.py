@@ -331,5 +331,5 @@ def test_every_state_has_a_public_stage_and_deadline(city, flow, status):
 
 def test_only_the_enterprises_own_moves_are_offered_to_it():
     offered = {name for name, move in MOVES.items() if "enterprise" in move.actors}
-    assert offered == {"complete_materials", "rate"}
+    assert offered == {"complete_materials", "rate", "withdraw"}
     assert set(ent.ENTERPRISE_MOVE_HELP) == offered

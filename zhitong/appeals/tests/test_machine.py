@@ -136,6 +136,12 @@ SETUP = {
     ),
 }
 
+SETUP |= {
+    "withdraw": (S.IN_PROGRESS, None, lambda f, a: {"reason": "问题已自行解决"}, None),
+    "confirm_withdrawal": (S.WITHDRAWN, None, lambda f, a: {"call_note": "企业确认自愿撤回"}, None),
+    "reopen_withdrawal": (S.WITHDRAWN, None, lambda f, a: {"call_note": "企业称承办人要求撤回"}, None),
+}
+
 # Who plays each relation, and any extra user with no relation at all.
 PLAYERS = {
     HUB: "hub",

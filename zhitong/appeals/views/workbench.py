@@ -150,7 +150,9 @@ def workbench(request):
         "status_tabs": [
             (s.value, s.label, status_counts[s.value]) for s in Status if status_counts.get(s.value)
         ],
-        "open_total": sum(n for s, n in status_counts.items() if s not in (Status.CLOSED, Status.MERGED)),
+        "open_total": sum(
+            n for s, n in status_counts.items() if s not in (Status.CLOSED, Status.MERGED, Status.WITHDRAWN)
+        ),
         "all_total": sum(status_counts.values()),
         "show_lead_unit": wide,
         "today": today,

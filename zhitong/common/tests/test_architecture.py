@@ -36,7 +36,8 @@ FLOORS = [
     # `webhooks`: appeal events to API clients (appeals' timeline signal).
     {"coordination", "webhooks"},
     # The monthly accountability loop (issue 11): counts, rates, scorecards, month close.
-    {"assessment"},
+    # `eportal`: the enterprise's own door (issue 12), above appeals, below the portal's home.
+    {"assessment", "eportal"},
     # The supervision office's views, rectification orders and findings (seeds/000 三、四):
     # above assessment (it registers its findings as deduction sources).
     {"supervision"},

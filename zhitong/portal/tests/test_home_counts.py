@@ -198,6 +198,20 @@ def busy(city, scene):
         _direct(c, lead=u.gxj, due=due)
     _direct(c, lead=u.gxj, status=Status.ESCALATED, due=later)
     _direct(c, lead=u.gxj, status=Status.RESOLVED, due=soon)
+    # The enterprise portal (issue 12): withdrawn appeals awaiting the hub's call-back (one
+    # already called back), and a first contact waiting to be confirmed as principal.
+    for check in ("pending", "pending", "voluntary"):
+        w = _direct(c, lead=u.gxj, status=Status.WITHDRAWN, due=None)
+        Appeal.objects.filter(pk=w.pk).update(withdrawal_check=check, withdrawn_at=timezone.now())
+    from zhitong.eportal.models import ContactAccess
+    from zhitong.organizations.tests.factories import UserFactory
+
+    ContactAccess.objects.create(
+        user=UserFactory(role=Role.ENTERPRISE, unit=None, enterprise=None),
+        enterprise=c.enterprise,
+        status="pending_hub",
+        is_principal=True,
+    )
     _direct(c, lead=u.gxj, due=overdue, received_unit=u.gxj_section)  # received by its section
     # Led by a unit closed since: its lateness is still listed and counted.
     _direct(c, lead=UnitFactory(name="原市经济委员会", is_active=False), due=overdue)

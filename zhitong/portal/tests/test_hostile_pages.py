@@ -53,6 +53,8 @@ from zhitong.coordination.tests.test_events import new_event
 from zhitong.enterprises.choices import Industry
 from zhitong.enterprises.services import enterprise_add_at_intake
 from zhitong.enterprises.tests.factories import make_credit_code
+from zhitong.eportal.choices import AccessStatus
+from zhitong.eportal.models import ContactAccess
 from zhitong.organizations.choices import LeaderLevel, Role
 from zhitong.organizations.tests.factories import UserFactory
 
@@ -63,6 +65,10 @@ pytestmark = pytest.mark.django_db
 # URL patterns no page links to and the path values do not reach, with the reason.
 UNREACHED = {
     "login": "the sign-in form is checked by test_the_sign_in_form_says_what_is_wrong_in_chinese",
+    # Anonymous pages (a signed-in user is sent on): eportal/tests/test_hostile_signup.py.
+    "eportal:signup": "the anonymous sign-up form: eportal/tests/test_hostile_signup.py",
+    "eportal:signup_verify": "the anonymous code form: eportal/tests/test_hostile_signup.py",
+    "eportal:signup_resend": "the anonymous resend button: eportal/tests/test_hostile_signup.py",
 }
 # Forms (URL name, move) that the city must show the crawl, so that it attacks them: a
 # form that only appears with the right objects (build_city) is otherwise silently missed.
@@ -74,6 +80,9 @@ MUST_ATTACK = [
     ("supervision:order_move", "report"),
     ("supervision:order_move", "return"),
     ("supervision:order_move", "fail"),
+    ("eportal:contact_move", "approve"),  # issue 12: the principal's decision
+    ("eportal:contact_move", "confirm_principal"),  # the hub's
+    ("appeals:move", "reopen_withdrawal"),  # the hub's call-back (撤单质检)
 ]
 # Pages visited per URL name and user (the detail pages of the city's objects are many).
 PATHS_PER_NAME = 4
@@ -218,6 +227,23 @@ def build_city(c, sc) -> list[str]:
         clause="三",
         basis="发现",
     )
+    # The enterprise portal (issue 12): a withdrawn appeal awaiting the hub's call-back; the
+    # enterprise user is its enterprise's principal, with a new contact to decide, and
+    # another enterprise's first contact waits for the hub.
+    appeals.append(flow.to(Status.WITHDRAWN))
+    ContactAccess.objects.create(
+        user=c.enterprise_user, enterprise=c.enterprise, status=AccessStatus.APPROVED, is_principal=True
+    )
+    for enterprise, status in (
+        (c.enterprise, AccessStatus.PENDING_PRINCIPAL),
+        (c.other_enterprise, AccessStatus.PENDING_HUB),
+    ):
+        ContactAccess.objects.create(
+            user=UserFactory(role=Role.ENTERPRISE, unit=None, enterprise=None),
+            enterprise=enterprise,
+            status=status,
+            is_principal=status == AccessStatus.PENDING_HUB,
+        )
     return (
         [f"/appeals/{a.pk}/" for a in appeals]
         + [f"/coordination/events/{e.pk}/" for e in events]

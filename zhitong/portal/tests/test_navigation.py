@@ -58,7 +58,8 @@ def test_only_the_most_specific_entry_is_current(monkeypatch):
 # Each role's menu, entry by entry (the table the capabilities replaced). 成绩单: the
 # assessment app's scorecards, for their readers and the units' staff (issue 11).
 MENUS = {
-    Role.ENTERPRISE: ["首页", "我的诉求", "企业服务窗口"],
+    # An enterprise account not (yet) attached to its enterprise: where it stands (issue 12).
+    Role.ENTERPRISE: ["首页", "账号状态", "企业服务窗口"],
     Role.CLERK: [
         "首页",
         "诉求工作台",
@@ -104,6 +105,8 @@ MENUS = {
         "诉求工作台",
         "登记诉求",
         "分办队列",
+        "撤单回访",
+        "企业联系人确认",
         "提请协调批次",
         "协调会",
         "面对面活动",
@@ -188,6 +191,13 @@ def test_each_roles_menu(role):
     from zhitong.organizations.models import User
 
     assert labels(navigation_for(User(username="x", role=role), "/")) == MENUS[role]
+
+
+def test_an_attached_enterprise_contact_submits_and_follows_its_appeals():
+    from zhitong.organizations.models import User
+
+    user = User(username="x", role=Role.ENTERPRISE, enterprise_id=1)
+    assert labels(navigation_for(user, "/")) == ["首页", "我的诉求", "提交诉求", "账号状态", "企业服务窗口"]
 
 
 def test_an_inactive_user_gets_no_menu():
