@@ -32,6 +32,8 @@ FLOORS = [
     {"projects"},
     {"appeals"},
     {"coordination"},
+    # Above assessment at integration (SHARED_CONTRACTS): ledgers, dashboards, briefings.
+    {"reports"},
     {"api", "portal", "demo", *AUDIT_READING},
 ]
 FLOOR_OF = {app: i for i, apps in enumerate(FLOORS) for app in apps}
