@@ -244,10 +244,12 @@ def section_overdue(d: BriefingData) -> Section:
             a.enterprise.name,
             a.title,
             a.lead_unit.display_name if a.lead_unit_id else "待分办",
-            f"{a.clock_due:%Y-%m-%d}" if a.clock_due else "—",
+            f"{due:%Y-%m-%d}" if due else "—",
             "超期办结" if a.resolved_on_time is False else a.get_status_display(),
         ]
         for a in d.overdue_list
+        # Resolved late: the handling deadline it missed; still open: its current deadline.
+        for due in [a.handling_due if a.resolved_on_time is False else a.clock_due]
     ]
     paragraphs = [f"本月超期诉求{d.overdue}件。" if rows else "本月无超期诉求。"]
     if d.overdue > len(rows):

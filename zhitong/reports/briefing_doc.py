@@ -1,6 +1,7 @@
 """The briefing's Word document: a docxtpl template built in memory with python-docx (A4, the
 156 mm 版心 of GB/T 9704, 宋体 title, 楷体 month line, 黑体 headings, 仿宋 text, "— N —" page
-numbers), and the sections rendered into it as one sub-document."""
+numbers) filled by docxtpl, then the sections written after it with python-docx (a docxtpl
+sub-document would need docxcompose, which the project does not install)."""
 
 from __future__ import annotations
 
@@ -76,8 +77,8 @@ def _page_number_footer(section) -> None:
 
 
 def template_bytes() -> bytes:
-    """The docxtpl template: {{ title }}, {{ month }}, {{ issuer }}, {{ issued }}, then the
-    sections as a sub-document ({{p body }})."""
+    """The docxtpl template: {{ title }}, {{ month }}, {{ issuer }}, {{ issued }} and a red rule;
+    the sections follow it."""
     doc = Document()
     sec = doc.sections[0]
     sec.orientation = WD_ORIENT.PORTRAIT
@@ -94,7 +95,6 @@ def template_bytes() -> bytes:
         bottom.set(qn(f"w:{k}"), v)
     border.append(bottom)
     rule._p.get_or_add_pPr().append(border)
-    doc.add_paragraph("{{p body }}")
     _page_number_footer(sec)
     buf = io.BytesIO()
     doc.save(buf)
@@ -105,6 +105,9 @@ def _table(sd, table) -> None:
     t = sd.add_table(rows=1, cols=len(table.headers))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    for col, w in zip(t.columns, table.widths_cm, strict=False):
+        col.width = Cm(w)  # the grid LibreOffice and WPS read
     for cell, text, w in zip(t.rows[0].cells, table.headers, table.widths_cm, strict=False):
         cell.width = Cm(w)
         p = cell.paragraphs[0]
@@ -127,7 +130,15 @@ def render(data, sections, *, title: str, issuer: str) -> bytes:
     from docxtpl import DocxTemplate
 
     tpl = DocxTemplate(io.BytesIO(template_bytes()))
-    sd = tpl.new_subdoc()
+    tpl.render(
+        {
+            "title": title,
+            "month": data.label,
+            "issuer": issuer,
+            "issued": f"{timezone.localdate():%Y年%m月%d日}".replace("年0", "年").replace("月0", "月"),
+        }
+    )
+    sd = tpl.docx
     for s in sections:
         _para(sd, s.title, east_asia=HEADING_FONT, size=16)
         for text in s.paragraphs:
@@ -141,15 +152,6 @@ def render(data, sections, *, title: str, issuer: str) -> bytes:
         if s.table:
             _table(sd, s.table)
             _para(sd, "", size=8)
-    tpl.render(
-        {
-            "title": title,
-            "month": data.label,
-            "issuer": issuer,
-            "issued": f"{timezone.localdate():%Y年%m月%d日}".replace("年0", "年").replace("月0", "月"),
-            "body": sd,
-        }
-    )
     buf = io.BytesIO()
     tpl.save(buf)
     return buf.getvalue()
