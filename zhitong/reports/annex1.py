@@ -41,12 +41,12 @@ ANNEX1_TITLE = "“一企一议”问题台账"
 FIELDS = [
     ("no", "序号", 5, True),
     ("project_name", "项目名称", 14, False),
-    ("basic_situation", "基本情况", 22, False),
-    ("problem", "需协调解决的问题", 26, False),
+    ("basic_situation", "基本情况", 21, False),
+    ("problem", "需协调解决的问题", 23, False),
     ("reporting_unit", "上报单位", 12, False),
     ("coordinating_units", "协调单位", 14, False),
-    ("meeting_dates", "召开协调会的时间", 11, True),
-    ("meeting_leaders", "召开协调会的领导", 11, True),
+    ("meeting_dates", "召开协调会的时间", 12, True),
+    ("meeting_leaders", "召开协调会的领导", 14, True),
     ("opinions", "协调意见", 22, False),
     ("implementation", "协调意见落实情况", 22, False),
     ("resolved", "是否已解决", 7, True),
@@ -102,7 +102,7 @@ def ledger_appeals(*, units, month_start: date, month_end: date) -> QuerySet[App
         Appeal.objects.filter(lead_unit_id__in=unit_ids, received_at__lt=end)
         .exclude(status=Status.MERGED)
         .exclude(concluded_before)
-        .select_related("enterprise", "project", "received_unit", "lead_unit")
+        .select_related("enterprise", "project", "received_unit__parent", "lead_unit")
         .prefetch_related(
             Prefetch("cooperations", queryset=Cooperation.objects.select_related("unit").order_by("id")),
             Prefetch("meeting_items", queryset=items, to_attr="ledger_items"),
@@ -144,7 +144,8 @@ def ledger_row(appeal: Appeal, no: int, *, end: datetime) -> dict:
             f"{received:%Y-%m-%d}经{appeal.get_channel_display()}受理）"
         ),
         "problem": appeal.description,
-        "reporting_unit": appeal.received_unit.display_name,
+        # A section's clerk registers for its department: the department reported it.
+        "reporting_unit": scope_root(appeal.received_unit).display_name,
         "coordinating_units": f"牵头：{lead}" + (f"；配合：{coop}" if coop else ""),
         "meeting_dates": "；".join(f"{timezone.localtime(i.meeting.held_at):%Y-%m-%d}" for i in items),
         "meeting_leaders": "；".join(

@@ -98,8 +98,9 @@ def _row(a: Appeal) -> MailboxRow:
     handler = a.handler.display_name if a.handler_id else ""
     handled_by = f"{unit}（承办人：{handler}）" if handler else unit
     if a.resolution:
-        answer = a.resolution
+        answer = a.resolution.strip()
         if a.rating:
+            answer = answer.rstrip("。；;.")
             answer += f"；企业评价：{a.get_rating_display()}"
             if a.rating_comment:
                 answer += f"（{a.rating_comment}）"
