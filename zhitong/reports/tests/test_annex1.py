@@ -279,3 +279,14 @@ def test_a_meeting_on_the_appeal_fills_the_coordination_columns(flow, city):
     # A meeting after the period is not in an earlier month's ledger.
     (aug_row,) = rows_of(city.units.gxj, (date(2025, 9, 1), date(2025, 9, 9)))
     assert aug_row["meeting_dates"] == ""
+
+
+def test_the_reports_root_is_the_months_ledger_index_linked_from_the_supervisors_home(client, people):
+    city = people
+    for user in (city.supervisor, city.overseer):
+        client.force_login(user)
+        r = client.get("/reports/")
+        assert r.status_code == 200
+        assert "GXJ" in {u.code for u, _n in r.context["rows"]}
+    client.force_login(city.enterprise_user)
+    assert client.get("/reports/").status_code == 403

@@ -64,3 +64,12 @@ def test_the_beat_task_only_calls_the_service(flow, city):
     with time_machine.travel(datetime(2025, 10, 9, 8, 40, tzinfo=TZ), tick=False):
         assert forward_annex1_ledgers() == "附件1抄送 2"
         assert forward_annex1_ledgers() == "附件1抄送 0"
+
+
+def test_the_beat_runs_both_jobs_by_their_task_names(settings):
+    from zhitong.reports.tasks import forward_annex1_ledgers, send_mailbox_summary
+
+    beat = settings.CELERY_BEAT_SCHEDULE
+    assert beat["annex1-forward"]["task"] == forward_annex1_ledgers.name
+    assert beat["annex1-forward"]["schedule"].day_of_month == set(range(1, 8))
+    assert beat["mailbox-summary"]["task"] == send_mailbox_summary.name
