@@ -206,8 +206,10 @@ def ledger_units_for_user(user) -> list[Unit]:
     if not reads_ledgers(user):
         return []
     qs = ledger_units().filter(is_active=True)
-    if sees_whole_city(user) or is_city_leader(user):
+    if is_city_leader(user):
         return list(qs)
+    # The data scope decides for everyone else: None (the whole city) for the city-wide
+    # roles; a scope narrowed to a county (a county's supervision office) keeps its county.
     ids = user_scope_unit_ids(user)
     if ids is None:
         return list(qs)

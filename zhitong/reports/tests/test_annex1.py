@@ -290,3 +290,13 @@ def test_the_reports_root_is_the_months_ledger_index_linked_from_the_supervisors
         assert "GXJ" in {u.code for u, _n in r.context["rows"]}
     client.force_login(city.enterprise_user)
     assert client.get("/reports/").status_code == 403
+
+
+def test_a_scope_narrowed_to_a_county_reads_only_that_countys_ledgers(client, city, monkeypatch):
+    """A county supervision office (the supervision app narrows its data scope) reads its
+    county's ledgers: the ledger follows organizations' data scope, not the role alone."""
+    monkeypatch.setattr(annex1, "user_scope_unit_ids", lambda user: {city.units.glq.pk})
+    assert [u.code for u in annex1.ledger_units_for_user(city.supervisor)] == ["GLQ"]
+    client.force_login(city.supervisor)
+    assert client.get(URL, {"unit": city.units.gxj.pk}).status_code == 404
+    assert client.get(URL, {"unit": city.units.glq.pk}).status_code == 200
