@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "zhitong.webhooks",
     "zhitong.supervision",
     "zhitong.eportal",
+    "zhitong.reports",
     "zhitong.api",
     "zhitong.open311",
     "zhitong.portal",
@@ -264,6 +265,18 @@ CELERY_BEAT_SCHEDULE = {
     "supervision-forward": {
         "task": "zhitong.supervision.tasks.forward_to_congress",
         "schedule": crontab(hour=9, minute=0, day_of_month="1-5"),
+    },
+    # seeds/000 二: last month's Annex 1 ledgers to the 市发改委 on the first working day of the
+    # month (reports/forwarding.py sends once, on or after that day: the 1st–7th cover it).
+    "annex1-forward": {
+        "task": "zhitong.reports.tasks.forward_annex1_ledgers",
+        "schedule": crontab(hour=8, minute=40, day_of_month="1-7"),
+    },
+    # seeds/003 七: the mayor's mailbox summary to the principal leaders, each working day
+    # (reports/mailbox.py: nothing on a rest day, once a day).
+    "mailbox-summary": {
+        "task": "zhitong.reports.tasks.send_mailbox_summary",
+        "schedule": crontab(hour=8, minute=15),
     },
 }
 # seeds/000 三 督查: an item a unit owes with no recorded action for this many working days is

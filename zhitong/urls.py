@@ -36,6 +36,7 @@ urlpatterns = [
     path("tokens/", include("zhitong.api.urls")),
     path("open311/v2/", open311_api.urls),
     path("e/", include("zhitong.eportal.urls")),
+    path("reports/", include("zhitong.reports.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

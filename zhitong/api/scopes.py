@@ -32,6 +32,7 @@ AREAS: dict[str, object] = {
     "assessment": _("考核与成绩单"),
     "supervision": _("督查督办"),
     "webhooks": _("事件推送"),
+    "reports": _("台账与报表"),
 }
 OPEN311 = "open311"
 

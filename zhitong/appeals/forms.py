@@ -95,6 +95,8 @@ class WorkbenchFilterForm(zt.Form):
     date_to = zt.DateField(label=gettext_lazy("至"), required=False, widget=DateInput())
     problem = forms.BooleanField(label=gettext_lazy("仅问题诉求(提级督办)"), required=False)
     exempt = forms.BooleanField(label=gettext_lazy("仅不纳入考核"), required=False)
+    # The dashboards' overdue figures link here (reports/dashboard.py).
+    late = forms.BooleanField(label=gettext_lazy("仅超期(含超期办结)"), required=False)
     pending = forms.ChoiceField(
         label=gettext_lazy("待办"),
         required=False,

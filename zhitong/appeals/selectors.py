@@ -237,6 +237,7 @@ def appeal_list_for_user(
     enterprise_id: int | None = None,
     is_problem: bool | None = None,
     exempt: bool | None = None,
+    late: bool = False,
     mine: bool = False,
     received_from: date | None = None,
     received_to: date | None = None,
@@ -251,7 +252,8 @@ def appeal_list_for_user(
     PENDING_FILTERS (see `appeal_filter_pending`). `led`: only what the user's own unit (and
     its sections) leads — "本单位" on a unit's pages, where the scope also holds what the unit
     cooperates on or received (no effect for those who see the whole city). `stage`: a key
-    of STAGES."""
+    of STAGES. `late`: past its deadline — open and red now, or resolved after the deadline
+    (`resolved_on_time` False)."""
     from django.db.models import F
 
     today = today or timezone.localdate()
@@ -292,6 +294,8 @@ def appeal_list_for_user(
             if exempt
             else qs.exclude(exemption_status=ExemptionStatus.APPROVED)
         )
+    if late:
+        qs = qs.filter(Q(resolved_on_time=False) | deadlines.light_q(Light.RED, today))
     if mine:
         qs = qs.filter(Q(handler_id=user.pk) | Q(received_by_id=user.pk))
     qs = appeal_filter_received(qs, received_from, received_to)

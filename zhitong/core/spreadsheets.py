@@ -196,9 +196,17 @@ class Book:
         subtitle: str = "",
         landscape: bool = True,
         empty_text: str | None = "（无）",
+        groups: Sequence[tuple[str, int]] = (),
     ) -> Sheet:
         sheet = Sheet(
-            self, name, columns, title=title, subtitle=subtitle, landscape=landscape, empty_text=empty_text
+            self,
+            name,
+            columns,
+            title=title,
+            subtitle=subtitle,
+            landscape=landscape,
+            empty_text=empty_text,
+            groups=groups,
         )
         self._sheets.append(sheet)
         return sheet
@@ -212,9 +220,13 @@ class Book:
 
 class Sheet:
     """One ledger: an optional title and subtitle over the full width, the header row, then
-    one row per record."""
+    one row per record.
 
-    def __init__(self, book: Book, name, columns, *, title, subtitle, landscape, empty_text):
+    `groups`: a row of group headers above the column headers, as (label, number of columns)
+    from the left (seeds/000 附件1: 问题收集分解 over four columns …); a group of one column
+    labelled as its column is one header cell over both rows (序号)."""
+
+    def __init__(self, book: Book, name, columns, *, title, subtitle, landscape, empty_text, groups=()):
         self.book = book
         self.columns = list(columns)
         self.empty_text = empty_text
@@ -230,11 +242,29 @@ class Sheet:
             self.line(title, f, font_pt=TITLE_SIZE, min_pt=30)
         if subtitle:
             self.line(subtitle, book.format(valign="vcenter", text_wrap=True), min_pt=22)
-        self.header_row = self.next_row
         header_props = dict(
             bold=True, border=1, align="center", valign="vcenter", text_wrap=True, bg_color="#F2F2F2"
         )
+        self.first_header_row = self.next_row
+        merged_down: set[int] = set()
+        if groups:
+            r, col = self.next_row, 0
+            for label, span in groups:
+                f = book.format(**header_props)
+                if span == 1 and label == self.columns[col].header:
+                    self.ws.merge_range(r, col, r + 1, col, label, f)
+                    merged_down.add(col)
+                elif span > 1:
+                    self.ws.merge_range(r, col, r, col + span - 1, label, f)
+                else:
+                    self.ws.write_string(r, col, label, f)
+                col += span
+            self.ws.set_row(r, 24.0)
+            self.next_row += 1
+        self.header_row = self.next_row
         for i, c in enumerate(self.columns):
+            if i in merged_down:
+                continue
             f = book.format(**header_props, **({"font_color": "#C00000"} if c.required else {}))
             self.ws.write_string(self.header_row, i, c.header + ("*" if c.required else ""), f)
         self.ws.set_row(
@@ -254,7 +284,7 @@ class Sheet:
         ws.fit_to_pages(1, 0)  # the full width on one page, as many pages down as it takes
         ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.7)
         ws.center_horizontally()
-        ws.repeat_rows(self.header_row)
+        ws.repeat_rows(self.first_header_row, self.header_row)
         ws.freeze_panes(self.header_row + 1, 0)
         ws.set_footer("&C第 &P 页，共 &N 页", {"margin": 0.3})
 

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from zhitong.coordination import permissions as coordination
 from zhitong.organizations import capabilities as can
 from zhitong.projects.dispatch.digest import is_digest_leader
+from zhitong.reports import annex1 as reports_annex1
+from zhitong.reports import dashboard as reports_dashboard
+from zhitong.reports import mailbox as reports_mailbox
 
 
 @dataclass
@@ -68,6 +71,9 @@ ENTRIES: list[tuple[str, str, Callable[[object], bool]]] = [
     (_("领导月报"), "projects:dispatch:digest", is_digest_leader),
     # seeds/000 五: the monthly scorecards (assessment app).
     (_("成绩单"), "assessment:scorecards", can.reads_scorecards),
+    (_("问题台账"), "reports:annex1", reports_annex1.reads_ledgers),
+    (_("数据看板"), "reports:dashboard", reports_dashboard.reads_dashboard),
+    (_("市长信箱汇总"), "reports:mailbox", reports_mailbox.reads_mailbox_summary),
     (_("企业服务窗口"), "organizations:directory", can.is_signed_in),
     (_("企业库"), "enterprises:list", _sees_enterprise_library),
     # seeds/003 八: the project library is shared across units; each sees its own scope.

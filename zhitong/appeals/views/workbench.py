@@ -75,6 +75,7 @@ def workbench_list(user, f: dict, *, today, with_status=True, with_light=True):
         channel=f.get("channel") or None,
         is_problem=True if f.get("problem") else None,
         exempt=True if f.get("exempt") else None,
+        late=bool(f.get("late")),
         received_from=f.get("date_from"),
         received_to=f.get("date_to"),
         pending=f.get("pending") or None,

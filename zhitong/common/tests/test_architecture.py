@@ -41,6 +41,8 @@ FLOORS = [
     # The supervision office's views, rectification orders and findings (seeds/000 三、四):
     # above assessment (it registers its findings as deduction sources).
     {"supervision"},
+    # Ledgers, dashboards, briefings: above assessment (its month close freezes the ledgers).
+    {"reports"},
     {"api", "open311", "portal", "demo", *AUDIT_READING},
 ]
 FLOOR_OF = {app: i for i, apps in enumerate(FLOORS) for app in apps}

@@ -113,6 +113,9 @@ MENUS = {
         "交办任务",
         "项目调度",
         "成绩单",
+        "问题台账",
+        "数据看板",
+        "市长信箱汇总",
         "企业服务窗口",
         "企业库",
         "重大项目",
@@ -130,6 +133,8 @@ MENUS = {
         "项目调度",
         "领导月报",
         "成绩单",
+        "问题台账",
+        "数据看板",
         "企业服务窗口",
         "企业库",
         "重大项目",
@@ -143,6 +148,9 @@ MENUS = {
         "交办任务",
         "项目调度",
         "成绩单",
+        "问题台账",
+        "数据看板",
+        "市长信箱汇总",
         "企业服务窗口",
         "企业库",
         "重大项目",
@@ -158,6 +166,9 @@ MENUS = {
         "交办任务",
         "项目调度",
         "成绩单",
+        "问题台账",
+        "数据看板",
+        "市长信箱汇总",
         "企业服务窗口",
         "重大项目",
         "督查督办",
@@ -173,6 +184,9 @@ MENUS = {
         "面对面活动",
         "交办任务",
         "项目调度",
+        "问题台账",
+        "数据看板",
+        "市长信箱汇总",
         "企业服务窗口",
         "企业库",
         "重大项目",
@@ -204,3 +218,16 @@ def test_an_inactive_user_gets_no_menu():
     from zhitong.organizations.models import User
 
     assert navigation_for(User(username="x", role=Role.ADMIN, is_superuser=True, is_active=False), "/") == []
+
+
+def test_unit_staff_with_a_unit_and_the_principal_leaders_get_the_reports_entries():
+    from zhitong.organizations.choices import LeaderLevel
+    from zhitong.organizations.models import Unit, User
+
+    unit = Unit(pk=1, code="GXJ", name="市工信局")
+    head = labels(navigation_for(User(username="h", role=Role.UNIT_HEAD, unit=unit), "/"))
+    handler = labels(navigation_for(User(username="s", role=Role.HANDLER, unit=unit), "/"))
+    mayor = labels(navigation_for(User(username="m", role=Role.LEADER, leader_level=LeaderLevel.MAYOR), "/"))
+    assert {"问题台账", "数据看板"} <= set(head) and "市长信箱汇总" not in head
+    assert "问题台账" in handler and "数据看板" not in handler
+    assert {"问题台账", "数据看板", "市长信箱汇总"} <= set(mayor)
