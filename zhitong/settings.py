@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "zhitong.notifications",
     "zhitong.appeals",
     "zhitong.coordination",
+    "zhitong.public",
     "zhitong.api",
     "zhitong.portal",
     "zhitong.demo",

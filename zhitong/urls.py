@@ -23,6 +23,7 @@ urlpatterns = [
     path("notifications/", include("zhitong.notifications.urls")),
     path("audit/", include("zhitong.audit.urls")),
     path("projects/", include("zhitong.projects.urls")),
+    path("public/", include("zhitong.public.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -12,6 +12,7 @@ from zhitong.projects import api as projects_api
 from zhitong.projects.dispatch import api as dispatch_api
 from zhitong.projects.progress import api as project_progress_api
 from zhitong.projects.roadmap import api as roadmap_api
+from zhitong.public import api as public_api
 from zhitong.workdays import api as workdays_api
 
 from .auth import TokenAuth
@@ -56,6 +57,7 @@ ROUTERS = [
     # router shares the prefix.
     ("/projects", project_progress_api.router),
     ("/dispatch", dispatch_api.router),
+    ("/public", public_api.router),
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

@@ -51,6 +51,8 @@ transaction: `restore_deadlines` here, registered with the calendar in appeals/r
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 
@@ -103,25 +105,84 @@ def is_provisional(d: date) -> bool:
     return _p(d)
 
 
-def handling_days_for(
-    *, category, channel: str, explicit: int | None = None, green_channel: bool = False
-) -> int:
-    """The handling limit in working days: the hub's explicit choice, else the mayor's
-    mailbox rule (7, seeds/003 七), else the category's committed limit, else the
-    configurable default (settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS). For an appeal of a
-    green-channel project (绿色通道, seeds/004; `green_channel_of`) the committed limit is
-    shortened by the projects' rule (projects/roadmap/rules.py green_channel_days: half,
-    rounded up, by default); the hub's explicit choice is taken as given (routing caps it
-    at the shortened limit, docs/projects.md "绿色通道")."""
+@dataclass(frozen=True)
+class HandlingLimit:
+    """A handling limit and why it was chosen (the routing move records `basis` on the
+    timeline next to the routing rule)."""
+
+    days: int
+    basis: str
+
+
+# Committed limits published by the units (服务承诺, seeds/003 五、六.1), filled in by a
+# higher app's AppConfig.ready (zhitong/public): func(*, category_id, lead_unit_id) ->
+# (days, basis) or None. Appeals cannot import that app (floors point down).
+COMMITTED_LIMIT_SOURCES: list[Callable[..., tuple[int, str] | None]] = []
+
+
+def register_committed_limit_source(func: Callable[..., tuple[int, str] | None]) -> None:
+    if func not in COMMITTED_LIMIT_SOURCES:
+        COMMITTED_LIMIT_SOURCES.append(func)
+
+
+def _committed_limit(category, lead_unit_id) -> tuple[int, str] | None:
+    category_id = getattr(category, "pk", category)
+    if not category_id or not lead_unit_id:
+        return None
+    for source in COMMITTED_LIMIT_SOURCES:
+        found = source(category_id=category_id, lead_unit_id=lead_unit_id)
+        if found:
+            return found
+    return None
+
+
+def handling_limit_for(
+    *,
+    category,
+    channel: str,
+    explicit: int | None = None,
+    green_channel: bool = False,
+    lead_unit_id: int | None = None,
+) -> HandlingLimit:
+    """The handling limit in working days and its basis — the one place the limit is
+    chosen: the hub's explicit choice, else the mayor's mailbox rule (7, a hard limit,
+    seeds/003 七), else the committed limit the lead unit published for the appeal's
+    category (seeds/003 五 公开承诺办理时限; 六.1 承诺的办理时限可以少于规定的时限 — the
+    unit's own catalog, `COMMITTED_LIMIT_SOURCES`), else the category's committed limit,
+    else the configurable default (settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS). For an
+    appeal of a green-channel project (绿色通道, seeds/004; `green_channel_of`) the limit
+    is shortened by the projects' rule (projects/roadmap/rules.py green_channel_days:
+    half, rounded up, by default); the hub's explicit choice is taken as given (routing
+    caps it at the shortened limit, docs/projects.md "绿色通道")."""
     if explicit:
-        return int(explicit)
+        return HandlingLimit(int(explicit), _("统筹协调专员指定"))
     if channel == Channel.MAYOR_MAILBOX:
-        days = MAYOR_MAILBOX_WORKDAYS
+        days, basis = MAYOR_MAILBOX_WORKDAYS, _("市长信箱：7个工作日内将办理结果告知企业")
+    elif (committed := _committed_limit(category, lead_unit_id)) is not None:
+        days, basis = committed
     elif category is not None and category.handling_days:
-        days = category.handling_days
+        days, basis = category.handling_days, _("诉求类别“%(name)s”的承诺时限") % {"name": category.name}
     else:
-        days = settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS
-    return green_channel_days(days) if green_channel else days
+        days, basis = settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS, _("默认办理时限")
+    return HandlingLimit(green_channel_days(days) if green_channel else days, basis)
+
+
+def handling_days_for(
+    *,
+    category,
+    channel: str,
+    explicit: int | None = None,
+    green_channel: bool = False,
+    lead_unit_id: int | None = None,
+) -> int:
+    """The handling limit in working days (`handling_limit_for` without its basis)."""
+    return handling_limit_for(
+        category=category,
+        channel=channel,
+        explicit=explicit,
+        green_channel=green_channel,
+        lead_unit_id=lead_unit_id,
+    ).days
 
 
 def green_channel_of(appeal) -> bool:
@@ -174,7 +235,9 @@ def state_clock(appeal) -> tuple[date | None, int]:
     if s == Status.TRANSFER_REQUESTED:
         return add_workdays(_since(appeal), TRANSFER_SETTLE_WORKDAYS).date, TRANSFER_SETTLE_WORKDAYS
     if s in (Status.IN_PROGRESS, Status.ESCALATED):
-        limit = appeal.handling_days or handling_days_for(category=appeal.category, channel=appeal.channel)
+        limit = appeal.handling_days or handling_days_for(
+            category=appeal.category, channel=appeal.channel, lead_unit_id=appeal.lead_unit_id
+        )
         return appeal.handling_due, limit
     if s == Status.RESOLVED:
         return add_workdays(_since(appeal), VERIFY_WORKDAYS).date, VERIFY_WORKDAYS
@@ -320,7 +383,10 @@ def restore_deadlines(appeal, history: list[dict]) -> list[str]:
     if anchors and appeal.handling_due is not None:
         i = anchors[-1]
         days = appeal.handling_days or handling_days_for(
-            category=appeal.category, channel=appeal.channel, green_channel=green_channel_of(appeal)
+            category=appeal.category,
+            channel=appeal.channel,
+            green_channel=green_channel_of(appeal),
+            lead_unit_id=appeal.lead_unit_id,
         )
         handling_due, legal_due = handling_dues_for(
             base=_handling_base(appeal, history[i]), days=days, category=appeal.category

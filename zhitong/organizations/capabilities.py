@@ -260,3 +260,14 @@ def can_read_leader_digests(user) -> bool:
     """Reads every city leader's monthly digest (seeds/004 江山 市领导联系重点项目月报): the
     city-wide roles. A city leader reads their own."""
     return _has_role(user, WHOLE_CITY_ROLES)
+
+
+def keeps_service_commitments(user) -> bool:
+    """Keeps a service-commitment catalog (服务承诺, seeds/003 五): the hub every unit's, unit
+    staff their own units' (zhitong/public/machine.keeps_unit_catalog decides per unit)."""
+    return is_hub(user) or (is_unit_staff(user) and bool(user.unit_id))
+
+
+def keeps_policy_library(user) -> bool:
+    """Keeps the policy library (惠企政策, seeds/002): the hub."""
+    return is_hub(user)

@@ -23,6 +23,7 @@ from zhitong.coordination import home as coordination_home
 from zhitong.enterprises import home as enterprises_home
 from zhitong.organizations.choices import Role
 from zhitong.outbox import home as outbox_home
+from zhitong.public import home as public_home
 from zhitong.workdays import home as workdays_home
 
 from . import selectors
@@ -121,6 +122,7 @@ HOME_HOOKS: tuple[tuple[str, HomeHook], ...] = (
     ("appeals", appeals_home.home_panels),
     ("coordination", coordination_home.home_panels),
     ("outbox", outbox_home.home_panels),
+    ("public", public_home.home_panels),
 )
 
 

@@ -92,16 +92,26 @@ def _route(
     # 绿色通道 (seeds/004): an appeal of a designated project gets the shortened committed
     # limit, and the hub may not give it a longer one (docs/projects.md "绿色通道").
     green = deadlines.green_channel_of(appeal)
-    committed = deadlines.handling_days_for(category=category, channel=appeal.channel, green_channel=green)
+    committed = deadlines.handling_days_for(
+        category=category, channel=appeal.channel, green_channel=green, lead_unit_id=lead.pk
+    )
     if green and explicit and explicit > committed:
         raise ServiceError(
             f"该诉求所属项目为绿色通道项目，办理时限不得超过{committed}个工作日",
             code="green_channel_limit",
             field="handling_days",
         )
-    days = deadlines.handling_days_for(
-        category=category, channel=appeal.channel, explicit=explicit, green_channel=green
+    # The one place the limit is chosen (deadlines.handling_limit_for): the lead unit's
+    # published committed limit for this category comes before the category's default
+    # (seeds/003 五、六.1); the basis goes on the timeline with the routing rule.
+    limit = deadlines.handling_limit_for(
+        category=category,
+        channel=appeal.channel,
+        explicit=explicit,
+        green_channel=green,
+        lead_unit_id=lead.pk,
     )
+    days = limit.days
     today = timezone.localdate(now)
 
     if lead.pk != appeal.lead_unit_id:
@@ -148,6 +158,7 @@ def _route(
         "cooperating_unit_ids": coop_ids,
         "cooperating_units": [u.name for u in coop_units],
         "handling_days": days,
+        "limit_basis": limit.basis,
         "green_channel": green,
         "handling_due": appeal.handling_due.isoformat(),
         "handling_from": base.isoformat(),

@@ -133,6 +133,7 @@ TIMELINE_FACTS = [
     ("cooperating_units", gettext_lazy("配合单位"), _join),
     ("handling_days", gettext_lazy("办理时限"), _workdays),
     ("handling_due", gettext_lazy("办理期限"), _date_text),
+    ("limit_basis", gettext_lazy("时限依据"), _stored_label),
     ("rule", gettext_lazy("分办规则建议"), str),
     ("unit", gettext_lazy("配合单位"), str),
     ("old_due", gettext_lazy("原期限"), _date_text),

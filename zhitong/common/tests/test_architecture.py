@@ -32,6 +32,8 @@ FLOORS = [
     {"projects"},
     {"appeals"},
     {"coordination"},
+    # The public side (seeds/003 三、五, seeds/002): reads appeals, fills appeals' committed-limit hook.
+    {"public"},
     {"api", "portal", "demo", *AUDIT_READING},
 ]
 FLOOR_OF = {app: i for i, apps in enumerate(FLOORS) for app in apps}
