@@ -159,18 +159,22 @@ def commitment_get_for_user(*, user, item_id: int) -> CommitmentItem:
 
 def policies_public(
     *, industry: str = "", size: str = "", tag: str = "", q: str = "", today: date | None = None
-) -> QuerySet[Policy]:
+) -> list[Policy]:
     """Published policies; a filter keeps those for that industry/size/tag or for everyone
-    (an empty list means the policy applies to every enterprise)."""
+    (an empty list means the policy applies to every enterprise). One query; the list
+    filters are applied in memory, since JSON list containment differs across databases
+    (SQLite has none) and the library holds hundreds of policies, not millions."""
     qs = Policy.objects.filter(is_published=True)
     if today:
         qs = qs.filter(Q(valid_until__isnull=True) | Q(valid_until__gte=today))
-    for name, value in (("industries", industry), ("sizes", size), ("tags", tag)):
-        if value:
-            qs = qs.filter(Q(**{name: []}) | Q(**{f"{name}__contains": [value]}))
     if q:
         qs = qs.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(issuer__icontains=q))
-    return qs.order_by("-issued_on", "-id")
+    wanted = (("industries", industry), ("sizes", size), ("tags", tag))
+    return [
+        p
+        for p in qs.order_by("-issued_on", "-id")
+        if all(not value or not getattr(p, name) or value in getattr(p, name) for name, value in wanted)
+    ]
 
 
 def enterprise_profile(enterprise) -> tuple[str, set[str], set[str]]:
