@@ -42,7 +42,7 @@ def make_item(unit, *, category=None, committed=10, legal=20, status=CommitmentS
 
 
 @pytest.fixture
-def window(city):
+def window(city):  # noqa: F811  (the fixture imported above)
     w = ServiceWindow.objects.create(
         unit=city.units.gxj,
         leader_name="王建国",
@@ -67,7 +67,9 @@ def api(client):
             extra["HTTP_AUTHORIZATION"] = f"Bearer {raw}"
         fn = getattr(client, method)
         if body is not None:
-            return fn(f"/api/v1/public{path}", data=json.dumps(body), content_type="application/json", **extra)
+            return fn(
+                f"/api/v1/public{path}", data=json.dumps(body), content_type="application/json", **extra
+            )
         return fn(f"/api/v1/public{path}", **kw, **extra)
 
     return call

@@ -28,7 +28,9 @@ def test_the_table_refuses_a_committed_limit_over_the_legal_one(city):
 
 def test_the_service_refuses_a_committed_limit_over_the_legal_one(city):
     with pytest.raises(ServiceError, match="不得超过法定时限") as exc:
-        services.commitment_create(actor=city.handler, unit_id=city.units.gxj.pk, title="甲", legal_days=5, committed_days=6)
+        services.commitment_create(
+            actor=city.handler, unit_id=city.units.gxj.pk, title="甲", legal_days=5, committed_days=6
+        )
     assert exc.value.field == "committed_days"
     item = services.commitment_create(
         actor=city.handler, unit_id=city.units.gxj.pk, title="乙", legal_days=5, committed_days=5
@@ -46,7 +48,9 @@ def test_the_page_form_refuses_a_committed_limit_over_the_legal_one(city):
 
 def test_unit_staff_keep_only_their_own_units_catalog(city):
     with pytest.raises(Forbidden):
-        services.commitment_create(actor=city.outsider, unit_id=city.units.gxj.pk, title="甲", legal_days=5, committed_days=5)
+        services.commitment_create(
+            actor=city.outsider, unit_id=city.units.gxj.pk, title="甲", legal_days=5, committed_days=5
+        )
     with pytest.raises(Forbidden):
         services.commitment_create(
             actor=city.enterprise_user, unit_id=city.units.gxj.pk, title="甲", legal_days=5, committed_days=5
@@ -59,7 +63,9 @@ def test_unit_staff_keep_only_their_own_units_catalog(city):
 def test_a_published_item_is_not_edited_in_place(city):
     item = make_item(city.units.gxj)
     with pytest.raises(ConflictError, match="只能修改草稿"):
-        services.commitment_update(actor=city.handler, item_id=item.pk, title="新", legal_days=5, committed_days=5)
+        services.commitment_update(
+            actor=city.handler, item_id=item.pk, title="新", legal_days=5, committed_days=5
+        )
 
 
 def test_publish_withdraw_redraft_through_the_table(city):
@@ -69,8 +75,12 @@ def test_publish_withdraw_redraft_through_the_table(city):
     item = services.commitment_publish(item_id=item.pk, actor=city.head, expected_version=1)
     assert item.status == CommitmentStatus.PUBLISHED and item.published_at
     with pytest.raises(ServiceError):
-        services.commitment_withdraw(item_id=item.pk, actor=city.outsider, reason="不适用", expected_version=2)
-    item = services.commitment_withdraw(item_id=item.pk, actor=city.handler, reason="不适用", expected_version=2)
+        services.commitment_withdraw(
+            item_id=item.pk, actor=city.outsider, reason="不适用", expected_version=2
+        )
+    item = services.commitment_withdraw(
+        item_id=item.pk, actor=city.handler, reason="不适用", expected_version=2
+    )
     assert item.status == CommitmentStatus.WITHDRAWN
     item = services.commitment_redraft(item_id=item.pk, actor=city.hub, expected_version=3)
     assert item.status == CommitmentStatus.DRAFT
@@ -94,7 +104,9 @@ def _row(unit, title, legal, committed, category=""):
 
 def test_the_import_refuses_the_whole_sheet_when_one_committed_limit_is_over_the_legal_one(city):
     gxj = city.units.gxj
-    report = catalog_import(actor=city.handler, fileobj=_sheet([_row(gxj, "甲", 10, 8), _row(gxj, "乙", 10, 11)]))
+    report = catalog_import(
+        actor=city.handler, fileobj=_sheet([_row(gxj, "甲", 10, 8), _row(gxj, "乙", 10, 11)])
+    )
     assert not report.ok
     assert report.errors == [(3, "承诺时限(工作日)", "承诺时限（11个工作日）不得超过法定时限（10个工作日）")]
     assert not CommitmentItem.objects.exists()
@@ -109,7 +121,8 @@ def test_the_import_refuses_another_units_rows(city):
 def test_an_exported_sheet_imports_back_as_the_same_drafts(city):
     gxj = city.units.gxj
     report = catalog_import(
-        actor=city.handler, fileobj=_sheet([_row(gxj, "甲", 10, 8, city.category.code), _row(gxj, "乙", 10, 10)])
+        actor=city.handler,
+        fileobj=_sheet([_row(gxj, "甲", 10, 8, city.category.code), _row(gxj, "乙", 10, 10)]),
     )
     assert report.ok and report.created == 2
     content = catalog_xlsx(CommitmentItem.objects.order_by("title"), title="服务承诺事项")
@@ -125,5 +138,7 @@ def test_an_exported_sheet_imports_back_as_the_same_drafts(city):
 
 
 def test_the_import_names_a_missing_required_column(city):
-    report = catalog_import(actor=city.handler, fileobj=_sheet([["GXJ", "甲"]], headers=["单位编码", "事项名称"]))
+    report = catalog_import(
+        actor=city.handler, fileobj=_sheet([["GXJ", "甲"]], headers=["单位编码", "事项名称"])
+    )
     assert "缺少必填列" in report.fatal

@@ -15,14 +15,19 @@ pytestmark = pytest.mark.django_db
 
 
 def _assign(flow, city, **kw):
-    return flow.move(flow.intake(**kw), "assign", city.hub, lead_unit_id=city.units.gxj.pk, override_reason="测试")
+    return flow.move(
+        flow.intake(**kw), "assign", city.hub, lead_unit_id=city.units.gxj.pk, override_reason="测试"
+    )
 
 
 def test_a_published_commitment_of_the_lead_unit_sets_the_handling_limit(flow, city):
     make_item(city.units.gxj, category=city.category, committed=6, legal=20)
     appeal = _assign(flow, city)
     assert appeal.handling_days == 6
-    base = appeal.materials_completed_on or appeal.received_at.astimezone(deadlines.timezone.get_current_timezone()).date()
+    base = (
+        appeal.materials_completed_on
+        or appeal.received_at.astimezone(deadlines.timezone.get_current_timezone()).date()
+    )
     assert appeal.handling_due == deadlines.add_workdays(base, 6).date
     data = Transition.objects.get(appeal=appeal, action="assign").data
     assert data["handling_days"] == 6
@@ -77,7 +82,12 @@ def test_the_department_catalog_binds_its_sections(city):
 def test_the_hubs_explicit_limit_wins(flow, city):
     make_item(city.units.gxj, category=city.category, committed=6)
     appeal = flow.move(
-        flow.intake(), "assign", city.hub, lead_unit_id=city.units.gxj.pk, override_reason="测试", handling_days=9
+        flow.intake(),
+        "assign",
+        city.hub,
+        lead_unit_id=city.units.gxj.pk,
+        override_reason="测试",
+        handling_days=9,
     )
     assert appeal.handling_days == 9
 

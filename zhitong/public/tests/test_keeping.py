@@ -60,7 +60,11 @@ def test_people_who_keep_no_catalog_get_404(client, city, draft, who):
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client, city, draft):
-    for path in ("/public/manage/commitments/", f"/public/manage/commitments/{draft.pk}/", "/public/manage/policies/"):
+    for path in (
+        "/public/manage/commitments/",
+        f"/public/manage/commitments/{draft.pk}/",
+        "/public/manage/policies/",
+    ):
         r = client.get(path)
         assert r.status_code == 302 and "/accounts/login/" in r["Location"]
 
@@ -69,7 +73,13 @@ def test_the_handler_creates_and_publishes_through_the_pages(client, city):
     c = _as(client, city.handler)
     r = c.post(
         "/public/manage/commitments/new/",
-        {"unit": city.units.gxj.pk, "title": "技改备案", "category": city.category.pk, "legal_days": 10, "committed_days": 4},
+        {
+            "unit": city.units.gxj.pk,
+            "title": "技改备案",
+            "category": city.category.pk,
+            "legal_days": 10,
+            "committed_days": 4,
+        },
     )
     item = CommitmentItem.objects.get(title="技改备案")
     assert r.status_code == 302 and item.status == CommitmentStatus.DRAFT and item.category == city.category
@@ -183,7 +193,9 @@ def test_only_the_hub_keeps_the_policy_library(client, city):
 
 
 def _policy(title, **kw):
-    return Policy.objects.create(title=title, issuer="市工信局", issued_on=date(2025, 8, 1), summary="要点", **kw)
+    return Policy.objects.create(
+        title=title, issuer="市工信局", issued_on=date(2025, 8, 1), summary="要点", **kw
+    )
 
 
 def test_an_enterprise_sees_the_policies_that_match_it(client, city):

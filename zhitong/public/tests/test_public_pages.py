@@ -17,7 +17,13 @@ from .conftest import make_item
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC_PAGES = ["/public/", "/public/windows/", "/public/commitments/", "/public/lookup/", "/public/policies/"]
+PUBLIC_PAGES = [
+    "/public/",
+    "/public/windows/",
+    "/public/commitments/",
+    "/public/lookup/",
+    "/public/policies/",
+]
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)
@@ -35,7 +41,15 @@ def test_the_directory_shows_the_window_and_its_services(client, city, window):
     make_item(city.units.gxj, title="技术改造项目备案", committed=5)
     make_item(city.units.gxj, title="草稿事项", status="draft")
     body = client.get("/public/windows/").content.decode()
-    for text in ("市工业和信息化局", "王建国", "企业服务科", "0591-87654321", "榕城市政务中心三楼", "工作日 8:30—17:30", "技术改造项目备案"):
+    for text in (
+        "市工业和信息化局",
+        "王建国",
+        "企业服务科",
+        "0591-87654321",
+        "榕城市政务中心三楼",
+        "工作日 8:30—17:30",
+        "技术改造项目备案",
+    ):
         assert text in body
     assert "草稿事项" not in body
 
@@ -48,14 +62,20 @@ def test_the_public_pages_expose_no_personal_data(client, city, window, flow):
     Policy.objects.create(title="政策", issuer="市工信局", issued_on=date(2025, 8, 1), summary="要点")
     pages = [client.get(p).content.decode() for p in PUBLIC_PAGES]
     pages.append(
-        client.post("/public/lookup/", {"code": appeal.code, "credit_code": city.enterprise.credit_code}).content.decode()
+        client.post(
+            "/public/lookup/", {"code": appeal.code, "credit_code": city.enterprise.credit_code}
+        ).content.decode()
     )
-    pages += [client.get(p).content.decode() for p in ("/api/v1/public/windows", "/api/v1/public/commitments")]
+    pages += [
+        client.get(p).content.decode() for p in ("/api/v1/public/windows", "/api/v1/public/commitments")
+    ]
     for body in pages:
         assert "13912345678" not in body and "李小红" not in body  # window staff
         assert city.handler.phone not in body and city.handler.username not in body
         assert appeal.title not in body and appeal.description not in body
-        assert not re.search(r"(?<![0-9A-Z])1[3-9]\d{9}(?![0-9A-Z])", body), "a mobile number on a public page"
+        assert not re.search(r"(?<![0-9A-Z])1[3-9]\d{9}(?![0-9A-Z])", body), (
+            "a mobile number on a public page"
+        )
 
 
 def test_the_catalog_lists_only_published_items_with_both_limits(client, city):
@@ -120,8 +140,12 @@ def test_the_lookup_shows_the_public_stage_and_the_one_deadline(client, city, fl
 
 def test_a_wrong_pair_and_a_missing_appeal_get_the_same_answer(client, city, flow):
     appeal = flow.to(Status.IN_PROGRESS)
-    wrong = client.post("/public/lookup/", {"code": appeal.code, "credit_code": city.other_enterprise.credit_code})
-    missing = client.post("/public/lookup/", {"code": "ZT-2025-999999", "credit_code": city.other_enterprise.credit_code})
+    wrong = client.post(
+        "/public/lookup/", {"code": appeal.code, "credit_code": city.other_enterprise.credit_code}
+    )
+    missing = client.post(
+        "/public/lookup/", {"code": "ZT-2025-999999", "credit_code": city.other_enterprise.credit_code}
+    )
     assert wrong.status_code == missing.status_code == 200
     assert _answer(wrong.content.decode()) == _answer(missing.content.decode()) != ""
     assert "未查询到" in _answer(wrong.content.decode())
@@ -132,9 +156,17 @@ def test_the_lookup_api_answers_alike_for_wrong_and_missing(api, city, flow):
     ok = api(None, "post", "/lookup", {"code": appeal.code, "credit_code": city.enterprise.credit_code})
     assert ok.status_code == 200 and ok.json()["found"] is True and ok.json()["stage"] == "办理中"
     assert ok.json()["due"] == appeal.handling_due.isoformat()
-    wrong = api(None, "post", "/lookup", {"code": appeal.code, "credit_code": city.other_enterprise.credit_code})
-    missing = api(None, "post", "/lookup", {"code": "ZT-2025-999999", "credit_code": city.enterprise.credit_code})
-    assert wrong.json() == missing.json() == {"found": False, "code": "", "stage": "", "deadline_label": "", "due": None, "hint": ""}
+    wrong = api(
+        None, "post", "/lookup", {"code": appeal.code, "credit_code": city.other_enterprise.credit_code}
+    )
+    missing = api(
+        None, "post", "/lookup", {"code": "ZT-2025-999999", "credit_code": city.enterprise.credit_code}
+    )
+    assert (
+        wrong.json()
+        == missing.json()
+        == {"found": False, "code": "", "stage": "", "deadline_label": "", "due": None, "hint": ""}
+    )
 
 
 def test_the_lookup_is_throttled_per_address(client, city, settings):
@@ -176,5 +208,7 @@ def test_the_policy_list_costs_the_same_queries_for_few_and_many(client, city):
     Policy.objects.create(title="政策0", issuer="市工信局", issued_on=date(2025, 8, 1), summary="要点")
     few = _queries(client, "/public/policies/")
     for i in range(6):
-        Policy.objects.create(title=f"政策{i + 1}", issuer="市工信局", issued_on=date(2025, 8, 1), summary="要点")
+        Policy.objects.create(
+            title=f"政策{i + 1}", issuer="市工信局", issued_on=date(2025, 8, 1), summary="要点"
+        )
     assert _queries(client, "/public/policies/") == few
