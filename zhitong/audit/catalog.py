@@ -43,6 +43,7 @@ GROUPS: dict[str, Any] = {
     "project_commitment": _("项目履约承诺"),
     "commitment_item": _("服务承诺事项"),
     "policy": _("惠企政策"),
+    "government_promise": _("政府承诺"),
     "unit": _("单位"),
     "servicewindow": _("服务窗口"),
     "user": _("用户"),
@@ -131,6 +132,7 @@ ACTIONS: dict[str, Any] = {
     "commitment_item.update": _("修改服务承诺事项"),
     "policy.create": _("新增惠企政策"),
     "policy.update": _("修改惠企政策"),
+    "government_promise.create": _("登记政府承诺"),
 }
 
 NOTE_PREFIX = "appeal.note."  # appeals.services.appeal_timeline_note: a note on the timeline

@@ -271,3 +271,13 @@ def keeps_service_commitments(user) -> bool:
 def keeps_policy_library(user) -> bool:
     """Keeps the policy library (惠企政策, seeds/002): the hub."""
     return is_hub(user)
+
+
+def sees_government_promises(user) -> bool:
+    """The government-commitment ledger (政府承诺, seeds/002): the hub (all), unit staff (their
+    units' as responsible unit), an enterprise's contact (its own enterprise's)."""
+    return (
+        is_hub(user)
+        or (is_unit_staff(user) and bool(user.unit_id))
+        or (is_enterprise_user(user) and bool(user.enterprise_id))
+    )

@@ -13,7 +13,9 @@ class PublicConfig(AppConfig):
         from zhitong.appeals.deadlines import register_committed_limit_source
 
         from . import services  # noqa: F401  (the table and its services)
+        from .promises import register_deadlines
         from .selectors import committed_limit
 
         # seeds/003 五、六.1: a published committed limit of the lead unit feeds the appeal's deadline.
         register_committed_limit_source(committed_limit)
+        register_deadlines()

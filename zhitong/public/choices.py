@@ -28,3 +28,25 @@ class PolicyTag(models.TextChoices):
     DEPUTY = "tag_deputy", _("人大代表/政协委员企业")
     FIC_EXECUTIVE = "tag_fic_executive", _("工商联执委企业")
     NEGOTIATING = "tag_negotiating", _("在谈重点企业")
+
+
+class PromiseKind(models.TextChoices):
+    """What the government promised (seeds/002 优化企业经营环境)."""
+
+    POLICY = "policy", _("招商政策承诺兑现")
+    APPROVAL = "approval", _("非因企业原因未办结的审批手续")
+    ARREARS = "arrears", _("政府拖欠款项偿还")
+    OTHER = "other", _("其他承诺事项")
+
+
+class PromiseStatus(models.TextChoices):
+    """限期办理销号 (seeds/002): recorded, handled by the responsible unit, written off by
+    the unit with evidence and verified by the hub."""
+
+    RECORDED = "recorded", _("已登记")
+    IN_PROGRESS = "in_progress", _("办理中")
+    SUBMITTED = "submitted", _("待核销")
+    WRITTEN_OFF = "written_off", _("已销号")
+
+
+OPEN_PROMISE_STATUSES = (PromiseStatus.RECORDED, PromiseStatus.IN_PROGRESS, PromiseStatus.SUBMITTED)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from zhitong.core.models import TimeStampedModel
 
-from .choices import CommitmentStatus
+from .choices import CommitmentStatus, PromiseKind, PromiseStatus
 
 
 class CommitmentItem(TimeStampedModel):
@@ -96,3 +96,57 @@ class Policy(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+
+class GovernmentPromise(TimeStampedModel):
+    """A promise of the government to an enterprise (政府承诺台账, seeds/002: 做到政府招商政策
+    承诺100%兑现，政府拖欠款按计划偿还……对非因企业原因造成各项审批手续未办理的，要建立台账，
+    限期办理销号): a responsible unit, a deadline — a date, or working days from the day it
+    was recorded (then registered with the calendar, public/promises.py) — and a write-off
+    with evidence that the hub verifies. Overdue is read from `due_on`, never marked."""
+
+    enterprise = models.ForeignKey(
+        "enterprises.Enterprise",
+        verbose_name=_("企业"),
+        on_delete=models.PROTECT,
+        related_name="government_promises",
+    )
+    kind = models.CharField(_("承诺类型"), max_length=20, choices=PromiseKind.choices)
+    content = models.TextField(_("承诺内容"))
+    basis = models.TextField(_("承诺依据"), blank=True)
+    responsible_unit = models.ForeignKey(
+        "organizations.Unit",
+        verbose_name=_("责任单位"),
+        on_delete=models.PROTECT,
+        related_name="government_promises",
+    )
+    recorded_on = models.DateField(_("登记日期"))
+    due_workdays = models.PositiveIntegerField(_("办理时限(工作日)"), null=True, blank=True)
+    # Indexed: the overdue lists and counts are range queries on it.
+    due_on = models.DateField(_("办理期限"), db_index=True)
+    yellow_from = models.DateField(_("临期提醒日"), null=True, blank=True)
+    due_provisional = models.BooleanField(_("期限按预测日历计算"), default=False)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=PromiseStatus.choices, default=PromiseStatus.RECORDED, db_index=True
+    )
+    evidence = models.TextField(_("销号证明"), blank=True)
+    evidence_file = models.FileField(_("证明材料"), upload_to="promises/%Y/%m/", blank=True)
+    written_off_on = models.DateField(_("销号日期"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("政府承诺")
+        verbose_name_plural = _("政府承诺")
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_workdays__isnull=True) | Q(due_workdays__gte=1),
+                name="promise_workdays_positive",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.content[:40]

@@ -241,3 +241,6 @@ def policy_save(*, actor, policy_id: int | None = None, now: datetime | None = N
             now=now,
         )
     return policy
+
+
+from . import promises  # noqa: E402,F401  (the ledger's move services register with their table)

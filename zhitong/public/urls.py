@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import promise_views, views
 
 app_name = "public"
 urlpatterns = [
@@ -22,4 +22,8 @@ urlpatterns = [
     path("manage/policies/new/", views.policy_edit, name="policy_new"),
     path("manage/policies/<int:pk>/", views.policy_edit, name="policy_edit"),
     path("my-policies/", views.my_policies, name="my_policies"),
+    path("promises/", promise_views.promise_list, name="promises"),
+    path("promises/new/", promise_views.promise_new, name="promise_new"),
+    path("promises/<int:pk>/", promise_views.promise_detail, name="promise_detail"),
+    path("promises/<int:pk>/move/<str:name>/", promise_views.promise_move, name="promise_move"),
 ]
