@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from zhitong.api.models import ApiToken
 from zhitong.appeals.tests.conftest import (  # noqa: F401  (fixtures)
+    START,
     _fresh_calendar_cache,
     _frozen_start,
     _media,
