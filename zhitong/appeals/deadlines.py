@@ -212,10 +212,15 @@ def sign_due_for(assigned_on: date) -> date:
     return add_workdays(assigned_on, SIGN_WORKDAYS).date
 
 
-def handling_dues_for(*, base: date, days: int, category) -> tuple[date, date]:
+def handling_dues_for(*, base: date, days: int, category, channel: str = "") -> tuple[date, date]:
     """(handling_due, legal_due) for a handling limit of `days` counted from `base` (the
-    day materials were complete, or the day of a reroute or reopening)."""
-    legal = legal_days_for(category=category, handling_days=days)
+    day materials were complete, or the day of a reroute or reopening). A mayor's-mailbox
+    appeal's ceiling is its limit: seeds/003 七's 7 working days are a hard limit, so no
+    extension passes it (the request_extension guard refuses at the ceiling)."""
+    if channel == Channel.MAYOR_MAILBOX:
+        legal = days
+    else:
+        legal = legal_days_for(category=category, handling_days=days)
     return add_workdays(base, days).date, add_workdays(base, legal).date
 
 
@@ -389,7 +394,10 @@ def restore_deadlines(appeal, history: list[dict]) -> list[str]:
             lead_unit_id=appeal.lead_unit_id,
         )
         handling_due, legal_due = handling_dues_for(
-            base=_handling_base(appeal, history[i]), days=days, category=appeal.category
+            base=_handling_base(appeal, history[i]),
+            days=days,
+            category=appeal.category,
+            channel=appeal.channel,
         )
         appeal.legal_due = legal_due
         if not any(t["action"] == "approve_extension" for t in history[i + 1 :]):

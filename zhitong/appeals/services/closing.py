@@ -103,7 +103,7 @@ def _reopen(appeal, now) -> list[str]:
         lead_unit_id=appeal.lead_unit_id,
     )
     appeal.handling_due, appeal.legal_due = deadlines.handling_dues_for(
-        base=timezone.localdate(now), days=days, category=appeal.category
+        base=timezone.localdate(now), days=days, category=appeal.category, channel=appeal.channel
     )
     appeal.reopen_count += 1
     appeal.resolved_at = appeal.verified_at = appeal.resolved_on_time = None

@@ -14,7 +14,8 @@ from zhitong.organizations.choices import UnitKind
 from zhitong.organizations.models import Unit
 
 from .. import deadlines
-from ..choices import Tier
+from ..choices import Channel, Tier
+from ..mailbox import mailbox_handler
 from ..machine import APPEAL
 from ..models import Appeal, AppealExtension, Cooperation, ExtensionStatus
 from ..notices import about, to_unit
@@ -101,6 +102,14 @@ def _route(
             code="green_channel_limit",
             field="handling_days",
         )
+    # seeds/003 七: the mailbox's 7 working days are a hard limit; the hub may give less.
+    if appeal.channel == Channel.MAYOR_MAILBOX and explicit and explicit > deadlines.MAYOR_MAILBOX_WORKDAYS:
+        raise ServiceError(
+            f"市长信箱诉求须在{deadlines.MAYOR_MAILBOX_WORKDAYS}个工作日内将办理结果告知企业，办理时限不得超过"
+            f"{deadlines.MAYOR_MAILBOX_WORKDAYS}个工作日",
+            code="mailbox_limit",
+            field="handling_days",
+        )
     # The one place the limit is chosen (deadlines.handling_limit_for): the lead unit's
     # published committed limit for this category comes before the category's default
     # (seeds/003 五、六.1); the basis goes on the timeline with the routing rule.
@@ -125,7 +134,7 @@ def _route(
     # jobs.appeal_clock_recompute re-times these with the same functions after a calendar change.
     appeal.sign_due = deadlines.sign_due_for(today)
     appeal.handling_due, appeal.legal_due = deadlines.handling_dues_for(
-        base=base, days=days, category=category
+        base=base, days=days, category=category, channel=appeal.channel
     )
     appeal.extension_requested_due = None
     AppealExtension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).update(
@@ -152,7 +161,9 @@ def _route(
             kind="appeal.cooperate",
             **about(appeal, f"请于{coop_due:%Y年%m月%d日}前向牵头单位{lead.name}答复配合意见", appeal.title),
         )
+    mailbox = _mailbox(step, lead) if appeal.channel == Channel.MAYOR_MAILBOX else {}
     return {
+        **mailbox,
         "lead_unit_id": lead.pk,
         "lead_unit": lead.name,
         "cooperating_unit_ids": coop_ids,
@@ -165,6 +176,31 @@ def _route(
         "suggested_unit_id": suggestion.unit.pk if suggestion else None,
         "rule": suggestion.rule.name if suggestion else "",
         "overridden": overridden,
+    }
+
+
+def _mailbox(step: Step, lead: Unit) -> dict:
+    """seeds/003 七: a mailbox matter goes to the leader in charge (appeals/mailbox.py), who
+    is told at once; the enterprise is told the leader's name, position and public contact
+    and the deadline (the timeline's data, shown on the enterprise's pages)."""
+    handler = mailbox_handler(lead)
+    if handler is None:
+        return {"mailbox_leader": ""}
+    appeal = step.obj
+    step.tell(
+        [handler.leader.pk],
+        kind="appeal.mailbox_leader",
+        **about(
+            appeal,
+            f"市长信箱转办：请第一时间与企业联系，于{appeal.handling_due:%Y年%m月%d日}前将办理结果告知企业",
+            appeal.title,
+        ),
+    )
+    return {
+        "mailbox_leader": handler.name,
+        "mailbox_leader_id": handler.leader.pk,
+        "mailbox_leader_position": handler.position,
+        "mailbox_contact": handler.contact,
     }
 
 

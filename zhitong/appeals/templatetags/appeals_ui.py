@@ -134,6 +134,8 @@ TIMELINE_FACTS = [
     ("handling_days", gettext_lazy("办理时限"), _workdays),
     ("handling_due", gettext_lazy("办理期限"), _date_text),
     ("limit_basis", gettext_lazy("时限依据"), _stored_label),
+    ("mailbox_leader", gettext_lazy("市长信箱处理人"), str),
+    ("mailbox_contact", gettext_lazy("处理人联系电话"), str),
     ("rule", gettext_lazy("分办规则建议"), str),
     ("unit", gettext_lazy("配合单位"), str),
     ("old_due", gettext_lazy("原期限"), _date_text),
