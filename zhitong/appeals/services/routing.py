@@ -15,8 +15,8 @@ from zhitong.organizations.models import Unit
 
 from .. import deadlines
 from ..choices import Channel, Tier
-from ..mailbox import mailbox_handler
 from ..machine import APPEAL
+from ..mailbox import mailbox_handler
 from ..models import Appeal, AppealExtension, Cooperation, ExtensionStatus
 from ..notices import about, to_unit
 from ..routing import suggest_lead_unit
