@@ -123,7 +123,7 @@ def test_the_public_api_is_throttled_too(client, city, settings):
 
 
 def _answer(body: str) -> str:
-    m = re.search(r'<section class="zt-card"[^>]*data-testid="lookup-answer">.*?</section>', body, re.S)
+    m = re.search(r'<section class="zt-card[^"]*"[^>]*data-testid="lookup-answer">.*?</section>', body, re.S)
     return m.group(0) if m else ""
 
 
