@@ -263,13 +263,22 @@ def manage_create(request, body: CommitmentIn):
     return Status(201, _item_out(selectors.commitment_get_for_user(user=user, item_id=item.pk)))
 
 
-@router.get("/manage/commitments/{item_id}", response={200: CommitmentStaffOut, **ERRORS}, summary="承诺事项")
-def manage_get(request, item_id: Id):
-    return _item_out(selectors.commitment_get_for_user(user=_keeper(request), item_id=item_id))
+@router.get(
+    "/manage/commitments/{commitment_item_id}",
+    response={200: CommitmentStaffOut, **ERRORS},
+    summary="承诺事项",
+)
+def manage_get(request, commitment_item_id: Id):
+    return _item_out(selectors.commitment_get_for_user(user=_keeper(request), item_id=commitment_item_id))
 
 
-@router.put("/manage/commitments/{item_id}", response={200: CommitmentStaffOut, **ERRORS}, summary="修改草稿")
-def manage_update(request, item_id: Id, body: CommitmentEditIn):
+@router.put(
+    "/manage/commitments/{commitment_item_id}",
+    response={200: CommitmentStaffOut, **ERRORS},
+    summary="修改草稿",
+)
+def manage_update(request, commitment_item_id: Id, body: CommitmentEditIn):
+    item_id = commitment_item_id
     user = _keeper(request)
     selectors.commitment_get_for_user(user=user, item_id=item_id)
     data = body.dict()
@@ -279,12 +288,13 @@ def manage_update(request, item_id: Id, body: CommitmentEditIn):
 
 
 @router.post(
-    "/manage/commitments/{item_id}/moves/{move}",
+    "/manage/commitments/{commitment_item_id}/moves/{move}",
     response={200: CommitmentStaffOut, **ERRORS},
     summary="承诺事项操作：publish 公布 / withdraw 撤回(reason) / redraft 重新编辑（version）",
     openapi_extra=api_moves.move_body(COMMITMENT_ITEM),
 )
-def manage_move(request, item_id: Id, move: Text(40)):
+def manage_move(request, commitment_item_id: Id, move: Text(40)):
+    item_id = commitment_item_id
     user = _keeper(request)
     selectors.commitment_get_for_user(user=user, item_id=item_id)
     api_moves.move(request, COMMITMENT_ITEM, pk=item_id, name=move)

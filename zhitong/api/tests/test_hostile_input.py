@@ -21,6 +21,7 @@ from zhitong.enterprises.machine import ENTERPRISE
 from zhitong.projects.machines import STAGE
 from zhitong.projects.progress.commitment_machine import COMMITMENT
 from zhitong.projects.roadmap.machine import MILESTONE
+from zhitong.public.machine import COMMITMENT_ITEM
 
 from .conftest import token_client
 
@@ -68,11 +69,12 @@ MOVE_MACHINES = {
     "/projects/{project_id}/moves/{move}": STAGE,
     "/projects/{project_id}/milestones/{milestone_id}/moves/{move}": MILESTONE,
     "/projects/commitments/{commitment_id}/moves/{move}": COMMITMENT,
+    "/public/manage/commitments/{commitment_item_id}/moves/{move}": COMMITMENT_ITEM,
 }
 # A move each object's table has, for the requests that are about the other parameters.
 BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
 BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", ENTERPRISE: "approve", CERTIFICATION: "reopen"}
-BASE_MOVE |= {STAGE: "step_back", MILESTONE: "edit", COMMITMENT: "record"}
+BASE_MOVE |= {STAGE: "step_back", MILESTONE: "edit", COMMITMENT: "record", COMMITMENT_ITEM: "publish"}
 
 
 def _commitment(c):
@@ -83,6 +85,15 @@ def _commitment(c):
 
     return Commitment.objects.create(
         project=c.project, party="enterprise", content="按期开工", due_on=date(2025, 12, 31), created_by=c.hub
+    )
+
+
+def _commitment_item(c):
+    """A draft item of 工信局's service-commitment catalog (zhitong/public)."""
+    from zhitong.public.models import CommitmentItem
+
+    return CommitmentItem.objects.create(
+        unit=c.units.gxj, title="技改项目备案", legal_days=20, committed_days=8
     )
 
 
@@ -120,6 +131,7 @@ class Probe:
             "draw_id": world.draw,
             "county_id": c.units.glq.pk,
             "responsible_unit_id": c.units.gxj.pk,
+            "commitment_item_id": _commitment_item(c).pk,
         }
         self.failures: list[str] = []
         self.observed: dict[tuple[str, str], set[int]] = defaultdict(set)
