@@ -60,6 +60,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .choices import OPEN_STATUSES, Channel, Light, Status
 
@@ -111,12 +112,24 @@ class HandlingLimit:
     timeline next to the routing rule)."""
 
     days: int
-    basis: str
+    basis: str  # a code of LIMIT_BASES: explicit / mailbox / commitment / category / default
+    detail: str = ""  # what the basis names: the category, or the unit and its catalog item
+
+
+# The bases' wording, filled in when read (the timeline stores the code and the detail, so the
+# page reads in its own language; appeals_ui.limit_basis_text).
+LIMIT_BASES = {
+    "explicit": gettext_lazy("统筹协调专员指定"),
+    "mailbox": gettext_lazy("市长信箱：7个工作日内将办理结果告知企业"),
+    "commitment": gettext_lazy("服务承诺：%(detail)s"),
+    "category": gettext_lazy("诉求类别“%(detail)s”的承诺时限"),
+    "default": gettext_lazy("默认办理时限"),
+}
 
 
 # Committed limits published by the units (服务承诺, seeds/003 五、六.1), filled in by a
 # higher app's AppConfig.ready (zhitong/public): func(*, category_id, lead_unit_id) ->
-# (days, basis) or None. Appeals cannot import that app (floors point down).
+# (days, detail naming the unit and its item) or None. Appeals cannot import that app (floors point down).
 COMMITTED_LIMIT_SOURCES: list[Callable[..., tuple[int, str] | None]] = []
 
 
@@ -154,17 +167,18 @@ def handling_limit_for(
     is shortened by the projects' rule (projects/roadmap/rules.py green_channel_days:
     half, rounded up, by default); the hub's explicit choice is taken as given (routing
     caps it at the shortened limit, docs/projects.md "绿色通道")."""
+    detail = ""
     if explicit:
-        return HandlingLimit(int(explicit), _("统筹协调专员指定"))
+        return HandlingLimit(int(explicit), "explicit")
     if channel == Channel.MAYOR_MAILBOX:
-        days, basis = MAYOR_MAILBOX_WORKDAYS, _("市长信箱：7个工作日内将办理结果告知企业")
+        days, basis = MAYOR_MAILBOX_WORKDAYS, "mailbox"
     elif (committed := _committed_limit(category, lead_unit_id)) is not None:
-        days, basis = committed
+        (days, detail), basis = committed, "commitment"
     elif category is not None and category.handling_days:
-        days, basis = category.handling_days, _("诉求类别“%(name)s”的承诺时限") % {"name": category.name}
+        days, basis, detail = category.handling_days, "category", category.name
     else:
-        days, basis = settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS, _("默认办理时限")
-    return HandlingLimit(green_channel_days(days) if green_channel else days, basis)
+        days, basis = settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS, "default"
+    return HandlingLimit(green_channel_days(days) if green_channel else days, basis, detail)
 
 
 def handling_days_for(

@@ -170,6 +170,7 @@ def _route(
         "cooperating_units": [u.name for u in coop_units],
         "handling_days": days,
         "limit_basis": limit.basis,
+        "limit_basis_detail": limit.detail,
         "green_channel": green,
         "handling_due": appeal.handling_due.isoformat(),
         "handling_from": base.isoformat(),

@@ -31,14 +31,14 @@ def test_a_published_commitment_of_the_lead_unit_sets_the_handling_limit(flow, c
     assert appeal.handling_due == deadlines.add_workdays(base, 6).date
     data = Transition.objects.get(appeal=appeal, action="assign").data
     assert data["handling_days"] == 6
-    assert "服务承诺" in data["limit_basis"] and "6个工作日" in data["limit_basis"]
+    assert data["limit_basis"] == "commitment" and "市工业和信息化局" in data["limit_basis_detail"]
 
 
 def test_without_a_commitment_the_category_limit_applies_and_says_so(flow, city):
     appeal = _assign(flow, city)
     assert appeal.handling_days == city.category.handling_days
     data = Transition.objects.get(appeal=appeal, action="assign").data
-    assert city.category.name in data["limit_basis"]
+    assert data["limit_basis"] == "category" and data["limit_basis_detail"] == city.category.name
 
 
 @pytest.mark.parametrize("status", [CommitmentStatus.DRAFT, CommitmentStatus.WITHDRAWN])
