@@ -125,6 +125,7 @@ INSTALLED_APPS = [
     "zhitong.supervision",
     "zhitong.eportal",
     "zhitong.reports",
+    "zhitong.public",
     "zhitong.api",
     "zhitong.open311",
     "zhitong.portal",

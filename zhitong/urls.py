@@ -37,6 +37,7 @@ urlpatterns = [
     path("open311/v2/", open311_api.urls),
     path("e/", include("zhitong.eportal.urls")),
     path("reports/", include("zhitong.reports.urls")),
+    path("public/", include("zhitong.public.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -13,6 +13,7 @@ from zhitong.projects import api as projects_api
 from zhitong.projects.dispatch import api as dispatch_api
 from zhitong.projects.progress import api as project_progress_api
 from zhitong.projects.roadmap import api as roadmap_api
+from zhitong.public import api as public_api
 from zhitong.reports import api as reports_api
 from zhitong.supervision import api as supervision_api
 from zhitong.webhooks import api as webhooks_api
@@ -69,6 +70,7 @@ ROUTERS = [
     ("/webhooks", webhooks_api.router),
     ("/supervision", supervision_api.router),
     ("/reports", reports_api.router),
+    ("/public", public_api.router),
 ]
 for prefix, router in ROUTERS:
     api.add_router(prefix, router)

@@ -33,6 +33,7 @@ AREAS: dict[str, object] = {
     "supervision": _("督查督办"),
     "webhooks": _("事件推送"),
     "reports": _("台账与报表"),
+    "public": _("公开信息与服务承诺"),
 }
 OPEN311 = "open311"
 

@@ -51,6 +51,8 @@ transaction: `restore_deadlines` here, registered with the calendar in appeals/r
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from fractions import Fraction
 
@@ -58,6 +60,7 @@ from django.conf import settings
 from django.db.models import Case, CharField, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .choices import OPEN_STATUSES, Channel, Light, Status
 
@@ -103,25 +106,97 @@ def is_provisional(d: date) -> bool:
     return _p(d)
 
 
-def handling_days_for(
-    *, category, channel: str, explicit: int | None = None, green_channel: bool = False
-) -> int:
-    """The handling limit in working days: the hub's explicit choice, else the mayor's
-    mailbox rule (7, seeds/003 七), else the category's committed limit, else the
-    configurable default (settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS). For an appeal of a
-    green-channel project (绿色通道, seeds/004; `green_channel_of`) the committed limit is
-    shortened by the projects' rule (projects/roadmap/rules.py green_channel_days: half,
-    rounded up, by default); the hub's explicit choice is taken as given (routing caps it
-    at the shortened limit, docs/projects.md "绿色通道")."""
+@dataclass(frozen=True)
+class HandlingLimit:
+    """A handling limit and why it was chosen (the routing move records `basis` on the
+    timeline next to the routing rule)."""
+
+    days: int
+    basis: str  # a code of LIMIT_BASES: explicit / mailbox / commitment / category / default
+    detail: str = ""  # what the basis names: the category, or the unit and its catalog item
+
+
+# The bases' wording, filled in when read (the timeline stores the code and the detail, so the
+# page reads in its own language; appeals_ui.limit_basis_text).
+LIMIT_BASES = {
+    "explicit": gettext_lazy("统筹协调专员指定"),
+    "mailbox": gettext_lazy("市长信箱：7个工作日内将办理结果告知企业"),
+    "commitment": gettext_lazy("服务承诺：%(detail)s"),
+    "category": gettext_lazy("诉求类别“%(detail)s”的承诺时限"),
+    "default": gettext_lazy("默认办理时限"),
+}
+
+
+# Committed limits published by the units (服务承诺, seeds/003 五、六.1), filled in by a
+# higher app's AppConfig.ready (zhitong/public): func(*, category_id, lead_unit_id) ->
+# (days, detail naming the unit and its item) or None. Appeals cannot import that app (floors point down).
+COMMITTED_LIMIT_SOURCES: list[Callable[..., tuple[int, str] | None]] = []
+
+
+def register_committed_limit_source(func: Callable[..., tuple[int, str] | None]) -> None:
+    if func not in COMMITTED_LIMIT_SOURCES:
+        COMMITTED_LIMIT_SOURCES.append(func)
+
+
+def _committed_limit(category, lead_unit_id) -> tuple[int, str] | None:
+    category_id = getattr(category, "pk", category)
+    if not category_id or not lead_unit_id:
+        return None
+    for source in COMMITTED_LIMIT_SOURCES:
+        found = source(category_id=category_id, lead_unit_id=lead_unit_id)
+        if found:
+            return found
+    return None
+
+
+def handling_limit_for(
+    *,
+    category,
+    channel: str,
+    explicit: int | None = None,
+    green_channel: bool = False,
+    lead_unit_id: int | None = None,
+) -> HandlingLimit:
+    """The handling limit in working days and its basis — the one place the limit is
+    chosen: the hub's explicit choice, else the mayor's mailbox rule (7, a hard limit,
+    seeds/003 七), else the committed limit the lead unit published for the appeal's
+    category (seeds/003 五 公开承诺办理时限; 六.1 承诺的办理时限可以少于规定的时限 — the
+    unit's own catalog, `COMMITTED_LIMIT_SOURCES`), else the category's committed limit,
+    else the configurable default (settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS). For an
+    appeal of a green-channel project (绿色通道, seeds/004; `green_channel_of`) the limit
+    is shortened by the projects' rule (projects/roadmap/rules.py green_channel_days:
+    half, rounded up, by default); the hub's explicit choice is taken as given (routing
+    caps it at the shortened limit, docs/projects.md "绿色通道")."""
+    detail = ""
     if explicit:
-        return int(explicit)
+        return HandlingLimit(int(explicit), "explicit")
     if channel == Channel.MAYOR_MAILBOX:
-        days = MAYOR_MAILBOX_WORKDAYS
+        days, basis = MAYOR_MAILBOX_WORKDAYS, "mailbox"
+    elif (committed := _committed_limit(category, lead_unit_id)) is not None:
+        (days, detail), basis = committed, "commitment"
     elif category is not None and category.handling_days:
-        days = category.handling_days
+        days, basis, detail = category.handling_days, "category", category.name
     else:
-        days = settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS
-    return green_channel_days(days) if green_channel else days
+        days, basis = settings.ZHITONG_DEFAULT_HANDLING_WORKDAYS, "default"
+    return HandlingLimit(green_channel_days(days) if green_channel else days, basis, detail)
+
+
+def handling_days_for(
+    *,
+    category,
+    channel: str,
+    explicit: int | None = None,
+    green_channel: bool = False,
+    lead_unit_id: int | None = None,
+) -> int:
+    """The handling limit in working days (`handling_limit_for` without its basis)."""
+    return handling_limit_for(
+        category=category,
+        channel=channel,
+        explicit=explicit,
+        green_channel=green_channel,
+        lead_unit_id=lead_unit_id,
+    ).days
 
 
 def green_channel_of(appeal) -> bool:
@@ -151,10 +226,15 @@ def sign_due_for(assigned_on: date) -> date:
     return add_workdays(assigned_on, SIGN_WORKDAYS).date
 
 
-def handling_dues_for(*, base: date, days: int, category) -> tuple[date, date]:
+def handling_dues_for(*, base: date, days: int, category, channel: str = "") -> tuple[date, date]:
     """(handling_due, legal_due) for a handling limit of `days` counted from `base` (the
-    day materials were complete, or the day of a reroute or reopening)."""
-    legal = legal_days_for(category=category, handling_days=days)
+    day materials were complete, or the day of a reroute or reopening). A mayor's-mailbox
+    appeal's ceiling is its limit: seeds/003 七's 7 working days are a hard limit, so no
+    extension passes it (the request_extension guard refuses at the ceiling)."""
+    if channel == Channel.MAYOR_MAILBOX:
+        legal = days
+    else:
+        legal = legal_days_for(category=category, handling_days=days)
     return add_workdays(base, days).date, add_workdays(base, legal).date
 
 
@@ -174,7 +254,9 @@ def state_clock(appeal) -> tuple[date | None, int]:
     if s == Status.TRANSFER_REQUESTED:
         return add_workdays(_since(appeal), TRANSFER_SETTLE_WORKDAYS).date, TRANSFER_SETTLE_WORKDAYS
     if s in (Status.IN_PROGRESS, Status.ESCALATED):
-        limit = appeal.handling_days or handling_days_for(category=appeal.category, channel=appeal.channel)
+        limit = appeal.handling_days or handling_days_for(
+            category=appeal.category, channel=appeal.channel, lead_unit_id=appeal.lead_unit_id
+        )
         return appeal.handling_due, limit
     if s == Status.RESOLVED:
         return add_workdays(_since(appeal), VERIFY_WORKDAYS).date, VERIFY_WORKDAYS
@@ -320,10 +402,16 @@ def restore_deadlines(appeal, history: list[dict]) -> list[str]:
     if anchors and appeal.handling_due is not None:
         i = anchors[-1]
         days = appeal.handling_days or handling_days_for(
-            category=appeal.category, channel=appeal.channel, green_channel=green_channel_of(appeal)
+            category=appeal.category,
+            channel=appeal.channel,
+            green_channel=green_channel_of(appeal),
+            lead_unit_id=appeal.lead_unit_id,
         )
         handling_due, legal_due = handling_dues_for(
-            base=_handling_base(appeal, history[i]), days=days, category=appeal.category
+            base=_handling_base(appeal, history[i]),
+            days=days,
+            category=appeal.category,
+            channel=appeal.channel,
         )
         appeal.legal_due = legal_due
         if not any(t["action"] == "approve_extension" for t in history[i + 1 :]):

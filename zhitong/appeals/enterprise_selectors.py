@@ -274,6 +274,14 @@ def _routed(label: str) -> Callable[[Transition, _Walk], list[EnterpriseEntry]]:
         # cooperating units are the staff's; the lead unit and its deadline are the enterprise's.
         w.lead_unit = t.data.get("lead_unit") or w.lead_unit
         facts = [(_("牵头单位"), w.lead_unit)]
+        if t.data.get("mailbox_leader"):
+            # seeds/003 七: the enterprise is told the handling leader's name, position and contact.
+            leader = t.data["mailbox_leader"]
+            if t.data.get("mailbox_leader_position"):
+                leader = f"{leader}（{t.data['mailbox_leader_position']}）"
+            facts.append((_("处理人"), leader))
+            if t.data.get("mailbox_contact"):
+                facts.append((_("联系电话"), t.data["mailbox_contact"]))
         if t.data.get("handling_due"):
             facts.append((_("办理期限"), _d(t.data["handling_due"])))
         return [EnterpriseEntry(t.at, t.action, label, _by(t), facts=facts)]

@@ -67,6 +67,14 @@ _CLOCK = (*_UNIT, Role.HUB, Role.CLERK)
 
 NOTICE_KINDS = (
     kind(
+        "appeal.mailbox_leader",
+        _("市长信箱转办"),
+        Section.APPEALS,
+        roles=(Role.LEADER,),
+        mandatory=True,
+        basis=_("seeds/003 七：接到转办意见的有关领导要第一时间主动与投诉企业联系，7个工作日内告知办理结果"),
+    ),
+    kind(
         "appeal.assigned",
         _("新分办诉求"),
         Section.APPEALS,

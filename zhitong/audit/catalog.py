@@ -44,6 +44,9 @@ GROUPS: dict[str, Any] = {
     "project": _("项目"),
     "milestone": _("推进路径节点"),
     "project_commitment": _("项目履约承诺"),
+    "commitment_item": _("服务承诺事项"),
+    "policy": _("惠企政策"),
+    "government_promise": _("政府承诺"),
     "unit": _("单位"),
     "servicewindow": _("服务窗口"),
     "user": _("用户"),
@@ -144,6 +147,11 @@ ACTIONS: dict[str, Any] = {
     "demo.build": _("生成演示数据"),
     "audit.chain_keyed": _("审计链启用密钥签名"),
     "assessment.scheme_create": _("保存考核方案新版本"),
+    "commitment_item.create": _("新增服务承诺事项"),
+    "commitment_item.update": _("修改服务承诺事项"),
+    "policy.create": _("新增惠企政策"),
+    "policy.update": _("修改惠企政策"),
+    "government_promise.create": _("登记政府承诺"),
 }
 
 NOTE_PREFIX = "appeal.note."  # appeals.services.appeal_timeline_note: a note on the timeline

@@ -335,3 +335,24 @@ def records_findings(user) -> bool:
 def is_overseer(user) -> bool:
     """The People's Congress overseer (人大监督): read-only oversight, records findings."""
     return _has_role(user, {Role.OVERSEER})
+
+
+def keeps_service_commitments(user) -> bool:
+    """Keeps a service-commitment catalog (服务承诺, seeds/003 五): the hub every unit's, unit
+    staff their own units' (zhitong/public/machine.keeps_unit_catalog decides per unit)."""
+    return is_hub(user) or (is_unit_staff(user) and bool(user.unit_id))
+
+
+def keeps_policy_library(user) -> bool:
+    """Keeps the policy library (惠企政策, seeds/002): the hub."""
+    return is_hub(user)
+
+
+def sees_government_promises(user) -> bool:
+    """The government-commitment ledger (政府承诺, seeds/002): the hub (all), unit staff (their
+    units' as responsible unit), an enterprise's contact (its own enterprise's)."""
+    return (
+        is_hub(user)
+        or (is_unit_staff(user) and bool(user.unit_id))
+        or (is_enterprise_user(user) and bool(user.enterprise_id))
+    )

@@ -73,6 +73,7 @@ class ServiceWindow(TimeStampedModel):
     section_name = models.CharField(_("具体科室"), max_length=50)
     phone = models.CharField(_("对外联系电话"), max_length=30)
     address = models.CharField(_("办公地址"), max_length=200, blank=True)
+    hours = models.CharField(_("办公时间"), max_length=100, blank=True)
     is_public = models.BooleanField(_("向社会公布"), default=True)
 
     class Meta:

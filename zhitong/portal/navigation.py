@@ -75,6 +75,10 @@ ENTRIES: list[tuple[str, str, Callable[[object], bool]]] = [
     (_("数据看板"), "reports:dashboard", reports_dashboard.reads_dashboard),
     (_("市长信箱汇总"), "reports:mailbox", reports_mailbox.reads_mailbox_summary),
     (_("企业服务窗口"), "organizations:directory", can.is_signed_in),
+    (_("惠企政策"), "public:my_policies", can.is_enterprise_user),
+    (_("服务承诺维护"), "public:manage", can.keeps_service_commitments),
+    (_("惠企政策维护"), "public:policy_manage", can.keeps_policy_library),
+    (_("政府承诺"), "public:promises", can.sees_government_promises),
     (_("企业库"), "enterprises:list", _sees_enterprise_library),
     # seeds/003 八: the project library is shared across units; each sees its own scope.
     (_("重大项目"), "projects:list", can.sees_project_library),

@@ -24,6 +24,7 @@ from zhitong.enterprises import home as enterprises_home
 from zhitong.eportal import home as eportal_home
 from zhitong.organizations.choices import Role
 from zhitong.outbox import home as outbox_home
+from zhitong.public import home as public_home
 from zhitong.supervision import home as supervision_home
 from zhitong.workdays import home as workdays_home
 
@@ -125,6 +126,7 @@ HOME_HOOKS: tuple[tuple[str, HomeHook], ...] = (
     ("supervision", supervision_home.home_panels),
     ("eportal", eportal_home.home_panels),
     ("outbox", outbox_home.home_panels),
+    ("public", public_home.home_panels),
 )
 
 

@@ -22,6 +22,7 @@ from zhitong.enterprises.machine import ENTERPRISE
 from zhitong.projects.machines import STAGE
 from zhitong.projects.progress.commitment_machine import COMMITMENT
 from zhitong.projects.roadmap.machine import MILESTONE
+from zhitong.public.machine import COMMITMENT_ITEM
 from zhitong.supervision.machines import ORDER
 
 from .conftest import token_client
@@ -72,6 +73,7 @@ MOVE_MACHINES = {
     "/projects/commitments/{commitment_id}/moves/{move}": COMMITMENT,
     "/assessment/months/{month}/moves/{move}": ASSESSMENT_MONTH,
     "/supervision/orders/{order_id}/moves/{move}": ORDER,
+    "/public/manage/commitments/{commitment_item_id}/moves/{move}": COMMITMENT_ITEM,
 }
 # A move each object's table has, for the requests that are about the other parameters.
 BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
@@ -82,6 +84,7 @@ BASE_MOVE |= {
     COMMITMENT: "record",
     ASSESSMENT_MONTH: "close",
     ORDER: "fail",
+    COMMITMENT_ITEM: "publish",
 }
 
 
@@ -114,6 +117,15 @@ def _webhook(c) -> dict:
         created_at=timezone.now(),
     )
     return {"subscription_id": sub.pk, "delivery_id": d.pk}
+
+
+def _commitment_item(c):
+    """A draft item of 工信局's service-commitment catalog (zhitong/public)."""
+    from zhitong.public.models import CommitmentItem
+
+    return CommitmentItem.objects.create(
+        unit=c.units.gxj, title="技改项目备案", legal_days=20, committed_days=8
+    )
 
 
 def resolve(doc, schema):
@@ -153,6 +165,7 @@ class Probe:
             **_webhook(c),
             "order_id": world.order,
             "finding_id": world.finding,
+            "commitment_item_id": _commitment_item(c).pk,
         }
         self.failures: list[str] = []
         self.observed: dict[tuple[str, str], set[int]] = defaultdict(set)

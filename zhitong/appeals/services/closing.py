@@ -97,10 +97,13 @@ def _reopen(appeal, now) -> list[str]:
     """Re-handling by the same lead unit, counted against it, with its full limit again
     from today."""
     days = appeal.handling_days or deadlines.handling_days_for(
-        category=appeal.category, channel=appeal.channel, green_channel=deadlines.green_channel_of(appeal)
+        category=appeal.category,
+        channel=appeal.channel,
+        green_channel=deadlines.green_channel_of(appeal),
+        lead_unit_id=appeal.lead_unit_id,
     )
     appeal.handling_due, appeal.legal_due = deadlines.handling_dues_for(
-        base=timezone.localdate(now), days=days, category=appeal.category
+        base=timezone.localdate(now), days=days, category=appeal.category, channel=appeal.channel
     )
     appeal.reopen_count += 1
     appeal.resolved_at = appeal.verified_at = appeal.resolved_on_time = None

@@ -14,8 +14,9 @@ from zhitong.organizations.choices import UnitKind
 from zhitong.organizations.models import Unit
 
 from .. import deadlines
-from ..choices import Tier
+from ..choices import Channel, Tier
 from ..machine import APPEAL
+from ..mailbox import mailbox_handler
 from ..models import Appeal, AppealExtension, Cooperation, ExtensionStatus
 from ..notices import about, to_unit
 from ..routing import suggest_lead_unit
@@ -92,16 +93,34 @@ def _route(
     # 绿色通道 (seeds/004): an appeal of a designated project gets the shortened committed
     # limit, and the hub may not give it a longer one (docs/projects.md "绿色通道").
     green = deadlines.green_channel_of(appeal)
-    committed = deadlines.handling_days_for(category=category, channel=appeal.channel, green_channel=green)
+    committed = deadlines.handling_days_for(
+        category=category, channel=appeal.channel, green_channel=green, lead_unit_id=lead.pk
+    )
     if green and explicit and explicit > committed:
         raise ServiceError(
             f"该诉求所属项目为绿色通道项目，办理时限不得超过{committed}个工作日",
             code="green_channel_limit",
             field="handling_days",
         )
-    days = deadlines.handling_days_for(
-        category=category, channel=appeal.channel, explicit=explicit, green_channel=green
+    # seeds/003 七: the mailbox's 7 working days are a hard limit; the hub may give less.
+    if appeal.channel == Channel.MAYOR_MAILBOX and explicit and explicit > deadlines.MAYOR_MAILBOX_WORKDAYS:
+        raise ServiceError(
+            f"市长信箱诉求须在{deadlines.MAYOR_MAILBOX_WORKDAYS}个工作日内将办理结果告知企业，办理时限不得超过"
+            f"{deadlines.MAYOR_MAILBOX_WORKDAYS}个工作日",
+            code="mailbox_limit",
+            field="handling_days",
+        )
+    # The one place the limit is chosen (deadlines.handling_limit_for): the lead unit's
+    # published committed limit for this category comes before the category's default
+    # (seeds/003 五、六.1); the basis goes on the timeline with the routing rule.
+    limit = deadlines.handling_limit_for(
+        category=category,
+        channel=appeal.channel,
+        explicit=explicit,
+        green_channel=green,
+        lead_unit_id=lead.pk,
     )
+    days = limit.days
     today = timezone.localdate(now)
 
     if lead.pk != appeal.lead_unit_id:
@@ -115,7 +134,7 @@ def _route(
     # jobs.appeal_clock_recompute re-times these with the same functions after a calendar change.
     appeal.sign_due = deadlines.sign_due_for(today)
     appeal.handling_due, appeal.legal_due = deadlines.handling_dues_for(
-        base=base, days=days, category=category
+        base=base, days=days, category=category, channel=appeal.channel
     )
     appeal.extension_requested_due = None
     AppealExtension.objects.filter(appeal=appeal, status=ExtensionStatus.PENDING).update(
@@ -142,18 +161,47 @@ def _route(
             kind="appeal.cooperate",
             **about(appeal, f"请于{coop_due:%Y年%m月%d日}前向牵头单位{lead.name}答复配合意见", appeal.title),
         )
+    mailbox = _mailbox(step, lead) if appeal.channel == Channel.MAYOR_MAILBOX else {}
     return {
+        **mailbox,
         "lead_unit_id": lead.pk,
         "lead_unit": lead.name,
         "cooperating_unit_ids": coop_ids,
         "cooperating_units": [u.name for u in coop_units],
         "handling_days": days,
+        "limit_basis": limit.basis,
+        "limit_basis_detail": limit.detail,
         "green_channel": green,
         "handling_due": appeal.handling_due.isoformat(),
         "handling_from": base.isoformat(),
         "suggested_unit_id": suggestion.unit.pk if suggestion else None,
         "rule": suggestion.rule.name if suggestion else "",
         "overridden": overridden,
+    }
+
+
+def _mailbox(step: Step, lead: Unit) -> dict:
+    """seeds/003 七: a mailbox matter goes to the leader in charge (appeals/mailbox.py), who
+    is told at once; the enterprise is told the leader's name, position and public contact
+    and the deadline (the timeline's data, shown on the enterprise's pages)."""
+    handler = mailbox_handler(lead)
+    if handler is None:
+        return {"mailbox_leader": ""}
+    appeal = step.obj
+    step.tell(
+        [handler.leader.pk],
+        kind="appeal.mailbox_leader",
+        **about(
+            appeal,
+            f"市长信箱转办：请第一时间与企业联系，于{appeal.handling_due:%Y年%m月%d日}前将办理结果告知企业",
+            appeal.title,
+        ),
+    )
+    return {
+        "mailbox_leader": handler.name,
+        "mailbox_leader_id": handler.leader.pk,
+        "mailbox_leader_position": handler.position,
+        "mailbox_contact": handler.contact,
     }
 
 

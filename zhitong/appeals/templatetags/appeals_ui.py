@@ -133,6 +133,9 @@ TIMELINE_FACTS = [
     ("cooperating_units", gettext_lazy("配合单位"), _join),
     ("handling_days", gettext_lazy("办理时限"), _workdays),
     ("handling_due", gettext_lazy("办理期限"), _date_text),
+    ("limit_basis", gettext_lazy("时限依据"), str),
+    ("mailbox_leader", gettext_lazy("市长信箱处理人"), str),
+    ("mailbox_contact", gettext_lazy("处理人联系电话"), str),
     ("rule", gettext_lazy("分办规则建议"), str),
     ("unit", gettext_lazy("配合单位"), str),
     ("old_due", gettext_lazy("原期限"), _date_text),
@@ -145,6 +148,20 @@ TIMELINE_FACTS = [
     ("files", gettext_lazy("上传文件"), _join),
     ("on_time", gettext_lazy("是否按时"), _on_time),
 ]
+
+
+def limit_basis_text(data) -> str:
+    """Why the handling limit is what it is (deadlines.LIMIT_BASES), in the page's language."""
+    from ..deadlines import LIMIT_BASES
+
+    wording = LIMIT_BASES.get(data.get("limit_basis"))
+    if wording is None:
+        return str(data.get("limit_basis"))
+    return (
+        str(wording) % {"detail": data.get("limit_basis_detail") or ""}
+        if "%(detail)s" in str(wording)
+        else str(wording)
+    )
 
 
 @register.simple_tag
@@ -160,7 +177,7 @@ def timeline_facts(entry) -> list[tuple[str, str]]:
             continue
         if key == "files" and getattr(entry, "evidence", None):
             continue  # the files are listed with download links instead
-        text = fmt(value)
+        text = limit_basis_text(data) if key == "limit_basis" else fmt(value)
         if key == "rule":
             text = _("%(rule)s（未采纳）") % {"rule": text}
         out.append((label, text))

@@ -37,7 +37,8 @@ FLOORS = [
     {"coordination", "webhooks"},
     # The monthly accountability loop (issue 11): counts, rates, scorecards, month close.
     # `eportal`: the enterprise's own door (issue 12), above appeals, below the portal's home.
-    {"assessment", "eportal"},
+    # `public`: the public side (seeds/003 三、五, seeds/002), fills appeals' committed-limit hook.
+    {"assessment", "eportal", "public"},
     # The supervision office's views, rectification orders and findings (seeds/000 三、四):
     # above assessment (it registers its findings as deduction sources).
     {"supervision"},
