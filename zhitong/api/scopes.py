@@ -37,6 +37,18 @@ AREAS: dict[str, object] = {
 }
 OPEN311 = "open311"
 
+# The operations open without a token: what the public pages show (zhitong/public, seeds/003
+# 三、五: the window directory, the commitment catalog, policies, the status lookup), each
+# rate-limited per address. Everything else under /api/v1/public/ (`manage/`) needs a scope.
+OPEN_OPERATIONS = frozenset(
+    {
+        ("GET", "/api/v1/public/commitments"),
+        ("GET", "/api/v1/public/windows"),
+        ("GET", "/api/v1/public/policies"),
+        ("POST", "/api/v1/public/lookup"),
+    }
+)
+
 # POST operations that only read (a lookup whose text is too long for a URL).
 READ_POSTS = frozenset({"/api/v1/appeals/duplicates"})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -18,3 +18,8 @@ class ReportsConfig(AppConfig):
         from .annex1 import all_ledger_rows
 
         register_close_part("annex1", label="附件1“一企一议”问题台账", func=all_ledger_rows)
+        # The briefing's last section ranks the units by the month's scorecard.
+        from .briefing import register_section
+        from .briefing_ranking import section_ranking
+
+        register_section("ranking", section_ranking)

@@ -282,15 +282,6 @@ def register_section(key: str, builder: SectionBuilder, *, after: str | None = N
     SECTIONS.insert(at, (key, builder))
 
 
-def _ranking(d: BriefingData) -> Section | None:
-    from .briefing_ranking import section_ranking  # the module imports this one
-
-    return section_ranking(d)
-
-
-register_section("ranking", _ranking)
-
-
 def briefing_sections(d: BriefingData) -> list[Section]:
     return [s for _k, build in SECTIONS if (s := build(d)) is not None]
 

@@ -10,7 +10,7 @@ from django.test import Client
 
 from zhitong.api.api import api
 from zhitong.api.models import ApiToken
-from zhitong.api.scopes import ALL_SCOPES, AREAS, required_scope
+from zhitong.api.scopes import ALL_SCOPES, AREAS, OPEN_OPERATIONS, required_scope
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import UserFactory
 
@@ -19,12 +19,22 @@ pytestmark = pytest.mark.django_db
 METHODS = ("get", "post", "put", "patch", "delete")
 
 
-def operations():
+def operations(*, open_ones: bool = False):
+    """The operations that need a token (or, with `open_ones`, those declared open)."""
     schema = api.get_openapi_schema()
     for path, item in schema["paths"].items():
         for method, op in item.items():
-            if method in METHODS:
+            if method in METHODS and ((method.upper(), path) in OPEN_OPERATIONS) == open_ones:
                 yield path, method, op
+
+
+def test_the_operations_open_without_a_token_are_exactly_the_declared_public_ones():
+    found = {(m.upper(), p) for p, m, _op in operations(open_ones=True)}
+    assert found == OPEN_OPERATIONS
+    for path, method, op in operations(open_ones=True):
+        assert not op.get("security"), f"{method.upper()} {path} is declared open but asks for a token"
+        assert path.startswith("/api/v1/public/") and "/manage/" not in path
+        assert "429" in {str(c) for c in op["responses"]}, f"{method.upper()} {path} is not rate-limited"
 
 
 def test_every_operation_declares_a_scope_a_token_can_hold():

@@ -59,7 +59,7 @@ def test_only_the_most_specific_entry_is_current(monkeypatch):
 # assessment app's scorecards, for their readers and the units' staff (issue 11).
 MENUS = {
     # An enterprise account not (yet) attached to its enterprise: where it stands (issue 12).
-    Role.ENTERPRISE: ["首页", "账号状态", "企业服务窗口"],
+    Role.ENTERPRISE: ["首页", "账号状态", "企业服务窗口", "惠企政策"],
     Role.CLERK: [
         "首页",
         "诉求工作台",
@@ -117,6 +117,9 @@ MENUS = {
         "数据看板",
         "市长信箱汇总",
         "企业服务窗口",
+        "服务承诺维护",
+        "惠企政策维护",
+        "政府承诺",
         "企业库",
         "重大项目",
         "项目管家配备",
@@ -211,7 +214,15 @@ def test_an_attached_enterprise_contact_submits_and_follows_its_appeals():
     from zhitong.organizations.models import User
 
     user = User(username="x", role=Role.ENTERPRISE, enterprise_id=1)
-    assert labels(navigation_for(user, "/")) == ["首页", "我的诉求", "提交诉求", "账号状态", "企业服务窗口"]
+    assert labels(navigation_for(user, "/")) == [
+        "首页",
+        "我的诉求",
+        "提交诉求",
+        "账号状态",
+        "企业服务窗口",
+        "惠企政策",
+        "政府承诺",
+    ]
 
 
 def test_an_inactive_user_gets_no_menu():
