@@ -235,3 +235,13 @@ DAILY_SERVICES = [
     "跟进消防设计审查意见整改，与设计院对接。",
     "核对本月投资完成情况，收集形象进度照片。",
 ]
+
+# What the lead unit notes on each stage move.
+STAGE_NOTES = {
+    "start_negotiation": "首谈单位与企业开始实质性洽谈",
+    "sign": "双方签订投资协议",
+    "start_approval": "项目公司注册完成，启动立项、用地、规划等审批",
+    "start_construction": "取得施工许可证，举行开工仪式",
+    "complete": "通过竣工联合验收",
+    "start_operation": "设备调试完成，正式投产",
+}

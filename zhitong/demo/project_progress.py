@@ -82,14 +82,21 @@ class ProgressDemo:
         workers = machinery = 0
         amount = 0.0
         image = ""
+        # Against this year's plan, at the project's pace: in the current year each month
+        # brings the year's total to its share of the plan (a project signed mid-year pays
+        # its land and early works at once); last year's months at the monthly rate.
+        pace = annual / 12 * PACE[plan.pace] * rng.uniform(0.85, 1.15)
+        if month.year == self.today.year:
+            target = annual * month.month / 12 * PACE[plan.pace]
+            pace = max(0.0, target - plan.ytd) * rng.uniform(0.96, 1.12)
         if stage == S.NEGOTIATION:
-            image = rng.choice(data.NEGOTIATION_PROGRESS)
+            image = self.step(data.NEGOTIATION_PROGRESS, plan.dates[S.NEGOTIATION], filed)
         elif stage == S.SIGNED:
-            image = rng.choice(data.SIGNED_PROGRESS)
-            amount = annual * rng.uniform(0, 0.01)
+            image = self.step(data.SIGNED_PROGRESS, plan.dates[S.SIGNED], filed)
+            amount = pace
         elif stage == S.APPROVAL:
-            image = rng.choice(data.APPROVAL_PROGRESS)
-            amount = annual * rng.uniform(0.004, 0.02)
+            image = self.step(data.APPROVAL_PROGRESS, plan.dates[S.APPROVAL], filed)
+            amount = pace
             workers = rng.randint(0, 12)
         else:
             start = plan.dates[S.CONSTRUCTION]
@@ -97,7 +104,7 @@ class ProgressDemo:
             share = max(0.0, min(1.0, (filed - start).days / max(1, (end - start).days)))
             image = next(text for bound, text in data.CONSTRUCTION_PROGRESS if share < bound)
             image = image.format(p=max(5, int(share * 100)), floor=rng.randint(3, 18))
-            amount = annual / 12 * PACE[plan.pace] * rng.uniform(0.75, 1.25)
+            amount = pace
             workers = int(max(40, min(900, total / 400)) * rng.uniform(0.8, 1.2))
             machinery = max(2, workers // rng.randint(10, 16))
             if stage == S.COMPLETED:
@@ -106,12 +113,20 @@ class ProgressDemo:
             if plan.pace == "stalled" and month.year == self.today.year:
                 image, amount = data.STALLED_PROGRESS, 0.0
                 workers, machinery = rng.randint(0, 5), 0
+        if month.year == self.today.year:
+            plan.ytd += round(amount, 1)
         return {
             "month_investment": Decimal(f"{amount:.1f}"),
             "image_progress": image,
             "workers": workers,
             "machinery": machinery,
         }
+
+    @staticmethod
+    def step(texts: list[str], since: date, filed: date) -> str:
+        """The text of the stage's n-th month: the work moves on, it does not go back."""
+        months = (filed.year - since.year) * 12 + filed.month - since.month
+        return texts[max(0, min(months, len(texts) - 1))]
 
     def report(self, plan, month: date, filed: date, stage: str) -> None:
         rng = self.rng

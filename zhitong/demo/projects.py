@@ -97,6 +97,7 @@ class Plan:
     pace: str = "normal"  # ahead / normal / lagging / stalled (construction)
     green: bool = False
     stuck: bool = False  # an approval project with a milestone left overdue
+    ytd: float = 0.0  # this year's investment reported so far (万元)
     project: Project | None = None
     secretary: User | None = None
     milestones: list = field(default_factory=list)  # (kind, planned_due) of the plan
@@ -183,12 +184,9 @@ class ProjectsDemo:
                 name=name,
                 green=(i - 1) in green,
             )
-            if final == S.CONSTRUCTION:
-                plan.pace = (
-                    "stalled"
-                    if i - 1 == stalled
-                    else weighted(rng, [("ahead", 3), ("normal", 7), ("lagging", 4)])
-                )
+            plan.pace = weighted(rng, [("ahead", 3), ("normal", 8), ("lagging", 4)])
+            if i - 1 == stalled:
+                plan.pace = "stalled"
             plan.stuck = final == S.APPROVAL and rng.random() < 0.3
             self.schedule(plan)
             plans.append(plan)
@@ -288,11 +286,12 @@ class ProjectsDemo:
         )
         low, high = INVESTMENT[plan.level]
         total = Decimal(rng.randrange(low, high, 100))
+        # This year's plan: early works for a project signed or in approval, the bulk of
+        # the construction for one being built; nothing once it is completed or operating.
+        share = {S.SIGNED: (3, 8), S.APPROVAL: (5, 12), S.CONSTRUCTION: (15, 40)}.get(plan.final)
         annual = Decimal(0)
-        if ORDER[plan.final] >= ORDER[S.SIGNED]:
-            annual = (total * Decimal(rng.randrange(15, 40)) / 100).quantize(Decimal("100"))
-        if plan.final == S.OPERATING:
-            annual = Decimal(0)
+        if share:
+            annual = (total * Decimal(rng.randrange(*share)) / 100).quantize(Decimal("100"))
         start = plan.dates.get(S.CONSTRUCTION)
         if start is None and ORDER[plan.final] >= ORDER[S.SIGNED]:
             start = getattr(plan, "anchor", None) or self.today + timedelta(days=rng.randint(60, 200))
@@ -389,7 +388,12 @@ class ProjectsDemo:
 
     def advance(self, plan: Plan, move: str, on: date) -> None:
         project_advance(
-            project_id=plan.project.pk, move=move, actor=self.hub, on=on, note="", now=at(on, 10, 0)
+            project_id=plan.project.pk,
+            move=move,
+            actor=self.hub,
+            on=on,
+            note=data.STAGE_NOTES[move],
+            now=at(on, 10, 0),
         )
 
     def roadmap(self, plan: Plan) -> list[Milestone]:
