@@ -5,6 +5,8 @@ import random
 from datetime import date, datetime, time
 
 import pytest
+from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from zhitong.appeals.models import Appeal
@@ -48,14 +50,18 @@ def stage_on(project, day):
     return reached[-1] if reached else S.RESERVE
 
 
-@pytest.fixture
-def city(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+@pytest.fixture(scope="module")
+def city(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The projects of the demo city, built once for this module's tests (in a transaction
+    rolled back at the end; each test runs in a savepoint inside it)."""
     now = timezone.make_aware(datetime.combine(TODAY, time(17, 30)))
     ctx = DemoContext(today=TODAY, now=now, rng=random.Random(7), log=lambda msg: None)
-    for module in (organizations_demo, enterprises_demo, demo):
-        module.build(ctx)
-    return ctx
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        with transaction.atomic():
+            for module in (organizations_demo, enterprises_demo, demo):
+                module.build(ctx)
+            yield ctx
+            transaction.set_rollback(True)
 
 
 def test_sixty_projects_in_every_stage_each_with_its_dated_stage_history(city):
