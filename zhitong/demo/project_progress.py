@@ -85,8 +85,11 @@ class ProgressDemo:
         # Against this year's plan, at the project's pace: in the current year each month
         # brings the year's total to its share of the plan (a project signed mid-year pays
         # its land and early works at once); last year's months at the monthly rate.
-        pace = annual / 12 * PACE[plan.pace] * rng.uniform(0.85, 1.15)
-        if month.year == self.today.year:
+        # Last year's months (and a year without a plan) at a quarter of the total a year
+        # while building, a twentieth before.
+        rate = 0.25 if stage in (S.CONSTRUCTION, S.COMPLETED) else 0.05
+        pace = total * rate / 12 * PACE[plan.pace] * rng.uniform(0.85, 1.15)
+        if month.year == self.today.year and annual > 0:
             target = annual * month.month / 12 * PACE[plan.pace]
             pace = max(0.0, target - plan.ytd) * rng.uniform(0.96, 1.12)
         if stage == S.NEGOTIATION:

@@ -288,7 +288,11 @@ class ProjectsDemo:
         total = Decimal(rng.randrange(low, high, 100))
         # This year's plan: early works for a project signed or in approval, the bulk of
         # the construction for one being built; nothing once it is completed or operating.
-        share = {S.SIGNED: (3, 8), S.APPROVAL: (5, 12), S.CONSTRUCTION: (15, 40)}.get(plan.final)
+        share = {S.SIGNED: (3, 8), S.APPROVAL: (5, 12), S.CONSTRUCTION: (15, 40), S.COMPLETED: (10, 25)}.get(
+            plan.final
+        )
+        if plan.final == S.OPERATING and plan.dates[S.COMPLETED].year == self.today.year:
+            share = (5, 12)  # built this year before it went into operation
         annual = Decimal(0)
         if share:
             annual = (total * Decimal(rng.randrange(*share)) / 100).quantize(Decimal("100"))
