@@ -31,14 +31,14 @@ TEMPLATE_PATH = Path(__file__).resolve().parent / "data" / "leader_digest_templa
 # The money columns hold six-digit 万元 amounts with two decimals ("156,379.00") and the
 # ratio "115.4%" on one line.
 COLUMNS = [
-    ("序号", 0.9, "r.no"),
-    ("项目名称", 3.2, "r.name"),
-    ("阶段", 1.1, "r.stage"),
+    ("序号", 1.2, "r.no"),
+    ("项目名称", 3.0, "r.name"),
+    ("阶段", 1.2, "r.stage"),
     ("年度计划投资(万元)", 2.4, "r.plan"),
     ("年度完成投资(万元)", 2.4, "r.ytd"),
     ("完成比例", 1.6, "r.ratio"),
     ("进度", 1.5, "r.progress"),
-    ("形象进度", 2.5, "r.image"),
+    ("形象进度", 2.3, "r.image"),
 ]
 
 
