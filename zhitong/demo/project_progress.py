@@ -12,9 +12,10 @@ from decimal import Decimal
 
 from zhitong.appeals import services as appeal_services
 from zhitong.projects.dispatch.periods import add_months
-from zhitong.projects.models import CommitmentParty, ProjectStage, ReportProblem
+from zhitong.projects.models import CommitmentParty, Project, ProjectStage, ReportProblem
 from zhitong.projects.progress import commitments as commitment_services
 from zhitong.projects.progress import reports as report_services
+from zhitong.projects.progress.access import may_report
 from zhitong.projects.progress.calc import REPORTING_STAGES, month_end, month_start
 from zhitong.workdays.services import add_workdays, is_workday
 
@@ -137,8 +138,13 @@ class ProgressDemo:
         if stage == S.CONSTRUCTION and self.problems < MAX_PROBLEMS and rng.random() < 0.05:
             problems = [data.REPORT_PROBLEMS[self.problems % len(data.REPORT_PROBLEMS)]]
         when = self.at(filed, 15, rng.randint(0, 59))
+        # seeds/003 九(二)(三): the lead unit reports (its handler at the time of filing; the
+        # lead unit changes with the stages). The secretary's right to report is read on the
+        # real clock, which a test may have frozen before the demo's appointments.
+        project = Project.objects.select_related("lead_unit").get(pk=plan.project.pk)
+        reporter = self.demo.handler_of(project.lead_unit) or plan.secretary
         report = report_services.progress_report_submit(
-            actor=plan.secretary,
+            actor=reporter,
             project_id=plan.project.pk,
             month=month,
             problems=problems,
@@ -200,6 +206,8 @@ class ProgressDemo:
 
     def daily_report(self, plan, day: date) -> None:
         rng = self.rng
+        if not may_report(plan.secretary, plan.project):
+            return  # the real clock is before the secretary's appointment (a frozen test clock)
         report_services.daily_report_submit(
             actor=plan.secretary,
             project_id=plan.project.pk,
