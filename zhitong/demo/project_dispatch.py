@@ -16,6 +16,7 @@ from zhitong.projects.models import ProjectLevel, ProjectStage
 from zhitong.workdays.services import add_workdays
 
 from . import project_data as data
+from .context import at, workday_before
 
 S = ProjectStage
 DISPATCHED = (S.SIGNED, S.APPROVAL, S.CONSTRUCTION)
@@ -30,8 +31,6 @@ class DispatchDemo:
         self.sessions = self.entries = 0
 
     def at(self, day, hour, minute=0):
-        from .projects import at
-
         return at(day, hour, minute)
 
     def run(self, plans) -> None:
@@ -46,8 +45,6 @@ class DispatchDemo:
     # -- dispatch sessions -------------------------------------------------------------------------
 
     def session(self, *, level, held, convener, county, plans) -> None:
-        from .projects import workday_before
-
         rng = self.rng
         held = workday_before(held)
         if held >= self.today or convener is None:

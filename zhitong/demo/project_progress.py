@@ -20,7 +20,7 @@ from zhitong.projects.progress.calc import REPORTING_STAGES, month_end, month_st
 from zhitong.workdays.services import add_workdays, is_workday
 
 from . import project_data as data
-from .context import demo_pdf
+from .context import at, demo_pdf, workday_before
 
 S = ProjectStage
 MONTHS = 12
@@ -41,8 +41,6 @@ class ProgressDemo:
         self.commitments = 0
 
     def at(self, day, hour, minute=0):
-        from .projects import at
-
         return at(day, hour, minute)
 
     # -- what happens to one project ---------------------------------------------------------------
@@ -54,8 +52,6 @@ class ProgressDemo:
             self.daily_events(plan, add)
 
     def report_events(self, plan, add) -> None:
-        from .projects import workday_before
-
         rng = self.rng
         last = self.months[-1]
         for month in self.months:

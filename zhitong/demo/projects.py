@@ -20,10 +20,8 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-
-from django.utils import timezone
 
 from zhitong.enterprises.models import Enterprise
 from zhitong.organizations.choices import LeaderLevel, Role
@@ -43,11 +41,13 @@ from zhitong.projects.models import (
 from zhitong.projects.roadmap import rules as roadmap_rules
 from zhitong.projects.roadmap import services as roadmap_services
 from zhitong.projects.services import member_assign, project_advance, project_create
-from zhitong.workdays.services import add_workdays, is_workday, subtract_workdays
+from zhitong.workdays.services import add_workdays, subtract_workdays
 
 from . import project_data as data
-from .context import DemoContext, weighted
+from .context import DemoContext, at, weighted, workday_before
 from .enterprises import BRANDS
+from .project_dispatch import DispatchDemo
+from .project_progress import ProgressDemo
 
 S = ProjectStage
 R = MemberRole
@@ -69,17 +69,6 @@ INVESTMENT = {
     ProjectLevel.COUNTY: (3_000, 30_000),
 }
 GREEN_CHANNEL_NOTE = "市政府确定的重大项目绿色通道（特事特办、急事急办）"
-
-
-def at(day: date, hour: int, minute: int = 0) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
-
-
-def workday_before(day: date) -> date:
-    """The day itself when it is a working day, else the working day before it."""
-    while not is_workday(day):
-        day -= timedelta(days=1)
-    return day
 
 
 @dataclass
@@ -487,9 +476,6 @@ class ProjectsDemo:
         )
 
     def run(self) -> list[Plan]:
-        from .project_dispatch import DispatchDemo
-        from .project_progress import ProgressDemo
-
         plans = self.plans()
         progress = ProgressDemo(self)
         for n, plan in enumerate(plans, start=1):
