@@ -27,7 +27,7 @@ NOTIFY_DAYS = 30
 STAGES = [
     ("organizations", "单位、账号、服务窗口"),
     ("enterprises", "企业、联系人、服务团队"),
-    ("projects", "项目"),
+    ("projects", "重大项目（阶段、团队、路径图、月报、调度）"),
     ("public", "服务承诺、惠企政策、政府承诺"),
     ("appeals", "诉求（件）"),
     ("coordination", "协调机制（逐月推进）"),

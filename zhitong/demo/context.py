@@ -3,9 +3,10 @@
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 DEMO_PASSWORD = "Zhitong@2026"
 
@@ -44,3 +45,16 @@ def demo_pdf(name: str, salt: str) -> SimpleUploadedFile:
         f"% {salt}\ntrailer<</Root 1 0 R>>\n%%EOF\n"
     )
     return SimpleUploadedFile(name, body.encode("latin-1", "replace"), content_type="application/pdf")
+
+
+def at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def workday_before(day: date) -> date:
+    """The day itself when it is a working day, else the working day before it."""
+    from zhitong.workdays.services import is_workday  # models: not at the package's import
+
+    while not is_workday(day):
+        day -= timedelta(days=1)
+    return day

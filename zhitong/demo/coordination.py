@@ -130,7 +130,8 @@ class CoordinationDemo(EventsMixin):
         """Intake → assign → sign, at `received` and the next hours. The time limit is the
         category's legal ceiling: these are the hard cases."""
         cat = self.cats.get(category) or self.cats["QT"]
-        handling_days = cat.legal_limit_days or 60
+        # A green-channel project's appeal keeps its shortened committed limit (绿色通道).
+        handling_days = None if project and project.green_channel else cat.legal_limit_days or 60
         appeal, _ = appeal_services.appeal_intake(
             actor=self.handler(lead),
             enterprise_id=enterprise.pk,

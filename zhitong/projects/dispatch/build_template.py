@@ -28,15 +28,17 @@ from docx.shared import Cm, Pt
 
 TEMPLATE_PATH = Path(__file__).resolve().parent / "data" / "leader_digest_template.docx"
 # Widths in cm, adding up to the 156 mm 版心.
+# The money columns hold six-digit 万元 amounts with two decimals ("156,379.00") and the
+# ratio "115.4%" on one line.
 COLUMNS = [
-    ("序号", 1.3, "r.no"),
-    ("项目名称", 3.3, "r.name"),
-    ("阶段", 1.3, "r.stage"),
-    ("年度计划投资(万元)", 1.9, "r.plan"),
-    ("年度完成投资(万元)", 1.9, "r.ytd"),
-    ("完成比例", 1.4, "r.ratio"),
+    ("序号", 1.2, "r.no"),
+    ("项目名称", 3.0, "r.name"),
+    ("阶段", 1.2, "r.stage"),
+    ("年度计划投资(万元)", 2.4, "r.plan"),
+    ("年度完成投资(万元)", 2.4, "r.ytd"),
+    ("完成比例", 1.6, "r.ratio"),
     ("进度", 1.5, "r.progress"),
-    ("形象进度", 3.0, "r.image"),
+    ("形象进度", 2.3, "r.image"),
 ]
 
 

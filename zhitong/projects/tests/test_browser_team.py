@@ -9,7 +9,14 @@ from django.utils import timezone
 from zhitong.demo import DEMO_PASSWORD
 from zhitong.enterprises.models import Enterprise
 from zhitong.organizations.models import Unit, User
-from zhitong.projects.models import ApprovalAuthority, MemberRole, Project, ProjectLevel, ProjectStage
+from zhitong.projects.models import (
+    ApprovalAuthority,
+    MemberRole,
+    Project,
+    ProjectLevel,
+    ProjectMember,
+    ProjectStage,
+)
 from zhitong.projects.services import member_assign, member_replace, project_apply_lead, project_escalate
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -34,6 +41,9 @@ def plead_city(db):
     users = {u.username: u for u in User.objects.all()}
     units = {u.code: u for u in Unit.objects.all()}
     hub = users["hub"]
+    # The demo gives every project its whole team; this journey builds its own, with gaps.
+    ProjectMember.objects.filter(by_rule=False).delete()
+    Project.objects.update(leader=None)
     project = (
         Project.objects.filter(level=ProjectLevel.CITY_MAJOR, stage=ProjectStage.CONSTRUCTION)
         .exclude(owner__contacts=None)

@@ -100,7 +100,7 @@
           name: L.planned, type: "custom", renderItem: bar(0.38), encode: { x: [1, 2], y: 0 }, data: planned,
           markLine: {
             silent: true, symbol: "none",
-            label: { formatter: L.today || "", color: COLORS.today, position: "start" },
+            label: { formatter: L.today || "", color: COLORS.today, position: "end" },
             lineStyle: { color: COLORS.today, type: "dashed", width: 1.5 },
             data: [{ xAxis: today }],
           },
