@@ -32,6 +32,7 @@ STAGES = [
     ("appeals", "诉求（件）"),
     ("coordination", "协调机制（逐月推进）"),
     ("supervision", "督查督办"),
+    ("assessment", "月度结账与成绩单"),
 ]
 
 
