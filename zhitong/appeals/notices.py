@@ -75,6 +75,14 @@ NOTICE_KINDS = (
         basis=_("seeds/003 七：接到转办意见的有关领导要第一时间主动与投诉企业联系，7个工作日内告知办理结果"),
     ),
     kind(
+        "appeal.mailbox_feedback",
+        _("市长信箱企业反馈意见"),
+        Section.APPEALS,
+        roles=(Role.LEADER, *_UNIT),
+        mandatory=True,
+        basis=_("seeds/003 七：听取投诉企业对处理结果的意见，将企业的反馈意见再次转交相关承办领导"),
+    ),
+    kind(
         "appeal.assigned",
         _("新分办诉求"),
         Section.APPEALS,

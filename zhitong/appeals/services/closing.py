@@ -139,6 +139,7 @@ def appeal_rate(
             step.commit(
                 fields=["rating", "rating_comment", "closed_at", "close_reason"], note=comment, data=data
             )
+            _mailbox_feedback(step, appeal, rating, comment, also_handler=True)
             return appeal
         fields = ["rating", "rating_comment", *_reopen(appeal, now)]
         data |= {"reopened": True, "handling_from": timezone.localdate(now).isoformat()}
@@ -148,7 +149,28 @@ def appeal_rate(
             kind="appeal.reopened",
             **about(appeal, f"企业评价“{rating.label}”，诉求退回重办", comment),
         )
+        _mailbox_feedback(step, appeal, rating, comment, also_handler=False)
     return appeal
+
+
+def _mailbox_feedback(step, appeal, rating, comment: str, *, also_handler: bool) -> None:
+    """seeds/003 七: 听取投诉企业对处理结果的意见，将企业的反馈意见再次转交相关承办领导. A mayor's-
+    mailbox appeal's rating goes back to the leader it was handed to (and to the handler,
+    unless the re-handling notice already told them)."""
+    from ..choices import Channel
+    from ..mailbox import mailbox_handler
+
+    if appeal.channel != Channel.MAYOR_MAILBOX or appeal.lead_unit is None:
+        return
+    handler = mailbox_handler(appeal.lead_unit)
+    leader_ids = [handler.leader.pk] if handler else []
+    recipients = to_handler_or_unit(appeal, lambda: leader_ids) if also_handler else (lambda: leader_ids)
+    body = f"企业评价：{rating.label}" + (f"；意见：{comment}" if comment else "")
+    step.tell(
+        recipients,
+        kind="appeal.mailbox_feedback",
+        **about(appeal, "市长信箱：企业对办理结果的反馈意见", body),
+    )
 
 
 def appeal_remind_rating(*, appeal_id: int, now=None) -> int:

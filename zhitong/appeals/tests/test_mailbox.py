@@ -130,3 +130,35 @@ def test_an_ordinary_appeal_keeps_its_legal_ceiling(flow, city, leaders):
     )
     assert appeal.legal_due > appeal.handling_due
     assert "mailbox_leader" not in Transition.objects.get(appeal=appeal, action="assign").data
+
+
+def test_the_enterprises_view_of_the_result_goes_back_to_the_leader_and_the_handler(
+    flow, city, leaders, django_capture_on_commit_callbacks
+):
+    # seeds/003 七: 将企业的反馈意见再次转交相关承办领导.
+    appeal = flow.to(Status.VERIFIED, channel=Channel.MAYOR_MAILBOX)
+    with django_capture_on_commit_callbacks(execute=True):
+        flow.move(appeal, "rate", city.enterprise_user, rating=4, comment="办理及时")
+    outbox_deliver()
+    told = Notification.objects.filter(kind="appeal.mailbox_feedback")
+    assert set(told.values_list("recipient_id", flat=True)) == {leaders["vice"].pk, appeal.handler_id}
+    assert all("办理及时" in n.body for n in told)
+
+
+def test_an_unsatisfied_mailbox_rating_reaches_the_leader_beside_the_reopened_notice(
+    flow, city, leaders, django_capture_on_commit_callbacks
+):
+    appeal = flow.to(Status.VERIFIED, channel=Channel.MAYOR_MAILBOX)
+    with django_capture_on_commit_callbacks(execute=True):
+        flow.move(appeal, "rate", city.enterprise_user, rating=2, comment="问题没有解决")
+    outbox_deliver()
+    told = Notification.objects.filter(kind="appeal.mailbox_feedback")
+    assert list(told.values_list("recipient_id", flat=True)) == [leaders["vice"].pk]
+    assert Notification.objects.filter(kind="appeal.reopened", recipient_id=appeal.handler_id).exists()
+
+
+def test_an_ordinary_appeals_rating_tells_no_leader(flow, city, leaders):
+    appeal = flow.to(Status.VERIFIED)
+    flow.move(appeal, "rate", city.enterprise_user, rating=5)
+    outbox_deliver()
+    assert not Notification.objects.filter(kind="appeal.mailbox_feedback").exists()
