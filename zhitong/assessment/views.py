@@ -315,7 +315,10 @@ def public_scorecards(request, month=None):
         raise Http404("该月成绩单尚未公布")
     for g in card["groups"]:
         for r in g["rows"]:
-            r["cells"] = [_percent(r["values"][k]) if k in RATE_KEYS else r["values"][k] for k in SHOWN]
+            # (label, value): on a phone each row is a card whose cells name their column.
+            r["cells"] = [
+                (LABELS[k], _percent(r["values"][k]) if k in RATE_KEYS else r["values"][k]) for k in SHOWN
+            ]
             r["warning_label"] = W(r["warning"]).label if r.get("warning") else ""
     return TemplateResponse(
         request,
