@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PublicConfig(AppConfig):
@@ -7,7 +8,7 @@ class PublicConfig(AppConfig):
 
     name = "zhitong.public"
     label = "public"
-    verbose_name = "公开服务"
+    verbose_name = _("公开服务")
 
     def ready(self):
         from zhitong.appeals.deadlines import register_committed_limit_source
