@@ -164,9 +164,11 @@ def _signin_throttle_per_test():
 
     caches["signin"].clear()
     caches["api_ratelimit"].clear()  # and the API clients' request counters (api/ratelimit.py)
+    caches["public_throttle"].clear()  # and the public pages' per-address counters
     yield
     caches["signin"].clear()
     caches["api_ratelimit"].clear()
+    caches["public_throttle"].clear()
 
 
 @pytest.fixture

@@ -232,6 +232,12 @@ CACHES["api_ratelimit"] = (
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "api_ratelimit"}
 )
+# The public pages' per-address counters (public/throttle.py): the same Redis in production.
+CACHES["public_throttle"] = (
+    {**CACHES["default"], "KEY_PREFIX": "pubrl"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public_throttle"}
+)
 # Requests per minute an API token may make unless its own limit says otherwise (the token
 # page, `zhitong token create --rate-limit`).
 ZHITONG_API_RATE_LIMIT = int(os.environ.get("ZHITONG_API_RATE_LIMIT", "120"))

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -292,6 +292,8 @@ PUBLIC_LIMIT = 60  # requests per address and minute
 
 
 def _throttled(request) -> bool:
+    # The public pages' counters live in their own cache (settings.CACHES["public_throttle"]).
+    cache = caches["public_throttle"]
     key = f"assessment:public:{request.META.get('REMOTE_ADDR', '')}"
     cache.add(key, 0, 60)
     try:

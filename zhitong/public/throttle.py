@@ -1,7 +1,7 @@
 """Rate limits of the public pages and API, per client address, in the cache.
 
 Anonymous pages are the cheapest thing to flood; the status lookup is also the one a
-guesser would walk. Counters live in the default cache (Redis in production, shared by
+guesser would walk. Counters live in their own cache, `public_throttle` (Redis in production, shared by
 every app server), one key per address, bucket and window: a refused request costs one
 cache round trip and no query.
 
@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 
 from zhitong.core.context import client_addr_from_meta
 
@@ -54,6 +54,7 @@ def hit(request, bucket: Bucket, now: float | None = None) -> bool:
     now = time.time() if now is None else now
     window = int(now) // bucket.seconds
     key = _key(bucket, client_addr_from_meta(request.META), window)
+    cache = caches["public_throttle"]
     if cache.add(key, 1, timeout=bucket.seconds + 5):
         return True
     try:

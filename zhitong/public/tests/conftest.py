@@ -4,7 +4,7 @@ outsider of unit B = 商务局) and `flow`, plus the public side's own data."""
 import json
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 
 from zhitong.api.models import ApiToken
 from zhitong.appeals.tests.conftest import (  # noqa: F401  (fixtures)
@@ -22,9 +22,9 @@ from zhitong.public.models import CommitmentItem
 
 @pytest.fixture(autouse=True)
 def _fresh_throttle():
-    cache.clear()
+    caches["public_throttle"].clear()
     yield
-    cache.clear()
+    caches["public_throttle"].clear()
 
 
 def make_item(unit, *, category=None, committed=10, legal=20, status=CommitmentStatus.PUBLISHED, title=None):
