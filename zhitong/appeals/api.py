@@ -33,6 +33,7 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from pydantic import ConfigDict
 
 from zhitong.core.errors import ErrorOut, Forbidden, ServiceError
 from zhitong.core.fields import LONG_TEXT_MAX, QUERY_TEXT_MAX, Id, PageNumber, PageSize, Text, Version
@@ -45,6 +46,7 @@ from .choices import Light
 from .machine import APPEAL, MOVES, available_moves
 from .models import Category
 from .schemas import (
+    APPEAL_EXAMPLE,
     AppealDetail,
     AppealOut,
     AppealPage,
@@ -240,6 +242,8 @@ def triage(request):
 
 
 class DuplicateOut(AppealOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [APPEAL_EXAMPLE | {"similarity": 0.82}]})
+
     similarity: float
 
 

@@ -35,7 +35,7 @@ INTAKE_EXAMPLE = {
 APPEAL_EXAMPLE = {
     "audience": "staff",
     "id": 1024,
-    "code": "ZT-2025-01024",
+    "code": "ZT-2025-001024",
     "title": INTAKE_EXAMPLE["title"],
     "status": "assigned",
     "status_label": "待签收",
@@ -321,6 +321,11 @@ class MoveIn(Schema):
     """A move of the appeal's table: the version the caller based it on (required: a move
     without it is 422, a stale one 409) and the move's fields in `data` (GET /appeals/moves
     lists each move's; a key the move does not take is refused with 422)."""
+
+    # The hub assigns the appeal to GXJ, based on the version it last read.
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"expected_version": 1, "data": {"lead_unit_id": 3}}]}
+    )
 
     expected_version: Version
     data: APPEAL.input_model = Field(default_factory=APPEAL.input_model)
