@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest
 from django.http.multipartparser import MultiPartParserError
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.parser import Parser
 
 from zhitong.core.errors import (
@@ -147,9 +148,32 @@ class ContractAPI(NinjaAPI):
 
     # -- the OpenAPI document ------------------------------------------------------------
     def get_openapi_schema(self, *, path_prefix=None, path_params=None):
-        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        schema = UniqueNamesSchema(self, path_prefix)  # ninja's get_schema, with the name check
         document_errors(schema)
         return schema
+
+
+class SchemaNameClash(Exception):
+    """Two different schemas under one name in the document's components."""
+
+
+class UniqueNamesSchema(OpenAPISchema):
+    """ninja's document, refusing two different schemas under one component name. ninja
+    names a component by its class name and silently keeps the last one registered, so two
+    apps' `MoveIn` made every `$ref` to it point at one of them: the document lied about the
+    other's operations, and a generated client sent the wrong body. Name each schema class
+    uniquely across the API (the same class reused everywhere is fine)."""
+
+    def add_schema_definitions(self, definitions: dict) -> None:
+        for name, definition in definitions.items():
+            if name in self.schemas and self.schemas[name] != definition:
+                raise SchemaNameClash(
+                    f"Two different schemas are named {name!r} in the OpenAPI document: "
+                    "rename one of the classes (zhitong/api/contract.py UniqueNamesSchema)."
+                )
+        super().add_schema_definitions(definitions)
 
 
 ERROR_SCHEMA = {

@@ -33,8 +33,9 @@ from __future__ import annotations
 from django.http import HttpResponse
 from django.utils import timezone
 from ninja import File, Form, Query, Router, Schema, Status, UploadedFile
+from pydantic import ConfigDict
 
-from zhitong.core.errors import Forbidden, ServiceError
+from zhitong.core.errors import ErrorOut, Forbidden, ServiceError
 from zhitong.core.fields import LONG_TEXT_MAX, QUERY_TEXT_MAX, Id, PageNumber, PageSize, Text, Version
 from zhitong.core.scope import filter_given
 from zhitong.organizations.capabilities import is_enterprise_user
@@ -45,11 +46,11 @@ from .choices import Light
 from .machine import APPEAL, MOVES, available_moves
 from .models import Category
 from .schemas import (
+    APPEAL_EXAMPLE,
     AppealDetail,
     AppealOut,
     AppealPage,
     CategoryOut,
-    ErrorOut,
     EvidenceOut,
     IntakeIn,
     MoveIn,
@@ -153,10 +154,41 @@ def appeal_list(request, filters: Query[ListFilters]):
     return {"count": count, "page": page, "page_size": page_size, "items": [appeal_out(a) for a in items]}
 
 
+# The intake's idempotency header and the replay's answer header, in the OpenAPI document: the
+# view reads the header itself (its length is checked there), so ninja does not declare it,
+# and a generated client (docs/api.md) would otherwise have no argument to send it.
+INTAKE_DOC = {
+    "parameters": [
+        {
+            "name": "Idempotency-Key",
+            "in": "header",
+            "required": False,
+            "description": "重试安全的幂等键（至多100个字符）：同一键的重复请求不再登记，返回首次登记的诉求（200）",
+            "schema": {"type": "string", "maxLength": 100},
+            "example": "hotline-20250901-0001",
+        }
+    ],
+    # Integer keys: ninja's own responses are keyed by int, and the extra is merged into them.
+    "responses": {
+        200: {
+            "description": "重放：同一幂等键已登记过，返回首次登记的诉求",
+            "headers": {
+                "Idempotent-Replayed": {
+                    "description": "重放时为 `true`",
+                    "schema": {"type": "string", "enum": ["true"]},
+                }
+            },
+        },
+        201: {"description": "已登记"},
+    },
+}
+
+
 @router.post(
     "",
     response={200: AppealDetail, 201: AppealDetail, **ERRORS},
     summary="登记诉求（幂等）",
+    openapi_extra=INTAKE_DOC,
 )
 def appeal_create(request, payload: IntakeIn, response: HttpResponse):
     """Register an appeal. Idempotent: send an `Idempotency-Key` header (at most 100
@@ -210,6 +242,8 @@ def triage(request):
 
 
 class DuplicateOut(AppealOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [APPEAL_EXAMPLE | {"similarity": 0.82}]})
+
     similarity: float
 
 

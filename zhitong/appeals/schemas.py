@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from zhitong.core.fields import Id, PastDatetime, Text, TextList, Version, VisibleText
 
@@ -15,6 +15,92 @@ from . import enterprise_selectors as ent
 from .choices import Channel, Status
 from .machine import APPEAL, Move
 from .selectors import TimelineEntry
+
+# Examples for the OpenAPI document (the intake and the appeal as staff read it): one appeal,
+# registered by the 12345 hotline and assigned by the hub. `tests/test_openapi_examples.py`
+# validates each against its schema, so they cannot drift from the fields.
+_UNIT_GXJ = {"id": 3, "code": "GXJ", "name": "市工业和信息化局"}
+INTAKE_EXAMPLE = {
+    "enterprise_id": 12,
+    "title": "技改项目设备补贴资金尚未兑付",
+    "description": "企业2024年技改项目已通过验收，设备补贴资金至今未兑付，影响流动资金周转。",
+    "category_id": 4,
+    "channel": "hotline",
+    "contact_name": "林经理",
+    "contact_phone": "13800000000",
+    "received_at": "2025-09-01T09:30:00+08:00",
+    "source_system": "12345",
+    "source_id": "GD20250901000123",
+}
+APPEAL_EXAMPLE = {
+    "audience": "staff",
+    "id": 1024,
+    "code": "ZT-2025-001024",
+    "title": INTAKE_EXAMPLE["title"],
+    "status": "assigned",
+    "status_label": "待签收",
+    "channel": "hotline",
+    "category": {"id": 4, "name": "惠企政策兑现"},
+    "enterprise": {"id": 12, "name": "榕城精密机械有限公司"},
+    "lead_unit": _UNIT_GXJ,
+    "received_at": "2025-09-01T09:30:00+08:00",
+    "received_unit": {"id": 9, "code": "HOTLINE", "name": "市12345政务服务便民热线管理办公室"},
+    "handling_due": "2025-09-15",
+    "legal_due": "2025-10-13",
+    "clock_due": "2025-09-15",
+    "clock_provisional": False,
+    "light": "green",
+    "is_problem": False,
+    "exemption_status": "none",
+    "version": 2,
+}
+APPEAL_DETAIL_EXAMPLE = APPEAL_EXAMPLE | {
+    "description": INTAKE_EXAMPLE["description"],
+    "tier": "unit",
+    "project_id": None,
+    "received_by": {"id": 21, "name": "陈话务"},
+    "handler": None,
+    "contact_name": "林经理",
+    "materials_complete": True,
+    "cooperations": [],
+    "units_passed": 1,
+    "reopen_count": 0,
+    "extension_requested_due": None,
+    "resolution": "",
+    "rating": None,
+    "rating_comment": "",
+    "close_reason": "",
+    "merged_into_id": None,
+    "available_moves": [
+        {"name": "follow_up", "label": "跟进", "target": None, "needs_reason": False, "fields": []}
+    ],
+    "timeline": [
+        {
+            "at": "2025-09-01T09:30:00+08:00",
+            "action": "intake",
+            "label": "登记",
+            "actor": {"id": 21, "name": "陈话务"},
+            "actor_unit": {"id": 9, "code": "HOTLINE", "name": "市12345政务服务便民热线管理办公室"},
+            "from_status": "",
+            "to_status": "submitted",
+            "note": "",
+            "data": {},
+            "evidence": [],
+        },
+        {
+            "at": "2025-09-01T10:05:00+08:00",
+            "action": "assign",
+            "label": "分办",
+            "actor": {"id": 5, "name": "王统筹"},
+            "actor_unit": {"id": 2, "code": "FGW", "name": "市发展和改革委员会"},
+            "from_status": "submitted",
+            "to_status": "assigned",
+            "note": "",
+            "data": {"lead_unit_id": 3},
+            "evidence": [],
+        },
+    ],
+}
 
 
 class UnitRef(Schema):
@@ -87,6 +173,8 @@ class TimelineOut(Schema):
 class AppealOut(Schema):
     """An appeal as staff read it (`audience: "staff"`)."""
 
+    model_config = ConfigDict(json_schema_extra={"examples": [APPEAL_EXAMPLE]})
+
     audience: Literal["staff"]
     id: int
     code: str
@@ -110,6 +198,8 @@ class AppealOut(Schema):
 
 
 class AppealDetailOut(AppealOut):
+    model_config = ConfigDict(json_schema_extra={"examples": [APPEAL_DETAIL_EXAMPLE]})
+
     description: str
     tier: str
     project_id: int | None
@@ -147,7 +237,7 @@ class EnterpriseTimelineOut(Schema):
     facts: list[EntryFactOut]
 
 
-class WindowOut(Schema):
+class LeadUnitWindowOut(Schema):
     """The lead unit's published service window (seeds/003 一)."""
 
     section: str
@@ -181,7 +271,7 @@ class EnterpriseAppealDetailOut(EnterpriseAppealOut):
     contact_name: str
     materials_complete: bool
     received_unit: str
-    lead_unit_window: WindowOut | None
+    lead_unit_window: LeadUnitWindowOut | None
     answer: str
     rating: int | None
     rating_comment: str
@@ -196,6 +286,10 @@ AppealDetail = Annotated[AppealDetailOut | EnterpriseAppealDetailOut, Field(disc
 
 
 class AppealPage(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"count": 1, "page": 1, "page_size": 20, "items": [APPEAL_EXAMPLE]}]}
+    )
+
     count: int
     page: int
     page_size: int
@@ -205,6 +299,8 @@ class AppealPage(Schema):
 class IntakeIn(Schema):
     """An appeal to register. Lengths are the columns' (appeals/models.py); `received_at`
     must carry its time zone and lie between 2020-01-01 and now (core/fields.py)."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [INTAKE_EXAMPLE]})
 
     enterprise_id: Id
     title: VisibleText(200)
@@ -226,6 +322,11 @@ class MoveIn(Schema):
     without it is 422, a stale one 409) and the move's fields in `data` (GET /appeals/moves
     lists each move's; a key the move does not take is refused with 422)."""
 
+    # The hub assigns the appeal to GXJ, based on the version it last read.
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"expected_version": 1, "data": {"lead_unit_id": 3}}]}
+    )
+
     expected_version: Version
     data: APPEAL.input_model = Field(default_factory=APPEAL.input_model)
 
@@ -237,11 +338,6 @@ class CategoryOut(Schema):
     handling_days: int | None
     legal_limit_days: int | None
     required_materials: list[str]
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 # ---------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ class MoveFieldOut(Schema):
     required: bool
 
 
-class MoveOut(Schema):
+class ProjectMoveOut(Schema):
     name: str
     label: str
     target: str | None
@@ -135,7 +135,7 @@ class ProjectDetailOut(ProjectOut):
     green_channel_note: str
     public: bool
     stage_history: list[StageChangeOut]
-    moves: list[MoveOut] = Field(description="调用者现在可执行的阶段操作")
+    moves: list[ProjectMoveOut] = Field(description="调用者现在可执行的阶段操作")
 
 
 class ProjectPage(Schema):
@@ -390,7 +390,7 @@ def project_update(request, project_id: Id, body: ProjectPatch):
 # -- the stage table ------------------------------------------------------------------------------
 
 
-@router.get("/{project_id}/moves", response={200: list[MoveOut]}, summary="调用者现在可执行的阶段操作")
+@router.get("/{project_id}/moves", response={200: list[ProjectMoveOut]}, summary="调用者现在可执行的阶段操作")
 def project_moves(request, project_id: Id):
     project = selectors.project_get_for_user(user=request.user, project_id=project_id)
     return [_move_out(m) for m in STAGE.available(request.user, project)]

@@ -11,17 +11,14 @@ from ninja.errors import Throttled
 from pydantic import Field
 
 from zhitong.common import api_moves
-from zhitong.core.errors import Forbidden
+from zhitong.core.errors import (
+    ErrorOut,
+    Forbidden,
+)
 from zhitong.core.fields import LONG_TEXT_MAX, NAME_MAX, Id, Text, Version, WorkdayCount
 
 from . import selectors, services, throttle
 from .machine import COMMITMENT_ITEM
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-
 
 router = Router(tags=["public"])
 PUBLIC_ERRORS = {429: ErrorOut}
@@ -33,7 +30,7 @@ def _throttle(request, bucket=throttle.PAGES):
         raise Throttled(throttle.retry_after(bucket))
 
 
-class CommitmentOut(Schema):
+class ServiceCommitmentOut(Schema):
     id: int
     unit_id: int
     unit_name: str
@@ -47,7 +44,7 @@ class CommitmentOut(Schema):
     basis: str
 
 
-class CommitmentStaffOut(CommitmentOut):
+class CommitmentStaffOut(ServiceCommitmentOut):
     status: str
     status_label: str
     version: int
@@ -80,7 +77,7 @@ class CatalogQuery(Schema):
 @router.get(
     "/commitments",
     auth=None,
-    response={200: list[CommitmentOut], **PUBLIC_ERRORS},
+    response={200: list[ServiceCommitmentOut], **PUBLIC_ERRORS},
     summary="服务承诺事项目录（公开）",
 )
 def catalog(request, q: Query[CatalogQuery]):
@@ -88,7 +85,7 @@ def catalog(request, q: Query[CatalogQuery]):
     return [_item_out(i) for i in selectors.published_catalog(unit_id=q.unit_id, q=q.q or None)]
 
 
-class WindowOut(Schema):
+class PublicWindowOut(Schema):
     unit_id: int
     unit_name: str
     leader_name: str
@@ -101,7 +98,10 @@ class WindowOut(Schema):
 
 
 @router.get(
-    "/windows", auth=None, response={200: list[WindowOut], **PUBLIC_ERRORS}, summary="企业服务窗口（公开）"
+    "/windows",
+    auth=None,
+    response={200: list[PublicWindowOut], **PUBLIC_ERRORS},
+    summary="企业服务窗口（公开）",
 )
 def windows(request):
     _throttle(request)
@@ -210,7 +210,7 @@ def lookup(request, body: LookupIn):
 # -- keeping the catalog -------------------------------------------------------------------------
 
 
-class CommitmentIn(Schema):
+class ServiceCommitmentIn(Schema):
     unit_id: Id
     title: Text(NAME_MAX)
     category_id: Id | None = None
@@ -257,7 +257,7 @@ def manage_list(request, q: Query[ManageQuery]):
 @router.post(
     "/manage/commitments", response={201: CommitmentStaffOut, **ERRORS}, summary="新增承诺事项（草稿）"
 )
-def manage_create(request, body: CommitmentIn):
+def manage_create(request, body: ServiceCommitmentIn):
     user = _keeper(request)
     item = services.commitment_create(actor=user, **body.dict())
     return Status(201, _item_out(selectors.commitment_get_for_user(user=user, item_id=item.pk)))

@@ -13,7 +13,11 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from zhitong.common import api_moves
-from zhitong.core.errors import Forbidden, ServiceError
+from zhitong.core.errors import (
+    ErrorOut,
+    Forbidden,
+    ServiceError,
+)
 from zhitong.core.fields import LONG_TEXT_MAX, NAME_MAX, Id, IdList, Month, SaneDate, Text, VisibleText
 from zhitong.organizations import capabilities as can
 
@@ -21,11 +25,6 @@ from . import selectors, services
 from .machines import ORDER
 
 router = Router(tags=["supervision"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 ERRORS = {403: ErrorOut, 409: ErrorOut}

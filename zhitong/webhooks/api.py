@@ -21,7 +21,7 @@ ERRORS = {403: ErrorOut, 409: ErrorOut}
 PAGE = 50
 
 
-class EventOut(Schema):
+class WebhookEventOut(Schema):
     code: str
     label: str
 
@@ -117,7 +117,7 @@ def _delivery_out(d) -> dict:
     }
 
 
-@router.get("/events", response={200: list[EventOut], 403: ErrorOut}, summary="可订阅的诉求事件")
+@router.get("/events", response={200: list[WebhookEventOut], 403: ErrorOut}, summary="可订阅的诉求事件")
 def event_list(request):
     _may_use(request.user)
     return [{"code": code, "label": label} for code, label in events().items()]

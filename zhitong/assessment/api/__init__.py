@@ -11,19 +11,17 @@ from pydantic import Field
 
 from zhitong.common import api_moves
 from zhitong.common.pages import month_param
-from zhitong.core.errors import Forbidden, ServiceError
+from zhitong.core.errors import (
+    ErrorOut,
+    Forbidden,
+    ServiceError,
+)
 from zhitong.core.fields import Id, Month, Text
 from zhitong.organizations.capabilities import is_hub, reads_all_scorecards
 
 from .. import counting, rates, scoring, selectors, services
 from ..machines import MONTH
 from ..models import AssessmentMonth, Scheme
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-
 
 router = Router(tags=["assessment"])
 ERRORS = {403: ErrorOut, 409: ErrorOut}

@@ -5,12 +5,8 @@ from __future__ import annotations
 
 from ninja import Schema
 
+from zhitong.core.errors import ErrorOut  # noqa: F401 (re-exported: one error body in the document)
 from zhitong.core.fields import LONG_TEXT_MAX, IdList, SaneDate, VisibleText, WorkdayCount
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 class Ref(Schema):

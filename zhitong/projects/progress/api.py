@@ -30,7 +30,14 @@ from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from zhitong.common.transitions import required_version
-from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, InvalidInput, ServiceError
+from zhitong.core.errors import (
+    AccessDenied,
+    ConflictError,
+    ErrorOut,
+    Forbidden,
+    InvalidInput,
+    ServiceError,
+)
 from zhitong.core.fields import LONG_TEXT_MAX, NAME_MAX, Id, Month, SaneDate, Text, Version, VisibleText
 
 from ..selectors import project_get_for_user
@@ -42,12 +49,6 @@ from .access import sees_progress
 from .calc import month_start, report_due
 from .commitment_machine import COMMITMENT
 from .reports import MAX_PROBLEMS, PROBLEM_MAX
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
-
 
 router = Router(tags=["project-progress"])
 ERRORS = {403: ErrorOut, 409: ErrorOut}
@@ -77,7 +78,7 @@ def _government(request) -> None:
 # -- schemas ------------------------------------------------------------------------------------
 
 
-class ProblemOut(Schema):
+class ProgressProblemOut(Schema):
     text: str
     appeal_id: int | None
     appeal_code: str
@@ -105,7 +106,7 @@ class ReportOut(Schema):
     due: date
     late: bool
     version: int
-    problems: list[ProblemOut]
+    problems: list[ProgressProblemOut]
     photos: list[PhotoOut]
 
 
@@ -194,7 +195,7 @@ class CommitmentIn(Schema):
     responsible_unit_id: Id | None = None
 
 
-class ProjectRef(Schema):
+class ProgressProjectRef(Schema):
     id: int
     code: str
     name: str
@@ -207,10 +208,10 @@ class LateOut(Schema):
     due: date
     due_provisional: bool
     past_due: bool
-    missing: list[ProjectRef]
-    pending: list[ProjectRef]
-    late: list[ProjectRef]
-    on_time: list[ProjectRef]
+    missing: list[ProgressProjectRef]
+    pending: list[ProgressProjectRef]
+    late: list[ProgressProjectRef]
+    on_time: list[ProgressProjectRef]
 
 
 class BriefingRow(Schema):

@@ -29,7 +29,10 @@ from django.http import HttpResponse
 from django.utils import timezone
 from ninja import Field, Query, Router, Schema
 
-from zhitong.core.errors import Forbidden
+from zhitong.core.errors import (
+    ErrorOut,
+    Forbidden,
+)
 from zhitong.core.fields import Id, SaneDate, Text, Version, WorkdayCount
 
 from .. import selectors as project_selectors
@@ -38,11 +41,6 @@ from . import rules, selectors, services
 from .machine import MILESTONE
 
 router = Router(tags=["projects"])
-
-
-class ErrorOut(Schema):
-    code: str
-    message: str
 
 
 # The refusals an endpoint may answer besides the errors every operation documents
@@ -124,7 +122,7 @@ class PlanNodeOut(Schema):
     rest_days: int = Field(description="期间不计入时限的工作日（节假日）天数")
 
 
-class MoveIn(Schema):
+class MilestoneMoveIn(Schema):
     """A move of the milestone table: the version the caller based it on (422 without it,
     409 when stale) and the move's fields in `data` (a key the move does not take: 422)."""
 
@@ -257,7 +255,7 @@ def milestone_detail(request, project_id: Id, milestone_id: Id):
     response={200: MilestoneOut, **ERRORS},
     summary="推进节点操作：edit 修改节点 / complete 登记完成 / reopen 撤销完成（字段见 data）",
 )
-def milestone_move(request, project_id: Id, milestone_id: Id, move: Text(40), payload: MoveIn):
+def milestone_move(request, project_id: Id, milestone_id: Id, move: Text(40), payload: MilestoneMoveIn):
     """`data` holds the move's fields: edit {name, workdays, planned_due, agent_id,
     responsible_unit_id, note} (all of them: left out = cleared), complete {actual_on,
     note}, reopen {reason}. `expected_version` is the node's `version` the caller read."""
