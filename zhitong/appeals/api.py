@@ -38,7 +38,8 @@ from pydantic import ConfigDict
 from zhitong.core.errors import ErrorOut, Forbidden, ServiceError
 from zhitong.core.fields import LONG_TEXT_MAX, QUERY_TEXT_MAX, Id, PageNumber, PageSize, Text, Version
 from zhitong.core.scope import filter_given
-from zhitong.organizations.capabilities import is_enterprise_user
+from zhitong.organizations.access import require_government
+from zhitong.organizations.capabilities import can_register_appeals, is_enterprise_user
 
 from . import enterprise_selectors as ent
 from . import selectors, services
@@ -213,8 +214,11 @@ def appeal_create(request, payload: IntakeIn, response: HttpResponse):
     return Status(201 if created else 200, _detail(request, appeal.pk))
 
 
-@router.get("/moves", response=list[MoveSpecOut], summary="状态机：全部操作及可执行角色")
+@router.get(
+    "/moves", response={200: list[MoveSpecOut], 403: ErrorOut}, summary="状态机：全部操作及可执行角色"
+)
 def move_table(request):
+    require_government(request.user)
     return [
         move_out(m)
         | {
@@ -227,8 +231,9 @@ def move_table(request):
     ]
 
 
-@router.get("/categories", response=list[CategoryOut], summary="诉求类别")
+@router.get("/categories", response={200: list[CategoryOut], 403: ErrorOut}, summary="诉求类别")
 def category_list(request):
+    require_government(request.user)
     return list(Category.objects.filter(is_active=True))
 
 
@@ -261,6 +266,10 @@ def _duplicates(request, enterprise_id: int, title: str, description: str) -> li
     Staff only: it answers in the staff's shape (an enterprise does not register appeals here)."""
     if is_enterprise_user(request.user):
         raise Forbidden("企业用户不能使用登记查重")
+    # The check serves registration (it lists similar open appeals of the enterprise named):
+    # only those who register appeals ask it (capabilities.can_register_appeals).
+    if not can_register_appeals(request.user):
+        raise Forbidden("仅登记诉求的人员可以使用登记查重")
     found = selectors.appeal_possible_duplicates(
         user=request.user, enterprise_id=enterprise_id, title=title, description=description
     )

@@ -6,7 +6,7 @@ from zhitong.core.errors import Forbidden
 from zhitong.organizations import capabilities
 from zhitong.organizations.capabilities import is_hub, is_supervisor
 from zhitong.organizations.models import Unit
-from zhitong.organizations.selectors import scope_root
+from zhitong.organizations.selectors import county_supervision_root, scope_root
 
 __all__ = ["is_hub", "is_supervisor"]  # and the functions below
 
@@ -56,7 +56,11 @@ def annex3_units(user) -> list[Unit]:
     if capabilities.sees_whole_city(user):
         from .forms import unit_choices
 
-        return list(unit_choices())
+        county = county_supervision_root(user)
+        if county is None:
+            return list(unit_choices())
+        # A county's supervision office: its county's units (seeds/000 三; issue 15 F1).
+        return [u for u in unit_choices() if u.path.startswith(county.path)]
     if capabilities.is_unit_staff(user) and user.unit_id:
         return [scope_root(user.unit)]
     return []

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from zhitong.core.errors import ErrorOut, Forbidden
 from zhitong.core.fields import QUERY_TEXT_MAX, Id, Offset, PageSize, Text, Version, VisibleText
+from zhitong.organizations.access import require_government
 from zhitong.organizations.capabilities import keeps_enterprise_library
 
 from . import selectors, services
@@ -167,8 +168,13 @@ def _review_out(e, user) -> dict:
     }
 
 
-@router.get("", response=EnterprisePage, summary="Enterprises in the caller's scope (search and filters)")
+@router.get(
+    "",
+    response={200: EnterprisePage, 403: ErrorOut},
+    summary="Enterprises in the caller's scope (search and filters)",
+)
 def list_enterprises(request, f: Query[EnterpriseFilters]):
+    require_government(request.user)
     qs = selectors.enterprise_list_for_user(
         user=request.auth, q=f.q, location_id=f.location_id, industry=f.industry, flag=f.flag, tag=f.tag
     )

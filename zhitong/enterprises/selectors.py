@@ -25,7 +25,12 @@ from zhitong.organizations.capabilities import (
     sees_all_enterprises,
     sees_full_phones,
 )
-from zhitong.organizations.selectors import NO_ROWS, outsider_scope_q, user_scope_unit_ids
+from zhitong.organizations.selectors import (
+    NO_ROWS,
+    county_supervision_root,
+    outsider_scope_q,
+    user_scope_unit_ids,
+)
 
 from .choices import ReviewStatus
 from .models import SIZE_FLAGS, TAG_FLAGS, Contact, Enterprise, TeamMember, flag_labels
@@ -56,12 +61,14 @@ def _team_q(user) -> Q:
 
 def enterprise_scope_q(user) -> Q | None:
     """The Q an Enterprise queryset is filtered by for `user`; None = no restriction."""
-    if sees_all_enterprises(user):
+    county = county_supervision_root(user)
+    if sees_all_enterprises(user) and county is None:
         return None
     outsider = outsider_scope_q(user, enterprise_field="pk")
     if outsider is not None:
         return outsider
-    if is_unit_staff(user):
+    # Unit staff, and a county's supervision office over its county's units (seeds/000 三).
+    if is_unit_staff(user) or county is not None:
         ids = user_scope_unit_ids(user) or set()
         q = Q(location_id__in=ids) | _team_q(user)
         for extension in _UNIT_SCOPE_EXTENSIONS:

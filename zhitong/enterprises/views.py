@@ -16,6 +16,7 @@ from zhitong.common.pages import import_submission
 from zhitong.common.transitions import required_version, state_changes
 from zhitong.core.downloads import XLSX, download
 from zhitong.core.errors import AccessDenied, ConflictError, Forbidden, ServiceError
+from zhitong.organizations.access import government_page
 from zhitong.organizations.capabilities import can_import_data, keeps_enterprise_library
 from zhitong.organizations.choices import UnitKind
 from zhitong.organizations.imports import UNIT_COLUMNS, in_chinese, template_xlsx, units_import
@@ -35,7 +36,7 @@ IMPORT_KINDS = {
 }
 
 
-@login_required
+@government_page
 def enterprise_list(request):
     g = request.GET
     filters = {

@@ -130,6 +130,10 @@ def status(request):
     """The contact's own access: pending (and who decides), approved, or not; the hub's
     and the principal's work lists."""
     user = request.user
+    if not (is_enterprise_user(user) or is_hub(user)):
+        # Issue 15 (F3): the page is the contact's own access and the hub's work list; any
+        # other government account has nothing here and goes to its own home page.
+        return redirect("home")
     access = selectors.access_of(user)
     context = {
         "access": access,

@@ -2,9 +2,11 @@
 
 from ninja import Router, Schema
 
+from zhitong.core.errors import ErrorOut
 from zhitong.core.fields import QUERY_TEXT_MAX, Id, Text
 
 from . import selectors
+from .access import require_government
 from .choices import UnitKind
 
 router = Router(tags=["organizations"])
@@ -86,13 +88,20 @@ def _unit_out(u) -> dict:
     }
 
 
-@router.get("/units", response=list[UnitOut], summary="All active units (flat, with parent ids)")
+@router.get(
+    "/units", response={200: list[UnitOut], 403: ErrorOut}, summary="All active units (flat, with parent ids)"
+)
 def list_units(request, kind: Text(20) | None = None):
+    require_government(request.user)
     return [_unit_out(u) for u in selectors.unit_list(kind=kind)]
 
 
-@router.get("/units/tree", response=list[UnitNode], summary="The organisation as a tree")
+@router.get(
+    "/units/tree", response={200: list[UnitNode], 403: ErrorOut}, summary="The organisation as a tree"
+)
 def unit_tree(request):
+    require_government(request.user)
+
     def node(n):
         u = n["unit"]
         return {**_unit_ref(u), "children": [node(c) for c in n["children"]]}

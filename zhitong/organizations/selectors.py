@@ -39,9 +39,46 @@ def scope_root(unit: Unit) -> Unit:
     return unit
 
 
+COUNTY_KINDS = (UnitKind.COUNTY, UnitKind.PARK)
+
+
+def county_of(unit: Unit | None) -> Unit | None:
+    """The county or park `unit` belongs to (itself included), or None (a city unit)."""
+    if unit is None:
+        return None
+    ids = [int(x) for x in unit.path.strip("/").split("/") if x]
+    if not ids:
+        return None
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids, kind__in=COUNTY_KINDS)}
+    for pk in reversed(ids):
+        if pk in found:
+            return found[pk]
+    return None
+
+
+def county_supervision_root(user) -> Unit | None:
+    """The county (or park) whose supervision office `user` works for, or None.
+
+    seeds/000 三: 市政府督查室 supervises the city; 各县(市)区政府督查室 督查落实 in their own county.
+    A supervisor whose unit lies inside a county or park unit (the county's 政府督查室 is a
+    section under it) sees that county's subtree only, everywhere: lists, details, counts.
+    Cached on the user object (one query per request)."""
+    if not getattr(user, "is_authenticated", False) or getattr(user, "role", None) != Role.SUPERVISOR:
+        return None
+    if not user.unit_id:
+        return None
+    cached = getattr(user, "_zt_supervised_county", False)
+    if cached is False:
+        cached = county_of(user.unit)
+        user._zt_supervised_county = cached
+    return cached
+
+
 def user_sees_all(user) -> bool:
-    """The whole city is in the user's scope (capabilities.sees_whole_city)."""
-    return sees_whole_city(user)
+    """The whole city is in the user's scope: the city-wide roles
+    (capabilities.sees_whole_city) except a county's supervision office, whose scope is its
+    county (county_supervision_root)."""
+    return sees_whole_city(user) and county_supervision_root(user) is None
 
 
 NO_ROWS = Q(pk__in=[])
@@ -61,7 +98,8 @@ def outsider_scope_q(user, *, enterprise_field: str) -> Q | None:
 def user_scope_unit_ids(user) -> set[int] | None:
     """Unit ids in the user's scope; None means the whole city.
 
-    - hub, supervisor, overseer, admin (and superusers): None;
+    - hub, the city's supervision office, overseer, admin (and superusers): None;
+    - a county's supervision office: the county's subtree (county_supervision_root);
     - leader: the units of their portfolio (分管) and their subtrees — the mayor's
       portfolio is the city government itself, which is the whole tree;
     - clerk, handler, unit head: their unit's subtree (from the department, for section staff);
@@ -71,6 +109,9 @@ def user_scope_unit_ids(user) -> set[int] | None:
         return set()
     if user_sees_all(user):
         return None
+    county = county_supervision_root(user)
+    if county is not None:
+        return set(unit_subtree_ids(county))
     if is_city_leader(user):
         roots = list(user.portfolio.all())
         if not roots:

@@ -1,9 +1,9 @@
-from django.contrib.auth.decorators import login_required
 from django.template.response import TemplateResponse
 
 from zhitong.common.forms import search_text
 
 from . import selectors
+from .access import government_page
 
 
 def directory(request):
@@ -18,7 +18,7 @@ def directory(request):
     )
 
 
-@login_required
+@government_page
 def unit_tree(request):
     """The organisation chart, with the user's own scope marked."""
     scope = selectors.user_scope_unit_ids(request.user)

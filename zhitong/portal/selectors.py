@@ -20,6 +20,7 @@ from zhitong.appeals.views.workbench import WorkbenchLists
 from zhitong.common.panels import HomeCount
 from zhitong.enterprises.models import Enterprise
 from zhitong.organizations.models import Unit, User
+from zhitong.organizations.selectors import county_supervision_root
 
 
 def url_or_none(name: str, *args) -> str | None:
@@ -161,11 +162,14 @@ def enterprise_home(*, user, today: date) -> dict:
 
 
 def supervisor_home(*, user, today: date) -> dict:
-    """督查室 sees the whole city (organizations.capabilities.sees_whole_city)."""
+    """督查室: the city's office sees the whole city; a county's office its county
+    (organizations.selectors.county_supervision_root, seeds/000 三). The lists are scoped by
+    the selectors either way; only the first figure's wording differs."""
     lists = WorkbenchLists(user, today=today)
+    open_label = _("本县(市)区在办诉求") if county_supervision_root(user) is not None else _("全市在办诉求")
     return {
         "counts": (
-            _figure(lists, "open", _("全市在办诉求"), {}),
+            _figure(lists, "open", open_label, {}),
             _figure(lists, "red", _("超期未办结"), {"light": Light.RED}, tone="red", light=Light.RED),
             _figure(lists, "yellow", _("临期"), {"light": Light.YELLOW}, tone="yellow", light=Light.YELLOW),
             _figure(lists, "escalation", _("提请协调待审核"), {"pending": "escalation"}),

@@ -46,6 +46,7 @@ from zhitong.core.fields import (
     VisibleText,
 )
 from zhitong.enterprises.selectors import enterprise_list_for_user
+from zhitong.organizations.access import require_government
 from zhitong.organizations.models import Unit, User
 
 from . import permissions, selectors, services
@@ -244,8 +245,11 @@ class ProjectFilters(Schema):
     page_size: PageSize(MAX_PAGE_SIZE) = 25
 
 
-@router.get("", response={200: ProjectPage}, summary="项目库（按用户范围，筛选、分页、按阶段计数）")
+@router.get(
+    "", response={200: ProjectPage, 403: ErrorOut}, summary="项目库（按用户范围，筛选、分页、按阶段计数）"
+)
 def project_list(request, f: Query[ProjectFilters]):
+    require_government(request.user)
     data = {k: v for k, v in f.model_dump().items() if k not in ("page", "page_size") and v is not None}
     form = ProjectFilterForm(data)
     qs = selectors.project_list_for_user(user=request.user, **form.filters())

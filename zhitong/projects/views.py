@@ -17,6 +17,7 @@ from zhitong.common.forms import refusal_message
 from zhitong.common.pages import get_or_404, import_submission, move_forms, move_view, today
 from zhitong.core.downloads import XLSX, download
 from zhitong.core.errors import ServiceError
+from zhitong.organizations.access import government_page
 from zhitong.organizations.capabilities import is_enterprise_user
 from zhitong.organizations.imports import template_xlsx
 from zhitong.organizations.selectors import scope_root
@@ -51,7 +52,7 @@ def _filters_in_words(form: ProjectFilterForm) -> str:
     return "；".join(parts)
 
 
-@login_required
+@government_page
 def project_list(request):
     form, qs = _filtered(request)
     counts = selectors.project_stage_counts(
@@ -92,7 +93,7 @@ def project_list(request):
     )
 
 
-@login_required
+@government_page
 def project_export(request):
     """The list as filtered on the page, as .xlsx (every row, not one page)."""
     form, qs = _filtered(request)

@@ -11,36 +11,19 @@ nearest ancestor (or the unit itself) of kind county or park.
 from __future__ import annotations
 
 from zhitong.organizations import capabilities as can
-from zhitong.organizations.choices import UnitKind
 from zhitong.organizations.models import Unit
+from zhitong.organizations.selectors import county_of, county_supervision_root
 
-COUNTY_KINDS = (UnitKind.COUNTY, UnitKind.PARK)
-
-
-def county_of(unit: Unit | None) -> Unit | None:
-    """The county or park `unit` belongs to (itself included), or None (a city unit)."""
-    if unit is None:
-        return None
-    ids = [int(x) for x in unit.path.strip("/").split("/") if x]
-    if not ids:
-        return None
-    found = {u.pk: u for u in Unit.objects.filter(pk__in=ids, kind__in=COUNTY_KINDS)}
-    for pk in reversed(ids):
-        if pk in found:
-            return found[pk]
-    return None
+__all__ = ["county_of", "supervised_county", "supervised_unit_ids", "unit_in_scope"]
 
 
 def supervised_county(user) -> Unit | None:
     """The county whose supervision office `user` works for; None for the city's office and
-    for the other city-wide readers (overseer, hub, admin). Cached on the user object."""
-    if not can.issues_rectification_orders(user) or not user.unit_id:
+    for the other city-wide readers (overseer, hub, admin). The rule lives with the data
+    scope every app uses (organizations.selectors.county_supervision_root)."""
+    if not can.issues_rectification_orders(user):
         return None
-    cached = getattr(user, "_zt_supervised_county", False)
-    if cached is False:
-        cached = county_of(user.unit)
-        user._zt_supervised_county = cached
-    return cached
+    return county_supervision_root(user)
 
 
 def supervised_unit_ids(user) -> set[int] | None:

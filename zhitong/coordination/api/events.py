@@ -8,6 +8,7 @@ from ninja import Schema, Status
 from zhitong.core.downloads import DOCX, file_download
 from zhitong.core.errors import AccessDenied
 from zhitong.core.fields import Id, IdList, Text
+from zhitong.organizations.access import require_government
 
 from .. import selectors, services
 from ..documents.opinions import opinions_file_name
@@ -35,6 +36,7 @@ def _event(request, event_id: int, *, with_items: bool = True) -> dict:
 
 @router.get("/events", response={200: list[EventOut], **ERRORS}, summary="面对面活动列表")
 def event_list(request):
+    require_government(request.user)
     return [
         _event(request, e.pk, with_items=False)
         for e in selectors.event_list_for_user(user=request.user)[:200]

@@ -9,11 +9,12 @@ from ninja import Query, Schema, Status
 
 from zhitong.core.errors import AccessDenied, Forbidden
 from zhitong.core.fields import Id, Month, Text
+from zhitong.organizations.access import require_government
 from zhitong.organizations.choices import Role
 from zhitong.organizations.models import Unit
-from zhitong.organizations.selectors import scope_root, user_sees_all
+from zhitong.organizations.selectors import county_supervision_root, scope_root, user_sees_all
 
-from .. import selectors, services
+from .. import permissions, selectors, services
 from ..machines.meetings import MEETING
 from ..schemas.meetings import ItemsIn, MeetingIn, MeetingOut, meeting_out
 from ._common import ERRORS, active_user, move_body, parse_month, router
@@ -27,6 +28,7 @@ def _meeting(request, meeting_id: int) -> dict:
 
 @router.get("/meetings", response={200: list[MeetingOut], **ERRORS}, summary="协调会列表（按用户范围）")
 def meeting_list(request):
+    require_government(request.user)
     qs = (
         selectors.meeting_list_for_user(user=request.user)
         .prefetch_related("units_present")
@@ -105,6 +107,9 @@ def annex3(request, q: Query[Annex3Query]):
     user = request.user
     if user_sees_all(user):
         unit = Unit.objects.filter(pk=q.unit_id).first() if q.unit_id else None
+    elif county_supervision_root(user) is not None:
+        # The page's rule (permissions.annex3_units): a county office reads its county's units.
+        unit = permissions.annex3_unit(user, q.unit_id)
     elif user.role in (Role.HANDLER, Role.UNIT_HEAD, Role.CLERK) and user.unit_id:
         own = scope_root(user.unit)
         unit = own if q.unit_id in (None, own.pk) else None

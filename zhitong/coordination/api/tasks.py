@@ -6,6 +6,7 @@ from django.utils import timezone
 from ninja import Query, Schema
 
 from zhitong.core.fields import Id, Text
+from zhitong.organizations.access import require_government
 
 from .. import selectors
 from ..machines.tasks import TASK
@@ -27,6 +28,7 @@ def _task(request, task_id: int) -> dict:
 
 @router.get("/tasks", response={200: list[TaskOut], **ERRORS}, summary="交办任务（按用户范围，含红黄灯）")
 def task_list(request, q: Query[TaskQuery]):
+    require_government(request.user)
     today = timezone.localdate()
     qs = selectors.task_filter(
         selectors.task_list_for_user(user=request.user),

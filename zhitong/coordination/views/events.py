@@ -18,6 +18,7 @@ from zhitong.common.forms import clean_filters, id_or_none, ids_from, refusal_me
 from zhitong.common.transitions import state_changes
 from zhitong.core.downloads import DOCX, file_download
 from zhitong.core.errors import AccessDenied, ServiceError
+from zhitong.organizations.access import government_page
 
 from .. import permissions, selectors, services
 from ..choices import EventStatus, Verification
@@ -39,7 +40,7 @@ PICK_LIST = 100
 PICK_MAX = 200
 
 
-@login_required
+@government_page
 def event_list(request):
     events = list(selectors.event_list_for_user(user=request.user)[:200])
     now_day = today()

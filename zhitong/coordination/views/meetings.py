@@ -16,6 +16,7 @@ from zhitong.common.forms import id_or_none, ids_from
 from zhitong.common.pages import month_param
 from zhitong.common.transitions import state_changes
 from zhitong.core.downloads import XLSX, download, file_download, file_name, month_cn
+from zhitong.organizations.access import government_page
 from zhitong.organizations.capabilities import is_city_leader, sees_whole_city
 
 from .. import permissions, selectors, services
@@ -34,7 +35,7 @@ from ._common import (
 )
 
 
-@login_required
+@government_page
 def meeting_list(request):
     mine = request.GET.get("mine") == "1"
     meetings = selectors.meetings_listed(user=request.user, mine=mine)

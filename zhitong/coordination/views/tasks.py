@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from zhitong.common.forms import clean_filters
+from zhitong.organizations.access import government_page
 
 from .. import permissions, selectors
 from ..choices import TaskStatus
@@ -17,7 +18,7 @@ from ..machines.tasks import TASK
 from ._common import get_or_404, move_forms, move_view, today
 
 
-@login_required
+@government_page
 def task_list(request):
     now_day = today()
     f = clean_filters(TaskFilterForm(request.GET))

@@ -138,8 +138,10 @@ PAGES: dict[str, Row] = {
     "workdays:calendar": Row(gate=can.can_view_calendar),
     "workdays:day_edit": POST_ONLY,
     "workdays:import": Row(gate=can.can_manage_calendar, get=False),
-    # Appeals: the government workbench; an enterprise uses its portal (eportal).
-    "appeals:workbench": Row(gate=can.is_government_user),
+    # Appeals: the government workbench; for an enterprise's contact the same address is 我的诉求,
+    # its own appeals in their public wording (SPEC "Users and roles": enterprise — follow
+    # them; portal.navigation "我的诉求"; appeals.views.workbench.enterprise_appeal_list).
+    "appeals:workbench": ANY,
     "appeals:intake": Row(gate=can.can_register_appeals),
     "appeals:intake_enterprises": Row(gate=can.can_register_appeals),
     "appeals:intake_enterprise": Row(gate=can.can_register_appeals),
@@ -284,7 +286,8 @@ PAGES: dict[str, Row] = {
     "tokens:create": Row(gate=can.can_manage_api_tokens, get=False),
     "tokens:revoke": POST_ONLY,
     # The enterprise portal (issue 12).
-    "eportal:status": Row(gate=ENTERPRISES),
+    # The contact's own access, and the hub's work list of contacts to confirm (eportal.views.status).
+    "eportal:status": Row(gate=ENTERPRISES | {"hub"}),
     "eportal:submit": Row(gate=ENTERPRISES),
     # The enterprise's principal contact decides its contacts; no principal in the world.
     "eportal:contacts": Row(gate=frozenset()),
@@ -359,8 +362,14 @@ HANDLES = frozenset({"hub", "handler", "head"})  # act on unit A's objects for t
 API: dict[str, Row] = {
     "GET /organizations/units": GOV,
     "GET /organizations/units/tree": GOV,
-    "GET /organizations/units/{unit_id}": api_obj("unit_id", scope=frozenset({"clerk", "outsider"})),
-    "GET /organizations/windows": GOV,
+    # A unit outside one's scope: another unit's staff, and a county's supervision office
+    # outside its county (organizations.selectors.county_supervision_root).
+    "GET /organizations/units/{unit_id}": api_obj(
+        "unit_id", scope=frozenset({"clerk", "outsider", "county_supervisor"})
+    ),
+    # The service-window directory is public information (the page organizations:directory is
+    # open to every signed-in account; public:windows to anyone).
+    "GET /organizations/windows": ANY,
     "GET /enterprises": GOV,
     "POST /enterprises": Row(gate=can.can_add_enterprises_at_intake),
     "GET /enterprises/review": Row(gate=can.keeps_enterprise_library),
@@ -378,7 +387,9 @@ API: dict[str, Row] = {
     "PATCH /projects/{project_id}": api_obj("project_id", gate=can.can_register_projects),
     "GET /projects/{project_id}/moves": api_obj("project_id", gate=SIGNED_IN, scope=OWNED | {"clerk"}),
     "POST /projects/{project_id}/moves/{move}": api_obj("project_id", gate=can.can_register_projects),
-    "GET /appeals": Row(gate=can.is_government_user),
+    # Staff: the scoped list; an enterprise's token: its own appeals in the enterprise audience
+    # (appeals.api.appeal_list, docs/api.md).
+    "GET /appeals": ANY,
     "POST /appeals": Row(gate=can.can_register_appeals),
     "GET /appeals/moves": GOV,
     "GET /appeals/categories": GOV,
@@ -404,9 +415,12 @@ API: dict[str, Row] = {
     ),
     "POST /coordination/meetings/{meeting_id}/moves/{move}": api_obj("meeting_id", gate=can.is_hub),
     "DELETE /coordination/meeting-items/{item_id}": api_obj("meeting_item", gate=can.is_hub),
-    # Unit A's Annex 3: the city-wide readers and unit A itself (permissions.annex3_units).
+    # Unit A's Annex 3: the city-wide readers and unit A itself (permissions.annex3_units); a
+    # county's supervision office reads its county's units only.
     "GET /coordination/annex3": Row(
-        gate=coordination.can_read_annex3, query="unit_id={unit_id}", scope=frozenset({"clerk", "outsider"})
+        gate=coordination.can_read_annex3,
+        query="unit_id={unit_id}",
+        scope=frozenset({"clerk", "outsider", "county_supervisor"}),
     ),
     "GET /coordination/facts": Row(gate=coordination.can_read_facts),
     "GET /coordination/facts/certifications": Row(gate=coordination.can_read_facts),

@@ -53,7 +53,11 @@ _addresses = (f"10.{i // 250 % 250}.{i % 250}.7" for i in itertools.count(1))
 
 
 def _principals(c) -> dict:
-    dcs = UnitFactory(code="GLQ-DCS", name="鼓楼区政府督查室", kind=UnitKind.SECTION, parent=c.units.glq)
+    # A county's supervision office on the city's objects: a county none of the world's objects
+    # lies in or is led from (the world's enterprise is located in 鼓楼区; a 鼓楼区 office would
+    # see it by location, as supervision/tests and organizations/tests check).
+    county = UnitFactory(code="TJQ", name="台江区", kind=UnitKind.COUNTY, parent=c.units.root)
+    dcs = UnitFactory(code="TJQ-DCS", name="台江区政府督查室", kind=UnitKind.SECTION, parent=county)
     other_contact = UserFactory(
         username="t_ent_other", role=Role.ENTERPRISE, unit=None, enterprise=c.other_enterprise
     )

@@ -10,8 +10,8 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from zhitong.core.errors import AccessDenied
 from zhitong.core.scope import get_in_scope, scoped
-from zhitong.organizations.capabilities import can_read_inspections, is_government_user, sees_whole_city
-from zhitong.organizations.selectors import NO_ROWS, user_scope_unit_ids
+from zhitong.organizations.capabilities import can_read_inspections, is_government_user
+from zhitong.organizations.selectors import NO_ROWS, user_scope_unit_ids, user_sees_all
 
 from ..models import Project, ProjectLevel, ProjectStage, ProjectStageChange
 from ..selectors import project_list_for_user, project_scope_q
@@ -32,7 +32,7 @@ CITY_LEVELS = (ProjectLevel.CITY_MAJOR, ProjectLevel.KEY)
 def session_scope_q(user) -> Q | None:
     """Whole-city roles see every session; others those they convened or recorded, those of
     a county in their scope, and those that dispatched a project in their scope."""
-    if sees_whole_city(user):
+    if user_sees_all(user):  # not a county's supervision office (its county only)
         return None
     if not is_government_user(user):
         return NO_ROWS

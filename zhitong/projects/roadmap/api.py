@@ -34,6 +34,7 @@ from zhitong.core.errors import (
     Forbidden,
 )
 from zhitong.core.fields import Id, SaneDate, Text, Version, WorkdayCount
+from zhitong.organizations.access import require_government
 
 from .. import selectors as project_selectors
 from ..models import MilestoneKind
@@ -177,10 +178,15 @@ def _plan_args(payload: PlanIn) -> dict:
     }
 
 
-@router.get("/roadmap/template", response=list[TemplateRowOut], summary="推进路径图标准节点及默认办理时限")
+@router.get(
+    "/roadmap/template",
+    response={200: list[TemplateRowOut], 403: ErrorOut},
+    summary="推进路径图标准节点及默认办理时限",
+)
 def roadmap_template(request, q: Query[TemplateQuery]):
     """The standard approval milestones in their usual order with their default limits in
     working days (configurable defaults; `workdays` is shortened for a green channel)."""
+    require_government(request.user)
     return selectors.template_rows(green_channel=q.green_channel)
 
 
