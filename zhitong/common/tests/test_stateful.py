@@ -555,7 +555,6 @@ def run_fuzz(city, scene, *, settings_=None):
         def deadlines_follow_the_calendar(self):
             assert deadline_drift() == []
 
-    Fuzz.TestCase.settings = settings_ or PROFILE
     run_state_machine_as_test(Fuzz, settings=settings_ or PROFILE)
 
 
