@@ -33,11 +33,11 @@ BATCH = 2000
 
 
 def code_lexemes(code: str) -> tuple[str, ...]:
-    """Besides its words (zt, 2026, 000123): the whole code and its number without the
-    leading zeros (`123`), so the hotline can type either."""
-    c = normalize(code)
-    m = _CODE.match(c)
-    return (c, str(int(m.group(2)))) if m else (c,) if c else ()
+    """Besides its words (zt, 2026, 000123): its number without the leading zeros (`123`),
+    so the hotline can type either. (Not the whole code: a whole code is looked up by the
+    unique index, and one lexeme per appeal would make the prefix `zt:*` read them all.)"""
+    m = _CODE.match(normalize(code))
+    return (str(int(m.group(2))),) if m else ()
 
 
 def appeal_document(*, code: str, title: str, description: str, enterprise_name: str) -> str:

@@ -5,22 +5,24 @@ Chinese has no spaces, and a dictionary segmenter splits the same word different
 different sentences, so a text is cut into runs and each run into overlapping pairs:
 
 - NFKC first (full-width ＡＢＣ１２３ and ，。 become ABC123 and ,.), then case-folded;
-- a run of CJK characters (Han, kana, Hangul) gives its overlapping bigrams at consecutive
-  positions, and its last character alone (so that one character can be found with a
+- a run of CJK characters (Han, kana, Hangul) gives its overlapping bigrams and its last
+  character alone (so that one character can be found with a
   prefix query: every character of a run starts a bigram or ends the run);
 - a run of other letters and digits gives one word (at most WORD_MAX characters);
-- anything else (punctuation, spaces, symbols) ends a run; positions jump by two across
-  it, so a phrase never matches across a punctuation break.
+- anything else (punctuation, spaces, symbols) ends a run: no bigram spans a punctuation
+  break, so "用，地" is not found by "用地".
 
-A query is cut the same way: each CJK run of two or more characters becomes a phrase of its
-bigrams (`'生产' <-> '产线'`: the exact substring, not just the same pairs somewhere), a single
-CJK character or a word becomes a prefix (`'用':*`, `'aeo':*`), and the parts are ANDed.
+A query is cut the same way: each CJK run of two or more characters gives its bigrams, a
+single CJK character or a word a prefix (`'用':*`, `'aeo':*`), and the document must hold
+them all (`'生产' & '产线'`). Bigrams are not required to be adjacent: a superset of the
+substring match, which the benchmark found identical on its queries (docs/search.md).
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -32,7 +34,6 @@ _RUNS = re.compile(rf"(?P<cjk>[{_CJK}]+)|(?P<word>[^\W_{_CJK}]+)")
 
 WORD_MAX = 32  # longer words are cut (document and query alike): a lexeme stays small
 QUERY_MAX = 64  # query characters looked at; the rest is ignored
-POSITION_MAX = 16383  # PostgreSQL clamps tsvector positions here
 
 
 def normalize(text: str) -> str:
@@ -56,30 +57,17 @@ def runs(text: str) -> list[Run]:
     return out
 
 
-def document_tokens(*texts: str, extra: tuple[str, ...] = ()) -> dict[str, list[int]]:
-    """Lexeme → positions for the texts in order (a gap of two between runs and texts).
-    `extra` lexemes (e.g. the whole appeal code) are added at the first position."""
-    tokens: dict[str, list[int]] = {}
-    pos = 1
-
-    def add(token: str, at: int) -> None:
-        tokens.setdefault(token, []).append(min(at, POSITION_MAX))
-
+def document_tokens(*texts: str, extra: Iterable[str] = ()) -> set[str]:
+    """The lexemes of the texts: each CJK run's bigrams and its last character, each word;
+    `extra` lexemes (e.g. an appeal code's number) added as they are."""
+    tokens: set[str] = set(extra)
     for text in texts:
         for run in runs(text):
             if run.cjk:
-                chars = run.text
-                for i in range(len(chars) - 1):
-                    add(chars[i : i + 2], pos)
-                    pos += 1
-                add(chars[-1], pos)
-                pos += 1
+                tokens.update(run.text[i : i + 2] for i in range(len(run.text) - 1))
+                tokens.add(run.text[-1])
             else:
-                add(run.text, pos)
-                pos += 1
-            pos += 1
-    for token in extra:
-        add(token, 1)
+                tokens.add(run.text)
     return tokens
 
 
@@ -87,12 +75,11 @@ def _quote(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def tsvector_literal(tokens: dict[str, list[int]]) -> str:
-    """The `tsvector` input text (`'用地':3,17 'aeo':5`); positions sorted, at most 256 per
-    lexeme (PostgreSQL keeps no more)."""
-    return " ".join(
-        f"{_quote(t)}:{','.join(str(p) for p in sorted(set(ps))[:256])}" for t, ps in sorted(tokens.items())
-    )
+def tsvector_literal(tokens: Iterable[str]) -> str:
+    """The `tsvector` input text (`'aeo' '用地' '地'`): lexemes only, no positions (docs/
+    search.md: a query is an AND of lexemes, which the GIN index answers without reading the
+    rows; positions would make documents larger and every phrase a recheck of each row)."""
+    return " ".join(_quote(t) for t in sorted(tokens))
 
 
 def query_runs(q: str) -> list[Run]:
@@ -105,18 +92,21 @@ def query_runs(q: str) -> list[Run]:
     return out
 
 
-def tsquery_literal(q: str) -> str:
-    """The `tsquery` input text for a query, "" when it holds nothing to search for."""
-    parts = []
+def query_lexemes(q: str) -> list[str]:
+    """The lexemes a document must hold to match `q`; a trailing `:*` marks a prefix."""
+    out: list[str] = []
     for run in query_runs(q):
         if run.cjk and len(run.text) > 1:
-            grams = [run.text[i : i + 2] for i in range(len(run.text) - 1)]
-            parts.append(
-                "(" + " <-> ".join(_quote(g) for g in grams) + ")" if len(grams) > 1 else _quote(grams[0])
-            )
+            out.extend(g for g in (run.text[i : i + 2] for i in range(len(run.text) - 1)) if g not in out)
         else:
-            parts.append(_quote(run.text) + ":*")
-    return " & ".join(parts)
+            out.append(run.text + ":*")
+    return out
+
+
+def tsquery_literal(q: str) -> str:
+    """The `tsquery` input text for a query (an AND of its lexemes), "" when it holds
+    nothing to search for."""
+    return " & ".join(_quote(x[:-2]) + ":*" if x.endswith(":*") else _quote(x) for x in query_lexemes(q))
 
 
 class SearchDocumentField(models.TextField):
