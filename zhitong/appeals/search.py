@@ -57,11 +57,13 @@ def document_of(appeal: Appeal) -> str:
 
 
 def appeal_search_refresh(
-    *, appeal_ids: Iterable[int] | None = None, enterprise_id: int | None = None
+    *, appeal_ids: Iterable[int] | None = None, enterprise_id: int | None = None, missing_only: bool = False
 ) -> int:
-    """Rewrite the stored documents of the given appeals (all when neither is given), in
-    batches; returns how many."""
+    """Rewrite the stored documents of the given appeals (all when none is given; only
+    those without one with `missing_only`), in batches; returns how many."""
     qs = Appeal.objects.order_by("pk")
+    if missing_only:
+        qs = qs.filter(search_document="")
     if appeal_ids is not None:
         qs = qs.filter(pk__in=list(appeal_ids))
     if enterprise_id is not None:

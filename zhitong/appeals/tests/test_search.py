@@ -2,6 +2,8 @@
 and the enterprise's own list find two-character words inside longer text, on SQLite (by
 substring) and PostgreSQL (the stored bigram document, GIN-indexed)."""
 
+import io
+
 import pytest
 from django.db import connection
 
@@ -144,3 +146,13 @@ def test_postgresql_uses_the_gin_index(three, city):
         plan = qs.explain()
         cur.execute("RESET enable_seqscan")
     assert "appeals_appeal_search_gin" in plan
+
+
+def test_the_reindex_command_fills_documents_a_bulk_load_left_empty(three, city):
+    from django.core.management import call_command
+
+    Appeal.objects.filter(pk=three[1].pk).update(search_document="")
+    assert found(city.hub, "贷款") == set() or connection.vendor != "postgresql"
+    call_command("search_reindex", "--missing", stdout=io.StringIO())
+    assert found(city.hub, "贷款") == {three[1].code}
+    assert "'贷款'" in Appeal.objects.get(pk=three[1].pk).search_document
