@@ -1,7 +1,7 @@
 import importlib
 
 from django.apps import AppConfig
-from django.db.models.signals import post_migrate
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -29,12 +29,16 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from zhitong.enterprises.selectors import register_unit_scope_extension
 
-        from . import notices, project_hooks, project_problems, project_sections, retiming
+        from . import notices, project_hooks, project_problems, project_sections, retiming, search
         from .selectors import enterprises_with_appeals_q
 
         # Unit staff also see the enterprises whose appeals their units lead, cooperate on
         # or received (enterprises sits below appeals, so it is told rather than importing).
         register_unit_scope_extension(enterprises_with_appeals_q)
+        # An enterprise's name is in its appeals' search documents (appeals/search.py).
+        post_save.connect(
+            search.enterprise_saved, sender="enterprises.Enterprise", dispatch_uid="appeal_search"
+        )
         # A problem named in a project's monthly report becomes an appeal (projects sits
         # below appeals, so it is handed the intake through its hook).
         project_hooks.install_desk()

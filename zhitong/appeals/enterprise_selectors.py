@@ -31,6 +31,7 @@ from zhitong.organizations.selectors import service_window_of
 
 from .choices import OPEN_STATUSES, Channel, Status
 from .models import Appeal, Transition
+from .search import appeal_filter_search
 from .selectors import appeals_visible
 
 
@@ -156,11 +157,9 @@ def _stage_q(stage: str) -> Q:
 def enterprise_appeals(*, user, stage: str = "", q: str = "") -> QuerySet[Appeal]:
     """The user's appeals (the appeals app's scope: an enterprise user's own enterprise) in
     one stage (`LIST_FILTERS`; "" = all but merged duplicates), open ones first, newest
-    first. `q` searches the code, title and description."""
+    first. `q` searches code, title, description and enterprise name (appeals/search.py)."""
     qs = appeals_visible(user).filter(_stage_q(stage)).select_related("lead_unit", "category")
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(title__icontains=q) | Q(description__icontains=q))
+    qs = appeal_filter_search(qs, q)
     is_open = Case(
         When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1), output_field=IntegerField()
     )
@@ -171,9 +170,7 @@ def enterprise_appeal_counts(*, user, q: str = "") -> dict[str, int]:
     """How many appeals each filter of `enterprise_appeals` lists (one query): "all", "open"
     and one per stage."""
     qs = appeals_visible(user)
-    q = (q or "").strip()
-    if q:
-        qs = qs.filter(Q(code__icontains=q) | Q(title__icontains=q) | Q(description__icontains=q))
+    qs = appeal_filter_search(qs, q)
     return qs.aggregate(
         all=Count("id", filter=_stage_q("")),
         open=Count("id", filter=_stage_q(OPEN)),

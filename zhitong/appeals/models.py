@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhitong.core.models import TimeStampedModel
+from zhitong.core.search import SearchDocumentField
 
 from .choices import (
     Channel,
@@ -118,6 +119,9 @@ class Appeal(TimeStampedModel):
     units_passed = models.PositiveIntegerField(_("流转单位数"), default=0)
     reopen_count = models.PositiveIntegerField(_("重办次数"), default=0)
     is_problem = models.BooleanField(_("问题诉求(提级督办)"), default=False, db_index=True)
+    # Code, title, description and enterprise name as search tokens (appeals/search.py,
+    # docs/search.md): a GIN-indexed tsvector on PostgreSQL. Written by save() below.
+    search_document = SearchDocumentField(default="", blank=True, editable=False)
 
     # The clock. `handling_due` is the handling deadline; `legal_due` the ceiling no
     # extension passes; `clock_due`/`clock_yellow_from` the deadline of whatever the
@@ -203,6 +207,18 @@ class Appeal(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def save(self, *args, **kwargs):
+        """Keeps the search document current: rebuilt when the appeal is created, on a
+        full save, or when a searched field is among `update_fields`."""
+        fields = kwargs.get("update_fields")
+        if fields is None or {"code", "title", "description", "enterprise", "enterprise_id"} & set(fields):
+            from .search import document_of
+
+            self.search_document = document_of(self)
+            if fields is not None:
+                kwargs["update_fields"] = {*fields, "search_document"}
+        super().save(*args, **kwargs)
 
     @property
     def is_exempt(self) -> bool:

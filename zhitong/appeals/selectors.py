@@ -33,6 +33,7 @@ from . import deadlines
 from .choices import CONCLUDED_STATUSES, OPEN_STATUSES, EscalationStatus, ExemptionStatus, Light, Status
 from .machine import MOVES
 from .models import Appeal, AppealEvidence, Cooperation, Transition
+from .search import appeal_filter_search
 
 
 def concluded_q(prefix: str = "") -> Q:
@@ -246,7 +247,7 @@ def appeal_list_for_user(
     today: date | None = None,
 ) -> QuerySet[Appeal]:
     """The scoped list, annotated with `light`. `q` searches code, title, description and
-    the enterprise name (plain substring: fine for Chinese, which has no word breaks).
+    the enterprise name (`appeal_filter_search`: Chinese bigrams, docs/search.md).
     `mine`: appeals where the user is the handler or the first-inquiry owner.
     `received_from`/`received_to`: local dates, inclusive. `pending`: one of
     PENDING_FILTERS (see `appeal_filter_pending`). `led`: only what the user's own unit (and
@@ -258,14 +259,7 @@ def appeal_list_for_user(
 
     today = today or timezone.localdate()
     qs = appeals_with_light(appeals_for_user(user), today)
-    if q:
-        q = q.strip()
-        qs = qs.filter(
-            Q(code__icontains=q)
-            | Q(title__icontains=q)
-            | Q(description__icontains=q)
-            | Q(enterprise__name__icontains=q)
-        )
+    qs = appeal_filter_search(qs, q)  # appeals/search.py, docs/search.md
     if status:
         qs = qs.filter(status__in=[status] if isinstance(status, str) else list(status))
     if open_only:
