@@ -9,7 +9,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
@@ -19,8 +18,9 @@ from zhitong.organizations import capabilities
 
 from .. import deadlines
 from ..choices import Channel, Status
+from ..codes import next_code
 from ..machine import APPEAL
-from ..models import Appeal, AppealCounter, Category
+from ..models import Appeal, Category
 from ..notices import materials_notice
 from ..recipe import record_transition
 from ._inputs import text
@@ -29,26 +29,6 @@ from .closing import appeal_merge
 INTAKE_CLOCK_SKEW = timedelta(minutes=10)
 # The issue lists the administrator among those who register (the intake form).
 INTAKE_ROLES = capabilities.APPEAL_REGISTRAR_ROLES
-
-
-def _next_code(year: int) -> str:
-    """ZT-YYYY-NNNNNN from the year's counter row, locked for the rest of the transaction
-    so concurrent intakes queue here and never share a number."""
-    counter = AppealCounter.objects.select_for_update().filter(year=year).first()
-    if counter is None:
-        # Start after any code already used that year (imported data).
-        prefix = f"ZT-{year}-"
-        last = Appeal.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
-        start = int(last[len(prefix) :]) if last else 0
-        try:
-            with transaction.atomic():
-                AppealCounter.objects.create(year=year, last=start)
-        except IntegrityError:
-            pass  # another intake created it first
-        counter = AppealCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"ZT-{year}-{counter.last:06d}"
 
 
 class IdempotencyMismatch(ServiceError):
@@ -225,7 +205,7 @@ def appeal_intake(
                 # after it could close a circle with a move on that appeal).
                 lock_many(Appeal, [duplicate_of_id])
             appeal = Appeal(
-                code=_next_code(received_on.year),
+                code=next_code(received_on.year),
                 enterprise=enterprise,
                 project=project,
                 title=title,
