@@ -229,14 +229,19 @@ def appeal_intake(
             )
             deadlines.recompute(appeal)
             appeal.save()
-            record_transition(
-                appeal,
-                move="intake",
-                from_status="",
-                to_status=appeal.status,
-                actor=actor,
-                now=received_at,
-                data={"channel": channel, "source_system": source_system, "source_id": source_id},
+            # The timeline rows written here, kept on the object: the API answers from them
+            # (appeals/api.py `_intake_detail`) instead of reading the appeal back (issue 14).
+            appeal.intake_timeline = []
+            appeal.intake_timeline.append(
+                record_transition(
+                    appeal,
+                    move="intake",
+                    from_status="",
+                    to_status=appeal.status,
+                    actor=actor,
+                    now=received_at,
+                    data={"channel": channel, "source_system": source_system, "source_id": source_id},
+                )
             )
             audit_record(
                 action="appeal.intake",
@@ -253,15 +258,17 @@ def appeal_intake(
                 now=now,
             )
             if missing:
-                record_transition(
-                    appeal,
-                    move="request_materials",
-                    from_status=Status.SUBMITTED,
-                    to_status=Status.MATERIALS_PENDING,
-                    actor=actor,
-                    now=received_at,
-                    note="；".join(missing),
-                    data=materials_notice(appeal, missing=missing, at=received_at, now=now),
+                appeal.intake_timeline.append(
+                    record_transition(
+                        appeal,
+                        move="request_materials",
+                        from_status=Status.SUBMITTED,
+                        to_status=Status.MATERIALS_PENDING,
+                        actor=actor,
+                        now=received_at,
+                        note="；".join(missing),
+                        data=materials_notice(appeal, missing=missing, at=received_at, now=now),
+                    )
                 )
             if duplicate_of_id:
                 appeal = appeal_merge(
