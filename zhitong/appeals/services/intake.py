@@ -200,9 +200,10 @@ def appeal_intake(
     try:
         with transaction.atomic():
             if duplicate_of_id:
-                # The appeal it repeats is locked first, before anything is written (the
-                # audit log's head is locked at the first audit event; taking a row lock
-                # after it could close a circle with a move on that appeal).
+                # The appeal it repeats is locked first, before anything is written (locks
+                # in one order; with ZHITONG_AUDIT_SEAL="inline" the audit log's head is
+                # locked at the first audit event, and a row lock after it could close a
+                # circle with a move on that appeal).
                 lock_many(Appeal, [duplicate_of_id])
             appeal = Appeal(
                 code=next_code(received_on.year),
