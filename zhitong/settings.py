@@ -249,6 +249,9 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
+    # The audit chain's sealer (docs/audit-chain.md): events are written unsealed and chained
+    # here, in order; `audit verify` flags one waiting longer than the limit below.
+    "audit-seal": {"task": "zhitong.audit.tasks.seal_audit_chain", "schedule": 5.0},
     "appeal-clock": {"task": "zhitong.appeals.tasks.run_appeal_clock", "schedule": crontab(minute="*/15")},
     "outbox-sweep": {"task": "zhitong.outbox.tasks.deliver_outbox", "schedule": crontab()},  # every minute
     # Channel deliveries held for a user's quiet hours, queued when they end (docs/delivery.md).
@@ -286,6 +289,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=8, minute=15),
     },
 }
+# How audited writes are sealed into the chain (audit/services.py SEAL_MODES): in-process
+# after the commit in the embedded mode, by the beat above when Redis (and Celery) run.
+ZHITONG_AUDIT_SEAL = os.environ.get("ZHITONG_AUDIT_SEAL", "background" if REDIS_URL else "on_commit")
+# An event unsealed for longer than this is a finding of `audit verify`.
+ZHITONG_AUDIT_UNSEALED_MAX_MINUTES = int(os.environ.get("ZHITONG_AUDIT_UNSEALED_MAX_MINUTES", "10"))
 # seeds/000 三 督查: an item a unit owes with no recorded action for this many working days is
 # "stalled" on the supervision office's list.
 ZHITONG_SUPERVISION_STALLED_WORKDAYS = 5

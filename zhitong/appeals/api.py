@@ -211,7 +211,41 @@ def appeal_create(request, payload: IntakeIn, response: HttpResponse):
     appeal, created = services.appeal_intake(actor=request.user, idempotency_key=key, **payload.dict())
     if not created:
         response.headers["Idempotent-Replayed"] = "true"
+    if created and getattr(appeal, "intake_timeline", None) is not None and not payload.duplicate_of_id:
+        return Status(201, _intake_detail(request, appeal))
     return Status(201 if created else 200, _detail(request, appeal.pk))
+
+
+def _intake_detail(request, appeal) -> dict:
+    """The new appeal's detail from what the intake service returned (issue 14): its
+    enterprise, category and actor are the objects it checked, its timeline the rows it
+    wrote; nothing else exists yet (no cooperation, no evidence, no handler, no lead unit).
+    The registrar sees what they registered (received_by is in every scope), so the
+    scoped re-read through the list query that this replaces only cost time."""
+    from .deadlines import light_of
+    from .selectors import TimelineEntry, action_label, note_text
+
+    user = request.user
+    if appeal.received_unit_id == getattr(user, "unit_id", None):
+        appeal.received_unit = user.unit  # the token's user comes with its unit
+    appeal._prefetched_objects_cache = {"cooperations": appeal.cooperations.none()}
+    appeal.light = light_of(appeal)
+    timeline = [
+        TimelineEntry(
+            at=t.at,
+            action=t.action,
+            label=action_label(t.action, t.data),
+            actor=user,
+            actor_unit=user.unit if t.actor_unit_id else None,
+            from_status=t.from_status,
+            to_status=t.to_status,
+            note=note_text(t.note, t.data),
+            data=t.data or {},
+            evidence=[],
+        )
+        for t in appeal.intake_timeline
+    ]
+    return appeal_detail_out(appeal, moves=available_moves(user, appeal), timeline=timeline)
 
 
 @router.get(

@@ -21,6 +21,14 @@ def _reseed_if_empty(sender, using="default", apps=None, **kwargs):
     seed(global_apps, None)
 
 
+def _resync_code_sequences(sender, using="default", **kwargs):
+    """After a flush, a year's code sequence (PostgreSQL) starts again with the table
+    (appeals/codes.py)."""
+    from .codes import resync_sequences
+
+    resync_sequences(using)
+
+
 class AppealsConfig(AppConfig):
     name = "zhitong.appeals"
     label = "appeals"
@@ -52,3 +60,4 @@ class AppealsConfig(AppConfig):
         # A project's open appeals are its problems in the leaders' monthly digest.
         project_problems.register()
         post_migrate.connect(_reseed_if_empty, sender=self, dispatch_uid="zhitong.appeals.reseed")
+        post_migrate.connect(_resync_code_sequences, sender=self, dispatch_uid="zhitong.appeals.codes")

@@ -91,6 +91,13 @@ def event_mac(*, key: bytes, key_id: str, seq: int, prev_hash: str, **fields) ->
     return _mac(key, _canonical(payload))
 
 
+def content_mac(*, key: bytes, key_id: str, **fields) -> str:
+    """HMAC-SHA256 of an event's content alone, written with the unsealed row: the sealer
+    chains only rows whose content matches it (services.seal)."""
+    payload = {**_payload("", fields), "kind": "content", "key": key_id}
+    return _mac(key, _canonical(payload))
+
+
 def head_mac(*, key: bytes, key_id: str, count: int, last_id: int, last_hash: str) -> str:
     """HMAC of the chain head row. Without it, deleting the newest events and pointing the
     head at the new last one would leave a chain with nothing wrong in it."""

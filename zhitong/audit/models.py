@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Now
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -54,8 +55,17 @@ class AuditEvent(models.Model):
     after = models.JSONField(_("变更后"), null=True, blank=True)
     client_addr = models.CharField(_("客户端地址"), max_length=64, blank=True)
     outcome = models.CharField(_("结果"), max_length=20, default="ok")
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    # The chain's columns (prev_hash, hash, seq; key_id re-set) are filled once, when the
+    # sealer puts the event in the chain (services.seal, docs/audit-chain.md): NULL until then.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # HMAC of the content alone (chain.content_mac, under `key_id` at insert), written with the
+    # row: the sealer refuses to chain an unsealed row whose content does not match it (a row
+    # inserted or changed behind the application's back). "" on events sealed at insert.
+    content_mac = models.CharField(max_length=64, blank=True, default="")
+    # When the row was inserted, by the database's clock (not hashed: `at` is the action's
+    # time, which a service may give); how long an event has waited for its seal.
+    recorded_at = models.DateTimeField(db_default=Now(), null=True, blank=True, editable=False)
     # "" for the events hashed before the chain was keyed (chain.legacy_hash).
     key_id = models.CharField(_("密钥编号"), max_length=16, blank=True, default="")
     # Position in the chain, 1, 2, 3 … without gaps (ids have gaps on PostgreSQL: a rolled
@@ -68,7 +78,11 @@ class AuditEvent(models.Model):
         verbose_name = pgettext_lazy("model", "审计事件")
         verbose_name_plural = pgettext_lazy("models", "审计事件")
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            # The sealer's queue: the few events not yet in the chain.
+            models.Index(fields=["id"], condition=models.Q(hash__isnull=True), name="audit_event_unsealed"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.action} {self.object_type}:{self.object_id}"
@@ -76,7 +90,9 @@ class AuditEvent(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None or not self._state.adding:
             raise AppendOnly("AuditEvent is append-only")
-        if not self.hash or not self.prev_hash or not self.key_id:
+        sealed = bool(self.hash and self.prev_hash and self.key_id)
+        unsealed = not self.hash and not self.prev_hash and self.content_mac and self.key_id
+        if not (sealed or unsealed):
             raise AppendOnly("AuditEvent rows are written by zhitong.audit.services.audit_record")
         kwargs["force_insert"] = True
         super().save(*args, **kwargs)

@@ -1,13 +1,19 @@
-"""Writing and verifying audit events. Call `audit_record` inside the same transaction as
-the change it records, preferably as its last statement: it locks the chain head until
-that transaction ends, so every audited write in the system queues behind it."""
+"""Writing, sealing and verifying audit events (docs/audit-chain.md). Call `audit_record`
+inside the same transaction as the change it records: it inserts the event *unsealed* (its
+content fixed and MACed, no place in the chain yet) and takes no lock, so audited writes no
+longer queue behind one another. `seal` puts the committed unsealed events in the chain, in
+id order, under the chain head's lock: after the commit in-process (the embedded mode), every
+few seconds from Celery beat (production) and from `zhitong audit seal`."""
 
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from django.db import transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, models, transaction
+from django.db.models import Count, DateTimeField, ExpressionWrapper, Min, Value
+from django.db.models.functions import Now
 from django.utils import timezone
 
 from zhitong.core import context
@@ -17,7 +23,29 @@ from .chain import GENESIS, HASHED_FIELDS, LEGACY_KEY_ID, SEAL_ACTION, Anchor, n
 from .keys import Keyring, keyring
 from .models import AuditChainHead, AuditEvent
 
-__all__ = ["GENESIS", "Anchor", "audit_anchor", "audit_batch", "audit_record", "audit_verify", "normalise"]
+__all__ = [
+    "GENESIS",
+    "Anchor",
+    "audit_anchor",
+    "audit_batch",
+    "audit_record",
+    "audit_verify",
+    "normalise",
+    "seal",
+]
+
+# How each audited write gets sealed (settings.ZHITONG_AUDIT_SEAL):
+#   "on_commit"  after the writer's commit, in-process, if the head is free (the embedded mode);
+#   "background" only by the sealer (Celery beat every few seconds, `zhitong audit seal`);
+#   "inline"     in the writer's transaction, under the head's lock (the old behaviour: every
+#                audited write queues; for tests that assert on the chain right after a write).
+SEAL_MODES = ("on_commit", "background", "inline")
+# Events sealed per sealer transaction: a burst is chained in several short transactions.
+SEAL_CHUNK = 500
+
+
+def _seal_mode() -> str:
+    return getattr(settings, "ZHITONG_AUDIT_SEAL", "on_commit")
 
 
 def audit_record(
@@ -67,11 +95,104 @@ def audit_record(
     if batch_head is not None:
         # Inside audit_batch(): the head is locked and held in memory until the block ends.
         return _append(batch_head, fields)
-    with transaction.atomic():
-        head = _lock_head()
-        event = _append(head, fields)
-        _write_head(head)
+    ring = keyring()
+    event = AuditEvent(
+        key_id=ring.current_id,
+        content_mac=chain.content_mac(key=ring.current, key_id=ring.current_id, **fields),
+        **fields,
+    )
+    event.save()
+    mode = _seal_mode()
+    if mode == "inline":
+        with transaction.atomic():
+            _seal_locked(_lock_head())
+        event.refresh_from_db(fields=["prev_hash", "hash", "seq", "key_id"])
+    elif mode == "on_commit":
+        _seal_after_commit()
     return event
+
+
+def _seal_after_commit() -> None:
+    """Once per transaction: after it commits, seal what is waiting, if nobody else is."""
+    conn = transaction.get_connection()
+    if any(getattr(item[1], "zt_audit_seal", False) for item in conn.run_on_commit):
+        return
+
+    def run():
+        try:
+            seal(wait=False)
+        except DatabaseError:
+            pass  # the background sealer (or the next write) will seal it; verify reports the wait
+
+    run.zt_audit_seal = True
+    transaction.on_commit(run)
+
+
+def seal(*, wait: bool = True, limit: int | None = None) -> int:
+    """Chain the committed unsealed events, oldest id first; returns how many were sealed.
+
+    Locks the chain head (`wait=False`: give up at once, returning 0, if another sealer or
+    an audit_batch holds it), takes the unsealed rows in id order (`skip_locked`: rows a
+    concurrent sealer took are left to it), and gives each the next position (`seq`), the
+    previous event's hash and its own HMAC, then signs the head; one transaction per
+    SEAL_CHUNK events. The chain's order is the seal order: ids are handed out at insert but
+    committed in any order, so an event may be chained after one with a higher id. A row
+    whose content does not match the MAC it was written with is not chained (it was inserted
+    or altered behind the application's back): it stays unsealed and `audit verify` names it."""
+    total = 0
+    while limit is None or total < limit:
+        chunk = SEAL_CHUNK if limit is None else min(SEAL_CHUNK, limit - total)
+        try:
+            with transaction.atomic():
+                head = _lock_head(nowait=not wait)
+                if head is None:
+                    return total
+                n = _seal_locked(head, limit=chunk)
+        except DatabaseError:
+            if wait:
+                raise
+            return total  # the head is busy (SQLite: the database is)
+        total += n
+        if n < chunk:
+            break
+    return total
+
+
+def _seal_locked(head: AuditChainHead, *, limit: int = SEAL_CHUNK) -> int:
+    """Seal up to `limit` unsealed events after `head` (locked by the caller); writes the head."""
+    qs = AuditEvent._base_manager.filter(hash__isnull=True).order_by("id")
+    if connection.features.has_select_for_update_skip_locked:
+        qs = qs.select_for_update(skip_locked=True)
+    ring = keyring()
+    sealed = 0
+    for event in qs[:limit]:
+        fields = {f: getattr(event, f) for f in HASHED_FIELDS}
+        if not _content_sound(event, fields, ring):
+            continue
+        seq = head.count + 1
+        digest = chain.event_mac(
+            key=ring.current, key_id=ring.current_id, seq=seq, prev_hash=head.last_hash, **fields
+        )
+        # The one UPDATE an event ever gets (the trigger of migration 0007 allows only it).
+        models.QuerySet.update(
+            AuditEvent._base_manager.filter(pk=event.pk, hash__isnull=True),
+            prev_hash=head.last_hash,
+            hash=digest,
+            seq=seq,
+            key_id=ring.current_id,
+        )
+        head.last_hash, head.last_event_id, head.count = digest, event.pk, seq
+        sealed += 1
+    if sealed:
+        _write_head(head)
+    return sealed
+
+
+def _content_sound(event, fields: dict, ring: Keyring) -> bool:
+    key = ring.get(event.key_id) if event.key_id else None
+    if key is None or not event.content_mac:
+        return False
+    return chain.same(chain.content_mac(key=key, key_id=event.key_id, **fields), event.content_mac)
 
 
 def _append(head: AuditChainHead, fields: dict) -> AuditEvent:
@@ -108,7 +229,17 @@ def _write_head(head: AuditChainHead) -> None:
     AuditChainHead.objects.filter(id=1).update(**_signed_head(head, keyring()))
 
 
-def _lock_head() -> AuditChainHead:
+def _lock_head(*, nowait: bool = False) -> AuditChainHead | None:
+    """The chain head, locked for the rest of the transaction. `nowait`: None at once if
+    another transaction holds it (PostgreSQL; SQLite has one writer anyway)."""
+    if nowait and connection.features.has_select_for_update_nowait:
+        try:
+            with transaction.atomic():
+                head = AuditChainHead.objects.select_for_update(nowait=True).filter(id=1).first()
+        except DatabaseError:
+            return None
+        if head is not None:
+            return head
     # The head row is created by a migration; get_or_create covers a flushed database.
     genesis = AuditChainHead(id=1, last_hash=GENESIS, last_event_id=0, count=0)
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(
@@ -134,7 +265,7 @@ def audit_batch():
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_batch() must run inside a transaction")
     head = _lock_head()
-    first_id, first_hash = head.last_event_id, head.last_hash
+    first_count, first_hash = head.count, head.last_hash
     token = _batch_head.set(head)
     try:
         yield
@@ -143,8 +274,8 @@ def audit_batch():
     if head.last_hash == first_hash:
         return
     # Every event the block recorded must still be there, the last one last.
-    written = AuditEvent.objects.filter(id__gt=first_id)
-    if written.order_by("-id").values_list("hash", flat=True).first() != head.last_hash:
+    written = AuditEvent.objects.filter(seq__gt=first_count)
+    if written.order_by("-seq").values_list("hash", flat=True).first() != head.last_hash:
         raise RuntimeError("audit_batch(): an event was rolled back inside the block; the chain would break")
     _write_head(head)
 
@@ -159,12 +290,18 @@ class VerifyResult:
     head_id: int = 0  # the last event checked (0: none)
     # Per key id ("" = unkeyed): [events, first id, last id], in the order keys first appear.
     keys: dict = field(default_factory=dict)
+    # Events recorded but not yet in the chain, and when the oldest of them was inserted.
+    unsealed: int = 0
+    oldest_unsealed_at: datetime | None = None
 
     def __str__(self) -> str:
+        waiting = ""
+        if self.unsealed:
+            waiting = f"; {self.unsealed} unsealed, the oldest inserted {self.oldest_unsealed_at:%Y-%m-%d %H:%M:%S} UTC"
         if self.ok:
-            return f"OK: {self.count} events"
+            return f"OK: {self.count} events{waiting}"
         where = f"event #{self.event_id}" if self.event_id is not None else "chain head"
-        return f"BROKEN at {where}: {self.problem} ({self.count} events before it are sound)"
+        return f"BROKEN at {where}: {self.problem} ({self.count} events before it are sound){waiting}"
 
 
 class _Broken(Exception):
@@ -232,7 +369,7 @@ class _Walk:
             )
         if not chain.same(expected, row["hash"]):
             raise _Broken("content does not match its hash: the row was altered or forged", event_id)
-        if self.anchor is not None and not self.anchor_seen and event_id >= self.anchor.event_id:
+        if self.anchor is not None and not self.anchor_seen and self.count + 1 >= self.anchor.count:
             self._check_anchor(row)
         self.prev_hash, self.last_id, self.count = row["hash"], event_id, self.count + 1
         span = self.keys.setdefault(row["key_id"], [0, event_id, event_id])
@@ -323,21 +460,86 @@ def audit_verify(*, chunk_size: int = 2000, against: Anchor | None = None) -> Ve
             )
     walk = _Walk(ring, against)
     columns = ("id", "prev_hash", "hash", "key_id", "seq", *HASHED_FIELDS)
+    sealed = AuditEvent.objects.filter(hash__isnull=False)
     try:
+        # The unkeyed (legacy) events first, in id order; then the chain by position (the
+        # seal order, which need not be the id order).
+        legacy = sealed.filter(seq__isnull=True)
+        first_keyed = sealed.filter(seq__isnull=False).aggregate(m=Min("id"))["m"]
+        if first_keyed is not None:
+            legacy = legacy.filter(id__lt=first_keyed)
+        for row in legacy.order_by("id").values(*columns).iterator(chunk_size=chunk_size):
+            walk.step(row)
         while True:
-            rows = AuditEvent.objects.filter(id__gt=walk.last_id).order_by("id").values(*columns)
-            before = walk.last_id
+            rows = sealed.filter(seq__gt=walk.count).order_by("seq").values(*columns)
+            before = walk.count
             for row in rows.iterator(chunk_size=chunk_size):
                 walk.step(row)
             head = AuditChainHead.objects.filter(id=1).first()
-            # Writers commit each event with its head: a head ahead of the walk means events
-            # were committed after the walk passed, unless this round found nothing more.
-            if head is None or head.last_event_id <= walk.last_id or walk.last_id == before:
+            # A head ahead of the walk means events were sealed after the walk passed, unless
+            # this round found nothing more.
+            if head is None or head.count <= walk.count or walk.count == before:
                 break
+        if first_keyed is not None:
+            late = sealed.filter(seq__isnull=True, id__gt=first_keyed).order_by("id").first()
+            if late is not None:
+                raise _Broken(
+                    "an unkeyed event after keyed ones: it was not written by the application", late.pk
+                )
         walk.finish(head)
+        _check_unsealed(ring)
     except _Broken as broken:
-        return VerifyResult(False, walk.count, broken.event_id, broken.problem, walk.prev_hash, walk.last_id)
-    return VerifyResult(True, walk.count, head_hash=walk.prev_hash, head_id=walk.last_id, keys=walk.keys)
+        n, oldest = _unsealed_stats()
+        return VerifyResult(
+            False,
+            walk.count,
+            broken.event_id,
+            broken.problem,
+            walk.prev_hash,
+            walk.last_id,
+            unsealed=n,
+            oldest_unsealed_at=oldest,
+        )
+    n, oldest = _unsealed_stats()
+    return VerifyResult(
+        True,
+        walk.count,
+        head_hash=walk.prev_hash,
+        head_id=walk.last_id,
+        keys=walk.keys,
+        unsealed=n,
+        oldest_unsealed_at=oldest,
+    )
+
+
+def _unsealed_stats() -> tuple[int, datetime | None]:
+    row = AuditEvent.objects.filter(hash__isnull=True).aggregate(n=Count("id"), oldest=Min("recorded_at"))
+    return row["n"], row["oldest"]
+
+
+def _check_unsealed(ring: Keyring) -> None:
+    """The events waiting for their seal: each must match the MAC it was written with (else
+    it was inserted or altered behind the application's back, and the sealer leaves it out),
+    and none may have waited longer than ZHITONG_AUDIT_UNSEALED_MAX_MINUTES by the database's
+    clock (the sealer is not running)."""
+    minutes = getattr(settings, "ZHITONG_AUDIT_UNSEALED_MAX_MINUTES", 10)
+    waiting = AuditEvent.objects.filter(hash__isnull=True).order_by("id")
+    for event in waiting.iterator(chunk_size=2000):
+        if not _content_sound(event, {f: getattr(event, f) for f in HASHED_FIELDS}, ring):
+            raise _Broken(
+                "an unsealed event does not match the MAC it was written with: it was inserted or "
+                "altered behind the application's back, and will not be sealed",
+                event.pk,
+            )
+    deadline = ExpressionWrapper(Now() - Value(timedelta(minutes=minutes)), output_field=DateTimeField())
+    stale = waiting.filter(recorded_at__lt=deadline)
+    first = stale.values_list("id", flat=True).first()
+    if first is not None:
+        raise _Broken(
+            f"{stale.count()} events have waited more than {minutes} minutes for their seal: "
+            "the sealer is not running (Celery beat's audit-seal, or `zhitong audit seal`)",
+            first,
+        )
 
 
 def audit_anchor(

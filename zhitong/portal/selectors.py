@@ -290,6 +290,8 @@ def audit_verify_status(*, now) -> dict | None:
         "count": result.count,
         "event_id": result.event_id,
         "problem": result.problem,
+        # Recorded but not yet chained by the sealer (docs/audit-chain.md).
+        "unsealed": result.unsealed,
         "at": now,
     }
     cache.set(AUDIT_VERIFY_CACHE_KEY, status, AUDIT_VERIFY_CACHE_SECONDS)

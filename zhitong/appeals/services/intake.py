@@ -9,7 +9,6 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
@@ -19,8 +18,9 @@ from zhitong.organizations import capabilities
 
 from .. import deadlines
 from ..choices import Channel, Status
+from ..codes import next_code
 from ..machine import APPEAL
-from ..models import Appeal, AppealCounter, Category
+from ..models import Appeal, Category
 from ..notices import materials_notice
 from ..recipe import record_transition
 from ._inputs import text
@@ -29,26 +29,6 @@ from .closing import appeal_merge
 INTAKE_CLOCK_SKEW = timedelta(minutes=10)
 # The issue lists the administrator among those who register (the intake form).
 INTAKE_ROLES = capabilities.APPEAL_REGISTRAR_ROLES
-
-
-def _next_code(year: int) -> str:
-    """ZT-YYYY-NNNNNN from the year's counter row, locked for the rest of the transaction
-    so concurrent intakes queue here and never share a number."""
-    counter = AppealCounter.objects.select_for_update().filter(year=year).first()
-    if counter is None:
-        # Start after any code already used that year (imported data).
-        prefix = f"ZT-{year}-"
-        last = Appeal.objects.filter(code__startswith=prefix).aggregate(m=Max("code"))["m"]
-        start = int(last[len(prefix) :]) if last else 0
-        try:
-            with transaction.atomic():
-                AppealCounter.objects.create(year=year, last=start)
-        except IntegrityError:
-            pass  # another intake created it first
-        counter = AppealCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return f"ZT-{year}-{counter.last:06d}"
 
 
 class IdempotencyMismatch(ServiceError):
@@ -220,12 +200,13 @@ def appeal_intake(
     try:
         with transaction.atomic():
             if duplicate_of_id:
-                # The appeal it repeats is locked first, before anything is written (the
-                # audit log's head is locked at the first audit event; taking a row lock
-                # after it could close a circle with a move on that appeal).
+                # The appeal it repeats is locked first, before anything is written (locks
+                # in one order; with ZHITONG_AUDIT_SEAL="inline" the audit log's head is
+                # locked at the first audit event, and a row lock after it could close a
+                # circle with a move on that appeal).
                 lock_many(Appeal, [duplicate_of_id])
             appeal = Appeal(
-                code=_next_code(received_on.year),
+                code=next_code(received_on.year),
                 enterprise=enterprise,
                 project=project,
                 title=title,
@@ -249,14 +230,19 @@ def appeal_intake(
             )
             deadlines.recompute(appeal)
             appeal.save()
-            record_transition(
-                appeal,
-                move="intake",
-                from_status="",
-                to_status=appeal.status,
-                actor=actor,
-                now=received_at,
-                data={"channel": channel, "source_system": source_system, "source_id": source_id},
+            # The timeline rows written here, kept on the object: the API answers from them
+            # (appeals/api.py `_intake_detail`) instead of reading the appeal back (issue 14).
+            appeal.intake_timeline = []
+            appeal.intake_timeline.append(
+                record_transition(
+                    appeal,
+                    move="intake",
+                    from_status="",
+                    to_status=appeal.status,
+                    actor=actor,
+                    now=received_at,
+                    data={"channel": channel, "source_system": source_system, "source_id": source_id},
+                )
             )
             audit_record(
                 action="appeal.intake",
@@ -273,15 +259,17 @@ def appeal_intake(
                 now=now,
             )
             if missing:
-                record_transition(
-                    appeal,
-                    move="request_materials",
-                    from_status=Status.SUBMITTED,
-                    to_status=Status.MATERIALS_PENDING,
-                    actor=actor,
-                    now=received_at,
-                    note="；".join(missing),
-                    data=materials_notice(appeal, missing=missing, at=received_at, now=now),
+                appeal.intake_timeline.append(
+                    record_transition(
+                        appeal,
+                        move="request_materials",
+                        from_status=Status.SUBMITTED,
+                        to_status=Status.MATERIALS_PENDING,
+                        actor=actor,
+                        now=received_at,
+                        note="；".join(missing),
+                        data=materials_notice(appeal, missing=missing, at=received_at, now=now),
+                    )
                 )
             if duplicate_of_id:
                 appeal = appeal_merge(

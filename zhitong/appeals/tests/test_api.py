@@ -108,15 +108,17 @@ def test_another_clients_source_id_is_another_source_id(api, city):
 def test_an_intake_that_failed_after_it_was_saved_is_replayed_by_its_key(api, city, client, monkeypatch):
     from zhitong.appeals import api as appeals_api
 
-    real = appeals_api._detail
+    # The first answer is built from the service's object (_intake_detail, issue 14); the
+    # replay reads the saved appeal (_detail).
+    real = appeals_api._intake_detail
     crash = {"once": True}
 
-    def crashing(request, appeal_id):
+    def crashing(request, appeal):
         if crash.pop("once", False):
             raise RuntimeError("the worker died while building the response")
-        return real(request, appeal_id)
+        return real(request, appeal)
 
-    monkeypatch.setattr(appeals_api, "_detail", crashing)
+    monkeypatch.setattr(appeals_api, "_intake_detail", crashing)
     client.raise_request_exception = False
     lost = api(city.clerk, "post", "", intake_body(city), headers={"Idempotency-Key": "k-crash"})
     assert lost.status_code == 500

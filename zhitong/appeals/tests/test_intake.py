@@ -1,6 +1,7 @@
 from datetime import datetime
 
 import pytest
+from django.db import connection
 
 from zhitong.appeals import services
 from zhitong.appeals.choices import Channel, Status
@@ -21,7 +22,8 @@ def test_intake_numbers_appeals_per_year_and_makes_the_receiver_the_first_inquir
     assert (a.code, b.code) == ("ZT-2025-000001", "ZT-2025-000002")
     assert (a.received_by, a.received_unit, a.status) == (city.clerk, city.units.hotline, Status.SUBMITTED)
     assert (b.received_by, b.received_unit) == (city.handler, city.units.gxj)
-    assert AppealCounter.objects.get(year=2025).last == 2
+    if connection.vendor != "postgresql":  # PostgreSQL: a sequence (appeals/codes.py)
+        assert AppealCounter.objects.get(year=2025).last == 2
 
 
 def test_the_counter_starts_after_codes_already_used(flow, city):

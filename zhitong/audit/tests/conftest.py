@@ -17,3 +17,11 @@ def at_start():
 @pytest.fixture
 def flow(city, at_start):  # noqa: F811
     return Flow(city)
+
+
+@pytest.fixture(autouse=True)
+def _seal_inline(settings):
+    """The chain tests assert on the chain right after each write: seal in the writer's
+    transaction (the old behaviour, SEAL_MODES "inline"). test_sealer.py sets the other
+    modes and tests the unsealed path itself."""
+    settings.ZHITONG_AUDIT_SEAL = "inline"

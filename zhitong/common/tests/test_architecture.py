@@ -44,7 +44,7 @@ FLOORS = [
     {"supervision"},
     # Ledgers, dashboards, briefings: above assessment (its month close freezes the ledgers).
     {"reports"},
-    {"api", "open311", "portal", "demo", *AUDIT_READING},
+    {"api", "open311", "portal", "demo", "bench", *AUDIT_READING},
 ]
 FLOOR_OF = {app: i for i, apps in enumerate(FLOORS) for app in apps}
 

@@ -1,8 +1,9 @@
-"""`zhitong audit verify | anchor | newkey` — check the keyed hash chain, sign its head.
+"""`zhitong audit verify | anchor | seal | newkey` — check the keyed hash chain, sign its head.
 
 zhitong audit verify                      exit 1 at the first broken link
 zhitong audit verify --against @head.txt  … and the chain must still pass through that anchor
 zhitong audit anchor --out head.txt       print (and write) a signed head to keep elsewhere
+zhitong audit seal                        chain the events still waiting for their seal
 zhitong audit newkey                      print a fresh random key for ZHITONG_AUDIT_KEY
 """
 
@@ -12,7 +13,7 @@ from django.core.management.base import CommandError
 
 from zhitong.audit.chain import BadAnchor
 from zhitong.audit.keys import new_key
-from zhitong.audit.services import audit_anchor, audit_verify, parse_anchor
+from zhitong.audit.services import audit_anchor, audit_verify, parse_anchor, seal
 from zhitong.core.commands import OperationalCommand
 
 
@@ -36,6 +37,9 @@ class Command(OperationalCommand):
         p.add_argument("--chunk-size", type=int, default=2000)
         p.add_argument("--out", metavar="FILE", help="also write the anchor line to FILE")
         sub.add_parser(
+            "seal", help="chain the recorded events not yet sealed (Celery beat does it every few seconds)"
+        )
+        sub.add_parser(
             "newkey", help="print a new random key (for ZHITONG_AUDIT_KEY; never store it in the database)"
         )
 
@@ -57,6 +61,9 @@ class Command(OperationalCommand):
         for kid, (count, first, last) in result.keys.items():
             noun = "event" if count == 1 else "events"
             self.stdout.write(f"key {kid or '(unkeyed)'}: {count} {noun}, #{first}–#{last}")
+
+    def do_seal(self, **options):
+        self.stdout.write(f"sealed: {seal()} events")
 
     def do_anchor(self, *, chunk_size=2000, out=None, **options):
         result, anchor = audit_anchor(chunk_size=chunk_size)

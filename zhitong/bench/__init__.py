@@ -1,0 +1,1 @@
+"""Load and timing helpers for `zhitong bench` (the command itself lives with the bench helper)."""
