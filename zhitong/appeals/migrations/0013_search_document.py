@@ -51,7 +51,7 @@ def unindex(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appeals", "0011_withdrawal"),
+        ("appeals", "0012_code_sequences"),
         ("enterprises", "0001_initial"),
     ]
 
