@@ -102,3 +102,21 @@ def test_the_outage_test_tells_a_lost_connection_from_a_bad_query():
     assert not is_database_outage(OperationalError("database is locked"))  # contention: a 409
     assert not is_database_outage(OperationalError("no such table: x"))
     assert not is_database_outage(ValueError("x"))
+
+
+def test_the_503_page_is_in_english_when_switched():
+    from django.test import RequestFactory
+    from django.utils import translation
+
+    from zhitong.core.tests.english import assert_english
+    from zhitong.portal.errors import server_error
+
+    try:
+        raise LOST
+    except OperationalError:
+        with translation.override("en"):
+            response = server_error(RequestFactory().get("/"))
+    assert response.status_code == 503
+    html = response.content.decode()
+    assert "Temporarily unavailable" in html and "was not saved" in html
+    assert_english(html, page="503")
