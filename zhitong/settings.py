@@ -210,7 +210,16 @@ if not AUDIT_HMAC_KEY and env_bool("ZHITONG_PRODUCTION", False):
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Django's Redis cache, falling back to process memory while Redis is down
+    # (core/cache.py, docs/reliability.md): a stopped Redis is no 500. Short socket
+    # timeouts: a Redis that answers nothing costs a request one second, not minutes.
+    CACHES = {
+        "default": {
+            "BACKEND": "zhitong.core.cache.ResilientRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # The sign-in throttle's counters (organizations/signin_throttle.py): the same Redis, shared
@@ -247,6 +256,19 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Redis down (docs/reliability.md): a request that queued outbox rows hands the delivery
+# task to the broker after its commit (outbox/services.py, robust: a failure is logged).
+# Give up publishing quickly; the rows are in the database and beat's minute sweep
+# delivers them once Redis is back. Celery's defaults (a 4 s connect timeout, 3 retries)
+# held a committed request for seconds.
+CELERY_BROKER_CONNECTION_TIMEOUT = 1
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BEAT_SCHEDULE = {
     # The audit chain's sealer (docs/audit-chain.md): events are written unsealed and chained

@@ -41,3 +41,6 @@ urlpatterns = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# 503 for the database or the media disk unavailable, else Django's 500 (portal/errors.py).
+handler500 = "zhitong.portal.errors.server_error"

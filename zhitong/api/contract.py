@@ -42,14 +42,16 @@ STATUS_ERRORS: dict[int, tuple[str, str]] = {
     422: ("invalid_input", "输入有误"),
     429: ("throttled", "请求过于频繁，请稍后再试"),
     500: ("server_error", "服务器内部错误，请稍后重试；如果问题持续，请联系系统管理员"),
+    503: ("service_unavailable", "系统暂时不可用，本次操作未保存，请稍后重试"),
 }
 
 # Errors any operation may answer: bad input at the edge (400), a missing or foreign
 # object (404), a wrong method on a known path (405), a body over the size limit (413),
-# parameters of the wrong type or outside their bounds (422), and a bug (500). 401 is added
+# parameters of the wrong type or outside their bounds (422), a bug (500), and the database
+# or the media disk unavailable for a moment (503, core/outage.py). 401 is added
 # where the operation needs a token, 415 where it takes a body; 403 and 409 only where the
 # endpoint declares that it may refuse (a move, a role check).
-SHARED_ERRORS = (400, 404, 405, 413, 422, 500)
+SHARED_ERRORS = (400, 404, 405, 413, 422, 500, 503)
 
 
 def error_response(
@@ -212,6 +214,7 @@ ERROR_DESCRIPTIONS = {
     422: "参数类型、格式或范围不正确",
     429: "请求过于频繁：同一地址认证失败过多（throttled），或该令牌超过每分钟请求上限（rate_limited，见 Retry-After 头）",
     500: "服务器内部错误",
+    503: "数据库或存储空间暂时不可用：本次请求未保存任何内容，可按 Retry-After 头稍后重试",
 }
 
 

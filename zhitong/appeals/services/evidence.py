@@ -13,6 +13,7 @@ from django.core.files.storage import default_storage
 
 from zhitong.core.errors import ServiceError
 from zhitong.core.fields import excerpt
+from zhitong.core.outage import StorageFull, is_disk_full
 
 from ..models import AppealEvidence, Transition
 
@@ -91,7 +92,8 @@ def evidence_check(upload) -> tuple[str, bytes, str]:
 def store_evidence(appeal, uploads, *, actor, now, description: str = "") -> list[AppealEvidence]:
     """Check every upload first, then store each (the same content is stored once)."""
     checked = [evidence_check(u) for u in uploads or []]
-    out = []
+    out: list[AppealEvidence] = []
+    written: list[str] = []  # files this call wrote, removed again if a later one fails
     for name, data, kind in checked:
         ev = AppealEvidence(
             appeal=appeal,
@@ -108,10 +110,29 @@ def store_evidence(appeal, uploads, *, actor, now, description: str = "") -> lis
         if default_storage.exists(path):
             ev.file.name = path  # the same content is stored once (content-addressed name)
         else:
-            ev.file.save(name, ContentFile(data), save=False)
+            try:
+                ev.file.save(name, ContentFile(data), save=False)
+            except OSError as exc:
+                # The media disk full (docs/reliability.md): a clear 503, and the caller's
+                # move rolls back whole (no evidence row, no timeline row, no state move).
+                _remove(written)
+                if is_disk_full(exc):
+                    raise StorageFull(field="evidence_files") from exc
+                raise
+            written.append(ev.file.name)
         ev.save()
         out.append(ev)
     return out
+
+
+def _remove(paths: list[str]) -> None:
+    """Delete the files of a failed call; what cannot be deleted is left (a file without
+    its row is harmless: names are content-addressed, and no row points at it)."""
+    for path in paths:
+        try:
+            default_storage.delete(path)
+        except OSError:
+            pass
 
 
 def attach(evidence: list[AppealEvidence], transition: Transition) -> list[AppealEvidence]:
