@@ -213,7 +213,7 @@ class Appeal(TimeStampedModel):
         full save, or when a searched field is among `update_fields`."""
         fields = kwargs.get("update_fields")
         if fields is None or {"code", "title", "description", "enterprise", "enterprise_id"} & set(fields):
-            from .search import document_of
+            from .search_document import document_of
 
             self.search_document = document_of(self)
             if fields is not None:

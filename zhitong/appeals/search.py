@@ -17,43 +17,20 @@ keeps the caller's order (the lists: newest received first).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, Func, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast
 
-from zhitong.core.search import document_tokens, normalize, query_runs, tsquery_literal, tsvector_literal
+from zhitong.core.search import normalize, query_runs, tsquery_literal
 
 from .models import Appeal
+from .search_document import _CODE, appeal_document, code_lexemes, document_of
 
-_CODE = re.compile(r"^zt-(\d{4})-(\d{6})$")
+__all__ = ["appeal_document", "code_lexemes", "document_of"]
+
 BATCH = 2000
-
-
-def code_lexemes(code: str) -> tuple[str, ...]:
-    """Besides its words (zt, 2026, 000123): its number without the leading zeros (`123`),
-    so the hotline can type either. (Not the whole code: a whole code is looked up by the
-    unique index, and one lexeme per appeal would make the prefix `zt:*` read them all.)"""
-    m = _CODE.match(normalize(code))
-    return (str(int(m.group(2))),) if m else ()
-
-
-def appeal_document(*, code: str, title: str, description: str, enterprise_name: str) -> str:
-    """The `tsvector` text of one appeal."""
-    return tsvector_literal(
-        document_tokens(code, title, description, enterprise_name, extra=code_lexemes(code))
-    )
-
-
-def document_of(appeal: Appeal) -> str:
-    return appeal_document(
-        code=appeal.code,
-        title=appeal.title,
-        description=appeal.description,
-        enterprise_name=appeal.enterprise.name if appeal.enterprise_id else "",
-    )
 
 
 def appeal_search_refresh(
