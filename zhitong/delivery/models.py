@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhitong.core.crypto import BlindIndexField, EncryptedCharField
+
 from .choices import Channel, DeliveryStatus, RobotStyle
 
 
@@ -122,7 +124,8 @@ class SmsLog(models.Model):
     """The default SMS gateway: each SMS written here instead of sent (administrators read
     it in the admin), until a real gateway is configured (settings.ZHITONG_SMS_BACKEND)."""
 
-    phone = models.CharField(_("手机号码"), max_length=20)
+    phone = EncryptedCharField(_("手机号码"), max_length=20, blind_index="phone_bidx")
+    phone_bidx = BlindIndexField(source="phone")  # zhitong/core/crypto.py: exact lookups
     text = models.TextField(_("短信内容"))
     purpose = models.CharField(_("用途"), max_length=20, blank=True)
     dedupe_key = models.CharField(_("去重键"), max_length=255, unique=True)
