@@ -346,12 +346,10 @@ def encrypt_column(app_label: str, model_name: str, field: str):
         for pk, value in model.objects.values_list("pk", field).iterator():
             if not value:
                 continue
-            model.objects.filter(pk=pk).update(
-                **{
-                    field: models.Value(encrypt(value.encode()), output_field=models.CharField()),
-                    f.blind_index: blind_index(value, f.kind),
-                }
-            )
+            changes = {field: models.Value(encrypt(value.encode()), output_field=models.CharField())}
+            if f.blind_index:
+                changes[f.blind_index] = blind_index(value, f.kind)
+            model.objects.filter(pk=pk).update(**changes)
 
     def backwards(apps, schema_editor):
         model = apps.get_model(app_label, model_name)

@@ -40,7 +40,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "sent_at",
     )
     list_filter = ("channel", "status")
-    search_fields = ("=id", "dedupe_key", "address", "title", "last_error")
+    search_fields = ("=id", "dedupe_key", "title", "last_error")  # address: encrypted
     date_hierarchy = "created_at"
     show_full_result_count = False
     list_select_related = ("recipient",)

@@ -90,7 +90,8 @@ class Delivery(models.Model):
         related_name="deliveries",
         verbose_name=_("机器人"),
     )
-    address = models.CharField(_("地址"), max_length=500, blank=True)
+    # A phone number or an e-mail address: encrypted at rest (core/crypto.py), clear when read.
+    address = EncryptedCharField(_("地址"), max_length=500, blank=True, kind="text")
     kind = models.CharField(_("消息类型"), max_length=40)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"), blank=True)
