@@ -337,26 +337,36 @@ EncryptedCharField.register_lookup(IsNull)
 
 
 def encrypt_column(app_label: str, model_name: str, field: str):
-    """A RunPython pair for a data migration: encrypt a column's existing clear values and fill
-    its blind index (forwards); write them back in clear (backwards)."""
+    """A RunPython pair for a data migration: encrypt a column's clear values and fill its
+    blind index (forwards); write them back in clear (backwards). Plain SQL on the raw
+    column, so a value is never encrypted twice and a rerun skips what is done."""
 
-    def forwards(apps, schema_editor):
+    def _columns(apps, schema_editor):
         model = apps.get_model(app_label, model_name)
         f = model._meta.get_field(field)
-        for pk, value in model.objects.values_list("pk", field).iterator():
-            if not value:
-                continue
-            changes = {field: models.Value(encrypt(value.encode()), output_field=models.CharField())}
-            if f.blind_index:
-                changes[f.blind_index] = blind_index(value, f.kind)
-            model.objects.filter(pk=pk).update(**changes)
+        qn = schema_editor.connection.ops.quote_name
+        bidx = qn(model._meta.get_field(f.blind_index).column) if f.blind_index else None
+        return qn(model._meta.db_table), qn(model._meta.pk.column), qn(f.column), bidx, f.kind
+
+    def forwards(apps, schema_editor):
+        table, pk, col, bidx, kind = _columns(apps, schema_editor)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(f"SELECT {pk}, {col} FROM {table}")
+            rows = [(i, v) for i, v in cursor.fetchall() if v and not is_ciphertext(v)]
+            for i, value in rows:
+                sets, params = [f"{col} = %s"], [encrypt(value.encode("utf-8"))]
+                if bidx:
+                    sets.append(f"{bidx} = %s")
+                    params.append(blind_index(value, kind))
+                cursor.execute(f"UPDATE {table} SET {', '.join(sets)} WHERE {pk} = %s", [*params, i])
 
     def backwards(apps, schema_editor):
-        model = apps.get_model(app_label, model_name)
-        for pk, value in model.objects.values_list("pk", field).iterator():
-            if value:
-                model.objects.filter(pk=pk).update(
-                    **{field: models.Value(value, output_field=models.CharField())}
-                )
+        table, pk, col, _, _ = _columns(apps, schema_editor)
+        with schema_editor.connection.cursor() as cursor:
+            cursor.execute(f"SELECT {pk}, {col} FROM {table}")
+            rows = [(i, v) for i, v in cursor.fetchall() if is_ciphertext(v)]
+            for i, value in rows:
+                clear = decrypt(value).decode("utf-8")
+                cursor.execute(f"UPDATE {table} SET {col} = %s WHERE {pk} = %s", [clear, i])
 
     return forwards, backwards
