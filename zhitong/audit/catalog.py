@@ -146,6 +146,7 @@ ACTIONS: dict[str, Any] = {
     "workdays.deadlines_retimed": _("日历变更后重算期限"),
     "demo.build": _("生成演示数据"),
     "audit.chain_keyed": _("审计链启用密钥签名"),
+    "audit.archived": _("归档审计记录"),
     "assessment.scheme_create": _("保存考核方案新版本"),
     "commitment_item.create": _("新增服务承诺事项"),
     "commitment_item.update": _("修改服务承诺事项"),
