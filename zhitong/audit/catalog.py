@@ -103,6 +103,7 @@ ACTIONS: dict[str, Any] = {
     "enterprise.contact_update": _("修改企业联系人"),
     "enterprise.contact_delete": _("删除企业联系人"),
     "enterprise.contact_phone_revealed": _("查看联系人完整手机号"),
+    "appeal.contact_phone_revealed": _("查看诉求联系人完整号码"),
     "project.lead_apply": _("按规则确定牵头单位"),
     "project.lead_override": _("人工指定牵头单位"),
     "project.lead_override_clear": _("取消人工指定牵头单位"),
