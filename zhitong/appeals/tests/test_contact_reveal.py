@@ -3,11 +3,13 @@ hub and to the handlers and head of the lead unit, and writes an audit event eac
 (GB/T 22239-2019 8.1.4.11; docs/security.md "Masking and unmasking"). Others: 403 if they
 see the appeal, 404 if they do not. The column holds ciphertext."""
 
+import io
 import re
 
 import pytest
 from django.db import connection
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from zhitong.appeals.choices import Status
 from zhitong.audit.models import AuditEvent
@@ -40,6 +42,8 @@ def test_the_page_shows_the_number_masked(client, city, appeal):
         cursor.execute("SELECT contact_phone FROM appeals_appeal WHERE id = %s", [appeal.pk])
         raw = cursor.fetchone()[0]
     assert is_ciphertext(raw) and not re.search(r"\d{11}", raw)
+    # Nor does the audit log or the timeline carry it in clear.
+    assert PHONE not in str(list(AuditEvent.objects.values_list("before", "after")))
 
 
 @pytest.mark.parametrize("who", ["hub", "handler", "head"])
@@ -52,6 +56,20 @@ def test_the_hub_and_the_lead_unit_may_reveal_and_it_is_audited(client, city, ap
     response = _reveal(client, getattr(city, who), appeal, htmx=False)
     assert response.status_code == 200 and PHONE in response.content.decode()
     assert AuditEvent.objects.filter(action="appeal.contact_phone_revealed").count() == 2
+
+
+def test_the_workbench_and_its_export_show_no_full_number(client, city, appeal):
+    client.force_login(city.hub)
+    page = client.get(reverse("appeals:workbench"), {"tab": "all"})
+    assert PHONE not in page.content.decode()
+    response = client.get(reverse("appeals:workbench"), {"tab": "all", "export": "xlsx"})
+    assert response.status_code == 200
+    book = load_workbook(
+        io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content)
+    )
+    cells = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+    assert cells and not any(PHONE in c for c in cells)
+    assert any(appeal.title in c for c in cells)  # the export does list the appeal
 
 
 def test_others_are_refused_and_nothing_is_recorded(client, city, appeal):
