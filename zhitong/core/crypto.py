@@ -18,7 +18,7 @@ Keys live outside the database, like the audit chain's (zhitong/audit/keys.py):
 `settings.FIELD_KEYS` (environment `ZHITONG_FIELD_KEYS`, comma-separated; the first encrypts,
 the others are retired keys that still decrypt) and `settings.BLIND_INDEX_KEY`
 (`ZHITONG_BLIND_INDEX_KEY`; it cannot rotate without recomputing every index: `zhitong
-crypto reencrypt` does both). Unset in the embedded mode: random key files under var/, 0600.
+fieldkeys reencrypt` does both). Unset in the embedded mode: random key files under var/, 0600.
 Each ciphertext names the key that made it (a fingerprint of the key), so old rows decrypt
 after a rotation as long as the retired key stays in the list.
 
@@ -314,6 +314,8 @@ class BlindExact(Exact):
         return _digest(self, self.rhs)
 
     def process_lhs(self, compiler, connection, lhs=None):
+        if self.rhs == "":  # empty is stored as "": `phone=""` needs no index
+            return super().process_lhs(compiler, connection, lhs)
         return compiler.compile(_sibling_col(self))
 
 
@@ -331,6 +333,43 @@ class BlindIn(In):
 
 
 EncryptedCharField.register_lookup(IsNull)
+
+
+# --- rotation ----------------------------------------------------------------------------
+
+
+def encrypted_fields():
+    """(model, field) for every EncryptedCharField of the installed models."""
+    from django.apps import apps
+
+    for model in apps.get_models():
+        for f in model._meta.concrete_fields:
+            if isinstance(f, EncryptedCharField):
+                yield model, f
+
+
+def reencrypt_all(*, chunk_size: int = 500) -> dict[str, int]:
+    """Rewrite every encrypted value under the current field key and recompute its blind
+    index (after adding a key to ZHITONG_FIELD_KEYS, or changing ZHITONG_BLIND_INDEX_KEY).
+    Rows are read through the ORM (any key in the ring opens them) and written back with
+    `update`, which encrypts with the first key. Returns {model.field: rows rewritten}."""
+    from django.db import transaction
+
+    done = {}
+    for model, f in encrypted_fields():
+        count = 0
+        qs = model._base_manager.exclude(**{f.attname: ""}).order_by("pk").values_list("pk", f.attname)
+        for pk, value in qs.iterator(chunk_size=chunk_size):
+            if value is None:
+                continue
+            changes = {f.attname: value}
+            if f.blind_index:
+                changes[f.blind_index] = blind_index(value, f.kind)
+            with transaction.atomic():
+                model._base_manager.filter(pk=pk).update(**changes)
+            count += 1
+        done[f"{model._meta.label}.{f.name}"] = count
+    return done
 
 
 # --- migrations --------------------------------------------------------------------------

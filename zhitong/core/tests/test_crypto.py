@@ -132,3 +132,26 @@ def test_masks():
     assert mask_id_number("32010219900101123x") == "3201**********123X"
     assert mask_id_number("") == ""
     assert "1990" not in mask_id_number("320102199001011234")
+
+
+@pytest.mark.django_db
+def test_rotation_re_encrypts_every_row(settings):
+    import io
+
+    from django.core.management import call_command
+
+    c = ContactFactory(phone="13412345678")
+    old_kid = crypto.key_id_of(_raw("enterprises_contact", "phone", c.pk))
+    settings.FIELD_KEYS = [KEY_B, KEY_A]
+    out = io.StringIO()
+    call_command("fieldkeys", "reencrypt", stdout=out)
+    assert "enterprises.Contact.phone: 1 re-encrypted" in out.getvalue()
+    raw = _raw("enterprises_contact", "phone", c.pk)
+    assert crypto.key_id_of(raw) != old_kid
+    settings.FIELD_KEYS = [KEY_B]  # the old key can go now
+    c.refresh_from_db()
+    assert c.phone == "13412345678"
+    assert list(Contact.objects.filter(phone="13412345678")) == [c]
+    out = io.StringIO()
+    call_command("fieldkeys", "status", stdout=out)
+    assert f"enterprises.Contact.phone: {crypto.key_id_of(raw)} (current): 1" in out.getvalue()
