@@ -208,6 +208,22 @@ AUDIT_HMAC_KEY_FILE = VAR_DIR / "audit-hmac.key"
 if not AUDIT_HMAC_KEY and env_bool("ZHITONG_PRODUCTION", False):
     raise RuntimeError("ZHITONG_AUDIT_KEY must be set in production")
 
+# Phone and ID numbers encrypted at rest (zhitong/core/crypto.py, docs/security.md "Personal
+# data at rest"): the first key encrypts, the others are retired keys that still decrypt; the
+# blind index (exact-match lookups) has its own key. Kept outside the database like the audit
+# key. Unset (embedded mode): random key files under var/, made on first use.
+FIELD_KEYS = env_list("ZHITONG_FIELD_KEYS")
+FIELD_KEY_FILE = VAR_DIR / "field-aes.key"
+BLIND_INDEX_KEY = os.environ.get("ZHITONG_BLIND_INDEX_KEY", "")
+BLIND_INDEX_KEY_FILE = VAR_DIR / "blind-index.key"
+if PRODUCTION and not (FIELD_KEYS and BLIND_INDEX_KEY):
+    raise RuntimeError("ZHITONG_FIELD_KEYS and ZHITONG_BLIND_INDEX_KEY must be set in production")
+
+# Audit retention (GB/T 22239-2019 8.1.4.3 c: at least six months): events younger than this
+# stay in the live log; `zhitong audit archive` writes older ones to a signed archive. A system
+# check refuses less than 183 days.
+AUDIT_RETENTION_DAYS = int(os.environ.get("ZHITONG_AUDIT_RETENTION_DAYS", "365"))
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     # Django's Redis cache, falling back to process memory while Redis is down

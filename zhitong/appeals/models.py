@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhitong.core.crypto import BlindIndexField, EncryptedCharField
 from zhitong.core.models import TimeStampedModel
 from zhitong.core.search import SearchDocumentField
 
@@ -85,7 +86,10 @@ class Appeal(TimeStampedModel):
         related_name="received_appeals",
     )
     contact_name = models.CharField(_("联系人"), max_length=50, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    contact_phone = EncryptedCharField(
+        _("联系电话"), max_length=20, blank=True, blind_index="contact_phone_bidx"
+    )
+    contact_phone_bidx = BlindIndexField(source="contact_phone")  # zhitong/core/crypto.py: exact lookups
     materials_complete = models.BooleanField(_("材料齐全"), default=True)
     materials_completed_on = models.DateField(_("材料齐全日期"), null=True, blank=True)
     # seeds/003 六.2: the one-time notice of missing materials (一次性告知) — given at most

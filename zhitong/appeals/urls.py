@@ -15,4 +15,5 @@ urlpatterns = [
     path("evidence/<int:evidence_id>/", views.evidence_download, name="evidence"),
     path("<int:appeal_id>/", views.appeal_detail, name="detail"),
     path("<int:appeal_id>/move/<slug:name>/", views.appeal_move_view, name="move"),
+    path("<int:appeal_id>/contact-phone/", views.appeal_reveal_contact_phone, name="reveal_contact_phone"),
 ]

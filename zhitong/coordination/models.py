@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from zhitong.appeals.choices import EscalationStatus
+from zhitong.core.crypto import BlindIndexField, EncryptedCharField
 from zhitong.core.models import TimeStampedModel
 from zhitong.organizations.choices import LeaderLevel
 
@@ -345,7 +346,8 @@ class EventNotice(models.Model):
     )
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     position = models.CharField(_("职务"), max_length=50, blank=True)
-    phone = models.CharField(_("联系电话"), max_length=30, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blank=True, blind_index="phone_bidx")
+    phone_bidx = BlindIndexField(source="phone")  # zhitong/core/crypto.py: exact lookups
     notified_users = models.PositiveIntegerField(default=0)
 
     class Meta:

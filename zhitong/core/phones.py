@@ -1,4 +1,4 @@
-"""Phone numbers shown to people who may not see them in full (SPEC: contact data is masked
+"""Phone and ID numbers shown to people who may not see them in full (SPEC: contact data is masked
 unless the role needs it)."""
 
 import re
@@ -26,3 +26,14 @@ def mask_phone(phone: str | None) -> str:
     if len(chars) >= 5:
         return "*" * (len(chars) - 2) + chars[-2:]
     return "****"
+
+
+def mask_id_number(value: str | None) -> str:
+    """A resident ID number with only its region's first four and its last four characters
+    shown (3201**********1234): the birth date in the middle is hidden."""
+    if not value:
+        return ""
+    v = re.sub(r"\s", "", value).upper()
+    if len(v) <= 8:
+        return "*" * len(v)
+    return v[:4] + "*" * (len(v) - 8) + v[-4:]

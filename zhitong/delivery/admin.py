@@ -12,7 +12,7 @@ class SmsLogAdmin(ReadOnlyAdmin):
 
     list_display = ("id", "phone", "purpose", "created_at", "excerpt")
     list_filter = ("purpose",)
-    search_fields = ("phone", "text")
+    search_fields = ("text",)  # the phone is encrypted (core/crypto.py): no partial search
     date_hierarchy = "created_at"
     show_full_result_count = False
 
@@ -40,7 +40,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
         "sent_at",
     )
     list_filter = ("channel", "status")
-    search_fields = ("=id", "dedupe_key", "address", "title", "last_error")
+    search_fields = ("=id", "dedupe_key", "title", "last_error")  # address: encrypted
     date_hierarchy = "created_at"
     show_full_result_count = False
     list_select_related = ("recipient",)

@@ -7,6 +7,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhitong.core.crypto import BlindIndexField, EncryptedCharField
+
 from .choices import Channel, DeliveryStatus, RobotStyle
 
 
@@ -88,7 +90,8 @@ class Delivery(models.Model):
         related_name="deliveries",
         verbose_name=_("机器人"),
     )
-    address = models.CharField(_("地址"), max_length=500, blank=True)
+    # A phone number or an e-mail address: encrypted at rest (core/crypto.py), clear when read.
+    address = EncryptedCharField(_("地址"), max_length=500, blank=True, kind="text")
     kind = models.CharField(_("消息类型"), max_length=40)
     title = models.CharField(_("标题"), max_length=200)
     body = models.TextField(_("正文"), blank=True)
@@ -122,7 +125,8 @@ class SmsLog(models.Model):
     """The default SMS gateway: each SMS written here instead of sent (administrators read
     it in the admin), until a real gateway is configured (settings.ZHITONG_SMS_BACKEND)."""
 
-    phone = models.CharField(_("手机号码"), max_length=20)
+    phone = EncryptedCharField(_("手机号码"), max_length=20, blind_index="phone_bidx")
+    phone_bidx = BlindIndexField(source="phone")  # zhitong/core/crypto.py: exact lookups
     text = models.TextField(_("短信内容"))
     purpose = models.CharField(_("用途"), max_length=20, blank=True)
     dedupe_key = models.CharField(_("去重键"), max_length=255, unique=True)

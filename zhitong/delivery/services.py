@@ -22,6 +22,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from zhitong.audit.services import audit_record
+from zhitong.core.crypto import decrypt, is_ciphertext
 from zhitong.core.errors import ServiceError
 from zhitong.notifications.kinds import KINDS, kind_label, kind_of
 from zhitong.outbox.services import Message, outbox_enqueue
@@ -209,6 +210,13 @@ def channel_failed(message, exc, now) -> None:
     Delivery.objects.filter(dedupe_key=message.payload.get("key")).update(**_failed_fields(message, now))
 
 
+def _clear_phone(value) -> str:
+    """The payload's phone: queued encrypted (core/crypto.py, so the outbox table holds no
+    clear number), opened here at the send step; a clear one is taken as it is."""
+    text = str(value or "")
+    return decrypt(text).decode("utf-8") if is_ciphertext(text) else text
+
+
 def _sms_delivery(message) -> Delivery:
     p = message.payload
     text = str(p.get("text", ""))
@@ -216,7 +224,7 @@ def _sms_delivery(message) -> Delivery:
         dedupe_key=f"sms:{message.dedupe_key}"[:255],
         defaults={
             "channel": Channel.SMS,
-            "address": str(p.get("phone", ""))[:500],
+            "address": _clear_phone(p.get("phone", ""))[:500],
             "kind": SMS,
             "title": text[:200],
             "body": text,
@@ -228,7 +236,7 @@ def _sms_delivery(message) -> Delivery:
 
 
 def sms_deliver(message) -> None:
-    """The handler of kind "sms" (`{"phone", "text", "purpose"}`): send it through the
+    """The handler of kind "sms" (`{"phone", "text", "purpose"}`, the phone clear or `encrypt`ed): send it through the
     configured gateway, once."""
     d = _sms_delivery(message)
     if d.status == DeliveryStatus.SENT:

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhitong.core.crypto import BlindIndexField, EncryptedCharField
 from zhitong.core.models import TimeStampedModel
 
 from .choices import Industry, ReviewStatus, TeamRole
@@ -105,7 +106,8 @@ class Contact(TimeStampedModel):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="contacts")
     name = models.CharField(_("姓名"), max_length=50)
     position = models.CharField(_("职务"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号码"), max_length=20)
+    phone = EncryptedCharField(_("手机号码"), max_length=20, blind_index="phone_bidx")
+    phone_bidx = BlindIndexField(source="phone")  # zhitong/core/crypto.py: exact lookups
     is_primary = models.BooleanField(_("主要联系人"), default=False)
 
     class Meta:
@@ -130,7 +132,8 @@ class TeamMember(TimeStampedModel):
         "organizations.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     name = models.CharField(_("姓名"), max_length=50)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True, blind_index="phone_bidx")
+    phone_bidx = BlindIndexField(source="phone")  # zhitong/core/crypto.py: exact lookups
 
     class Meta:
         verbose_name = pgettext_lazy("model", "服务团队成员")

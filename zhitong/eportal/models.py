@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from zhitong.core.crypto import BlindIndexField, EncryptedCharField
 from zhitong.core.models import TimeStampedModel
 
 from .choices import AccessStatus
@@ -16,7 +17,8 @@ class Signup(models.Model):
 
     enterprise = models.ForeignKey("enterprises.Enterprise", on_delete=models.CASCADE, related_name="+")
     name = models.CharField(_("联系人姓名"), max_length=50)
-    phone = models.CharField(_("手机号码"), max_length=20, db_index=True)
+    phone = EncryptedCharField(_("手机号码"), max_length=20, blind_index="phone_bidx")
+    phone_bidx = BlindIndexField(source="phone")  # zhitong/core/crypto.py: exact lookups
     password_hash = models.CharField(max_length=200)
     client_addr = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField()
@@ -32,7 +34,8 @@ class PhoneCode(models.Model):
     The rows also count the sends per phone and per address per day."""
 
     signup = models.ForeignKey(Signup, on_delete=models.CASCADE, related_name="codes")
-    phone = models.CharField(max_length=20, db_index=True)
+    phone = EncryptedCharField(max_length=20, blind_index="phone_bidx")
+    phone_bidx = BlindIndexField(source="phone")  # zhitong/core/crypto.py: exact lookups
     client_addr = models.CharField(max_length=64, blank=True, db_index=True)
     code_hash = models.CharField(max_length=64)
     sent_at = models.DateTimeField(db_index=True)

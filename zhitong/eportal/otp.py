@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 
+from zhitong.core.crypto import encrypt
 from zhitong.core.errors import ServiceError
 from zhitong.organizations.signin_throttle import _cache, _incr
 from zhitong.outbox.services import Message, outbox_enqueue
@@ -96,7 +97,11 @@ def send_code(signup: Signup, *, address: str, now: datetime | None = None) -> P
         messages=[
             Message(
                 kind="sms",
-                payload={"phone": signup.phone, "text": text, "purpose": "otp"},
+                payload={
+                    "phone": encrypt(signup.phone.encode()),
+                    "text": text,
+                    "purpose": "otp",
+                },  # opened at the send step
                 dedupe_key=f"sms-otp:{row.pk}",
             )
         ]

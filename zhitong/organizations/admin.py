@@ -113,7 +113,7 @@ class ServiceWindowAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class ZhitongUserAdmin(AuditedAdminMixin, UserAdmin):
     list_display = ("username", "full_name", "role", "unit", "leader_level", "is_active", "last_login")
     list_filter = ("role", "leader_level", "is_active", "is_staff", "unit__kind")
-    search_fields = ("username", "full_name", "phone", "unit__name")
+    search_fields = ("username", "full_name", "unit__name")  # phone: encrypted, no partial search
     autocomplete_fields = ("unit", "enterprise")
     filter_horizontal = ("portfolio", "groups", "user_permissions")
     fieldsets = (

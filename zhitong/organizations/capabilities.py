@@ -142,6 +142,15 @@ def sees_full_phones(user, *, on_team: bool = False, in_scope: bool | Callable[[
 # -- appeals -----------------------------------------------------------------------------------
 
 
+def reveals_appeal_contact_phone(user, *, in_lead_unit: bool) -> bool:
+    """Whether the user may see an appeal's contact number in full (an audited reveal; PIPL
+    minimum necessity, GB/T 22239-2019 8.1.4.11): the hub, which calls back and routes, and
+    the handlers and unit heads of the appeal's lead unit, who handle it (`in_lead_unit`)."""
+    if not _active(user):
+        return False
+    return user.role == Role.HUB or (user.role in UNIT_HANDLING_ROLES and in_lead_unit)
+
+
 def takes_first_inquiry(user) -> bool:
     """Receives enterprises' matters and owns them until a lead unit signs (首问负责,
     seeds/003 四): clerk, handler, unit head, hub."""

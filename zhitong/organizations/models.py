@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from zhitong.core.crypto import BlindIndexField, EncryptedCharField
 from zhitong.core.models import TimeStampedModel
 
 from .choices import LeaderLevel, Role, UnitKind
@@ -92,7 +93,8 @@ class WindowStaff(models.Model):
     position = models.CharField(_("职务"), max_length=50)
     post = models.CharField(_("岗位"), max_length=50, blank=True)
     duties = models.CharField(_("职责"), max_length=200)
-    phone = models.CharField(_("联系电话"), max_length=30)
+    phone = EncryptedCharField(_("联系电话"), max_length=30, blind_index="phone_bidx")
+    phone_bidx = BlindIndexField(source="phone")  # zhitong/core/crypto.py: exact lookups
     sort_order = models.PositiveIntegerField(default=0)
 
     class Meta:
@@ -121,7 +123,8 @@ class User(AbstractUser):
         related_name="members",
     )
     position = models.CharField(_("职务"), max_length=50, blank=True)
-    phone = models.CharField(_("手机号码"), max_length=20, blank=True)
+    phone = EncryptedCharField(_("手机号码"), max_length=20, blank=True, blind_index="phone_bidx")
+    phone_bidx = BlindIndexField(source="phone")  # zhitong/core/crypto.py: exact lookups
     leader_level = models.CharField(_("领导层级"), max_length=20, choices=LeaderLevel.choices, blank=True)
     portfolio = models.ManyToManyField(Unit, verbose_name=_("分管单位"), blank=True, related_name="leaders")
     enterprise = models.ForeignKey(

@@ -60,6 +60,13 @@ def masked_phone(phone: str | None) -> str:
 
 
 @register.filter
+def masked_id_number(value: str | None) -> str:
+    from zhitong.core.phones import mask_id_number
+
+    return mask_id_number(value)
+
+
+@register.filter
 def get_item(mapping, key):
     try:
         return mapping.get(key)

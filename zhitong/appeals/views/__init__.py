@@ -2,7 +2,7 @@
 form and the hub's triage queue. Plain function views returning TemplateResponse; htmx
 swaps partial templates of the same views; every page works without JavaScript."""
 
-from .detail import appeal_detail, appeal_move_view, evidence_download
+from .detail import appeal_detail, appeal_move_view, appeal_reveal_contact_phone, evidence_download
 from .intake import (
     intake,
     intake_duplicates,
@@ -17,6 +17,7 @@ from .workbench import workbench
 __all__ = [
     "appeal_detail",
     "appeal_move_view",
+    "appeal_reveal_contact_phone",
     "evidence_download",
     "intake",
     "intake_duplicates",

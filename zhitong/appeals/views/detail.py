@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
@@ -16,16 +17,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from zhitong.common.forms import refusal_message
+from zhitong.common.forms import page_message, refusal_message
 from zhitong.common.transitions import VersionRequired
 from zhitong.core.downloads import file_download
-from zhitong.core.errors import AccessDenied, ServiceError
+from zhitong.core.errors import AccessDenied, Forbidden, ServiceError
 from zhitong.organizations.capabilities import is_enterprise_user
 
 from .. import selectors, services
 from ..choices import Status
 from ..forms import MoveChoices, MoveForm, move_form
 from ..machine import MOVES, Move, available_moves, check_move, extension_lapsed
+from ..services.contact import appeal_reveal_contact_phone as appeal_reveal_contact_phone_service
+from ..services.contact import may_reveal_contact_phone
 from .enterprise import enterprise_detail_context
 
 CONTENT_TYPES = {
@@ -71,7 +74,7 @@ def _move_forms(user, appeal, today, failed: FailedMove | None):
     return move_forms, orphan
 
 
-def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict:
+def detail_context(request, appeal, *, failed: FailedMove | None = None, revealed_phone: str = "") -> dict:
     user = request.user
     today = timezone.localdate()
     move_forms, failed_orphan = _move_forms(user, appeal, today, failed)
@@ -100,6 +103,8 @@ def detail_context(request, appeal, *, failed: FailedMove | None = None) -> dict
         "clock_label": CLOCK_LABELS.get(appeal.status, gettext_lazy("当前期限")),
         # seeds/003 六.3: a request past the deadline can no longer be decided; say why.
         "extension_lapsed": extension_lapsed(appeal, today),
+        "can_reveal_contact": may_reveal_contact_phone(user, appeal),
+        "revealed_phone": revealed_phone,
     }
 
 
@@ -132,6 +137,25 @@ CLOCK_LABELS = {
 def appeal_detail(request, appeal_id: int):
     appeal = get_appeal_or_404(request.user, appeal_id)
     return render_detail(request, appeal)
+
+
+@login_required
+@require_POST
+def appeal_reveal_contact_phone(request, appeal_id: int):
+    """The contact's full number (audited): htmx swaps it in; without JS the detail page is
+    rendered again with the number shown."""
+    try:
+        phone = appeal_reveal_contact_phone_service(user=request.user, appeal_id=appeal_id)
+    except AccessDenied:
+        raise Http404("对象不存在或您无权访问")
+    except Forbidden as exc:
+        raise PermissionDenied(page_message(exc.message))
+    if request.htmx:
+        return TemplateResponse(request, "enterprises/_phone_revealed.html", {"phone": phone})
+    appeal = get_appeal_or_404(request.user, appeal_id)
+    return TemplateResponse(
+        request, "appeals/detail.html", detail_context(request, appeal, revealed_phone=phone)
+    )
 
 
 @login_required

@@ -393,6 +393,7 @@ def test_production_refuses_to_start_without_the_key():
     )
     assert done.returncode != 0 and "ZHITONG_AUDIT_KEY must be set" in done.stderr
     env["ZHITONG_AUDIT_KEY"] = NEW_KEY
+    env["ZHITONG_FIELD_KEYS"] = env["ZHITONG_BLIND_INDEX_KEY"] = NEW_KEY  # required in production too
     assert subprocess.run([sys.executable, "-c", "import zhitong.settings"], env=env).returncode == 0
 
 

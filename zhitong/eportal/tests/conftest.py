@@ -14,6 +14,7 @@ from zhitong.appeals.tests.conftest import (  # noqa: F401  (fixtures)
     flow,
     pdf,
 )
+from zhitong.core.crypto import decrypt, is_ciphertext
 from zhitong.outbox.models import OutboxMessage
 
 
@@ -24,9 +25,16 @@ def _fresh_throttle():
     caches["signin"].clear()
 
 
+def _phone_of(payload: dict) -> str:
+    value = str(payload.get("phone", ""))
+    return decrypt(value).decode() if is_ciphertext(value) else value
+
+
 def last_code(phone: str) -> str:
     """The code of the last SMS queued for `phone` (the SMS helper delivers it)."""
-    row = OutboxMessage.objects.filter(kind="sms", payload__phone=phone).order_by("-id").first()
+    # The phone is queued encrypted (core/crypto.py): open each recent SMS's to find it.
+    rows = OutboxMessage.objects.filter(kind="sms").order_by("-id")[:50]
+    row = next((r for r in rows if _phone_of(r.payload) == phone), None)
     assert row is not None, "no SMS queued"
     assert row.payload["purpose"] == "otp"
     return re.search(r"(\d{6})", row.payload["text"]).group(1)

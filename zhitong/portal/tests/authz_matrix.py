@@ -153,6 +153,7 @@ PAGES: dict[str, Row] = {
     # 首问负责 (seeds/003 四): the clerk who registered the appeal follows it.
     "appeals:detail": obj("appeal", gate=SIGNED_IN, scope=OWNED),
     "appeals:move": POST_ONLY,
+    "appeals:reveal_contact_phone": POST_ONLY,  # allowed/denied: appeals/tests/test_contact_reveal.py
     # Coordination (seeds/000): batches, meetings, tasks, events.
     # Annex 2 batches: the hub reviews the escalation requests (SPEC: hub; seeds/000 二).
     "coordination:batches": Row(gate=can.is_hub),
