@@ -29,7 +29,7 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from zhitong.enterprises.selectors import register_unit_scope_extension
 
-        from . import notices, project_hooks, project_problems, project_sections, retiming
+        from . import counter_hooks, notices, project_hooks, project_problems, project_sections, retiming
         from .selectors import enterprises_with_appeals_q
 
         # Unit staff also see the enterprises whose appeals their units lead, cooperate on
@@ -47,4 +47,6 @@ class AppealsConfig(AppConfig):
         notices.register_notice_kinds()
         # A project's open appeals are its problems in the leaders' monthly digest.
         project_problems.register()
+        # The cached list counts are thrown away when what they count changes (counters.py).
+        counter_hooks.install()
         post_migrate.connect(_reseed_if_empty, sender=self, dispatch_uid="zhitong.appeals.reseed")
