@@ -230,7 +230,7 @@ class Appeal(TimeStampedModel):
             ),
         ]
         # Every default sort and the common filters have an index (issue 14; plans at 300k
-        # appeals in docs/performance.md "Reads"): the workbench's default list (open, by
+        # appeals in docs/api.md "Listing appeals"): the workbench's default list (open, by
         # deadline) walks the partial index of open appeals in its order; the API's and the
         # clerk's (by receipt) and "updated" walk theirs backwards.
         indexes = [
