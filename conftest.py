@@ -165,10 +165,14 @@ def _signin_throttle_per_test():
     caches["signin"].clear()
     caches["api_ratelimit"].clear()  # and the API clients' request counters (api/ratelimit.py)
     caches["public_throttle"].clear()  # and the public pages' per-address counters
+    # and the cached appeal list counts (appeals/counters.py): ids and generations start over
+    # with each test's database, so one test's figures must not be read by the next.
+    caches["appeal_counts"].clear()
     yield
     caches["signin"].clear()
     caches["api_ratelimit"].clear()
     caches["public_throttle"].clear()
+    caches["appeal_counts"].clear()
 
 
 @pytest.fixture

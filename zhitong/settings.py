@@ -263,6 +263,19 @@ CACHES["public_throttle"] = (
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "public_throttle"}
 )
+# The cached appeal list counts of the home pages and the workbench tabs (appeals/counters.py:
+# thrown away when an appeal they count changes; this TTL only bounds changes made outside the
+# ORM). Redis in production, so a move on one app server invalidates the figures of all.
+CACHES["appeal_counts"] = (
+    {**CACHES["default"], "KEY_PREFIX": "counts"}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "appeal_counts",
+        "OPTIONS": {"MAX_ENTRIES": 50_000},
+    }
+)
+ZHITONG_APPEAL_COUNTS_TTL = int(os.environ.get("ZHITONG_APPEAL_COUNTS_TTL", "120"))
 # Requests per minute an API token may make unless its own limit says otherwise (the token
 # page, `zhitong token create --rate-limit`).
 ZHITONG_API_RATE_LIMIT = int(os.environ.get("ZHITONG_API_RATE_LIMIT", "120"))

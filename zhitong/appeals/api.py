@@ -41,8 +41,8 @@ from zhitong.core.scope import filter_given
 from zhitong.organizations.access import require_government
 from zhitong.organizations.capabilities import can_register_appeals, is_enterprise_user
 
+from . import counters, selectors, services
 from . import enterprise_selectors as ent
-from . import selectors, services
 from .choices import Light
 from .machine import APPEAL, MOVES, available_moves
 from .models import Category
@@ -87,6 +87,8 @@ class ListFilters(Schema):
     order: Text(20) = "received"
     page: PageNumber = 1
     page_size: PageSize(MAX_PAGE_SIZE) = 20
+    # false: leave `count` out (null) — a client that walks the pages by `has_next` needs none.
+    with_count: bool = True
 
 
 def _detail(request, appeal_id: int) -> dict:
@@ -116,6 +118,7 @@ def _enterprise_list(request, filters: ListFilters) -> dict:
     items = list(qs[(page - 1) * page_size : page * page_size])
     return {
         "count": count,
+        "has_next": page * page_size < count,
         "page": page,
         "page_size": page_size,
         "items": [enterprise_appeal_out(a) for a in items],
@@ -135,6 +138,7 @@ def appeal_list(request, filters: Query[ListFilters]):
     if filters.light and filters.light not in Light.values:
         raise ServiceError("灯号须为 green、yellow、red 或 none", field="light")
     page_size, page = filters.page_size, filters.page
+    today = timezone.localdate()
     qs = selectors.appeal_list_for_user(
         user=request.user,
         q=filters.q,
@@ -147,12 +151,27 @@ def appeal_list(request, filters: Query[ListFilters]):
         is_problem=filters.is_problem,
         open_only=filters.open_only,
         order=filters.order,
+        today=today,
     )
     if filters.stage:
         qs = qs.filter(status__in=ent.statuses_of(filters.stage))
-    count = qs.count()
-    items = list(qs[(page - 1) * page_size : page * page_size])
-    return {"count": count, "page": page, "page_size": page_size, "items": [appeal_out(a) for a in items]}
+    # Two queries (issue 14): a page of ids (page_size + 1, for `has_next`), then their rows.
+    # `count` comes from the cached counts (appeals/counters.py), or is left out (null) when
+    # the caller sends `with_count=false`.
+    listed = selectors.appeal_page(qs, page=page, page_size=page_size)
+    count = None
+    if filters.with_count:
+        key = filters.dict(exclude={"page", "page_size", "order", "with_count"})
+        count = counters.cached_count(
+            request.user, "api_list", key, lambda: qs.order_by().count(), today=today
+        )
+    return {
+        "count": count,
+        "has_next": listed.has_next,
+        "page": page,
+        "page_size": page_size,
+        "items": [appeal_out(a) for a in listed.rows],
+    }
 
 
 # The intake's idempotency header and the replay's answer header, in the OpenAPI document: the

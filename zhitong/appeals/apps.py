@@ -37,7 +37,15 @@ class AppealsConfig(AppConfig):
     def ready(self):
         from zhitong.enterprises.selectors import register_unit_scope_extension
 
-        from . import notices, project_hooks, project_problems, project_sections, retiming, search
+        from . import (
+            counter_hooks,
+            notices,
+            project_hooks,
+            project_problems,
+            project_sections,
+            retiming,
+            search,
+        )
         from .selectors import enterprises_with_appeals_q
 
         # Unit staff also see the enterprises whose appeals their units lead, cooperate on
@@ -59,5 +67,7 @@ class AppealsConfig(AppConfig):
         notices.register_notice_kinds()
         # A project's open appeals are its problems in the leaders' monthly digest.
         project_problems.register()
+        # The cached list counts are thrown away when what they count changes (counters.py).
+        counter_hooks.install()
         post_migrate.connect(_reseed_if_empty, sender=self, dispatch_uid="zhitong.appeals.reseed")
         post_migrate.connect(_resync_code_sequences, sender=self, dispatch_uid="zhitong.appeals.codes")

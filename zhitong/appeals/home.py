@@ -168,7 +168,10 @@ def appeals_figures(user, *, today: date, urgent: int = 8, mine: bool = False) -
         "groups": groups,
         "counts": tuple(c for g in groups for c in g.counts),
         "light_meanings": light_meanings(),
-        "urgent": list(listing[:urgent]),
+        # Two queries: the ids (narrow, in the list's order), then their rows.
+        "urgent": selectors.appeal_rows(
+            selectors.appeal_page_ids(listing, offset=0, limit=urgent), today=today
+        ),
         "workbench": workbench_url(),
         "today": today,
         **helpers.page_links(user),

@@ -287,10 +287,18 @@ AppealDetail = Annotated[AppealDetailOut | EnterpriseAppealDetailOut, Field(disc
 
 class AppealPage(Schema):
     model_config = ConfigDict(
-        json_schema_extra={"examples": [{"count": 1, "page": 1, "page_size": 20, "items": [APPEAL_EXAMPLE]}]}
+        json_schema_extra={
+            "examples": [
+                {"count": 1, "has_next": False, "page": 1, "page_size": 20, "items": [APPEAL_EXAMPLE]}
+            ]
+        }
     )
 
-    count: int
+    # The list's length (from the cached counts: exact right after any change, appeals/counters.py);
+    # null when the request says `with_count=false`.
+    count: int | None = Field(description="符合条件的诉求总数；请求 with_count=false 时为 null")
+    # Whether page + 1 has rows (one row more than the page is read: no count needed).
+    has_next: bool = Field(description="是否还有下一页")
     page: int
     page_size: int
     items: list[AppealItem]

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from zhitong.appeals import counters
 from zhitong.appeals import enterprise_selectors as ent
 from zhitong.appeals.choices import Light
 from zhitong.appeals.deadlines import light_meanings, light_q
@@ -65,21 +66,25 @@ def _by_unit(lists: WorkbenchLists, params: dict, today: date, *, unit_field: st
     """Open / yellow / red counts per unit of the workbench list at `params`, the most
     overdue first, in one GROUP BY; each cell links to the list it counts (the same list
     narrowed to the unit, then to the light)."""
-    rows = (
-        lists.queryset(params)
-        .prefetch_related(None)
-        .filter(**{f"{unit_field}__isnull": False})
-        .order_by()
-        .values(unit_field)
-        .annotate(
-            open=Count("id"),
-            yellow=Count("id", filter=yellow_q(today)),
-            red=Count("id", filter=red_q(today)),
+
+    def count() -> list[dict]:
+        return list(
+            lists.queryset(params)
+            .prefetch_related(None)
+            .filter(**{f"{unit_field}__isnull": False})
+            .order_by()
+            .values(unit_field)
+            .annotate(
+                open=Count("id"),
+                yellow=Count("id", filter=yellow_q(today)),
+                red=Count("id", filter=red_q(today)),
+            )
+            .filter(Q(red__gt=0) | Q(yellow__gt=0))
+            .order_by("-red", "-yellow", "-open", unit_field)[:limit]
         )
-        .filter(Q(red__gt=0) | Q(yellow__gt=0))
-        .order_by("-red", "-yellow", "-open", unit_field)[:limit]
-    )
-    rows = list(rows)
+
+    # Cached under the appeal counts' freshness rule (appeals/counters.py), as the figures are.
+    rows = counters.cached_count(lists.user, f"by_unit:{unit_field}:{limit}", params, count, today=today)
     names = dict(Unit.objects.filter(pk__in=[r[unit_field] for r in rows]).values_list("pk", "name"))
     out = []
     for r in rows:

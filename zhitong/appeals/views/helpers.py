@@ -4,7 +4,9 @@ objections — are in appeals/selectors.py."""
 
 from __future__ import annotations
 
+from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from zhitong.common.forms import id_or_none, search_text
@@ -111,3 +113,16 @@ def primary_contact(enterprise_id):
 def page_links(user) -> dict:
     """Whether to show the intake and triage links (the views check again)."""
     return {"can_intake": can_register_appeals(user), "can_triage": can_triage(user)}
+
+
+class CountedPaginator(Paginator):
+    """A paginator told the list's length (from the cached counts, appeals/counters.py)
+    instead of counting the list again; its page's rows are fetched by id (selectors.appeal_page_ids)."""
+
+    def __init__(self, object_list, per_page, *, count: int):
+        super().__init__(object_list, per_page)
+        self._known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self._known_count

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,10 +16,11 @@ from django.utils.translation import gettext_lazy
 
 from zhitong.core.errors import AccessDenied
 
-from .. import selectors
+from .. import counters, selectors
 from ..forms import MoveChoices, move_form
 from ..machine import MOVES, available_moves
 from ..routing import routing_suggestions
+from .helpers import CountedPaginator
 
 SECTIONS = [
     ("submitted", gettext_lazy("待分办"), gettext_lazy("受理后待确定牵头单位的诉求")),
@@ -38,7 +38,22 @@ def triage_section_url(section: str) -> str:
 def triage_section_count(user, section: str, *, today=None) -> int:
     """How many rows the queue lists in `section` for `user` — the page's own query, for the
     hub's home page."""
-    return selectors.triage_queue(user=user, today=today).filter(selectors.triage_section_q(section)).count()
+    return triage_counts(user, today=today or timezone.localdate())[section]
+
+
+def triage_counts(user, *, today) -> dict[str, int]:
+    """Every section's length in one aggregate over the queue, cached under
+    counters.py's freshness rule (the page's tabs and the hub's home figures)."""
+    queue = selectors.triage_queue(user=user, today=today)
+    return counters.cached_count(
+        user,
+        "triage",
+        {},
+        lambda: queue.order_by().aggregate(
+            **{key: Count("id", filter=selectors.triage_section_q(key)) for key, *_ in SECTIONS}
+        ),
+        today=today,
+    )
 
 
 @login_required
@@ -49,18 +64,16 @@ def triage(request):
     except AccessDenied:
         raise PermissionDenied(_("分办队列仅供统筹协调专员使用"))
     today = timezone.localdate()
-    counts = queue.order_by().aggregate(
-        **{key: Count("id", filter=selectors.triage_section_q(key)) for key, *_ in SECTIONS}
-    )
+    counts = triage_counts(user, today=today)
     section = request.GET.get("section") or next((k for k, *_ in SECTIONS if counts[k]), "submitted")
     if section not in counts:
         section = "submitted"
-    page = Paginator(queue.filter(selectors.triage_section_q(section)), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    listed = queue.filter(selectors.triage_section_q(section))
+    page = CountedPaginator(listed, PAGE_SIZE, count=counts[section]).get_page(request.GET.get("page"))
+    ids = selectors.appeal_page_ids(listed, offset=(page.number - 1) * PAGE_SIZE, limit=PAGE_SIZE)
+    page.object_list = appeals = selectors.appeal_rows(ids, today=today)
 
     choices = MoveChoices(user=user)
-    appeals = list(page.object_list)
     objections = selectors.appeal_latest_objections(a.pk for a in appeals) if section == "transfer" else {}
     # The rules are read once for the whole page, however many rows.
     suggestions = routing_suggestions(appeals)

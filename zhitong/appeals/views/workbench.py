@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponse, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -17,7 +16,7 @@ from zhitong.core.spreadsheets import Book, Column
 from zhitong.organizations.capabilities import is_city_leader, is_enterprise_user, sees_whole_city
 from zhitong.organizations.selectors import scope_root
 
-from .. import deadlines, selectors
+from .. import counters, deadlines, selectors
 from ..choices import Light, Status
 from ..forms import STATUS_ALL, STATUS_OPEN, WorkbenchFilterForm
 from . import helpers
@@ -109,11 +108,40 @@ class WorkbenchLists:
         return workbench_list(self.user, f, today=self.today)
 
     def count(self, params: dict) -> int:
-        return self.queryset(params).order_by().count()
+        """The list's length by its own query, cached under counters.py's freshness rule."""
+        return counters.cached_count(
+            self.user, "workbench", params, lambda: self.queryset(params).order_by().count(), today=self.today
+        )
 
     @staticmethod
     def url(params: dict | None = None) -> str:
         return workbench_url(params)
+
+
+# Filters that do not change which rows a list holds (only their order or the page).
+_NOT_FILTERS = ("page", "per_page", "order")
+
+
+def tab_counts(user, f: dict, *, today) -> tuple[dict[str, int], dict[str, int]]:
+    """The workbench tabs' counts for the cleaned filters `f`: per light (without the light
+    filter) and per status (without the status filter), each one GROUP BY, cached under
+    counters.py's freshness rule."""
+    key = {k: v for k, v in f.items() if k not in _NOT_FILTERS}
+    lights = counters.cached_count(
+        user,
+        "workbench_lights",
+        key,
+        lambda: selectors.appeal_light_counts(workbench_list(user, f, today=today, with_light=False), today),
+        today=today,
+    )
+    statuses = counters.cached_count(
+        user,
+        "workbench_statuses",
+        key,
+        lambda: selectors.appeal_status_counts(workbench_list(user, f, today=today, with_status=False)),
+        today=today,
+    )
+    return lights, statuses
 
 
 @login_required
@@ -132,11 +160,13 @@ def workbench(request):
         with translation.override(settings.LANGUAGE_CODE):
             return _export(qs[:EXPORT_LIMIT], today=today, user=user)
 
-    light_counts = selectors.appeal_light_counts(
-        workbench_list(user, f, today=today, with_light=False), today
-    )
-    status_counts = selectors.appeal_status_counts(workbench_list(user, f, today=today, with_status=False))
-    page = Paginator(qs, f["per_page"]).get_page(request.GET.get("page"))
+    light_counts, status_counts = tab_counts(user, f, today=today)
+    # The list's length from the tabs' counts (no count of its own): the lights partition it.
+    total = light_counts.get(f["light"], 0) if f.get("light") else sum(light_counts.values())
+    page = helpers.CountedPaginator(qs, f["per_page"], count=total).get_page(request.GET.get("page"))
+    # The page's rows: a narrow query for its ids, then the rows for those ids only.
+    ids = selectors.appeal_page_ids(qs, offset=(page.number - 1) * f["per_page"], limit=f["per_page"])
+    page.object_list = selectors.appeal_rows(ids, today=today)
     meanings = deadlines.light_meanings()
     context = {
         "form": form,
