@@ -136,7 +136,8 @@ class AppealGenerator:
 
     # -- the rule the services use --------------------------------------------------------
     def limit(self, category, channel, lead_id, green):
-        key = (category.pk, channel, lead_id, green)
+        # The limit depends on the channel only through the mailbox rule (handling_limit_for).
+        key = (category.pk, channel if channel == Channel.MAYOR_MAILBOX else "", lead_id, green)
         if key not in self._limits:
             self._limits[key] = D.handling_limit_for(
                 category=category, channel=channel, green_channel=green, lead_unit_id=lead_id
