@@ -81,8 +81,9 @@ def run_load(
     }
 
 
-def run_intake_load(base_url: str, token: str, connections: int, seconds: float, *, enterprise_ids=None,
-                    category_ids=None) -> dict:
+def run_intake_load(
+    base_url: str, token: str, connections: int, seconds: float, *, enterprise_ids=None, category_ids=None
+) -> dict:
     """Appeals registered per second through POST /api/v1/appeals with a bearer token."""
     headers = {"Authorization": f"Bearer {token}"}
     enterprise_ids = enterprise_ids or [1]

@@ -57,11 +57,22 @@ def fmt(v, digits=1) -> str:
 def table(rows: list[Row]) -> str:
     head = ("section", "measure", "median", "p95", "queries", "ratio", "against", "note")
     body = [
-        (r.section, r.name, fmt(r.median), fmt(r.p95), fmt(r.queries), fmt(r.ratio, 2) + ("×" if r.ratio else ""),
-         r.baseline, r.note)
+        (
+            r.section,
+            r.name,
+            fmt(r.median),
+            fmt(r.p95),
+            fmt(r.queries),
+            fmt(r.ratio, 2) + ("×" if r.ratio else ""),
+            r.baseline,
+            r.note,
+        )
         for r in rows
     ]
     widths = [max(len(str(x[i])) for x in [head, *body]) for i in range(len(head))]
-    lines = ["  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip() for line in [head, *body]]
+    lines = [
+        "  ".join(str(c).ljust(w) for c, w in zip(line, widths, strict=True)).rstrip()
+        for line in [head, *body]
+    ]
     lines.insert(1, "  ".join("-" * w for w in widths))
     return "\n".join(lines)

@@ -76,6 +76,30 @@ def generate(*, scale: Scale, seed: int = 14, years: int = 3, now=None, progress
         gen.save_counters()
 
     progress.stage("sequences, statistics")
+    finish()
+    progress.end()
+    return {"seconds": time.monotonic() - t0, "stages": progress.timings, "appeals": done}
+
+
+def finish() -> None:
+    """What a run does after its last chunk (and what `zhitong generate --finish` does after an
+    interrupted one: every chunk is its own transaction): each year's code counter past the
+    highest code issued, the id sequences past the ids allocated here, fresh statistics."""
+    from django.db.models import Max
+
+    from zhitong.appeals.models import Appeal, AppealCounter, AppealEvidence, Cooperation, Transition
+    from zhitong.audit.models import AuditEvent
+    from zhitong.enterprises.models import Enterprise
+    from zhitong.projects.models import Project, ProjectStageChange
+
+    with transaction.atomic():
+        for year in range(2015, timezone.localdate().year + 2):
+            top = Appeal.objects.filter(code__startswith=f"ZT-{year}-").aggregate(m=Max("code"))["m"]
+            if top:
+                last = int(top.rsplit("-", 1)[1])
+                counter, _ = AppealCounter.objects.get_or_create(year=year, defaults={"last": last})
+                if counter.last < last:
+                    AppealCounter.objects.filter(year=year).update(last=last)
     models = [
         Enterprise,
         Project,
@@ -88,5 +112,3 @@ def generate(*, scale: Scale, seed: int = 14, years: int = 3, now=None, progress
     ]
     reset_sequences(models)
     analyze(models)
-    progress.end()
-    return {"seconds": time.monotonic() - t0, "stages": progress.timings, "appeals": done}

@@ -29,7 +29,11 @@ def export(rows_wanted: int = ROWS) -> dict:
     from zhitong.reports.annex1 import annex1_xlsx, ledger_appeals, ledger_rows
 
     unit_id = (
-        Appeal.objects.values("lead_unit").annotate(n=Count("id")).order_by("-n").values_list("lead_unit", flat=True).first()
+        Appeal.objects.values("lead_unit")
+        .annotate(n=Count("id"))
+        .order_by("-n")
+        .values_list("lead_unit", flat=True)
+        .first()
     )
     unit = Unit.objects.get(pk=unit_id)
     end_month = counting.month_start(timezone.localdate().replace(day=1) - timedelta(days=1))
@@ -44,8 +48,15 @@ def export(rows_wanted: int = ROWS) -> dict:
     rows = ledger_rows(unit=unit, month_start=start, month_end=month_end)[:rows_wanted]
     t_rows = time.perf_counter() - t0
     data = annex1_xlsx(unit=unit, month=end_month, rows=rows)
-    return {"rows": len(rows), "bytes": len(data), "rows_s": t_rows, "total_s": time.perf_counter() - t0,
-            "unit": unit.name, "from": start.isoformat(), "to": month_end.isoformat()}
+    return {
+        "rows": len(rows),
+        "bytes": len(data),
+        "rows_s": t_rows,
+        "total_s": time.perf_counter() - t0,
+        "unit": unit.name,
+        "from": start.isoformat(),
+        "to": month_end.isoformat(),
+    }
 
 
 def child(trace: bool) -> None:
@@ -74,8 +85,16 @@ def run(**_) -> list[Row]:
     timed = _spawn(False)
     traced = _spawn(True)
     return [
-        Row("annex", f"Annex 1 export, {timed['rows']:,} rows (s)", timed["total_s"], None, None, "", None,
+        Row(
+            "annex",
+            f"Annex 1 export, {timed['rows']:,} rows (s)",
+            timed["total_s"],
+            None,
+            None,
+            "",
+            None,
             f"rows {timed['rows_s']:.2f} s; peak RSS {timed['maxrss_mb']:.0f} MB; Python heap peak "
             f"{traced['traced_peak_mb']:.0f} MB; {timed['bytes'] / 2**20:.1f} MB xlsx; {timed['unit']} "
-            f"{timed['from']}–{timed['to']}"),
+            f"{timed['from']}–{timed['to']}",
+        ),
     ]

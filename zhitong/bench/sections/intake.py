@@ -26,16 +26,43 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(*, workers: int, settings: str = "zhitong.bench.settings", app: str = "zhitong.wsgi:application",
-             python: str | None = None, cwd: str | None = None, lifetime: int = 900, env_extra=None):
+def gunicorn(
+    *,
+    workers: int,
+    settings: str = "zhitong.bench.settings",
+    app: str = "zhitong.wsgi:application",
+    python: str | None = None,
+    cwd: str | None = None,
+    lifetime: int = 900,
+    env_extra=None,
+):
     """A gunicorn on 127.0.0.1:<free port>, killed on exit (and by `timeout` after `lifetime` s)."""
     port = free_port()
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings, **(env_extra or {})}
     python = python or sys.executable
-    cmd = ["timeout", str(lifetime), python, "-m", "gunicorn", app, "-b", f"127.0.0.1:{port}", "-w", str(workers),
-           "--worker-class", "sync", "--backlog", "256", "--timeout", "60", "--log-level", "warning"]
-    proc = subprocess.Popen(cmd, env=env, cwd=cwd, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    cmd = [
+        "timeout",
+        str(lifetime),
+        python,
+        "-m",
+        "gunicorn",
+        app,
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        str(workers),
+        "--worker-class",
+        "sync",
+        "--backlog",
+        "256",
+        "--timeout",
+        "60",
+        "--log-level",
+        "warning",
+    ]
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=cwd, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120
@@ -73,11 +100,40 @@ def run(*, seconds: float = 15, workers: int = 4, connections=(8, 16), **_) -> l
         for n in connections:
             bare = run_load(base, connections=n, seconds=seconds, request=lambda c, i: c.get("/bench/bare/"))
             intake = run_intake_load(base, secret, n, seconds, enterprise_ids=ents, category_ids=cats)
-            rows.append(Row("intake", f"bare one-query view, {n} conn (req/s)", bare["per_second"], None, 1, "", None,
-                            f"median {bare['median_ms']:.0f} ms, p95 {bare['p95_ms']:.0f} ms; {bare['statuses']}"))
-            rows.append(Row("intake", f"API intake, {n} conn (appeals/s)", intake["per_second"], None, None,
-                            "bare view", ratio(intake["per_second"], bare["per_second"]),
-                            f"median {intake['median_ms']:.0f} ms, p95 {intake['p95_ms']:.0f} ms; {intake['statuses']}"))
-    rows.append(Row("intake", "appeals registered during the run", Appeal.objects.count() - before, None, None, "",
-                    None, f"gunicorn {workers} sync workers, {seconds:.0f} s per run"))
+            rows.append(
+                Row(
+                    "intake",
+                    f"bare one-query view, {n} conn (req/s)",
+                    bare["per_second"],
+                    None,
+                    1,
+                    "",
+                    None,
+                    f"median {bare['median_ms']:.0f} ms, p95 {bare['p95_ms']:.0f} ms; {bare['statuses']}",
+                )
+            )
+            rows.append(
+                Row(
+                    "intake",
+                    f"API intake, {n} conn (appeals/s)",
+                    intake["per_second"],
+                    None,
+                    None,
+                    "bare view",
+                    ratio(intake["per_second"], bare["per_second"]),
+                    f"median {intake['median_ms']:.0f} ms, p95 {intake['p95_ms']:.0f} ms; {intake['statuses']}",
+                )
+            )
+    rows.append(
+        Row(
+            "intake",
+            "appeals registered during the run",
+            Appeal.objects.count() - before,
+            None,
+            None,
+            "",
+            None,
+            f"gunicorn {workers} sync workers, {seconds:.0f} s per run",
+        )
+    )
     return rows

@@ -49,10 +49,10 @@ LIST_SQL = (
     "LEFT JOIN organizations_unit u ON u.id = a.lead_unit_id {where} "
     "ORDER BY a.received_at DESC, a.id DESC LIMIT 20"
 )
-COUNT_SQL = "SELECT COUNT(*) FROM appeals_appeal a JOIN enterprises_enterprise e ON e.id = a.enterprise_id {where}"
-SEARCH_WHERE = (
-    "WHERE (a.code LIKE %s OR a.title LIKE %s OR a.description LIKE %s OR e.name LIKE %s)"
+COUNT_SQL = (
+    "SELECT COUNT(*) FROM appeals_appeal a JOIN enterprises_enterprise e ON e.id = a.enterprise_id {where}"
 )
+SEARCH_WHERE = "WHERE (a.code LIKE %s OR a.title LIKE %s OR a.description LIKE %s OR e.name LIKE %s)"
 
 
 def _users():
@@ -60,7 +60,15 @@ def _users():
     from zhitong.organizations.models import User
 
     out = {}
-    for role in (Role.HUB, Role.HANDLER, Role.UNIT_HEAD, Role.LEADER, Role.SUPERVISOR, Role.CLERK, Role.OVERSEER):
+    for role in (
+        Role.HUB,
+        Role.HANDLER,
+        Role.UNIT_HEAD,
+        Role.LEADER,
+        Role.SUPERVISOR,
+        Role.CLERK,
+        Role.OVERSEER,
+    ):
         qs = User.objects.filter(role=role, is_active=True)
         if role in (Role.HANDLER, Role.UNIT_HEAD):
             # the busiest unit's staff: the worst case of a unit's pages
@@ -69,7 +77,11 @@ def _users():
             from zhitong.appeals.models import Appeal
 
             busiest = (
-                Appeal.objects.values("lead_unit").annotate(n=Count("id")).order_by("-n").values_list("lead_unit", flat=True).first()
+                Appeal.objects.values("lead_unit")
+                .annotate(n=Count("id"))
+                .order_by("-n")
+                .values_list("lead_unit", flat=True)
+                .first()
             )
             qs = qs.filter(unit_id=busiest) if qs.filter(unit_id=busiest).exists() else qs
         user = qs.order_by("id").first()
@@ -90,9 +102,15 @@ def run(*, runs: int = 15, **_) -> list[Row]:
     client.force_login(hub)
     rows: list[Row] = []
     like = f"%{SEARCH_WORD}%"
-    appeal = Appeal.objects.filter(status=Status.IN_PROGRESS).order_by("-received_at").first() or Appeal.objects.first()
+    appeal = (
+        Appeal.objects.filter(status=Status.IN_PROGRESS).order_by("-received_at").first()
+        or Appeal.objects.first()
+    )
     detail_sql = [
-        ("SELECT a.*, e.name FROM appeals_appeal a JOIN enterprises_enterprise e ON e.id = a.enterprise_id WHERE a.id = %s", [appeal.pk]),
+        (
+            "SELECT a.*, e.name FROM appeals_appeal a JOIN enterprises_enterprise e ON e.id = a.enterprise_id WHERE a.id = %s",
+            [appeal.pk],
+        ),
         ("SELECT * FROM appeals_transition WHERE appeal_id = %s ORDER BY at, id", [appeal.pk]),
         ("SELECT * FROM appeals_cooperation WHERE appeal_id = %s", [appeal.pk]),
         ("SELECT * FROM appeals_appealevidence WHERE appeal_id = %s", [appeal.pk]),
@@ -110,31 +128,74 @@ def run(*, runs: int = 15, **_) -> list[Row]:
     for name, url, sql in pages:
         times, queries, status = _time_get(client, url, runs)
         raw = _time_sql(sql, runs)
-        rows.append(Row("reads", name, median(times), p95(times), queries, "raw SQL", ratio(median(times), median(raw)),
-                        f"HTTP {status}; raw {median(raw):.1f} ms"))
+        rows.append(
+            Row(
+                "reads",
+                name,
+                median(times),
+                p95(times),
+                queries,
+                "raw SQL",
+                ratio(median(times), median(raw)),
+                f"HTTP {status}; raw {median(raw):.1f} ms",
+            )
+        )
 
     token, secret = ApiToken.issue(user=hub, name="bench reads", rate_limit=10**6)
     api_headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
     api = Client(HTTP_HOST="localhost")
     times, queries, status = _time_get(api, "/api/v1/appeals", runs, **api_headers)
     raw = _time_sql(whole, runs)
-    rows.append(Row("reads", "API list", median(times), p95(times), queries, "raw SQL", ratio(median(times), median(raw)),
-                    f"HTTP {status}; raw {median(raw):.1f} ms"))
+    rows.append(
+        Row(
+            "reads",
+            "API list",
+            median(times),
+            p95(times),
+            queries,
+            "raw SQL",
+            ratio(median(times), median(raw)),
+            f"HTTP {status}; raw {median(raw):.1f} ms",
+        )
+    )
     times, queries, status = _time_get(api, f"/api/v1/appeals?q={quote(SEARCH_WORD)}", runs, **api_headers)
     raw = _time_sql(search, runs)
-    rows.append(Row("reads", "API search “道路”", median(times), p95(times), queries, "raw SQL",
-                    ratio(median(times), median(raw)), f"HTTP {status}; raw {median(raw):.1f} ms"))
+    rows.append(
+        Row(
+            "reads",
+            "API search “道路”",
+            median(times),
+            p95(times),
+            queries,
+            "raw SQL",
+            ratio(median(times), median(raw)),
+            f"HTTP {status}; raw {median(raw):.1f} ms",
+        )
+    )
 
     for role, user in users.items():
         c = Client(HTTP_HOST="localhost")
         c.force_login(user)
         if user.unit_id and role in (Role.HANDLER, Role.UNIT_HEAD, Role.CLERK):
-            where, params = "WHERE a.lead_unit_id = %s OR a.received_unit_id = %s", [user.unit_id, user.unit_id]
+            where, params = (
+                "WHERE a.lead_unit_id = %s OR a.received_unit_id = %s",
+                [user.unit_id, user.unit_id],
+            )
         else:
             where, params = "", []
         raw_sql = [(f"SELECT a.status, COUNT(*) FROM appeals_appeal a {where} GROUP BY a.status", params)]
         times, queries, status = _time_get(c, "/", runs)
         raw = _time_sql(raw_sql, runs)
-        rows.append(Row("reads", f"home ({role})", median(times), p95(times), queries, "raw SQL (status counts)",
-                        ratio(median(times), median(raw)), f"HTTP {status}; raw {median(raw):.1f} ms"))
+        rows.append(
+            Row(
+                "reads",
+                f"home ({role})",
+                median(times),
+                p95(times),
+                queries,
+                "raw SQL (status counts)",
+                ratio(median(times), median(raw)),
+                f"HTTP {status}; raw {median(raw):.1f} ms",
+            )
+        )
     return rows

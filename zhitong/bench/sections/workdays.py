@@ -27,6 +27,14 @@ def run(*, n: int = 1_000_000, **_) -> list[Row]:
         cal.add(starts[i % 1000], limits[i % 8])
     fast = time.perf_counter() - t0
     return [
-        Row("workdays", f"add_workdays × {n:,} (total s)", service, None, 0, "bisect over working days",
-            service / fast if fast else None, f"{service / n * 1e6:.2f} µs each; bisect {fast:.2f} s"),
+        Row(
+            "workdays",
+            f"add_workdays × {n:,} (total s)",
+            service,
+            None,
+            0,
+            "bisect over working days",
+            service / fast if fast else None,
+            f"{service / n * 1e6:.2f} µs each; bisect {fast:.2f} s",
+        ),
     ]

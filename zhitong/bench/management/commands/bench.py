@@ -14,11 +14,15 @@ SECTIONS = ["workdays", "reads", "scorecard", "annex", "intake", "peer"]
 
 
 class Command(BaseCommand):
-    help = "Benchmarks: intake throughput, read pages, the monthly scorecard, the Annex 1 export, the calendar."
+    help = (
+        "Benchmarks: intake throughput, read pages, the monthly scorecard, the Annex 1 export, the calendar."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("section", nargs="?", default="all", choices=[*SECTIONS, "all", "annex-child"])
-        parser.add_argument("--scale", default="city", help="the label of the data set measured (city, province, tiny)")
+        parser.add_argument(
+            "--scale", default="city", help="the label of the data set measured (city, province, tiny)"
+        )
         parser.add_argument("--database-url", help="run against this database")
         parser.add_argument("--runs", type=int, default=15, help="timed runs per page")
         parser.add_argument("--n", type=int, default=1_000_000, help="working-day computations (workdays)")
@@ -54,7 +58,9 @@ class Command(BaseCommand):
         for name in chosen:
             module = import_module(f"zhitong.bench.sections.{name}")
             self.stderr.write(f"bench {name} …")
-            rows.extend(module.run(runs=opts["runs"], n=opts["n"], seconds=opts["seconds"], workers=opts["workers"]))
+            rows.extend(
+                module.run(runs=opts["runs"], n=opts["n"], seconds=opts["seconds"], workers=opts["workers"])
+            )
         from zhitong.appeals.models import Appeal
 
         self.stdout.write(

@@ -15,8 +15,11 @@ class Command(BaseCommand):
         parser.add_argument("--years", type=int, default=3)
         parser.add_argument("--database-url", help="run against this database (migrated first)")
         parser.add_argument("--no-migrate", action="store_true")
+        parser.add_argument(
+            "--finish", action="store_true", help="only the closing step (after an interrupted run)"
+        )
 
-    def handle(self, *args, scale, seed, years, database_url=None, no_migrate=False, **opts):
+    def handle(self, *args, scale, seed, years, database_url=None, no_migrate=False, finish=False, **opts):
         if database_url:
             # Settings are read at start-up: re-run ourselves with the URL in the environment.
             import subprocess
@@ -41,6 +44,12 @@ class Command(BaseCommand):
         from zhitong.bench.generate import SCALES, generate
         from zhitong.bench.progress import Progress
 
+        if finish:
+            from zhitong.bench.generate import finish as finish_run
+
+            finish_run()
+            self.stdout.write("counters, sequences and statistics brought up to date")
+            return
         if years < 1 or years > 10:
             raise CommandError("--years must be between 1 and 10")
         if not no_migrate:
