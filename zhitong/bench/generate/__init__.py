@@ -34,10 +34,6 @@ SCALES = {
 
 def generate(*, scale: Scale, seed: int = 14, years: int = 3, now=None, progress=None) -> dict:
     """Build the data set on the default database; returns {stage: seconds} and counts."""
-    from zhitong.appeals.models import Appeal, AppealEvidence, Cooperation, Transition
-    from zhitong.audit.models import AuditEvent
-    from zhitong.enterprises.models import Enterprise
-    from zhitong.projects.models import Project, ProjectStageChange
 
     from ..progress import Progress
 

@@ -10,7 +10,8 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-SECTIONS = ["workdays", "reads", "scorecard", "annex", "intake", "peer"]
+SECTIONS = ["workdays", "reads", "scorecard", "annex", "peer"]
+OTHER = ["intake"]  # ours and the bare view only (peer runs both with the peer)
 
 
 class Command(BaseCommand):
@@ -19,7 +20,9 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("section", nargs="?", default="all", choices=[*SECTIONS, "all", "annex-child"])
+        parser.add_argument(
+            "section", nargs="?", default="all", choices=[*SECTIONS, *OTHER, "all", "annex-child"]
+        )
         parser.add_argument(
             "--scale", default="city", help="the label of the data set measured (city, province, tiny)"
         )
