@@ -130,6 +130,7 @@ INSTALLED_APPS = [
     "zhitong.open311",
     "zhitong.portal",
     "zhitong.demo",
+    "zhitong.bench",
 ]
 
 MIDDLEWARE = [
