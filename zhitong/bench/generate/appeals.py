@@ -23,6 +23,7 @@ from django.conf import settings
 from zhitong.appeals import deadlines as D
 from zhitong.appeals.choices import Channel, Status, Tier
 from zhitong.appeals.models import Appeal, AppealCounter, AppealEvidence, Category, Cooperation, Transition
+from zhitong.appeals.search_document import appeal_document
 from zhitong.demo.data import (
     CATEGORY_MIX,
     CHANNELS,
@@ -48,7 +49,7 @@ APPEAL_COLUMNS = (
     "closed_at close_reason rating rating_comment rating_reminded_at resolved_on_time state_since assigned_at "
     "signed_at extension_requested_due extension_count exemption_status withdrawn_at withdrawal_reason "
     "withdrawal_check pressured_withdrawals merged_into_id source_system source_id idempotency_key intake_hash "
-    "created_at updated_at"
+    "created_at updated_at contact_phone_bidx search_document"
 ).split()
 TRANSITION_COLUMNS = "id appeal_id action from_status to_status actor_id actor_unit_id at note data".split()
 COOP_COLUMNS = "id appeal_id unit_id due answered_at answer".split()
@@ -574,6 +575,9 @@ class AppealGenerator:
                 "",
                 received,
                 a["state_since"],
+                "",  # contact_phone_bidx: no contact phone on a generated appeal
+                # The search document Appeal.save() would write (docs/search.md).
+                appeal_document(code=code, title=title, description=desc, enterprise_name=ent[3]),
             )
         )
 

@@ -3,9 +3,8 @@
 The one function through which the generator writes audit events (`write_audit_events`):
 it locks the chain head, MACs each event with `audit/chain.py`'s `event_mac` under the
 current key exactly as `audit.services.audit_record` would (previous hash, position,
-key id), writes the rows in one COPY, and signs the new head (`head_mac`). If the chain
-is later sealed by a background step instead (issue 14's intake work), this is the
-place to adapt. Call inside a transaction."""
+key id), writes the rows in one COPY, and signs the new head (`head_mac`). The rows are
+written sealed (a bulk load seals inline, like audit_batch(); docs/audit-chain.md). Call inside a transaction."""
 
 from __future__ import annotations
 
@@ -33,6 +32,7 @@ COLUMNS = (
     "hash",
     "key_id",
     "seq",
+    "content_mac",
 )
 
 
@@ -68,6 +68,8 @@ def write_audit_events(events: list[dict], ids) -> int:
                 digest,
                 key_id,
                 seq,
+                # The content's own MAC, as audit_record writes it (docs/audit-chain.md).
+                chain.content_mac(key=key, key_id=key_id, **fields),
             )
         )
         prev = digest
