@@ -1,6 +1,6 @@
 """A closed-loop HTTP load: `connections` threads, each with its own keep-alive connection,
-sending requests back to back for `seconds`. Same signature as the intake helper's
-`zhitong/bench/intake.py::run_intake_load` (issue 14); the integrator unifies the two.
+sending requests back to back for `seconds` (issue 14). The one load loop of `zhitong bench`
+(its intake and peer sections) and of the intake measurements in docs/performance.md.
 
 The load runs on the same 2-core machine as the server it measures, in one Python process
 (threads: the GIL is released while waiting on the socket), so it takes a share of the CPU
