@@ -107,6 +107,9 @@ class Command(OperationalCommand):
     def do_export(self, *, date_from, date_to, out, **options):
         if date_to < date_from:
             raise CommandError("--to is before --from")
+        # Events still waiting for the sealer (docs/audit-chain.md) are chained first, so
+        # the file carries every event of the span with its hashes.
+        seal()
         try:
             trailer = export(Path(out), date_from=date_from, date_to=date_to)
         except ArchiveError as exc:
@@ -116,6 +119,7 @@ class Command(OperationalCommand):
         )
 
     def do_archive(self, *, before, out, **options):
+        seal()
         try:
             done = archive(Path(out), before=before)
         except ArchiveError as exc:
