@@ -157,6 +157,8 @@ MIDDLEWARE = [
     "zhitong.common.middleware.IdleTimeoutMiddleware",
     # A session ended by a newer sign-in (the concurrent-session limit) is told why.
     "zhitong.organizations.middleware.EndedSessionMiddleware",
+    # 三员分立: the security and audit administrators reach their own tools only.
+    "zhitong.organizations.middleware.AdministratorConfinementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -73,6 +73,8 @@ def begin(request, user, *, redirect_to: str) -> HttpResponseRedirect | None:
 
 def _pending(request):
     """(record, user) of a live pending sign-in, or (None, None)."""
+    if request.user.is_authenticated:
+        return None, None
     record = request.session.get(PENDING_KEY)
     if not record:
         return None, None
@@ -99,6 +101,8 @@ def _advance(request, record, user, done: str):
 
 
 def _start_over(request):
+    if request.user.is_authenticated:  # signed in already: nothing to do here
+        return redirect(settings.LOGIN_REDIRECT_URL)
     request.session.pop(PENDING_KEY, None)
     return redirect(f"{reverse('login')}?restart=1")
 
