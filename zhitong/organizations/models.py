@@ -167,9 +167,7 @@ class User(AbstractUser):
         if old is not None:
             self._replaced_password_hash = None
             if old and old != self.password:
-                from .password_policy import record_previous
-
-                record_previous(self, old)
+                PasswordHistory.keep(self, old)
 
 
 class TotpDevice(models.Model):
@@ -203,6 +201,18 @@ class PasswordHistory(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+
+    @classmethod
+    def keep(cls, user, old_hash: str) -> None:
+        """Keep the replaced password's hash; only the last ones are kept (with the current
+        one they make ZHITONG_PASSWORD_HISTORY)."""
+        from django.conf import settings
+
+        cls.objects.create(user=user, password=old_hash, created_at=timezone.now())
+        keep = max(settings.ZHITONG_PASSWORD_HISTORY - 1, 0)
+        stale = list(cls.objects.filter(user=user).values_list("pk", flat=True)[keep:])
+        if stale:
+            cls.objects.filter(pk__in=stale).delete()
 
 
 class SignInSession(models.Model):

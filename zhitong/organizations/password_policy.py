@@ -65,16 +65,6 @@ def check_not_reused(user, raw: str) -> None:
         )
 
 
-def record_previous(user, old_hash: str, *, now: datetime | None = None) -> None:
-    """Keep the replaced password's hash; only the last ones are kept."""
-    if not old_hash:
-        return
-    PasswordHistory.objects.create(user=user, password=old_hash, created_at=now or timezone.now())
-    keep = max(settings.ZHITONG_PASSWORD_HISTORY - 1, 0)
-    stale = PasswordHistory.objects.filter(user=user).values_list("pk", flat=True)[keep:]
-    PasswordHistory.objects.filter(pk__in=list(stale)).delete()
-
-
 @transaction.atomic
 def password_change(*, user: User, actor, raw: str, now: datetime | None = None) -> None:
     """The user's own change (the forced change at sign-in). Validates history; the caller
