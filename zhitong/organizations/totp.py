@@ -6,7 +6,7 @@ second (organizations/signin_steps.py runs the steps; the session is not signed 
 passed).
 
 - **Secrets sealed at rest.** `seal_secret` / `open_secret` are the one pair every read and
-  write goes through (AES-GCM by way of Fernet's sibling in `cryptography`, with a key derived
+  write goes through (AES-256-GCM from `cryptography`, with a key derived
   from ZHITONG_TOTP_KEY or SECRET_KEY). The field-encryption helper of zhitong/core/crypto.py
   can replace the pair's body without touching the callers.
 - **Replay refused.** A code is accepted for its time step or a neighbouring one (clock
