@@ -34,7 +34,11 @@ def on_login(sender, request, user, **kwargs) -> None:
     if session.session_key is None:
         session.save()
     now = timezone.now()
-    SignInSession.objects.create(user=user, session_key=_key_id(session.session_key), created_at=now)
+    # The same key may sign in again (a test client's second force_login): one row per key.
+    SignInSession.objects.update_or_create(
+        session_key=_key_id(session.session_key),
+        defaults={"user": user, "created_at": now, "ended_at": None, "ended_reason": ""},
+    )
     limit = settings.ZHITONG_MAX_SESSIONS_PER_USER
     if not limit:
         return
