@@ -16,6 +16,11 @@ BASE_DIR = Path(os.environ.get("ZHITONG_HOME", PACKAGE_DIR.parent)).resolve()
 VAR_DIR = Path(os.environ.get("ZHITONG_VAR_DIR", BASE_DIR / "var"))
 
 
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
 def env_bool(name: str, default: bool = False) -> bool:
     return os.environ.get(name, str(default)).strip().lower() in {"1", "true", "yes", "on"}
 
@@ -151,6 +156,10 @@ MIDDLEWARE = [
     "zhitong.common.hygiene.RequestHygieneMiddleware",
     "zhitong.common.middleware.RequestContextMiddleware",
     "zhitong.common.middleware.IdleTimeoutMiddleware",
+    # A session ended by a newer sign-in (the concurrent-session limit) is told why.
+    "zhitong.organizations.middleware.EndedSessionMiddleware",
+    # 三员分立: the security and audit administrators reach their own tools only.
+    "zhitong.organizations.middleware.AdministratorConfinementMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -376,6 +385,25 @@ ZHITONG_IDLE_TIMEOUT_MINUTES = 30
 # (static/zhitong/site.js; issue 9: what was being typed is not thrown away).
 ZHITONG_IDLE_WARNING_SECONDS = 120
 SESSION_COOKIE_AGE = 12 * 3600
+# GB/T 22239-2019 8.1.4.1 b (登录连接超时自动退出): the absolute limit is counted server-side
+# from the sign-in time kept in the session (common/middleware.SessionLimitsMiddleware), not
+# from the cookie's sliding age.
+ZHITONG_SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+# Signed-in sessions one account may hold at once; a new sign-in ends the oldest, which is
+# told why at its next request (organizations/sessions.py).
+ZHITONG_MAX_SESSIONS_PER_USER = env_int("ZHITONG_MAX_SESSIONS_PER_USER", 3)
+
+# The TOTP second factor (organizations/totp.py, signin_steps.py; GB/T 22239-2019 8.1.4.1 d).
+ZHITONG_TOTP_ROLES = frozenset({"hub", "supervisor", "admin", "leader", "security_admin", "audit_admin"})
+# Key material for sealing TOTP secrets (default: derived from SECRET_KEY).
+ZHITONG_TOTP_KEY = os.environ.get("ZHITONG_TOTP_KEY", "")
+# A password checked but a second step (code, enrolment, forced change) not finished within
+# this long starts over.
+ZHITONG_SIGNIN_PENDING_SECONDS = 300
+# Passwords (organizations/password_policy.py; GB/T 22239-2019 8.1.4.1 a): expiry in days
+# (0: never) and how many recent passwords may not be reused.
+ZHITONG_PASSWORD_MAX_AGE_DAYS = env_int("ZHITONG_PASSWORD_MAX_AGE_DAYS", 90)
+ZHITONG_PASSWORD_HISTORY = 5
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]

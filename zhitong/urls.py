@@ -6,11 +6,15 @@ from django.urls import include, path
 from zhitong.api.api import api
 from zhitong.assessment import views as assessment_views
 from zhitong.open311.api import open311_api
+from zhitong.organizations import signin_steps
 from zhitong.portal import views as portal_views
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
     path("accounts/login/", portal_views.ZhitongLoginView.as_view(), name="login"),
+    path("accounts/login/code/", signin_steps.code_step, name="signin_code"),
+    path("accounts/login/enrol/", signin_steps.enrol_step, name="signin_enrol"),
+    path("accounts/login/password/", signin_steps.password_step, name="signin_password"),
     path("accounts/logout/", portal_views.logout_view, name="logout"),
     path("accounts/session/", portal_views.session_status, name="session_status"),
     path("accounts/session/keep-alive/", portal_views.session_keep_alive, name="session_keep_alive"),

@@ -3,7 +3,8 @@ from django.utils import timezone
 from ninja.security import HttpBearer
 
 from zhitong.core import context
-from zhitong.core.errors import ServiceError
+from zhitong.core.errors import Forbidden, ServiceError
+from zhitong.organizations.capabilities import SECURITY_ROLES
 from zhitong.organizations.signin_throttle import SignInThrottle
 
 from . import ratelimit
@@ -50,6 +51,9 @@ def admit(request, tok: ApiToken, scope: str, *, now=None) -> None:
     """Let `tok` act for this request if it holds `scope` and is within its rate limit
     (else InsufficientScope, 403, or ratelimit.RateLimited, 429); record its last use (at
     most once a minute) and make its owner the request's user and the audit log's actor."""
+    if tok.user.role in SECURITY_ROLES:
+        # 三员分立: the security and audit administrators do not work through the API.
+        raise Forbidden("安全管理员和安全审计员的账号不能使用接口令牌")
     if not tok.has_scope(scope):
         raise InsufficientScope(scope)
     ratelimit.check(tok)

@@ -44,6 +44,7 @@ class IdleTimeoutMiddleware:
     signed-out or timed-out request is answered with JSON 401, not sent to the sign-in page."""
 
     SESSION_KEY = "zt_last_seen"
+    SIGNED_IN_KEY = "zt_signed_in_at"  # organizations.sessions.SIGNED_IN_KEY
     # Writing the time into the session on every request would save the session row on
     # every request; a minute's resolution is plenty for a 30-minute rule.
     RESOLUTION_SECONDS = 60
@@ -75,6 +76,19 @@ class IdleTimeoutMiddleware:
             probe_path = self._probe_path()
             now = int(time.time())
             last = request.session.get(self.SESSION_KEY)
+            # The absolute limit (GB/T 22239-2019 8.1.4.1 b): from the sign-in time the session
+            # was stamped with (organizations/sessions.py), not the cookie's sliding age.
+            signed_in = request.session.get(self.SIGNED_IN_KEY)
+            if signed_in is None:
+                request.session[self.SIGNED_IN_KEY] = now  # a session from before the stamp
+            elif now - int(signed_in) > settings.ZHITONG_SESSION_ABSOLUTE_SECONDS:
+                return self._expire(
+                    request,
+                    user,
+                    idle_seconds=now - int(last or signed_in),
+                    json=request.path_info.startswith(probe_path),
+                    absolute=True,
+                )
             if last is not None and now - int(last) > self.limit_seconds():
                 return self._expire(
                     request, user, idle_seconds=now - int(last), json=request.path_info.startswith(probe_path)
@@ -98,32 +112,39 @@ class IdleTimeoutMiddleware:
         except NoReverseMatch:  # a URLconf without the session endpoints (a test's own)
             return "//"  # matches no request's path
 
-    def _expire(self, request, user, *, idle_seconds: int, json: bool = False):
+    def _expire(self, request, user, *, idle_seconds: int, json: bool = False, absolute: bool = False):
         from zhitong.audit.services import audit_record
 
         with transaction.atomic():
             audit_record(
-                action="auth.idle_logout", obj=user, actor=user, after={"idle_minutes": idle_seconds // 60}
+                action="auth.session_expired" if absolute else "auth.idle_logout",
+                obj=user,
+                actor=user,
+                after={"hours": settings.ZHITONG_SESSION_ABSOLUTE_SECONDS // 3600}
+                if absolute
+                else {"idle_minutes": idle_seconds // 60},
             )
         logout(request)
         if json:
-            return signed_out_json(idle=True)
+            return signed_out_json(idle=not absolute, expired=absolute)
         # LOGIN_URL is a URL name ("login"); resolve_url also accepts a path.
         # Only a GET can be replayed after signing in again. A timed-out form post returns
         # to the page the form was on (its Referer, on this site only): the page restores
         # what was typed from the browser's draft (site.js), and nothing is re-submitted.
         back = request.get_full_path() if request.method == "GET" else _same_site_referer(request)
         query = {"next": back} if back else {}
-        url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({**query, 'idle': 1})}"
+        flag = {"expired": 1} if absolute else {"idle": 1}
+        url = f"{resolve_url(settings.LOGIN_URL)}?{urlencode({**query, **flag})}"
         if request.headers.get("HX-Request"):
             # An htmx request would swap the sign-in page into a fragment; make it a full navigation.
             return HttpResponse(status=204, headers={"HX-Redirect": url})
         return redirect(url)
 
 
-def signed_out_json(*, idle: bool = False) -> JsonResponse:
+def signed_out_json(*, idle: bool = False, expired: bool = False) -> JsonResponse:
     """The session endpoints' answer to a request that is not (or no longer) signed in."""
-    return JsonResponse({"signed_in": False, "idle": idle}, status=401, headers={"Cache-Control": "no-store"})
+    body = {"signed_in": False, "idle": idle} | ({"expired": True} if expired else {})
+    return JsonResponse(body, status=401, headers={"Cache-Control": "no-store"})
 
 
 def _same_site_referer(request) -> str:

@@ -15,9 +15,9 @@ from datetime import timedelta
 
 from django.db import transaction
 
-from .context import DEMO_PASSWORD, DemoContext
+from .context import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoContext
 
-__all__ = ["DEMO_PASSWORD", "STAGES", "DemoContext", "Progress", "build_demo"]
+__all__ = ["DEMO_PASSWORD", "DEMO_TOTP_SECRET", "STAGES", "DemoContext", "Progress", "build_demo"]
 
 # The demo's history is written today: only its last weeks reach the users' inboxes (the
 # notifications of older steps would be months-old unread noise, and cost a tenth of the build).

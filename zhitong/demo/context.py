@@ -9,6 +9,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 DEMO_PASSWORD = "Zhitong@2026"
+# The demo city's accounts of the roles with a second factor (settings.ZHITONG_TOTP_ROLES) are
+# enrolled with this fixed TOTP secret, printed by `zhitong demo_logins` with the current code:
+# add it to any authenticator app. Demo data only: a real account enrols its own secret.
+DEMO_TOTP_SECRET = "ZHITONGDEMOTOTPSECRET234"
 
 
 def _quiet(done: int, total: int) -> None:

@@ -7,14 +7,17 @@ team preamble); the duties follow seeds/000 一(一)–(三) and 二.
 
 from django.contrib.auth.hashers import make_password
 
+from zhitong.organizations import totp
 from zhitong.organizations.choices import LeaderLevel, Role, UnitKind
-from zhitong.organizations.models import ServiceWindow, Unit, User, WindowStaff
+from zhitong.organizations.models import ServiceWindow, TotpDevice, Unit, User, WindowStaff
 
-from .context import DEMO_PASSWORD, DemoContext
+from .context import DEMO_PASSWORD, DEMO_TOTP_SECRET, DemoContext
 
 # The logins printed by `zhitong demo_logins`, in this order.
 MAIN_LOGINS = [
     "admin",
+    "security_admin",
+    "audit_admin",
     "hub",
     "hub_gxj",
     "clerk",
@@ -337,6 +340,9 @@ def build_users(ctx: DemoContext, units: dict[str, Unit]) -> dict[str, User]:
         )
 
     add("admin", Role.ADMIN, "SZFB", "系统管理员", is_staff=True, is_superuser=True)
+    # 三员分立 (GB/T 22239-2019 8.1.4.2 c): one account of each administrator.
+    add("security_admin", Role.SECURITY_ADMIN, "SZFB", "安全管理员", is_staff=True)
+    add("audit_admin", Role.AUDIT_ADMIN, "SZFB", "安全审计员")
     add("hub", Role.HUB, "FGW-ZDXM", "重点项目办公室主任")
     add("hub_gxj", Role.HUB, "GXJ-QYFW", "面对面活动工作专班办公室主任")
     add("clerk", Role.CLERK, "HOTLINE-SLK", "话务受理员")
@@ -383,6 +389,13 @@ def build_users(ctx: DemoContext, units: dict[str, Unit]) -> dict[str, User]:
             add(f"butler_{low}_{n}", Role.HANDLER, f"{unit.code}-QYFW", "项目管家")
     User.objects.bulk_create(specs)
     users = {x.username: x for x in User.objects.filter(username__in=[s.username for s in specs])}
+    # The second factor of the roles that need one: the fixed demo secret, sealed once.
+    sealed = totp.seal_secret(DEMO_TOTP_SECRET)
+    TotpDevice.objects.bulk_create(
+        TotpDevice(user=x, secret_sealed=sealed, confirmed_at=ctx.now)
+        for x in users.values()
+        if totp.requires_totp(x)
+    )
 
     portfolios = {
         "leader": ["GXJ", "SWJ", "TCJ", "GXQ"],

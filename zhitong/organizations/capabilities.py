@@ -38,7 +38,13 @@ ALL_ENTERPRISES_ROLES = WHOLE_CITY_ROLES | {Role.LEADER}
 # SPEC "admin: master data"; the hub keeps the enterprise library (imports it, reviews the
 # enterprises added at intake).
 ENTERPRISE_LIBRARY_ROLES = frozenset({Role.ADMIN, Role.HUB})
-GOVERNMENT_ROLES = frozenset(set(Role.values) - {Role.ENTERPRISE})
+# 三员分立 (GB/T 22239-2019 8.1.4.2 c/d): the security and audit administrators administer the
+# platform, they do not work in it — no appeal, project or enterprise is in their sight.
+SECURITY_ROLES = frozenset({Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# The three administrators; no account holds two of them (one account, one role; a superuser
+# must be the system administrator: services.check_role_flags).
+ADMINISTRATOR_ROLES = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+GOVERNMENT_ROLES = frozenset(set(Role.values) - {Role.ENTERPRISE} - SECURITY_ROLES)
 
 
 def _active(user) -> bool:
@@ -204,9 +210,50 @@ def assigns_butlers(user) -> bool:
 
 
 def can_read_audit(user) -> bool:
-    """Reads the audit log: the administrator and the supervision office (督查室), which
-    verifies what was done (SPEC: supervisor, admin)."""
-    return _has_role(user, {Role.ADMIN, Role.SUPERVISOR})
+    """Reads and exports the audit log and sees its chain verified: the audit administrator
+    (安全审计员, 三员分立: GB/T 22239-2019 8.1.4.2 c, 8.1.4.3) and the supervision office
+    (督查室), which verifies what was done (SPEC). Not the system administrator, whose own
+    acts the log records."""
+    return _has_role(user, {Role.AUDIT_ADMIN, Role.SUPERVISOR})
+
+
+def is_security_admin(user) -> bool:
+    """The security administrator (安全管理员): assigns roles and permissions, resets second
+    factors, releases sign-in lockouts, keeps the password policy. Not a superuser's power."""
+    return _active(user) and user.role == Role.SECURITY_ADMIN
+
+
+def is_audit_admin(user) -> bool:
+    """The audit administrator (安全审计员): reads and exports the audit log, nothing else."""
+    return _active(user) and user.role == Role.AUDIT_ADMIN
+
+
+def can_assign_roles(user) -> bool:
+    """Changes an account's role, staff and superuser flags, groups and permissions: the
+    security administrator only (the system administrator cannot grant himself powers)."""
+    return is_security_admin(user)
+
+
+def can_reset_second_factor(user) -> bool:
+    """Removes an account's TOTP device (a lost phone), audited: the security administrator."""
+    return is_security_admin(user)
+
+
+def can_release_lockout(user) -> bool:
+    """Releases a throttled account's sign-in refusal: the security administrator."""
+    return is_security_admin(user)
+
+
+def opens_admin_site(user) -> bool:
+    """Opens the Django admin: the system administrator (master data, accounts) and the
+    security administrator (roles, second factors, lockouts)."""
+    return is_admin(user) or is_security_admin(user)
+
+
+def can_manage_accounts(user) -> bool:
+    """Creates accounts and edits who they are and where they work (not their role): the
+    system administrator (SPEC admin: users)."""
+    return is_admin(user)
 
 
 def can_manage_api_tokens(user) -> bool:

@@ -28,6 +28,12 @@ class Role(models.TextChoices):
     SUPERVISOR = "supervisor", _("督查人员")
     OVERSEER = "overseer", _("人大监督")
     ADMIN = "admin", _("系统管理员")
+    # 三员分立 (GB/T 22239-2019 8.1.4.2 访问控制 c/d: 授予管理用户所需的最小权限，实现管理用户的
+    # 权限分离): the security administrator assigns roles and resets second factors; the audit
+    # administrator reads and exports the audit log and nothing else. `admin` stays the system
+    # administrator.
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("安全审计员")
 
 
 class LeaderLevel(models.TextChoices):

@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -137,6 +138,13 @@ class User(AbstractUser):
     )
     failed_logins = models.PositiveIntegerField(default=0, editable=False)
     locked_until = models.DateTimeField(null=True, blank=True, editable=False)
+    # Passwords (GB/T 22239-2019 8.1.4.1 a: 口令…定期更换; organizations/password_policy.py).
+    password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True, editable=False)
+    must_change_password = models.BooleanField(
+        _("下次登录须修改密码"),
+        default=False,
+        help_text=_("管理员设置的密码：用户首次登录时须改为自己的密码。"),
+    )
 
     class Meta:
         verbose_name = pgettext_lazy("model", "用户")
@@ -148,3 +156,78 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.full_name or self.username
+
+    def set_password(self, raw_password):
+        # Every new password dates itself and keeps the replaced hash for the history
+        # (organizations/password_policy.py: expiry, no reuse of the last ones).
+        self._replaced_password_hash = getattr(self, "_replaced_password_hash", None) or self.password
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        old = getattr(self, "_replaced_password_hash", None)
+        if old is not None:
+            self._replaced_password_hash = None
+            if old and old != self.password:
+                PasswordHistory.keep(self, old)
+
+
+class TotpDevice(models.Model):
+    """A user's TOTP second factor (organizations/totp.py). The secret is sealed
+    (`totp.seal_secret`); `last_step` is the last accepted time step, so a code is accepted
+    once (replay refusal); recovery codes are kept as salted hashes only."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret_sealed = models.TextField(editable=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+    recovery_salt = models.CharField(max_length=32, default="", editable=False)
+    recovery_hashes = models.JSONField(default=list, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = pgettext_lazy("model", "双因素认证设备")
+        verbose_name_plural = pgettext_lazy("models", "双因素认证设备")
+
+    def __str__(self) -> str:
+        return f"TOTP {self.user_id}"
+
+
+class PasswordHistory(models.Model):
+    """The hashes of a user's previous passwords (GB/T 22239-2019 8.1.4.1 a; the last
+    ZHITONG_PASSWORD_HISTORY cannot be reused)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(max_length=128)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    @classmethod
+    def keep(cls, user, old_hash: str) -> None:
+        """Keep the replaced password's hash; only the last ones are kept (with the current
+        one they make ZHITONG_PASSWORD_HISTORY)."""
+        from django.conf import settings
+
+        cls.objects.create(user=user, password=old_hash, created_at=timezone.now())
+        keep = max(settings.ZHITONG_PASSWORD_HISTORY - 1, 0)
+        stale = list(cls.objects.filter(user=user).values_list("pk", flat=True)[keep:])
+        if stale:
+            cls.objects.filter(pk__in=stale).delete()
+
+
+class SignInSession(models.Model):
+    """One signed-in session of a user (the limit of concurrent sessions,
+    ZHITONG_MAX_SESSIONS_PER_USER). `ended_reason` tells a session ended by a newer sign-in
+    why it ended."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signin_sessions")
+    session_key = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_reason = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "ended_at"])]

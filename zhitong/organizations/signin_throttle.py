@@ -89,15 +89,24 @@ class SignInThrottle:
             self.account_count = f"u:{u}"
             self.account_attack = f"ua:{u}"
             self.known = f"k:{u}:{a}"
+            self.released = f"rel:{u}"
 
     # --- before the password is checked -------------------------------------------------------
 
     def refusal(self) -> Refusal | None:
         """The refusal in force for this attempt, if any. A refused attempt counts towards the
         address limit (a flood is a flood) but is not checked and writes no row."""
-        keys = [self.addr_block] + ([self.pair_block] if self.username is not None else [])
+        keys = [self.addr_block] + ([self.pair_block, self.released] if self.username is not None else [])
         blocks = _cache().get_many(keys)
         now = time.time()
+        released = blocks.pop(self.released, None) if self.username is not None else None
+        if (
+            released is not None
+            and self.pair_block in blocks
+            and blocks[self.pair_block] - window_seconds() <= released
+        ):
+            # Released by the security administrator after this pair was refused.
+            blocks.pop(self.pair_block)
         until = max((u for u in blocks.values() if u and u > now), default=None)
         if until is None:
             return None
@@ -180,6 +189,25 @@ class SignInThrottle:
             after=after,
             client_addr=self.address,
         )
+
+
+def release_account(user, *, actor) -> None:
+    """The security administrator releases an account's sign-in refusals (capabilities.
+    can_release_lockout): the refusals of the account from every address in force now end,
+    its failure counts start afresh; audited. Address refusals (a flood) are left alone."""
+    from .capabilities import can_release_lockout
+
+    if not can_release_lockout(actor):
+        from zhitong.core.errors import AccessDenied
+
+        raise AccessDenied()
+    u = _digest(user.get_username())
+    cache, w = _cache(), window_seconds()
+    cache.set(f"rel:{u}", time.time(), w)
+    cache.delete_many([f"u:{u}", f"ua:{u}"])
+    from zhitong.audit.services import audit_record
+
+    audit_record(action="auth.lockout_released", obj=user, actor=actor, after={"window_minutes": w // 60})
 
 
 def _incr(key: str, timeout: int) -> int:

@@ -95,7 +95,7 @@ ENTRIES: list[tuple[str, str, Callable[[object], bool]]] = [
     # Issue 13: API clients' webhook subscriptions (the hub's and the administrator's systems).
     (_("事件推送"), "webhooks:list", lambda u: can.is_hub(u) or can.manages_all_webhooks(u)),
     (_("接口令牌"), "tokens:list", can.can_manage_api_tokens),
-    (_("系统管理"), "admin:index", can.is_admin),
+    (_("系统管理"), "admin:index", can.opens_admin_site),
 ]
 
 

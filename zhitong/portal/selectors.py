@@ -20,6 +20,7 @@ from zhitong.appeals.selectors import appeal_scope_q
 from zhitong.appeals.views.workbench import WorkbenchLists
 from zhitong.common.panels import HomeCount
 from zhitong.enterprises.models import Enterprise
+from zhitong.organizations.capabilities import can_read_audit
 from zhitong.organizations.models import Unit, User
 from zhitong.organizations.selectors import county_supervision_root
 
@@ -217,17 +218,40 @@ def overseer_home(*, user, today: date) -> dict:
 
 
 def admin_home(*, user, today: date) -> dict:
-    from zhitong.audit.models import AuditEvent
-    from zhitong.audit.selectors import SIGNIN_REFUSALS, signin_refusals_q
     from zhitong.workdays.services import missing_years
 
-    now = timezone.now()
     users = User.objects.aggregate(total=Count("id", filter=Q(is_active=True)))
     # The current year and the next (into which December deadlines run); a missing one is
     # also announced by the workdays app's own home widget.
     missing = set(missing_years(today))
+    context = {
+        "master_data": [
+            _master(_("单位"), Unit.objects.count(), "admin:organizations_unit_changelist"),
+            _master(_("用户"), users["total"], "admin:organizations_user_changelist", "is_active__exact=1"),
+            _master(_("企业"), Enterprise.objects.count(), "admin:enterprises_enterprise_changelist"),
+            _master(_("诉求类别"), _category_count(), "admin:appeals_category_changelist"),
+            _master(_("服务窗口"), _window_count(), "admin:organizations_servicewindow_changelist"),
+        ],
+        "calendar_years": [{"year": y, "known": y not in missing} for y in (today.year, today.year + 1)],
+        "calendar_url": url_or_none("workdays:calendar")
+        or url_or_none("admin:workdays_calendaryear_changelist"),
+    }
+    # 三员分立: the log and its chain are the audit administrator's (audit_admin_home); the
+    # system administrator's home shows them only if a deployment lets him read them.
+    if can_read_audit(user):
+        context.update(audit_admin_home(user=user, today=today))
+    return context
+
+
+def audit_admin_home(*, user, today: date) -> dict:
+    """The audit administrator's home (安全审计员): the log's size, its chain verified, and
+    the sign-in refusals of the last day (GB/T 22239-2019 8.1.4.3)."""
+    from zhitong.audit.models import AuditEvent
+    from zhitong.audit.selectors import SIGNIN_REFUSALS, signin_refusals_q
+
+    now = timezone.now()
     # Sign-in refusals in the last day (organizations/signin_throttle.py): nobody is locked
-    # out for good, but the administrator sees when someone is guessing.
+    # out for good, but the auditor sees when someone is guessing.
     audit = AuditEvent.objects.aggregate(
         count=Count("id"),
         last_at=Max("at"),
@@ -236,20 +260,20 @@ def admin_home(*, user, today: date) -> dict:
     )
     audit_url = url_or_none("audit:list")
     return {
-        "master_data": [
-            _master(_("单位"), Unit.objects.count(), "admin:organizations_unit_changelist"),
-            _master(_("用户"), users["total"], "admin:organizations_user_changelist", "is_active__exact=1"),
-            _master(_("企业"), Enterprise.objects.count(), "admin:enterprises_enterprise_changelist"),
-            _master(_("诉求类别"), _category_count(), "admin:appeals_category_changelist"),
-            _master(_("服务窗口"), _window_count(), "admin:organizations_servicewindow_changelist"),
-        ],
         "signin_refusals": audit.pop("signin_refusals"),
         "signin_refusals_url": f"{audit_url}?kind={SIGNIN_REFUSALS}" if audit_url else None,
-        "calendar_years": [{"year": y, "known": y not in missing} for y in (today.year, today.year + 1)],
-        "calendar_url": url_or_none("workdays:calendar")
-        or url_or_none("admin:workdays_calendaryear_changelist"),
         "audit": {**audit, "verify": audit_verify_status(now=now)},
-        "audit_url": audit_url or url_or_none("admin:audit_auditevent_changelist"),
+        "audit_url": audit_url,
+    }
+
+
+def security_admin_home(*, user, today: date) -> dict:
+    """The security administrator's home (安全管理员): the accounts whose roles and second
+    factors he keeps, linked to the user list where he acts."""
+    url = url_or_none("admin:organizations_user_changelist")
+    return {
+        "security_users": User.objects.filter(is_active=True).count(),
+        "security_users_url": f"{url}?is_active__exact=1" if url else None,
     }
 
 

@@ -22,6 +22,7 @@ from zhitong.common.panels import HomeHook, HomePanel
 from zhitong.coordination import home as coordination_home
 from zhitong.enterprises import home as enterprises_home
 from zhitong.eportal import home as eportal_home
+from zhitong.organizations import signin_steps
 from zhitong.organizations.choices import Role
 from zhitong.outbox import home as outbox_home
 from zhitong.public import home as public_home
@@ -54,8 +55,17 @@ class ZhitongLoginView(LoginView):
     authentication_form = ZhitongAuthenticationForm
     redirect_authenticated_user = True
 
+    def form_valid(self, form):
+        """The password was right. An account with a second step (its TOTP code or first
+        enrolment, a forced password change) is not signed in yet: organizations.signin_steps
+        keeps it pending and runs the steps, then signs in."""
+        step = signin_steps.begin(self.request, form.get_user(), redirect_to=self.get_success_url())
+        return step or super().form_valid(form)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        context["absolute_hours"] = settings.ZHITONG_SESSION_ABSOLUTE_SECONDS // 3600
+        context["max_sessions"] = settings.ZHITONG_MAX_SESSIONS_PER_USER
         context["idle_minutes"] = settings.ZHITONG_IDLE_TIMEOUT_MINUTES
         context["lockout_failures"] = settings.ZHITONG_LOCKOUT_FAILURES
         context["lockout_minutes"] = settings.ZHITONG_LOCKOUT_MINUTES
@@ -104,6 +114,8 @@ HOME_TEMPLATES = {
     Role.SUPERVISOR: "portal/home_supervisor.html",
     Role.OVERSEER: "portal/home_overseer.html",
     Role.ADMIN: "portal/home_admin.html",
+    Role.SECURITY_ADMIN: "portal/home_security_admin.html",
+    Role.AUDIT_ADMIN: "portal/home_audit_admin.html",
 }
 
 # The home pages that this app fills itself; the other roles' pages are filled by the
@@ -113,6 +125,8 @@ OWN_HOME_CONTEXT = {
     Role.SUPERVISOR: selectors.supervisor_home,
     Role.OVERSEER: selectors.overseer_home,
     Role.ADMIN: selectors.admin_home,
+    Role.SECURITY_ADMIN: selectors.security_admin_home,
+    Role.AUDIT_ADMIN: selectors.audit_admin_home,
 }
 
 

@@ -75,11 +75,11 @@ def test_states_choices_and_units_read_as_their_names(client, flow, city):
 
 def test_the_admin_reads_the_log_too(client, flow, city):
     flow.to(Status.SUBMITTED)
-    admin = UserFactory(role=Role.ADMIN)
+    admin = UserFactory(role=Role.AUDIT_ADMIN)
     assert len(read(client, admin).context["rows"]) == AuditEvent.objects.count()
 
 
-@pytest.mark.parametrize("role", sorted(set(Role.values) - {Role.ADMIN, Role.SUPERVISOR}))
+@pytest.mark.parametrize("role", sorted(set(Role.values) - {Role.AUDIT_ADMIN, Role.SUPERVISOR}))
 @pytest.mark.parametrize("export", [False, True])
 def test_nobody_else_reads_the_page_or_the_export(client, role, export):
     audit_record(action="test.thing", object_type="x", object_id=1)

@@ -21,6 +21,8 @@ AUDIT_READING = {
     "audit.catalog",
     "audit.kinds",
     "audit.readable",
+    # Its Django admin page asks organizations.capabilities who may read the log (三员分立).
+    "audit.admin",
 }
 FLOORS = [
     {"core"},

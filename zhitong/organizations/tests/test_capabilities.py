@@ -16,7 +16,8 @@ ALL = set(Role.values)
 EXPECTED = {
     caps.is_signed_in: ALL,
     caps.is_enterprise_user: {R.ENTERPRISE},
-    caps.is_government_user: ALL - {R.ENTERPRISE},
+    # 三员分立: the security and audit administrators do not work in the platform.
+    caps.is_government_user: ALL - {R.ENTERPRISE, R.SECURITY_ADMIN, R.AUDIT_ADMIN},
     caps.is_hub: {R.HUB},
     caps.is_city_leader: {R.LEADER},
     caps.is_supervisor: {R.SUPERVISOR},
@@ -29,7 +30,15 @@ EXPECTED = {
     caps.takes_first_inquiry: {R.CLERK, R.HANDLER, R.UNIT_HEAD, R.HUB},
     caps.can_register_appeals: {R.CLERK, R.HANDLER, R.UNIT_HEAD, R.HUB, R.ADMIN},
     caps.can_triage: {R.HUB, R.SUPERVISOR, R.ADMIN},
-    caps.can_read_audit: {R.ADMIN, R.SUPERVISOR},
+    # 三员分立: the audit administrator, not the system administrator (nor a superuser).
+    caps.can_read_audit: {R.AUDIT_ADMIN, R.SUPERVISOR},
+    caps.is_security_admin: {R.SECURITY_ADMIN},
+    caps.is_audit_admin: {R.AUDIT_ADMIN},
+    caps.can_assign_roles: {R.SECURITY_ADMIN},
+    caps.can_reset_second_factor: {R.SECURITY_ADMIN},
+    caps.can_release_lockout: {R.SECURITY_ADMIN},
+    caps.can_manage_accounts: {R.ADMIN},
+    caps.opens_admin_site: {R.ADMIN, R.SECURITY_ADMIN},
     caps.can_import_data: {R.ADMIN, R.HUB},
     caps.can_add_enterprises_at_intake: {R.CLERK, R.HANDLER, R.UNIT_HEAD, R.HUB, R.ADMIN},
     caps.keeps_enterprise_library: {R.ADMIN, R.HUB},
@@ -59,10 +68,23 @@ def test_anonymous_inactive_and_none_may_do_nothing(predicate):
         assert predicate(_user(role, active=False, superuser=True)) is False
 
 
+SECURITY_ONLY = (
+    caps.is_security_admin,
+    caps.is_audit_admin,
+    caps.can_assign_roles,
+    caps.can_reset_second_factor,
+    caps.can_release_lockout,
+)
+
+
 @pytest.mark.parametrize("predicate", list(EXPECTED), ids=lambda p: p.__name__)
 def test_superuser_has_the_admins_capabilities(predicate):
     # A superuser whose own role is a handler: gets the handler's plus the admin's.
     expected = R.ADMIN in EXPECTED[predicate] or R.HANDLER in EXPECTED[predicate]
+    if predicate in (caps.can_read_audit, *SECURITY_ONLY):
+        # 三员分立: a superuser is a system administrator, never the auditor or the security
+        # administrator.
+        expected = R.HANDLER in EXPECTED[predicate]
     assert predicate(_user(R.HANDLER, superuser=True)) is expected
 
 

@@ -12,7 +12,7 @@ from zhitong.organizations.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 PAGES = {
-    "audit:list": (caps.can_read_audit, {Role.ADMIN, Role.SUPERVISOR}),
+    "audit:list": (caps.can_read_audit, {Role.AUDIT_ADMIN, Role.SUPERVISOR}),
     "workdays:calendar": (caps.can_view_calendar, {Role.ADMIN, Role.HUB}),
     "enterprises:import": (caps.can_import_data, {Role.ADMIN, Role.HUB}),
 }

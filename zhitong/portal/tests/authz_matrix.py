@@ -23,7 +23,7 @@ never from recording what the code answers.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from zhitong.coordination import permissions as coordination
 from zhitong.organizations import capabilities as can
@@ -43,6 +43,8 @@ PRINCIPALS = {
     "county_supervisor": "a county's supervision office (GLQ-DCS) on a city unit's object",
     "overseer": "the People's Congress overseer",
     "admin": "the system administrator",
+    "security_admin": "the security administrator (安全管理员, 三员分立)",
+    "audit_admin": "the audit administrator (安全审计员, 三员分立)",
     "leader": "a city leader whose portfolio holds unit A",
     "clerk": "the 12345 intake clerk (HOTLINE)",
     "handler": "handler of unit A (GXJ)",
@@ -52,7 +54,11 @@ PRINCIPALS = {
     "enterprise_other": "another enterprise's contact, on this enterprise's objects",
 }
 SIGNED_IN = frozenset(PRINCIPALS) - {"anon"}
-GOVERNMENT = SIGNED_IN - {"enterprise", "enterprise_other"}
+# 三员分立 (GB/T 22239-2019 8.1.4.2 c/d): the security and audit administrators administer the
+# platform and do not work in it: the public pages, their home, session and messages, and
+# their own tools (CONFINED_PAGES); every API operation refuses their tokens.
+CONFINED = frozenset({"security_admin", "audit_admin"})
+GOVERNMENT = SIGNED_IN - {"enterprise", "enterprise_other"} - CONFINED
 ENTERPRISES = frozenset({"enterprise", "enterprise_other"})
 
 # Outside the scope of an object that unit A leads (SPEC "Data scope": a unit sees what it
@@ -83,6 +89,7 @@ class Row:
     query: str = ""  # a query string, with {name} taken from the world's ids
     absent: bool = False  # the world has no such object: nobody may get it
     overrides: dict = field(default_factory=dict)
+    confined_ok: bool = False  # set below for CONFINED_PAGES
 
 
 def expected(row: Row, key: str, user, *, api: bool) -> str:
@@ -93,7 +100,9 @@ def expected(row: Row, key: str, user, *, api: bool) -> str:
             return OK if row.get else NO_GET
         return UNAUTHORIZED if api else LOGIN
     if not row.get:
-        return NO_GET
+        return NO_GET  # (a page outside CONFINED_PAGES may refuse first: DENY is accepted)
+    if key in CONFINED and not row.public and (api or not row.confined_ok):
+        return DENY
     allowed = key in row.gate if isinstance(row.gate, frozenset) else row.gate(user)
     if not allowed or key in row.scope or row.absent:
         return DENY
@@ -121,6 +130,11 @@ def obj(name, gate: Gate = frozenset(GOVERNMENT), scope=NOT_UNIT_A, **kw) -> Row
 PAGES: dict[str, Row] = {
     "home": ANY,
     "login": PUBLIC,
+    # The steps after the password (organizations/signin_steps.py): without a pending sign-in
+    # in the session every one of them sends back to the password page; a signed-in user home.
+    "signin_code": Row(gate=SIGNED_IN, overrides={"anon": LOGIN}),
+    "signin_enrol": Row(gate=SIGNED_IN, overrides={"anon": LOGIN}),
+    "signin_password": Row(gate=SIGNED_IN, overrides={"anon": LOGIN}),
     "session_status": Row(gate=SIGNED_IN, overrides={"anon": UNAUTHORIZED}),  # a JSON ping
     "session_keep_alive": Row(gate=SIGNED_IN, get=False, overrides={"anon": NO_GET}),
     "set_language": PUBLIC,  # sends the visitor back where they came from
@@ -328,6 +342,22 @@ PAGES: dict[str, Row] = {
     ),
     "public:promise_move": POST_ONLY,
 }
+
+# The pages a security or audit administrator may open besides the public ones; each still
+# answers by its own gate (the audit log: the audit administrator only).
+CONFINED_PAGES = {
+    "home",
+    "login",
+    "session_status",
+    "session_keep_alive",
+    "set_language",
+    "signin_code",
+    "signin_enrol",
+    "signin_password",
+    "audit:list",
+    *(n for n in PAGES if n.startswith("notifications:")),
+}
+PAGES = {n: replace(r, confined_ok=True) if n in CONFINED_PAGES else r for n, r in PAGES.items()}
 
 # Named URL patterns outside the matrix, with the reason.
 EXCLUDED_PAGES = {

@@ -68,6 +68,8 @@ def _principals(c) -> dict:
         "county_supervisor": UserFactory(username="t_county_dcs", role=Role.SUPERVISOR, unit=dcs),
         "overseer": UserFactory(username="t_overseer", role=Role.OVERSEER, unit=c.units.root),
         "admin": UserFactory(username="t_admin", role=Role.ADMIN, unit=c.units.root),
+        "security_admin": UserFactory(username="t_secadmin", role=Role.SECURITY_ADMIN, unit=c.units.root),
+        "audit_admin": UserFactory(username="t_auditadmin", role=Role.AUDIT_ADMIN, unit=c.units.root),
         "leader": c.leader,
         "clerk": c.clerk,
         "handler": c.handler,

@@ -21,6 +21,8 @@ HOME_HEADINGS = {
     Role.SUPERVISOR: "督查工作台",
     Role.OVERSEER: "人大监督工作台",
     Role.ADMIN: "系统管理工作台",
+    Role.SECURITY_ADMIN: "安全管理工作台",
+    Role.AUDIT_ADMIN: "安全审计工作台",
 }
 
 

@@ -172,7 +172,8 @@ def test_the_admin_home_shows_loaded_calendar_years_as_loaded(client):
 
 
 def test_the_admin_home_reports_an_intact_audit_chain(client):
-    admin = signed_in(client, role=Role.ADMIN, is_staff=True)
+    # 三员分立: the audit administrator's home, not the system administrator's.
+    admin = signed_in(client, role=Role.AUDIT_ADMIN)
     with transaction.atomic():
         audit_record(action="test.one", obj=admin, actor=admin)
 
@@ -185,7 +186,7 @@ def test_the_admin_home_reports_an_intact_audit_chain(client):
 
 
 def test_the_admin_home_reports_a_tampered_audit_chain(client):
-    admin = signed_in(client, role=Role.ADMIN, is_staff=True)
+    admin = signed_in(client, role=Role.AUDIT_ADMIN)
     with transaction.atomic():
         event = audit_record(action="test.one", obj=admin, actor=admin)
     with behind_the_back(), connection.cursor() as cursor:  # behind the application's back

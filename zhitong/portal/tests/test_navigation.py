@@ -179,6 +179,9 @@ MENUS = {
         "附件3落实情况",
         "计数事实",
     ],
+    # 三员分立: the security and audit administrators see their own tools only.
+    Role.SECURITY_ADMIN: ["首页", "企业服务窗口", "系统管理"],
+    Role.AUDIT_ADMIN: ["首页", "企业服务窗口", "审计日志"],
     Role.ADMIN: [
         "首页",
         "诉求工作台",
@@ -195,7 +198,6 @@ MENUS = {
         "重大项目",
         "项目管家配备",
         "工作日历",
-        "审计日志",
         "事件推送",
         "接口令牌",
         "系统管理",

@@ -1,5 +1,6 @@
 """`zhitong demo_logins`: the demo city's sign-in accounts, as a table (used by `make run`)."""
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from zhitong.demo import DEMO_PASSWORD
@@ -39,6 +40,13 @@ class Command(BaseCommand):
         for r in rows:
             cells = [r[i] + " " * (widths[i] - _width(r[i])) for i in range(3)]
             self.stdout.write("  " + "  ".join([*cells, r[3]]))
+        from zhitong.demo import DEMO_TOTP_SECRET
+        from zhitong.organizations import totp
+
+        self.stdout.write(
+            f"双因素认证（{'、'.join(sorted(settings.ZHITONG_TOTP_ROLES))}）：演示密钥 {DEMO_TOTP_SECRET}，"
+            f"可添加到任意身份验证器；当前验证码 {totp.code_for(DEMO_TOTP_SECRET)}（30秒内有效，每个只能用一次）。"
+        )
         admin = users.get("admin")
         if admin is not None:
             # Every demo account shares one password hash, so this counts them without hashing.
