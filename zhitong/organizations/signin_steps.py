@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
+from zhitong.common.forms import Form as HardenedForm
 from zhitong.core import context
 
 from . import password_policy, totp
@@ -111,7 +112,7 @@ def _throttle(request, user) -> SignInThrottle:
     return SignInThrottle(context.client_addr_from_meta(request.META), user.get_username())
 
 
-class CodeForm(forms.Form):
+class CodeForm(HardenedForm):
     code = forms.CharField(label=gettext_lazy("验证码"), max_length=32, strip=True)
 
 
@@ -204,7 +205,7 @@ def _enrol_context(user, device, form, error) -> dict:
     }
 
 
-class ForcedPasswordForm(forms.Form):
+class ForcedPasswordForm(HardenedForm):
     new_password1 = forms.CharField(label=gettext_lazy("新密码"), strip=False, widget=forms.PasswordInput)
     new_password2 = forms.CharField(
         label=gettext_lazy("再次输入新密码"), strip=False, widget=forms.PasswordInput

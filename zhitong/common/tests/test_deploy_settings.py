@@ -36,7 +36,12 @@ def documented_environment() -> dict[str, str]:
 def secrets_of_production() -> dict[str, str]:
     """The values the table can only describe ("50+ random characters", the output of
     `zhitong audit newkey`): generated here as an operator would."""
-    return {"SECRET_KEY": secrets.token_urlsafe(50), "ZHITONG_AUDIT_KEY": secrets.token_hex(32)}
+    return {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ZHITONG_AUDIT_KEY": secrets.token_hex(32),
+        "ZHITONG_FIELD_KEYS": secrets.token_hex(32),
+        "ZHITONG_BLIND_INDEX_KEY": secrets.token_hex(32),
+    }
 
 
 def run_deploy_check(env: dict[str, str]) -> subprocess.CompletedProcess:

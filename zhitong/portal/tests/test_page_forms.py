@@ -32,6 +32,15 @@ def _subclasses(cls):
         yield from _subclasses(sub)
 
 
+def _instance(cls) -> forms.BaseForm:
+    """An unbound instance; Django's password forms (SetPasswordForm's kin) take the user."""
+    import inspect
+
+    param = inspect.signature(cls.__init__).parameters.get("user")
+    needs_user = param is not None and param.default is inspect.Parameter.empty
+    return cls(user=None) if needs_user else cls()
+
+
 def page_forms() -> list[forms.BaseForm]:
     """An instance of every form class of ours, and of every move's form."""
     from zhitong.appeals.forms import MoveChoices, move_form
@@ -44,8 +53,10 @@ def page_forms() -> list[forms.BaseForm]:
         cls
         for cls in _subclasses(forms.BaseForm)
         if cls.__module__.startswith("zhitong.") and "Move" not in cls.__name__
+        # The Django admin's own forms (bound to a user by the admin) are not our pages.
+        and not cls.__module__.endswith(".admin")
     }
-    out = [cls() for cls in sorted(classes, key=lambda c: c.__qualname__)]
+    out = [_instance(cls) for cls in sorted(classes, key=lambda c: c.__qualname__)]
     choices = MoveChoices()
     out += [move_form(m, appeal=None, user=None, choices=choices, data={}) for m in MOVES.values()]
     event = SimpleNamespace(version=1, scheduled_at=None, place="")
