@@ -52,7 +52,8 @@ def page_forms() -> list[forms.BaseForm]:
     classes = {
         cls
         for cls in _subclasses(forms.BaseForm)
-        if cls.__module__.startswith("zhitong.") and "Move" not in cls.__name__
+        if cls.__module__.startswith("zhitong.")
+        and "Move" not in cls.__name__
         # The Django admin's own forms (bound to a user by the admin) are not our pages.
         and not cls.__module__.endswith(".admin")
     }
