@@ -227,7 +227,7 @@ def test_the_management_command_and_the_task_run_the_job(flow, city):
 
     appeal = flow.to(Status.IN_PROGRESS)
     with time_machine.travel(at(appeal.clock_yellow_from), tick=False):
-        assert "临期提醒 1" in task.delay().get()
+        assert "临期提醒 1" in task.delay().get(disable_sync_subtasks=False)
         call_command("appeal_clock")
     assert _notes(city.handler, "appeal.clock_yellow") == 1
 

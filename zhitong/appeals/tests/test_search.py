@@ -140,10 +140,15 @@ def test_hostile_queries_on_the_api_and_the_workbench_answer(three, city, client
 def test_postgresql_uses_the_gin_index(three, city):
     if connection.vendor != "postgresql":
         pytest.skip("the GIN index is PostgreSQL's")
-    qs = appeal_filter_search(Appeal.objects.all(), "用地指标")
+    # Unordered: on a three-row table the planner may walk the list's own sort index
+    # (appeals.0015's received_at index) instead; what is checked is that the search
+    # condition can use the GIN index, as it does at scale (docs/search.md).
+    qs = appeal_filter_search(Appeal.objects.all(), "用地指标").order_by()
     with connection.cursor() as cur:
         cur.execute("SET enable_seqscan = off")
+        cur.execute("SET enable_indexscan = off")  # a bitmap scan of the GIN index remains
         plan = qs.explain()
+        cur.execute("RESET enable_indexscan")
         cur.execute("RESET enable_seqscan")
     assert "appeals_appeal_search_gin" in plan
 

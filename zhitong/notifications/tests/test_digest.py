@@ -256,7 +256,7 @@ def test_the_digest_runs_each_morning_through_a_task_and_a_command(handler, sett
     now = timezone.now()
     overdue(handler, at=now - timedelta(hours=2))
     overdue(handler, at=now - timedelta(hours=1), title="重复")
-    assert send_daily_digests.delay().get() == "每日汇总 1"
+    assert send_daily_digests.delay().get(disable_sync_subtasks=False) == "每日汇总 1"
     call_command("notification_digest")  # the same day: nothing more
     outbox_deliver()
     assert Notification.objects.filter(recipient=handler, kind=DIGEST).count() == 1

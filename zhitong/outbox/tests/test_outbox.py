@@ -331,7 +331,7 @@ def test_the_celery_task_delivers_through_the_service_and_beat_sweeps_every_minu
     from zhitong.outbox.tasks import deliver_outbox
 
     outbox_enqueue(messages=[echo(1)])
-    assert deliver_outbox.delay().get() == "已投递 1，失败待重试 0，放弃 0"
+    assert deliver_outbox.delay().get(disable_sync_subtasks=False) == "已投递 1，失败待重试 0，放弃 0"
     assert handled.calls == [1]
     sweep = settings.CELERY_BEAT_SCHEDULE["outbox-sweep"]
     assert (sweep["task"], sweep["schedule"]) == (deliver_outbox.name, crontab())

@@ -168,7 +168,7 @@ def test_the_digest_runs_monthly_through_a_task_and_a_command(pdisp_city, pdisp_
     beat = settings.CELERY_BEAT_SCHEDULE["project-leader-digest"]
     assert beat["task"] == send_leader_digests.name
     assert beat["schedule"] == crontab(hour=8, minute=30, day_of_month="1-5")
-    assert send_leader_digests.delay().get() == "领导月报 2"
+    assert send_leader_digests.delay().get(disable_sync_subtasks=False) == "领导月报 2"
     out = io.StringIO()
     call_command("leader_digest", stdout=out)
     assert "已排队的领导月报：0" in out.getvalue()
