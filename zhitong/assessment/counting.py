@@ -25,8 +25,10 @@ The counts
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from django.urls import reverse
 from django.utils import timezone
@@ -92,8 +94,27 @@ def item(kind: str, obj_id: int, label: str, when, url: str) -> dict:
     return {"kind": kind, "id": obj_id, "label": label, "when": when.isoformat() if when else "", "url": url}
 
 
-def appeal_item(a: Appeal, when) -> dict:
-    return item("appeal", a.pk, f"{a.code} {a.title}", when, reverse("appeals:detail", args=[a.pk]))
+_PK_PLACEHOLDER = 987654321
+
+
+def url_maker(name: str) -> Callable[[int], str]:
+    """`reverse(name, args=[pk])` for many pks with one reverse(): a month's lists hold
+    tens of thousands of links and reverse() was a large share of building them (issue 14).
+    Only for URL patterns whose single argument is the object's integer id."""
+    before, after = reverse(name, args=[_PK_PLACEHOLDER]).split(str(_PK_PLACEHOLDER))
+    return lambda pk: f"{before}{pk}{after}"
+
+
+class RatingRow(NamedTuple):
+    """One `rate` move (the enterprise's rating) with what the lists show of its appeal."""
+
+    id: int
+    at: datetime
+    data: dict
+    appeal_id: int
+    code: str
+    title: str
+    exemption_status: str
 
 
 @dataclass
@@ -125,8 +146,17 @@ class UnitMap:
         self.by_id = {u.pk: u for u in units}
         self._paths = {u.path: u.pk for u in units}
         self._all = dict(Unit.objects.values_list("pk", "path"))
+        self._owners: dict[int | None, int | None] = {}
 
     def owner(self, unit_id: int | None) -> int | None:
+        """Memoised: a month's lists ask it once per counted object."""
+        try:
+            return self._owners[unit_id]
+        except KeyError:
+            owner = self._owners[unit_id] = self._owner(unit_id)
+            return owner
+
+    def _owner(self, unit_id: int | None) -> int | None:
         path = self._all.get(unit_id)
         if not path:
             return None
@@ -141,9 +171,12 @@ class UnitMap:
         return "counties" if unit.kind in COUNTIES_KINDS else "departments"
 
 
-def count_month(*, month: date, units: UnitMap | None = None) -> dict[int, dict[str, Count]]:
+def count_month(
+    *, month: date, units: UnitMap | None = None, ratings: list[RatingRow] | None = None
+) -> dict[int, dict[str, Count]]:
     """Every count of every scored unit for `month`, with its list. A fixed number of
-    queries whatever the number of units and objects."""
+    queries whatever the number of units and objects. `ratings`: the month's
+    `month_ratings(month)`, when the caller has read them already (the rates read them too)."""
     units = units or UnitMap()
     month = month_start(month)
     start, end = month_bounds(month)
@@ -185,38 +218,45 @@ def count_month(*, month: date, units: UnitMap | None = None) -> dict[int, dict[
         )
 
     # seeds/001 四(八), seeds/000 五(一): concluded (verified) in the month.
+    # Rows, not model instances: a month holds thousands (issue 14).
+    appeal_url = url_maker("appeals:detail")
     concluded = (
         Appeal.objects.filter(verified_at__gte=start, verified_at__lt=end, status__in=CONCLUDED_STATUSES)
         .exclude(exemption_status=ExemptionStatus.APPROVED)
         .exclude(status=Status.MERGED)
-        .only("id", "code", "title", "lead_unit_id", "verified_at", "resolved_on_time")
         .order_by("verified_at", "id")
+        .values_list("id", "code", "title", "lead_unit_id", "verified_at", "resolved_on_time")
     )
-    for a in concluded:
-        add(a.lead_unit_id, "resolved", appeal_item(a, a.verified_at))
-        if a.resolved_on_time:
-            add(a.lead_unit_id, "resolved_on_time", appeal_item(a, a.verified_at))
+    for pk, code, title, lead_unit_id, verified_at, on_time in concluded:
+        entry = item("appeal", pk, f"{code} {title}", verified_at, appeal_url(pk))
+        add(lead_unit_id, "resolved", entry)
+        if on_time:
+            add(lead_unit_id, "resolved_on_time", dict(entry))
 
     # Re-handling: the month's ratings that reopened the appeal (appeals' `rate` move).
-    for t, a in _ratings(start, end):
-        if t.data.get("reopened"):
+    if ratings is None:
+        ratings = month_ratings(month)
+    for r in ratings:
+        if r.data.get("reopened"):
             add(
-                t.data.get("lead_unit_id"),
+                r.data.get("lead_unit_id"),
                 "rehandled",
-                item("rating", t.pk, f"{a.code} {a.title}", t.at, reverse("appeals:detail", args=[a.pk])),
+                item("rating", r.id, f"{r.code} {r.title}", r.at, appeal_url(r.appeal_id)),
             )
     return out
 
 
-def _ratings(start: datetime, end: datetime) -> list[tuple[Transition, Appeal]]:
-    """The enterprises' ratings given in [start, end) (the `rate` moves), oldest first."""
+def month_ratings(month: date) -> list[RatingRow]:
+    """The enterprises' ratings given in the month (the `rate` moves), oldest first."""
+    start, end = month_bounds(month)
     rows = (
         Transition.objects.filter(action="rate", at__gte=start, at__lt=end)
-        .select_related("appeal")
-        .only("id", "at", "data", "appeal__code", "appeal__title", "appeal__exemption_status")
         .order_by("at", "id")
+        .values_list(
+            "id", "at", "data", "appeal_id", "appeal__code", "appeal__title", "appeal__exemption_status"
+        )
     )
-    return [(t, t.appeal) for t in rows]
+    return [RatingRow(*r) for r in rows]
 
 
 def group_by_owner(units: UnitMap, rows) -> dict[int, list]:

@@ -37,7 +37,7 @@ from django.utils import timezone
 from zhitong.appeals.choices import CONCLUDED_STATUSES, ExemptionStatus, Rating, Status
 from zhitong.appeals.models import Appeal
 
-from .counting import Count, UnitMap, _ratings, appeal_item, item, month_bounds, month_end, month_start
+from .counting import Count, RatingRow, UnitMap, item, month_end, month_ratings, month_start, url_maker
 
 SATISFIED_FROM = Rating.NEUTRAL  # 基本满意 and better
 RATE_KEYS = ("response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate")
@@ -78,15 +78,21 @@ def _scored_appeals():
 
 
 def rate_month(
-    *, month: date, counts: dict[int, dict[str, Count]], units: UnitMap, today: date | None = None
+    *,
+    month: date,
+    counts: dict[int, dict[str, Count]],
+    units: UnitMap,
+    today: date | None = None,
+    ratings: list[RatingRow] | None = None,
 ) -> dict[int, dict[str, Rate]]:
     """The rates of every scored unit for `month`; `counts` is counting.count_month's
     result (the on-time rate reads its lists); `today` (default: today) decides which
-    deadlines have passed."""
+    deadlines have passed; `ratings`: the month's `counting.month_ratings`, if read already.
+    Rows are read as tuples, not model instances: a month holds thousands (issue 14)."""
     today = today or timezone.localdate()
     month = month_start(month)
     first, last = month, month_end(month)
-    start, end = month_bounds(month)
+    appeal_url = url_maker("appeals:detail")
     out = {u.pk: {k: Rate(k) for k in RATE_KEYS} for u in units.units}
 
     def add(unit_id, key, entry, hit: bool):
@@ -97,40 +103,47 @@ def rate_month(
                 out[owner][key].numerator.append(entry)
 
     # 响应率: sign-for deadline in the month, passed or signed.
-    for a in (
+    for pk, code, title, lead_unit_id, sign_due, signed_at in (
         _scored_appeals()
         .filter(sign_due__gte=first, sign_due__lte=last)
         .filter(Q(sign_due__lt=today) | Q(signed_at__isnull=False))
-        .only("id", "code", "title", "lead_unit_id", "sign_due", "signed_at")
         .order_by("sign_due", "id")
+        .values_list("id", "code", "title", "lead_unit_id", "sign_due", "signed_at")
     ):
-        on_time = a.signed_at is not None and timezone.localdate(a.signed_at) <= a.sign_due
-        add(a.lead_unit_id, "response_rate", appeal_item(a, a.sign_due), on_time)
+        on_time = signed_at is not None and timezone.localdate(signed_at) <= sign_due
+        add(
+            lead_unit_id,
+            "response_rate",
+            item("appeal", pk, f"{code} {title}", sign_due, appeal_url(pk)),
+            on_time,
+        )
 
     # 解决率: handling deadline in the month, passed or concluded.
     concluded = Q(status__in=CONCLUDED_STATUSES)
-    for a in (
+    for pk, code, title, lead_unit_id, handling_due, status in (
         _scored_appeals()
         .filter(handling_due__gte=first, handling_due__lte=last)
         .filter(Q(handling_due__lt=today) | concluded)
-        .only("id", "code", "title", "lead_unit_id", "handling_due", "status")
         .order_by("handling_due", "id")
+        .values_list("id", "code", "title", "lead_unit_id", "handling_due", "status")
     ):
-        add(a.lead_unit_id, "resolution_rate", appeal_item(a, a.handling_due), a.status in CONCLUDED_STATUSES)
+        entry = item("appeal", pk, f"{code} {title}", handling_due, appeal_url(pk))
+        add(lead_unit_id, "resolution_rate", entry, status in CONCLUDED_STATUSES)
 
     # 满意率: the month's ratings.
-    for t, a in _ratings(start, end):
-        if a.exemption_status == ExemptionStatus.APPROVED:
+    labels = {value: str(label) for value, label in Rating.choices}
+    for r in month_ratings(month) if ratings is None else ratings:
+        if r.exemption_status == ExemptionStatus.APPROVED:
             continue
-        rating = int(t.data.get("rating") or 0)
+        rating = int(r.data.get("rating") or 0)
         entry = item(
             "rating",
-            t.pk,
-            f"{a.code} {a.title}（{Rating(rating).label if rating in Rating.values else rating}）",
-            t.at,
-            appeal_item(a, t.at)["url"],
+            r.id,
+            f"{r.code} {r.title}（{labels.get(rating, rating)}）",
+            r.at,
+            appeal_url(r.appeal_id),
         )
-        add(t.data.get("lead_unit_id"), "satisfaction_rate", entry, rating >= SATISFIED_FROM)
+        add(r.data.get("lead_unit_id"), "satisfaction_rate", entry, rating >= SATISFIED_FROM)
 
     # 按期办结率: of the month's concluded appeals (counting's lists).
     for unit_id, c in counts.items():

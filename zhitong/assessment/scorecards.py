@@ -153,8 +153,9 @@ def build_month(
     for _ in range(max(ADJUST_BACK, STREAK_BACK)):
         back.append(counting.prev_month(back[-1]))
     previous = closed_snapshots(back[1:])
-    counts = counting.count_month(month=month, units=units)
-    rated = rates.rate_month(month=month, counts=counts, units=units, today=today)
+    ratings = counting.month_ratings(month)
+    counts = counting.count_month(month=month, units=units, ratings=ratings)
+    rated = rates.rate_month(month=month, counts=counts, units=units, today=today, ratings=ratings)
     adjustments = _adjustments(month, units, {m: s for m, s in previous.items() if m >= back[ADJUST_BACK]})
     deductions = deductions_for(units=units.units, month_start=month, month_end=counting.month_end(month))
     schemes = list(Scheme.objects.all())
