@@ -259,6 +259,11 @@ class Appeal(TimeStampedModel):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="appeal_open_lead_due_idx",
             ),
+            # The monthly scorecard (assessment/rates.py, counting.py) takes a month's slice of
+            # each deadline and of the verifications: a range scan, not the whole table.
+            models.Index(fields=["sign_due", "id"], name="appeal_sign_due_idx"),
+            models.Index(fields=["handling_due", "id"], name="appeal_handling_due_idx"),
+            models.Index(fields=["verified_at", "id"], name="appeal_verified_idx"),
             # Few rows have an exemption requested or decided; the hub counts those awaiting it.
             models.Index(
                 fields=["exemption_status"],

@@ -1,61 +1,132 @@
-"""The monthly scorecard of the last complete month, computed live (`assessment.scorecards.
-build_month`, what an open month's page and the month close compute), against one raw SQL
-aggregate of the same month's appeals per lead unit (received, resolved on time, rated)."""
+"""The monthly scorecard of the last complete month (`assessment.scorecards.build_month`,
+what an open month's page shows and the month close freezes), in the two states a city
+meets it in, against the raw SQL aggregates of the same rules.
+
+- **cold**: no month closed, so the early-warning streak computes the three months before
+  live as well (a city's first months on the platform, or a generated data set);
+- **running**: the three months before are closed, as in a working city (each month is
+  closed by the 10th, seeds/000 二): the streak reads their snapshots and the adjustments
+  recount them. Those three month closes are timed too (`month close` rows). Everything
+  runs in one transaction that is rolled back: the data set is left as it was.
+
+The raw SQL baseline: per lead unit, the month's four lists counted by GROUP BY — the
+appeals verified in the month (解决), whose sign-for deadline (响应率) or handling deadline
+(解决率) falls in it, and its ratings (满意率) — with no lists, labels or ownership."""
 
 from __future__ import annotations
 
 import time
 from datetime import timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from ..stats import Row, median, p95, ratio
 
-RAW = (
-    "SELECT lead_unit_id, COUNT(*), SUM(CASE WHEN resolved_on_time THEN 1 ELSE 0 END), "
-    "SUM(CASE WHEN rating >= 4 THEN 1 ELSE 0 END), SUM(CASE WHEN rating IS NOT NULL THEN 1 ELSE 0 END) "
-    "FROM appeals_appeal WHERE received_at >= %s AND received_at < %s AND status <> 'merged' GROUP BY lead_unit_id"
-)
+RAW = [
+    "SELECT lead_unit_id, COUNT(*), SUM(CASE WHEN resolved_on_time THEN 1 ELSE 0 END) FROM appeals_appeal "
+    "WHERE verified_at >= %(start)s AND verified_at < %(end)s AND status <> 'merged' GROUP BY lead_unit_id",
+    "SELECT lead_unit_id, COUNT(*), COUNT(signed_at) FROM appeals_appeal "
+    "WHERE sign_due >= %(first)s AND sign_due <= %(last)s AND status <> 'merged' GROUP BY lead_unit_id",
+    "SELECT lead_unit_id, COUNT(*) FROM appeals_appeal "
+    "WHERE handling_due >= %(first)s AND handling_due <= %(last)s AND status <> 'merged' GROUP BY lead_unit_id",
+    "SELECT data->>'lead_unit_id', COUNT(*) FROM appeals_transition "
+    "WHERE action = 'rate' AND at >= %(start)s AND at < %(end)s GROUP BY 1",
+]
 
 
-def run(*, runs: int = 5, **_) -> list[Row]:
-    from zhitong.assessment import counting
+class _Rollback(Exception):
+    pass
+
+
+def _time_build(month, today, runs):
     from zhitong.assessment.scorecards import build_month
 
-    today = timezone.localdate()
-    month = counting.month_start(today.replace(day=1) - timedelta(days=1))
-    times, queries = [], 0
     build_month(month=month, today=today)  # warm
+    times, queries, card = [], 0, None
     for _ in range(runs):
         with CaptureQueriesContext(connection) as ctx:
             t0 = time.perf_counter()
             card = build_month(month=month, today=today)
             times.append((time.perf_counter() - t0) * 1000)
         queries = len(ctx.captured_queries)
-    start = timezone.make_aware(timezone.datetime.combine(month, timezone.datetime.min.time()))
-    end = timezone.make_aware(
-        timezone.datetime.combine(counting.month_end(month) + timedelta(days=1), timezone.datetime.min.time())
-    )
+    return times, queries, card
+
+
+def last_month():
+    from zhitong.assessment import counting
+
+    return counting.month_start(timezone.localdate().replace(day=1) - timedelta(days=1))
+
+
+def months_before(month, n: int = 3) -> list:
+    from zhitong.assessment import counting
+
+    out = [counting.prev_month(month)]
+    while len(out) < n:
+        out.append(counting.prev_month(out[-1]))
+    return out
+
+
+def run(*, runs: int = 5, **_) -> list[Row]:
+    from zhitong.assessment import counting
+    from zhitong.assessment.choices import MonthStatus
+    from zhitong.assessment.models import AssessmentMonth
+    from zhitong.assessment.services import month_close_by_label
+
+    today = timezone.localdate()
+    month = last_month()
+    start, end = counting.month_bounds(month)
+    params = {"start": start, "end": end, "first": month, "last": counting.month_end(month)}
     raw = []
     with connection.cursor() as cur:
         for i in range(runs + 1):
             t0 = time.perf_counter()
-            cur.execute(RAW, [start, end])
-            cur.fetchall()
+            for sql in RAW:
+                cur.execute(sql, params)
+                cur.fetchall()
             if i:
                 raw.append((time.perf_counter() - t0) * 1000)
-    units = sum(len(g["rows"]) for g in card["groups"].values())
-    return [
-        Row(
-            "scorecard",
-            f"build_month {month:%Y-%m}",
-            median(times),
-            p95(times),
-            queries,
-            "raw SQL aggregate",
-            ratio(median(times), median(raw)),
-            f"{units} unit rows; raw {median(raw):.1f} ms",
+    raw_ms = median(raw)
+    rows: list[Row] = []
+
+    def card_row(name, times, queries, card, note):
+        units = sum(len(g["rows"]) for g in card["groups"].values())
+        items = sum(len(v) for g in card["groups"].values() for r in g["rows"] for v in r["counts"].values())
+        rows.append(
+            Row(
+                "scorecard",
+                name,
+                median(times),
+                p95(times),
+                queries,
+                "raw SQL aggregates",
+                ratio(median(times), raw_ms),
+                f"{units} unit rows, {items:,} listed objects; {note}; raw {raw_ms:.1f} ms",
+            )
         )
-    ]
+
+    times, queries, card = _time_build(month, today, runs)
+    card_row(f"build_month {month:%Y-%m}, cold", times, queries, card, "3 months before computed live")
+    try:
+        with transaction.atomic():
+            before = months_before(month)
+            closed = set(
+                AssessmentMonth.objects.filter(month__in=before, status=MonthStatus.CLOSED).values_list(
+                    "month", flat=True
+                )
+            )
+            for m in reversed(before):
+                if m in closed:
+                    continue
+                t0 = time.perf_counter()
+                month_close_by_label(actor=None, month=m, note="bench (rolled back)")
+                ms = (time.perf_counter() - t0) * 1000
+                rows.append(Row("scorecard", f"month close {m:%Y-%m}", ms, ms, None, "", None, "rolled back"))
+            times, queries, card = _time_build(month, today, runs)
+            card_row(f"build_month {month:%Y-%m}, running", times, queries, card, "3 months before closed")
+            raise _Rollback
+    except _Rollback:
+        pass
+    return rows

@@ -10,6 +10,7 @@ from django.utils import timezone
 from zhitong.appeals import deadlines
 from zhitong.appeals.choices import OPEN_STATUSES, Status
 from zhitong.appeals.models import Appeal, AppealEvidence, Cooperation, Transition
+from zhitong.audit.models import AuditEvent
 from zhitong.audit.services import audit_verify
 from zhitong.bench.generate import SCALES, generate
 from zhitong.bench.generate.calendar import FastCalendar
@@ -30,6 +31,7 @@ def test_generate_tiny(client):
     check_the_audit_chain_verifies()
     check_pages_render_on_the_data(client)
     check_month_close_accepts_the_data()
+    check_the_scorecard_bench_leaves_the_data_as_it_was()
 
 
 def check_status_mix():
@@ -82,6 +84,26 @@ def check_deadlines_follow_the_calendar_rule():
                 channel=appeal.channel,
             )
             assert (appeal.handling_due, appeal.legal_due) == (due, legal)
+
+
+def check_the_scorecard_bench_leaves_the_data_as_it_was():
+    from zhitong.assessment.models import AssessmentMonth
+    from zhitong.bench.sections import scorecard
+
+    closed = set(AssessmentMonth.objects.filter(status="closed").values_list("month", flat=True))
+    events = AuditEvent.objects.count()
+    rows = scorecard.run(runs=1)
+    names = [r.name for r in rows]
+    assert names[0].endswith("cold") and names[-1].endswith("running")
+    # The three months before the last are closed, except one already closed (by the check
+    # above, when it is one of them): never closed twice.
+    assert all(n.startswith("month close") for n in names[1:-1])
+    assert len(names) - 2 == 3 - len(closed & set(scorecard.months_before(scorecard.last_month())))
+    assert all(r.median is not None and r.median > 0 for r in rows)
+    assert rows[0].ratio is not None and rows[0].queries > 0
+    # The three month closes were rolled back.
+    assert set(AssessmentMonth.objects.filter(status="closed").values_list("month", flat=True)) == closed
+    assert AuditEvent.objects.count() == events
 
 
 def test_fast_calendar_gives_the_calendars_dates(db):
