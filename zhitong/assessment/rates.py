@@ -93,6 +93,7 @@ def rate_month(
     month = month_start(month)
     first, last = month, month_end(month)
     appeal_url = url_maker("appeals:detail")
+    tz = timezone.get_current_timezone()
     out = {u.pk: {k: Rate(k) for k in RATE_KEYS} for u in units.units}
 
     def add(unit_id, key, entry, hit: bool):
@@ -110,7 +111,7 @@ def rate_month(
         .order_by("sign_due", "id")
         .values_list("id", "code", "title", "lead_unit_id", "sign_due", "signed_at")
     ):
-        on_time = signed_at is not None and timezone.localdate(signed_at) <= sign_due
+        on_time = signed_at is not None and signed_at.astimezone(tz).date() <= sign_due
         add(
             lead_unit_id,
             "response_rate",
@@ -142,6 +143,7 @@ def rate_month(
             f"{r.code} {r.title}（{labels.get(rating, rating)}）",
             r.at,
             appeal_url(r.appeal_id),
+            tz,
         )
         add(r.data.get("lead_unit_id"), "satisfaction_rate", entry, rating >= SATISFIED_FROM)
 

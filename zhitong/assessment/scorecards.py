@@ -63,6 +63,18 @@ def closed_snapshots(months: list[date]) -> dict[date, dict]:
     }
 
 
+def closed_groups(months: list[date]) -> dict[date, dict]:
+    """The closed months' scorecard groups only, as `{"groups": …}`: what the adjustments and
+    the streaks read. A closed snapshot also freezes every unit's Annex 1 rows (its parts),
+    many times the groups' size, which need not be read and decoded here (issue 14)."""
+    return {
+        m: {"groups": groups}
+        for m, groups in AssessmentMonth.objects.filter(
+            month__in=months, status=MonthStatus.CLOSED
+        ).values_list("month", "snapshot__groups")
+    }
+
+
 def read_month(month: date, *, today: date | None = None, with_streak: bool = True) -> dict:
     """The month's scorecard: the frozen snapshot if closed, else computed now."""
     month = counting.month_start(month)
@@ -152,7 +164,7 @@ def build_month(
     back = [counting.month_start(month)]
     for _ in range(max(ADJUST_BACK, STREAK_BACK)):
         back.append(counting.prev_month(back[-1]))
-    previous = closed_snapshots(back[1:])
+    previous = closed_groups(back[1:])
     ratings = counting.month_ratings(month)
     counts = counting.count_month(month=month, units=units, ratings=ratings)
     rated = rates.rate_month(month=month, counts=counts, units=units, today=today, ratings=ratings)
