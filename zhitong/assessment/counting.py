@@ -235,9 +235,10 @@ def count_month(
         if on_time:
             add(lead_unit_id, "resolved_on_time", dict(entry))
 
-    # Re-handling: the month's ratings that reopened the appeal (appeals' `rate` move).
+    # Re-handling: the month's ratings that reopened the appeal (appeals' `rate` move,
+    # appeals/services/closing.py sets data["reopened"] = True); read alone, only those.
     if ratings is None:
-        ratings = month_ratings(month)
+        ratings = month_ratings(month, reopened_only=True)
     for r in ratings:
         if r.data.get("reopened"):
             add(
@@ -248,15 +249,15 @@ def count_month(
     return out
 
 
-def month_ratings(month: date) -> list[RatingRow]:
-    """The enterprises' ratings given in the month (the `rate` moves), oldest first."""
+def month_ratings(month: date, *, reopened_only: bool = False) -> list[RatingRow]:
+    """The enterprises' ratings given in the month (the `rate` moves), oldest first; with
+    `reopened_only`, only those that sent the appeal back for re-handling."""
     start, end = month_bounds(month)
-    rows = (
-        Transition.objects.filter(action="rate", at__gte=start, at__lt=end)
-        .order_by("at", "id")
-        .values_list(
-            "id", "at", "data", "appeal_id", "appeal__code", "appeal__title", "appeal__exemption_status"
-        )
+    rows = Transition.objects.filter(action="rate", at__gte=start, at__lt=end)
+    if reopened_only:
+        rows = rows.filter(data__reopened=True)
+    rows = rows.order_by("at", "id").values_list(
+        "id", "at", "data", "appeal_id", "appeal__code", "appeal__title", "appeal__exemption_status"
     )
     return [RatingRow(*r) for r in rows]
 

@@ -75,3 +75,18 @@ def test_the_uncertified_principals_meeting_is_recorded_not_counted(build, septe
     card = scorecards.build_month(month=SEP)
     (cert,) = [c for c in card["certifications"] if c["unit_id"] == build.c.units.glq.pk]
     assert [f["id"] for f in cert["uncounted"]] == [september["f4"].pk]
+
+
+def test_counting_a_month_alone_gives_the_lists_the_scorecard_gives(build, september):
+    """count_month read alone (as the adjustments recount a closed month) reads only the
+    reopening ratings; it must list exactly what it lists with the month's every rating."""
+    from zhitong.assessment import counting
+
+    units = counting.UnitMap()
+    alone = counting.count_month(month=SEP, units=units)
+    full = counting.count_month(month=SEP, units=units, ratings=counting.month_ratings(SEP))
+    assert alone == {k: v for k, v in full.items()}
+    assert alone[build.c.units.glq.pk]["rehandled"].items == full[build.c.units.glq.pk]["rehandled"].items
+    assert [e["id"] for e in alone[build.c.units.glq.pk]["rehandled"].items] == [september["t_reopen"].pk]
+    # The month has ratings that did not reopen: the filter is what left them out.
+    assert len(counting.month_ratings(SEP)) > len(counting.month_ratings(SEP, reopened_only=True)) == 1
