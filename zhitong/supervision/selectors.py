@@ -25,16 +25,16 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Max, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from zhitong.appeals import deadlines as appeal_deadlines
 from zhitong.appeals.choices import Light, Status
-from zhitong.appeals.models import Appeal
+from zhitong.appeals.models import Appeal, Transition
 from zhitong.appeals.selectors import STAGES
 from zhitong.coordination.choices import TaskStatus
-from zhitong.coordination.models import Task
+from zhitong.coordination.models import Task, TaskReport
 from zhitong.coordination.selectors import task_light_q
 from zhitong.core.errors import AccessDenied
 from zhitong.organizations import capabilities as can
@@ -96,9 +96,15 @@ class SupervisionList:
     key: str
     appeals: QuerySet[Appeal]
     tasks: QuerySet[Task]
+    # The same rows without the list's sort annotation (a GROUP BY), when it has one: what
+    # total() counts.
+    appeals_to_count: QuerySet[Appeal] | None = None
+    tasks_to_count: QuerySet[Task] | None = None
 
     def total(self) -> int:
-        return self.appeals.count() + self.tasks.count()
+        appeals = self.appeals if self.appeals_to_count is None else self.appeals_to_count
+        tasks = self.tasks if self.tasks_to_count is None else self.tasks_to_count
+        return appeals.count() + tasks.count()
 
 
 def supervision_list(*, user, key: str, today: date | None = None) -> SupervisionList:
@@ -114,21 +120,37 @@ def supervision_list(*, user, key: str, today: date | None = None) -> Supervisio
         tasks = tasks.none()
     elif key == "stalled":
         since = stalled_since(today)
-        appeals = (
-            appeals.filter(status__in=STALLABLE_APPEAL_STATUSES)
-            .annotate(last_action_at=Coalesce(Max("transitions__at"), "received_at"))
-            .filter(last_action_at__lt=since)
-            .order_by("last_action_at", "id")
+        # "Last action before `since`" (COALESCE(MAX(action), start) < since), written as
+        # EXISTS probes so that counting the list (the homes' figure) needs no GROUP BY over
+        # every open appeal's timeline (issue 14: 60 ms of the supervisor's home at 300k);
+        # the list itself still sorts by the last action.
+        appeals = appeals.filter(status__in=STALLABLE_APPEAL_STATUSES).filter(
+            _no_action_since(Transition, "appeal", since, "received_at")
         )
-        tasks = (
-            tasks.filter(status__in=STALLABLE_TASK_STATUSES)
-            .annotate(last_action_at=Coalesce(Max("reports__at"), "assigned_at"))
-            .filter(last_action_at__lt=since)
-            .order_by("last_action_at", "id")
+        tasks = tasks.filter(status__in=STALLABLE_TASK_STATUSES).filter(
+            _no_action_since(TaskReport, "task", since, "assigned_at")
+        )
+        return SupervisionList(
+            key,
+            appeals.annotate(last_action_at=Coalesce(Max("transitions__at"), "received_at")).order_by(
+                "last_action_at", "id"
+            ),
+            tasks.annotate(last_action_at=Coalesce(Max("reports__at"), "assigned_at")).order_by(
+                "last_action_at", "id"
+            ),
+            appeals_to_count=appeals,
+            tasks_to_count=tasks,
         )
     else:
         raise ValueError(key)
     return SupervisionList(key, appeals, tasks)
+
+
+def _no_action_since(model, fk: str, since: datetime, start: str) -> Q:
+    """COALESCE(MAX(action.at), start) < since, as probes: no action at or after `since`,
+    and either some action (all before it) or, with none, a start before it."""
+    actions = model.objects.filter(**{fk: OuterRef("pk")})
+    return ~Exists(actions.filter(at__gte=since)) & (Exists(actions) | Q(**{f"{start}__lt": since}))
 
 
 def appeal_get_supervised(*, user, appeal_id) -> Appeal:

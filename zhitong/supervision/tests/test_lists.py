@@ -90,6 +90,23 @@ def test_stalled_means_no_action_for_n_working_days_on_the_calendar(sup, appeals
     assert selectors.stalled_since(date(2025, 10, 9)).date() == date(2025, 9, 25)
 
 
+def test_stalled_is_the_last_action_before_the_line_and_its_count_is_its_list(sup, appeals):
+    """The list's rule (COALESCE(MAX(action), received) < line) and the count's probes agree
+    at the line: an action on it is not stalled, one just before it is."""
+    from datetime import timedelta
+
+    from zhitong.appeals.models import Transition
+
+    a, today = appeals, date(2025, 9, 1)
+    line = selectors.stalled_since(today)
+    for appeal, when in ((a["gxj_late"], line), (a["csq_late"], line - timedelta(seconds=1))):
+        Transition.objects.create(appeal=appeal, action="note", to_status=appeal.status, at=when)
+    lst = selectors.supervision_list(user=sup.supervisor, key="stalled", today=today)
+    assert set(lst.appeals) == {a["csq_late"]}
+    assert [x.last_action_at for x in lst.appeals] == [line - timedelta(seconds=1)]
+    assert lst.total() == len(lst.appeals) + len(lst.tasks) == 1
+
+
 def _tasks(sup, scene):
     """A coordination task for GXJ through the real services: opinion on 12 September 2025,
     5 working days (due 19 September)."""
