@@ -133,9 +133,25 @@ def browser_login(pg, username: str, password: str) -> None:
     browser_second_factor(pg, username)
 
 
-# The TOTP secrets browser tests' accounts enrolled with (organizations/signin_steps.py).
+# The TOTP secrets browser tests' accounts enrolled with (organizations/signin_steps.py), by
+# username, for the current test only (_browser_second_factor_per_test).
 _BROWSER_TOTP_SECRETS: dict[str, str] = {}
 _BROWSER_RECOVERY_CODES: dict[str, list[str]] = {}
+
+
+@pytest.fixture(autouse=True)
+def _browser_second_factor_per_test():
+    """An enrolment belongs to the test's database, which ends with the test; a secret kept
+    from an earlier test in this process would be typed for another account of the same
+    name. That is what locked the demo admin out under xdist: the English browser test
+    enrols its own "admin" with a random secret, and a later sign-in of the demo admin (the
+    demo secret) in the same worker typed codes of that stale secret until the throttle
+    refused the pair ("验证码错误次数过多")."""
+    _BROWSER_TOTP_SECRETS.clear()
+    _BROWSER_RECOVERY_CODES.clear()
+    yield
+    _BROWSER_TOTP_SECRETS.clear()
+    _BROWSER_RECOVERY_CODES.clear()
 
 
 def browser_second_factor(pg, username: str) -> None:

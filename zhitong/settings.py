@@ -395,7 +395,8 @@ ZHITONG_MAX_SESSIONS_PER_USER = env_int("ZHITONG_MAX_SESSIONS_PER_USER", 3)
 
 # The TOTP second factor (organizations/totp.py, signin_steps.py; GB/T 22239-2019 8.1.4.1 d).
 ZHITONG_TOTP_ROLES = frozenset({"hub", "supervisor", "admin", "leader", "security_admin", "audit_admin"})
-# Key material for sealing TOTP secrets (default: derived from SECRET_KEY).
+# The former key material of the TOTP secrets (default: derived from SECRET_KEY), read only by
+# migration organizations 0005, which re-seals them under ZHITONG_FIELD_KEYS.
 ZHITONG_TOTP_KEY = os.environ.get("ZHITONG_TOTP_KEY", "")
 # A password checked but a second step (code, enrolment, forced change) not finished within
 # this long starts over.

@@ -316,11 +316,10 @@ class DuplicateCheckIn(Schema):
 
 def _duplicates(request, enterprise_id: int, title: str, description: str) -> list[dict]:
     """Only appeals the caller may see (the selector is scoped, like the intake page's panel).
-    Staff only: it answers in the staff's shape (an enterprise does not register appeals here)."""
-    if is_enterprise_user(request.user):
-        raise Forbidden("企业用户不能使用登记查重")
-    # The check serves registration (it lists similar open appeals of the enterprise named):
-    # only those who register appeals ask it (capabilities.can_register_appeals).
+    The check serves registration (it lists similar open appeals of the enterprise named), so
+    only those who register appeals ask it (capabilities.can_register_appeals, the intake
+    page's gate too): staff, answered in the staff's shape; never an enterprise's account,
+    which does not register appeals here."""
     if not can_register_appeals(request.user):
         raise Forbidden("仅登记诉求的人员可以使用登记查重")
     found = selectors.appeal_possible_duplicates(

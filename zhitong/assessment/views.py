@@ -8,9 +8,8 @@ from decimal import Decimal
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -20,6 +19,8 @@ from django.views.decorators.http import require_POST
 from zhitong.common import forms as zt
 from zhitong.common.pages import get_or_404, month_param, parse_month, perform, today
 from zhitong.organizations.capabilities import is_hub, reads_all_scorecards
+from zhitong.public import throttle
+from zhitong.public.views import public_page
 
 from . import counting, rates, scoring, selectors, services
 from .choices import Audience, MonthStatus
@@ -288,24 +289,15 @@ def month_close(request, month):
 
 # -- the public scorecard (晾晒成绩单, seeds/000 五(一)) ------------------------------------------
 
-PUBLIC_LIMIT = 60  # requests per address and minute
+# The published ranking's own counter per client address (public/throttle.py, the public
+# pages' one counting function): 60 requests a minute, apart from the other public pages'.
+SCORECARDS = throttle.Bucket("scorecards", "ZHITONG_PUBLIC_SCORECARD_LIMIT", 60, 60)
 
 
-def _throttled(request) -> bool:
-    # The public pages' counters live in their own cache (settings.CACHES["public_throttle"]).
-    cache = caches["public_throttle"]
-    key = f"assessment:public:{request.META.get('REMOTE_ADDR', '')}"
-    cache.add(key, 0, 60)
-    try:
-        return cache.incr(key) > PUBLIC_LIMIT
-    except ValueError:
-        return False
-
-
+@public_page(bucket=SCORECARDS)
 def public_scorecards(request, month=None):
-    """The published (closed) months' ranking: numbers only, no list, no person."""
-    if _throttled(request):
-        return HttpResponse("请求过于频繁，请稍后再试", status=429, content_type="text/plain; charset=utf-8")
+    """The published (closed) months' ranking: numbers only, no list, no person. Over the
+    limit, the public pages' 429 page with Retry-After."""
     closed = selectors.closed_months()
     if month is None:
         if not closed:

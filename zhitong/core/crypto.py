@@ -23,7 +23,8 @@ Each ciphertext names the key that made it (a fingerprint of the key), so old ro
 after a rotation as long as the retired key stays in the list.
 
 `encrypt(bytes) -> str` / `decrypt(str) -> bytes` are the same scheme for other secrets
-(a TOTP seed).
+(a TOTP seed). A column of such tokens that its app opens itself is registered with
+`register_sealed_column`, so that the rotation re-seals it too.
 """
 
 from __future__ import annotations
@@ -348,11 +349,35 @@ def encrypted_fields():
                 yield model, f
 
 
+# Text columns of `encrypt` tokens that are not EncryptedCharFields: "app_label.Model.field"
+# -> the associated data they are sealed with.
+_SEALED_COLUMNS: dict[str, bytes] = {}
+
+
+def register_sealed_column(model_label: str, field: str, *, aad: bytes = b"") -> None:
+    """Declare a text column holding `encrypt(…, aad=aad)` tokens that its app opens itself
+    (the TOTP seed, organizations/totp.py), from the app's `ready()`: `reencrypt_all`
+    re-seals it and `zhitong fieldkeys status` counts it, so a retired key can leave
+    ZHITONG_FIELD_KEYS without stranding it."""
+    _SEALED_COLUMNS[f"{model_label}.{field}"] = aad
+
+
+def sealed_columns():
+    """(model, field, aad) for every registered sealed column."""
+    from django.apps import apps
+
+    for name, aad in sorted(_SEALED_COLUMNS.items()):
+        model_label, field = name.rsplit(".", 1)
+        model = apps.get_model(model_label)
+        yield model, model._meta.get_field(field), aad
+
+
 def reencrypt_all(*, chunk_size: int = 500) -> dict[str, int]:
     """Rewrite every encrypted value under the current field key and recompute its blind
     index (after adding a key to ZHITONG_FIELD_KEYS, or changing ZHITONG_BLIND_INDEX_KEY).
     Rows are read through the ORM (any key in the ring opens them) and written back with
-    `update`, which encrypts with the first key. Returns {model.field: rows rewritten}."""
+    `update`, which encrypts with the first key; the registered sealed columns are opened
+    and sealed again. Returns {model.field: rows rewritten}."""
     from django.db import transaction
 
     done = {}
@@ -367,6 +392,19 @@ def reencrypt_all(*, chunk_size: int = 500) -> dict[str, int]:
                 changes[f.blind_index] = blind_index(value, f.kind)
             with transaction.atomic():
                 model._base_manager.filter(pk=pk).update(**changes)
+            count += 1
+        done[f"{model._meta.label}.{f.name}"] = count
+    for model, f, aad in sealed_columns():
+        count = 0
+        qs = model._base_manager.order_by("pk").values_list("pk", f.attname)
+        for pk, token in qs.iterator(chunk_size=chunk_size):
+            if not is_ciphertext(token):
+                continue
+            with transaction.atomic():
+                # Only if unchanged meanwhile (a user enrolling again at this moment wins).
+                model._base_manager.filter(pk=pk, **{f.attname: token}).update(
+                    **{f.attname: encrypt(decrypt(token, aad=aad), aad=aad)}
+                )
             count += 1
         done[f"{model._meta.label}.{f.name}"] = count
     return done

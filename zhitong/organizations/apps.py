@@ -8,6 +8,10 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("组织机构与用户")
 
     def ready(self):
-        from . import sessions
+        from zhitong.core import crypto
+
+        from . import sessions, totp
 
         sessions.connect()
+        # The TOTP seeds are field-key ciphertext: the key rotation re-seals them.
+        crypto.register_sealed_column("organizations.TotpDevice", "secret_sealed", aad=totp.SEAL_AAD)

@@ -6,9 +6,11 @@ second (organizations/signin_steps.py runs the steps; the session is not signed 
 passed).
 
 - **Secrets sealed at rest.** `seal_secret` / `open_secret` are the one pair every read and
-  write goes through (AES-256-GCM from `cryptography`, with a key derived
-  from ZHITONG_TOTP_KEY or SECRET_KEY). The field-encryption helper of zhitong/core/crypto.py
-  can replace the pair's body without touching the callers.
+  write goes through: zhitong/core/crypto.py's `encrypt` / `decrypt` (AES-256-GCM under the
+  field keys of ZHITONG_FIELD_KEYS, bound to the TOTP column by SEAL_AAD), so `zhitong
+  fieldkeys reencrypt` rotates them with the phone numbers. Secrets sealed by the earlier
+  scheme (`v1:`, a key from ZHITONG_TOTP_KEY or SECRET_KEY) are re-sealed by migration
+  organizations 0005.
 - **Replay refused.** A code is accepted for its time step or a neighbouring one (clock
   drift), and only for a step later than the last accepted one: the same code, or an older
   one, is refused for the rest of its window. The check-and-set is one conditional UPDATE, so
@@ -20,7 +22,6 @@ passed).
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
@@ -29,10 +30,11 @@ from datetime import datetime
 
 import pyotp
 import segno
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+
+from zhitong.core import crypto
 
 from .models import TotpDevice, User
 
@@ -42,25 +44,21 @@ DRIFT_STEPS = 1  # one step either side: a phone's clock a little off still work
 RECOVERY_CODES = 10
 
 
-# -- sealing (switchable to zhitong/core/crypto.py at merge) ------------------------------------
+# -- sealing ---------------------------------------------------------------------------------
 
-
-def _key() -> bytes:
-    material = getattr(settings, "ZHITONG_TOTP_KEY", "") or settings.SECRET_KEY
-    return hashlib.sha256(b"zhitong.totp.v1:" + material.encode("utf-8")).digest()
+# The associated data every sealed secret is bound to: a TOTP token cannot be passed off as
+# another column's ciphertext, or the other way round.
+SEAL_AAD = b"zhitong.totp"
 
 
 def seal_secret(secret: str) -> str:
-    """The secret encrypted (AES-256-GCM, random nonce), as text for a TextField."""
-    nonce = secrets.token_bytes(12)
-    sealed = AESGCM(_key()).encrypt(nonce, secret.encode("ascii"), b"totp")
-    return "v1:" + base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+    """The secret encrypted under the current field key (crypto.encrypt), as text for a TextField."""
+    return crypto.encrypt(secret.encode("ascii"), aad=SEAL_AAD)
 
 
 def open_secret(sealed: str) -> str:
-    """The secret back from `seal_secret`'s text (raises on a tampered value)."""
-    raw = base64.urlsafe_b64decode(sealed.removeprefix("v1:").encode("ascii"))
-    return AESGCM(_key()).decrypt(raw[:12], raw[12:], b"totp").decode("ascii")
+    """The secret back from `seal_secret`'s text (crypto.DecryptionError on a tampered value)."""
+    return crypto.decrypt(sealed, aad=SEAL_AAD).decode("ascii")
 
 
 # -- who needs it ------------------------------------------------------------------------------

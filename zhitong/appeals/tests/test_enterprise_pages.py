@@ -248,7 +248,9 @@ def test_the_enterprise_rates_through_the_api_and_gets_its_shape_back(client, ci
 
 def test_the_duplicate_lookup_is_refused_to_an_enterprise_and_open_to_staff(client, city, mine):
     params = {"enterprise_id": city.enterprise.pk, "title": "办理中的诉求"}
-    assert api(client, city.enterprise_user, "/duplicates", **params).status_code == 403
+    refused = api(client, city.enterprise_user, "/duplicates", **params)
+    assert refused.status_code == 403  # the one gate: can_register_appeals
+    assert refused.json()["message"] == "仅登记诉求的人员可以使用登记查重"
     r = api(client, city.clerk, "/duplicates", **params)
     assert r.status_code == 200
     assert all(i["audience"] == "staff" for i in r.json())

@@ -97,6 +97,9 @@ def test_the_public_page_is_rate_limited(client, people, settings):
     caches["public_throttle"].clear()
     codes = [client.get(reverse("public_scorecards")).status_code for _ in range(61)]
     assert codes[:60] == [200] * 60 and codes[60] == 429
+    refused = client.get(reverse("public_scorecards"))  # the public pages' 429 page
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "访问过于频繁" in refused.text
     caches["public_throttle"].clear()
 
 

@@ -1,15 +1,22 @@
 """The TOTP second factor, the forced password change and the session limits at sign-in
 (issue 15; GB/T 22239-2019 8.1.4.1 a, b, d). Real password sign-ins through the pages."""
 
+import importlib
+import io
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.sites import site
+from django.core.management import call_command
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
 from zhitong.audit.models import AuditEvent
+from zhitong.core import crypto
 from zhitong.core.errors import AccessDenied
 from zhitong.organizations import totp
 from zhitong.organizations.choices import Role
@@ -119,8 +126,72 @@ def test_a_pending_sign_in_lapses(client, hub, time_machine):
 def test_seal_and_open(hub):
     sealed = totp.seal_secret(SECRET)
     assert SECRET not in sealed and totp.open_secret(sealed) == SECRET
-    with pytest.raises(Exception):  # noqa: B017 - any tampering fails authentication
+    assert crypto.is_ciphertext(sealed)  # the field keys' scheme (core/crypto.py)
+    with pytest.raises(crypto.DecryptionError):  # any tampering fails authentication
         totp.open_secret(sealed[:-4] + ("AAAA" if not sealed.endswith("AAAA") else "BBBB"))
+    with pytest.raises(crypto.DecryptionError):  # another column's ciphertext is no TOTP seed
+        totp.open_secret(crypto.encrypt(SECRET.encode("ascii")))
+
+
+def _migration_0005():
+    return importlib.import_module("zhitong.organizations.migrations.0005_totp_secrets_under_field_keys")
+
+
+def test_a_secret_sealed_the_old_way_still_signs_in_after_the_migration(client, hub):
+    """Migration 0005 re-seals the `v1:` secrets of totp.py's former own AES-GCM under the
+    field keys: the device keeps working (a page sign-in with its code), a rerun changes
+    nothing, and backwards gives back the old scheme."""
+    migration = _migration_0005()
+    old = migration.legacy_seal(SECRET)
+    assert old.startswith("v1:") and migration.legacy_open(old) == SECRET
+    TotpDevice.objects.filter(user=hub).update(secret_sealed=old)
+    editor = SimpleNamespace(connection=connection)
+
+    migration.forwards(apps, editor)
+    resealed = TotpDevice.objects.get(user=hub).secret_sealed
+    assert crypto.is_ciphertext(resealed) and totp.open_secret(resealed) == SECRET
+    migration.forwards(apps, editor)  # a rerun leaves it alone
+    assert TotpDevice.objects.get(user=hub).secret_sealed == resealed
+
+    password(client, "hub2fa")
+    client.post(reverse("signin_code"), {"code": totp.code_for(SECRET)})
+    assert signed_in(client)
+
+    migration.backwards(apps, editor)
+    back = TotpDevice.objects.get(user=hub).secret_sealed
+    assert back.startswith("v1:") and migration.legacy_open(back) == SECRET
+
+
+def test_the_migration_stops_at_a_secret_its_key_cannot_open(hub, settings):
+    migration = _migration_0005()
+    settings.ZHITONG_TOTP_KEY = "a key since lost"
+    TotpDevice.objects.filter(user=hub).update(secret_sealed=migration.legacy_seal(SECRET))
+    settings.ZHITONG_TOTP_KEY = "the key of today"
+    with pytest.raises(RuntimeError, match=f"TOTP device {hub.totp_device.pk}"):
+        migration.forwards(apps, SimpleNamespace(connection=connection))
+
+
+def test_the_field_key_rotation_re_seals_the_totp_secrets(client, hub, settings):
+    """`zhitong fieldkeys reencrypt` covers the TOTP column: once it has run, the retired
+    key can leave ZHITONG_FIELD_KEYS and the device still signs in."""
+    settings.FIELD_KEYS = ["a" * 40]
+    TotpDevice.objects.filter(user=hub).update(secret_sealed=totp.seal_secret(SECRET))
+    old_kid = crypto.key_id_of(TotpDevice.objects.get(user=hub).secret_sealed)
+    settings.FIELD_KEYS = ["b" * 40, "a" * 40]
+    out = io.StringIO()
+    call_command("fieldkeys", "reencrypt", stdout=out)
+    assert "organizations.TotpDevice.secret_sealed: 1 re-encrypted" in out.getvalue()
+    settings.FIELD_KEYS = ["b" * 40]  # the retired key is gone
+    sealed = TotpDevice.objects.get(user=hub).secret_sealed
+    assert crypto.key_id_of(sealed) not in (None, old_kid)
+    out = io.StringIO()
+    call_command("fieldkeys", "status", stdout=out)
+    assert (
+        f"organizations.TotpDevice.secret_sealed: {crypto.key_id_of(sealed)} (current): 1" in out.getvalue()
+    )
+    password(client, "hub2fa")
+    client.post(reverse("signin_code"), {"code": totp.code_for(SECRET)})
+    assert signed_in(client)
 
 
 def test_only_the_security_administrator_resets_a_second_factor(hub):

@@ -26,20 +26,7 @@ HOME_HEADINGS = {
 }
 
 
-@pytest.mark.parametrize(
-    "username",
-    [
-        pytest.param(
-            u,
-            # Known defect (issue 15 note): under xdist the demo admin's second-factor step
-            # is locked out ("验证码错误次数过多") after its codes are refused; not yet found why.
-            marks=pytest.mark.xfail(reason="demo admin's TOTP step locks out under xdist", strict=False),
-        )
-        if u == "admin"
-        else u
-        for u in MAIN_LOGINS
-    ],
-)
+@pytest.mark.parametrize("username", MAIN_LOGINS)
 def test_each_demo_login_signs_in_lands_on_its_home_and_signs_out(
     page, login, screenshot, demo_organisation, username
 ):

@@ -1,7 +1,8 @@
-"""`zhitong fieldkeys reencrypt`: rewrite every encrypted phone under the current field key
-and recompute the blind indexes (zhitong/core/crypto.py; docs/security.md "Personal data at
-rest"). Run after putting a new key first in ZHITONG_FIELD_KEYS; the old key can leave the
-list once this has finished. `zhitong fieldkeys status` counts the values per key id."""
+"""`zhitong fieldkeys reencrypt`: rewrite every encrypted phone (and every registered sealed
+column: the TOTP seeds) under the current field key and recompute the blind indexes
+(zhitong/core/crypto.py; docs/security.md "Personal data at rest"). Run after putting a new
+key first in ZHITONG_FIELD_KEYS; the old key can leave the list once this has finished.
+`zhitong fieldkeys status` counts the values per key id."""
 
 from collections import Counter
 
@@ -26,7 +27,8 @@ class Command(OperationalCommand):
                 self.stdout.write(f"{column}: {count} re-encrypted")
             return
         current = crypto.keyring().current_id
-        for model, f in crypto.encrypted_fields():
+        columns = [*crypto.encrypted_fields(), *((m, f) for m, f, _ in crypto.sealed_columns())]
+        for model, f in columns:
             table, column = (
                 connection.ops.quote_name(model._meta.db_table),
                 connection.ops.quote_name(f.column),
