@@ -125,6 +125,27 @@ def display_width(text: str) -> int:
     )
 
 
+# Character classes for _tokens, each character's computed once.
+_OPEN, _CLOSE_WIDE, _CLOSE_NARROW, _SPACE, _WIDE_CH, _NARROW_CH = range(6)
+
+
+class _Classes(dict):
+    def __missing__(self, ch: str) -> int:
+        if ch in _NO_LINE_END:
+            k = _OPEN
+        elif ch in _NO_LINE_START:
+            k = _CLOSE_WIDE if _WIDE[ch] else _CLOSE_NARROW
+        elif ch.isspace():
+            k = _SPACE
+        else:
+            k = _WIDE_CH if _WIDE[ch] else _NARROW_CH
+        self[ch] = k
+        return k
+
+
+_CLASS = _Classes()
+
+
 def _tokens(paragraph: str) -> list[str]:
     """The pieces a line may break between: each CJK character alone, a run of Latin
     letters and digits whole (a word, a phone number), a space alone; punctuation that
@@ -132,28 +153,26 @@ def _tokens(paragraph: str) -> list[str]:
     joins the piece after it."""
     tokens: list[str] = []
     pending_open = ""
+    # The last piece ends with a narrow character a Latin word goes on from (not a space,
+    # not punctuation that may not start a line).
+    joinable = False
+    classes = _CLASS
     for ch in paragraph:
-        if ch in _NO_LINE_END:
+        k = classes[ch]
+        if k == _OPEN:
             pending_open += ch
             continue
-        if ch in _NO_LINE_START and tokens and not pending_open:
+        if (k == _CLOSE_WIDE or k == _CLOSE_NARROW) and tokens and not pending_open:
             tokens[-1] += ch
+            joinable = False
             continue
-        wide = _WIDE[ch]
-        piece = pending_open + ch
+        piece = pending_open + ch if pending_open else ch
         pending_open = ""
-        if ch.isspace():
-            tokens.append(piece)
-        elif (
-            not wide
-            and tokens
-            and not tokens[-1][-1:].isspace()
-            and not _WIDE[tokens[-1][-1]]
-            and tokens[-1][-1] not in _NO_LINE_START
-        ):
+        if k != _SPACE and (k == _NARROW_CH or k == _CLOSE_NARROW) and joinable:
             tokens[-1] += piece  # one Latin word
         else:
             tokens.append(piece)
+        joinable = k == _NARROW_CH
     if pending_open:
         tokens.append(pending_open)
     return tokens
@@ -167,7 +186,7 @@ def _paragraph_lines(paragraph: str, usable_px: float, font_pt: float) -> int:
         return 1
     lines, x = 1, 0.0
     for token in _tokens(paragraph):
-        w = sum(map(px.__getitem__, token))
+        w = px[token] if len(token) == 1 else sum(map(px.__getitem__, token))
         if token.isspace():
             x += w  # a space at the end of a line hangs in the margin
             continue
