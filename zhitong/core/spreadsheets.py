@@ -85,12 +85,65 @@ def char_px(ch: str, font_pt: float = FONT_SIZE) -> float:
     return em * NARROW_EM
 
 
+class _Widths(dict):
+    """Each character's width in pixels at one font size, computed once (char_px) and then
+    looked up: the row heights measure every character of a ledger."""
+
+    def __init__(self, font_pt: float):
+        super().__init__()
+        self.font_pt = font_pt
+
+    def __missing__(self, ch: str) -> float:
+        w = self[ch] = char_px(ch, self.font_pt)
+        return w
+
+
+_WIDTHS: dict[float, _Widths] = {}
+
+
+def _widths(font_pt: float) -> _Widths:
+    w = _WIDTHS.get(font_pt)
+    if w is None:
+        w = _WIDTHS[font_pt] = _Widths(font_pt)
+    return w
+
+
+class _Wide(dict):
+    def __missing__(self, ch: str) -> bool:
+        w = self[ch] = unicodedata.east_asian_width(ch) in ("W", "F", "A")
+        return w
+
+
+_WIDE = _Wide()
+
+
 def display_width(text: str) -> int:
     """The width of `text` in half-width columns (a CJK character counts two)."""
     return sum(
         0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F", "A") else 1
         for c in text
     )
+
+
+# Character classes for _tokens, each character's computed once.
+_OPEN, _CLOSE_WIDE, _CLOSE_NARROW, _SPACE, _WIDE_CH, _NARROW_CH = range(6)
+
+
+class _Classes(dict):
+    def __missing__(self, ch: str) -> int:
+        if ch in _NO_LINE_END:
+            k = _OPEN
+        elif ch in _NO_LINE_START:
+            k = _CLOSE_WIDE if _WIDE[ch] else _CLOSE_NARROW
+        elif ch.isspace():
+            k = _SPACE
+        else:
+            k = _WIDE_CH if _WIDE[ch] else _NARROW_CH
+        self[ch] = k
+        return k
+
+
+_CLASS = _Classes()
 
 
 def _tokens(paragraph: str) -> list[str]:
@@ -100,37 +153,40 @@ def _tokens(paragraph: str) -> list[str]:
     joins the piece after it."""
     tokens: list[str] = []
     pending_open = ""
+    # The last piece ends with a narrow character a Latin word goes on from (not a space,
+    # not punctuation that may not start a line).
+    joinable = False
+    classes = _CLASS
     for ch in paragraph:
-        if ch in _NO_LINE_END:
+        k = classes[ch]
+        if k == _OPEN:
             pending_open += ch
             continue
-        if ch in _NO_LINE_START and tokens and not pending_open:
+        if (k == _CLOSE_WIDE or k == _CLOSE_NARROW) and tokens and not pending_open:
             tokens[-1] += ch
+            joinable = False
             continue
-        wide = unicodedata.east_asian_width(ch) in ("W", "F", "A")
-        piece = pending_open + ch
+        piece = pending_open + ch if pending_open else ch
         pending_open = ""
-        if ch.isspace():
-            tokens.append(piece)
-        elif (
-            not wide
-            and tokens
-            and not tokens[-1][-1:].isspace()
-            and unicodedata.east_asian_width(tokens[-1][-1]) not in ("W", "F", "A")
-            and tokens[-1][-1] not in _NO_LINE_START
-        ):
+        if k != _SPACE and (k == _NARROW_CH or k == _CLOSE_NARROW) and joinable:
             tokens[-1] += piece  # one Latin word
         else:
             tokens.append(piece)
+        joinable = k == _NARROW_CH
     if pending_open:
         tokens.append(pending_open)
     return tokens
 
 
 def _paragraph_lines(paragraph: str, usable_px: float, font_pt: float) -> int:
+    px = _widths(font_pt)
+    # A paragraph narrower than the line (with a margin for the order the widths are added
+    # in below) takes one line, whatever its pieces.
+    if sum(map(px.__getitem__, paragraph)) < usable_px - 1e-6:
+        return 1
     lines, x = 1, 0.0
     for token in _tokens(paragraph):
-        w = sum(char_px(c, font_pt) for c in token)
+        w = px[token] if len(token) == 1 else sum(map(px.__getitem__, token))
         if token.isspace():
             x += w  # a space at the end of a line hangs in the margin
             continue
@@ -143,7 +199,7 @@ def _paragraph_lines(paragraph: str, usable_px: float, font_pt: float) -> int:
             x = w
             continue
         for c in token:  # a piece wider than the line breaks anywhere
-            cw = char_px(c, font_pt)
+            cw = px[c]
             if x + cw > usable_px and x > 0:
                 lines, x = lines + 1, 0.0
             x += cw
@@ -166,16 +222,22 @@ def row_height(texts: Iterable[tuple[object, float]], font_pt: float = FONT_SIZE
 
 
 class Book:
-    """An .xlsx workbook in memory whose sheets are printable ledgers."""
+    """An .xlsx workbook whose sheets are printable ledgers: in memory (`close()` gives its
+    bytes), or, given a `target` (a path or a binary file), written to it in XlsxWriter's
+    constant_memory mode: each row is written out when the next one starts, so a ledger of
+    any length holds one row at a time (the rows must come in order, as Sheet writes them)."""
 
-    def __init__(self):
+    def __init__(self, target=None):
         import xlsxwriter
 
-        self._buf = io.BytesIO()
         # Text stays text: no formulas or links made out of what people typed.
-        self.wb = xlsxwriter.Workbook(
-            self._buf, {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-        )
+        options = {"strings_to_formulas": False, "strings_to_urls": False}
+        if target is None:
+            self._buf = io.BytesIO()
+            self.wb = xlsxwriter.Workbook(self._buf, {"in_memory": True, **options})
+        else:
+            self._buf = None
+            self.wb = xlsxwriter.Workbook(target, {"constant_memory": True, **options})
         self._formats: dict[tuple, object] = {}
         self._sheets: list[Sheet] = []
 
@@ -211,11 +273,12 @@ class Book:
         self._sheets.append(sheet)
         return sheet
 
-    def close(self) -> bytes:
+    def close(self) -> bytes | None:
+        """Finish the workbook: its bytes when in memory, None when written to a target."""
         for sheet in self._sheets:
             sheet.finish()
         self.wb.close()
-        return self._buf.getvalue()
+        return self._buf.getvalue() if self._buf is not None else None
 
 
 class Sheet:
@@ -246,14 +309,16 @@ class Sheet:
             bold=True, border=1, align="center", valign="vcenter", text_wrap=True, bg_color="#F2F2F2"
         )
         self.first_header_row = self.next_row
-        merged_down: set[int] = set()
+        merged_down: dict[int, tuple[str, object]] = {}
         if groups:
             r, col = self.next_row, 0
             for label, span in groups:
                 f = book.format(**header_props)
                 if span == 1 and label == self.columns[col].header:
-                    self.ws.merge_range(r, col, r + 1, col, label, f)
-                    merged_down.add(col)
+                    # Merged down over both header rows: written row by row (a constant_memory
+                    # sheet has left a row once the next is written), merged below.
+                    self.ws.write_string(r, col, label, f)
+                    merged_down[col] = (label, f)
                 elif span > 1:
                     self.ws.merge_range(r, col, r, col + span - 1, label, f)
                 else:
@@ -264,6 +329,7 @@ class Sheet:
         self.header_row = self.next_row
         for i, c in enumerate(self.columns):
             if i in merged_down:
+                self.ws.write_blank(self.header_row, i, None, merged_down[i][1])
                 continue
             f = book.format(**header_props, **({"font_color": "#C00000"} if c.required else {}))
             self.ws.write_string(self.header_row, i, c.header + ("*" if c.required else ""), f)
@@ -271,8 +337,36 @@ class Sheet:
             self.header_row,
             max(24.0, row_height((c.header + ("*" if c.required else ""), c.width) for c in self.columns)),
         )
+        for col, (label, f) in merged_down.items():
+            self._merge_written(self.header_row - 1, col, self.header_row, col, label, f)
         self.next_row += 1
+        self._cell_formats: list | None = None
         self._page_setup(landscape)
+
+    def _merge_written(self, first_row, first_col, last_row, last_col, value, fmt) -> None:
+        """Merge a range over more than one row whose cells are already written (the value in
+        its first cell, blanks in the format elsewhere), as merge_range leaves them.
+
+        In memory, merge_range itself (it writes the same cells again). In constant_memory
+        mode merge_range cannot be used once its first row is left (XlsxWriter refuses any
+        write above the current row, and its blanks would leave the first row before its
+        other cells are written), so the range is recorded as merge_range records it: in the
+        worksheet's list of merged ranges (written at close) and its map of merged cells
+        (overlap checks). These are XlsxWriter's own attributes (3.x); the Annex 1 golden
+        test reads the merged ranges back from the file and fails if they are lost."""
+        ws = self.ws
+        if not ws.constant_memory:
+            ws.merge_range(first_row, first_col, last_row, last_col, value, fmt)
+            return
+        from xlsxwriter.utility import xl_range
+
+        cell_range = xl_range(first_row, first_col, last_row, last_col)
+        for row in range(first_row, last_row + 1):
+            for col in range(first_col, last_col + 1):
+                if (row, col) in ws.merged_cells:
+                    raise ValueError(f"merge {cell_range} overlaps {ws.merged_cells[(row, col)]}")
+                ws.merged_cells[(row, col)] = cell_range
+        ws.merge.append([first_row, first_col, last_row, last_col])
 
     def _page_setup(self, landscape: bool) -> None:
         ws = self.ws
@@ -304,30 +398,43 @@ class Sheet:
         A record taller than a row may be (409 pt, some 25 lines) takes as many rows as it
         needs, each of its cells merged down them, so that the longest text still reads whole."""
         r = self.next_row
-        book = self.book
         values = [("是" if v else "否") if isinstance(v, bool) else v for v in values]
         pairs = list(zip(values, self.columns, strict=False))
+        formats = self._cell_formats
+        if formats is None:
+            formats = self._cell_formats = [
+                self.book.format(
+                    border=1,
+                    valign="top",
+                    text_wrap=True,
+                    **({"align": "center"} if column.center else {}),
+                    **({"num_format": "@"} if column.text else {}),
+                )
+                for column in self.columns
+            ]
         lines = max((line_count(v, c.width) for v, c in pairs), default=1)
         needed = lines * FONT_SIZE * LINE_EM + ROW_PADDING_PT
         span = max(1, math.ceil(needed / MAX_ROW_PT))
-        for i, (value, column) in enumerate(pairs):
-            f = book.format(
-                border=1,
-                valign="top",
-                text_wrap=True,
-                **({"align": "center"} if column.center else {}),
-                **({"num_format": "@"} if column.text else {}),
-            )
-            if span > 1:
-                self.ws.merge_range(r, i, r + span - 1, i, "" if value is None else value, f)
-            elif value is None or value == "":
-                self.ws.write_blank(r, i, None, f)
-            elif isinstance(value, int | float):
-                self.ws.write_number(r, i, value, f)
-            else:
-                self.ws.write_string(r, i, str(value), f)
+        ws = self.ws
+        # Row by row (a constant_memory sheet has left a row once the next is written): the
+        # record's cells in its first row, blanks below them, then the merges recorded.
         for k in range(span):
-            self.ws.set_row(r + k, round(needed / span, 1))
+            ws.set_row(r + k, round(needed / span, 1))
+            for i, (value, _column) in enumerate(pairs):
+                f = formats[i]
+                if k:
+                    ws.write_blank(r + k, i, None, f)
+                elif span > 1:
+                    ws.write(r, i, "" if value is None else value, f)
+                elif value is None or value == "":
+                    ws.write_blank(r, i, None, f)
+                elif isinstance(value, int | float):
+                    ws.write_number(r, i, value, f)
+                else:
+                    ws.write_string(r, i, str(value), f)
+        if span > 1:
+            for i, (value, _column) in enumerate(pairs):
+                self._merge_written(r, i, r + span - 1, i, "" if value is None else value, formats[i])
         self.next_row += span
         self.data_rows += 1
 

@@ -18,17 +18,19 @@ The columns are the seed table's, under its three group headers:
 
 from __future__ import annotations
 
+import io
 from calendar import monthrange
+from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from zhitong.appeals.choices import CONCLUDED_STATUSES, Status
 from zhitong.appeals.models import Appeal, Cooperation
 from zhitong.coordination.choices import MeetingStatus
-from zhitong.coordination.models import MeetingItem
-from zhitong.coordination.selectors.meetings import implementation_text
+from zhitong.coordination.models import Meeting, MeetingItem, Task
+from zhitong.coordination.selectors.meetings import implementation_text_of
 from zhitong.core.downloads import month_cn
 from zhitong.core.spreadsheets import Book, Column
 from zhitong.organizations.capabilities import is_city_leader, is_unit_staff, sees_whole_city
@@ -84,102 +86,208 @@ def _aware(d: date) -> datetime:
     return timezone.make_aware(datetime.combine(d, time.min))
 
 
-def ledger_appeals(*, units, month_start: date, month_end: date) -> QuerySet[Appeal]:
-    """The appeals of the ledgers of `units` (ids or Units) for the period, with everything a
-    row shows in a fixed number of queries."""
-    start, end = _aware(month_start), _aware(_end_exclusive(month_start, month_end))
-    unit_ids = [getattr(u, "pk", u) for u in units]
-    concluded_before = Q(status__in=CONCLUDED_STATUSES) & (
+def _concluded_before(start: datetime) -> Q:
+    return Q(status__in=CONCLUDED_STATUSES) & (
         Q(verified_at__lt=start) | Q(verified_at__isnull=True, closed_at__lt=start)
     )
-    items = (
-        MeetingItem.objects.filter(meeting__status=MeetingStatus.HELD, meeting__held_at__lt=end)
-        .select_related("meeting", "meeting__convener")
-        .prefetch_related("tasks__unit")
-        .order_by("meeting__held_at", "id")
-    )
+
+
+def ledger_appeals(*, units, month_start: date, month_end: date) -> QuerySet[Appeal]:
+    """The appeals of the ledgers of `units` (ids or Units) for the period, in the ledgers'
+    order (the lead unit in tree order, then received time, then id). For counting and
+    filtering: the rows themselves are built by `iter_ledger_rows` from plain values."""
+    start, end = _aware(month_start), _aware(_end_exclusive(month_start, month_end))
+    unit_ids = [getattr(u, "pk", u) for u in units]
     return (
         Appeal.objects.filter(lead_unit_id__in=unit_ids, received_at__lt=end)
         .exclude(status=Status.MERGED)
-        .exclude(concluded_before)
-        .select_related("enterprise", "project", "received_unit__parent", "lead_unit")
-        .prefetch_related(
-            Prefetch("cooperations", queryset=Cooperation.objects.select_related("unit").order_by("id")),
-            Prefetch("meeting_items", queryset=items, to_attr="ledger_items"),
-        )
+        .exclude(_concluded_before(start))
         .order_by("lead_unit__path", "received_at", "id")
     )
 
 
-def _concluded_by(appeal: Appeal, end: datetime) -> bool:
+def _concluded_by(status: str, verified_at, closed_at, end: datetime) -> bool:
     """办结 by the end of the period (seeds/001 四(八): verified, or closed after the rating)."""
-    if appeal.status not in CONCLUDED_STATUSES:
+    if status not in CONCLUDED_STATUSES:
         return False
-    moment = appeal.verified_at or appeal.closed_at
+    moment = verified_at or closed_at
     return moment is None or moment < end
 
 
-def ledger_row(appeal: Appeal, no: int, *, end: datetime) -> dict:
-    """One ledger row: the seed's columns as strings, and the appeal it is about."""
-    items = getattr(appeal, "ledger_items", None)
-    if items is None:
-        items = list(
-            appeal.meeting_items.filter(meeting__status=MeetingStatus.HELD, meeting__held_at__lt=end)
+def _labels(model, field: str) -> dict[str, str]:
+    """A choice field's labels as plain strings in the active language (once per ledger, not
+    a lazy translation per row)."""
+    return {k: str(v) for k, v in model._meta.get_field(field).flatchoices}
+
+
+# The columns read from the appeals, one tuple per appeal streamed from the database.
+_APPEAL_FIELDS = (
+    "id",
+    "code",
+    "title",
+    "description",
+    "status",
+    "channel",
+    "resolution",
+    "received_at",
+    "verified_at",
+    "closed_at",
+    "received_unit_id",
+    "lead_unit_id",
+    "project_id",
+    "project__name",
+    "enterprise__name",
+)
+# Appeals fetched per round trip (PostgreSQL: a server-side cursor; the rows are never all held).
+CHUNK = 2000
+
+
+def _stream(*, unit_ids: list[int], month_start: date, month_end: date):
+    """(lead unit id, row without its number) for each appeal of the ledgers of `unit_ids`, in
+    the ledgers' order, in a fixed number of queries whatever the number of rows: the units,
+    the cooperations, the held meetings' items and their tasks (each restricted to the
+    ledger's appeals by a subquery), then the appeals themselves, streamed in chunks."""
+    end = _aware(_end_exclusive(month_start, month_end))
+    appeals = ledger_appeals(units=unit_ids, month_start=month_start, month_end=month_end)
+    ids = appeals.order_by().values("id")
+
+    # (kind, parent id, display name) of every unit: the lead, the cooperating and the task
+    # units, and the reporting unit (a section's parent: scope_root, any depth).
+    units = {
+        pk: (kind, parent_id, short_name or name)
+        for pk, kind, parent_id, short_name, name in Unit.objects.values_list(
+            "id", "kind", "parent_id", "short_name", "name"
         )
-    received = timezone.localtime(appeal.received_at)
-    coop = "、".join(c.unit.display_name for c in appeal.cooperations.all())
-    lead = appeal.lead_unit.display_name if appeal.lead_unit_id else ""
-    tasks = [t for item in items for t in item.tasks.all()]
-    if tasks:
-        implementation = implementation_text(tasks)
-    else:
-        implementation = f"{Status(appeal.status).label}"
-        if appeal.resolution:
-            implementation += f"：{appeal.resolution}"
-    return {
-        "no": no,
-        "project_name": appeal.project.name if appeal.project_id else appeal.enterprise.name,
-        "basic_situation": (
-            f"{appeal.enterprise.name}：{appeal.title}（{appeal.code}，"
-            f"{received:%Y-%m-%d}经{appeal.get_channel_display()}受理）"
-        ),
-        "problem": appeal.description,
-        # A section's clerk registers for its department: the department reported it.
-        "reporting_unit": scope_root(appeal.received_unit).display_name,
-        "coordinating_units": f"牵头：{lead}" + (f"；配合：{coop}" if coop else ""),
-        "meeting_dates": "；".join(f"{timezone.localtime(i.meeting.held_at):%Y-%m-%d}" for i in items),
-        "meeting_leaders": "；".join(
-            f"{i.meeting.convener.display_name}（{i.meeting.get_level_display()}）" for i in items
-        ),
-        "opinions": "；".join(i.opinion.strip() for i in items if i.opinion.strip()),
-        "implementation": implementation,
-        "resolved": "是" if _concluded_by(appeal, end) else "否",
-        "appeal_id": appeal.pk,
-        "appeal_code": appeal.code,
     }
+
+    def reporting(unit_id):
+        # organizations.selectors.scope_root on the loaded units.
+        if unit_id is None:
+            return ""
+        kind, parent_id, label = units[unit_id]
+        while kind == UnitKind.SECTION and parent_id:
+            unit_id = parent_id
+            kind, parent_id, label = units[unit_id]
+        return label
+
+    cooperating: dict[int, list[str]] = {}
+    for appeal_id, unit_id in (
+        Cooperation.objects.filter(appeal_id__in=ids).order_by("id").values_list("appeal_id", "unit_id")
+    ):
+        cooperating.setdefault(appeal_id, []).append(units[unit_id][2])
+
+    held = MeetingItem.objects.filter(
+        appeal_id__in=ids, meeting__status=MeetingStatus.HELD, meeting__held_at__lt=end
+    )
+    levels = _labels(Meeting, "level")
+    items: dict[int, list[tuple]] = {}
+    for item_id, appeal_id, opinion, held_at, level, full_name, username in held.order_by(
+        "meeting__held_at", "id"
+    ).values_list(
+        "id",
+        "appeal_id",
+        "opinion",
+        "meeting__held_at",
+        "meeting__level",
+        "meeting__convener__full_name",
+        "meeting__convener__username",
+    ):
+        leader = f"{full_name or username}（{levels.get(level, level)}）"
+        items.setdefault(appeal_id, []).append((item_id, held_at, leader, opinion))
+
+    task_labels = _labels(Task, "status")
+    tasks: dict[int, list[tuple[str, str, str]]] = {}
+    for item_id, unit_id, status, note in (
+        Task.objects.filter(meeting_item_id__in=held.values("id"))
+        .order_by(*Task._meta.ordering)
+        .values_list("meeting_item_id", "unit_id", "status", "last_note")
+    ):
+        tasks.setdefault(item_id, []).append((units[unit_id][2], task_labels.get(status, status), note))
+
+    statuses = {k: str(v) for k, v in Status.choices}
+    channels = _labels(Appeal, "channel")
+    for (
+        pk,
+        code,
+        title,
+        description,
+        status,
+        channel,
+        resolution,
+        received_at,
+        verified_at,
+        closed_at,
+        received_unit_id,
+        lead_unit_id,
+        project_id,
+        project_name,
+        enterprise_name,
+    ) in appeals.values_list(*_APPEAL_FIELDS).iterator(chunk_size=CHUNK):
+        mine = items.get(pk, ())
+        parts = [t for item in mine for t in tasks.get(item[0], ())]
+        if parts:
+            implementation = implementation_text_of(parts)
+        else:
+            implementation = statuses[status]
+            if resolution:
+                implementation += f"：{resolution}"
+        coop = "、".join(cooperating.get(pk, ()))
+        lead = units[lead_unit_id][2] if lead_unit_id else ""
+        received = timezone.localtime(received_at)
+        opinions = (i[3].strip() for i in mine)
+        yield (
+            lead_unit_id,
+            {
+                "project_name": project_name if project_id else enterprise_name,
+                "basic_situation": (
+                    f"{enterprise_name}：{title}（{code}，{received:%Y-%m-%d}经{channels.get(channel, channel)}受理）"
+                ),
+                "problem": description,
+                # A section's clerk registers for its department: the department reported it.
+                "reporting_unit": reporting(received_unit_id),
+                "coordinating_units": f"牵头：{lead}" + (f"；配合：{coop}" if coop else ""),
+                "meeting_dates": "；".join(f"{timezone.localtime(i[1]):%Y-%m-%d}" for i in mine),
+                "meeting_leaders": "；".join(i[2] for i in mine),
+                "opinions": "；".join(o for o in opinions if o),
+                "implementation": implementation,
+                "resolved": "是" if _concluded_by(status, verified_at, closed_at, end) else "否",
+                "appeal_id": pk,
+                "appeal_code": code,
+            },
+        )
+
+
+def iter_ledger_rows(*, unit, month_start: date, month_end: date) -> Iterator[dict]:
+    """The ledger of `unit` for the period, numbered from 1, in a stable order, one row at a
+    time (the workbook is written as they come)."""
+    stream = _stream(unit_ids=[getattr(unit, "pk", unit)], month_start=month_start, month_end=month_end)
+    for no, (_lead, row) in enumerate(stream, start=1):
+        yield {"no": no, **row}
 
 
 def ledger_rows(*, unit, month_start: date, month_end: date) -> list[dict]:
     """The ledger of `unit` for the period, numbered from 1, in a stable order."""
-    end = _aware(_end_exclusive(month_start, month_end))
-    appeals = ledger_appeals(units=[unit], month_start=month_start, month_end=month_end)
-    return [ledger_row(a, no, end=end) for no, a in enumerate(appeals, start=1)]
+    return list(iter_ledger_rows(unit=unit, month_start=month_start, month_end=month_end))
 
 
 def all_ledger_rows(*, month_start: date, month_end: date) -> list[dict]:
     """Every unit's ledger for the period, one list: the rows of each unit in the unit tree's
     order, each row naming its unit (`unit_id`, `unit_code`, `unit_name`). The month close's
     part (SHARED_CONTRACTS: register_close_part("annex1", label=…, func=all_ledger_rows))."""
-    end = _aware(_end_exclusive(month_start, month_end))
-    units = ledger_units()
-    appeals = ledger_appeals(units=units, month_start=month_start, month_end=month_end)
+    units = {u.pk: u for u in ledger_units()}
     out: list[dict] = []
     numbers: dict[int, int] = {}
-    for a in appeals:
-        numbers[a.lead_unit_id] = numbers.get(a.lead_unit_id, 0) + 1
-        row = ledger_row(a, numbers[a.lead_unit_id], end=end)
+    for lead_unit_id, row in _stream(unit_ids=list(units), month_start=month_start, month_end=month_end):
+        numbers[lead_unit_id] = numbers.get(lead_unit_id, 0) + 1
+        unit = units[lead_unit_id]
         out.append(
-            {"unit_id": a.lead_unit_id, "unit_code": a.lead_unit.code, "unit_name": a.lead_unit.name, **row}
+            {
+                "unit_id": lead_unit_id,
+                "unit_code": unit.code,
+                "unit_name": unit.name,
+                "no": numbers[lead_unit_id],
+                **row,
+            }
         )
     return out
 
@@ -235,15 +343,24 @@ def annex1_title(unit: Unit, month: date) -> str:
     return f"{unit.name}{ANNEX1_TITLE}（{month_cn(month)}）"
 
 
-def annex1_xlsx(*, unit: Unit, month: date, rows: list[dict]) -> bytes:
-    """The ledger as the seed's table: its title with the unit and the month, 单位名称（盖章）,
-    the two header rows, one row per problem."""
-    book = Book()
+def write_annex1_xlsx(target, *, unit: Unit, month: date, rows: Iterable[dict]) -> None:
+    """The ledger as the seed's table, written to `target` (a path or a binary file) as `rows`
+    come (an iterator is never held whole: XlsxWriter's constant_memory mode keeps one row):
+    its title with the unit and the month, 单位名称（盖章）, the two header rows, one row per
+    problem."""
+    book = Book(target)
     book.sheet(
         "附件1",
         COLUMNS,
         title=annex1_title(unit, month),
         subtitle=f"单位名称（盖章）：{unit.name}",
         groups=GROUPS,
-    ).rows([[r[k] for k, _, _, _ in FIELDS] for r in rows])
-    return book.close()
+    ).rows([r[k] for k, _, _, _ in FIELDS] for r in rows)
+    book.close()
+
+
+def annex1_xlsx(*, unit: Unit, month: date, rows: Iterable[dict]) -> bytes:
+    """The workbook of `write_annex1_xlsx` as bytes (small ledgers, tests)."""
+    buf = io.BytesIO()
+    write_annex1_xlsx(buf, unit=unit, month=month, rows=rows)
+    return buf.getvalue()

@@ -4,6 +4,7 @@ dashboard.reads_dashboard, mailbox.reads_mailbox_summary, briefing.reads_briefin
 
 from __future__ import annotations
 
+import tempfile
 from datetime import date
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils import translation
 
 from zhitong.common.pages import month_param, today
-from zhitong.core.downloads import DOCX, XLSX, download, file_name, month_cn
+from zhitong.core.downloads import DOCX, XLSX, download, file_download, file_name, month_cn
 
 from . import annex1, briefing, dashboard, mailbox
 
@@ -34,17 +35,26 @@ def annex1_ledger(request):
         raise Http404
     month = _month(request)
     start, end = annex1.month_bounds(month)
-    rows = annex1.ledger_rows(unit=unit, month_start=start, month_end=end)
     if request.GET.get("format") == "xlsx":
-        # The city's form (seeds/000 附件1): in Chinese whatever the page language.
-        with translation.override(settings.LANGUAGE_CODE):
-            content = annex1.annex1_xlsx(unit=unit, month=month, rows=rows)
-        return download(
+        # The city's form (seeds/000 附件1): in Chinese whatever the page language. Written
+        # row by row as the rows stream from the database into a temporary file (deleted
+        # when the response closes it), served as a file: a long ledger is never held whole.
+        content = tempfile.TemporaryFile()
+        try:
+            with translation.override(settings.LANGUAGE_CODE):
+                rows = annex1.iter_ledger_rows(unit=unit, month_start=start, month_end=end)
+                annex1.write_annex1_xlsx(content, unit=unit, month=month, rows=rows)
+            content.seek(0)
+        except BaseException:
+            content.close()
+            raise
+        return file_download(
             content,
             name=file_name("附件1", unit.display_name, month_cn(month), ext="xlsx"),
             fallback=f"annex1-{unit.code}-{month:%Y-%m}.xlsx",
             content_type=XLSX,
         )
+    rows = annex1.ledger_rows(unit=unit, month_start=start, month_end=end)
     return TemplateResponse(
         request, "reports/annex1.html", {"units": units, "unit": unit, "month": month, "rows": rows}
     )

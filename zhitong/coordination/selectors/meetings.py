@@ -104,12 +104,19 @@ def item_resolved(item, tasks: list[Task]) -> bool:
 
 
 def implementation_text(tasks: list[Task]) -> str:
+    return implementation_text_of([(t.unit.display_name, t.get_status_display(), t.last_note) for t in tasks])
+
+
+def implementation_text_of(tasks: list[tuple[str, str, str]]) -> str:
+    """What the tasks of a coordination opinion came to, from (unit's name, status label,
+    last note) of each task: the same text as `implementation_text` without model instances
+    (the Annex 1 ledger builds it from plain values)."""
     parts = []
-    for t in tasks:
-        text = _("%(unit)s：%(status)s") % {"unit": t.unit.display_name, "status": t.get_status_display()}
-        if t.last_note:
+    for unit_name, status_label, last_note in tasks:
+        text = _("%(unit)s：%(status)s") % {"unit": unit_name, "status": status_label}
+        if last_note:
             # The parts are joined by "；": a note's own closing stop would double it.
-            text += _("，%(note)s") % {"note": t.last_note.strip().rstrip("。；;.")}
+            text += _("，%(note)s") % {"note": last_note.strip().rstrip("。；;.")}
         parts.append(text)
     return _("；").join(parts)
 

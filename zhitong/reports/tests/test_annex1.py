@@ -169,7 +169,9 @@ def test_the_workbook_has_the_seeds_title_and_two_header_rows(client, flow, city
     r = client.get(URL, {"month": "2025-09", "format": "xlsx"})
     assert r.status_code == 200
     assert "filename*=UTF-8''" in r["Content-Disposition"]
-    ws = openpyxl.load_workbook(io.BytesIO(r.content)).active
+    # Streamed from the temporary file it was written to, not held in memory.
+    assert r.streaming
+    ws = openpyxl.load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
     assert ws.title == "附件1"
     assert ws["A1"].value == "市工业和信息化局“一企一议”问题台账（2025年9月）"
     assert ws["A2"].value == "单位名称（盖章）：市工业和信息化局"
