@@ -9,7 +9,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test setup setup-dev vendor browser lint check pytest clean demo-reset
+.PHONY: run test setup setup-dev vendor browser documents lint check pytest clean demo-reset
 
 # The venv's own pip (bundled with Python) installs the project; upgrading it first cost
 # ~10 s and a newer pip prints the build backend's deprecation notices. Only pip's
@@ -59,6 +59,19 @@ browser:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
 	fi
 
+# LibreOffice (Writer and Calc, without the GUI) and poppler's pdftotext, for the tests that
+# print a generated .docx/.xlsx and read it back (core/tests/rendering.py): a document is done
+# when LibreOffice prints it whole. Both components are checked: with Calc alone, a .docx
+# prints nothing.
+documents:
+	@if command -v soffice >/dev/null && command -v pdftotext >/dev/null \
+		&& { dpkg -s libreoffice-writer-nogui || dpkg -s libreoffice-writer; } >/dev/null 2>&1 \
+		&& { dpkg -s libreoffice-calc-nogui || dpkg -s libreoffice-calc; } >/dev/null 2>&1; then :; else \
+		echo "Installing LibreOffice (Writer, Calc) and poppler-utils with apt-get"; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui poppler-utils >/dev/null; \
+	fi
+
 # pip and npm download at the same time (-j2): a first `make run` waits for the slower one.
 run:
 	@$(MAKE) --no-print-directory -j2 setup
@@ -95,7 +108,7 @@ PYTEST_PARALLEL := -p xdist -n $(PYTEST_WORKERS) --dist load
 COVERAGE_FLOOR ?= 93
 # The slowest tests are listed after each run, to keep the whole CI run short (issue 14).
 PYTEST_DURATIONS := --durations=15 --durations-min=5
-pytest: setup-dev browser
+pytest: setup-dev browser documents
 	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_DURATIONS) --cov=zhitong --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 	@if [ -n "$$ZHITONG_TEST_DATABASE_URL" ]; then \
 		echo "== the same suite on PostgreSQL (without browser and demo tests) =="; \
