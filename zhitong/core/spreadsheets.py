@@ -168,7 +168,7 @@ def _tokens(paragraph: str) -> list[str]:
             continue
         piece = pending_open + ch if pending_open else ch
         pending_open = ""
-        if k != _SPACE and (k == _NARROW_CH or k == _CLOSE_NARROW) and joinable:
+        if (k == _NARROW_CH or k == _CLOSE_NARROW) and joinable:
             tokens[-1] += piece  # one Latin word
         else:
             tokens.append(piece)

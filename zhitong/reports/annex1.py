@@ -151,30 +151,22 @@ def _stream(*, unit_ids: list[int], month_start: date, month_end: date):
     appeals = ledger_appeals(units=unit_ids, month_start=month_start, month_end=month_end)
     ids = appeals.order_by().values("id")
 
-    # (kind, parent id, display name) of every unit: the lead, the cooperating and the task
-    # units, and the reporting unit (a section's parent: scope_root, any depth).
-    units = {
-        pk: (kind, parent_id, short_name or name)
-        for pk, kind, parent_id, short_name, name in Unit.objects.values_list(
-            "id", "kind", "parent_id", "short_name", "name"
-        )
-    }
+    # Every unit, once, with its parent linked in memory: the lead, cooperating and task
+    # units' names, and the reporting unit by organizations' own scope_root (a section's
+    # department, any depth), without a query per row.
+    units = {u.pk: u for u in Unit.objects.only("id", "kind", "parent_id", "short_name", "name")}
+    for u in units.values():
+        if u.parent_id:
+            u.parent = units[u.parent_id]
 
     def reporting(unit_id):
-        # organizations.selectors.scope_root on the loaded units.
-        if unit_id is None:
-            return ""
-        kind, parent_id, label = units[unit_id]
-        while kind == UnitKind.SECTION and parent_id:
-            unit_id = parent_id
-            kind, parent_id, label = units[unit_id]
-        return label
+        return scope_root(units[unit_id]).display_name if unit_id is not None else ""
 
     cooperating: dict[int, list[str]] = {}
     for appeal_id, unit_id in (
         Cooperation.objects.filter(appeal_id__in=ids).order_by("id").values_list("appeal_id", "unit_id")
     ):
-        cooperating.setdefault(appeal_id, []).append(units[unit_id][2])
+        cooperating.setdefault(appeal_id, []).append(units[unit_id].display_name)
 
     held = MeetingItem.objects.filter(
         appeal_id__in=ids, meeting__status=MeetingStatus.HELD, meeting__held_at__lt=end
@@ -202,9 +194,11 @@ def _stream(*, unit_ids: list[int], month_start: date, month_end: date):
         .order_by(*Task._meta.ordering)
         .values_list("meeting_item_id", "unit_id", "status", "last_note")
     ):
-        tasks.setdefault(item_id, []).append((units[unit_id][2], task_labels.get(status, status), note))
+        tasks.setdefault(item_id, []).append(
+            (units[unit_id].display_name, task_labels.get(status, status), note)
+        )
 
-    statuses = {k: str(v) for k, v in Status.choices}
+    statuses = _labels(Appeal, "status")
     channels = _labels(Appeal, "channel")
     for (
         pk,
@@ -232,7 +226,7 @@ def _stream(*, unit_ids: list[int], month_start: date, month_end: date):
             if resolution:
                 implementation += f"：{resolution}"
         coop = "、".join(cooperating.get(pk, ()))
-        lead = units[lead_unit_id][2] if lead_unit_id else ""
+        lead = units[lead_unit_id].display_name if lead_unit_id else ""
         received = timezone.localtime(received_at)
         opinions = (i[3].strip() for i in mine)
         yield (
