@@ -8,7 +8,6 @@ Screenshots: var/screenshots/event_*.png; the generated document: var/screenshot
 (render it with `soffice --headless --convert-to pdf` to look at it; CI only parses it)."""
 
 import io
-import random
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -19,7 +18,7 @@ from playwright.sync_api import expect
 
 from zhitong.coordination.choices import EventStatus, TaskStatus
 from zhitong.coordination.models import Event, Task
-from zhitong.demo import DEMO_PASSWORD, DemoContext
+from zhitong.demo import DEMO_PASSWORD
 from zhitong.organizations.models import Unit, User
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -33,14 +32,10 @@ WAIT = 15_000  # ms: a loaded CI machine renders these pages slower than expect(
 @pytest.fixture
 def demo_city(settings, tmp_path):
     """The demo city's units, people, enterprises and projects (their own demo builders)."""
-    from zhitong.demo import enterprises as enterprises_demo
-    from zhitong.demo import organizations as organizations_demo
-    from zhitong.demo import projects as projects_demo
+    from zhitong.demo.tests.worlds import demo_world
 
     settings.MEDIA_ROOT = tmp_path / "media"
-    ctx = DemoContext(today=START.date(), now=START, rng=random.Random(3), log=lambda msg: None)
-    for module in (organizations_demo, enterprises_demo, projects_demo):
-        module.build(ctx)
+    demo_world(today=START.date(), now=START, seed=3)  # once per test process
     return {
         u.username: u
         for u in User.objects.filter(username__in=["hub_gxj", "handler", "leader", "mayor", "enterprise"])

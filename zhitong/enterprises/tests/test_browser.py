@@ -16,20 +16,15 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo_city(db):
     """The demo city's organisation, enterprises and projects (these journeys need no
-    appeals; building only these keeps them independent of the other apps' builders)."""
-    import random
+    appeals; building only these keeps them independent of the other apps' builders).
+    Built once per test process (demo/tests/worlds.py)."""
     from datetime import date
 
     from django.utils import timezone
 
-    from zhitong.demo import DemoContext
-    from zhitong.demo import enterprises as enterprises_demo
-    from zhitong.demo import organizations as organizations_demo
-    from zhitong.demo import projects as projects_demo
+    from zhitong.demo.tests.worlds import demo_world
 
-    ctx = DemoContext(today=date(2026, 3, 16), now=timezone.now(), rng=random.Random(1), log=lambda m: None)
-    for builder in (organizations_demo, enterprises_demo, projects_demo):
-        builder.build(ctx)
+    demo_world(today=date(2026, 3, 16), now=timezone.now(), seed=1)
 
 
 def test_the_window_directory_is_readable_without_signing_in(page, demo_city, screenshot):

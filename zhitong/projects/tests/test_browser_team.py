@@ -27,17 +27,11 @@ R = MemberRole
 def plead_city(db):
     """The demo city's organisation, enterprises and projects; one city major project with
     its facts, lead unit and full team; some butlers missing."""
-    import random
-
-    from zhitong.demo import DemoContext
-    from zhitong.demo import enterprises as enterprises_demo
-    from zhitong.demo import organizations as organizations_demo
-    from zhitong.demo import projects as projects_demo
+    from zhitong.demo.tests.worlds import demo_world
 
     now = timezone.now()
-    ctx = DemoContext(today=timezone.localdate(), now=now, rng=random.Random(1), log=lambda m: None)
-    for builder in (organizations_demo, enterprises_demo, projects_demo):
-        builder.build(ctx)
+    # Once per test process, the same world as the enterprise and library journeys.
+    demo_world(today=date(2026, 3, 16), now=now, seed=1)
     users = {u.username: u for u in User.objects.all()}
     units = {u.code: u for u in Unit.objects.all()}
     hub = users["hub"]
