@@ -39,6 +39,40 @@ def _fast_password_hasher():
 
 
 @pytest.fixture(autouse=True, scope="session")
+def _static_files_scanned_once():
+    """Django's test client loads the whole middleware stack for every Client it makes, and
+    WhiteNoise's middleware (settings.WHITENOISE_USE_FINDERS) scans every static file in its
+    __init__ (finders, stat, headers): ~25 ms, 98% of loading the stack, paid again by every
+    test that signs in a client (CI time, issue 14). The files do not change during a run:
+    the scan's result is kept per process and handed to every later instance. Production
+    loads the stack once per worker process and is not touched."""
+    from whitenoise.middleware import WhiteNoiseMiddleware
+
+    original = WhiteNoiseMiddleware.add_files_from_finders
+    scanned: dict[tuple, dict] = {}
+
+    def add_files_from_finders(self):
+        from django.conf import settings
+
+        key = (
+            self.static_prefix,
+            self.max_age,
+            self.allow_all_origins,
+            self.charset,
+            tuple(str(d) for d in settings.STATICFILES_DIRS),
+        )
+        if key not in scanned:
+            before = dict(self.files)
+            original(self)
+            scanned[key] = {url: f for url, f in self.files.items() if before.get(url) is not f}
+        self.files.update(scanned[key])
+
+    WhiteNoiseMiddleware.add_files_from_finders = add_files_from_finders
+    yield
+    WhiteNoiseMiddleware.add_files_from_finders = original
+
+
+@pytest.fixture(autouse=True, scope="session")
 def _media_root_per_worker(tmp_path_factory):
     """Uploads land in a temporary directory of this test process (each xdist worker has
     its own), never in var/media, which the demo server uses and parallel workers share.
