@@ -21,7 +21,7 @@ the month (closed months read from their snapshots).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -144,19 +144,26 @@ def _frozen_ids(snap: dict, key: str) -> dict[int, set[int]]:
     return {uid: set(_ids(r["counts"][key])) for uid, r in _rows_of(snap).items()}
 
 
+# How far before a month's close an appeal's `updated_at` still counts as "changed since":
+# the stamp is taken when the row is saved, before its transaction commits, so a write that
+# began before the close and committed after the close had read the month carries an
+# earlier stamp. An hour is far more than any request or job holds a transaction.
+CHANGED_MARGIN = timedelta(hours=1)
+
+
 def _may_have_changed(key: str, closed_at) -> bool:
     """Whether `key`'s set of a month closed at `closed_at` can differ from what was frozen.
     `resolved` (the month's concluded appeals, thousands) depends only on its appeals' own
     columns (verified_at, status, exemption_status, lead unit), and every write of an appeal
     goes through the transition kernel (common/transitions.py), which saves `updated_at`,
     or the deadline job, which sets it (workdays/deadlines.py): no appeal updated since the
-    close, no change (appeal_updated_idx serves the test; >= because a test's frozen clock
-    can stamp the change in the close's very instant). The other keys' sets are small (the
-    month's meetings' facts, requests, reopening ratings) and depend on rows without such a
-    stamp (a certification sets `certified_at` by a queryset update, an exemption removes
-    facts): their ids are always compared."""
+    close (less the margin above), no change; appeal_updated_idx serves the test. The other
+    keys' sets are small (the month's meetings' facts, requests, reopening ratings) and
+    depend on rows without such a stamp (a certification withdrawn clears `certified_at` by a
+    queryset update, an exemption deletes facts, a request's appeal is exempted): their ids
+    are always compared."""
     if key == "resolved":
-        return Appeal.objects.filter(updated_at__gte=closed_at).exists()
+        return Appeal.objects.filter(updated_at__gte=closed_at - CHANGED_MARGIN).exists()
     return True
 
 
