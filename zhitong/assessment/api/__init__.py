@@ -47,7 +47,7 @@ class RowOut(Schema):
     points: dict[str, str]
 
 
-class RateOut(Schema):
+class ScorecardRateOut(Schema):
     numerator: int
     denominator: int
     value: str | None
@@ -56,14 +56,14 @@ class RateOut(Schema):
 class UnitScorecardOut(RowOut):
     month: str
     counts: dict[str, int]
-    rates: dict[str, RateOut]
+    rates: dict[str, ScorecardRateOut]
     adjustments: list[dict]
     deductions: list[dict]
     clauses: dict[str, str]
     lists: dict[str, str]
 
 
-class ItemOut(Schema):
+class ListedOut(Schema):
     kind: str
     id: int
     label: str
@@ -77,10 +77,10 @@ class FigureListOut(Schema):
     key: str
     clause: str
     count: int | None = None
-    items: list[ItemOut] | None = None
+    items: list[ListedOut] | None = None
     adjustments: list[dict] | None = None
-    numerator: list[ItemOut] | None = None
-    denominator: list[ItemOut] | None = None
+    numerator: list[ListedOut] | None = None
+    denominator: list[ListedOut] | None = None
 
 
 def _row(row: dict, group: str) -> dict:
