@@ -151,7 +151,7 @@ def _frozen_ids(snap: dict, key: str) -> dict[int, set[int]]:
 CHANGED_MARGIN = timedelta(hours=1)
 
 
-def _may_have_changed(key: str, closed_at) -> bool:
+def _may_have_changed(key: str, closed_at, last_saved) -> bool:
     """Whether `key`'s set of a month closed at `closed_at` can differ from what was frozen.
     `resolved` (the month's concluded appeals, thousands) depends only on its appeals' own
     columns (verified_at, status, exemption_status, lead unit), and every write of an appeal
@@ -161,9 +161,9 @@ def _may_have_changed(key: str, closed_at) -> bool:
     keys' sets are small (the month's meetings' facts, requests, reopening ratings) and
     depend on rows without such a stamp (a certification withdrawn clears `certified_at` by a
     queryset update, an exemption deletes facts, a request's appeal is exempted): their ids
-    are always compared."""
+    are always compared. `last_saved`: the latest `Appeal.updated_at` (or None)."""
     if key == "resolved":
-        return Appeal.objects.filter(updated_at__gte=closed_at - CHANGED_MARGIN).exists()
+        return last_saved is not None and last_saved >= closed_at - CHANGED_MARGIN
     return True
 
 
@@ -174,11 +174,17 @@ def _adjustments(month: date, units: counting.UnitMap, previous: dict[date, dict
     closed months); only the few added and removed objects are read back as items."""
     out: dict[int, list[dict]] = {u.pk: [] for u in units.units}
     closed_before = sorted(m for m in previous if m < month)
+    # One read of the newest appeal stamp for every closed month (appeal_updated_idx, backwards).
+    last_saved = (
+        Appeal.objects.order_by("-updated_at", "-id").values_list("updated_at", flat=True).first()
+        if closed_before
+        else None
+    )
     for m in closed_before:
         snap = previous[m]
         later = [previous[x] for x in closed_before if x > m]
         for key in ADJUSTED_KEYS:
-            if not _may_have_changed(key, snap["closed_at"]):
+            if not _may_have_changed(key, snap["closed_at"], last_saved):
                 continue
             frozen = _frozen_ids(snap, key)
             current = counting.figure_ids(key, month=m, today=counting.month_end(m), units=units)
