@@ -245,11 +245,18 @@ def _certifications(month: date) -> list[dict]:
 
 
 def build_month(
-    *, month: date, today: date | None = None, with_streak: bool = True, parts: bool = False, lists=None
+    *,
+    month: date,
+    today: date | None = None,
+    with_streak: bool = True,
+    parts: bool = False,
+    lists=None,
+    certifications: bool = True,
 ) -> dict:
     """Compute the month's scorecard now (see the module's docstring). `parts`: with every
     registered close part; `lists` (default: as `parts`, what the month close freezes): with
-    the ids behind every figure of every unit (`snapshot["lists"]`)."""
+    the ids behind every figure of every unit (`snapshot["lists"]`); `certifications`: False
+    leaves out the hub's certifications (the streak's months before, which need only ranks)."""
     today = today or timezone.localdate()
     month = counting.month_start(month)
     units = counting.UnitMap()
@@ -278,7 +285,8 @@ def build_month(
         "month": month_key(month),
         "as_of": today.isoformat(),
         "groups": groups,
-        "certifications": _certifications(month),
+        # The early-warning streak reads only the ranks of the months before (below).
+        "certifications": _certifications(month) if certifications else [],
     }
     if with_streak:
         _streaks(snapshot, month, back[1 : STREAK_BACK + 1], previous, today)
@@ -402,7 +410,7 @@ def _streaks(snapshot: dict, month: date, before: list[date], previous: dict, to
     """Set `streak` and `warning` on every row (seeds/004)."""
     flags = []  # newest first: unit id -> last_below
     for m in before:
-        snap = previous.get(m) or build_month(month=m, today=today, with_streak=False)
+        snap = previous.get(m) or build_month(month=m, today=today, with_streak=False, certifications=False)
         flags.append({uid: r["last_below"] for uid, r in _rows_of(snap).items()})
     for group in snapshot["groups"].values():
         for r in group["rows"]:
