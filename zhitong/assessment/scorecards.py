@@ -1,14 +1,16 @@
 """The monthly scorecard: counts (counting.py), rates (rates.py), deductions (sources.py),
 adjustments from closed months, points by the scheme in force (scoring.py), ranking and
 early warnings (seeds/004). One dict, JSON as the month close freezes it, whether live (an
-open month) or frozen (a closed one): every page, the API and the public page read it, so
-a figure is always the length of the list beside it.
+open month) or frozen (a closed one): every page, the API and the public page read it. Its
+rows carry numbers (issue 14); the list behind a number is read on demand (`row_list`) from
+the figure's own definition (counting.Figure), or for a closed month from the ids the close
+froze beside the groups (`snapshot["lists"]`), so a figure is always its list's length.
 
-Adjustments: when a closed month's counts change afterwards (an appeal concluded late, an
-exemption approved after the close, a certification withdrawn), the difference between
-the month counted again and what was frozen (with the adjustments already carried into
-later closed months) lands in the next open month, as lists of objects added and removed;
-the month's value is its own count plus the net adjustment. Closed months up to
+Adjustments: when a closed month's counts change afterwards (an appeal reopened by its
+rating, an exemption approved after the close, a certification or a request withdrawn),
+the difference between the month's ids now and the ids frozen (with the adjustments
+already carried into later closed months) lands in the next open month, as lists of
+objects added and removed; the month's value is its own count plus the net adjustment. Closed months up to
 ADJUST_BACK months before are looked at. Rates are not adjusted (a rate is a month's).
 
 Early warnings (seeds/004 毕节): 考核排名连续两次处于倒数第一且未完成当期目标任务 → 黄色预警;
