@@ -1,7 +1,10 @@
 """The counting rules of seeds/000 五(二), on the facts the coordination and appeals apps
 record: per scored unit (a county, a park, a department — with its sections) and month,
-each count WITH the list of objects it counted and the clause that counted it. A count is
-always the length of its list (`Count.value`).
+each count and the clause that counted it. Each count is defined once (a `Source`'s
+queryset, the field naming the unit, a `Figure`'s condition) and read two ways (issue 14):
+the number by GROUP BY per unit (`month_figures`), and on demand the list of objects it
+counted (`figure_list`) from the same queryset restricted to the unit's own units — so a
+count is always the length of its list.
 
 The counts
 - `coordinated` (协调问题): the unit's counting facts of the month that count
@@ -24,12 +27,11 @@ The counts
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import NamedTuple
 
+from django.db.models import Count, Q, QuerySet, Value
 from django.urls import reverse
 from django.utils import timezone
 
@@ -106,32 +108,6 @@ def url_maker(name: str) -> Callable[[int], str]:
     return lambda pk: f"{before}{pk}{after}"
 
 
-class RatingRow(NamedTuple):
-    """One `rate` move (the enterprise's rating) with what the lists show of its appeal."""
-
-    id: int
-    at: datetime
-    data: dict
-    appeal_id: int
-    code: str
-    title: str
-    exemption_status: str
-
-
-@dataclass
-class Count:
-    key: str
-    items: list[dict] = field(default_factory=list)
-
-    @property
-    def value(self) -> int:
-        return len(self.items)
-
-    @property
-    def clause(self) -> str:
-        return CLAUSES[self.key]
-
-
 class UnitMap:
     """The scored units (active counties, parks and departments) and, for any unit, the
     scored unit it belongs to (itself or its nearest scored ancestor by path)."""
@@ -149,16 +125,21 @@ class UnitMap:
         self._all = dict(Unit.objects.values_list("pk", "path"))
         self._owners: dict[int | None, int | None] = {}
 
-    def owner(self, unit_id: int | None) -> int | None:
-        """Memoised: a month's lists ask it once per counted object."""
+    def owner(self, unit_id) -> int | None:
+        """Memoised. `unit_id` may come from a JSON key (a rating's `lead_unit_id`): anything
+        that is not a known unit's id belongs to no one."""
         try:
             return self._owners[unit_id]
         except KeyError:
             owner = self._owners[unit_id] = self._owner(unit_id)
             return owner
+        except TypeError:  # an unhashable JSON value
+            return None
 
-    def _owner(self, unit_id: int | None) -> int | None:
-        path = self._all.get(unit_id)
+    def _owner(self, unit_id) -> int | None:
+        if isinstance(unit_id, str) and unit_id.isdigit():
+            unit_id = int(unit_id)
+        path = self._all.get(unit_id) if isinstance(unit_id, int) and not isinstance(unit_id, bool) else None
         if not path:
             return None
         parts = [p for p in path.split("/") if p]
@@ -168,104 +149,260 @@ class UnitMap:
                 return owner
         return None
 
+    def owned(self, owner_id: int) -> list[int]:
+        """Every unit (active or not) whose scored unit is `owner_id`: itself, its sections,
+        a park under a county that is not scored itself… — what a list restricts to."""
+        return sorted(uid for uid in self._all if self.owner(uid) == owner_id)
+
     def group(self, unit: Unit) -> str:
         return "counties" if unit.kind in COUNTIES_KINDS else "departments"
 
 
-def count_month(
-    *, month: date, units: UnitMap | None = None, ratings: list[RatingRow] | None = None
-) -> dict[int, dict[str, Count]]:
-    """Every count of every scored unit for `month`, with its list. A fixed number of
-    queries whatever the number of units and objects. `ratings`: the month's
-    `month_ratings(month)`, when the caller has read them already (the rates read them too)."""
-    units = units or UnitMap()
-    month = month_start(month)
-    start, end = month_bounds(month)
-    out: dict[int, dict[str, Count]] = {u.pk: {k: Count(k) for k in COUNT_KEYS} for u in units.units}
+# -- the figures: one definition each, read as a number (GROUP BY) or as a list --------------
 
-    def add(unit_id, key, entry):
-        owner = units.owner(unit_id)
-        if owner is not None:
-            out[owner][key].items.append(entry)
 
+@dataclass(frozen=True)
+class Source:
+    """One queryset of a month that figures count in (issue 14: the figure and its list come
+    from this one definition). `queryset(month, today)` holds the filters every figure of the
+    source shares; `unit` names the field holding the unit the object is counted for (a JSON
+    key of a rating's data, `data__lead_unit_id`, works on SQLite and PostgreSQL alike);
+    `items(qs, key)` turns the source's rows (already restricted) into the listed items in
+    the list's order; `model` reads frozen ids back."""
+
+    name: str
+    model: type
+    unit: str
+    queryset: Callable[[date, date], QuerySet]
+    items: Callable[[QuerySet, str], list[dict]]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A count (`hit` None) or a rate (`hit`: the numerator's condition) over its source's
+    rows that meet `where` (None: all of them)."""
+
+    key: str
+    source: str
+    where: Q | None = None
+    hit: Q | None = None
+
+    @property
+    def is_rate(self) -> bool:
+        return self.hit is not None
+
+
+def _facts(month: date, today: date) -> QuerySet:
     # seeds/000 五(二)1–3: the counting facts that count.
-    facts = (
-        CoordinationFact.objects.counted()
-        .filter(month=month)
-        .select_related("meeting", "project", "enterprise")
-        .order_by("meeting__held_at", "meeting_id", "id")
-    )
-    for f in facts:
+    return CoordinationFact.objects.counted().filter(month=month)
+
+
+def _fact_items(qs: QuerySet, key: str) -> list[dict]:
+    url = url_maker("coordination:meeting_detail")
+    tz = timezone.get_current_timezone()
+    out = []
+    for f in qs.select_related("meeting", "project", "enterprise").order_by(
+        "meeting__held_at", "meeting_id", "id"
+    ):
         what = f.project.name if f.project_id else f.enterprise.name
         kind = "项目问题" if f.project_id else "企业问题"
-        label = f"{f.meeting.title}：{kind} {what}"
-        url = reverse("coordination:meeting_detail", args=[f.meeting_id])
-        add(f.unit_id, "coordinated", item("fact", f.pk, label, f.meeting.held_at, url))
+        out.append(
+            item("fact", f.pk, f"{f.meeting.title}：{kind} {what}", f.meeting.held_at, url(f.meeting_id), tz)
+        )
+    return out
 
-    # seeds/000 二、五(一): the month's requests for city-leader coordination.
-    requests = (
+
+def _escalations(month: date, today: date) -> QuerySet:
+    # seeds/000 二、五(一): the month's requests for city-leader coordination; 五(二)3.
+    return (
         EscalationRequest.objects.filter(batch_month=month)
         .exclude(status__in=[EscalationStatus.WITHDRAWN, EscalationStatus.RETURNED])
         .exclude(appeal__exemption_status=ExemptionStatus.APPROVED)
-        .select_related("appeal")
-        .order_by("received_at", "id")
     )
-    for r in requests:
-        url = reverse("appeals:detail", args=[r.appeal_id])
-        add(
-            r.reporting_unit_id,
-            "reported",
-            item("escalation", r.pk, f"{r.appeal.code} {r.project_name}", r.received_at, url),
-        )
 
-    # seeds/001 四(八), seeds/000 五(一): concluded (verified) in the month.
-    # Rows, not model instances: a month holds thousands (issue 14).
-    appeal_url = url_maker("appeals:detail")
+
+def _escalation_items(qs: QuerySet, key: str) -> list[dict]:
+    url = url_maker("appeals:detail")
     tz = timezone.get_current_timezone()
-    concluded = (
-        Appeal.objects.filter(verified_at__gte=start, verified_at__lt=end, status__in=CONCLUDED_STATUSES)
-        .exclude(exemption_status=ExemptionStatus.APPROVED)
-        .exclude(status=Status.MERGED)
-        .order_by("verified_at", "id")
-        .values_list("id", "code", "title", "lead_unit_id", "verified_at", "resolved_on_time")
+    rows = qs.order_by("received_at", "id").values_list(
+        "id", "appeal_id", "appeal__code", "project_name", "received_at"
     )
-    for pk, code, title, lead_unit_id, verified_at, on_time in concluded:
-        entry = item("appeal", pk, f"{code} {title}", verified_at, appeal_url(pk), tz)
-        add(lead_unit_id, "resolved", entry)
-        if on_time:
-            add(lead_unit_id, "resolved_on_time", dict(entry))
+    return [
+        item("escalation", pk, f"{code} {name}", at, url(appeal_id), tz)
+        for pk, appeal_id, code, name, at in rows
+    ]
 
-    # Re-handling: the month's ratings that reopened the appeal (appeals' `rate` move,
-    # appeals/services/closing.py sets data["reopened"] = True); read alone, only those.
-    if ratings is None:
-        ratings = month_ratings(month, reopened_only=True)
-    for r in ratings:
-        if r.data.get("reopened"):
-            add(
-                r.data.get("lead_unit_id"),
-                "rehandled",
-                item("rating", r.id, f"{r.code} {r.title}", r.at, appeal_url(r.appeal_id), tz),
-            )
+
+def scored_appeals() -> QuerySet:
+    """Appeals the rates and counts look at: never exempted (seeds/000 五(二)3), never a
+    merged duplicate (its master is the one handled)."""
+    return Appeal.objects.exclude(exemption_status=ExemptionStatus.APPROVED).exclude(status=Status.MERGED)
+
+
+def _concluded(month: date, today: date) -> QuerySet:
+    # seeds/001 四(八), seeds/000 五(一): concluded (verified) in the month.
+    start, end = month_bounds(month)
+    return scored_appeals().filter(verified_at__gte=start, verified_at__lt=end, status__in=CONCLUDED_STATUSES)
+
+
+def _appeal_items(order: str):
+    def items(qs: QuerySet, key: str) -> list[dict]:
+        url = url_maker("appeals:detail")
+        tz = timezone.get_current_timezone()
+        rows = qs.order_by(order, "id").values_list("id", "code", "title", order)
+        return [item("appeal", pk, f"{code} {title}", when, url(pk), tz) for pk, code, title, when in rows]
+
+    return items
+
+
+def _ratings(month: date, today: date) -> QuerySet:
+    # The enterprises' ratings given in the month (appeals' `rate` move).
+    start, end = month_bounds(month)
+    return Transition.objects.filter(action="rate", at__gte=start, at__lt=end)
+
+
+def _rating_items(qs: QuerySet, key: str) -> list[dict]:
+    from zhitong.appeals.choices import Rating
+
+    url = url_maker("appeals:detail")
+    tz = timezone.get_current_timezone()
+    labels = {value: str(label) for value, label in Rating.choices}
+    out = []
+    for pk, at, data, appeal_id, code, title in qs.order_by("at", "id").values_list(
+        "id", "at", "data", "appeal_id", "appeal__code", "appeal__title"
+    ):
+        label = f"{code} {title}"
+        if key != "rehandled":  # the satisfaction rate's lists name the rating
+            rating = int((data or {}).get("rating") or 0)
+            label += f"（{labels.get(rating, rating)}）"
+        out.append(item("rating", pk, label, at, url(appeal_id), tz))
     return out
 
 
-def month_ratings(month: date, *, reopened_only: bool = False) -> list[RatingRow]:
-    """The enterprises' ratings given in the month (the `rate` moves), oldest first; with
-    `reopened_only`, only those that sent the appeal back for re-handling."""
-    start, end = month_bounds(month)
-    rows = Transition.objects.filter(action="rate", at__gte=start, at__lt=end)
-    if reopened_only:
-        rows = rows.filter(data__reopened=True)
-    rows = rows.order_by("at", "id").values_list(
-        "id", "at", "data", "appeal_id", "appeal__code", "appeal__title", "appeal__exemption_status"
+SOURCES: dict[str, Source] = {
+    s.name: s
+    for s in (
+        Source("facts", CoordinationFact, "unit_id", _facts, _fact_items),
+        Source("escalations", EscalationRequest, "reporting_unit_id", _escalations, _escalation_items),
+        Source("concluded", Appeal, "lead_unit_id", _concluded, _appeal_items("verified_at")),
+        Source("ratings", Transition, "data__lead_unit_id", _ratings, _rating_items),
     )
-    return [RatingRow(*r) for r in rows]
+}
+
+FIGURES: dict[str, Figure] = {
+    f.key: f
+    for f in (
+        Figure("reported", "escalations"),
+        Figure("coordinated", "facts"),
+        Figure("resolved", "concluded"),
+        Figure("resolved_on_time", "concluded", where=Q(resolved_on_time=True)),
+        # Re-handling: the month's ratings that reopened the appeal (appeals/services/
+        # closing.py sets data["reopened"] = True).
+        Figure("rehandled", "ratings", where=Q(data__reopened=True)),
+    )
+}
 
 
-def group_by_owner(units: UnitMap, rows) -> dict[int, list]:
-    out: dict[int, list] = defaultdict(list)
-    for unit_id, value in rows:
+def register_figures(sources: list[Source], figures: list[Figure]) -> None:
+    """rates.py adds its sources and figures (the rates share `concluded` and `ratings`)."""
+    SOURCES.update({s.name: s for s in sources})
+    FIGURES.update({f.key: f for f in figures})
+
+
+def _owner_sums(units: UnitMap, rows, names) -> dict[int, dict[str, int]]:
+    out: dict[int, dict[str, int]] = {u.pk: dict.fromkeys(names, 0) for u in units.units}
+    for row in rows:
+        owner = units.owner(row[0])
+        if owner is not None:
+            for name, n in zip(names, row[1:], strict=True):
+                out[owner][name] += n
+    return out
+
+
+def month_figures(
+    *, month: date, today: date, units: UnitMap, keys=None
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """scored unit id -> figure key -> (n, hits): n the figure's size (a rate's denominator),
+    hits its numerator (0 for a count). One GROUP BY query per source, a handful of rows
+    per unit whatever the number of objects, summed per scored unit here."""
+    month = month_start(month)
+    keys = list(keys or FIGURES)
+    out: dict[int, dict[str, tuple[int, int]]] = {u.pk: {} for u in units.units}
+    for source in SOURCES.values():
+        figs = [FIGURES[k] for k in keys if FIGURES[k].source == source.name]
+        if not figs:
+            continue
+        ann, names = {}, []
+        for i, f in enumerate(figs):
+            ann[f"n{i}"] = Count("id", filter=f.where) if f.where is not None else Count("id")
+            ann[f"h{i}"] = (
+                Count("id", filter=(f.where & f.hit) if f.where is not None else f.hit)
+                if f.hit is not None
+                else Value(0)
+            )
+            names += [f"n{i}", f"h{i}"]
+        rows = (
+            source.queryset(month, today)
+            .order_by()
+            .values(source.unit)
+            .annotate(**ann)
+            .values_list(source.unit, *names)
+        )
+        sums = _owner_sums(units, rows, names)
+        for owner, v in sums.items():
+            for i, f in enumerate(figs):
+                out[owner][f.key] = (v[f"n{i}"], v[f"h{i}"])
+    return out
+
+
+def figure_queryset(key: str, *, month: date, today: date, part: str = "all") -> QuerySet:
+    """The rows behind a figure (`part`: "all" — a count, a rate's denominator — or
+    "numerator"), from the same definition its number is counted from."""
+    f = FIGURES[key]
+    qs = SOURCES[f.source].queryset(month_start(month), today)
+    if f.where is not None:
+        qs = qs.filter(f.where)
+    if part == "numerator":
+        qs = qs.filter(f.hit)
+    return qs
+
+
+def figure_list(key: str, *, month: date, today: date, unit_ids: list[int], part: str = "all") -> list[dict]:
+    """The list behind one unit's figure: the figure's rows restricted to the units it owns
+    (`UnitMap.owned`), as items (label, when, url)."""
+    source = SOURCES[FIGURES[key].source]
+    qs = figure_queryset(key, month=month, today=today, part=part).filter(**{f"{source.unit}__in": unit_ids})
+    return source.items(qs, key)
+
+
+def figure_ids(
+    key: str, *, month: date, today: date, units: UnitMap, part: str = "all"
+) -> dict[int, list[int]]:
+    """scored unit id -> the ids behind its figure (ascending): what the month close freezes
+    and what the adjustments compare (ids and units only, no labels)."""
+    source = SOURCES[FIGURES[key].source]
+    out: dict[int, list[int]] = {u.pk: [] for u in units.units}
+    rows = (
+        figure_queryset(key, month=month, today=today, part=part)
+        .order_by("id")
+        .values_list("id", source.unit)
+    )
+    for pk, unit_id in rows:
         owner = units.owner(unit_id)
         if owner is not None:
-            out[owner].append(value)
+            out[owner].append(pk)
     return out
+
+
+def items_for_ids(key: str, ids: list[int]) -> list[dict]:
+    """Frozen ids read back to items (a closed month's lists, the adjustments). An object
+    deleted since is listed as such, not dropped and not a crash."""
+    source = SOURCES[FIGURES[key].source]
+    found = source.items(source.model.objects.filter(pk__in=ids), key)
+    seen = {e["id"] for e in found}
+    gone = [
+        {"kind": "deleted", "id": i, "label": f"（已删除的对象 #{i}）", "when": "", "url": ""}
+        for i in ids
+        if i not in seen
+    ]
+    return found + gone

@@ -1,7 +1,7 @@
 """The ONE definition of the three rates (三率: 响应率, 解决率, 满意率) and the on-time rate,
 per scored unit and month (docs/assessment.md explains them with their boundary cases).
-Each rate keeps its numerator's and its denominator's lists, so every figure drills down;
-an empty denominator gives no rate (None, shown "—"), never 0 % or 100 %.
+Each rate is a numerator and a denominator counted from one definition (counting.Figure),
+whose lists the drill-down reads from the same definition; an empty denominator gives no rate (None, shown "—"), never 0 % or 100 %.
 
 响应率 (response): the unit's appeals whose sign-for deadline (`sign_due`, 1 working day
 after assignment, SPEC lifecycle) falls in the month, counted once the deadline has passed
@@ -27,17 +27,15 @@ duplicates (their master is the one handled).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Q
-from django.utils import timezone
+from django.db.models import F, Q, QuerySet
 
-from zhitong.appeals.choices import CONCLUDED_STATUSES, ExemptionStatus, Rating, Status
+from zhitong.appeals.choices import CONCLUDED_STATUSES, ExemptionStatus, Rating
 from zhitong.appeals.models import Appeal
 
-from .counting import Count, RatingRow, UnitMap, item, month_end, month_ratings, month_start, url_maker
+from .counting import Figure, Source, _appeal_items, month_end, register_figures, scored_appeals
 
 SATISFIED_FROM = Rating.NEUTRAL  # 基本满意 and better
 RATE_KEYS = ("response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate")
@@ -56,103 +54,50 @@ CLAUSES = {
 PLACES = Decimal("0.0001")
 
 
-@dataclass
-class Rate:
-    key: str
-    numerator: list[dict] = field(default_factory=list)
-    denominator: list[dict] = field(default_factory=list)
-
-    @property
-    def value(self) -> Decimal | None:
-        if not self.denominator:
-            return None
-        return (Decimal(len(self.numerator)) / Decimal(len(self.denominator))).quantize(PLACES, ROUND_HALF_UP)
-
-    @property
-    def clause(self) -> str:
-        return CLAUSES[self.key]
+def rate_value(numerator: int, denominator: int) -> Decimal | None:
+    """An empty denominator gives no rate (None, shown "—"), never 0 % or 100 %."""
+    if not denominator:
+        return None
+    return (Decimal(numerator) / Decimal(denominator)).quantize(PLACES, ROUND_HALF_UP)
 
 
-def _scored_appeals():
-    return Appeal.objects.exclude(exemption_status=ExemptionStatus.APPROVED).exclude(status=Status.MERGED)
-
-
-def rate_month(
-    *,
-    month: date,
-    counts: dict[int, dict[str, Count]],
-    units: UnitMap,
-    today: date | None = None,
-    ratings: list[RatingRow] | None = None,
-) -> dict[int, dict[str, Rate]]:
-    """The rates of every scored unit for `month`; `counts` is counting.count_month's
-    result (the on-time rate reads its lists); `today` (default: today) decides which
-    deadlines have passed; `ratings`: the month's `counting.month_ratings`, if read already.
-    Rows are read as tuples, not model instances: a month holds thousands (issue 14)."""
-    today = today or timezone.localdate()
-    month = month_start(month)
-    first, last = month, month_end(month)
-    appeal_url = url_maker("appeals:detail")
-    tz = timezone.get_current_timezone()
-    out = {u.pk: {k: Rate(k) for k in RATE_KEYS} for u in units.units}
-
-    def add(unit_id, key, entry, hit: bool):
-        owner = units.owner(unit_id)
-        if owner is not None:
-            out[owner][key].denominator.append(entry)
-            if hit:
-                out[owner][key].numerator.append(entry)
-
-    # 响应率: sign-for deadline in the month, passed or signed.
-    for pk, code, title, lead_unit_id, sign_due, signed_at in (
-        _scored_appeals()
-        .filter(sign_due__gte=first, sign_due__lte=last)
+def _sign_due(month: date, today: date) -> QuerySet:
+    # 响应率: sign-for deadline in the month, passed (before today) or signed.
+    return (
+        scored_appeals()
+        .filter(sign_due__gte=month, sign_due__lte=month_end(month))
         .filter(Q(sign_due__lt=today) | Q(signed_at__isnull=False))
-        .order_by("sign_due", "id")
-        .values_list("id", "code", "title", "lead_unit_id", "sign_due", "signed_at")
-    ):
-        on_time = signed_at is not None and signed_at.astimezone(tz).date() <= sign_due
-        add(
-            lead_unit_id,
-            "response_rate",
-            item("appeal", pk, f"{code} {title}", sign_due, appeal_url(pk)),
-            on_time,
-        )
+    )
 
+
+def _handling_due(month: date, today: date) -> QuerySet:
     # 解决率: handling deadline in the month, passed or concluded.
-    concluded = Q(status__in=CONCLUDED_STATUSES)
-    for pk, code, title, lead_unit_id, handling_due, status in (
-        _scored_appeals()
-        .filter(handling_due__gte=first, handling_due__lte=last)
-        .filter(Q(handling_due__lt=today) | concluded)
-        .order_by("handling_due", "id")
-        .values_list("id", "code", "title", "lead_unit_id", "handling_due", "status")
-    ):
-        entry = item("appeal", pk, f"{code} {title}", handling_due, appeal_url(pk))
-        add(lead_unit_id, "resolution_rate", entry, status in CONCLUDED_STATUSES)
+    return (
+        scored_appeals()
+        .filter(handling_due__gte=month, handling_due__lte=month_end(month))
+        .filter(Q(handling_due__lt=today) | Q(status__in=CONCLUDED_STATUSES))
+    )
 
-    # 满意率: the month's ratings.
-    labels = {value: str(label) for value, label in Rating.choices}
-    for r in month_ratings(month) if ratings is None else ratings:
-        if r.exemption_status == ExemptionStatus.APPROVED:
-            continue
-        rating = int(r.data.get("rating") or 0)
-        entry = item(
-            "rating",
-            r.id,
-            f"{r.code} {r.title}（{labels.get(rating, rating)}）",
-            r.at,
-            appeal_url(r.appeal_id),
-            tz,
-        )
-        add(r.data.get("lead_unit_id"), "satisfaction_rate", entry, rating >= SATISFIED_FROM)
 
-    # 按期办结率: of the month's concluded appeals (counting's lists).
-    for unit_id, c in counts.items():
-        on_time = {e["id"] for e in c["resolved_on_time"].items}
-        rate = out[unit_id]["on_time_rate"]
-        for entry in c["resolved"].items:
-            rate.denominator.append(entry)
-            if entry["id"] in on_time:
-                rate.numerator.append(entry)
-    return out
+register_figures(
+    [
+        Source("sign_due", Appeal, "lead_unit_id", _sign_due, _appeal_items("sign_due")),
+        Source("handling_due", Appeal, "lead_unit_id", _handling_due, _appeal_items("handling_due")),
+    ],
+    [
+        # Signed on or before the deadline's day, in the platform's time zone (`__date`
+        # converts to the current time zone, as the old per-row comparison did).
+        Figure("response_rate", "sign_due", hit=Q(signed_at__date__lte=F("sign_due"))),
+        Figure("resolution_rate", "handling_due", hit=Q(status__in=CONCLUDED_STATUSES)),
+        # The month's ratings of appeals not exempted; satisfied: 基本满意 and better
+        # (the rating is stored as an integer in the move's data, appeals/services/closing.py).
+        Figure(
+            "satisfaction_rate",
+            "ratings",
+            where=~Q(appeal__exemption_status=ExemptionStatus.APPROVED),
+            hit=Q(data__rating__gte=int(SATISFIED_FROM)),
+        ),
+        # Of the month's concluded appeals (counting's `resolved`), those resolved in time.
+        Figure("on_time_rate", "concluded", hit=Q(resolved_on_time=True)),
+    ],
+)

@@ -1,14 +1,16 @@
 """The monthly scorecard: counts (counting.py), rates (rates.py), deductions (sources.py),
 adjustments from closed months, points by the scheme in force (scoring.py), ranking and
 early warnings (seeds/004). One dict, JSON as the month close freezes it, whether live (an
-open month) or frozen (a closed one): every page, the API and the public page read it, so
-a figure is always the length of the list beside it.
+open month) or frozen (a closed one): every page, the API and the public page read it. Its
+rows carry numbers (issue 14); the list behind a number is read on demand (`row_list`) from
+the figure's own definition (counting.Figure), or for a closed month from the ids the close
+froze beside the groups (`snapshot["lists"]`), so a figure is always its list's length.
 
-Adjustments: when a closed month's counts change afterwards (an appeal concluded late, an
-exemption approved after the close, a certification withdrawn), the difference between
-the month counted again and what was frozen (with the adjustments already carried into
-later closed months) lands in the next open month, as lists of objects added and removed;
-the month's value is its own count plus the net adjustment. Closed months up to
+Adjustments: when a closed month's counts change afterwards (an appeal reopened by its
+rating, an exemption approved after the close, a certification or a request withdrawn),
+the difference between the month's ids now and the ids frozen (with the adjustments
+already carried into later closed months) lands in the next open month, as lists of
+objects added and removed; the month's value is its own count plus the net adjustment. Closed months up to
 ADJUST_BACK months before are looked at. Rates are not adjusted (a rate is a month's).
 
 Early warnings (seeds/004 毕节): 考核排名连续两次处于倒数第一且未完成当期目标任务 → 黄色预警;
@@ -21,11 +23,12 @@ the month (closed months read from their snapshots).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.utils import timezone
 
+from zhitong.appeals.models import Appeal
 from zhitong.coordination.choices import FactStanding
 from zhitong.coordination.selectors.facts import certification_rows
 from zhitong.organizations.models import Unit
@@ -72,29 +75,51 @@ _CLOSED_GROUPS_MAX = 24
 
 
 def closed_groups(months: list[date]) -> dict[date, dict]:
-    """The closed months' scorecard groups only, as `{"groups": …}`: what the adjustments and
-    the streaks read. A closed snapshot also freezes every unit's Annex 1 rows (its parts),
-    many times the groups' size, which need not be read and decoded here; and a month read
-    once is kept in the process (above): at 300k appeals reading and decoding three months'
-    groups took ~1.3 s of every open month's scorecard (issue 14)."""
+    """The closed months' scorecard groups only, as `{"groups": …, "closed_at", "pk",
+    "digest"}`: what the adjustments and the streaks read. A closed snapshot also freezes
+    every unit's Annex 1 rows (its parts) and the counted ids (its lists), many times the
+    groups' size, which need not be read and decoded here; and a month read once is kept in
+    the process (above): at 300k appeals reading and decoding three months' groups took
+    ~1.3 s of every open month's scorecard (issue 14)."""
     out: dict[date, dict] = {}
-    missing = []
+    missing = {}
     closed = AssessmentMonth.objects.filter(month__in=months, status=MonthStatus.CLOSED)
-    for pk, m, digest in closed.values_list("pk", "month", "digest"):
+    for pk, m, digest, closed_at in closed.values_list("pk", "month", "digest", "closed_at"):
         hit = _CLOSED_GROUPS.get((pk, digest))
         if hit is None:
-            missing.append(pk)
+            missing[pk] = closed_at
         else:
-            out[m] = hit
+            out[m] = {"groups": hit, "closed_at": closed_at, "pk": pk, "digest": digest}
     if missing:
         rows = AssessmentMonth.objects.filter(pk__in=missing).values_list(
             "pk", "month", "digest", "snapshot__groups"
         )
         for pk, m, digest, groups in rows:
-            if len(_CLOSED_GROUPS) >= _CLOSED_GROUPS_MAX:
-                _CLOSED_GROUPS.pop(next(iter(_CLOSED_GROUPS)))
-            out[m] = _CLOSED_GROUPS[(pk, digest)] = {"groups": groups}
+            _remember(_CLOSED_GROUPS, (pk, digest), groups)
+            out[m] = {"groups": groups, "closed_at": missing[pk], "pk": pk, "digest": digest}
     return out
+
+
+def _remember(cache: dict, key, value) -> None:
+    if len(cache) >= _CLOSED_GROUPS_MAX:
+        cache.pop(next(iter(cache)))
+    cache[key] = value
+
+
+# Closed months' frozen lists (counted ids) by (month id, digest), as the groups above.
+_CLOSED_LISTS: dict[tuple[int, str], dict | None] = {}
+
+
+def closed_lists(pk: int, digest: str) -> dict | None:
+    """A closed month's frozen ids, `{str(unit id): {count key: [ids], rate key:
+    {"numerator": [ids], "denominator": [ids]}}}`; None for a snapshot of the format before
+    issue 14, whose rows carry their item lists themselves."""
+    try:
+        return _CLOSED_LISTS[(pk, digest)]
+    except KeyError:
+        lists = AssessmentMonth.objects.filter(pk=pk).values_list("snapshot__lists", flat=True).first()
+        _remember(_CLOSED_LISTS, (pk, digest), lists)
+        return lists
 
 
 def read_month(month: date, *, today: date | None = None, with_streak: bool = True) -> dict:
@@ -108,34 +133,79 @@ def _rows_of(snapshot: dict) -> dict[int, dict]:
     return {r["unit_id"]: r for g in snapshot["groups"].values() for r in g["rows"]}
 
 
+def _ids(value) -> list[int]:
+    """A frozen list as ids: new snapshots keep ids, snapshots before issue 14 items."""
+    return [e["id"] if isinstance(e, dict) else e for e in value or []]
+
+
+def _frozen_ids(snap: dict, key: str) -> dict[int, set[int]]:
+    """unit id -> the ids `key` counted when the month was closed."""
+    lists = closed_lists(snap["pk"], snap["digest"])
+    if lists is not None:
+        return {int(uid): set(_ids(v.get(key))) for uid, v in lists.items()}
+    return {uid: set(_ids(r["counts"][key])) for uid, r in _rows_of(snap).items()}
+
+
+# How far before a month's close an appeal's `updated_at` still counts as "changed since":
+# the stamp is taken when the row is saved, before its transaction commits, so a write that
+# began before the close and committed after the close had read the month carries an
+# earlier stamp. An hour is far more than any request or job holds a transaction.
+CHANGED_MARGIN = timedelta(hours=1)
+
+
+def _may_have_changed(key: str, closed_at, last_saved) -> bool:
+    """Whether `key`'s set of a month closed at `closed_at` can differ from what was frozen.
+    `resolved` (the month's concluded appeals, thousands) depends only on its appeals' own
+    columns (verified_at, status, exemption_status, lead unit), and every write of an appeal
+    goes through the transition kernel (common/transitions.py), which saves `updated_at`,
+    or the deadline job, which sets it (workdays/deadlines.py): no appeal updated since the
+    close (less the margin above), no change; appeal_updated_idx serves the test. The other
+    keys' sets are small (the month's meetings' facts, requests, reopening ratings) and
+    depend on rows without such a stamp (a certification withdrawn clears `certified_at` by a
+    queryset update, an exemption deletes facts, a request's appeal is exempted): their ids
+    are always compared. `last_saved`: the latest `Appeal.updated_at` (or None)."""
+    if key == "resolved":
+        return last_saved is not None and last_saved >= closed_at - CHANGED_MARGIN
+    return True
+
+
 def _adjustments(month: date, units: counting.UnitMap, previous: dict[date, dict]) -> dict[int, list[dict]]:
-    """unit id -> the adjustments carried into `month` from earlier closed months."""
+    """unit id -> the adjustments carried into `month` from earlier closed months: for each
+    closed month and adjusted key that may have changed since its close, the ids counted now
+    against the ids frozen at its close (with the adjustments already carried into later
+    closed months); only the few added and removed objects are read back as items."""
     out: dict[int, list[dict]] = {u.pk: [] for u in units.units}
     closed_before = sorted(m for m in previous if m < month)
+    # One read of the newest appeal stamp for every closed month (appeal_updated_idx, backwards).
+    last_saved = (
+        Appeal.objects.order_by("-updated_at", "-id").values_list("updated_at", flat=True).first()
+        if closed_before
+        else None
+    )
     for m in closed_before:
-        now_counts = counting.count_month(month=m, units=units)
-        frozen = _rows_of(previous[m])
+        snap = previous[m]
         later = [previous[x] for x in closed_before if x > m]
-        for unit in units.units:
-            row = frozen.get(unit.pk)
-            for key in ADJUSTED_KEYS:
-                base = {e["id"]: e for e in (row["counts"][key] if row else [])}
-                for snap in later:
-                    for adj in _rows_of(snap).get(unit.pk, {}).get("adjustments", []):
+        for key in ADJUSTED_KEYS:
+            if not _may_have_changed(key, snap["closed_at"], last_saved):
+                continue
+            frozen = _frozen_ids(snap, key)
+            current = counting.figure_ids(key, month=m, today=counting.month_end(m), units=units)
+            for unit in units.units:
+                base = set(frozen.get(unit.pk, ()))
+                for later_snap in later:
+                    for adj in _rows_of(later_snap).get(unit.pk, {}).get("adjustments", []):
                         if adj["month"] == month_key(m) and adj["key"] == key:
-                            base.update({e["id"]: e for e in adj["added"]})
-                            for e in adj["removed"]:
-                                base.pop(e["id"], None)
-                current = {e["id"]: e for e in now_counts[unit.pk][key].items}
-                added = [e for i, e in current.items() if i not in base]
-                removed = [e for i, e in base.items() if i not in current]
+                            base |= set(_ids(adj["added"]))
+                            base -= set(_ids(adj["removed"]))
+                now = set(current[unit.pk])
+                added, removed = sorted(now - base), sorted(base - now)
                 if added or removed:
                     out[unit.pk].append(
                         {
                             "month": month_key(m),
                             "key": key,
-                            "added": added,
-                            "removed": removed,
+                            "added": counting.items_for_ids(key, added),
+                            "removed": counting.items_for_ids(key, removed),
                             "clause": "结账后的变动计入下一个未结账月份（调整）",
                         }
                     )
@@ -177,9 +247,18 @@ def _certifications(month: date) -> list[dict]:
 
 
 def build_month(
-    *, month: date, today: date | None = None, with_streak: bool = True, parts: bool = False
+    *,
+    month: date,
+    today: date | None = None,
+    with_streak: bool = True,
+    parts: bool = False,
+    lists=None,
+    certifications: bool = True,
 ) -> dict:
-    """Compute the month's scorecard now (see the module's docstring)."""
+    """Compute the month's scorecard now (see the module's docstring). `parts`: with every
+    registered close part; `lists` (default: as `parts`, what the month close freezes): with
+    the ids behind every figure of every unit (`snapshot["lists"]`); `certifications`: False
+    leaves out the hub's certifications (the streak's months before, which need only ranks)."""
     today = today or timezone.localdate()
     month = counting.month_start(month)
     units = counting.UnitMap()
@@ -187,9 +266,7 @@ def build_month(
     for _ in range(max(ADJUST_BACK, STREAK_BACK)):
         back.append(counting.prev_month(back[-1]))
     previous = closed_groups(back[1:])
-    ratings = counting.month_ratings(month)
-    counts = counting.count_month(month=month, units=units, ratings=ratings)
-    rated = rates.rate_month(month=month, counts=counts, units=units, today=today, ratings=ratings)
+    figures = counting.month_figures(month=month, today=today, units=units)
     adjustments = _adjustments(month, units, {m: s for m, s in previous.items() if m >= back[ADJUST_BACK]})
     deductions = deductions_for(units=units.units, month_start=month, month_end=counting.month_end(month))
     schemes = list(Scheme.objects.all())
@@ -198,9 +275,7 @@ def build_month(
         members = [u for u in units.units if units.group(u) == audience]
         scheme = scoring.scheme_for(audience=audience, month=month, schemes=schemes)
         rows = [
-            _unit_row(
-                u, counts[u.pk], rated[u.pk], adjustments[u.pk], [d for d in deductions if d.unit_id == u.pk]
-            )
+            _unit_row(u, figures[u.pk], adjustments[u.pk], [d for d in deductions if d.unit_id == u.pk])
             for u in members
         ]
         _score(rows, scheme)
@@ -212,41 +287,89 @@ def build_month(
         "month": month_key(month),
         "as_of": today.isoformat(),
         "groups": groups,
-        "certifications": _certifications(month),
+        # The early-warning streak reads only the ranks of the months before (below).
+        "certifications": _certifications(month) if certifications else [],
     }
     if with_streak:
         _streaks(snapshot, month, back[1 : STREAK_BACK + 1], previous, today)
     if parts:
         snapshot["parts"] = close_parts(month_start=month, month_end=counting.month_end(month))
+    if parts if lists is None else lists:
+        snapshot["lists"] = frozen_lists(month=month, today=today, units=units)
     return snapshot
 
 
-def _unit_row(unit: Unit, counts, rated, adjustments, deductions) -> dict:
+def frozen_lists(*, month: date, today: date, units: counting.UnitMap) -> dict:
+    """What the month close freezes of the lists: per unit and figure the counted ids (a
+    rate's numerator and denominator), apart from the groups (`closed_groups` stays small)."""
+    out: dict[str, dict] = {str(u.pk): {} for u in units.units}
+    for key in counting.COUNT_KEYS:
+        for uid, ids in counting.figure_ids(key, month=month, today=today, units=units).items():
+            out[str(uid)][key] = ids
+    for key in rates.RATE_KEYS:
+        den = counting.figure_ids(key, month=month, today=today, units=units)
+        num = counting.figure_ids(key, month=month, today=today, units=units, part="numerator")
+        for uid in den:
+            out[str(uid)][key] = {"numerator": num[uid], "denominator": den[uid]}
+    return out
+
+
+def _unit_row(unit: Unit, figures: dict[str, tuple[int, int]], adjustments, deductions) -> dict:
+    def rate(key):
+        n, hits = figures[key]
+        value = rates.rate_value(hits, n)
+        return {"numerator": hits, "denominator": n, "value": None if value is None else str(value)}
+
     return {
         "unit_id": unit.pk,
         "unit": unit.name,
-        "counts": {k: c.items for k, c in counts.items()},
-        "rates": {
-            k: {
-                "numerator": r.numerator,
-                "denominator": r.denominator,
-                "value": None if r.value is None else str(r.value),
-            }
-            for k, r in rated.items()
-        },
+        "counts": {k: figures[k][0] for k in counting.COUNT_KEYS},
+        "rates": {k: rate(k) for k in rates.RATE_KEYS},
         "adjustments": adjustments,
         "deductions": [_deduction_dict(d) for d in deductions],
     }
 
 
+def size(value) -> int:
+    """A figure of a row: a number; in a snapshot closed before issue 14, its list."""
+    return value if isinstance(value, int) else len(value)
+
+
 def _value(row: dict, key: str):
     if key in ADJUSTED_KEYS:
         net = sum(len(a["added"]) - len(a["removed"]) for a in row["adjustments"] if a["key"] == key)
-        return len(row["counts"][key]) + net
+        return size(row["counts"][key]) + net
     if key == "deductions":
         return sum((Decimal(d["points"]) for d in row["deductions"]), Decimal(0))
     value = row["rates"][key]["value"]
     return None if value is None else Decimal(value)
+
+
+def row_list(*, card: dict, row: dict, key: str, part: str = "all") -> list[dict]:
+    """The list behind one figure of a row of `card` (`part`: "numerator" or "denominator"
+    of a rate): a closed month's frozen ids read back; an open month's from the figure's own
+    definition (counting.Figure) as of the card's day; a snapshot closed before issue 14
+    carries its items itself."""
+    frozen = row["counts"][key] if part == "all" else row["rates"][key][part]
+    if isinstance(frozen, list):
+        return frozen
+    month = date.fromisoformat(card["month"] + "-01")
+    closed = (
+        AssessmentMonth.objects.filter(month=month, status=MonthStatus.CLOSED)
+        .values_list("pk", "digest")
+        .first()
+    )
+    if closed is not None:
+        lists = (closed_lists(*closed) or {}).get(str(row["unit_id"]), {})
+        ids = lists.get(key, []) if part == "all" else lists.get(key, {}).get(part, [])
+        return counting.items_for_ids(key, ids)
+    return counting.figure_list(
+        key,
+        month=month,
+        today=date.fromisoformat(card["as_of"]),
+        unit_ids=counting.UnitMap().owned(row["unit_id"]),
+        part="numerator" if part == "numerator" else "all",
+    )
 
 
 def _score(rows: list[dict], scheme: Scheme | None) -> None:
@@ -289,7 +412,7 @@ def _streaks(snapshot: dict, month: date, before: list[date], previous: dict, to
     """Set `streak` and `warning` on every row (seeds/004)."""
     flags = []  # newest first: unit id -> last_below
     for m in before:
-        snap = previous.get(m) or build_month(month=m, today=today, with_streak=False)
+        snap = previous.get(m) or build_month(month=m, today=today, with_streak=False, certifications=False)
         flags.append({uid: r["last_below"] for uid, r in _rows_of(snap).items()})
     for group in snapshot["groups"].values():
         for r in group["rows"]:

@@ -52,6 +52,25 @@ def unit_row(*, user, month: date, unit_id: int) -> tuple[dict, dict]:
     raise AccessDenied()
 
 
+def unit_lists(*, user, month: date, unit_id: int, key: str) -> tuple[dict, dict]:
+    """(row, lists) behind one figure of one unit, for a reader of it (AccessDenied
+    otherwise): a count's `items` with its `adjustments`, or a rate's `numerator` and
+    `denominator` — read on demand (scorecards.row_list), never carried by the rows."""
+    card = scorecard_for(user=user, month=month)
+    row = next((r for g in card["groups"].values() for r in g["rows"] if r["unit_id"] == unit_id), None)
+    if row is None:
+        raise AccessDenied()
+    if key in row["rates"]:
+        return row, {
+            part: scorecards.row_list(card=card, row=row, key=key, part=part)
+            for part in ("numerator", "denominator")
+        }
+    return row, {
+        "items": scorecards.row_list(card=card, row=row, key=key),
+        "adjustments": [a for a in row["adjustments"] if a["key"] == key],
+    }
+
+
 def closed_months() -> list[AssessmentMonth]:
     return list(
         AssessmentMonth.objects.filter(status=MonthStatus.CLOSED).order_by("-month").defer("snapshot")
@@ -96,8 +115,9 @@ def rates_trend(*, user, month: date, months: int = 6, current: dict | None = No
             card = scorecard_for(user=user, month=m, with_streak=False)
         point = {"month": scorecards.month_key(m)}
         for key in ("response_rate", "resolution_rate", "satisfaction_rate"):
-            num = sum(len(r["rates"][key]["numerator"]) for g in card["groups"].values() for r in g["rows"])
-            den = sum(len(r["rates"][key]["denominator"]) for g in card["groups"].values() for r in g["rows"])
+            rows = [r for g in card["groups"].values() for r in g["rows"]]
+            num = sum(scorecards.size(r["rates"][key]["numerator"]) for r in rows)
+            den = sum(scorecards.size(r["rates"][key]["denominator"]) for r in rows)
             point[key] = round(num / den * 100, 1) if den else None
         out.append(point)
     return out

@@ -127,8 +127,8 @@ def _warning_recipients(unit_id: int):
 def month_close(
     *, actor, month_id: int, note: str = "", expected_version: int | None = None, now: datetime | None = None
 ) -> AssessmentMonth:
-    """Freeze the month: the scorecard (counts with their lists, rates, adjustments,
-    deductions, the schemes, ranks and warnings), the hub's certifications with the facts
+    """Freeze the month: the scorecard (counts, rates, adjustments, deductions, the schemes,
+    ranks and warnings; apart from them, in `snapshot["lists"]`, the ids each figure counted), the hub's certifications with the facts
     they did not count (seeds/000 五(二)1), every registered close part. The move's audit
     event records the digest: the snapshot is sealed into the chain. Each unit with an
     early warning, and the hub, are told."""

@@ -27,6 +27,7 @@ from .choices import Audience, MonthStatus
 from .choices import Warning as W
 from .machines import MONTH
 from .models import AssessmentMonth, Scheme
+from .scorecards import size
 
 # The indicators' names on the pages (translated; the snapshot stores keys, not names).
 LABELS = {
@@ -60,7 +61,7 @@ def _cells(row: dict) -> list[dict]:
         value = row["values"].get(key)
         if key in RATE_KEYS:
             r = row["rates"][key]
-            text = f"{_percent(value)}（{len(r['numerator'])}/{len(r['denominator'])}）"
+            text = f"{_percent(value)}（{size(r['numerator'])}/{size(r['denominator'])}）"
         else:
             text = value
         out.append({"key": key, "text": text, "points": row["points"].get(key, "")})
@@ -152,15 +153,21 @@ def drill(request, month, unit_id, key):
     if key not in LABELS:
         raise Http404
     month = parse_month(month)
-    group, row = get_or_404(selectors.unit_row, user=request.user, month=month, unit_id=unit_id)
+    if key == "deductions":
+        _, row = get_or_404(selectors.unit_row, user=request.user, month=month, unit_id=unit_id)
+        lists = {}
+    else:
+        row, lists = get_or_404(
+            selectors.unit_lists, user=request.user, month=month, unit_id=unit_id, key=key
+        )
     ctx = {"month": month, "row": row, "key": key, "label": LABELS[key], "value": row["values"].get(key)}
     if key in RATE_KEYS:
-        r = row["rates"][key]
+        hits = {e["id"] for e in lists["numerator"]}
         ctx.update(
-            rate=r,
+            rate=lists,
             clause=rates.CLAUSES[key],
-            percent=_percent(r["value"]),
-            missed=[e for e in r["denominator"] if e not in r["numerator"]],
+            percent=_percent(row["rates"][key]["value"]),
+            missed=[e for e in lists["denominator"] if e["id"] not in hits],
         )
     elif key == "deductions":
         ctx.update(
@@ -168,11 +175,7 @@ def drill(request, month, unit_id, key):
             clause="；".join(sorted({d["clause"] for d in row["deductions"]})) or "seeds/000 三、四、五(一)",
         )
     else:
-        ctx.update(
-            items=row["counts"][key],
-            clause=counting.CLAUSES[key],
-            adjustments=[a for a in row["adjustments"] if a["key"] == key],
-        )
+        ctx.update(items=lists["items"], clause=counting.CLAUSES[key], adjustments=lists["adjustments"])
     return TemplateResponse(request, "assessment/drill.html", ctx)
 
 

@@ -22,6 +22,7 @@ from zhitong.organizations.capabilities import is_hub, reads_all_scorecards
 from .. import counting, rates, scoring, selectors, services
 from ..machines import MONTH
 from ..models import AssessmentMonth, Scheme
+from ..scorecards import size
 
 router = Router(tags=["assessment"])
 ERRORS = {403: ErrorOut, 409: ErrorOut}
@@ -46,13 +47,40 @@ class RowOut(Schema):
     points: dict[str, str]
 
 
+class ScorecardRateOut(Schema):
+    numerator: int
+    denominator: int
+    value: str | None
+
+
 class UnitScorecardOut(RowOut):
     month: str
-    counts: dict[str, list[dict]]
-    rates: dict[str, dict]
+    counts: dict[str, int]
+    rates: dict[str, ScorecardRateOut]
     adjustments: list[dict]
     deductions: list[dict]
     clauses: dict[str, str]
+    lists: dict[str, str]
+
+
+class ListedOut(Schema):
+    kind: str
+    id: int
+    label: str
+    when: str
+    url: str
+
+
+class FigureListOut(Schema):
+    month: str
+    unit_id: int
+    key: str
+    clause: str
+    count: int | None = None
+    items: list[ListedOut] | None = None
+    adjustments: list[dict] | None = None
+    numerator: list[ListedOut] | None = None
+    denominator: list[ListedOut] | None = None
 
 
 def _row(row: dict, group: str) -> dict:
@@ -79,9 +107,40 @@ def unit_scorecard(request, month: Month, unit_id: Id):
     group, row = selectors.unit_row(user=request.user, month=m, unit_id=unit_id)
     return {
         **_row(row, group["key"]),
+        "counts": {k: size(v) for k, v in row["counts"].items()},
+        "rates": {
+            k: {
+                **r,
+                "numerator": size(r["numerator"]),
+                "denominator": size(r["denominator"]),
+            }
+            for k, r in row["rates"].items()
+        },
         "month": month,
         "clauses": {**counting.CLAUSES, **rates.CLAUSES},
+        "lists": {
+            k: f"{request.path.rstrip('/')}/lists/{k}" for k in (*counting.COUNT_KEYS, *rates.RATE_KEYS)
+        },
     }
+
+
+@router.get(
+    "/scorecards/{month}/units/{unit_id}/lists/{key}",
+    response={200: FigureListOut, **ERRORS},
+    summary="单位成绩单中一个数字背后的对象清单（计数：items 及结账后调整；比率：numerator、denominator）",
+)
+def unit_figure_list(request, month: Month, unit_id: Id, key: Text(40)):
+    if not selectors.may_read_scorecards(request.user):
+        raise Forbidden("无权查看成绩单")
+    if key not in (*counting.COUNT_KEYS, *rates.RATE_KEYS):
+        raise ServiceError("指标应为 " + "、".join((*counting.COUNT_KEYS, *rates.RATE_KEYS)), field="key")
+    m = _month(month)
+    row, lists = selectors.unit_lists(user=request.user, month=m, unit_id=unit_id, key=key)
+    clause = {**counting.CLAUSES, **rates.CLAUSES}[key]
+    out = {"month": month, "unit_id": unit_id, "key": key, "clause": clause, **lists}
+    if "items" in lists:
+        out["count"] = len(lists["items"])
+    return out
 
 
 class SchemeOut(Schema):

@@ -47,8 +47,22 @@ def test_a_units_scorecard_lists_what_each_number_counted(api, people, sep):
     r = api(people.overseer)("get", f"/scorecards/2025-09/units/{glq}")
     assert r.status_code == 200
     body = r.json()
-    assert body["values"]["coordinated"] == str(len(body["counts"]["coordinated"])) == "3"
+    assert body["values"]["coordinated"] == str(body["counts"]["coordinated"]) == "3"
     assert "五(二)" in body["clauses"]["coordinated"]
+    # Every figure links to its list, whose length is the figure.
+    for key, url in body["lists"].items():
+        listed = api(people.overseer)("get", url.removeprefix(BASE)).json()
+        if key in body["counts"]:
+            assert len(listed["items"]) == listed["count"] == body["counts"][key], key
+        else:
+            assert len(listed["numerator"]) == body["rates"][key]["numerator"], key
+            assert len(listed["denominator"]) == body["rates"][key]["denominator"], key
+    coordinated = api(people.overseer)("get", body["lists"]["coordinated"].removeprefix(BASE)).json()
+    assert [e["id"] for e in coordinated["items"]] == [sep["f1"].pk, sep["f2"].pk, sep["f3"].pk]
+    lists = f"/scorecards/2025-09/units/{glq}/lists/coordinated"
+    assert api(people.handler)("get", lists).status_code == 404  # another unit's
+    assert api(people.enterprise_user)("get", lists).status_code == 403
+    assert api(people.overseer)("get", f"/scorecards/2025-09/units/{glq}/lists/nonsense").status_code == 400
     assert api(people.handler)("get", f"/scorecards/2025-09/units/{glq}").status_code == 404
     assert api(people.glq_handler)("get", f"/scorecards/2025-09/units/{glq}").status_code == 200
 

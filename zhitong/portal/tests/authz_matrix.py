@@ -519,6 +519,10 @@ API: dict[str, Row] = {
     "GET /assessment/scorecards/{month}/units/{unit_id}": api_obj(
         "scorecard", gate=can.reads_scorecards, scope=frozenset({"outsider", "clerk"})
     ),
+    # The list behind one of its figures (issue 14): read as the unit's scorecard is.
+    "GET /assessment/scorecards/{month}/units/{unit_id}/lists/{key}": api_obj(
+        "scorecard", gate=can.reads_scorecards, scope=frozenset({"outsider", "clerk"})
+    ),
     "GET /assessment/schemes": Row(gate=either(can.is_hub, can.reads_all_scorecards)),
     "POST /assessment/schemes": Row(gate=can.is_hub),
     "GET /assessment/months": Row(gate=either(can.is_hub, can.reads_all_scorecards)),

@@ -1,0 +1,177 @@
+"""Issue 14: every figure is counted by GROUP BY from one definition and listed on demand from
+the same definition; on a world of several units (a section under a department, a park
+under a county with a section of its own, a unit that is not scored) each figure equals the
+length of its on-demand list, and that list is exactly the one the scorecard built object by
+object before (tests/legacy_lists.py)."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from zhitong.assessment import counting, rates, scorecards
+from zhitong.organizations.choices import UnitKind
+from zhitong.organizations.tests.factories import UnitFactory
+
+from .conftest import at
+from .legacy_lists import legacy_lists
+from .month_by_hand import SEP, make_september
+
+TODAY = date(2025, 10, 2)  # the tests' frozen day (conftest.TODAY)
+
+
+@pytest.fixture
+def world(build):
+    """September by hand, and around it the cases the GROUP BY must sum and the lists
+    restrict alike."""
+    c, u = build.c, build.c.units
+    objs = make_september(build)
+    park = UnitFactory(code="GLQ-PARK", name="鼓楼软件园", kind=UnitKind.PARK, parent=u.glq)
+    park_section = UnitFactory(code="GLQ-PARK-1", name="软件园企业服务科", kind=UnitKind.SECTION, parent=park)
+    # Work of the park's section, of the department's section, of an unscored unit.
+    build.concluded(park_section, verified=at(2025, 9, 9), on_time=False, handling_due=date(2025, 9, 3))
+    build.concluded(c.units.gxj_section, verified=at(2025, 9, 26), on_time=True)
+    build.concluded(c.units.gsl, verified=at(2025, 9, 10), on_time=True)  # an association: not scored
+    build.request(build.appeal(park_section), park_section, month=SEP)
+    meeting = build.meeting(held=at(2025, 9, 14))
+    park_fact = build.fact(meeting, park, enterprise=c.other_enterprise)
+    # Signed at 07:00 on the day after its deadline in Beijing time — 23:00 UTC on the
+    # deadline's day: late, whatever the database's own time zone.
+    build.appeal(park_section, sign_due=date(2025, 9, 10), signed_at=at(2025, 9, 11, 7))
+    build.appeal(park_section, sign_due=date(2025, 9, 10), signed_at=at(2025, 9, 10, 23, 30))
+    # A handling deadline passed and not concluded; one not passed yet (after "today").
+    build.appeal(c.units.gxj_section, handling_due=date(2025, 9, 18))
+    # Ratings credited to sections (the move records the lead unit), one re-handling.
+    build.rating(build.appeal(park_section), when=at(2025, 9, 27), rating=1)
+    build.rating(build.appeal(c.units.gxj_section), when=at(2025, 9, 28), rating=4)
+    # A merged duplicate and an exempted appeal are never counted.
+    build.appeal(c.units.gxj, status="merged", sign_due=date(2025, 9, 2), signed_at=at(2025, 9, 2))
+    build.exempt(
+        build.concluded(c.units.gxj, verified=at(2025, 9, 11), on_time=True, sign_due=date(2025, 9, 2))
+    )
+    return {"objs": objs, "park": park, "park_section": park_section, "park_fact": park_fact}
+
+
+def _rows(card):
+    return {r["unit_id"]: r for g in card["groups"].values() for r in g["rows"]}
+
+
+def test_every_figure_is_the_length_of_its_list_and_of_the_list_built_before(build, world):
+    card = scorecards.build_month(month=SEP, today=TODAY)
+    before = legacy_lists(month=SEP, today=TODAY)
+    rows = _rows(card)
+    assert set(rows) == set(before)
+    nonzero = set()
+    for uid, row in rows.items():
+        for key in counting.COUNT_KEYS:
+            listed = scorecards.row_list(card=card, row=row, key=key)
+            assert row["counts"][key] == len(listed) == len(before[uid][key]), (row["unit"], key)
+            assert listed == before[uid][key], (row["unit"], key)  # the same items, in the same order
+            nonzero |= {key} if listed else set()
+        for key in rates.RATE_KEYS:
+            for part in ("numerator", "denominator"):
+                listed = scorecards.row_list(card=card, row=row, key=key, part=part)
+                assert row["rates"][key][part] == len(listed) == len(before[uid][key][part]), (
+                    row["unit"],
+                    key,
+                )
+                assert listed == before[uid][key][part], (row["unit"], key, part)
+                nonzero |= {key} if listed else set()
+    # Every figure had something to count somewhere: none agrees only by being empty.
+    assert nonzero == {*counting.COUNT_KEYS, *rates.RATE_KEYS}
+
+
+def test_a_sections_and_a_parks_work_count_for_the_scored_unit_above_them(build, world):
+    card = scorecards.build_month(month=SEP, today=TODAY)
+    rows = _rows(card)
+    u = build.c.units
+    # GLQ: September's two, and the park's section's (the park lies under the county).
+    assert rows[u.glq.pk]["counts"]["resolved"] == 3
+    assert rows[u.glq.pk]["counts"]["reported"] == 3
+    assert rows[u.gxj.pk]["counts"]["resolved"] == 2  # a9 and the second section appeal
+    assert sorted(counting.UnitMap().owned(u.glq.pk)) == sorted(
+        [u.glq.pk, world["park"].pk, world["park_section"].pk]
+    )
+    # The park has a row of its own (it is scored) but lies under the county: UnitMap.owner
+    # credits its work to the outermost scored unit (unchanged by issue 14).
+    assert rows[u.glq.pk]["counts"]["coordinated"] == 4
+    assert rows[world["park"].pk]["counts"]["coordinated"] == 0
+
+
+def test_signing_on_the_next_morning_in_beijing_is_late_though_its_utc_date_is_the_deadline(build, world):
+    card = scorecards.build_month(month=SEP, today=TODAY)
+    row = _rows(card)[build.c.units.glq.pk]
+    numerator = scorecards.row_list(card=card, row=row, key="response_rate", part="numerator")
+    denominator = scorecards.row_list(card=card, row=row, key="response_rate", part="denominator")
+    park = [e for e in denominator if e["when"] == "2025-09-10"]
+    assert len(park) == 2 and len([e for e in numerator if e["when"] == "2025-09-10"]) == 1
+
+
+def test_the_figures_take_one_query_per_source_whatever_the_number_of_objects(build, world):
+    units = counting.UnitMap()
+    with CaptureQueriesContext(connection) as ctx:
+        counting.month_figures(month=SEP, today=TODAY, units=units)
+    assert len(ctx.captured_queries) == len(counting.SOURCES)
+    for _ in range(20):
+        build.concluded(build.c.units.csq, verified=at(2025, 9, 3), on_time=True)
+    with CaptureQueriesContext(connection) as ctx:
+        figures = counting.month_figures(month=SEP, today=TODAY, units=units)
+    assert len(ctx.captured_queries) == len(counting.SOURCES)
+    assert figures[build.c.units.csq.pk]["resolved"] == (21, 0)
+
+
+def test_the_close_freezes_the_ids_apart_from_the_groups(build, world):
+    from zhitong.assessment import services
+
+    m = services.month_close_by_label(actor=build.c.hub, month=SEP)
+    glq = str(build.c.units.glq.pk)
+    frozen = m.snapshot["lists"][glq]
+    counted = [*(world["objs"][k] for k in ("f1", "f2", "f3")), world["park_fact"]]
+    assert frozen["coordinated"] == sorted(f.pk for f in counted)
+    assert (
+        len(frozen["response_rate"]["denominator"])
+        == _rows(m.snapshot)[build.c.units.glq.pk]["rates"]["response_rate"]["denominator"]
+    )
+    # The groups (what the streaks and adjustments read of every closed month) hold numbers.
+    assert all(isinstance(v, int) for r in _rows(m.snapshot).values() for v in r["counts"].values())
+    assert "lists" not in scorecards.closed_groups([SEP])[SEP]["groups"]
+
+
+def test_a_closed_months_list_is_its_frozen_ids_and_names_an_object_deleted_since(build, world):
+    from zhitong.assessment import services
+    from zhitong.coordination.models import CoordinationFact
+
+    services.month_close_by_label(actor=build.c.hub, month=SEP)
+    f1 = world["objs"]["f1"]
+    CoordinationFact.objects.filter(pk=f1.pk).delete()
+    card = scorecards.read_month(SEP)
+    row = _rows(card)[build.c.units.glq.pk]
+    listed = scorecards.row_list(card=card, row=row, key="coordinated")
+    assert row["counts"]["coordinated"] == len(listed) == 4
+    assert [e["id"] for e in listed if e["kind"] == "deleted"] == [f1.pk]
+
+
+def test_a_snapshot_closed_before_issue_14_is_still_read(build, world):
+    """Old snapshots carried every list in their rows; the reader takes both formats."""
+    from zhitong.assessment import services
+    from zhitong.assessment.models import AssessmentMonth
+
+    m = services.month_close_by_label(actor=build.c.hub, month=SEP)
+    old = legacy_lists(month=SEP, today=TODAY)
+    snapshot = dict(m.snapshot)
+    snapshot.pop("lists")
+    for g in snapshot["groups"].values():
+        for r in g["rows"]:
+            r["counts"] = {k: old[r["unit_id"]][k] for k in counting.COUNT_KEYS}
+            for k in rates.RATE_KEYS:
+                r["rates"][k] = {**r["rates"][k], **old[r["unit_id"]][k]}
+    AssessmentMonth.objects.filter(pk=m.pk).update(snapshot=snapshot, digest=services.digest_of(snapshot))
+    card = scorecards.read_month(SEP)
+    row = _rows(card)[build.c.units.glq.pk]
+    assert [e["id"] for e in scorecards.row_list(card=card, row=row, key="resolved")] == [
+        e["id"] for e in old[build.c.units.glq.pk]["resolved"]
+    ]
+    assert scorecards._value(row, "coordinated") == 4
+    october = _rows(scorecards.build_month(month=date(2025, 10, 1), today=TODAY))[build.c.units.glq.pk]
+    assert october["adjustments"] == []  # the old lists are the base the recount compares to
