@@ -143,7 +143,9 @@ class UnitMap:
         if not path:
             return None
         parts = [p for p in path.split("/") if p]
-        for i in range(1, len(parts) + 1):
+        # The nearest scored unit: a park placed under a county is scored on its own (it
+        # has its own row), so its work is its own, not the county's.
+        for i in range(len(parts), 0, -1):
             owner = self._paths.get("/" + "/".join(parts[:i]) + "/")
             if owner is not None:
                 return owner

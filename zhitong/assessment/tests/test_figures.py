@@ -82,26 +82,25 @@ def test_every_figure_is_the_length_of_its_list_and_of_the_list_built_before(bui
     assert nonzero == {*counting.COUNT_KEYS, *rates.RATE_KEYS}
 
 
-def test_a_sections_and_a_parks_work_count_for_the_scored_unit_above_them(build, world):
+def test_a_sections_work_counts_for_its_unit_and_a_parks_for_the_park_under_its_county(build, world):
     card = scorecards.build_month(month=SEP, today=TODAY)
     rows = _rows(card)
     u = build.c.units
-    # GLQ: September's two, and the park's section's (the park lies under the county).
-    assert rows[u.glq.pk]["counts"]["resolved"] == 3
-    assert rows[u.glq.pk]["counts"]["reported"] == 3
+    park = world["park"].pk
+    # The park lies under the county but is scored itself: its work and its section's are
+    # its own (the nearest scored unit), the county keeps September's two of its own.
+    assert rows[u.glq.pk]["counts"]["resolved"] == 2
+    assert rows[park]["counts"]["resolved"] == 1  # the park section's
+    assert rows[u.glq.pk]["counts"]["reported"] == 2 and rows[park]["counts"]["reported"] == 1
+    assert rows[u.glq.pk]["counts"]["coordinated"] == 3 and rows[park]["counts"]["coordinated"] == 1
     assert rows[u.gxj.pk]["counts"]["resolved"] == 2  # a9 and the second section appeal
-    assert sorted(counting.UnitMap().owned(u.glq.pk)) == sorted(
-        [u.glq.pk, world["park"].pk, world["park_section"].pk]
-    )
-    # The park has a row of its own (it is scored) but lies under the county: UnitMap.owner
-    # credits its work to the outermost scored unit (unchanged by issue 14).
-    assert rows[u.glq.pk]["counts"]["coordinated"] == 4
-    assert rows[world["park"].pk]["counts"]["coordinated"] == 0
+    assert counting.UnitMap().owned(u.glq.pk) == [u.glq.pk]
+    assert counting.UnitMap().owned(park) == sorted([park, world["park_section"].pk])
 
 
 def test_signing_on_the_next_morning_in_beijing_is_late_though_its_utc_date_is_the_deadline(build, world):
     card = scorecards.build_month(month=SEP, today=TODAY)
-    row = _rows(card)[build.c.units.glq.pk]
+    row = _rows(card)[world["park"].pk]  # the park's appeals, signed at 08:00 Beijing time
     numerator = scorecards.row_list(card=card, row=row, key="response_rate", part="numerator")
     denominator = scorecards.row_list(card=card, row=row, key="response_rate", part="denominator")
     park = [e for e in denominator if e["when"] == "2025-09-10"]
@@ -127,8 +126,8 @@ def test_the_close_freezes_the_ids_apart_from_the_groups(build, world):
     m = services.month_close_by_label(actor=build.c.hub, month=SEP)
     glq = str(build.c.units.glq.pk)
     frozen = m.snapshot["lists"][glq]
-    counted = [*(world["objs"][k] for k in ("f1", "f2", "f3")), world["park_fact"]]
-    assert frozen["coordinated"] == sorted(f.pk for f in counted)
+    assert frozen["coordinated"] == sorted(world["objs"][k].pk for k in ("f1", "f2", "f3"))
+    assert m.snapshot["lists"][str(world["park"].pk)]["coordinated"] == [world["park_fact"].pk]
     assert (
         len(frozen["response_rate"]["denominator"])
         == _rows(m.snapshot)[build.c.units.glq.pk]["rates"]["response_rate"]["denominator"]
@@ -148,7 +147,7 @@ def test_a_closed_months_list_is_its_frozen_ids_and_names_an_object_deleted_sinc
     card = scorecards.read_month(SEP)
     row = _rows(card)[build.c.units.glq.pk]
     listed = scorecards.row_list(card=card, row=row, key="coordinated")
-    assert row["counts"]["coordinated"] == len(listed) == 4
+    assert row["counts"]["coordinated"] == len(listed) == 3
     assert [e["id"] for e in listed if e["kind"] == "deleted"] == [f1.pk]
 
 
@@ -172,6 +171,6 @@ def test_a_snapshot_closed_before_issue_14_is_still_read(build, world):
     assert [e["id"] for e in scorecards.row_list(card=card, row=row, key="resolved")] == [
         e["id"] for e in old[build.c.units.glq.pk]["resolved"]
     ]
-    assert scorecards._value(row, "coordinated") == 4
+    assert scorecards._value(row, "coordinated") == 3
     october = _rows(scorecards.build_month(month=date(2025, 10, 1), today=TODAY))[build.c.units.glq.pk]
     assert october["adjustments"] == []  # the old lists are the base the recount compares to
