@@ -65,6 +65,15 @@ HOSTILE = [
     ("bool", True, "true"),
     ("null", None, ""),
 ]
+# The JSON kind of each hostile value. A value of a kind the parameter's schema does not take
+# is refused at validation the way every other value of that kind is, so of those only the
+# representatives below are sent (each still in every parameter): a third of the walk's
+# requests, when each now reaches the view's body.
+KIND = {"nul": "string", "surrogate": "string", "long": "string", "abc": "string"}
+KIND |= {"impossible date": "string", "naive datetime": "string", "1900": "string"}
+KIND |= {"2**63": "integer", "beyond 64 bits": "integer", "-1": "integer", "float": "number"}
+KIND |= {"list": "array", "dict": "object", "bool": "boolean", "null": "null"}
+REPRESENTATIVES = {"nul", "long", "abc", "-1", "float", "list", "dict", "bool", "null"}
 WHOLE_BODIES = [
     ("malformed json", b'{"title": ', "application/json"),
     ("empty body", b"", "application/json"),
@@ -573,6 +582,17 @@ class Probe:
             name, "测试内容"
         )
 
+    def hostile_for(self, schema) -> list:
+        """The hostile values for a parameter: those of a kind its schema takes, and the
+        representatives of the other kinds (KIND)."""
+        kinds = set()
+        for one in resolve(self.doc, schema).get("anyOf", [schema]):
+            one = resolve(self.doc, one)
+            kinds |= {"integer", "number"} if one.get("type") == "number" else {one.get("type")}
+        if None in kinds:  # no type (any JSON): every value
+            return HOSTILE
+        return [h for h in HOSTILE if h[0] in REPRESENTATIVES or KIND[h[0]] in kinds]
+
     def body_schema(self, op):
         content = op.get("requestBody", {}).get("content", {})
         for media in ("application/json", "multipart/form-data"):
@@ -682,7 +702,7 @@ class Probe:
                 f"{name}: the baseline was answered {r.status_code}, not {expected or '2xx'}: {r.content[:300]!r}"
             )
         for p in params:
-            for hostile, _, raw in HOSTILE:
+            for hostile, _, raw in self.hostile_for(p.get("schema", {})):
                 if p["in"] == "path":
                     if raw is None or raw == "":
                         continue
@@ -702,8 +722,8 @@ class Probe:
             send(body={**body, "note": value}, what=f"note={hostile}")
         if not deep:
             return
-        for prop in schema.get("properties", {}):
-            for hostile, value, _ in HOSTILE:
+        for prop, prop_schema in schema.get("properties", {}).items():
+            for hostile, value, _ in self.hostile_for(prop_schema):
                 if media == "multipart/form-data":
                     if isinstance(value, (dict, list)) or value is None or hostile == "surrogate":
                         continue
