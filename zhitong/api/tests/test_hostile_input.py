@@ -74,6 +74,12 @@ KIND |= {"impossible date": "string", "naive datetime": "string", "1900": "strin
 KIND |= {"2**63": "integer", "beyond 64 bits": "integer", "-1": "integer", "float": "number"}
 KIND |= {"list": "array", "dict": "object", "bool": "boolean", "null": "null"}
 REPRESENTATIVES = {"nul", "long", "abc", "-1", "float", "list", "dict", "bool", "null"}
+# The JSON kinds a move's field takes, by its kind (common/transitions.py KIND_TYPES); a
+# kind not listed (a file) takes every value.
+FIELD_KINDS = {k: {"string"} for k in ("text", "textarea", "date", "datetime")}
+FIELD_KINDS |= {k: {"integer"} for k in ("int", "unit", "user", "appeal", "item", "rating")}
+FIELD_KINDS |= {k: {"array", "string"} for k in ("items", "units", "event_items")}
+FIELD_KINDS |= {"proposals": {"object"}, "bool": {"boolean"}}
 WHOLE_BODIES = [
     ("malformed json", b'{"title": ', "application/json"),
     ("empty body", b"", "application/json"),
@@ -582,13 +588,14 @@ class Probe:
             name, "测试内容"
         )
 
-    def hostile_for(self, schema) -> list:
-        """The hostile values for a parameter: those of a kind its schema takes, and the
-        representatives of the other kinds (KIND)."""
-        kinds = set()
-        for one in resolve(self.doc, schema).get("anyOf", [schema]):
-            one = resolve(self.doc, one)
-            kinds |= {"integer", "number"} if one.get("type") == "number" else {one.get("type")}
+    def hostile_for(self, schema=None, *, kinds=None) -> list:
+        """The hostile values for a parameter: those of a kind its schema (or `kinds`)
+        takes, and the representatives of the other kinds (KIND)."""
+        if kinds is None:
+            kinds = set()
+            for one in resolve(self.doc, schema).get("anyOf", [schema]):
+                one = resolve(self.doc, one)
+                kinds |= {"integer", "number"} if one.get("type") == "number" else {one.get("type")}
         if None in kinds:  # no type (any JSON): every value
             return HOSTILE
         return [h for h in HOSTILE if h[0] in REPRESENTATIVES or KIND[h[0]] in kinds]
@@ -754,7 +761,9 @@ class Probe:
                 if not wrap and name in varied:
                     continue
             url = self.url(rel, base_path | {"move": move.name})
-            for what, value, _ in HOSTILE:
+            field = machine.fields.get(name)
+            kinds = FIELD_KINDS.get(field.kind, {None}) if field else set()
+            for what, value, _ in self.hostile_for(kinds=kinds):
                 if wrap:
                     data = {**body.get("data", {}), name: value} if move.name == base_move else {name: value}
                     data = {"expected_version": body["expected_version"], "data": data}
