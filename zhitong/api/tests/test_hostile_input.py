@@ -496,7 +496,7 @@ def rolled_back():
 
 
 class Probe:
-    def __init__(self, world, doc, scene):
+    def __init__(self, world, doc, scene=None):
         self.w, self.doc = world, doc
         c = world.city
         self.ids = {
@@ -530,7 +530,9 @@ class Probe:
             "finding_id": world.finding,
             "commitment_item_id": _commitment_item(c).pk,
         }
-        self.extra = _extra(world, scene)
+        # The baselines' extra objects (the authorization matrix, which sends no baseline,
+        # makes a Probe without them).
+        self.extra = _extra(world, scene) if scene is not None else {}
         # One client per person: a new one loads the middleware again (whitenoise scans the
         # static files), a tenth of the walk's time when each operation had its own.
         self.clients: dict[str, Client] = {}

@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from ninja import Router, Schema, Status
-from pydantic import Field
+from pydantic import ConfigDict, Field
 
 from zhitong.common import api_moves
 from zhitong.common.pages import month_param
@@ -81,6 +81,30 @@ class FigureListOut(Schema):
     adjustments: list[dict] | None = None
     numerator: list[ListedOut] | None = None
     denominator: list[ListedOut] | None = None
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "month": "2026-11",
+                    "unit_id": 12,
+                    "key": "resolved",
+                    "clause": "seeds/000 五(一) 解决问题情况；seeds/001 四(八)：经统筹协调专员或督查室核验办结",
+                    "count": 1,
+                    "items": [
+                        {
+                            "kind": "appeal",
+                            "id": 4521,
+                            "label": "ZT2026-004521 厂房竣工验收消防备案迟迟未办结",
+                            "when": "2026-11-18",
+                            "url": "/appeals/4521/",
+                        }
+                    ],
+                    "adjustments": [],
+                }
+            ]
+        }
+    )
 
 
 def _row(row: dict, group: str) -> dict:

@@ -20,7 +20,14 @@ from django.urls import reverse
 
 from zhitong.api.api import api
 from zhitong.api.tests.conftest import _county_certification, token_client, world  # noqa: F401
-from zhitong.api.tests.test_hostile_input import BASE_MOVE, MOVE_MACHINES, Probe
+from zhitong.api.tests.test_hostile_input import MOVE_MACHINES, Probe
+from zhitong.appeals.machine import APPEAL
+from zhitong.assessment.machines import MONTH as ASSESSMENT_MONTH
+from zhitong.coordination.machines.batches import BATCH, ESCALATION
+from zhitong.coordination.machines.events import EVENT
+from zhitong.coordination.machines.facts import CERTIFICATION
+from zhitong.coordination.machines.meetings import MEETING
+from zhitong.coordination.machines.tasks import TASK
 from zhitong.coordination.tests.conftest import (  # noqa: F401
     _fresh_calendar_cache,
     _frozen_start,
@@ -28,8 +35,14 @@ from zhitong.coordination.tests.conftest import (  # noqa: F401
     city,
     scene,
 )
+from zhitong.enterprises.machine import ENTERPRISE
 from zhitong.organizations.choices import Role, UnitKind
 from zhitong.organizations.tests.factories import UnitFactory, UserFactory
+from zhitong.projects.machines import STAGE
+from zhitong.projects.progress.commitment_machine import COMMITMENT
+from zhitong.projects.roadmap.machine import MILESTONE
+from zhitong.public.machine import COMMITMENT_ITEM
+from zhitong.supervision.machines import ORDER
 
 from . import authz_matrix as M
 from .authz_findings import KNOWN_GAPS
@@ -38,6 +51,17 @@ from .hostile import url_patterns
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 ABSENT = 987_654_321
+# The move asked of each machine's move endpoint: one each is enough to ask the door.
+BASE_MOVE = {APPEAL: "add_progress", BATCH: "start_review", ESCALATION: "accept", MEETING: "opinion"}
+BASE_MOVE |= {TASK: "progress", EVENT: "reschedule", ENTERPRISE: "approve", CERTIFICATION: "reopen"}
+BASE_MOVE |= {
+    STAGE: "step_back",
+    MILESTONE: "edit",
+    COMMITMENT: "record",
+    ASSESSMENT_MONTH: "close",
+    ORDER: "fail",
+    COMMITMENT_ITEM: "publish",
+}
 AWAY = "302 to another page"
 # What each expectation accepts: an allowed page may send on to the principal's own page; a
 # denied one may too (the enterprise's contact is sent to its portal), never show the page;
