@@ -28,8 +28,10 @@ from __future__ import annotations
 import io
 import math
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 FONT = "宋体"
 FONT_SIZE = 11
@@ -206,13 +208,137 @@ def _paragraph_lines(paragraph: str, usable_px: float, font_pt: float) -> int:
     return lines
 
 
+# The fast count (_fast_lines) measures in half-ems: a narrow character takes 1, a full-width
+# one 2, a combining mark 0 (char_px's three widths, exactly, while NARROW_EM is 0.5). Each
+# character is translated (str.translate, in C) to one code that carries both its class for
+# line breaking (_Classes) and its width: chr(_CODE0 + 3 * class + half-ems).
+_CODE0 = 0x41
+_HALF_EMS = bytes((i - _CODE0) % 3 if _CODE0 <= i < _CODE0 + 18 else 0 for i in range(256))
+
+
+def _code(klass: int, half_ems: int) -> str:
+    return chr(_CODE0 + 3 * klass + half_ems)
+
+
+def _codes(*klasses: int) -> frozenset[str]:
+    return frozenset(_code(k, w) for k in klasses for w in range(3))
+
+
+_C_OPEN = _codes(_OPEN)
+_C_CLOSE = _codes(_CLOSE_WIDE, _CLOSE_NARROW)
+_C_SPACE = _codes(_SPACE)
+_C_NARROW = _codes(_NARROW_CH)
+_C_JOINS_WORD = _codes(_NARROW_CH, _CLOSE_NARROW)
+
+
+class _Codes(dict):
+    """Code point -> its code, for str.translate (computed once per character)."""
+
+    def __missing__(self, cp: int) -> str:
+        ch = chr(cp)
+        c = self[cp] = _code(_CLASS[ch], int(char_px(ch, 1.5)))  # at 1.5 pt an em is 2 px
+        return c
+
+
+_CODES = _Codes()
+
+
+def _starts_piece(codes: str, i: int, n: int) -> bool:
+    """Whether a piece of _tokens starts at position i (0 < i < n) of a paragraph: a line
+    may break before it. The same rules as _tokens, read from the neighbouring codes: an
+    opening mark stays with what follows it, a closing mark with what precedes it, and a
+    Latin word (after its opening marks) goes on from a narrow character."""
+    before = codes[i - 1]
+    if before in _C_OPEN or codes[i] in _C_CLOSE:
+        return False
+    if before in _C_NARROW:
+        j = i
+        while j < n and codes[j] in _C_OPEN:
+            j += 1
+        if j < n and codes[j] in _C_JOINS_WORD:
+            return False
+    return True
+
+
+def _fast_lines(paragraph: str, half_ems: int) -> int | None:
+    """_paragraph_lines for a line `half_ems` wide, jumping from line to line over the
+    running widths (bisect) instead of walking every piece: the line ends at the piece
+    holding the first character that ends past it (spaces there hang in the margin, and the
+    next line starts at the next piece that is not a space). None when a piece is wider than
+    the line (the exact walk breaks it character by character)."""
+    n = len(paragraph)
+    codes = paragraph.translate(_CODES)
+    cum = list(accumulate(codes.encode("ascii").translate(_HALF_EMS), initial=0))
+    total = cum[n]
+    lines, start = 1, 0
+    while total - cum[start] > half_ems:
+        base = cum[start]
+        t = bisect_right(cum, base + half_ems) - 1  # the first character past the line
+        while t > start and not _starts_piece(codes, t, n):
+            t -= 1
+        if cum[t] == base:
+            return None  # nothing before the piece on this line: the piece is wider than it
+        # A space alone hangs in the margin, and the spaces after it too.
+        while codes[t] in _C_SPACE and (t + 1 == n or _starts_piece(codes, t + 1, n)):
+            t += 1
+            if t == n:
+                return lines
+        lines, start = lines + 1, t
+    return lines
+
+
+def _usable_px(width: float) -> float:
+    """The width lines fill in a cell `width` Excel character units wide (less its padding)."""
+    return max(1.0, (width * UNIT_PX + CELL_MARGIN_PX - 3) * SAFETY)
+
+
+def _line_measure(width: float, font_pt: float) -> tuple[float, int]:
+    """A cell's usable width in pixels and in half-ems (0: the fast count cannot decide it:
+    a sum of half-ems falls within rounding of the line's edge, where only the exact walk's
+    float sums decide as they always did)."""
+    key = (width, font_pt)
+    measure = _MEASURES.get(key)
+    if measure is None:
+        usable = _usable_px(width)
+        ratio = usable / (font_pt * 96 / 72 * 0.5)
+        fast = NARROW_EM == 0.5 and ratio >= 2 and abs(ratio - round(ratio)) > 1e-6
+        if len(_MEASURES) >= _CACHE_MAX:
+            _MEASURES.clear()
+        measure = _MEASURES[key] = (usable, int(ratio) if fast else 0)
+    return measure
+
+
+_MEASURES: dict[tuple[float, float], tuple[float, int]] = {}
+# Counts of recent paragraphs in a cell's width: a ledger repeats its unit names, labels and
+# leaders on row after row. Emptied when full.
+_COUNTS: dict[tuple[str, float, float], int] = {}
+_CACHE_MAX = 4096
+
+
 def line_count(text, width: float, font_pt: float = FONT_SIZE) -> int:
     """How many lines `text` takes in a wrapped cell `width` Excel character units wide:
     each paragraph (a line break in the text) takes the lines its words fill."""
     if text is None or text == "":
         return 1
-    usable = max(1.0, (width * UNIT_PX + CELL_MARGIN_PX - 3) * SAFETY)  # less the cell padding
-    return sum(_paragraph_lines(p, usable, font_pt) for p in str(text).split("\n"))
+    usable, half_ems = _line_measure(width, font_pt)
+    lines = 0
+    for p in str(text).split("\n"):
+        if not half_ems:
+            lines += _paragraph_lines(p, usable, font_pt)
+        elif len(p) * 2 <= half_ems:
+            lines += 1  # no character is wider than two half-ems
+        else:
+            key = (p, width, font_pt)
+            k = _COUNTS.get(key)
+            if k is None:
+                k = _fast_lines(p, half_ems)
+                if k is None:
+                    k = _paragraph_lines(p, usable, font_pt)
+                if len(_COUNTS) >= _CACHE_MAX:
+                    _COUNTS.clear()
+                _COUNTS[key] = k
+            lines += k
+    return lines
 
 
 def row_height(texts: Iterable[tuple[object, float]], font_pt: float = FONT_SIZE) -> float:
