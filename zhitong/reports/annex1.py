@@ -22,6 +22,7 @@ import io
 from calendar import monthrange
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime, time, timedelta
+from itertools import islice
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -144,9 +145,10 @@ CHUNK = 2000
 
 def _stream(*, unit_ids: list[int], month_start: date, month_end: date):
     """(lead unit id, row without its number) for each appeal of the ledgers of `unit_ids`, in
-    the ledgers' order, in a fixed number of queries whatever the number of rows: the units,
-    the cooperations, the held meetings' items and their tasks (each restricted to the
-    ledger's appeals by a subquery), then the appeals themselves, streamed in chunks."""
+    the ledgers' order, in four queries and one more per CHUNK rows: the units, the held
+    meetings' items and their tasks (each restricted to the ledger's appeals by a subquery),
+    the appeals themselves, streamed in chunks of CHUNK, and the cooperating units of each
+    chunk's appeals."""
     end = _aware(_end_exclusive(month_start, month_end))
     appeals = ledger_appeals(units=unit_ids, month_start=month_start, month_end=month_end)
     ids = appeals.order_by().values("id")
@@ -161,12 +163,6 @@ def _stream(*, unit_ids: list[int], month_start: date, month_end: date):
 
     def reporting(unit_id):
         return scope_root(units[unit_id]).display_name if unit_id is not None else ""
-
-    cooperating: dict[int, list[str]] = {}
-    for appeal_id, unit_id in (
-        Cooperation.objects.filter(appeal_id__in=ids).order_by("id").values_list("appeal_id", "unit_id")
-    ):
-        cooperating.setdefault(appeal_id, []).append(units[unit_id].display_name)
 
     held = MeetingItem.objects.filter(
         appeal_id__in=ids, meeting__status=MeetingStatus.HELD, meeting__held_at__lt=end
@@ -200,55 +196,66 @@ def _stream(*, unit_ids: list[int], month_start: date, month_end: date):
 
     statuses = _labels(Appeal, "status")
     channels = _labels(Appeal, "channel")
-    for (
-        pk,
-        code,
-        title,
-        description,
-        status,
-        channel,
-        resolution,
-        received_at,
-        verified_at,
-        closed_at,
-        received_unit_id,
-        lead_unit_id,
-        project_id,
-        project_name,
-        enterprise_name,
-    ) in appeals.values_list(*_APPEAL_FIELDS).iterator(chunk_size=CHUNK):
-        mine = items.get(pk, ())
-        parts = [t for item in mine for t in tasks.get(item[0], ())]
-        if parts:
-            implementation = implementation_text_of(parts)
-        else:
-            implementation = statuses[status]
-            if resolution:
-                implementation += f"：{resolution}"
-        coop = "、".join(cooperating.get(pk, ()))
-        lead = units[lead_unit_id].display_name if lead_unit_id else ""
-        received = timezone.localtime(received_at)
-        opinions = (i[3].strip() for i in mine)
-        yield (
+    stream = appeals.values_list(*_APPEAL_FIELDS).iterator(chunk_size=CHUNK)
+    while chunk := list(islice(stream, CHUNK)):
+        # The chunk's cooperating units by its appeal ids (an index lookup; a subquery over
+        # the ledger's appeals made PostgreSQL scan the whole appeals table).
+        cooperating: dict[int, list[str]] = {}
+        for appeal_id, unit_id in (
+            Cooperation.objects.filter(appeal_id__in=[row[0] for row in chunk])
+            .order_by("id")
+            .values_list("appeal_id", "unit_id")
+        ):
+            cooperating.setdefault(appeal_id, []).append(units[unit_id].display_name)
+        for (
+            pk,
+            code,
+            title,
+            description,
+            status,
+            channel,
+            resolution,
+            received_at,
+            verified_at,
+            closed_at,
+            received_unit_id,
             lead_unit_id,
-            {
-                "project_name": project_name if project_id else enterprise_name,
-                "basic_situation": (
-                    f"{enterprise_name}：{title}（{code}，{received:%Y-%m-%d}经{channels.get(channel, channel)}受理）"
-                ),
-                "problem": description,
-                # A section's clerk registers for its department: the department reported it.
-                "reporting_unit": reporting(received_unit_id),
-                "coordinating_units": f"牵头：{lead}" + (f"；配合：{coop}" if coop else ""),
-                "meeting_dates": "；".join(f"{timezone.localtime(i[1]):%Y-%m-%d}" for i in mine),
-                "meeting_leaders": "；".join(i[2] for i in mine),
-                "opinions": "；".join(o for o in opinions if o),
-                "implementation": implementation,
-                "resolved": "是" if _concluded_by(status, verified_at, closed_at, end) else "否",
-                "appeal_id": pk,
-                "appeal_code": code,
-            },
-        )
+            project_id,
+            project_name,
+            enterprise_name,
+        ) in chunk:
+            mine = items.get(pk, ())
+            parts = [t for item in mine for t in tasks.get(item[0], ())]
+            if parts:
+                implementation = implementation_text_of(parts)
+            else:
+                implementation = statuses[status]
+                if resolution:
+                    implementation += f"：{resolution}"
+            coop = "、".join(cooperating.get(pk, ()))
+            lead = units[lead_unit_id].display_name if lead_unit_id else ""
+            received = timezone.localtime(received_at)
+            opinions = (i[3].strip() for i in mine)
+            yield (
+                lead_unit_id,
+                {
+                    "project_name": project_name if project_id else enterprise_name,
+                    "basic_situation": (
+                        f"{enterprise_name}：{title}（{code}，{received:%Y-%m-%d}经{channels.get(channel, channel)}受理）"
+                    ),
+                    "problem": description,
+                    # A section's clerk registers for its department: the department reported it.
+                    "reporting_unit": reporting(received_unit_id),
+                    "coordinating_units": f"牵头：{lead}" + (f"；配合：{coop}" if coop else ""),
+                    "meeting_dates": "；".join(f"{timezone.localtime(i[1]):%Y-%m-%d}" for i in mine),
+                    "meeting_leaders": "；".join(i[2] for i in mine),
+                    "opinions": "；".join(o for o in opinions if o),
+                    "implementation": implementation,
+                    "resolved": "是" if _concluded_by(status, verified_at, closed_at, end) else "否",
+                    "appeal_id": pk,
+                    "appeal_code": code,
+                },
+            )
 
 
 def iter_ledger_rows(*, unit, month_start: date, month_end: date) -> Iterator[dict]:
