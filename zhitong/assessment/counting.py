@@ -416,36 +416,39 @@ def _tables(keys: Iterable[str]) -> dict[tuple, list[Figure]]:
 
 
 def months_figures(
-    *, months: Iterable[date], today: date, units: UnitMap, keys=None
+    *, months, today: date, units: UnitMap, keys=None
 ) -> dict[date, dict[int, dict[str, tuple[int, int]]]]:
     """month -> scored unit id -> figure key -> (n, hits): n the figure's size (a rate's
-    denominator), hits its numerator (0 for a count). One scan per table whatever the number
-    of months and figures: the rows in any of the sources' month windows, GROUP BY unit,
-    with a `COUNT(...) FILTER (WHERE window AND condition)` per month and figure (a CASE on
-    SQLite) — a handful of rows per unit whatever the number of objects, summed per scored
-    unit here (issue 14)."""
-    months = sorted({month_start(m) for m in months})
+    denominator), hits its numerator (0 for a count). `months`: the months, or a dict of
+    month -> the figure keys wanted for it (None: `keys`, by default every figure). One scan
+    per table whatever the number of months and figures: the rows in any of the sources'
+    month windows, GROUP BY unit, with a `COUNT(...) FILTER (WHERE window AND condition)` per
+    month and figure (a CASE on SQLite) — a handful of rows per unit whatever the number of
+    objects, summed per scored unit here (issue 14)."""
+    wanted = months if isinstance(months, dict) else dict.fromkeys(months)
+    plan = {month_start(m): list(k or keys or FIGURES) for m, k in sorted(wanted.items())}
     out: dict[date, dict[int, dict[str, tuple[int, int]]]] = {
-        m: {u.pk: {} for u in units.units} for m in months
+        m: {u.pk: {} for u in units.units} for m in plan
     }
-    for (base, unit), figs in _tables(keys or FIGURES).items():
+    tables: dict[tuple, list[tuple[date, Figure]]] = {}
+    for m, month_keys in plan.items():
+        for table, figs in _tables(month_keys).items():
+            tables.setdefault(table, []).extend((m, f) for f in figs)
+    for (base, unit), figs in tables.items():
         windows: dict[tuple[str, date], Q] = {}
-        for m in months:
-            for f in figs:
-                if (f.source, m) not in windows:
-                    windows[(f.source, m)] = SOURCES[f.source].window(m, today)
         ann: dict[str, Count] = {}
         slots = []  # (month, figure key, n's name, hits' name or None)
-        for m in months:
-            for f in figs:
-                rows_of = windows[(f.source, m)] if f.where is None else windows[(f.source, m)] & f.where
-                n = f"n{len(slots)}"
-                ann[n] = Count("id", filter=rows_of)
-                h = None
-                if f.hit is not None:
-                    h = f"h{len(slots)}"
-                    ann[h] = Count("id", filter=rows_of & f.hit)
-                slots.append((m, f.key, n, h))
+        for m, f in figs:
+            if (f.source, m) not in windows:
+                windows[(f.source, m)] = SOURCES[f.source].window(m, today)
+            rows_of = windows[(f.source, m)] if f.where is None else windows[(f.source, m)] & f.where
+            n = f"n{len(slots)}"
+            ann[n] = Count("id", filter=rows_of)
+            h = None
+            if f.hit is not None:
+                h = f"h{len(slots)}"
+                ann[h] = Count("id", filter=rows_of & f.hit)
+            slots.append((m, f.key, n, h))
         names = list(ann)
         rows = (
             base()

@@ -197,8 +197,15 @@ def _base(m: date, key: str, unit_id: int, frozen: dict[int, set[int]], later: l
     return base
 
 
+def _quick_months(months: list[date], units: counting.UnitMap, previous: dict[date, dict]) -> list[date]:
+    """Those of the closed `months` whose `resolved` `_resolved_now` may check by count: the
+    month and every later closed month (`previous`) recorded today's unit map."""
+    digest = units.digest
+    return [m for m in months if all(previous[x]["unit_map"] == digest for x in previous if x >= m)]
+
+
 def _resolved_now(
-    months: list[date], units: counting.UnitMap, previous: dict[date, dict], bases: dict
+    months: list[date], units: counting.UnitMap, previous: dict[date, dict], bases: dict, counts=None
 ) -> dict[date, dict[int, set[int]]]:
     """month -> unit -> the `resolved` ids now of the closed `months` (those that may have
     changed), exactly, mostly without reading them. An appeal not saved since a month's
@@ -209,13 +216,13 @@ def _resolved_now(
     whether any counted then is no longer counted: if `|base ∩ saved| + (count − |saved|)`
     equals `|base|`, nothing left and the set is `base ∪ saved`; otherwise (something
     left, an object deleted) the month's ids are read. A month whose map differs, or closed
-    before the map was recorded, is read (the comparison before this shortcut)."""
-    closed_before = sorted(previous)
-    digest = units.digest
-    quick = [m for m in months if all(previous[x]["unit_map"] == digest for x in closed_before if x >= m)]
+    before the map was recorded, is read (the comparison before this shortcut). `counts`:
+    the quick months' figures if the caller counted them already (with the month's own)."""
+    quick = _quick_months(months, units, previous)
     now: dict[date, dict[int, set[int]]] = {}
     if quick:
-        counts = counting.months_figures(months=quick, today=max(quick), units=units, keys=["resolved"])
+        if counts is None or any(m not in counts for m in quick):
+            counts = counting.months_figures(months=quick, today=max(quick), units=units, keys=["resolved"])
         saved = counting.months_ids(
             "resolved",
             months=quick,
@@ -241,20 +248,36 @@ def _resolved_now(
     return now
 
 
-def _adjustments(month: date, units: counting.UnitMap, previous: dict[date, dict]) -> dict[int, list[dict]]:
+def _last_saved():
+    """The newest appeal stamp (appeal_updated_idx, backwards): one read for every closed month."""
+    return Appeal.objects.order_by("-updated_at", "-id").values_list("updated_at", flat=True).first()
+
+
+def _resolved_todo(closed: list[date], previous: dict[date, dict], last_saved) -> list[date]:
+    return [m for m in closed if _may_have_changed("resolved", previous[m]["closed_at"], last_saved)]
+
+
+def _adjustments(
+    month: date,
+    units: counting.UnitMap,
+    previous: dict[date, dict],
+    last_saved=None,
+    counts=None,
+) -> dict[int, list[dict]]:
     """unit id -> the adjustments carried into `month` from earlier closed months: for each
     closed month and adjusted key that may have changed since its close, the ids counted now
     against the ids frozen at its close (with the adjustments already carried into later
     closed months); only the few added and removed objects are read back as items. One query
     per adjusted count for all the closed months; `resolved` (thousands a month) read only as
     `_resolved_now` says. The adjusted counts are counted as of now (their windows do not
-    read `today`)."""
+    read `today`). `last_saved`, `counts`: as `build_month` read them with the month's own
+    figures (else read here)."""
     out: dict[int, list[dict]] = {u.pk: [] for u in units.units}
     closed_before = sorted(m for m in previous if m < month)
     if not closed_before:
         return out
-    # One read of the newest appeal stamp for every closed month (appeal_updated_idx, backwards).
-    last_saved = Appeal.objects.order_by("-updated_at", "-id").values_list("updated_at", flat=True).first()
+    if last_saved is None:
+        last_saved = _last_saved()
     todo = {
         key: [m for m in closed_before if _may_have_changed(key, previous[m]["closed_at"], last_saved)]
         for key in ADJUSTED_KEYS
@@ -272,7 +295,9 @@ def _adjustments(month: date, units: counting.UnitMap, previous: dict[date, dict
             continue
         if key == "resolved":
             only = {(m, uid): b for (k, m, uid), b in bases.items() if k == key}
-            current[key] = _resolved_now(todo[key], units, {m: previous[m] for m in closed_before}, only)
+            current[key] = _resolved_now(
+                todo[key], units, {m: previous[m] for m in closed_before}, only, counts
+            )
         else:
             read = counting.months_ids(key, months=todo[key], today=month, units=units)
             current[key] = {m: {uid: set(ids) for uid, ids in read[m].items()} for m in todo[key]}
@@ -354,16 +379,27 @@ def build_month(
         back.append(counting.prev_month(back[-1]))
     previous = closed_groups(back[1:])
     before = back[1 : STREAK_BACK + 1] if with_streak else []
-    figures = counting.months_figures(
-        months=[month, *(m for m in before if m not in previous)], today=today, units=units
+    plan: dict[date, list[str] | None] = {m: None for m in [month, *before] if m not in previous}
+    # The closed months the month's adjustments may count `resolved` of: counted in the same
+    # scans as the month's own figures.
+    closed = sorted(x for x in previous if back[ADJUST_BACK] <= x < month)
+    last_saved = _last_saved() if closed else None
+    quick = _quick_months(
+        _resolved_todo(closed, previous, last_saved), units, {x: previous[x] for x in closed}
     )
+    plan.update(dict.fromkeys(quick, ["resolved"]))
+    figures = counting.months_figures(months=plan, today=today, units=units)
     schemes = list(Scheme.objects.all())
 
     def build(m: date) -> dict:
         adjust = [counting.month_start(m)]
         for _ in range(ADJUST_BACK):
             adjust.append(counting.prev_month(adjust[-1]))
-        adjustments = _adjustments(m, units, {x: s for x, s in previous.items() if adjust[-1] <= x < m})
+        mine = {x: s for x, s in previous.items() if adjust[-1] <= x < m}
+        if m == month:
+            adjustments = _adjustments(m, units, mine, last_saved, {x: figures[x] for x in quick})
+        else:
+            adjustments = _adjustments(m, units, mine)
         deductions = deductions_for(units=units.units, month_start=m, month_end=counting.month_end(m))
         groups = {}
         for audience in Audience.values:
