@@ -322,6 +322,12 @@ class Transition(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+        indexes = [
+            # The ratings of a month (assessment.counting's `ratings`: 满意率, 重办, and the
+            # closed months' re-handlings the adjustments compare): one move in eight is a
+            # rating, and through the `at` index a month's ratings cost its every move.
+            models.Index(fields=["at"], name="transition_rate_at_idx", condition=models.Q(action="rate")),
+        ]
 
 
 class AppealCounter(models.Model):

@@ -1,10 +1,11 @@
 """The counting rules of seeds/000 五(二), on the facts the coordination and appeals apps
 record: per scored unit (a county, a park, a department — with its sections) and month,
-each count and the clause that counted it. Each count is defined once (a `Source`'s
-queryset, the field naming the unit, a `Figure`'s condition) and read two ways (issue 14):
-the number by GROUP BY per unit (`month_figures`), and on demand the list of objects it
-counted (`figure_list`) from the same queryset restricted to the unit's own units — so a
-count is always the length of its list.
+each count and the clause that counted it. Each count and each rate's numerator and
+denominator (rates.py) is defined once, here (a `Source`'s base and month window, the field
+naming the unit, a `Figure`'s condition) and read two ways (issue 14): the number by one
+GROUP BY scan per table (`months_figures`), and on demand the list of objects it counted
+(`figure_list`) from the same queryset restricted to the unit's own units — so a count is
+always the length of its list.
 
 The counts
 - `coordinated` (协调问题): the unit's counting facts of the month that count
@@ -27,15 +28,19 @@ The counts
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+import json
+import operator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import reduce
 
-from django.db.models import Count, Q, QuerySet, Value
+from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 from django.urls import reverse
 from django.utils import timezone
 
-from zhitong.appeals.choices import CONCLUDED_STATUSES, EscalationStatus, ExemptionStatus, Status
+from zhitong.appeals.choices import CONCLUDED_STATUSES, EscalationStatus, ExemptionStatus, Rating, Status
 from zhitong.appeals.models import Appeal, Transition
 from zhitong.coordination.models import CoordinationFact, EscalationRequest
 from zhitong.organizations.choices import UnitKind
@@ -159,24 +164,38 @@ class UnitMap:
     def group(self, unit: Unit) -> str:
         return "counties" if unit.kind in COUNTIES_KINDS else "departments"
 
+    @property
+    def digest(self) -> str:
+        """What `owner` depends on (every unit's path, the scored units' paths), hashed: the
+        month close records it, and an equal digest later means every unit's work still
+        belongs to the same scored unit (the adjustments' shortcut relies on it)."""
+        state = [sorted(self._all.items()), sorted(self._paths.items())]
+        return hashlib.sha256(json.dumps(state, separators=(",", ":")).encode()).hexdigest()
+
 
 # -- the figures: one definition each, read as a number (GROUP BY) or as a list --------------
 
 
 @dataclass(frozen=True)
 class Source:
-    """One queryset of a month that figures count in (issue 14: the figure and its list come
-    from this one definition). `queryset(month, today)` holds the filters every figure of the
-    source shares; `unit` names the field holding the unit the object is counted for (a JSON
-    key of a rating's data, `data__lead_unit_id`, works on SQLite and PostgreSQL alike);
+    """One set of a month's rows that figures count in (issue 14: the figure and its list come
+    from this one definition): `base()` the filters that do not depend on the month,
+    `window(month, today)` the month's rows; `queryset(month, today)` is both. Sources with
+    the same `base` (the same function) are one table read in one scan (`month_figures`).
+    `unit` names the field holding the unit the object is counted for (a JSON key of a
+    rating's data, `data__lead_unit_id`, works on SQLite and PostgreSQL alike);
     `items(qs, key)` turns the source's rows (already restricted) into the listed items in
     the list's order; `model` reads frozen ids back."""
 
     name: str
     model: type
     unit: str
-    queryset: Callable[[date, date], QuerySet]
+    base: Callable[[], QuerySet]
+    window: Callable[[date, date], Q]
     items: Callable[[QuerySet, str], list[dict]]
+
+    def queryset(self, month: date, today: date) -> QuerySet:
+        return self.base().filter(self.window(month, today))
 
 
 @dataclass(frozen=True)
@@ -194,9 +213,13 @@ class Figure:
         return self.hit is not None
 
 
-def _facts(month: date, today: date) -> QuerySet:
+def _facts() -> QuerySet:
     # seeds/000 五(二)1–3: the counting facts that count.
-    return CoordinationFact.objects.counted().filter(month=month)
+    return CoordinationFact.objects.counted()
+
+
+def _facts_window(month: date, today: date) -> Q:
+    return Q(month=month)
 
 
 def _fact_items(qs: QuerySet, key: str) -> list[dict]:
@@ -214,13 +237,16 @@ def _fact_items(qs: QuerySet, key: str) -> list[dict]:
     return out
 
 
-def _escalations(month: date, today: date) -> QuerySet:
-    # seeds/000 二、五(一): the month's requests for city-leader coordination; 五(二)3.
-    return (
-        EscalationRequest.objects.filter(batch_month=month)
-        .exclude(status__in=[EscalationStatus.WITHDRAWN, EscalationStatus.RETURNED])
-        .exclude(appeal__exemption_status=ExemptionStatus.APPROVED)
-    )
+def _escalations() -> QuerySet:
+    # seeds/000 二、五(一): requests for city-leader coordination; 五(二)3.
+    return EscalationRequest.objects.exclude(
+        status__in=[EscalationStatus.WITHDRAWN, EscalationStatus.RETURNED]
+    ).exclude(appeal__exemption_status=ExemptionStatus.APPROVED)
+
+
+def _escalations_window(month: date, today: date) -> Q:
+    # The month's batch.
+    return Q(batch_month=month)
 
 
 def _escalation_items(qs: QuerySet, key: str) -> list[dict]:
@@ -241,10 +267,24 @@ def scored_appeals() -> QuerySet:
     return Appeal.objects.exclude(exemption_status=ExemptionStatus.APPROVED).exclude(status=Status.MERGED)
 
 
-def _concluded(month: date, today: date) -> QuerySet:
+def _concluded_window(month: date, today: date) -> Q:
     # seeds/001 四(八), seeds/000 五(一): concluded (verified) in the month.
     start, end = month_bounds(month)
-    return scored_appeals().filter(verified_at__gte=start, verified_at__lt=end, status__in=CONCLUDED_STATUSES)
+    return Q(verified_at__gte=start, verified_at__lt=end, status__in=CONCLUDED_STATUSES)
+
+
+def _sign_due_window(month: date, today: date) -> Q:
+    # 响应率: sign-for deadline in the month, passed (before today) or signed.
+    return Q(sign_due__gte=month, sign_due__lte=month_end(month)) & (
+        Q(sign_due__lt=today) | Q(signed_at__isnull=False)
+    )
+
+
+def _handling_due_window(month: date, today: date) -> Q:
+    # 解决率: handling deadline in the month, passed or concluded.
+    return Q(handling_due__gte=month, handling_due__lte=month_end(month)) & (
+        Q(handling_due__lt=today) | Q(status__in=CONCLUDED_STATUSES)
+    )
 
 
 def _appeal_items(order: str):
@@ -257,15 +297,18 @@ def _appeal_items(order: str):
     return items
 
 
-def _ratings(month: date, today: date) -> QuerySet:
-    # The enterprises' ratings given in the month (appeals' `rate` move).
+def _ratings() -> QuerySet:
+    # The enterprises' ratings (appeals' `rate` move).
+    return Transition.objects.filter(action="rate")
+
+
+def _ratings_window(month: date, today: date) -> Q:
+    # Given in the month.
     start, end = month_bounds(month)
-    return Transition.objects.filter(action="rate", at__gte=start, at__lt=end)
+    return Q(at__gte=start, at__lt=end)
 
 
 def _rating_items(qs: QuerySet, key: str) -> list[dict]:
-    from zhitong.appeals.choices import Rating
-
     url = url_maker("appeals:detail")
     tz = timezone.get_current_timezone()
     labels = {value: str(label) for value, label in Rating.choices}
@@ -281,15 +324,45 @@ def _rating_items(qs: QuerySet, key: str) -> list[dict]:
     return out
 
 
+# Every source and figure, counts and rates alike (rates.py explains the rates and computes
+# their values): declared once, here.
 SOURCES: dict[str, Source] = {
     s.name: s
     for s in (
-        Source("facts", CoordinationFact, "unit_id", _facts, _fact_items),
-        Source("escalations", EscalationRequest, "reporting_unit_id", _escalations, _escalation_items),
-        Source("concluded", Appeal, "lead_unit_id", _concluded, _appeal_items("verified_at")),
-        Source("ratings", Transition, "data__lead_unit_id", _ratings, _rating_items),
+        Source("facts", CoordinationFact, "unit_id", _facts, _facts_window, _fact_items),
+        Source(
+            "escalations",
+            EscalationRequest,
+            "reporting_unit_id",
+            _escalations,
+            _escalations_window,
+            _escalation_items,
+        ),
+        Source(
+            "concluded",
+            Appeal,
+            "lead_unit_id",
+            scored_appeals,
+            _concluded_window,
+            _appeal_items("verified_at"),
+        ),
+        Source(
+            "sign_due", Appeal, "lead_unit_id", scored_appeals, _sign_due_window, _appeal_items("sign_due")
+        ),
+        Source(
+            "handling_due",
+            Appeal,
+            "lead_unit_id",
+            scored_appeals,
+            _handling_due_window,
+            _appeal_items("handling_due"),
+        ),
+        Source("ratings", Transition, "data__lead_unit_id", _ratings, _ratings_window, _rating_items),
     )
 }
+
+# 满意率: 基本满意 and better (a rating of 不满意 or worse sends the appeal back).
+SATISFIED_FROM = Rating.NEUTRAL
 
 FIGURES: dict[str, Figure] = {
     f.key: f
@@ -301,14 +374,26 @@ FIGURES: dict[str, Figure] = {
         # Re-handling: the month's ratings that reopened the appeal (appeals/services/
         # closing.py sets data["reopened"] = True).
         Figure("rehandled", "ratings", where=Q(data__reopened=True)),
+        # Signed on or before the deadline's day, in the platform's time zone (`__date`
+        # converts to the current time zone, as the old per-row comparison did).
+        Figure("response_rate", "sign_due", hit=Q(signed_at__date__lte=F("sign_due"))),
+        Figure("resolution_rate", "handling_due", hit=Q(status__in=CONCLUDED_STATUSES)),
+        # The month's ratings of appeals not exempted; satisfied: 基本满意 and better
+        # (the rating is stored as an integer in the move's data, appeals/services/closing.py).
+        # The exempted appeals as a subquery (a few, by the partial index on exemption_status),
+        # not a join: joined, several months' ratings made PostgreSQL hash the whole appeal table.
+        Figure(
+            "satisfaction_rate",
+            "ratings",
+            where=~Q(
+                appeal_id__in=Appeal.objects.filter(exemption_status=ExemptionStatus.APPROVED).values("pk")
+            ),
+            hit=Q(data__rating__gte=int(SATISFIED_FROM)),
+        ),
+        # Of the month's concluded appeals (`resolved`), those resolved in time.
+        Figure("on_time_rate", "concluded", hit=Q(resolved_on_time=True)),
     )
 }
-
-
-def register_figures(sources: list[Source], figures: list[Figure]) -> None:
-    """rates.py adds its sources and figures (the rates share `concluded` and `ratings`)."""
-    SOURCES.update({s.name: s for s in sources})
-    FIGURES.update({f.key: f for f in figures})
 
 
 def _owner_sums(units: UnitMap, rows, names) -> dict[int, dict[str, int]]:
@@ -321,40 +406,71 @@ def _owner_sums(units: UnitMap, rows, names) -> dict[int, dict[str, int]]:
     return out
 
 
-def month_figures(
-    *, month: date, today: date, units: UnitMap, keys=None
-) -> dict[int, dict[str, tuple[int, int]]]:
-    """scored unit id -> figure key -> (n, hits): n the figure's size (a rate's denominator),
-    hits its numerator (0 for a count). One GROUP BY query per source, a handful of rows
-    per unit whatever the number of objects, summed per scored unit here."""
-    month = month_start(month)
-    keys = list(keys or FIGURES)
-    out: dict[int, dict[str, tuple[int, int]]] = {u.pk: {} for u in units.units}
-    for source in SOURCES.values():
-        figs = [FIGURES[k] for k in keys if FIGURES[k].source == source.name]
-        if not figs:
-            continue
-        ann, names = {}, []
-        for i, f in enumerate(figs):
-            ann[f"n{i}"] = Count("id", filter=f.where) if f.where is not None else Count("id")
-            ann[f"h{i}"] = (
-                Count("id", filter=(f.where & f.hit) if f.where is not None else f.hit)
-                if f.hit is not None
-                else Value(0)
-            )
-            names += [f"n{i}", f"h{i}"]
+def _tables(keys: Iterable[str]) -> dict[tuple, list[Figure]]:
+    """The figures of `keys` by the table their sources read (`Source.base` and `unit`)."""
+    out: dict[tuple, list[Figure]] = {}
+    for key in keys:
+        source = SOURCES[FIGURES[key].source]
+        out.setdefault((source.base, source.unit), []).append(FIGURES[key])
+    return out
+
+
+def months_figures(
+    *, months, today: date, units: UnitMap, keys=None
+) -> dict[date, dict[int, dict[str, tuple[int, int]]]]:
+    """month -> scored unit id -> figure key -> (n, hits): n the figure's size (a rate's
+    denominator), hits its numerator (0 for a count). `months`: the months, or a dict of
+    month -> the figure keys wanted for it (None: `keys`, by default every figure). One scan
+    per table whatever the number of months and figures: the rows in any of the sources'
+    month windows, GROUP BY unit, with a `COUNT(...) FILTER (WHERE window AND condition)` per
+    month and figure (a CASE on SQLite) — a handful of rows per unit whatever the number of
+    objects, summed per scored unit here (issue 14)."""
+    wanted = months if isinstance(months, dict) else dict.fromkeys(months)
+    plan = {month_start(m): list(k or keys or FIGURES) for m, k in sorted(wanted.items())}
+    out: dict[date, dict[int, dict[str, tuple[int, int]]]] = {
+        m: {u.pk: {} for u in units.units} for m in plan
+    }
+    tables: dict[tuple, list[tuple[date, Figure]]] = {}
+    for m, month_keys in plan.items():
+        for table, figs in _tables(month_keys).items():
+            tables.setdefault(table, []).extend((m, f) for f in figs)
+    for (base, unit), figs in tables.items():
+        windows: dict[tuple[str, date], Q] = {}
+        ann: dict[str, Count] = {}
+        slots = []  # (month, figure key, n's name, hits' name or None)
+        for m, f in figs:
+            if (f.source, m) not in windows:
+                windows[(f.source, m)] = SOURCES[f.source].window(m, today)
+            rows_of = windows[(f.source, m)] if f.where is None else windows[(f.source, m)] & f.where
+            n = f"n{len(slots)}"
+            ann[n] = Count("id", filter=rows_of)
+            h = None
+            if f.hit is not None:
+                h = f"h{len(slots)}"
+                ann[h] = Count("id", filter=rows_of & f.hit)
+            slots.append((m, f.key, n, h))
+        names = list(ann)
         rows = (
-            source.queryset(month, today)
+            base()
+            .filter(reduce(operator.or_, windows.values()))
             .order_by()
-            .values(source.unit)
+            .values(unit)
             .annotate(**ann)
-            .values_list(source.unit, *names)
+            .values_list(unit, *names)
         )
         sums = _owner_sums(units, rows, names)
         for owner, v in sums.items():
-            for i, f in enumerate(figs):
-                out[owner][f.key] = (v[f"n{i}"], v[f"h{i}"])
+            for m, key, n, h in slots:
+                out[m][owner][key] = (v[n], v[h] if h else 0)
     return out
+
+
+def month_figures(
+    *, month: date, today: date, units: UnitMap, keys=None
+) -> dict[int, dict[str, tuple[int, int]]]:
+    """One month's `months_figures`."""
+    month = month_start(month)
+    return months_figures(months=[month], today=today, units=units, keys=keys)[month]
 
 
 def figure_queryset(key: str, *, month: date, today: date, part: str = "all") -> QuerySet:
@@ -393,6 +509,40 @@ def figure_ids(
         owner = units.owner(unit_id)
         if owner is not None:
             out[owner].append(pk)
+    return out
+
+
+def months_ids(
+    key: str, *, months: list[date], today: date, units: UnitMap, also: dict[date, Q] | None = None
+) -> dict[date, dict[int, list[int]]]:
+    """`figure_ids` of a count for several months in one query (the month told by which
+    window the row falls in: a source's months' windows never overlap); `also`: a further
+    condition per month (the rows changed since that month's close)."""
+    f, months = FIGURES[key], sorted({month_start(m) for m in months})
+    source = SOURCES[f.source]
+    out: dict[date, dict[int, list[int]]] = {m: {u.pk: [] for u in units.units} for m in months}
+    if not months:
+        return out
+    conds = []
+    for m in months:
+        cond = source.window(m, today)
+        if f.where is not None:
+            cond &= f.where
+        if also and m in also:
+            cond &= also[m]
+        conds.append(cond)
+    which = Case(*[When(c, then=Value(i)) for i, c in enumerate(conds)], default=Value(-1))
+    rows = (
+        source.base()
+        .filter(reduce(operator.or_, conds))
+        .annotate(_month=which)
+        .order_by("id")
+        .values_list("id", source.unit, "_month")
+    )
+    for pk, unit_id, i in rows:
+        owner = units.owner(unit_id)
+        if owner is not None and i >= 0:
+            out[months[i]][owner].append(pk)
     return out
 
 

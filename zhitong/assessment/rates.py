@@ -1,7 +1,9 @@
-"""The ONE definition of the three rates (三率: 响应率, 解决率, 满意率) and the on-time rate,
-per scored unit and month (docs/assessment.md explains them with their boundary cases).
-Each rate is a numerator and a denominator counted from one definition (counting.Figure),
-whose lists the drill-down reads from the same definition; an empty denominator gives no rate (None, shown "—"), never 0 % or 100 %.
+"""The three rates (三率: 响应率, 解决率, 满意率) and the on-time rate, per scored unit and
+month (docs/assessment.md explains them with their boundary cases). Each rate is a numerator
+and a denominator counted from one definition, declared with the counts' in counting.py
+(`SOURCES`: sign_due, handling_due, ratings, concluded; `FIGURES`), whose lists the
+drill-down reads from the same definition; here their labels, clauses and values: an empty
+denominator gives no rate (None, shown "—"), never 0 % or 100 %.
 
 响应率 (response): the unit's appeals whose sign-for deadline (`sign_due`, 1 working day
 after assignment, SPEC lifecycle) falls in the month, counted once the deadline has passed
@@ -27,17 +29,12 @@ duplicates (their master is the one handled).
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import F, Q, QuerySet
+from .counting import SATISFIED_FROM
 
-from zhitong.appeals.choices import CONCLUDED_STATUSES, ExemptionStatus, Rating
-from zhitong.appeals.models import Appeal
+__all__ = ["CLAUSES", "LABELS", "PLACES", "RATE_KEYS", "SATISFIED_FROM", "rate_value"]
 
-from .counting import Figure, Source, _appeal_items, month_end, register_figures, scored_appeals
-
-SATISFIED_FROM = Rating.NEUTRAL  # 基本满意 and better
 RATE_KEYS = ("response_rate", "resolution_rate", "satisfaction_rate", "on_time_rate")
 LABELS = {
     "response_rate": "响应率",
@@ -59,45 +56,3 @@ def rate_value(numerator: int, denominator: int) -> Decimal | None:
     if not denominator:
         return None
     return (Decimal(numerator) / Decimal(denominator)).quantize(PLACES, ROUND_HALF_UP)
-
-
-def _sign_due(month: date, today: date) -> QuerySet:
-    # 响应率: sign-for deadline in the month, passed (before today) or signed.
-    return (
-        scored_appeals()
-        .filter(sign_due__gte=month, sign_due__lte=month_end(month))
-        .filter(Q(sign_due__lt=today) | Q(signed_at__isnull=False))
-    )
-
-
-def _handling_due(month: date, today: date) -> QuerySet:
-    # 解决率: handling deadline in the month, passed or concluded.
-    return (
-        scored_appeals()
-        .filter(handling_due__gte=month, handling_due__lte=month_end(month))
-        .filter(Q(handling_due__lt=today) | Q(status__in=CONCLUDED_STATUSES))
-    )
-
-
-register_figures(
-    [
-        Source("sign_due", Appeal, "lead_unit_id", _sign_due, _appeal_items("sign_due")),
-        Source("handling_due", Appeal, "lead_unit_id", _handling_due, _appeal_items("handling_due")),
-    ],
-    [
-        # Signed on or before the deadline's day, in the platform's time zone (`__date`
-        # converts to the current time zone, as the old per-row comparison did).
-        Figure("response_rate", "sign_due", hit=Q(signed_at__date__lte=F("sign_due"))),
-        Figure("resolution_rate", "handling_due", hit=Q(status__in=CONCLUDED_STATUSES)),
-        # The month's ratings of appeals not exempted; satisfied: 基本满意 and better
-        # (the rating is stored as an integer in the move's data, appeals/services/closing.py).
-        Figure(
-            "satisfaction_rate",
-            "ratings",
-            where=~Q(appeal__exemption_status=ExemptionStatus.APPROVED),
-            hit=Q(data__rating__gte=int(SATISFIED_FROM)),
-        ),
-        # Of the month's concluded appeals (counting's `resolved`), those resolved in time.
-        Figure("on_time_rate", "concluded", hit=Q(resolved_on_time=True)),
-    ],
-)

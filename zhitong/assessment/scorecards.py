@@ -26,6 +26,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from django.db.models import Q
 from django.utils import timezone
 
 from zhitong.appeals.models import Appeal
@@ -70,13 +71,14 @@ def closed_snapshots(months: list[date]) -> dict[date, dict]:
 # machines.py has no move out of `closed`) and its snapshot is sealed by its digest, so what
 # was read once stays true; the digest in the key makes a month closed again after a rolled
 # back close (tests, the bench) a different entry. Read-only for every caller.
-_CLOSED_GROUPS: dict[tuple[int, str], dict] = {}
+_CLOSED_GROUPS: dict[tuple[int, str], tuple[dict, str | None]] = {}
 _CLOSED_GROUPS_MAX = 24
 
 
 def closed_groups(months: list[date]) -> dict[date, dict]:
     """The closed months' scorecard groups only, as `{"groups": …, "closed_at", "pk",
-    "digest"}`: what the adjustments and the streaks read. A closed snapshot also freezes
+    "digest", "unit_map"}`: what the adjustments and the streaks read (`unit_map`: the
+    `UnitMap.digest` the close recorded, None before it did). A closed snapshot also freezes
     every unit's Annex 1 rows (its parts) and the counted ids (its lists), many times the
     groups' size, which need not be read and decoded here; and a month read once is kept in
     the process (above): at 300k appeals reading and decoding three months' groups took
@@ -89,14 +91,26 @@ def closed_groups(months: list[date]) -> dict[date, dict]:
         if hit is None:
             missing[pk] = closed_at
         else:
-            out[m] = {"groups": hit, "closed_at": closed_at, "pk": pk, "digest": digest}
+            out[m] = {
+                "groups": hit[0],
+                "closed_at": closed_at,
+                "pk": pk,
+                "digest": digest,
+                "unit_map": hit[1],
+            }
     if missing:
         rows = AssessmentMonth.objects.filter(pk__in=missing).values_list(
-            "pk", "month", "digest", "snapshot__groups"
+            "pk", "month", "digest", "snapshot__groups", "snapshot__unit_map"
         )
-        for pk, m, digest, groups in rows:
-            _remember(_CLOSED_GROUPS, (pk, digest), groups)
-            out[m] = {"groups": groups, "closed_at": missing[pk], "pk": pk, "digest": digest}
+        for pk, m, digest, groups, unit_map in rows:
+            _remember(_CLOSED_GROUPS, (pk, digest), (groups, unit_map))
+            out[m] = {
+                "groups": groups,
+                "closed_at": missing[pk],
+                "pk": pk,
+                "digest": digest,
+                "unit_map": unit_map,
+            }
     return out
 
 
@@ -135,7 +149,9 @@ def _rows_of(snapshot: dict) -> dict[int, dict]:
 
 def _ids(value) -> list[int]:
     """A frozen list as ids: new snapshots keep ids, snapshots before issue 14 items."""
-    return [e["id"] if isinstance(e, dict) else e for e in value or []]
+    if not value or not isinstance(value[0], dict):
+        return value or []
+    return [e["id"] for e in value]
 
 
 def _frozen_ids(snap: dict, key: str) -> dict[int, set[int]]:
@@ -169,35 +185,128 @@ def _may_have_changed(key: str, closed_at, last_saved) -> bool:
     return True
 
 
-def _adjustments(month: date, units: counting.UnitMap, previous: dict[date, dict]) -> dict[int, list[dict]]:
+def _base(m: date, key: str, unit_id: int, frozen: dict[int, set[int]], later: list[dict]) -> set[int]:
+    """What `key` of closed month `m` stands at for a unit: the ids frozen at its close with
+    the adjustments already carried into later closed months."""
+    base = set(frozen.get(unit_id, ()))
+    for later_snap in later:
+        for adj in _rows_of(later_snap).get(unit_id, {}).get("adjustments", []):
+            if adj["month"] == month_key(m) and adj["key"] == key:
+                base |= set(_ids(adj["added"]))
+                base -= set(_ids(adj["removed"]))
+    return base
+
+
+def _quick_months(months: list[date], units: counting.UnitMap, previous: dict[date, dict]) -> list[date]:
+    """Those of the closed `months` whose `resolved` `_resolved_now` may check by count: the
+    month and every later closed month (`previous`) recorded today's unit map."""
+    digest = units.digest
+    return [m for m in months if all(previous[x]["unit_map"] == digest for x in previous if x >= m)]
+
+
+def _resolved_now(
+    months: list[date], units: counting.UnitMap, previous: dict[date, dict], bases: dict, counts=None
+) -> dict[date, dict[int, set[int]]]:
+    """month -> unit -> the `resolved` ids now of the closed `months` (those that may have
+    changed), exactly, mostly without reading them. An appeal not saved since a month's
+    close (less CHANGED_MARGIN) has the columns it had then, so it is in the month's set now
+    iff it was then, under the same scored unit if the unit map is the one the closes
+    recorded (`UnitMap.digest`). So per unit: the appeals saved since and counted now (few:
+    one query for all the months) are read, and the month's count (one GROUP BY) tells
+    whether any counted then is no longer counted: if `|base ∩ saved| + (count − |saved|)`
+    equals `|base|`, nothing left and the set is `base ∪ saved`; otherwise (something
+    left, an object deleted) the month's ids are read. A month whose map differs, or closed
+    before the map was recorded, is read (the comparison before this shortcut). `counts`:
+    the quick months' figures if the caller counted them already (with the month's own)."""
+    quick = _quick_months(months, units, previous)
+    now: dict[date, dict[int, set[int]]] = {}
+    if quick:
+        if counts is None or any(m not in counts for m in quick):
+            counts = counting.months_figures(months=quick, today=max(quick), units=units, keys=["resolved"])
+        saved = counting.months_ids(
+            "resolved",
+            months=quick,
+            today=max(quick),
+            units=units,
+            also={m: Q(updated_at__gte=previous[m]["closed_at"] - CHANGED_MARGIN) for m in quick},
+        )
+        for m in quick:
+            sets = {}
+            for unit in units.units:
+                base, mine = bases[(m, unit.pk)], set(saved[m][unit.pk])
+                n = counts[m][unit.pk]["resolved"][0]
+                if len(base & mine) + n - len(mine) != len(base):
+                    break
+                sets[unit.pk] = base | mine
+            else:
+                now[m] = sets
+    full = [m for m in months if m not in now]
+    if full:
+        read = counting.months_ids("resolved", months=full, today=max(full), units=units)
+        for m in full:
+            now[m] = {uid: set(ids) for uid, ids in read[m].items()}
+    return now
+
+
+def _last_saved():
+    """The newest appeal stamp (appeal_updated_idx, backwards): one read for every closed month."""
+    return Appeal.objects.order_by("-updated_at", "-id").values_list("updated_at", flat=True).first()
+
+
+def _resolved_todo(closed: list[date], previous: dict[date, dict], last_saved) -> list[date]:
+    return [m for m in closed if _may_have_changed("resolved", previous[m]["closed_at"], last_saved)]
+
+
+def _adjustments(
+    month: date,
+    units: counting.UnitMap,
+    previous: dict[date, dict],
+    last_saved=None,
+    counts=None,
+) -> dict[int, list[dict]]:
     """unit id -> the adjustments carried into `month` from earlier closed months: for each
     closed month and adjusted key that may have changed since its close, the ids counted now
     against the ids frozen at its close (with the adjustments already carried into later
-    closed months); only the few added and removed objects are read back as items."""
+    closed months); only the few added and removed objects are read back as items. One query
+    per adjusted count for all the closed months; `resolved` (thousands a month) read only as
+    `_resolved_now` says. The adjusted counts are counted as of now (their windows do not
+    read `today`). `last_saved`, `counts`: as `build_month` read them with the month's own
+    figures (else read here)."""
     out: dict[int, list[dict]] = {u.pk: [] for u in units.units}
     closed_before = sorted(m for m in previous if m < month)
-    # One read of the newest appeal stamp for every closed month (appeal_updated_idx, backwards).
-    last_saved = (
-        Appeal.objects.order_by("-updated_at", "-id").values_list("updated_at", flat=True).first()
-        if closed_before
-        else None
-    )
-    for m in closed_before:
-        snap = previous[m]
-        later = [previous[x] for x in closed_before if x > m]
-        for key in ADJUSTED_KEYS:
-            if not _may_have_changed(key, snap["closed_at"], last_saved):
-                continue
-            frozen = _frozen_ids(snap, key)
-            current = counting.figure_ids(key, month=m, today=counting.month_end(m), units=units)
+    if not closed_before:
+        return out
+    if last_saved is None:
+        last_saved = _last_saved()
+    todo = {
+        key: [m for m in closed_before if _may_have_changed(key, previous[m]["closed_at"], last_saved)]
+        for key in ADJUSTED_KEYS
+    }
+    bases = {}
+    for key in ADJUSTED_KEYS:
+        for m in todo[key]:
+            frozen = _frozen_ids(previous[m], key)
+            later = [previous[x] for x in closed_before if x > m]
             for unit in units.units:
-                base = set(frozen.get(unit.pk, ()))
-                for later_snap in later:
-                    for adj in _rows_of(later_snap).get(unit.pk, {}).get("adjustments", []):
-                        if adj["month"] == month_key(m) and adj["key"] == key:
-                            base |= set(_ids(adj["added"]))
-                            base -= set(_ids(adj["removed"]))
-                now = set(current[unit.pk])
+                bases[(key, m, unit.pk)] = _base(m, key, unit.pk, frozen, later)
+    current: dict[str, dict[date, dict[int, set[int]]]] = {}
+    for key in ADJUSTED_KEYS:
+        if not todo[key]:
+            continue
+        if key == "resolved":
+            only = {(m, uid): b for (k, m, uid), b in bases.items() if k == key}
+            current[key] = _resolved_now(
+                todo[key], units, {m: previous[m] for m in closed_before}, only, counts
+            )
+        else:
+            read = counting.months_ids(key, months=todo[key], today=month, units=units)
+            current[key] = {m: {uid: set(ids) for uid, ids in read[m].items()} for m in todo[key]}
+    for m in closed_before:
+        for key in ADJUSTED_KEYS:
+            if m not in todo[key]:
+                continue
+            for unit in units.units:
+                base, now = bases[(key, m, unit.pk)], current[key][m][unit.pk]
                 added, removed = sorted(now - base), sorted(base - now)
                 if added or removed:
                     out[unit.pk].append(
@@ -257,45 +366,68 @@ def build_month(
 ) -> dict:
     """Compute the month's scorecard now (see the module's docstring). `parts`: with every
     registered close part; `lists` (default: as `parts`, what the month close freezes): with
-    the ids behind every figure of every unit (`snapshot["lists"]`); `certifications`: False
-    leaves out the hub's certifications (the streak's months before, which need only ranks)."""
+    the ids behind every figure of every unit (`snapshot["lists"]`, and the unit map's
+    digest they were counted under, `snapshot["unit_map"]`); `certifications`: False leaves
+    out the hub's certifications. The streak's months before that are not closed are built
+    here too (without streak or certifications: only their ranks are read), their figures
+    counted with the month's in the same scans."""
     today = today or timezone.localdate()
     month = counting.month_start(month)
     units = counting.UnitMap()
-    back = [counting.month_start(month)]
-    for _ in range(max(ADJUST_BACK, STREAK_BACK)):
+    back = [month]  # the month, then every month before it any of the builds below reads
+    for _ in range(max(ADJUST_BACK, STREAK_BACK) + (STREAK_BACK if with_streak else 0)):
         back.append(counting.prev_month(back[-1]))
     previous = closed_groups(back[1:])
-    figures = counting.month_figures(month=month, today=today, units=units)
-    adjustments = _adjustments(month, units, {m: s for m, s in previous.items() if m >= back[ADJUST_BACK]})
-    deductions = deductions_for(units=units.units, month_start=month, month_end=counting.month_end(month))
+    before = back[1 : STREAK_BACK + 1] if with_streak else []
+    plan: dict[date, list[str] | None] = {m: None for m in [month, *before] if m not in previous}
+    # The closed months the month's adjustments may count `resolved` of: counted in the same
+    # scans as the month's own figures.
+    closed = sorted(x for x in previous if back[ADJUST_BACK] <= x < month)
+    last_saved = _last_saved() if closed else None
+    quick = _quick_months(
+        _resolved_todo(closed, previous, last_saved), units, {x: previous[x] for x in closed}
+    )
+    plan.update(dict.fromkeys(quick, ["resolved"]))
+    figures = counting.months_figures(months=plan, today=today, units=units)
     schemes = list(Scheme.objects.all())
-    groups = {}
-    for audience in Audience.values:
-        members = [u for u in units.units if units.group(u) == audience]
-        scheme = scoring.scheme_for(audience=audience, month=month, schemes=schemes)
-        rows = [
-            _unit_row(u, figures[u.pk], adjustments[u.pk], [d for d in deductions if d.unit_id == u.pk])
-            for u in members
-        ]
-        _score(rows, scheme)
-        groups[audience] = {
-            "scheme": scoring.scheme_dict(scheme) if scheme else None,
-            "rows": rows,
-        }
-    snapshot = {
-        "month": month_key(month),
-        "as_of": today.isoformat(),
-        "groups": groups,
-        # The early-warning streak reads only the ranks of the months before (below).
-        "certifications": _certifications(month) if certifications else [],
-    }
+
+    def build(m: date) -> dict:
+        adjust = [counting.month_start(m)]
+        for _ in range(ADJUST_BACK):
+            adjust.append(counting.prev_month(adjust[-1]))
+        mine = {x: s for x, s in previous.items() if adjust[-1] <= x < m}
+        if m == month:
+            adjustments = _adjustments(m, units, mine, last_saved, {x: figures[x] for x in quick})
+        else:
+            adjustments = _adjustments(m, units, mine)
+        deductions = deductions_for(units=units.units, month_start=m, month_end=counting.month_end(m))
+        groups = {}
+        for audience in Audience.values:
+            members = [u for u in units.units if units.group(u) == audience]
+            scheme = scoring.scheme_for(audience=audience, month=m, schemes=schemes)
+            rows = [
+                _unit_row(
+                    u, figures[m][u.pk], adjustments[u.pk], [d for d in deductions if d.unit_id == u.pk]
+                )
+                for u in members
+            ]
+            _score(rows, scheme)
+            groups[audience] = {
+                "scheme": scoring.scheme_dict(scheme) if scheme else None,
+                "rows": rows,
+            }
+        return {"month": month_key(m), "as_of": today.isoformat(), "groups": groups}
+
+    snapshot = build(month)
+    # The early-warning streak reads only the ranks of the months before (below).
+    snapshot["certifications"] = _certifications(month) if certifications else []
     if with_streak:
-        _streaks(snapshot, month, back[1 : STREAK_BACK + 1], previous, today)
+        _streaks(snapshot, before, {m: previous.get(m) or {**build(m), "certifications": []} for m in before})
     if parts:
         snapshot["parts"] = close_parts(month_start=month, month_end=counting.month_end(month))
     if parts if lists is None else lists:
         snapshot["lists"] = frozen_lists(month=month, today=today, units=units)
+        snapshot["unit_map"] = units.digest
     return snapshot
 
 
@@ -408,12 +540,10 @@ def _score(rows: list[dict], scheme: Scheme | None) -> None:
     rows.sort(key=lambda r: (r["rank"], r["unit_id"]))
 
 
-def _streaks(snapshot: dict, month: date, before: list[date], previous: dict, today: date) -> None:
-    """Set `streak` and `warning` on every row (seeds/004)."""
-    flags = []  # newest first: unit id -> last_below
-    for m in before:
-        snap = previous.get(m) or build_month(month=m, today=today, with_streak=False, certifications=False)
-        flags.append({uid: r["last_below"] for uid, r in _rows_of(snap).items()})
+def _streaks(snapshot: dict, before: list[date], cards: dict[date, dict]) -> None:
+    """Set `streak` and `warning` on every row (seeds/004); `cards`: the months `before`
+    (newest first), closed or built live."""
+    flags = [{uid: r["last_below"] for uid, r in _rows_of(cards[m]).items()} for m in before]
     for group in snapshot["groups"].values():
         for r in group["rows"]:
             streak = 0

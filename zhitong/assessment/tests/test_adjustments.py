@@ -47,6 +47,16 @@ def _resolved_recounted(ctx) -> bool:
     )
 
 
+def _month_read_again(ctx) -> bool:
+    """Whether all of a closed month's `resolved` ids were read (not only those saved since)."""
+    return any(
+        '"appeals_appeal"."verified_at" >=' in q["sql"]
+        and "COUNT(" not in q["sql"]
+        and '"appeals_appeal"."updated_at" >=' not in q["sql"]
+        for q in ctx.captured_queries
+    )
+
+
 def test_nothing_changed_since_the_close_recounts_no_appeal_and_adjusts_nothing(build, closed):
     with time_machine.travel(LATER, tick=False):
         with CaptureQueriesContext(connection) as ctx:
@@ -152,3 +162,59 @@ def test_an_adjustment_carried_by_a_closed_month_is_not_carried_again(build, clo
         card = scorecards.build_month(month=date(2025, 11, 1))
     november = next(r for r in card["groups"]["counties"]["rows"] if r["unit_id"] == build.c.units.glq.pk)
     assert november["adjustments"] == []
+
+
+def test_appeals_saved_since_the_close_and_still_counted_are_all_that_is_read(build, closed):
+    """Saved after the close without leaving the month: the month's count and the appeals
+    saved since tell that nothing left; its ids are not read again, nothing is adjusted."""
+    Appeal.objects.filter(pk=closed["a2"].pk).update(updated_at=LATER, title="改了标题")
+    with time_machine.travel(LATER, tick=False):
+        with CaptureQueriesContext(connection) as ctx:
+            row, adj = _october(build)
+    assert _resolved_recounted(ctx) and not _month_read_again(ctx)
+    assert adj == {} and row["values"]["resolved"] == "0"
+
+
+def test_an_appeal_that_enters_a_closed_month_is_added_without_reading_the_month(build, closed):
+    a5 = closed["a5"]  # assigned, not counted in September
+    Appeal.objects.filter(pk=a5.pk).update(
+        status="verified", verified_at=at(2025, 9, 29), resolved_on_time=True, updated_at=LATER
+    )
+    with time_machine.travel(LATER, tick=False):
+        with CaptureQueriesContext(connection) as ctx:
+            row, adj = _october(build)
+    assert not _month_read_again(ctx)
+    assert [e["id"] for e in adj[("2025-09", "resolved")]["added"]] == [a5.pk]
+    assert adj[("2025-09", "resolved")]["removed"] == [] and row["values"]["resolved"] == "1"
+
+
+def test_sections_swapped_between_units_after_the_close_move_their_work_in_that_month(build):
+    """Two sections trade their units after the close, each with one appeal concluded in
+    September: every count stays the same, but the unit map is not the one the close
+    recorded, so the month's ids are read again and each appeal moves to its new unit."""
+    from zhitong.organizations.choices import UnitKind
+    from zhitong.organizations.tests.factories import UnitFactory
+
+    u = build.c.units
+    objs = make_september(build)
+    one = UnitFactory(code="GLQ-9", name="鼓楼区某科", kind=UnitKind.SECTION, parent=u.glq)
+    two = UnitFactory(code="CSQ-9", name="仓山区某科", kind=UnitKind.SECTION, parent=u.csq)
+    a_one = build.concluded(one, verified=at(2025, 9, 16), on_time=True)
+    a_two = build.concluded(two, verified=at(2025, 9, 17), on_time=True)
+    with time_machine.travel(CLOSE, tick=False):
+        services.month_close_by_label(actor=build.c.hub, month=SEP)
+    one.parent, two.parent = u.csq, u.glq
+    one.save()
+    two.save()
+    Appeal.objects.filter(pk=objs["a2"].pk).update(updated_at=LATER)  # some appeal saved since
+    with time_machine.travel(LATER, tick=False):
+        with CaptureQueriesContext(connection) as ctx:
+            card = scorecards.build_month(month=OCT, today=date(2025, 10, 9))
+    assert _month_read_again(ctx)
+    rows = {r["unit_id"]: r for g in card["groups"].values() for r in g["rows"]}
+    glq = {(a["month"], a["key"]): a for a in rows[u.glq.pk]["adjustments"]}
+    csq = {(a["month"], a["key"]): a for a in rows[u.csq.pk]["adjustments"]}
+    assert [e["id"] for e in glq[("2025-09", "resolved")]["removed"]] == [a_one.pk]
+    assert [e["id"] for e in glq[("2025-09", "resolved")]["added"]] == [a_two.pk]
+    assert [e["id"] for e in csq[("2025-09", "resolved")]["removed"]] == [a_two.pk]
+    assert [e["id"] for e in csq[("2025-09", "resolved")]["added"]] == [a_one.pk]

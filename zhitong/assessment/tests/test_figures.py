@@ -107,17 +107,23 @@ def test_signing_on_the_next_morning_in_beijing_is_late_though_its_utc_date_is_t
     assert len(park) == 2 and len([e for e in numerator if e["when"] == "2025-09-10"]) == 1
 
 
-def test_the_figures_take_one_query_per_source_whatever_the_number_of_objects(build, world):
+def test_the_figures_take_one_query_per_table_whatever_the_number_of_objects_and_months(build, world):
     units = counting.UnitMap()
+    tables = {(s.base, s.unit) for s in counting.SOURCES.values()}
+    assert len(tables) == 4  # facts, requests, appeals (three sources), ratings
     with CaptureQueriesContext(connection) as ctx:
         counting.month_figures(month=SEP, today=TODAY, units=units)
-    assert len(ctx.captured_queries) == len(counting.SOURCES)
+    assert len(ctx.captured_queries) == len(tables)
     for _ in range(20):
         build.concluded(build.c.units.csq, verified=at(2025, 9, 3), on_time=True)
+    months = [date(2025, 6, 1), date(2025, 7, 1), date(2025, 8, 1), SEP]
     with CaptureQueriesContext(connection) as ctx:
-        figures = counting.month_figures(month=SEP, today=TODAY, units=units)
-    assert len(ctx.captured_queries) == len(counting.SOURCES)
-    assert figures[build.c.units.csq.pk]["resolved"] == (21, 0)
+        figures = counting.months_figures(months=months, today=TODAY, units=units)
+    assert len(ctx.captured_queries) == len(tables)
+    assert figures[SEP][build.c.units.csq.pk]["resolved"] == (21, 0)
+    # Each month's figures are the month's alone.
+    for m in months:
+        assert figures[m] == counting.month_figures(month=m, today=TODAY, units=units)
 
 
 def test_the_close_freezes_the_ids_apart_from_the_groups(build, world):

@@ -6,8 +6,9 @@ meets it in, against the raw SQL aggregates of the same rules.
   live as well (a city's first months on the platform, or a generated data set);
 - **running**: the three months before are closed, as in a working city (each month is
   closed by the 10th, seeds/000 二): the streak reads their snapshots and the adjustments
-  recount them. Those three month closes are timed too (`month close` rows). Everything
-  runs in one transaction that is rolled back: the data set is left as it was.
+  check them (docs/assessment.md, "Adjustments"). Those three month closes are timed too
+  (`month close` rows). Everything runs in one transaction that is rolled back: the data set
+  is left as it was.
 
 The raw SQL baseline: per lead unit, the month's four lists counted by GROUP BY — the
 appeals verified in the month (解决), whose sign-for deadline (响应率) or handling deadline
