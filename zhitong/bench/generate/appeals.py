@@ -55,6 +55,7 @@ TRANSITION_COLUMNS = "id appeal_id action from_status to_status actor_id actor_u
 COOP_COLUMNS = "id appeal_id unit_id due answered_at answer".split()
 EVIDENCE_COLUMNS = "id appeal_id file original_name kind size sha256 description uploaded_by_id uploaded_at transition_id".split()
 RATINGS = [(5, 55), (4, 30), (3, 10), (2, 4), (1, 1)]
+RATING_LABELS = {5: "非常满意", 4: "满意", 3: "基本满意", 2: "不满意", 1: "非常不满意"}
 # The fates beside the ordinary life (shares of all appeals).
 FATES = [
     ("normal", 88.0),
@@ -495,7 +496,14 @@ class AppealGenerator:
                             "rate",
                             Status.CLOSED,
                             intake_actor,
-                            data={"rating": rating},
+                            # As appeals/services/closing.py records a rating: the unit rated
+                            # is what the satisfaction rate counts it for (assessment/counting).
+                            data={
+                                "rating": rating,
+                                "rating_label": RATING_LABELS[rating],
+                                "lead_unit_id": a["lead"],
+                                "recorded_by_hub": channel == Channel.WEB,  # the hub took it
+                            },
                             after={"rating": rating},
                         ):
                             a.update(

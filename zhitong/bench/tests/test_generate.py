@@ -54,6 +54,10 @@ def check_status_mix():
         .values_list("n", flat=True)
     )
     assert per_unit[-1] > 3 * per_unit[len(per_unit) // 2]
+    # A rating names the unit it rates, as closing.rate records it (the satisfaction rate
+    # counts it there): the appeal's lead unit.
+    ratings = Transition.objects.filter(action="rate").values_list("data", "appeal__lead_unit_id")
+    assert ratings and all(data["lead_unit_id"] == lead and "rating_label" in data for data, lead in ratings)
     # Full timelines beside the appeals.
     assert Transition.objects.count() > 4 * total
     assert Cooperation.objects.exists() and AppealEvidence.objects.exists()

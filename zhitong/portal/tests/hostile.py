@@ -7,12 +7,13 @@ crawler reaches is covered without touching the test."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import quote_plus, urljoin, urlsplit
 
 from django.db import transaction
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve
@@ -64,8 +65,16 @@ PATH_VALUES = {
 
 def encode(pairs) -> str:
     """application/x-www-form-urlencoded, lone surrogates as their UTF-8 bytes (what a
-    hostile client can put on the wire; the test client would refuse to encode them)."""
-    return urlencode([(k, str(v).encode("utf-8", "surrogatepass")) for k, v in pairs])
+    hostile client can put on the wire; the test client would refuse to encode them).
+    Each value is quoted once per test process: quoting the 100,000-character value byte by
+    byte was ~4% of the page crawl's time."""
+    return "&".join(f"{_quoted(str(k))}={_quoted(str(v))}" for k, v in pairs)
+
+
+@functools.lru_cache(maxsize=256)
+def _quoted(value: str) -> str:
+    """What urlencode() writes for one key or value (quote_plus of its UTF-8 bytes)."""
+    return quote_plus(value.encode("utf-8", "surrogatepass"))
 
 
 # ---------------------------------------------------------------------------------------
