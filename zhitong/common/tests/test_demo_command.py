@@ -1,11 +1,15 @@
+from datetime import date, datetime, time
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
+from zhitong.appeals.tests.demo_checks import check_demo_appeals
 from zhitong.audit.models import AuditEvent
 from zhitong.audit.services import audit_verify
+from zhitong.coordination.tests.demo_checks import check_demo_coordination
 from zhitong.demo import DEMO_PASSWORD
 from zhitong.demo.organizations import MAIN_LOGINS
 from zhitong.enterprises.models import Enterprise
@@ -64,6 +68,10 @@ def test_demo_builds_a_believable_city_once(capsys):
     }
     # The demo writes its audit events in batches (one chain-head update per stage): the chain holds.
     assert audit_verify().ok
+    # What each app's part of the demo must show, on this city (built once for all of them).
+    now = timezone.make_aware(datetime.combine(date(2026, 3, 16), time(17, 30)))
+    check_demo_appeals(now)
+    check_demo_coordination(now)
 
     again = StringIO()
     call_command("demo", once=True, stdout=again)
