@@ -96,7 +96,9 @@ check: $(VENV)/.installed-dev
 
 # pytest on SQLite (every test, with the coverage floor); and on PostgreSQL as well when
 # ZHITONG_TEST_DATABASE_URL is set, without the browser journeys and the demo builds, which
-# prove nothing more there. Tests run in parallel processes (pytest-xdist, one per core;
+# prove nothing more there, and without the tests that never open a database (conftest.py,
+# `uses_database`: pytest-django refuses them a connection, so they run the same code on
+# either database and have already run). Tests run in parallel processes (pytest-xdist, one per core;
 # PYTEST_WORKERS=0 runs them in one process). pytest-django gives each worker its own test
 # database (test_<name>_gw0, ...). `--dist load` hands the first tests out one at a time,
 # round-robin: the slow tests, collected first (conftest.py, SLOW_MARKERS), are spread over
@@ -111,8 +113,8 @@ PYTEST_DURATIONS := --durations=15 --durations-min=5
 pytest: setup-dev browser documents
 	$(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_DURATIONS) --cov=zhitong --cov-report=term:skip-covered --cov-fail-under=$(COVERAGE_FLOOR)
 	@if [ -n "$$ZHITONG_TEST_DATABASE_URL" ]; then \
-		echo "== the same suite on PostgreSQL (without browser and demo tests) =="; \
-		DATABASE_URL="$$ZHITONG_TEST_DATABASE_URL" $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_DURATIONS) -m "not browser and not demo"; \
+		echo "== the same suite on PostgreSQL (the tests that use a database, without browser and demo tests) =="; \
+		DATABASE_URL="$$ZHITONG_TEST_DATABASE_URL" ZHITONG_TEST_DATABASE_ONLY=1 $(BIN)/pytest $(PYTEST_PARALLEL) $(PYTEST_DURATIONS) -m "not browser and not demo"; \
 	fi
 
 test: setup-dev lint check pytest

@@ -319,5 +319,29 @@ def count_queries():
 SLOW_MARKERS = ("demo", "slow")
 
 
+# Fixtures through which a test reaches the database (pytest-django's; the project's own
+# fixtures that need it request `db`, so they show in a test's fixture closure).
+_DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+
+
+def uses_database(item) -> bool:
+    """Whether the test may open a database connection: pytest-django refuses one to a test
+    without the `django_db` mark or a database fixture (RuntimeError "Database access not
+    allowed"), so a test that does neither runs the same code whatever the database."""
+    return bool(item.get_closest_marker("django_db")) or bool(
+        _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ()))
+    )
+
+
 def pytest_collection_modifyitems(config, items):
     items.sort(key=lambda item: not any(item.get_closest_marker(m) for m in SLOW_MARKERS))
+    # The second database's run (Makefile, `ZHITONG_TEST_DATABASE_ONLY=1`) repeats only the
+    # tests that use the database: the others (a fifth of the suite: capability tables,
+    # validators, templates' style) already ran, and cannot run differently here.
+    if os.environ.get("ZHITONG_TEST_DATABASE_ONLY") == "1":
+        free = [item for item in items if not uses_database(item)]
+        if free:
+            config.hook.pytest_deselected(items=free)
+            items[:] = [item for item in items if uses_database(item)]
