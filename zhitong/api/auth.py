@@ -35,16 +35,17 @@ class InsufficientScope(ServiceError):
 
 def find_token(raw: str, *, now=None) -> ApiToken | None:
     """The usable token whose secret is `raw`: not revoked, not expired, its owner active.
-    One indexed lookup."""
+    One indexed lookup. The hash is unique: no ORDER BY for `.first()` to compile (~15% of
+    the lookup's CPU, issue 14)."""
     if not raw:
         return None
     now = now or timezone.now()
-    return (
+    found = (
         ApiToken.objects.select_related("user", "user__unit")
         .filter(token_hash=ApiToken.hash(raw), revoked_at__isnull=True, user__is_active=True)
-        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
-        .first()
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))[:1]
     )
+    return next(iter(found), None)
 
 
 def admit(request, tok: ApiToken, scope: str, *, now=None) -> None:

@@ -144,10 +144,7 @@ def seal(*, wait: bool = True, limit: int | None = None) -> int:
         chunk = SEAL_CHUNK if limit is None else min(SEAL_CHUNK, limit - total)
         try:
             with transaction.atomic():
-                head = _lock_head(nowait=not wait)
-                if head is None:
-                    return total
-                n = _seal_locked(head, limit=chunk)
+                n = _seal_locked(_lock_head(nowait=not wait), limit=chunk)
         except DatabaseError:
             if wait:
                 raise
@@ -229,15 +226,14 @@ def _write_head(head: AuditChainHead) -> None:
     AuditChainHead.objects.filter(id=1).update(**_signed_head(head, keyring()))
 
 
-def _lock_head(*, nowait: bool = False) -> AuditChainHead | None:
-    """The chain head, locked for the rest of the transaction. `nowait`: None at once if
-    another transaction holds it (PostgreSQL; SQLite has one writer anyway)."""
+def _lock_head(*, nowait: bool = False) -> AuditChainHead:
+    """The chain head, locked for the rest of the transaction. `nowait`: DatabaseError at
+    once if another transaction holds it (PostgreSQL; SQLite has one writer anyway). No
+    savepoint of its own: the one caller that passes it, `seal`, gives up on that error and
+    its transaction is rolled back with it (a savepoint was two more statements in every
+    audited request, issue 14)."""
     if nowait and connection.features.has_select_for_update_nowait:
-        try:
-            with transaction.atomic():
-                head = AuditChainHead.objects.select_for_update(nowait=True).filter(id=1).first()
-        except DatabaseError:
-            return None
+        head = AuditChainHead.objects.select_for_update(nowait=True).filter(id=1).first()
         if head is not None:
             return head
     # The head row is created by a migration; get_or_create covers a flushed database.

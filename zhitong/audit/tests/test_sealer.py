@@ -175,3 +175,39 @@ def test_concurrent_intakes_get_distinct_codes_and_the_chain_seals_and_verifies(
     assert seal() >= n
     after = audit_verify()
     assert after.ok and after.unsealed == 0 and after.count == AuditEvent.objects.count()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_sealer_that_finds_the_head_busy_gives_up_at_once(background):
+    """seal(wait=False) (the embedded mode's seal after each commit) while another
+    transaction holds the head: 0 sealed, no error, the connection usable; the events wait
+    for the next seal."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL row locks")
+    seal()  # the head row (a transactional test starts from a flushed database)
+    with transaction.atomic():
+        _record(2)
+    locked, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with transaction.atomic():
+                from zhitong.audit.models import AuditChainHead
+
+                AuditChainHead.objects.select_for_update().filter(id=1).first()
+                locked.set()
+                release.wait(30)
+        finally:
+            connections.close_all()
+
+    t = threading.Thread(target=hold)
+    t.start()
+    try:
+        assert locked.wait(30)
+        assert seal(wait=False) == 0
+        assert AuditEvent.objects.filter(hash__isnull=True).count() == 2
+    finally:
+        release.set()
+        t.join(30)
+    assert seal(wait=False) == 2
+    assert audit_verify().ok
