@@ -87,7 +87,27 @@ def char_px(ch: str, font_pt: float = FONT_SIZE) -> float:
     return em * NARROW_EM
 
 
-class _Widths(dict):
+# The per-character caches below hold what a ledger's characters need (a few thousand CJK
+# characters, Latin, punctuation); text that cycles through more distinct characters than
+# this (a hostile submission, exported) empties a cache instead of growing it in a
+# long-lived worker: Unicode has ~300,000 assigned characters.
+CHAR_CACHE_MAX = 20_000
+
+
+class _CharCache(dict):
+    """A dict computing a missing character's value once (`compute`), emptied when full."""
+
+    def compute(self, key):
+        raise NotImplementedError
+
+    def __missing__(self, key):
+        if len(self) >= CHAR_CACHE_MAX:
+            self.clear()
+        value = self[key] = self.compute(key)
+        return value
+
+
+class _Widths(_CharCache):
     """Each character's width in pixels at one font size, computed once (char_px) and then
     looked up: the row heights measure every character of a ledger."""
 
@@ -95,9 +115,8 @@ class _Widths(dict):
         super().__init__()
         self.font_pt = font_pt
 
-    def __missing__(self, ch: str) -> float:
-        w = self[ch] = char_px(ch, self.font_pt)
-        return w
+    def compute(self, ch: str) -> float:
+        return char_px(ch, self.font_pt)
 
 
 _WIDTHS: dict[float, _Widths] = {}
@@ -110,10 +129,9 @@ def _widths(font_pt: float) -> _Widths:
     return w
 
 
-class _Wide(dict):
-    def __missing__(self, ch: str) -> bool:
-        w = self[ch] = unicodedata.east_asian_width(ch) in ("W", "F", "A")
-        return w
+class _Wide(_CharCache):
+    def compute(self, ch: str) -> bool:
+        return unicodedata.east_asian_width(ch) in ("W", "F", "A")
 
 
 _WIDE = _Wide()
@@ -131,18 +149,15 @@ def display_width(text: str) -> int:
 _OPEN, _CLOSE_WIDE, _CLOSE_NARROW, _SPACE, _WIDE_CH, _NARROW_CH = range(6)
 
 
-class _Classes(dict):
-    def __missing__(self, ch: str) -> int:
+class _Classes(_CharCache):
+    def compute(self, ch: str) -> int:
         if ch in _NO_LINE_END:
-            k = _OPEN
-        elif ch in _NO_LINE_START:
-            k = _CLOSE_WIDE if _WIDE[ch] else _CLOSE_NARROW
-        elif ch.isspace():
-            k = _SPACE
-        else:
-            k = _WIDE_CH if _WIDE[ch] else _NARROW_CH
-        self[ch] = k
-        return k
+            return _OPEN
+        if ch in _NO_LINE_START:
+            return _CLOSE_WIDE if _WIDE[ch] else _CLOSE_NARROW
+        if ch.isspace():
+            return _SPACE
+        return _WIDE_CH if _WIDE[ch] else _NARROW_CH
 
 
 _CLASS = _Classes()
@@ -231,13 +246,12 @@ _C_NARROW = _codes(_NARROW_CH)
 _C_JOINS_WORD = _codes(_NARROW_CH, _CLOSE_NARROW)
 
 
-class _Codes(dict):
+class _Codes(_CharCache):
     """Code point -> its code, for str.translate (computed once per character)."""
 
-    def __missing__(self, cp: int) -> str:
+    def compute(self, cp: int) -> str:
         ch = chr(cp)
-        c = self[cp] = _code(_CLASS[ch], int(char_px(ch, 1.5)))  # at 1.5 pt an em is 2 px
-        return c
+        return _code(_CLASS[ch], int(char_px(ch, 1.5)))  # at 1.5 pt an em is 2 px
 
 
 _CODES = _Codes()

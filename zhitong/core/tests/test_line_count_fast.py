@@ -78,3 +78,20 @@ def test_the_fast_count_decides_a_ledgers_cells_itself():
     text = "企业今年出口订单同比增长，申请海关AEO高级认证已3个月未有进展（见附件），希望相关部门给予指导。"
     assert _fast_lines(text, 21) == _paragraph_lines(text, _usable_px(23), FONT_SIZE) == 5
     assert _fast_lines("a" * 30, 21) is None  # a word wider than the line: the exact walk breaks it
+
+
+def test_the_per_character_caches_stay_bounded_and_give_the_same_counts(monkeypatch):
+    """Text cycling through more distinct characters than the caches hold (a hostile
+    submission, exported) empties them instead of growing them; the counts do not change."""
+    from zhitong.core import spreadsheets as sp
+
+    monkeypatch.setattr(sp, "CHAR_CACHE_MAX", 500)
+    rng = random.Random(14)
+    texts = ["".join(chr(rng.randrange(0x4E00, 0x9FFF)) for _ in range(300)) + " abc，" for _ in range(20)]
+    first = [line_count(t, 30) for t in texts]
+    caches = [sp._CLASS, sp._WIDE, sp._CODES, *sp._WIDTHS.values()]
+    assert all(len(cache) <= 500 for cache in caches)
+    for cache in [*caches, sp._COUNTS]:
+        cache.clear()
+    assert [line_count(t, 30) for t in texts] == first
+    assert [exact(t, 30, FONT_SIZE) for t in texts] == first
