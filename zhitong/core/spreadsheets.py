@@ -29,8 +29,9 @@ import io
 import math
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import accumulate
 
 FONT = "宋体"
@@ -95,10 +96,12 @@ CHAR_CACHE_MAX = 20_000
 
 
 class _CharCache(dict):
-    """A dict computing a missing character's value once (`compute`), emptied when full."""
+    """Each character's value computed once by `compute` and then looked up (the row heights
+    read every character of a ledger); emptied when full."""
 
-    def compute(self, key):
-        raise NotImplementedError
+    def __init__(self, compute: Callable):
+        super().__init__()
+        self.compute = compute
 
     def __missing__(self, key):
         if len(self) >= CHAR_CACHE_MAX:
@@ -107,34 +110,18 @@ class _CharCache(dict):
         return value
 
 
-class _Widths(_CharCache):
-    """Each character's width in pixels at one font size, computed once (char_px) and then
-    looked up: the row heights measure every character of a ledger."""
-
-    def __init__(self, font_pt: float):
-        super().__init__()
-        self.font_pt = font_pt
-
-    def compute(self, ch: str) -> float:
-        return char_px(ch, self.font_pt)
+# Each character's width in pixels, per font size.
+_WIDTHS: dict[float, _CharCache] = {}
 
 
-_WIDTHS: dict[float, _Widths] = {}
-
-
-def _widths(font_pt: float) -> _Widths:
+def _widths(font_pt: float) -> _CharCache:
     w = _WIDTHS.get(font_pt)
     if w is None:
-        w = _WIDTHS[font_pt] = _Widths(font_pt)
+        w = _WIDTHS[font_pt] = _CharCache(partial(char_px, font_pt=font_pt))
     return w
 
 
-class _Wide(_CharCache):
-    def compute(self, ch: str) -> bool:
-        return unicodedata.east_asian_width(ch) in ("W", "F", "A")
-
-
-_WIDE = _Wide()
+_WIDE = _CharCache(lambda ch: unicodedata.east_asian_width(ch) in ("W", "F", "A"))
 
 
 def display_width(text: str) -> int:
@@ -149,18 +136,17 @@ def display_width(text: str) -> int:
 _OPEN, _CLOSE_WIDE, _CLOSE_NARROW, _SPACE, _WIDE_CH, _NARROW_CH = range(6)
 
 
-class _Classes(_CharCache):
-    def compute(self, ch: str) -> int:
-        if ch in _NO_LINE_END:
-            return _OPEN
-        if ch in _NO_LINE_START:
-            return _CLOSE_WIDE if _WIDE[ch] else _CLOSE_NARROW
-        if ch.isspace():
-            return _SPACE
-        return _WIDE_CH if _WIDE[ch] else _NARROW_CH
+def _char_class(ch: str) -> int:
+    if ch in _NO_LINE_END:
+        return _OPEN
+    if ch in _NO_LINE_START:
+        return _CLOSE_WIDE if _WIDE[ch] else _CLOSE_NARROW
+    if ch.isspace():
+        return _SPACE
+    return _WIDE_CH if _WIDE[ch] else _NARROW_CH
 
 
-_CLASS = _Classes()
+_CLASS = _CharCache(_char_class)
 
 
 def _tokens(paragraph: str) -> list[str]:
@@ -226,7 +212,7 @@ def _paragraph_lines(paragraph: str, usable_px: float, font_pt: float) -> int:
 # The fast count (_fast_lines) measures in half-ems: a narrow character takes 1, a full-width
 # one 2, a combining mark 0 (char_px's three widths, exactly, while NARROW_EM is 0.5). Each
 # character is translated (str.translate, in C) to one code that carries both its class for
-# line breaking (_Classes) and its width: chr(_CODE0 + 3 * class + half-ems).
+# line breaking (_char_class) and its width: chr(_CODE0 + 3 * class + half-ems).
 _CODE0 = 0x41
 _HALF_EMS = bytes((i - _CODE0) % 3 if _CODE0 <= i < _CODE0 + 18 else 0 for i in range(256))
 
@@ -246,15 +232,13 @@ _C_NARROW = _codes(_NARROW_CH)
 _C_JOINS_WORD = _codes(_NARROW_CH, _CLOSE_NARROW)
 
 
-class _Codes(_CharCache):
-    """Code point -> its code, for str.translate (computed once per character)."""
-
-    def compute(self, cp: int) -> str:
-        ch = chr(cp)
-        return _code(_CLASS[ch], int(char_px(ch, 1.5)))  # at 1.5 pt an em is 2 px
+def _char_code(cp: int) -> str:
+    ch = chr(cp)
+    return _code(_CLASS[ch], int(char_px(ch, 1.5)))  # at 1.5 pt an em is 2 px
 
 
-_CODES = _Codes()
+# Code point -> its code, for str.translate (computed once per character).
+_CODES = _CharCache(_char_code)
 
 
 def _starts_piece(codes: str, i: int, n: int) -> bool:

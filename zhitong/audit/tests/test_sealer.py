@@ -177,6 +177,7 @@ def test_concurrent_intakes_get_distinct_codes_and_the_chain_seals_and_verifies(
     assert after.ok and after.unsealed == 0 and after.count == AuditEvent.objects.count()
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_sealer_that_finds_the_head_busy_gives_up_at_once(background):
     """seal(wait=False) (the embedded mode's seal after each commit) while another
