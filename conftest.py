@@ -38,6 +38,28 @@ def _fast_password_hasher():
     yield
 
 
+@pytest.fixture
+def no_template_capture():
+    """Pages rendered without Django's test instrumentation, for the sweeps that read only
+    status codes, messages and HTML (the page crawl, the authorization matrix). Under test,
+    every Template render (each include, each form widget: ~94 per page) sends a signal on
+    which the test client copies the whole context, so that `response.context` and
+    `assertTemplateUsed` work; that was ~7% of the page crawl's time. A test that asks for
+    this fixture has neither."""
+    from django.template import Template
+
+    original = getattr(Template, "_original_render", None)
+    if original is None:  # not under Django's test environment
+        yield
+        return
+    instrumented = Template._render
+    Template._render = original
+    try:
+        yield
+    finally:
+        Template._render = instrumented
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _static_files_scanned_once():
     """Django's test client loads the whole middleware stack for every Client it makes, and

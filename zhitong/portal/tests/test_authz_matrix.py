@@ -191,7 +191,7 @@ def _api_path_values(w, probe, path) -> dict:
     return values
 
 
-def test_every_door_answers_each_principal_as_the_rules_say(world, city, settings):  # noqa: F811
+def test_every_door_answers_each_principal_as_the_rules_say(world, city, settings, no_template_capture):  # noqa: F811
     # The walk asks every public page as 13 principals from one address within a minute: the
     # doors are under test here, not the public pages' rate limit (public/tests test that).
     settings.ZHITONG_PUBLIC_PAGE_LIMIT = 10_000

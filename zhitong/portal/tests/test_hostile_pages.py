@@ -429,7 +429,7 @@ def form_key(form: H.Form):
 
 
 @pytest.mark.slow
-def test_no_page_form_fails_on_hostile_input(city, scene, settings):  # noqa: F811
+def test_no_page_form_fails_on_hostile_input(city, scene, settings, no_template_capture):  # noqa: F811
     settings.DEBUG = False
     details = build_city(city, scene)
     run, today = Run(), timezone.localdate()
