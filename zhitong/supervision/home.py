@@ -24,7 +24,7 @@ def supervision_counts(
     def items(key, label, tone=""):
         return HomeCount(
             label,
-            lists[key].total(),
+            lists[key].home_total(user, today),
             reverse("supervision:items", args=[key]),
             tone=tone,
             key=f"supervision_{key}",

@@ -268,3 +268,24 @@ def test_the_order_detail_costs_the_same_for_one_or_many_objects(sup, client, co
         costs.append(count_queries(client, reverse("supervision:order_detail", args=[order.pk])))
     assert count_queries.html.count("ZT-SUP-") >= 10
     assert costs[0] == costs[1]
+
+
+def test_a_cached_home_figure_follows_a_move_at_once(sup, appeals, client):
+    """The home's appeal figures are cached under the appeal counts' freshness rule
+    (SupervisionList.home_total, appeals/counters.py): a progress note on a stalled appeal
+    takes it off the stalled figure on the next load, the figure still equal to its list."""
+    from zhitong.appeals.services import appeal_move
+
+    client.force_login(sup.supervisor)
+
+    def figure(key):
+        home = parse(client.get("/").content.decode())
+        count = next(c for c in home.counts if c.key == f"supervision_{key}")
+        assert int(count.value) == list_total(client, count.href, home), count
+        return int(count.value)
+
+    before = figure("stalled")
+    assert before >= 1
+    assert figure("stalled") == before  # read again: from the cache
+    appeal_move(appeal_id=appeals["gxj_late"].pk, move="add_progress", actor=sup.hub, note="已约谈企业")
+    assert figure("stalled") == before - 1
