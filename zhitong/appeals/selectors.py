@@ -375,10 +375,12 @@ def appeal_get_for_user(*, user, appeal_id) -> Appeal:
         appeal_id = int(appeal_id)
     except (TypeError, ValueError):
         raise AccessDenied()
-    appeal = appeals_with_light(appeals_for_user(user)).filter(pk=appeal_id).first()
-    if appeal is None:
-        raise AccessDenied()
-    return appeal
+    # get(), not first(): first() orders the one row, and Django hashes every selected
+    # expression (the light's CASE tree) to compile that ORDER BY: ~3% of the page crawl.
+    try:
+        return appeals_with_light(appeals_for_user(user)).get(pk=appeal_id)
+    except Appeal.DoesNotExist:
+        raise AccessDenied() from None
 
 
 def triage_queue(*, user, today: date | None = None) -> QuerySet[Appeal]:
