@@ -85,7 +85,8 @@ def appeal_scope_q(user) -> Q | None:
             Q(lead_unit_id__in=units)
             | Q(received_unit_id__in=units)
             # IN (a hashed subplan, read once) rather than a correlated EXISTS per appeal row:
-            # half the time of a count over a unit's scope at 300k appeals (issue 14).
+            # half the time of a count over a unit's scope at 300k appeals (issue 14). The
+            # subplan is an index-only scan on cooperation (unit, appeal) (appeals.0018).
             | Q(pk__in=Cooperation.objects.filter(unit_id__in=units).values("appeal_id"))
         )
     if is_city_leader(user):
