@@ -92,8 +92,8 @@ run:
 	@DJANGO_RUNSERVER_HIDE_WARNING=true $(ZT) runserver $(HOST):$(PORT)
 
 lint: $(VENV)/.installed-dev
-	$(BIN)/ruff check zhitong
-	$(BIN)/ruff format --check zhitong
+	$(BIN)/ruff check zhitong tools
+	$(BIN)/ruff format --check zhitong tools
 
 check: $(VENV)/.installed-dev
 	mkdir -p var
