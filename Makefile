@@ -27,20 +27,26 @@ PIP_PROGRESS := sed -u -n -E '/^WARNING: Location .* is ignored/d; s/ \(from .*/
 
 # `make run` needs only the runtime packages; the test tools (pytest, playwright, …) are
 # installed by the targets that use them, so a first `make run` does not wait for them.
+# The test targets install both in one pip run (a second run resolved and built the project
+# again: 47 s against 38 s on a fresh clone). `--no-compile`: pip compiles every installed
+# module up front (~9 s); the modules a command imports are compiled once, on first import
+# (the bytecode cache is kept, above), a fraction of the 500 MB installed.
+PIP_INSTALL := $(BIN)/pip install --disable-pip-version-check --no-compile
 $(VENV)/.installed: pyproject.toml
 	@echo "==> Python packages: venv and pip install"
 	$(PYTHON) -m venv $(VENV)
-	set -o pipefail; $(BIN)/pip install --disable-pip-version-check -e . 2>&1 | $(PIP_PROGRESS)
+	set -o pipefail; $(PIP_INSTALL) -e . 2>&1 | $(PIP_PROGRESS)
 	touch $@
 
-$(VENV)/.installed-dev: $(VENV)/.installed
-	@echo "==> Python test tools: pip install -e '.[dev]'"
-	set -o pipefail; $(BIN)/pip install --disable-pip-version-check -e '.[dev]' 2>&1 | $(PIP_PROGRESS)
-	touch $@
+$(VENV)/.installed-dev: pyproject.toml
+	@echo "==> Python packages and test tools: pip install -e '.[dev]'"
+	[ -x $(BIN)/pip ] || $(PYTHON) -m venv $(VENV)
+	set -o pipefail; $(PIP_INSTALL) -e '.[dev]' 2>&1 | $(PIP_PROGRESS)
+	touch $(VENV)/.installed $@
 
 setup: $(VENV)/.installed vendor
 
-setup-dev: setup $(VENV)/.installed-dev
+setup-dev: $(VENV)/.installed-dev vendor
 
 # Front-end packages come from the npm registry at set-up time (never committed).
 node_modules/.installed: package.json package-lock.json

@@ -175,13 +175,32 @@ def screenshot():
     return take
 
 
+# htmx marks an element with these classes while its request is in flight and while the
+# response is swapped in and settled (htmx's own class names).
+HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling"
+
+
+def settle(pg, timeout: float = 15_000) -> None:
+    """Wait until the page has loaded and htmx has no request in flight or swap in progress:
+    what the browser tests used Playwright's `networkidle` for, which also waits for 500 ms
+    without any request. Those waits were 190 per run, ~126 s in all, with the worker's core
+    idle for most of it (CI time, issue 14). A click that starts a navigation returns once the
+    new page has started loading (Playwright waits for navigations an action initiates), so
+    the load state waited for here is the new page's; htmx adds `htmx-request` to the element
+    that issues a request when the request is triggered, so an htmx submission or an
+    `hx-trigger="load"` fragment is waited for until its response is swapped in."""
+    pg.wait_for_load_state("load", timeout=timeout)
+    # Polled every 50 ms, not on every animation frame (the default), which kept a core busy.
+    pg.wait_for_function(f"() => !document.querySelector({HTMX_BUSY!r})", polling=50, timeout=timeout)
+
+
 def browser_login(pg, username: str, password: str) -> None:
     """Sign in through the real form; the caller asserts where it lands. Cookies are kept
     (a language chosen before signing in survives it); to sign in as someone else, leave
     the page (about:blank) before clearing the cookies: a request the old page starts once
     they are gone (the htmx unread badge) is redirected to the sign-in form and sets a new
     CSRF cookie under this one, which the server then refuses."""
-    pg.goto("/accounts/login/", wait_until="networkidle")
+    pg.goto("/accounts/login/")
     pg.fill("input[name=username]", username)
     pg.fill("input[name=password]", password)
     # Wait for the navigation the submit causes (a redirect home, or the form re-rendered

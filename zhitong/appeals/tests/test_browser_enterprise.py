@@ -6,6 +6,7 @@ under ZHITONG_SCREENSHOT_DIR (default var/screenshots)."""
 import pytest
 from django.urls import reverse
 
+from conftest import settle
 from zhitong.appeals.choices import Status
 from zhitong.enterprises.choices import TeamRole
 from zhitong.enterprises.models import TeamMember
@@ -85,7 +86,8 @@ def test_every_enterprise_page_fits_the_screen_with_status_and_deadline_in_view(
     login(page, "t_ent", PASSWORD)
     problems = []
     for name, url in pages:
-        page.goto(url, wait_until="networkidle")
+        page.goto(url)
+        settle(page)
         screenshot(page, f"enterprise_{name}_{width}")
         layout = _layout(page)
         if layout["scrollWidth"] > width:

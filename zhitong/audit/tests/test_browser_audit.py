@@ -1,5 +1,6 @@
 import pytest
 
+from conftest import settle
 from zhitong.audit.services import audit_record
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import PASSWORD, UnitFactory, UserFactory
@@ -20,7 +21,7 @@ def test_the_supervisor_filters_the_log_by_person_and_reads_it_on_a_phone(page, 
     page.click("nav >> text=审计日志")
     page.fill("input[name=person]", "王承办")
     page.click("form button[type=submit] >> text=筛选")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     rows = page.locator('[data-testid="audit-table"] tbody tr')
     assert rows.count() == 1
     text = rows.inner_text()

@@ -4,6 +4,7 @@ header, and the admin index, an enterprise and the work calendar read in English
 
 import pytest
 
+from conftest import settle
 from zhitong.organizations.tests.factories import PASSWORD
 
 from .english import CJK, english_world, pending_model_names  # noqa: F401
@@ -27,7 +28,7 @@ def test_the_administrator_reads_the_admin_an_enterprise_and_the_calendar_in_eng
 ):
     page.goto("/accounts/login/")
     page.get_by_role("button", name="English").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     login(page, "admin", PASSWORD)
 
     pages = {
@@ -38,7 +39,8 @@ def test_the_administrator_reads_the_admin_an_enterprise_and_the_calendar_in_eng
     for width in (1366, 390):
         page.set_viewport_size({"width": width, "height": 900})
         for name, url in pages.items():
-            page.goto(url, wait_until="networkidle")
+            page.goto(url)
+            settle(page)
             assert page.locator("html").get_attribute("lang") == "en", url
             text = page.evaluate(VISIBLE_TEXT)
             for name_zh in sorted(pending_model_names(), key=len, reverse=True):

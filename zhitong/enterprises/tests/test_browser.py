@@ -3,6 +3,7 @@ the audited phone reveal (htmx), and an import with a bad row."""
 
 import pytest
 
+from conftest import settle
 from zhitong.audit.models import AuditEvent
 from zhitong.demo import DEMO_PASSWORD
 from zhitong.enterprises.models import Enterprise
@@ -44,7 +45,7 @@ def test_the_hub_finds_an_enterprise_and_reveals_a_phone(page, login, demo_city,
     )
     screenshot(page, "enterprises_list_search")
     page.get_by_role("link", name="榕城华信电子科技有限公司").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     masked = page.locator("[data-testid=phone-masked]").first
     assert "****" in masked.inner_text()
     page.get_by_role("button", name="显示完整号码").first.click()
@@ -81,12 +82,12 @@ def test_the_hub_imports_a_file_with_a_bad_row_then_only_the_good_rows(
     page.goto("/enterprises/import/")
     page.set_input_files("input[name=file]", str(path))
     page.get_by_role("button", name="上传并导入").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert "未导入任何数据" in page.locator("[data-testid=import-summary]").inner_text()
     assert page.locator("[data-testid=import-errors] tbody tr").count() == 3
     screenshot(page, "enterprise_import_report")
     page.get_by_role("button", name="仅导入无误的行（1 行）").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert "仅导入无误的1行" in page.locator("[data-testid=import-summary]").inner_text()
     assert Enterprise.objects.filter(credit_code=good).exists()
     screenshot(page, "enterprise_import_good_rows")

@@ -8,6 +8,7 @@ under ZHITONG_SCREENSHOT_DIR."""
 import pytest
 from playwright.sync_api import expect
 
+from conftest import settle
 from zhitong.appeals import services
 from zhitong.appeals.choices import Status, WithdrawalCheck
 from zhitong.appeals.models import Appeal
@@ -48,7 +49,7 @@ def test_an_enterprise_signs_up_submits_adds_material_follows_and_rates_another_
     problems: list[str] = []
 
     def shot(step):
-        page.wait_for_load_state("networkidle")
+        settle(page)
         _fits(page, width, problems, step)
         screenshot(page, f"eportal_{step}_{width}")
 
@@ -76,7 +77,7 @@ def test_an_enterprise_signs_up_submits_adds_material_follows_and_rates_another_
     expect(page.get_by_test_id("hub-contact")).to_contain_text("林晓")
     shot("4_hub_contacts")
     page.locator("form[data-move=confirm_principal] button").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
     # 3. The enterprise submits an appeal with an attachment.
     _switch(page, login, PHONE, "abc12345")
@@ -108,7 +109,7 @@ def test_an_enterprise_signs_up_submits_adds_material_follows_and_rates_another_
     form.locator("input[type=file]").set_input_files(str(material))
     shot("7_materials")
     form.get_by_role("button", name="材料已补齐").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     expect(page.get_by_test_id("appeal-stage")).to_have_text("已受理")
 
     # 5. The government handles it; the enterprise follows the timeline and rates.
@@ -136,7 +137,7 @@ def test_an_enterprise_signs_up_submits_adds_material_follows_and_rates_another_
     rate = page.locator("form[data-move=rate]")
     rate.locator("input[type=radio][value='5']").check()
     rate.get_by_role("button", name="满意度评价").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     expect(page.get_by_test_id("appeal-stage")).to_have_text("已办结")
     shot("9_rated")
 
@@ -157,7 +158,7 @@ def test_an_enterprise_signs_up_submits_adds_material_follows_and_rates_another_
     withdraw.locator("textarea").fill("承办人说先撤回再说")
     shot("10_withdraw")
     withdraw.get_by_role("button", name="撤回诉求").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     expect(page.get_by_test_id("appeal-stage")).to_have_text("已撤回")
     shot("11_withdrawn")
 
@@ -172,7 +173,7 @@ def test_an_enterprise_signs_up_submits_adds_material_follows_and_rates_another_
     reopen.locator("textarea").fill("电话回访：企业称承办人要求其撤回，并非自愿")
     shot("13_callback_form")
     reopen.get_by_role("button", name="回访：非自愿撤回，恢复办理").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     other.refresh_from_db()
     assert other.status == Status.IN_PROGRESS and other.withdrawal_check == WithdrawalCheck.PRESSURED
     assert other.pressured_withdrawals == 1

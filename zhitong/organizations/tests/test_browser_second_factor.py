@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import settle
 from zhitong.organizations import totp
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import PASSWORD, UserFactory
@@ -28,7 +29,8 @@ def _shoot(page, name):
 
 def test_enrol_then_sign_in_with_a_code(page):
     UserFactory(username="sup_browser", role=Role.SUPERVISOR, full_name="周督查")
-    page.goto("/accounts/login/", wait_until="networkidle")
+    page.goto("/accounts/login/")
+    settle(page)
     page.fill("input[name=username]", "sup_browser")
     page.fill("input[name=password]", PASSWORD)
     with page.expect_navigation(wait_until="load"):
@@ -46,7 +48,8 @@ def test_enrol_then_sign_in_with_a_code(page):
     assert page.locator("body[data-home]").count() == 1
 
     page.context.clear_cookies()
-    page.goto("/accounts/login/", wait_until="networkidle")
+    page.goto("/accounts/login/")
+    settle(page)
     page.fill("input[name=username]", "sup_browser")
     page.fill("input[name=password]", PASSWORD)
     with page.expect_navigation(wait_until="load"):

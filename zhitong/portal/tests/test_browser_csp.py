@@ -4,7 +4,7 @@ walks the pages that load our scripts (htmx, site.js, the API docs' Swagger UI).
 
 import pytest
 
-from conftest import CSP_REPORTER, csp_violations
+from conftest import CSP_REPORTER, csp_violations, settle
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import PASSWORD, UserFactory
 
@@ -18,7 +18,8 @@ def test_the_fixture_sees_an_inline_style_and_an_inline_script_blocked(_playwrig
     console: list[str] = []
     pg.on("console", lambda msg: console.append(msg.text))
     try:
-        pg.goto("/accounts/login/", wait_until="networkidle")
+        pg.goto("/accounts/login/")
+        settle(pg)
         pg.evaluate(
             """() => {
                 document.head.insertAdjacentHTML("beforeend", "<style>body{color:red}</style>");
@@ -41,8 +42,10 @@ def test_htmx_pages_and_the_api_docs_run_under_the_policy(page, login):
     login(page, "wang", PASSWORD)
     assert page.evaluate("() => typeof window.htmx") == "object"
     # The unread-messages badge is loaded by htmx on every page.
-    page.wait_for_load_state("networkidle")
-    page.goto("/appeals/", wait_until="networkidle")
-    page.goto("/api/v1/docs", wait_until="networkidle")
+    settle(page)
+    page.goto("/appeals/")
+    settle(page)
+    page.goto("/api/v1/docs")
+    settle(page)
     page.wait_for_selector(".swagger-ui .info", timeout=15_000)
     # Any violation on these pages fails this test in the page fixture's teardown.

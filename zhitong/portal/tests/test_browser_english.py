@@ -3,6 +3,7 @@ page into English, text and form controls alike (var/screenshots/english_*.png).
 
 import pytest
 
+from conftest import settle
 from zhitong.organizations.tests.factories import PASSWORD
 
 from .english_city import ALLOWED, CJK, ENTERPRISES_APP
@@ -27,15 +28,17 @@ def test_the_language_switch_turns_the_appeal_pages_into_english(
 ):
     login(page, english_city.handler.username, PASSWORD)
     page.get_by_role("button", name="English").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("html").get_attribute("lang") == "en"
 
-    page.goto("/appeals/?status=all", wait_until="networkidle")
+    page.goto("/appeals/?status=all")
+    settle(page)
     assert page.get_by_role("heading", name="Appeals workbench").is_visible()
     assert leftovers(page) == []
     screenshot(page, "english_workbench")
 
-    page.goto(f"/appeals/{english_story.escalated.pk}/", wait_until="networkidle")
+    page.goto(f"/appeals/{english_story.escalated.pk}/")
+    settle(page)
     assert page.get_by_role("heading", name="What I can do").is_visible()
     # A note the coordination app wrote on the timeline reads in English too.
     assert page.get_by_text("Put on the agenda of the coordination meeting").is_visible()

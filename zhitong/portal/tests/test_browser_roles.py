@@ -3,6 +3,7 @@ home page, and signs out. Screenshots: var/screenshots/roles_<username>.png."""
 
 import pytest
 
+from conftest import settle
 from zhitong.demo import DEMO_PASSWORD
 from zhitong.demo.organizations import MAIN_LOGINS
 from zhitong.organizations.choices import Role
@@ -43,7 +44,7 @@ def test_each_demo_login_signs_in_lands_on_its_home_and_signs_out(
     screenshot(page, f"roles_{username}")
 
     page.get_by_role("button", name="退出登录").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert "/accounts/login/" in page.url
     page.goto("/")
     assert "/accounts/login/" in page.url  # really signed out
@@ -60,7 +61,7 @@ def test_the_sign_in_page_is_chinese_and_a_wrong_password_says_so_in_chinese(
     page.fill("input[name=username]", "handler")
     page.fill("input[name=password]", "not-the-password")
     page.click("button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
 
     assert "/accounts/login/" in page.url
     assert page.get_by_role("alert").inner_text() == "用户名或密码错误。"
@@ -70,7 +71,7 @@ def test_the_sign_in_page_is_chinese_and_a_wrong_password_says_so_in_chinese(
 def test_the_header_switches_to_english_and_back(page, login, screenshot, demo_organisation):
     page.goto("/accounts/login/")
     page.get_by_role("button", name="English").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("html").get_attribute("lang") == "en"
     assert page.get_by_role("heading", name="Sign in to Zhitong").is_visible()
     screenshot(page, "login_en")
@@ -81,5 +82,5 @@ def test_the_header_switches_to_english_and_back(page, login, screenshot, demo_o
     screenshot(page, "roles_supervisor_en")
 
     page.get_by_role("button", name="简体中文").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("main h1").first.inner_text() == "督查工作台"

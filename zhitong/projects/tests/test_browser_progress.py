@@ -12,6 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import settle
 from zhitong.enterprises.tests.factories import EnterpriseFactory
 from zhitong.organizations.choices import LeaderLevel, Role, UnitKind
 from zhitong.organizations.tests.factories import PASSWORD, UnitFactory, UserFactory
@@ -166,7 +167,8 @@ def test_the_progress_sections_and_the_public_board(page, login, screenshot, wid
     page.set_viewport_size({"width": width, "height": 900})
 
     # The board, without signing in: the four classes, public projects only, no phones.
-    page.goto(reverse("projects:board"), wait_until="networkidle")
+    page.goto(reverse("projects:board"))
+    settle(page)
     screenshot(page, f"progress_board_{width}")
     text = page.inner_text("main")
     assert "华信高性能复合材料产业园一期" in text and "新能源电池回收项目" not in text
@@ -179,7 +181,8 @@ def test_the_progress_sections_and_the_public_board(page, login, screenshot, wid
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
     login(page, "p_lead", PASSWORD)
-    page.goto(reverse("projects:detail", args=[main.pk]) + "#progress", wait_until="networkidle")
+    page.goto(reverse("projects:detail", args=[main.pk]) + "#progress")
+    settle(page)
     assert page.inner_text("[data-testid=progress-class]") == "正常"
     shot = screenshot(page, f"progress_project_{width}")
     # The two sections alone, next to the full page, to look at closely.
@@ -198,5 +201,6 @@ def test_the_progress_sections_and_the_public_board(page, login, screenshot, wid
         ("late", reverse("projects:late_reports")),
         ("briefing", reverse("projects:briefing")),
     ):
-        page.goto(url, wait_until="networkidle")
+        page.goto(url)
+        settle(page)
         screenshot(page, f"progress_{name}_{width}")

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.utils import timezone
 
+from conftest import settle
 from zhitong.demo import DEMO_PASSWORD
 from zhitong.enterprises.models import Enterprise
 from zhitong.organizations.models import Unit, User
@@ -123,11 +124,11 @@ def test_the_team_section_and_the_coverage_report_at_both_widths(page, login, pl
     screenshot(page, "plead_coverage_projects_390")
     page.get_by_role("link", name="规上/限上企业").click()
     page.get_by_role("link", name="指定管家").first.click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator("h1").inner_text() == "指定项目管家"
     page.select_option("#id_butler", index=1)
     page.get_by_role("button", name="保存").click()
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert "已指定项目管家" in page.locator("body").inner_text()
     screenshot(page, "plead_butler_assigned_390")
 

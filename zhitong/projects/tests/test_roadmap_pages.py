@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from conftest import settle
 from zhitong.api.models import ApiToken
 from zhitong.enterprises.tests.factories import EnterpriseFactory
 from zhitong.organizations.choices import Role, UnitKind
@@ -327,20 +328,23 @@ def test_the_roadmap_chart_draws_at_desktop_and_phone_widths(pages_world, page, 
     shots.mkdir(parents=True, exist_ok=True)
     for width, name in ((1366, "desktop"), (390, "phone")):
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(reverse("projects:detail", args=[w["project"].pk]) + "#roadmap", wait_until="networkidle")
+        page.goto(reverse("projects:detail", args=[w["project"].pk]) + "#roadmap")
+        settle(page)
         page.wait_for_selector(".zt-roadmap-chart canvas")
         box = page.locator(".zt-roadmap-chart").bounding_box()
         assert box["width"] <= width and box["height"] >= 150
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.locator("#roadmap").screenshot(path=str(shots / f"roadmap-{name}.png"))
         screenshot(page, f"proad-roadmap-{name}")
-        page.goto(reverse("projects:roadmap_plan", args=[w["project"].pk]), wait_until="networkidle")
+        page.goto(reverse("projects:roadmap_plan", args=[w["project"].pk]))
+        settle(page)
         page.check("input[name=replace]")
         page.click("button[name=preview]")
         page.wait_for_selector("#roadmap-preview")
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(shots / f"plan-{name}.png"), full_page=True)
         second = Milestone.objects.get(project=w["project"], sequence=2)
-        page.goto(reverse("projects:milestone", args=[w["project"].pk, second.pk]), wait_until="networkidle")
+        page.goto(reverse("projects:milestone", args=[w["project"].pk, second.pk]))
+        settle(page)
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.screenshot(path=str(shots / f"milestone-{name}.png"), full_page=True)

@@ -1,5 +1,6 @@
 import pytest
 
+from conftest import settle
 from zhitong.organizations.choices import Role
 from zhitong.organizations.tests.factories import PASSWORD, UserFactory
 
@@ -36,6 +37,6 @@ def test_the_admin_marks_a_day_from_the_grid(page, login):
     page.select_option("select[name=kind]", "holiday")
     page.fill("input[name=name]", "测试假日")
     page.click("#edit button[type=submit]")
-    page.wait_for_load_state("networkidle")
+    settle(page)
     assert page.locator('[data-date="2026-03-03"]').get_attribute("data-kind") == "holiday"
     assert "已设置为法定节假日" in page.content()
