@@ -263,7 +263,14 @@ class Appeal(TimeStampedModel):
             # each deadline and of the verifications: a range scan, not the whole table.
             models.Index(fields=["sign_due", "id"], name="appeal_sign_due_idx"),
             models.Index(fields=["handling_due", "id"], name="appeal_handling_due_idx"),
-            models.Index(fields=["verified_at", "id"], name="appeal_verified_idx"),
+            # With the columns the concluded count reads (assessment/counting.py, `resolved`):
+            # the closed months' counts the scorecard's adjustments check are an index-only
+            # scan of their range on PostgreSQL (SQLite ignores `include`).
+            models.Index(
+                fields=["verified_at", "id"],
+                include=["lead_unit", "status", "exemption_status"],
+                name="appeal_verified_cover_idx",
+            ),
             # Few rows have an exemption requested or decided; the hub counts those awaiting it.
             models.Index(
                 fields=["exemption_status"],
@@ -337,6 +344,15 @@ class Transition(models.Model):
             # closed months' re-handlings the adjustments compare): one move in eight is a
             # rating, and through the `at` index a month's ratings cost its every move.
             models.Index(fields=["at"], name="transition_rate_at_idx", condition=models.Q(action="rate")),
+            # The ratings that sent the appeal back (re-handling, assessment/counting.py
+            # `rehandled`): the scorecard checks the three closed months' for changes, and
+            # through the index above read every rating of them (~24,000 at a city of 300,000
+            # appeals) to find a handful.
+            models.Index(
+                fields=["at"],
+                name="transition_reopen_at_idx",
+                condition=models.Q(action="rate", data__reopened=True),
+            ),
         ]
 
 

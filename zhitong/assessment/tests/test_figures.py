@@ -126,6 +126,27 @@ def test_the_figures_take_one_query_per_table_whatever_the_number_of_objects_and
         assert figures[m] == counting.month_figures(month=m, today=TODAY, units=units)
 
 
+def test_one_sources_figure_over_months_apart_reads_one_range_and_counts_each_month_alone(build, world):
+    """`Source.span` (the closed months' `resolved` the adjustments check): the months are read
+    as one range of verifications in one query, each month counted by its own window; an
+    appeal verified in a month between them counts in neither."""
+    units, csq = counting.UnitMap(), build.c.units.csq
+    build.concluded(csq, verified=at(2025, 7, 15), on_time=True)
+    build.concluded(csq, verified=at(2025, 6, 30, 23), on_time=True)
+    months = [date(2025, 6, 1), SEP]
+    with CaptureQueriesContext(connection) as ctx:
+        figures = counting.months_figures(months=months, today=TODAY, units=units, keys=["resolved"])
+    assert len(ctx.captured_queries) == 1
+    for m in months:
+        alone = counting.month_figures(month=m, today=TODAY, units=units)
+        assert {u: f["resolved"] for u, f in figures[m].items()} == {
+            u: f["resolved"] for u, f in alone.items()
+        }
+    july = counting.month_figures(month=date(2025, 7, 1), today=TODAY, units=units)
+    assert july[csq.pk]["resolved"][0] >= 1
+    assert figures[date(2025, 6, 1)][csq.pk]["resolved"][0] >= 1
+
+
 def test_the_close_freezes_the_ids_apart_from_the_groups(build, world):
     from zhitong.assessment import services
 
