@@ -183,8 +183,8 @@ HTMX_BUSY = ".htmx-request, .htmx-swapping, .htmx-settling"
 def settle(pg, timeout: float = 15_000) -> None:
     """Wait until the page has loaded and htmx has no request in flight or swap in progress:
     what the browser tests used Playwright's `networkidle` for, which also waits for 500 ms
-    without any request. Those waits were 190 per run, ~126 s in all, with the worker's core
-    idle for most of it (CI time, issue 14). A click that starts a navigation returns once the
+    without any request. Those waits were 190 per run, ~126 s in all (CI time, issue 14; a
+    test process alone ran the roles file in 53 s instead of 73). A click that starts a navigation returns once the
     new page has started loading (Playwright waits for navigations an action initiates), so
     the load state waited for here is the new page's; htmx adds `htmx-request` to the element
     that issues a request when the request is triggered, so an htmx submission or an

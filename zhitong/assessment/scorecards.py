@@ -383,7 +383,7 @@ def build_month(
     figures = counting.months_figures(months=plan, today=today, units=units)
     # The closed months whose `resolved` the month's adjustments may check by count: one scan
     # of their verifications alone (`Source.span`: one index range, index-only on PostgreSQL
-    # with appeal_verified_idx's included columns), not folded into the month's own scan,
+    # with appeal_verified_cover_idx's included columns), not folded into the month's own scan,
     # where their windows made PostgreSQL OR four months' bitmaps and read every row of
     # them from the table (issue 14: 91 of the running build's 147 ms of SQL at the city).
     closed = sorted(x for x in previous if back[ADJUST_BACK] <= x < month)
